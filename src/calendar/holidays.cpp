@@ -1,0 +1,256 @@
+#include "calendar/holidays.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <system_error>
+
+#include "calendar/iso_time.hpp"
+#include "calendar/lunar.hpp"
+
+namespace vp::calendar {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
+
+constexpr int kFirstScheduleYear = 1900;
+constexpr int kLastScheduleYear = 2199;
+
+bool IsWeekend(sys_days day) {
+    const std::chrono::weekday wd{day};
+    return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
+}
+
+year_month_day Ymd(int y, unsigned m, unsigned d) {
+    return year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+
+core::Error InvalidSchedule(std::string message, std::string detail = {}) {
+    return core::InvalidInput("Lịch nghỉ lễ không hợp lệ: " + std::move(message), std::move(detail));
+}
+
+// --- JSON helpers: each returns an error message (Vietnamese) or empty on success. ---
+
+std::string CheckKeys(const json::object& object, std::initializer_list<std::string_view> allowed,
+                      std::string_view where) {
+    for (const auto& entry : object) {
+        if (std::find(allowed.begin(), allowed.end(), entry.key()) == allowed.end()) {
+            return "khóa không được hỗ trợ \"" + std::string(entry.key()) + "\" trong " + std::string(where);
+        }
+    }
+    return {};
+}
+
+std::optional<std::string> GetString(const json::object& object, std::string_view key) {
+    const json::value* v = object.if_contains(key);
+    if (v == nullptr || !v->is_string()) return std::nullopt;
+    return std::string(v->get_string());
+}
+
+core::Result<year_month_day> GetDate(const json::object& object, std::string_view where) {
+    const auto text = GetString(object, "date");
+    if (!text) return InvalidSchedule("thiếu \"date\" trong " + std::string(where));
+    const auto date = ParseIsoDate(*text);
+    if (!date) return InvalidSchedule("ngày \"" + *text + "\" không đúng dạng YYYY-MM-DD");
+    return *date;
+}
+
+core::Result<Holiday> ParseDayOff(const json::value& value) {
+    if (!value.is_object()) return InvalidSchedule("mỗi phần tử của \"days_off\" phải là một đối tượng");
+    const json::object& object = value.get_object();
+    if (auto bad = CheckKeys(object, {"date", "name_vi", "name_en", "compensatory"}, "\"days_off\""); !bad.empty()) {
+        return InvalidSchedule(bad);
+    }
+    auto date = GetDate(object, "\"days_off\"");
+    if (!date) return date.error();
+    Holiday day{.date = *date};
+    const auto name_vi = GetString(object, "name_vi");
+    const auto name_en = GetString(object, "name_en");
+    if (!name_vi || name_vi->empty() || !name_en) {
+        return InvalidSchedule("ngày nghỉ " + FormatIsoDate(day.date) + " cần \"name_vi\" và \"name_en\"");
+    }
+    day.name_vi = *name_vi;
+    day.name_en = *name_en;
+    if (const json::value* c = object.if_contains("compensatory")) {
+        if (!c->is_bool()) return InvalidSchedule("\"compensatory\" phải là true hoặc false");
+        day.compensatory = c->get_bool();
+    }
+    return day;
+}
+
+core::Result<ScheduledWorkingDay> ParseWorkingDay(const json::value& value) {
+    if (!value.is_object()) return InvalidSchedule("mỗi phần tử của \"working_days\" phải là một đối tượng");
+    const json::object& object = value.get_object();
+    if (auto bad = CheckKeys(object, {"date", "note_vi", "note_en"}, "\"working_days\""); !bad.empty()) {
+        return InvalidSchedule(bad);
+    }
+    auto date = GetDate(object, "\"working_days\"");
+    if (!date) return date.error();
+    ScheduledWorkingDay day{.date = *date};
+    day.note_vi = GetString(object, "note_vi").value_or("");
+    day.note_en = GetString(object, "note_en").value_or("");
+    return day;
+}
+
+}  // namespace
+
+std::vector<Holiday> ComputedHolidays(int year) {
+    std::vector<Holiday> holidays;
+    holidays.push_back({Ymd(year, 1, 1), "Tết Dương lịch", "New Year's Day"});
+
+    // Tết: the lunar year that starts in Gregorian `year`. Its eve is always in late January or
+    // February of the same Gregorian year, so the five days never cross a year boundary.
+    if (const auto tet = LunarToSolar({.day = 1, .month = 1, .year = year})) {
+        const sys_days first{*tet};
+        holidays.push_back({year_month_day{first - days{1}}, "Tết Nguyên đán (ngày cuối năm)",
+                            "Lunar New Year (New Year's Eve)"});
+        for (int i = 0; i < 4; ++i) {
+            holidays.push_back({year_month_day{first + days{i}}, "Tết Nguyên đán", "Lunar New Year (Tết)"});
+        }
+    }
+    if (const auto hung = LunarToSolar({.day = 10, .month = 3, .year = year})) {
+        holidays.push_back({*hung, "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day"});
+    }
+    holidays.push_back({Ymd(year, 4, 30), "Ngày Chiến thắng (Giải phóng miền Nam, thống nhất đất nước)",
+                        "Reunification Day"});
+    holidays.push_back({Ymd(year, 5, 1), "Ngày Quốc tế Lao động", "International Labour Day"});
+    // Art. 112.1.đ: 2/9 and "01 ngày liền kề trước hoặc sau"; without an announcement we take 1/9.
+    holidays.push_back({Ymd(year, 9, 1), "Quốc khánh (ngày liền kề)", "National Day (adjacent day)"});
+    holidays.push_back({Ymd(year, 9, 2), "Quốc khánh", "National Day"});
+
+    std::sort(holidays.begin(), holidays.end(),
+              [](const Holiday& a, const Holiday& b) { return sys_days{a.date} < sys_days{b.date}; });
+
+    // Art. 111.3: a holiday on a weekly rest day moves that rest day to the next working day.
+    // Walking the holidays in date order and skipping days already taken makes a weekend inside a
+    // Tết block give its compensatory days after the whole block.
+    std::set<sys_days> taken;
+    for (const Holiday& h : holidays) taken.insert(sys_days{h.date});
+    std::vector<Holiday> compensatory;
+    for (const Holiday& h : holidays) {
+        if (!IsWeekend(sys_days{h.date})) continue;
+        sys_days day = sys_days{h.date} + days{1};
+        while (IsWeekend(day) || taken.contains(day)) day += days{1};
+        taken.insert(day);
+        compensatory.push_back({year_month_day{day}, "Nghỉ bù " + h.name_vi,
+                                h.name_en + " (compensatory day off)", true});
+    }
+    holidays.insert(holidays.end(), compensatory.begin(), compensatory.end());
+    std::sort(holidays.begin(), holidays.end(),
+              [](const Holiday& a, const Holiday& b) { return sys_days{a.date} < sys_days{b.date}; });
+    return holidays;
+}
+
+core::Status ValidateYearSchedule(const YearSchedule& schedule) {
+    if (schedule.year < kFirstScheduleYear || schedule.year > kLastScheduleYear) {
+        return InvalidSchedule("năm " + std::to_string(schedule.year) + " nằm ngoài khoảng 1900–2199");
+    }
+    if (schedule.source.empty()) {
+        return InvalidSchedule("thiếu \"source\" (văn bản công bố lịch nghỉ)");
+    }
+    std::set<sys_days> seen;
+    auto check = [&](year_month_day date) -> std::string {
+        if (!date.ok() || static_cast<int>(date.year()) != schedule.year) {
+            return "ngày " + FormatIsoDate(date) + " không thuộc năm " + std::to_string(schedule.year);
+        }
+        if (!seen.insert(sys_days{date}).second) {
+            return "ngày " + FormatIsoDate(date) + " xuất hiện hai lần";
+        }
+        return {};
+    };
+    for (const Holiday& day : schedule.days_off) {
+        if (auto bad = check(day.date); !bad.empty()) return InvalidSchedule(bad);
+    }
+    for (const ScheduledWorkingDay& day : schedule.working_days) {
+        if (auto bad = check(day.date); !bad.empty()) return InvalidSchedule(bad);
+    }
+    return core::Ok{};
+}
+
+core::Result<YearSchedule> TryParseYearSchedule(std::string_view text) {
+    boost::system::error_code ec;
+    const json::value root = json::parse(json::string_view(text.data(), text.size()), ec);
+    if (ec) return InvalidSchedule("JSON sai cú pháp", ec.message());
+    if (!root.is_object()) return InvalidSchedule("tệp phải là một đối tượng JSON");
+    const json::object& object = root.get_object();
+    if (auto bad = CheckKeys(object, {"year", "source", "note", "days_off", "working_days"}, "tệp"); !bad.empty()) {
+        return InvalidSchedule(bad);
+    }
+
+    YearSchedule schedule;
+    const json::value* year = object.if_contains("year");
+    if (year == nullptr || !year->is_int64()) return InvalidSchedule("thiếu \"year\" hoặc không phải số nguyên");
+    const auto year_value = year->get_int64();
+    if (year_value < kFirstScheduleYear || year_value > kLastScheduleYear) {
+        return InvalidSchedule("năm " + std::to_string(year_value) + " nằm ngoài khoảng 1900–2199");
+    }
+    schedule.year = static_cast<int>(year_value);
+    schedule.source = GetString(object, "source").value_or("");
+    schedule.note = GetString(object, "note").value_or("");
+
+    if (const json::value* list = object.if_contains("days_off")) {
+        if (!list->is_array()) return InvalidSchedule("\"days_off\" phải là một mảng");
+        for (const json::value& item : list->get_array()) {
+            auto day = ParseDayOff(item);
+            if (!day) return day.error();
+            schedule.days_off.push_back(std::move(day).value());
+        }
+    }
+    if (const json::value* list = object.if_contains("working_days")) {
+        if (!list->is_array()) return InvalidSchedule("\"working_days\" phải là một mảng");
+        for (const json::value& item : list->get_array()) {
+            auto day = ParseWorkingDay(item);
+            if (!day) return day.error();
+            schedule.working_days.push_back(std::move(day).value());
+        }
+    }
+    if (auto status = ValidateYearSchedule(schedule); !status) return status.error();
+    return schedule;
+}
+
+core::Result<std::vector<YearSchedule>> TryLoadYearSchedules(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(dir, ec);
+    if (ec) {
+        return core::NotFound("Không đọc được thư mục lịch nghỉ lễ.");
+    }
+    std::vector<std::filesystem::path> files;
+    for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+        if (ec) return core::NotFound("Không đọc được thư mục lịch nghỉ lễ.");
+        const auto name = it->path().filename().string();
+        const bool is_year_file = name.size() == 9 && name.ends_with(".json") &&
+                                  std::all_of(name.begin(), name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+        if (is_year_file && it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+
+    std::vector<YearSchedule> schedules;
+    for (const auto& file : files) {
+        const std::string name = file.filename().string();
+        std::ifstream in(file, std::ios::binary);
+        const std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        if (!in.is_open() || in.bad()) {
+            return core::Error{core::ErrorCode::kInternal, "Không đọc được tệp lịch nghỉ lễ " + name + ".",
+                               file.string()};
+        }
+        auto schedule = TryParseYearSchedule(content);
+        if (!schedule) {
+            core::Error error = schedule.error();
+            error.message = name + ": " + error.message;
+            return error;
+        }
+        if (std::to_string(schedule->year) != name.substr(0, 4)) {
+            return InvalidSchedule(name + ": \"year\" là " + std::to_string(schedule->year) + ", khác tên tệp");
+        }
+        schedules.push_back(std::move(schedule).value());
+    }
+    return schedules;
+}
+
+}  // namespace vp::calendar

@@ -1,0 +1,128 @@
+#include <sqlite3.h>
+
+#include <string>
+
+#include "core/db/database.hpp"
+#include "core/db/pool.hpp"
+
+namespace vp::core::db {
+namespace {
+
+[[noreturn]] void Throw(sqlite3* db, int rc, std::string_view what) {
+    std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    int ext = db ? sqlite3_extended_errcode(db) : rc;
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) throw UniqueViolation(msg, "23505");
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) throw ConstraintViolation(msg, "23503");
+    if ((ext & 0xff) == SQLITE_CONSTRAINT) throw ConstraintViolation(msg, "23514");
+    throw DbError(msg);
+}
+
+class SqliteConnection final : public Connection {
+public:
+    SqliteConnection(const std::string& path, int busy_timeout_ms) {
+        int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+        if (rc != SQLITE_OK) {
+            std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+            sqlite3_close(db_);
+            db_ = nullptr;
+            throw ConnectionError("sqlite open " + path + ": " + msg);
+        }
+        sqlite3_busy_timeout(db_, busy_timeout_ms);
+        // WAL: readers never block the writer; synchronous=FULL: a committed transaction
+        // survives power loss too, not only a killed process.
+        ExecuteScript(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            " PRAGMA temp_store=MEMORY;");
+    }
+    ~SqliteConnection() override { sqlite3_close_v2(db_); }
+
+    Engine GetEngine() const override { return Engine::kSqlite; }
+
+    Rows Query(std::string_view sql, const Params& params) override {
+        Rows rows;
+        Run(sql, params, &rows);
+        return rows;
+    }
+    std::int64_t Execute(std::string_view sql, const Params& params) override {
+        Run(sql, params, nullptr);
+        return sqlite3_changes64(db_);
+    }
+    void ExecuteScript(std::string_view sql) override {
+        char* err = nullptr;
+        std::string s(sql);
+        int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+        if (rc != SQLITE_OK) {
+            std::string msg = err ? err : "";
+            sqlite3_free(err);
+            Throw(db_, rc, "sqlite script: " + msg);
+        }
+    }
+    void Begin() override { ExecuteScript("BEGIN IMMEDIATE"); }
+    void Commit() override { ExecuteScript("COMMIT"); }
+    void Rollback() noexcept override {
+        if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    bool Broken() const override { return false; }
+    sqlite3* Handle() { return db_; }
+
+private:
+    void Run(std::string_view sql, const Params& params, Rows* out) {
+        sqlite3_stmt* stmt = nullptr;
+        int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+        if (rc != SQLITE_OK) Throw(db_, rc, "prepare");
+        struct Finalizer {
+            sqlite3_stmt* s;
+            ~Finalizer() { sqlite3_finalize(s); }
+        } fin{stmt};
+        // Parameters are written $1..$n as for PostgreSQL; SQLite treats them as names.
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            std::string name = "$" + std::to_string(i + 1);
+            int idx = sqlite3_bind_parameter_index(stmt, name.c_str());
+            if (idx == 0) continue;  // parameter not used by this dialect's text
+            const auto& v = params[i].Get();
+            if (std::holds_alternative<std::monostate>(v)) {
+                rc = sqlite3_bind_null(stmt, idx);
+            } else if (auto* n = std::get_if<std::int64_t>(&v)) {
+                rc = sqlite3_bind_int64(stmt, idx, *n);
+            } else if (auto* d = std::get_if<double>(&v)) {
+                rc = sqlite3_bind_double(stmt, idx, *d);
+            } else {
+                const auto& s = std::get<std::string>(v);
+                rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+            }
+            if (rc != SQLITE_OK) Throw(db_, rc, "bind");
+        }
+        const int ncol = sqlite3_column_count(stmt);
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            if (!out) continue;
+            std::vector<std::optional<std::string>> cells;
+            cells.reserve(ncol);
+            for (int c = 0; c < ncol; ++c) {
+                if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+                    cells.emplace_back(std::nullopt);
+                } else {
+                    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+                    cells.emplace_back(std::string(p, sqlite3_column_bytes(stmt, c)));
+                }
+            }
+            out->emplace_back(std::move(cells));
+        }
+        if (rc != SQLITE_DONE) Throw(db_, rc, "step");
+    }
+
+    sqlite3* db_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> OpenSqlite(SqliteSettings settings) {
+    int size = settings.path == ":memory:" ? 1 : std::max(1, settings.pool_size);
+    auto path = settings.path;
+    int timeout = settings.busy_timeout_ms;
+    return std::make_unique<PooledDatabase>(
+        Engine::kSqlite, size, [path, timeout] { return std::make_unique<SqliteConnection>(path, timeout); },
+        "sqlite:" + path);
+}
+
+}  // namespace vp::core::db

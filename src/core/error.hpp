@@ -1,0 +1,46 @@
+#pragma once
+
+#include <string>
+
+namespace vp::core {
+
+/// @brief What kind of expected failure happened. Mapped to an HTTP status in exactly one place:
+/// core/http/response.cpp `HttpStatusFor`.
+/// When adding enumerators here ^, also update HttpStatusFor and ErrorCodeName.
+enum class ErrorCode {
+    kInvalidInput,
+    kUnauthorized,
+    kForbidden,
+    kNotFound,
+    kConflict,
+    kLocked,
+    kTooManyRequests,
+    kPayloadTooLarge,
+    kUnavailable,
+    kInternal,
+};
+
+/// Stable machine-readable name, used as `error.code` in JSON ("invalid_input", ...).
+const char* ErrorCodeName(ErrorCode code);
+
+/// @brief An expected failure. `message` is the Vietnamese text shown to the user;
+/// `detail` is for the log only and is never sent to a client.
+struct Error {
+    ErrorCode code = ErrorCode::kInternal;
+    std::string message;
+    std::string detail;
+};
+
+inline Error InvalidInput(std::string message, std::string detail = {}) {
+    return {ErrorCode::kInvalidInput, std::move(message), std::move(detail)};
+}
+inline Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
+inline Error Forbidden(std::string message = "Bạn không có quyền thực hiện thao tác này.") {
+    return {ErrorCode::kForbidden, std::move(message), {}};
+}
+inline Error Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message), {}}; }
+inline Error Unauthorized(std::string message = "Cần đăng nhập.") {
+    return {ErrorCode::kUnauthorized, std::move(message), {}};
+}
+
+}  // namespace vp::core

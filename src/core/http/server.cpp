@@ -1,0 +1,389 @@
+// The only translation unit that compiles Boost.Beast's server side (it is slow to compile;
+// everything else sees core/http/types.hpp only).
+#include "core/http/server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/http/response.hpp"
+#include "core/text.hpp"
+
+namespace vp::core::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct Server::Impl {
+    ServerSettings settings;
+    const Router& router;
+    Metrics& metrics;
+    asio::io_context ioc;
+    asio::thread_pool workers;
+    tcp::acceptor acceptor{ioc};
+    std::unique_ptr<asio::ssl::context> tls;
+    std::vector<std::thread> threads;
+    std::thread stopper;
+    std::atomic<bool> stopping{false};
+    std::atomic<int> in_flight{0};
+    std::atomic<std::uint64_t> request_counter{0};
+    std::uint64_t request_prefix = 0;
+    std::unique_ptr<asio::signal_set> signals;
+    std::mutex done_mu;
+    std::condition_variable done_cv;
+    bool done = false;
+
+    Impl(ServerSettings s, const Router& r, Metrics& m)
+        : settings(std::move(s)), router(r), metrics(m), workers(std::max(1, settings.worker_threads)) {
+        std::random_device rd;
+        request_prefix = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    }
+
+    std::string NextRequestId() {
+        return fmt::format("{:08x}-{:06x}", static_cast<std::uint32_t>(request_prefix),
+                           request_counter.fetch_add(1) & 0xffffff);
+    }
+
+    // Runs the handler, turning any escaped exception into a generic 500: the client sees the
+    // request id only, never the exception text (STYLE 6.4).
+    Response Invoke(const Route& route, Request& req) {
+        try {
+            return route.handler(req);
+        } catch (const std::exception& e) {
+            spdlog::error("request {} {} failed: {}", req.request_id, route.pattern, e.what());
+        } catch (...) {
+            spdlog::error("request {} {} failed with an unknown exception", req.request_id, route.pattern);
+        }
+        return ErrorFor(req, Error{ErrorCode::kInternal,
+                                   "Lỗi hệ thống, vui lòng thử lại sau. Mã yêu cầu: " + req.request_id, {}});
+    }
+
+    // Validates the target and fills path/query. Returns an error for hostile targets.
+    std::optional<Error> PrepareTarget(Request& req) {
+        std::string_view target(req.raw.target().data(), req.raw.target().size());
+        if (target.empty() || target.front() != '/') return InvalidInput("Đường dẫn không hợp lệ.");
+        auto q = target.find('?');
+        auto raw_path = target.substr(0, q);
+        req.query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
+        auto decoded = PercentDecode(raw_path, false);
+        if (!decoded) return InvalidInput("Đường dẫn không hợp lệ.");
+        if (!core::IsValidUtf8(*decoded) || !core::IsValidUtf8(req.query)) {
+            return InvalidInput("Đường dẫn chứa ký tự không hợp lệ (không phải UTF-8).");
+        }
+        if (decoded->find('\0') != std::string::npos || decoded->find('\\') != std::string::npos) {
+            return InvalidInput("Đường dẫn không hợp lệ.");
+        }
+        // Path traversal: no segment may be "." or "..", encoded or not.
+        std::string_view p(*decoded);
+        std::size_t i = 0;
+        while (i <= p.size()) {
+            auto j = p.find('/', i);
+            if (j == std::string_view::npos) j = p.size();
+            auto seg = p.substr(i, j - i);
+            if (seg == ".." || seg == ".") return InvalidInput("Đường dẫn không hợp lệ.");
+            i = j + 1;
+        }
+        req.path = std::move(*decoded);
+        return std::nullopt;
+    }
+
+    Response Dispatch(Request& req, const Route*& route_out) {
+        if (auto err = PrepareTarget(req)) return ErrorFor(req, *err);
+        auto match = router.Find(req.raw.method(), req.path);
+        if (!match.route) {
+            if (match.path_matched_other_verb) {
+                auto res = ErrorFor(req, Error{ErrorCode::kInvalidInput, "Phương thức không được hỗ trợ.", {}});
+                res.result(beast_http::status::method_not_allowed);
+                return res;
+            }
+            req.route = "(unmatched)";
+            return ErrorFor(req, NotFound("Không tìm thấy trang hoặc tài nguyên yêu cầu."));
+        }
+        route_out = match.route;
+        req.route = match.route->pattern;
+        req.path_params = std::move(match.params);
+        return Response{};  // handler runs next; see Session
+    }
+};
+
+namespace {
+
+template <class Stream>
+asio::awaitable<void> WriteSimple(Stream& stream, beast_http::status status, std::string_view code,
+                                  std::string_view message) {
+    Request req;
+    req.raw.version(11);
+    req.path = "/api/";
+    auto res = JsonError(req, status, code, message);
+    res.keep_alive(false);
+    AddSecurityHeaders(res, false);
+    co_await beast_http::async_write(stream, res, kTuple);
+}
+
+template <class Stream>
+asio::awaitable<void> StreamEvents(Server::Impl& impl, Stream& stream, Request& req, Response& res) {
+    beast_http::response<beast_http::empty_body> head{beast_http::status::ok, req.raw.version()};
+    for (const auto& f : res) head.set(f.name_string(), f.value());
+    head.set(beast_http::field::content_type, "text/event-stream; charset=utf-8");
+    head.set(beast_http::field::cache_control, "no-store");
+    head.keep_alive(false);
+    beast_http::response_serializer<beast_http::empty_body> sr{head};
+    beast::get_lowest_layer(stream).expires_never();
+    auto [ec, n] = co_await beast_http::async_write_header(stream, sr, kTuple);
+    if (ec) co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto last_write = std::chrono::steady_clock::now();
+    std::string first = "retry: 2000\n\n";
+    auto [ec2, n2] = co_await asio::async_write(stream, asio::buffer(first), kTuple);
+    if (ec2) co_return;
+    while (!impl.stopping && !req.event_source->Closed()) {
+        std::string chunk;
+        while (auto next = req.event_source->Next()) chunk += *next;
+        if (chunk.empty() && std::chrono::steady_clock::now() - last_write > std::chrono::seconds(15)) {
+            chunk = ": keep-alive\n\n";  // lets proxies and the browser see the stream is alive
+        }
+        if (!chunk.empty()) {
+            beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+            auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(chunk), kTuple);
+            if (wec) co_return;
+            last_write = std::chrono::steady_clock::now();
+            beast::get_lowest_layer(stream).expires_never();
+        }
+        timer.expires_after(std::chrono::milliseconds(200));
+        co_await timer.async_wait(kTuple);
+    }
+}
+
+template <class Stream>
+asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::string remote) {
+    beast::flat_buffer buffer;
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+        beast::get_lowest_layer(stream).expires_after(impl.settings.request_timeout);
+        auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+        if (ec) co_return;
+    }
+    bool first = true;
+    for (;;) {
+        beast_http::request_parser<beast_http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(impl.settings.header_limit));
+        parser.body_limit(impl.settings.body_limit);
+        // Slow clients: the whole request (after the first byte of a kept-alive connection's
+        // idle wait) must arrive within request_timeout.
+        beast::get_lowest_layer(stream).expires_after(first ? impl.settings.request_timeout
+                                                            : impl.settings.keep_alive_timeout);
+        auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+        first = false;
+        if (ec == beast_http::error::end_of_stream || ec == asio::error::eof) break;
+        if (ec == beast_http::error::header_limit) {
+            co_await WriteSimple(stream, beast_http::status::request_header_fields_too_large, "header_too_large",
+                                 "Phần đầu yêu cầu quá lớn.");
+            break;
+        }
+        if (ec == beast_http::error::body_limit) {
+            co_await WriteSimple(stream, beast_http::status::payload_too_large, "payload_too_large",
+                                 "Nội dung gửi lên quá lớn.");
+            break;
+        }
+        if (ec == beast::error::timeout) {
+            if (parser.got_some()) {
+                co_await WriteSimple(stream, beast_http::status::request_timeout, "request_timeout",
+                                     "Yêu cầu gửi quá chậm.");
+            }
+            break;
+        }
+        if (ec) {
+            if (parser.got_some()) {
+                co_await WriteSimple(stream, beast_http::status::bad_request, "bad_request",
+                                     "Yêu cầu HTTP không hợp lệ.");
+            }
+            break;
+        }
+        auto started = std::chrono::steady_clock::now();
+        ++impl.in_flight;
+        struct Leave {
+            std::atomic<int>& n;
+            ~Leave() { --n; }
+        } leave{impl.in_flight};
+
+        Request req;
+        req.raw = parser.release();
+        req.remote_address = remote;
+        req.tls = tls;
+        req.request_id = impl.NextRequestId();
+        const Route* route = nullptr;
+        Response res = impl.Dispatch(req, route);
+        if (route) {
+            if (route->options.on_io_thread) {
+                res = impl.Invoke(*route, req);
+            } else {
+                res = co_await asio::co_spawn(
+                    impl.workers, [&]() -> asio::awaitable<Response> { co_return impl.Invoke(*route, req); },
+                    asio::use_awaitable);
+            }
+        }
+        AddSecurityHeaders(res, tls);
+        res.set("X-Request-Id", req.request_id);
+        const bool stopping = impl.stopping.load();
+        res.keep_alive(req.raw.keep_alive() && !stopping && !req.event_source);
+        if (req.raw.method() == beast_http::verb::head) {
+            auto len = res.body().size();
+            res.body().clear();
+            res.content_length(len);
+        }
+        const int status = static_cast<int>(res.result_int());
+        if (req.event_source && status == 200) {
+            impl.metrics.Observe(req.route, std::string(req.raw.method_string()), status, 0);
+            co_await StreamEvents(impl, stream, req, res);
+            break;
+        }
+        beast::get_lowest_layer(stream).expires_after(impl.settings.request_timeout);
+        auto [wec, wn] = co_await beast_http::async_write(stream, res, kTuple);
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        impl.metrics.Observe(req.route.empty() ? "(invalid)" : req.route, std::string(req.raw.method_string()), status,
+                             secs);
+        if (impl.settings.access_log) {
+            spdlog::info("{} {} {} {} {:.1f}ms {}", req.request_id, req.raw.method_string(),
+                         req.route.empty() ? "(invalid)" : req.route, status, secs * 1000, remote);
+        }
+        if (wec || !res.keep_alive()) break;
+    }
+    beast::error_code ignored;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    } else {
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+        co_await stream.async_shutdown(kTuple);
+    }
+}
+
+void CheckCompletion(std::exception_ptr e) {
+    if (e) {
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            spdlog::error("connection ended with an exception: {}", ex.what());
+        } catch (...) {
+            spdlog::error("connection ended with an unknown exception");
+        }
+    }
+}
+
+asio::awaitable<void> Listen(Server::Impl& impl) {
+    for (;;) {
+        auto [ec, socket] = co_await impl.acceptor.async_accept(asio::make_strand(impl.ioc), kTuple);
+        if (ec) {
+            if (impl.stopping || ec == asio::error::operation_aborted) co_return;
+            spdlog::warn("accept failed: {}", ec.message());
+            continue;
+        }
+        beast::error_code rec;
+        auto ep = socket.remote_endpoint(rec);
+        std::string remote = rec ? std::string("?") : ep.address().to_string();
+        socket.set_option(tcp::no_delay(true), rec);
+        auto ex = socket.get_executor();
+        if (impl.tls) {
+            beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *impl.tls);
+            asio::co_spawn(ex, Session(impl, std::move(stream), true, std::move(remote)), CheckCompletion);
+        } else {
+            asio::co_spawn(ex, Session(impl, beast::tcp_stream(std::move(socket)), false, std::move(remote)),
+                           CheckCompletion);
+        }
+    }
+}
+
+}  // namespace
+
+Server::Server(ServerSettings settings, const Router& router, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(settings), router, metrics)) {}
+
+Server::~Server() {
+    Stop();
+    Wait();
+}
+
+std::uint16_t Server::Start() {
+    auto& s = impl_->settings;
+    if (!s.tls_cert_file.empty() && !s.tls_key_file.empty()) {
+        impl_->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+        impl_->tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                                asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                                asio::ssl::context::no_tlsv1_1);
+        impl_->tls->use_certificate_chain_file(s.tls_cert_file);
+        impl_->tls->use_private_key_file(s.tls_key_file, asio::ssl::context::pem);
+    }
+    tcp::endpoint ep(asio::ip::make_address(s.address), s.port);
+    impl_->acceptor.open(ep.protocol());
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor.bind(ep);
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(impl_->ioc, Listen(*impl_), CheckCompletion);
+    for (int i = 0; i < std::max(1, s.io_threads); ++i) {
+        impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    }
+    return impl_->acceptor.local_endpoint().port();
+}
+
+std::uint16_t Server::Port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::StopOnSignals() {
+    impl_->signals = std::make_unique<asio::signal_set>(impl_->ioc, SIGTERM, SIGINT);
+    impl_->signals->async_wait([this](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        spdlog::info("signal {} received: finishing requests in flight, then stopping", sig);
+        Stop();
+    });
+}
+
+void Server::Stop() {
+    if (impl_->stopping.exchange(true)) return;
+    asio::post(impl_->ioc, [this] {
+        beast::error_code ec;
+        impl_->acceptor.close(ec);
+        if (impl_->signals) impl_->signals->cancel(ec);
+    });
+    // Waiting happens off the network threads so they keep writing the last responses.
+    impl_->stopper = std::thread([this] {
+        auto deadline = std::chrono::steady_clock::now() + impl_->settings.shutdown_grace;
+        while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        // Let the final writes of just-finished requests leave the socket buffers.
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        impl_->ioc.stop();
+        impl_->workers.join();
+        std::lock_guard lock(impl_->done_mu);
+        impl_->done = true;
+        impl_->done_cv.notify_all();
+    });
+}
+
+void Server::Wait() {
+    for (auto& t : impl_->threads) {
+        if (t.joinable()) t.join();
+    }
+    if (impl_->stopper.joinable()) impl_->stopper.join();
+}
+
+}  // namespace vp::core::http

@@ -1,0 +1,112 @@
+#include "core/http/static_files.hpp"
+
+#include <sodium.h>
+#include <zlib.h>
+
+#include <stdexcept>
+
+#include "core/http/response.hpp"
+
+namespace vp::core::http {
+namespace {
+
+std::string Gzip(std::string_view in) {
+    z_stream zs{};
+    if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+        throw std::runtime_error("deflateInit2 failed");
+    }
+    std::string out;
+    out.resize(deflateBound(&zs, in.size()) + 32);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    int rc = deflate(&zs, Z_FINISH);
+    deflateEnd(&zs);
+    if (rc != Z_STREAM_END) throw std::runtime_error("deflate failed");
+    out.resize(zs.total_out);
+    return out;
+}
+
+bool Compressible(std::string_view type) {
+    return type.starts_with("text/") || type.find("javascript") != std::string_view::npos ||
+           type.find("json") != std::string_view::npos || type.find("svg") != std::string_view::npos;
+}
+
+bool AcceptsGzip(std::string_view accept_encoding) {
+    // A simple token scan; "gzip;q=0" is treated as refusal.
+    auto pos = accept_encoding.find("gzip");
+    if (pos == std::string_view::npos) return false;
+    auto rest = accept_encoding.substr(pos + 4);
+    auto comma = rest.find(',');
+    auto params = rest.substr(0, comma);
+    return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string ContentTypeFor(std::string_view path) {
+    auto dot = path.rfind('.');
+    auto ext = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    if (ext == "css") return "text/css; charset=utf-8";
+    if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
+    if (ext == "html") return "text/html; charset=utf-8";
+    if (ext == "json") return "application/json";
+    if (ext == "svg") return "image/svg+xml";
+    if (ext == "png") return "image/png";
+    if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
+    if (ext == "ico") return "image/x-icon";
+    if (ext == "woff2") return "font/woff2";
+    if (ext == "txt") return "text/plain; charset=utf-8";
+    return "application/octet-stream";
+}
+
+void StaticFiles::Add(std::span<const EmbeddedFile> files, std::string_view prefix) {
+    for (const auto& f : files) {
+        if (!f.path.starts_with(prefix)) continue;
+        Put("/static/" + std::string(f.path.substr(prefix.size())), std::string(f.content));
+    }
+}
+
+void StaticFiles::Put(std::string url_path, std::string content) {
+    Asset a;
+    a.content_type = ContentTypeFor(url_path);
+    unsigned char h[crypto_generichash_BYTES];
+    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(content.data()), content.size(), nullptr, 0);
+    char hex[sizeof h * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    a.etag = "\"" + std::string(hex, 32) + "\"";
+    if (Compressible(a.content_type) && content.size() > 256) {
+        auto z = Gzip(content);
+        if (z.size() < content.size()) a.gzip = std::move(z);
+    }
+    a.content = std::move(content);
+    assets_[std::move(url_path)] = std::move(a);
+}
+
+Response StaticFiles::Serve(const Request& req) const {
+    auto it = assets_.find(req.path);
+    if (it == assets_.end()) return ErrorFor(req, NotFound("Không tìm thấy tệp."));
+    const Asset& a = it->second;
+    Response res{beast_http::status::ok, req.raw.version()};
+    res.keep_alive(req.raw.keep_alive());
+    res.set(beast_http::field::etag, a.etag);
+    res.set(beast_http::field::cache_control, "public, max-age=3600");
+    res.set(beast_http::field::vary, "Accept-Encoding");
+    auto inm = req.Header("If-None-Match");
+    if (!inm.empty() && (inm == a.etag || inm.find(a.etag) != std::string_view::npos || inm == "*")) {
+        res.result(beast_http::status::not_modified);
+        return res;
+    }
+    res.set(beast_http::field::content_type, a.content_type);
+    if (!a.gzip.empty() && AcceptsGzip(req.Header("Accept-Encoding"))) {
+        res.set(beast_http::field::content_encoding, "gzip");
+        res.body() = a.gzip;
+    } else {
+        res.body() = a.content;
+    }
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace vp::core::http

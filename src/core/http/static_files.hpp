@@ -1,0 +1,35 @@
+#pragma once
+
+#include <map>
+#include <span>
+#include <string>
+
+#include "core/embedded.hpp"
+#include "core/http/types.hpp"
+
+namespace vp::core::http {
+
+/// @brief Static assets held in memory with a precomputed gzip form and a strong ETag, so a
+/// request is a map look-up: no file system access per request (and so no traversal).
+class StaticFiles {
+public:
+    /// Adds every file under `prefix` of `files`, served at "/static/<path without prefix>".
+    void Add(std::span<const EmbeddedFile> files, std::string_view prefix);
+    /// Adds or replaces one asset at an absolute URL path.
+    void Put(std::string url_path, std::string content);
+    /// Serves GET/HEAD: 200 (gzip when accepted and smaller), 304 on If-None-Match, 404.
+    Response Serve(const Request& req) const;
+
+private:
+    struct Asset {
+        std::string content;
+        std::string gzip;  // empty when not worth it
+        std::string etag;
+        std::string content_type;
+    };
+    std::map<std::string, Asset, std::less<>> assets_;
+};
+
+std::string ContentTypeFor(std::string_view path);
+
+}  // namespace vp::core::http
