@@ -68,9 +68,8 @@ PasswordHasher::PasswordHasher(PasswordHasherSettings settings)
     detail::EnsureSodium();
     std::array<unsigned char, 32> random{};
     randombytes_buf(random.data(), random.size());
-    dummy_hash_ = HashUnlimited(
-        std::string_view(reinterpret_cast<const char*>(random.data()), random.size()), settings_.opslimit,
-        settings_.memlimit);
+    dummy_hash_ = HashUnlimited(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()),
+                                settings_.opslimit, settings_.memlimit);
 }
 
 std::string PasswordHasher::Hash(std::string_view password) {
@@ -137,10 +136,14 @@ std::optional<std::u32string> DecodeUtf8(std::string_view text) {
     return out;
 }
 
-bool IsControl(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+bool IsControl(char32_t cp) {
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
 
 // Combining diacritical marks: a decomposed "ệ" is 'e' + U+0323 + U+0302.
-bool IsCombiningMark(char32_t cp) { return cp >= 0x300 && cp <= 0x36F; }
+bool IsCombiningMark(char32_t cp) {
+    return cp >= 0x300 && cp <= 0x36F;
+}
 
 enum class CharClass { kLower, kUpper, kDigit, kOther };
 
@@ -196,13 +199,26 @@ char32_t FoldChar(char32_t cp) {
         return base == '.' ? cp : static_cast<char32_t>(base);
     }
     switch (cp) {
-        case 0x102: case 0x103: return U'a';  // Ă ă
-        case 0x110: case 0x111: return U'd';  // Đ đ
-        case 0x128: case 0x129: return U'i';  // Ĩ ĩ
-        case 0x168: case 0x169: return U'u';  // Ũ ũ
-        case 0x1A0: case 0x1A1: return U'o';  // Ơ ơ
-        case 0x1AF: case 0x1B0: return U'u';  // Ư ư
-        default: break;
+        case 0x102:
+        case 0x103:
+            return U'a';  // Ă ă
+        case 0x110:
+        case 0x111:
+            return U'd';  // Đ đ
+        case 0x128:
+        case 0x129:
+            return U'i';  // Ĩ ĩ
+        case 0x168:
+        case 0x169:
+            return U'u';  // Ũ ũ
+        case 0x1A0:
+        case 0x1A1:
+            return U'o';  // Ơ ơ
+        case 0x1AF:
+        case 0x1B0:
+            return U'u';  // Ư ư
+        default:
+            break;
     }
     if (cp >= 0x1EA0 && cp <= 0x1EF9) return FoldVietnameseBlock(cp);
     return cp;
@@ -217,18 +233,31 @@ std::u32string Fold(const std::u32string& text) {
     return out;
 }
 
-bool IsAsciiLetter(char32_t cp) { return cp >= 'a' && cp <= 'z'; }
+bool IsAsciiLetter(char32_t cp) {
+    return cp >= 'a' && cp <= 'z';
+}
 
 // Undoes the usual character substitutions inside a word ("p@ssw0rd").
 char32_t Unleet(char32_t cp) {
     switch (cp) {
-        case U'@': case U'4': return U'a';
-        case U'0': return U'o';
-        case U'1': case U'!': case U'|': return U'i';
-        case U'3': return U'e';
-        case U'$': case U'5': return U's';
-        case U'7': return U't';
-        default: return cp;
+        case U'@':
+        case U'4':
+            return U'a';
+        case U'0':
+            return U'o';
+        case U'1':
+        case U'!':
+        case U'|':
+            return U'i';
+        case U'3':
+            return U'e';
+        case U'$':
+        case U'5':
+            return U's';
+        case U'7':
+            return U't';
+        default:
+            return cp;
     }
 }
 
@@ -238,13 +267,13 @@ char32_t Unleet(char32_t cp) {
 // "Matkhau@2024"). So this lists the base words (folded, letters only) of the most common
 // passwords worldwide and in Vietnam, keyboard walks, and this product's own name.
 constexpr std::string_view kCommonBaseWords[] = {
-    "password", "passwd",   "pass",       "passw",     "matkhau",   "admin",     "administrator", "root",
-    "user",     "guest",    "login",      "welcome",   "letmein",   "qwerty",    "qwertyuiop",    "qwertyu",
-    "asdf",     "asdfgh",   "asdfghjkl",  "zxcvbn",    "zxcvbnm",   "qazwsx",    "qazwsxedc",     "qwe",
-    "qweasd",   "qweasdzxc", "abc",       "abcd",      "abcdef",    "abcdefgh",  "iloveyou",      "anhyeuem",
-    "emyeuanh", "yeuem",    "vietnam",    "hanoi",     "saigon",    "hochiminh", "dragon",        "monkey",
-    "football", "sunshine", "princess",   "superman",  "batman",    "master",    "secret",        "changeme",
-    "trustno",  "shadow",   "computer",   "internet",  "test",      "demo",      "vanphong",      "congty",
+    "password", "passwd",    "pass",      "passw",    "matkhau", "admin",     "administrator", "root",
+    "user",     "guest",     "login",     "welcome",  "letmein", "qwerty",    "qwertyuiop",    "qwertyu",
+    "asdf",     "asdfgh",    "asdfghjkl", "zxcvbn",   "zxcvbnm", "qazwsx",    "qazwsxedc",     "qwe",
+    "qweasd",   "qweasdzxc", "abc",       "abcd",     "abcdef",  "abcdefgh",  "iloveyou",      "anhyeuem",
+    "emyeuanh", "yeuem",     "vietnam",   "hanoi",    "saigon",  "hochiminh", "dragon",        "monkey",
+    "football", "sunshine",  "princess",  "superman", "batman",  "master",    "secret",        "changeme",
+    "trustno",  "shadow",    "computer",  "internet", "test",    "demo",      "vanphong",      "congty",
 };
 
 bool IsCommonBase(const std::u32string& letters) {
@@ -324,10 +353,18 @@ core::Status CheckPasswordStrength(std::string_view password, std::string_view u
         if (IsCombiningMark(cp)) continue;
         ++length;
         switch (Classify(cp)) {
-            case CharClass::kLower: has_lower = true; break;
-            case CharClass::kUpper: has_upper = true; break;
-            case CharClass::kDigit: has_digit = true; break;
-            case CharClass::kOther: has_other = true; break;
+            case CharClass::kLower:
+                has_lower = true;
+                break;
+            case CharClass::kUpper:
+                has_upper = true;
+                break;
+            case CharClass::kDigit:
+                has_digit = true;
+                break;
+            case CharClass::kOther:
+                has_other = true;
+                break;
         }
     }
     if (length < kMinPasswordLength) {
@@ -337,9 +374,8 @@ core::Status CheckPasswordStrength(std::string_view password, std::string_view u
         return Weak("Mật khẩu không được dài quá 256 ký tự.", "password_too_long");
     }
     if (int{has_lower} + int{has_upper} + int{has_digit} + int{has_other} < 3) {
-        return Weak(
-            "Mật khẩu phải có ít nhất 3 trong 4 loại ký tự: chữ thường, chữ hoa, chữ số, ký tự đặc biệt.",
-            "password_too_few_classes");
+        return Weak("Mật khẩu phải có ít nhất 3 trong 4 loại ký tự: chữ thường, chữ hoa, chữ số, ký tự đặc biệt.",
+                    "password_too_few_classes");
     }
 
     const std::u32string folded = Fold(*decoded);

@@ -104,7 +104,7 @@ TEST(PasswordHasher, SemaphoreBoundsConcurrency_P8) {
     EXPECT_EQ(verified.load(), 6);
 }
 
-void ExpectWeak(std::string_view password, std::string_view detail, std::string_view username = "nva",
+void ExpectWeak(std::string_view password, std::string_view detail, std::string_view username = "bob42",
                 std::string_view full_name = "") {
     const core::Status status = CheckPasswordStrength(password, username, full_name);
     ASSERT_FALSE(status.ok()) << password;
@@ -114,18 +114,18 @@ void ExpectWeak(std::string_view password, std::string_view detail, std::string_
     EXPECT_EQ(status.error().message.find(password), std::string::npos);
 }
 
-void ExpectStrong(std::string_view password, std::string_view username = "nva", std::string_view full_name = "") {
+void ExpectStrong(std::string_view password, std::string_view username = "bob42", std::string_view full_name = "") {
     const core::Status status = CheckPasswordStrength(password, username, full_name);
     EXPECT_TRUE(status.ok()) << password << ": " << (status.ok() ? "" : status.error().detail);
 }
 
 // covers P-8
 TEST(PasswordStrength, AcceptsGoodPasswords_P8) {
-    ExpectStrong("Xk7#mPq2vLw9");           // exactly 12
+    ExpectStrong("Xk7#mPq2vLw9");  // exactly 12
     ExpectStrong("Tr0ub4dor&3-horse");
     ExpectStrong("correct horse battery 9");  // lower + digit + space (other)
-    ExpectStrong("Đường#phố9xy");            // 12 characters, 17 bytes
-    ExpectStrong(std::string(256, 'a') .replace(0, 3, "B1!"));
+    ExpectStrong("Đường#phố9xy");             // 12 characters, 17 bytes
+    ExpectStrong(std::string(256, 'a').replace(0, 3, "B1!"));
 }
 
 // covers P-8
@@ -134,8 +134,13 @@ TEST(PasswordStrength, LengthCountsCharactersNotBytes_P8) {
     ExpectWeak("Xk7#mPq2vLw", "password_too_short");  // 11
     ExpectWeak("Đường#phố9x", "password_too_short");  // 11 characters but 16 bytes
     // Decomposed "ờ" (o + U+031B horn + U+0300 grave) and "ố" count once each, as precomposed.
-    ExpectWeak("Đươ\xCC\x80ng#pho\xCC\x82\xCC\x81" "9x", "password_too_short");
-    ExpectStrong("Đươ\xCC\x80ng#pho\xCC\x82\xCC\x81" "9xy");
+    ExpectWeak(
+        "Đươ\xCC\x80ng#pho\xCC\x82\xCC\x81"
+        "9x",
+        "password_too_short");
+    ExpectStrong(
+        "Đươ\xCC\x80ng#pho\xCC\x82\xCC\x81"
+        "9xy");
     EXPECT_EQ(CheckPasswordStrength("Ab1!efgh", "", "").error().message, "Mật khẩu phải có ít nhất 12 ký tự.");
 }
 
@@ -156,20 +161,20 @@ TEST(PasswordStrength, NeedsThreeOfFourClasses_P8) {
 
 // covers P-8: Vietnamese letters are letters with a case, not "other" characters.
 TEST(PasswordStrength, VietnameseLettersHaveCase_P8) {
-    ExpectWeak("ệệệệệệệệệệệ1", "password_too_few_classes");    // lower + digit
+    ExpectWeak("ệệệệệệệệệệệ1", "password_too_few_classes");   // lower + digit
     ExpectWeak("ĐƯỜNGPHỐĐẸPQ1", "password_too_few_classes");  // upper + digit
-    ExpectStrong("ệệệệệệệệệệ1Ệ");                               // lower + upper + digit
+    ExpectStrong("ệệệệệệệệệệ1Ệ");                             // lower + upper + digit
     ExpectStrong("đườngphốđẹpĐ1");
     ExpectStrong("пароль日本語ab1X");  // other scripts count as "other"
 }
 
 // covers P-8
 TEST(PasswordStrength, InvalidUtf8AndControlCharactersRefused_P8) {
-    ExpectWeak("Abcdefgh123\xC3\x28", "password_invalid_utf8");   // bad continuation
-    ExpectWeak("Abcdefgh123\xC0\xAF", "password_invalid_utf8");   // overlong '/'
-    ExpectWeak("Abcdefgh123\xED\xA0\x80", "password_invalid_utf8");  // surrogate
+    ExpectWeak("Abcdefgh123\xC3\x28", "password_invalid_utf8");          // bad continuation
+    ExpectWeak("Abcdefgh123\xC0\xAF", "password_invalid_utf8");          // overlong '/'
+    ExpectWeak("Abcdefgh123\xED\xA0\x80", "password_invalid_utf8");      // surrogate
     ExpectWeak("Abcdefgh123\xF4\x90\x80\x80", "password_invalid_utf8");  // > U+10FFFF
-    ExpectWeak("Abcdefgh123\xE1\xBB", "password_invalid_utf8");   // truncated
+    ExpectWeak("Abcdefgh123\xE1\xBB", "password_invalid_utf8");          // truncated
     ExpectWeak("Abcdefgh123!\n", "password_control_char");
     ExpectWeak(std::string("Abcdefgh123!\0", 13), "password_control_char");
 }
@@ -186,23 +191,23 @@ TEST(PasswordStrength, MustNotContainUsername_P8) {
 // covers P-8
 TEST(PasswordStrength, MustNotContainFullName_P8) {
     const std::string_view name = "Nguyễn Văn Minh";
-    ExpectWeak("Nguyen#2024Xq", "password_contains_name", "nva", name);
-    ExpectWeak("xMINH!2024qz", "password_contains_name", "nva", name);
-    ExpectWeak("xNguyễn!2024q", "password_contains_name", "nva", name);
-    ExpectWeak("Q!9nguyenvanminh", "password_contains_name", "nva", name);
-    ExpectStrong("Văn#Zq2024xyk", "nva", name);  // 3-letter words are too common to refuse
-    ExpectWeak("LeVanAn#2024", "password_contains_name", "nva", "Lê Văn An");
-    ExpectStrong("Xk7#mPq2vLw9", "nva", "");
+    ExpectWeak("Nguyen#2024Xq", "password_contains_name", "bob42", name);
+    ExpectWeak("xMINH!2024qz", "password_contains_name", "bob42", name);
+    ExpectWeak("xNguyễn!2024q", "password_contains_name", "bob42", name);
+    ExpectWeak("Q!9nguyenvanminh", "password_contains_name", "bob42", name);
+    ExpectStrong("Văn#Zq2024xyk", "bob42", name);  // 3-letter words are too common to refuse
+    ExpectWeak("LeVanAn#2024", "password_contains_name", "bob42", "Lê Văn An");
+    ExpectStrong("Xk7#mPq2vLw9", "bob42", "");
 }
 
 // covers P-8
 TEST(PasswordStrength, CommonPasswordsRefused_P8) {
-    for (const char* pw : {"Password@2024", "P@ssw0rd2024!", "MatKhau@12345", "Qwerty123456!", "Admin@1234567",
-                           "Vanphong2024!", "PasswordPassword1", "!!Iloveyou2024", "Anhyeuem@1234", "1qaz@WSX3edc",
-                           "Mậtkhẩu@12345"}) {
+    for (const char* pw :
+         {"Password@2024", "P@ssw0rd2024!", "MatKhau@12345", "Qwerty123456!", "Admin@1234567", "Vanphong2024!",
+          "PasswordPassword1", "!!Iloveyou2024", "Anhyeuem@1234", "1qaz@WSX3edc", "Mậtkhẩu@12345"}) {
         ExpectWeak(pw, "password_common");
     }
-    EXPECT_EQ(CheckPasswordStrength("Password@2024", "nva", "").error().message,
+    EXPECT_EQ(CheckPasswordStrength("Password@2024", "bob42", "").error().message,
               "Mật khẩu này quá phổ biến, dễ bị đoán. Hãy chọn mật khẩu khác.");
 }
 

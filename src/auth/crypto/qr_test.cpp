@@ -29,7 +29,8 @@ int ViewBoxSize(const std::string& svg) {
 std::vector<std::vector<bool>> Rasterize(const std::string& svg, int size) {
     std::smatch d;
     EXPECT_TRUE(std::regex_search(svg, d, std::regex(R"(<path fill="#000" d="([^"]*)\"/>)")));
-    std::vector<std::vector<bool>> grid(static_cast<std::size_t>(size), std::vector<bool>(static_cast<std::size_t>(size)));
+    std::vector<std::vector<bool>> grid(static_cast<std::size_t>(size),
+                                        std::vector<bool>(static_cast<std::size_t>(size)));
     const std::string path = d[1];
     const std::regex run(R"(M(\d+) (\d+)h(\d+)v1h-(\d+)z)");
     std::size_t covered = 0;

@@ -14,8 +14,9 @@ namespace {
 TEST(RecoveryCodes, FormatAndUniqueness_X3) {
     const auto codes = GenerateRecoveryCodes();
     ASSERT_EQ(codes.size(), 10u);
-    const std::regex format("[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}-"
-                            "[23456789abcdefghjkmnpqrstuvwxyz]{4}");
+    const std::regex format(
+        "[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}-"
+        "[23456789abcdefghjkmnpqrstuvwxyz]{4}");
     for (const auto& code : codes) EXPECT_TRUE(std::regex_match(code, format)) << code;
     EXPECT_EQ(std::set<std::string>(codes.begin(), codes.end()).size(), codes.size());
 
@@ -26,7 +27,8 @@ TEST(RecoveryCodes, FormatAndUniqueness_X3) {
 
 //
 TEST(RecoveryCodes, AtLeast50BitsAndNoLookAlikes_X3) {
-    const double bits = kRecoveryGroups * kRecoveryGroupLength * std::log2(static_cast<double>(kRecoveryAlphabet.size()));
+    const double bits =
+        kRecoveryGroups * kRecoveryGroupLength * std::log2(static_cast<double>(kRecoveryAlphabet.size()));
     EXPECT_GE(bits, 50.0);
     for (char c : std::string_view("01ilo")) EXPECT_EQ(kRecoveryAlphabet.find(c), std::string_view::npos) << c;
     EXPECT_EQ(std::set<char>(kRecoveryAlphabet.begin(), kRecoveryAlphabet.end()).size(), kRecoveryAlphabet.size());

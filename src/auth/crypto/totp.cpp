@@ -71,10 +71,9 @@ std::string HotpCode(std::span<const unsigned char> secret, std::uint64_t counte
     }
     // RFC 4226 §5.3 dynamic truncation.
     const unsigned offset = mac[19] & 0x0F;
-    const std::uint32_t binary = (static_cast<std::uint32_t>(mac[offset] & 0x7F) << 24) |
-                                 (static_cast<std::uint32_t>(mac[offset + 1]) << 16) |
-                                 (static_cast<std::uint32_t>(mac[offset + 2]) << 8) |
-                                 static_cast<std::uint32_t>(mac[offset + 3]);
+    const std::uint32_t binary =
+        (static_cast<std::uint32_t>(mac[offset] & 0x7F) << 24) | (static_cast<std::uint32_t>(mac[offset + 1]) << 16) |
+        (static_cast<std::uint32_t>(mac[offset + 2]) << 8) | static_cast<std::uint32_t>(mac[offset + 3]);
     std::uint32_t value = binary % kPowersOfTen[digits];
 
     std::string code(static_cast<std::size_t>(digits), '0');

@@ -13,9 +13,13 @@
 namespace vp::auth {
 namespace {
 
-std::vector<unsigned char> Bytes(std::string_view text) { return {text.begin(), text.end()}; }
+std::vector<unsigned char> Bytes(std::string_view text) {
+    return {text.begin(), text.end()};
+}
 
-std::string AsString(const std::vector<unsigned char>& bytes) { return {bytes.begin(), bytes.end()}; }
+std::string AsString(const std::vector<unsigned char>& bytes) {
+    return {bytes.begin(), bytes.end()};
+}
 
 const std::vector<unsigned char> kRfcSecret = Bytes("12345678901234567890");
 
@@ -176,8 +180,13 @@ TEST(Totp, GeneratedSecretsAre20RandomBytes_X3) {
 //
 TEST(Base32, Rfc4648Vectors_X3) {
     const std::pair<const char*, const char*> vectors[] = {
-        {"", ""},          {"f", "MY"},          {"fo", "MZXQ"},          {"foo", "MZXW6"},
-        {"foob", "MZXW6YQ"}, {"fooba", "MZXW6YTB"}, {"foobar", "MZXW6YTBOI"},
+        {"", ""},
+        {"f", "MY"},
+        {"fo", "MZXQ"},
+        {"foo", "MZXW6"},
+        {"foob", "MZXW6YQ"},
+        {"fooba", "MZXW6YTB"},
+        {"foobar", "MZXW6YTBOI"},
     };
     for (const auto& [plain, encoded] : vectors) {
         EXPECT_EQ(Base32Encode(Bytes(plain)), encoded);

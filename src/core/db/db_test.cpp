@@ -1,0 +1,91 @@
+// covers X-5 (transactions, migrations) on both engines
+#include <gtest/gtest.h>
+
+#include "core/db/migrate.hpp"
+#include "core/testing/db_fixture.hpp"
+
+namespace vp {
+namespace {
+
+using core::db::Connection;
+using testing::DbTest;
+
+class DbBasics : public DbTest {};
+
+TEST_P(DbBasics, InsertSelectWithParameters) {
+    Db().Transact([](Connection& c) {
+        c.Execute("INSERT INTO units (code, kind, created_at) VALUES ($1, $2, $3)", {"x1", "test", 5});
+    });
+    auto row = Db().Read([](Connection& c) { return c.QueryOne("SELECT code, kind, created_at FROM units WHERE code = $1", {"x1"}); });
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->Text(0), "x1");
+    EXPECT_EQ(row->Int(2), 5);
+}
+
+TEST_P(DbBasics, ParametersAreNeverInterpretedAsSql) {
+    const std::string hostile = "x'); DROP TABLE units; --";
+    Db().Transact([&](Connection& c) {
+        c.Execute("INSERT INTO units (code, kind, created_at) VALUES ($1, 'k', 1)", {hostile});
+    });
+    auto n = Db().Read([&](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = $1", {hostile})->Int(0); });
+    EXPECT_EQ(n, 1);
+}
+
+TEST_P(DbBasics, UniqueViolationIsTyped) {
+    Db().Transact([](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('u', 'k', 1)"); });
+    EXPECT_THROW(Db().Transact([](Connection& c) {
+        c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('u', 'k', 1)");
+    }),
+                 core::db::UniqueViolation);
+}
+
+TEST_P(DbBasics, ExceptionRollsBack) {
+    EXPECT_THROW(Db().Transact([](Connection& c) {
+        c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('r', 'k', 1)");
+        throw std::runtime_error("boom");
+    }),
+                 std::runtime_error);
+    auto n = Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = 'r'")->Int(0); });
+    EXPECT_EQ(n, 0);
+}
+
+TEST_P(DbBasics, ErrorResultRollsBack) {
+    auto r = Db().Transact([](Connection& c) -> core::Status {
+        c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('e', 'k', 1)");
+        return core::InvalidInput("no");
+    });
+    EXPECT_FALSE(r.ok());
+    auto n = Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = 'e'")->Int(0); });
+    EXPECT_EQ(n, 0);
+}
+
+TEST_P(DbBasics, ForeignKeysAreEnforced) {
+    EXPECT_THROW(Db().Transact([](Connection& c) {
+        c.Execute("INSERT INTO units (code, kind, parent_id, created_at) VALUES ('f', 'k', 999999, 1)");
+    }),
+                 core::db::ConstraintViolation);
+}
+
+TEST_P(DbBasics, MigrationsAreIdempotentAndChecksummed) {
+    std::vector<core::EmbeddedFile> files = {{"sqlite/V900__extra.sql", "CREATE TABLE extra_t (id BIGINT);"},
+                                             {"postgres/V900__extra.sql", "CREATE TABLE extra_t (id BIGINT);"}};
+    auto first = core::db::Migrate(Db(), files);
+    EXPECT_EQ(first.applied, std::vector<int>{900});
+    auto again = core::db::Migrate(Db(), files);
+    EXPECT_TRUE(again.applied.empty());
+    std::vector<core::EmbeddedFile> edited = {{"sqlite/V900__extra.sql", "CREATE TABLE extra_t (id TEXT);"},
+                                              {"postgres/V900__extra.sql", "CREATE TABLE extra_t (id TEXT);"}};
+    EXPECT_THROW(core::db::Migrate(Db(), edited), core::db::DbError);
+}
+
+TEST_P(DbBasics, BigIntegersRoundTrip) {
+    const std::int64_t big = 1767225600123;
+    Db().Transact([&](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('b', 'k', $1)", {big}); });
+    auto v = Db().Read([](Connection& c) { return c.QueryOne("SELECT created_at FROM units WHERE code = 'b'")->Int(0); });
+    EXPECT_EQ(v, big);
+}
+
+VP_INSTANTIATE_DB_TEST(DbBasics);
+
+}  // namespace
+}  // namespace vp
