@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 namespace vp::calendar {
 namespace {
@@ -317,7 +318,7 @@ TEST(Calendar, AdministratorDayOffAndMakeUpSaturday_X1) {
     EXPECT_EQ(calendar.Day(Ymd(2026, 3, 11)).name_vi, "Nghỉ đột xuất");
     // Tuesday 16:00 + 2 h: 1 h Tuesday, Wednesday off, 1 h Thursday.
     EXPECT_EQ(AddHours(calendar, "2026-03-10T16:00:00+07:00", hours{2}), "2026-03-12T09:00:00+07:00");
-    // Friday 13/3 17:00 + 1 h lands on the make-up Saturday.
+    // Friday 13/3 16:30 + 1 h: 30 min on Friday, 30 min on the make-up Saturday.
     EXPECT_EQ(AddHours(calendar, "2026-03-13T16:30:00+07:00", hours{1}), "2026-03-14T08:30:00+07:00");
     const auto off = DaysOff(calendar, 2026);
     EXPECT_NE(std::find(off.begin(), off.end(), Ymd(2026, 3, 11)), off.end());
@@ -359,7 +360,7 @@ TEST(Calendar, HonoursANonDefaultZoneWithDst_X1) {
     EXPECT_FALSE(paris.IsWorkingTime(At("2026-07-01T06:59:59Z")));
     EXPECT_TRUE(paris.IsWorkingTime(At("2026-01-07T08:00:00Z")));
     EXPECT_FALSE(paris.IsWorkingTime(At("2026-01-07T07:59:59Z")));
-    // A Vietnamese calendar is closed at that instant (15:00 +07:00 is open, 14:00 UTC is not).
+    // 16:00 in Paris (14:00 UTC) is 21:00 in Hanoi: the Vietnamese calendar is closed.
     EXPECT_FALSE(VietnamOffice().IsWorkingTime(At("2026-07-01T14:00:00Z")));
     EXPECT_EQ(paris.FormatIso(At("2026-07-01T07:00:00Z")), "2026-07-01T09:00:00+02:00");
     EXPECT_EQ(paris.FormatIso(At("2026-01-07T08:00:00Z")), "2026-01-07T09:00:00+01:00");
