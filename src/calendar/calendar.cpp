@@ -18,9 +18,7 @@ using std::chrono::year_month_day;
 
 const char* const kWeekdayNamesVi[7] = {"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
 
-core::Error TooFar() {
-    return core::InvalidInput("Khoảng thời gian vượt quá giới hạn 20 năm.");
-}
+core::Error TooFar() { return core::InvalidInput("Khoảng thời gian vượt quá giới hạn 20 năm."); }
 
 // Sorts `hours` and checks each interval lies in [0, 1440] with start < end and that none overlap.
 // Returns a Vietnamese description of the first problem, or empty.
@@ -79,12 +77,11 @@ core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings ho
         for (int year = kFirstComputedHolidayYear; year <= kLastComputedHolidayYear; ++year) {
             if (schedule_years.contains(year)) continue;
             for (Holiday& h : ComputedHolidays(year)) {
-                calendar.overrides_.insert_or_assign(
-                    sys_days{h.date}, DayInfo{.date = h.date,
-                                              .kind = DayKind::kDayOff,
-                                              .source = DaySource::kComputedHoliday,
-                                              .name_vi = std::move(h.name_vi),
-                                              .name_en = std::move(h.name_en)});
+                calendar.overrides_.insert_or_assign(sys_days{h.date}, DayInfo{.date = h.date,
+                                                                               .kind = DayKind::kDayOff,
+                                                                               .source = DaySource::kComputedHoliday,
+                                                                               .name_vi = std::move(h.name_vi),
+                                                                               .name_en = std::move(h.name_en)});
             }
         }
     }
@@ -120,7 +117,8 @@ core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings ho
         switch (e.kind) {
             case DayKind::kDayOff:
                 if (!e.hours.empty()) {
-                    return core::InvalidInput("Ngoại lệ ngày " + date_text + " là ngày nghỉ nên không có giờ làm việc.");
+                    return core::InvalidInput("Ngoại lệ ngày " + date_text +
+                                              " là ngày nghỉ nên không có giờ làm việc.");
                 }
                 break;
             case DayKind::kWorkingDay:
@@ -131,7 +129,8 @@ core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings ho
                 break;
             case DayKind::kShortenedDay:
                 if (e.hours.empty()) {
-                    return core::InvalidInput("Ngoại lệ ngày " + date_text + " là ngày làm việc rút ngắn nên cần giờ làm việc.");
+                    return core::InvalidInput("Ngoại lệ ngày " + date_text +
+                                              " là ngày làm việc rút ngắn nên cần giờ làm việc.");
                 }
                 break;
         }

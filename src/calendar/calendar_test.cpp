@@ -222,7 +222,7 @@ TEST(Calendar, WorkingTimeBetween_X1) {
 
 TEST(Calendar, WorkingTimeBetweenInvertsAddWorkingHours_X1) {
     const Calendar calendar = VietnamOffice();
-    const minutes amounts[] = {minutes{0}, minutes{1}, minutes{59}, minutes{60}, minutes{239}, minutes{240},
+    const minutes amounts[] = {minutes{0},   minutes{1},   minutes{59},  minutes{60},  minutes{239},  minutes{240},
                                minutes{241}, minutes{479}, minutes{480}, minutes{481}, minutes{2400}, minutes{6000}};
     // Starts every 7 h 37 min across Tết 2026, the make-up Saturday and ordinary weeks.
     for (TimePoint start = At("2026-01-05T00:00:00+07:00"); start < At("2026-03-10T00:00:00+07:00");
@@ -232,7 +232,9 @@ TEST(Calendar, WorkingTimeBetweenInvertsAddWorkingHours_X1) {
             auto end = calendar.TryAddWorkingHours(start, amount);
             ASSERT_TRUE(end.ok());
             EXPECT_EQ(calendar.TryWorkingTimeBetween(start, end.value()).value(), amount);
-            if (amount > minutes{0}) EXPECT_TRUE(calendar.IsWorkingTime(end.value() - milliseconds{1}));
+            if (amount > minutes{0}) {
+                EXPECT_TRUE(calendar.IsWorkingTime(end.value() - milliseconds{1}));
+            }
         }
     }
 }
@@ -297,10 +299,10 @@ TEST(Calendar, DaysOffListsOfficialDaysIncludingWeekendHolidays_X1) {
               (std::vector<std::string>{"2026-01-01", "2026-01-02", "2026-02-16", "2026-02-17", "2026-02-18",
                                         "2026-02-19", "2026-02-20", "2026-04-26", "2026-04-27", "2026-04-30",
                                         "2026-05-01", "2026-08-31", "2026-09-01", "2026-09-02"}));
-    EXPECT_EQ(texts(DaysOff(calendar, 2025)),
-              (std::vector<std::string>{"2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30",
-                                        "2025-01-31", "2025-04-07", "2025-04-30", "2025-05-01", "2025-05-02",
-                                        "2025-09-01", "2025-09-02"}));
+    EXPECT_EQ(
+        texts(DaysOff(calendar, 2025)),
+        (std::vector<std::string>{"2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
+                                  "2025-04-07", "2025-04-30", "2025-05-01", "2025-05-02", "2025-09-01", "2025-09-02"}));
     // A year without a file lists the computed holidays.
     std::vector<year_month_day> computed;
     for (const Holiday& h : ComputedHolidays(2027)) computed.push_back(h.date);
@@ -473,11 +475,11 @@ TEST(IsoTime, ParsesOffsetsAndZ_X1) {
 }
 
 TEST(IsoTime, RejectsMalformedTimestamps_X1) {
-    for (const char* bad : {"", "garbage", "2026-02-23", "2026-02-23T11:00:00", "2026-02-30T10:00:00Z",
-                            "2026-13-01T10:00:00Z", "2026-02-23T24:00:00Z", "2026-02-23T10:60:00Z",
-                            "2026-02-23T10:00:60Z", "2026-02-23T10:00:00+24:00", "2026-02-23T10:00:00+07:00x",
-                            "2026-02-23T10:00:00.Z", "26-02-23T10:00:00Z", "2026-2-23T10:00:00Z",
-                            "2026-02-23T10:00:00 +07:00"}) {
+    for (const char* bad :
+         {"", "garbage", "2026-02-23", "2026-02-23T11:00:00", "2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z",
+          "2026-02-23T24:00:00Z", "2026-02-23T10:60:00Z", "2026-02-23T10:00:60Z", "2026-02-23T10:00:00+24:00",
+          "2026-02-23T10:00:00+07:00x", "2026-02-23T10:00:00.Z", "26-02-23T10:00:00Z", "2026-2-23T10:00:00Z",
+          "2026-02-23T10:00:00 +07:00"}) {
         SCOPED_TRACE(bad);
         auto t = TryParseIso(bad);
         ASSERT_FALSE(t.ok());

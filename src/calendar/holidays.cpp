@@ -1,8 +1,7 @@
 #include "calendar/holidays.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -108,8 +107,8 @@ std::vector<Holiday> ComputedHolidays(int year) {
     // February of the same Gregorian year, so the five days never cross a year boundary.
     if (const auto tet = LunarToSolar({.day = 1, .month = 1, .year = year})) {
         const sys_days first{*tet};
-        holidays.push_back({year_month_day{first - days{1}}, "Tết Nguyên đán (ngày cuối năm)",
-                            "Lunar New Year (New Year's Eve)"});
+        holidays.push_back(
+            {year_month_day{first - days{1}}, "Tết Nguyên đán (ngày cuối năm)", "Lunar New Year (New Year's Eve)"});
         for (int i = 0; i < 4; ++i) {
             holidays.push_back({year_month_day{first + days{i}}, "Tết Nguyên đán", "Lunar New Year (Tết)"});
         }
@@ -117,8 +116,8 @@ std::vector<Holiday> ComputedHolidays(int year) {
     if (const auto hung = LunarToSolar({.day = 10, .month = 3, .year = year})) {
         holidays.push_back({*hung, "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day"});
     }
-    holidays.push_back({Ymd(year, 4, 30), "Ngày Chiến thắng (Giải phóng miền Nam, thống nhất đất nước)",
-                        "Reunification Day"});
+    holidays.push_back(
+        {Ymd(year, 4, 30), "Ngày Chiến thắng (Giải phóng miền Nam, thống nhất đất nước)", "Reunification Day"});
     holidays.push_back({Ymd(year, 5, 1), "Ngày Quốc tế Lao động", "International Labour Day"});
     // Art. 112.1.đ: 2/9 and "01 ngày liền kề trước hoặc sau"; without an announcement we take 1/9.
     holidays.push_back({Ymd(year, 9, 1), "Quốc khánh (ngày liền kề)", "National Day (adjacent day)"});
@@ -138,8 +137,8 @@ std::vector<Holiday> ComputedHolidays(int year) {
         sys_days day = sys_days{h.date} + days{1};
         while (IsWeekend(day) || taken.contains(day)) day += days{1};
         taken.insert(day);
-        compensatory.push_back({year_month_day{day}, "Nghỉ bù " + h.name_vi,
-                                h.name_en + " (compensatory day off)", true});
+        compensatory.push_back(
+            {year_month_day{day}, "Nghỉ bù " + h.name_vi, h.name_en + " (compensatory day off)", true});
     }
     holidays.insert(holidays.end(), compensatory.begin(), compensatory.end());
     std::sort(holidays.begin(), holidays.end(),
@@ -224,8 +223,9 @@ core::Result<std::vector<YearSchedule>> TryLoadYearSchedules(const std::filesyst
     for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
         if (ec) return core::NotFound("Không đọc được thư mục lịch nghỉ lễ.");
         const auto name = it->path().filename().string();
-        const bool is_year_file = name.size() == 9 && name.ends_with(".json") &&
-                                  std::all_of(name.begin(), name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+        const bool is_year_file =
+            name.size() == 9 && name.ends_with(".json") &&
+            std::all_of(name.begin(), name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
         if (is_year_file && it->is_regular_file(ec)) files.push_back(it->path());
     }
     std::sort(files.begin(), files.end());

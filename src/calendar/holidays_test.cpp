@@ -44,8 +44,8 @@ using Strings = std::vector<std::string>;
 TEST(ComputedHolidays, Year2026_X1) {
     // Giỗ Tổ falls on Sunday 26/4 -> Monday 27/4 off (as announced in the press, thanhnien.vn).
     EXPECT_EQ(Dates(ComputedHolidays(2026)),
-              (Strings{"2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20",
-                       "2026-04-26", "2026-04-27", "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02"}));
+              (Strings{"2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-04-26",
+                       "2026-04-27", "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02"}));
     EXPECT_EQ(CompensatoryDates(ComputedHolidays(2026)), (Strings{"2026-04-27"}));
 }
 
@@ -75,9 +75,9 @@ TEST(ComputedHolidays, Year2025DiffersFromOfficialSchedule_X1) {
     // The law's default (eve + 4 days) gives 28/1–1/2 with Saturday 1/2 compensated on Monday 3/2;
     // the Prime Minister chose 27–31/1 instead. This is why schedule files override.
     const auto holidays = ComputedHolidays(2025);
-    EXPECT_EQ(Dates(holidays), (Strings{"2025-01-01", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
-                                        "2025-02-01", "2025-02-03", "2025-04-07", "2025-04-30", "2025-05-01",
-                                        "2025-09-01", "2025-09-02"}));
+    EXPECT_EQ(Dates(holidays),
+              (Strings{"2025-01-01", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-02-01", "2025-02-03",
+                       "2025-04-07", "2025-04-30", "2025-05-01", "2025-09-01", "2025-09-02"}));
 }
 
 TEST(ComputedHolidays, NationalDayOnSunday_X1) {
@@ -117,9 +117,9 @@ TEST(YearSchedule, RejectsInvalidFiles_X1) {
     const char* bad[] = {
         "not json",
         "[]",
-        R"({"source": "x"})",                                                      // no year
-        R"({"year": 2026})",                                                       // no source
-        R"({"year": 2026, "source": "x", "day_off": []})",                         // typo'd key
+        R"({"source": "x"})",                               // no year
+        R"({"year": 2026})",                                // no source
+        R"({"year": 2026, "source": "x", "day_off": []})",  // typo'd key
         R"({"year": 2026, "source": "x", "days_off": [{"date": "2026-1-1", "name_vi": "a", "name_en": "b"}]})",
         R"({"year": 2026, "source": "x", "days_off": [{"date": "2026-02-30", "name_vi": "a", "name_en": "b"}]})",
         R"({"year": 2026, "source": "x", "days_off": [{"date": "2025-12-31", "name_vi": "a", "name_en": "b"}]})",
@@ -127,7 +127,7 @@ TEST(YearSchedule, RejectsInvalidFiles_X1) {
         R"({"year": 2026, "source": "x", "days_off": [{"date": "2026-01-01", "name_vi": "a", "name_en": "b"},
                                                       {"date": "2026-01-01", "name_vi": "a", "name_en": "b"}]})",
         R"({"year": 2026, "source": "x", "days_off": [{"date": "2026-01-10", "name_vi": "a", "name_en": "b"}],
-            "working_days": [{"date": "2026-01-10"}]})",                        // off and working
+            "working_days": [{"date": "2026-01-10"}]})",  // off and working
         R"({"year": 2026, "source": "x", "days_off": {}})",
         R"({"year": 3000, "source": "x"})",
     };
@@ -158,9 +158,9 @@ TEST(YearSchedule, RepositoryFiles2025And2026_X1) {
     // Thông báo 6150/TB-BLĐTBXH: Tết 27–31/1 (plus weekends 25–26/1 and 1–2/2, not listed);
     // Friday 2/5 swapped with Saturday 26/4; National Day 1–2/9.
     std::vector<Holiday> off = y2025->days_off;
-    EXPECT_EQ(Dates(off), (Strings{"2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30",
-                                   "2025-01-31", "2025-04-07", "2025-04-30", "2025-05-01", "2025-05-02",
-                                   "2025-09-01", "2025-09-02"}));
+    EXPECT_EQ(Dates(off),
+              (Strings{"2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-04-07",
+                       "2025-04-30", "2025-05-01", "2025-05-02", "2025-09-01", "2025-09-02"}));
     ASSERT_EQ(y2025->working_days.size(), 1u);
     EXPECT_EQ(y2025->working_days[0].date, Ymd(2025, 4, 26));
 
@@ -168,10 +168,9 @@ TEST(YearSchedule, RepositoryFiles2025And2026_X1) {
     ASSERT_NE(y2026, nullptr);
     // 12729/VPCP-KGVX: Friday 2/1 swapped with Saturday 10/1. 9441/TB-BNV: Tết 16–20/2; Monday
     // 31/8 swapped with Saturday 22/8. Giỗ Tổ Sunday 26/4 -> Monday 27/4.
-    EXPECT_EQ(Dates(y2026->days_off),
-              (Strings{"2026-01-01", "2026-01-02", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19",
-                       "2026-02-20", "2026-04-26", "2026-04-27", "2026-04-30", "2026-05-01", "2026-08-31",
-                       "2026-09-01", "2026-09-02"}));
+    EXPECT_EQ(Dates(y2026->days_off), (Strings{"2026-01-01", "2026-01-02", "2026-02-16", "2026-02-17", "2026-02-18",
+                                               "2026-02-19", "2026-02-20", "2026-04-26", "2026-04-27", "2026-04-30",
+                                               "2026-05-01", "2026-08-31", "2026-09-01", "2026-09-02"}));
     ASSERT_EQ(y2026->working_days.size(), 2u);
     EXPECT_EQ(y2026->working_days[0].date, Ymd(2026, 1, 10));
     EXPECT_EQ(y2026->working_days[1].date, Ymd(2026, 8, 22));
@@ -188,9 +187,9 @@ TEST(YearSchedule, RepositoryFiles2025And2026_X1) {
 class ScheduleDir : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("vp_calendar_test_" + std::to_string(::getpid()) + "_" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        dir_ =
+            std::filesystem::temp_directory_path() / ("vp_calendar_test_" + std::to_string(::getpid()) + "_" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::create_directories(dir_);
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }

@@ -17,8 +17,7 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::year_month_day;
 
-constexpr const char* kBadTimestamp =
-    "Thời điểm không hợp lệ. Cần dạng 2026-02-23T11:00:00+07:00 (có múi giờ).";
+constexpr const char* kBadTimestamp = "Thời điểm không hợp lệ. Cần dạng 2026-02-23T11:00:00+07:00 (có múi giờ).";
 
 // Reads exactly `count` ASCII digits at `pos`; advances `pos` on success.
 std::optional<int> ReadDigits(std::string_view text, std::size_t& pos, std::size_t count) {
@@ -59,15 +58,16 @@ std::optional<year_month_day> ReadDate(std::string_view text, std::size_t& pos) 
 }
 
 core::Error BadTimestamp(std::string_view text, std::string_view why) {
-    return core::InvalidInput(kBadTimestamp, "timestamp '" + std::string(text.substr(0, 64)) + "': " + std::string(why));
+    return core::InvalidInput(kBadTimestamp,
+                              "timestamp '" + std::string(text.substr(0, 64)) + "': " + std::string(why));
 }
 
 }  // namespace
 
 std::string FormatIsoDate(year_month_day date) {
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()));
     return buf;
 }
 

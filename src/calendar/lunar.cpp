@@ -116,9 +116,14 @@ long LeapMonthOffset(long a11, double tz_hours) {
 LunarDate SolarToLunar(year_month_day date, double tz_hours) {
     const long day_number = ToJdn(date);
     const int solar_year = static_cast<int>(date.year());
-    const long k = FloorToLong((static_cast<double>(day_number) - kNewMoon1900) / kSynodicMonth);
-    long month_start = NewMoonDay(k + 1, tz_hours);
-    if (month_start > day_number) {
+    // The month starts on the last new-moon day not after `day_number`. k estimates it from the
+    // mean lunation, but the true new moon can be most of a day away from the mean one: stepping
+    // back only once, as the published JavaScript does, gave day 0 for 2054-07-05 in our round-trip
+    // test. Step back until the new-moon day is not after the date.
+    long k = FloorToLong((static_cast<double>(day_number) - kNewMoon1900) / kSynodicMonth) + 1;
+    long month_start = NewMoonDay(k, tz_hours);
+    while (month_start > day_number) {
+        --k;
         month_start = NewMoonDay(k, tz_hours);
     }
     long a11 = LunarMonth11(solar_year, tz_hours);

@@ -33,7 +33,6 @@ LunarDate SolarToLunar(std::chrono::year_month_day date, double tz_hours = kViet
 /// Returns std::nullopt when the lunar date does not exist: month outside 1..12, day outside
 /// 1..(29 or 30, the length of that month), or `leap` set on a month that is not the leap month
 /// of that year. Pure and thread-safe.
-std::optional<std::chrono::year_month_day> LunarToSolar(LunarDate date,
-                                                        double tz_hours = kVietnamTimeZoneHours);
+std::optional<std::chrono::year_month_day> LunarToSolar(LunarDate date, double tz_hours = kVietnamTimeZoneHours);
 
 }  // namespace vp::calendar

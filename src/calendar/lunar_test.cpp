@@ -6,7 +6,7 @@
 //   VIETNAMESE_CALENDAR_* overrides for the years where Vietnam differs), cross-checked with the
 //   Vietnamese holiday announcements for 2025 and 2026.
 // - Vietnam vs China: Hồ Ngọc Đức, "Vietnamese calendar rules / comparison" (Tết 1985 a month
-//   apart, 2007 one day), the same python-holidays overrides (also 1968, 2030) and the note that
+//   apart, 2007 one day), the same python-holidays overrides (also 1968, 1969, 2030, 2053) and the note that
 //   "in 2030 and 2053 Vietnam will celebrate Tết earlier than China" (scienceinfo.net).
 // - Lunar day names of 2025/2026 dates: Thông báo 6150/TB-BLĐTBXH (25/01/2025 = 26 tháng Chạp
 //   Giáp Thìn, 02/02/2025 = mùng 5 Ất Tỵ) and Thông báo 9441/TB-BNV (14/02/2026 = 27 tháng Chạp
@@ -78,6 +78,8 @@ TEST(Lunar, VietnamUtc7DiffersFromChinaUtc8_X1) {
         // 1968: the first Tết after North Vietnam switched to UTC+7 (the Tết Offensive year).
         {1968, Ymd(1968, 1, 29), Ymd(1968, 1, 30)},
         {2030, Ymd(2030, 2, 2), Ymd(2030, 2, 3)},
+        {1969, Ymd(1969, 2, 16), Ymd(1969, 2, 17)},
+        {2053, Ymd(2053, 2, 18), Ymd(2053, 2, 19)},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.year);
@@ -86,9 +88,18 @@ TEST(Lunar, VietnamUtc7DiffersFromChinaUtc8_X1) {
         EXPECT_EQ(SolarToLunar(c.vietnam), (LunarDate{.day = 1, .month = 1, .year = c.year}));
         EXPECT_EQ(SolarToLunar(c.china, kChinaTimeZoneHours), (LunarDate{.day = 1, .month = 1, .year = c.year}));
     }
-    // The day of Chinese New Year 1985 is already mid-month in Vietnam.
-    EXPECT_EQ(SolarToLunar(Ymd(1985, 2, 20)).month, 1);
-    EXPECT_NE(SolarToLunar(Ymd(1985, 2, 20)).day, 1);
+    // The new moon that starts the Chinese year 1985 starts the second month in Vietnam.
+    EXPECT_EQ(SolarToLunar(Ymd(1985, 2, 20)), (LunarDate{.day = 1, .month = 2, .year = 1985}));
+}
+
+TEST(Lunar, HungKingsVietnamDiffersFromChina_X1) {
+    // python-holidays VIETNAMESE_CALENDAR_HUNG_KINGS_DATES vs HUNG_KINGS_DATES.
+    EXPECT_EQ(LunarToSolar({.day = 10, .month = 3, .year = 2037}), Ymd(2037, 4, 24));
+    EXPECT_EQ(LunarToSolar({.day = 10, .month = 3, .year = 2037}, kChinaTimeZoneHours), Ymd(2037, 4, 25));
+    EXPECT_EQ(LunarToSolar({.day = 10, .month = 3, .year = 2038}), Ymd(2038, 4, 13));
+    EXPECT_EQ(LunarToSolar({.day = 10, .month = 3, .year = 2038}, kChinaTimeZoneHours), Ymd(2038, 4, 14));
+    EXPECT_EQ(LunarToSolar({.day = 10, .month = 3, .year = 2009}), Ymd(2009, 4, 4));
+    EXPECT_EQ(LunarToSolar({.day = 10, .month = 3, .year = 2009}, kChinaTimeZoneHours), Ymd(2009, 4, 5));
 }
 
 TEST(Lunar, DaysNamedInOfficialHolidayNotices_X1) {
@@ -123,13 +134,13 @@ TEST(Lunar, RejectsImpossibleDates_X1) {
     EXPECT_EQ(LunarToSolar({.day = 31, .month = 1, .year = 2026}), std::nullopt);
 }
 
-TEST(Lunar, RoundTripsEveryDay1990To2060_X1) {
+TEST(Lunar, RoundTripsEveryDay1900To2199_X1) {
     // Consistency, not correctness: every day converts to a lunar date that converts back, and
     // consecutive days advance the lunar day by one or start a new month.
     using std::chrono::days;
     using std::chrono::sys_days;
-    LunarDate previous = SolarToLunar(Ymd(1989, 12, 31));
-    for (sys_days d{Ymd(1990, 1, 1)}; d < sys_days{Ymd(2061, 1, 1)}; d += days{1}) {
+    LunarDate previous = SolarToLunar(Ymd(1899, 12, 31));
+    for (sys_days d{Ymd(1900, 1, 1)}; d < sys_days{Ymd(2200, 1, 1)}; d += days{1}) {
         const LunarDate lunar = SolarToLunar(year_month_day{d});
         ASSERT_EQ(LunarToSolar(lunar), year_month_day{d}) << lunar.day << "/" << lunar.month << "/" << lunar.year;
         if (lunar.day == 1) {

@@ -26,6 +26,7 @@ public:
     Value(std::nullptr_t) {}                              // NOLINT
     Value(std::int64_t v) : v_(v) {}                      // NOLINT
     Value(int v) : v_(static_cast<std::int64_t>(v)) {}    // NOLINT
+    Value(long long v) : v_(static_cast<std::int64_t>(v)) {}  // NOLINT
     Value(bool v) : v_(static_cast<std::int64_t>(v)) {}   // NOLINT
     Value(double v) : v_(v) {}                            // NOLINT
     Value(std::string v) : v_(std::move(v)) {}            // NOLINT

@@ -1,0 +1,259 @@
+// covers ORG-3, P-7, P-8, X-3 on both engines
+#include <gtest/gtest.h>
+
+#include <sodium.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "auth/auth.hpp"
+#include "auth/crypto/totp.hpp"
+#include "core/testing/db_fixture.hpp"
+
+namespace vp {
+namespace {
+
+using auth::Stage;
+
+std::string SeedJson() {
+    std::ifstream in(std::string(VP_SOURCE_DIR) + "/data/units/seed.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+class Auth : public testing::DbTest {
+protected:
+    void SetUp() override {
+        DbTest::SetUp();
+        if (IsSkipped() || HasFailure()) return;
+        clock_.Set(core::FromMillis(1767225600000));
+        units_ = std::make_unique<units::Service>(Db(), log_, clock_);
+        ASSERT_TRUE(units_->SeedIfEmpty(cli_, SeedJson()).ok());
+        svc_ = std::make_unique<auth::Service>(Db(), log_, clock_, *units_, hasher_, bus_);
+        vptw_ = units_->FindByCode("VPTW")->id;
+        vdp1_ = units_->FindByCode("VPTW-VDP1")->id;
+        hni_ = units_->FindByCode("TU-HNI")->id;
+        admin_ = MakeReady("admin", "system_admin", vptw_);
+        leader_ = MakeReady("leader", "leader", vptw_);
+    }
+
+    // An active, enrolled, signed-in principal.
+    auth::Principal MakeReady(const std::string& name, const std::string& role, std::int64_t unit) {
+        auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
+        secrets_[name] = secret;
+        auto u = svc_->CreateActive(cli_, {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit}}},
+                                    kPassword, secret);
+        EXPECT_TRUE(u.ok()) << (u.ok() ? "" : u.error().message);
+        auto login = svc_->Login(name, kPassword, "10.0.0.1", "test");
+        EXPECT_TRUE(login.ok());
+        auto p = *svc_->Authenticate(login->session_token, "10.0.0.1");
+        EXPECT_EQ(p.stage, Stage::kSecondFactor);
+        EXPECT_TRUE(svc_->VerifySecondFactor(p, Code(name)).ok());
+        clock_.Advance(std::chrono::seconds(30));  // the next code is a new step
+        return *svc_->Authenticate(login->session_token, "10.0.0.1");
+    }
+
+    std::string Code(const std::string& name) {
+        auto secret = auth::TryBase32Decode(secrets_[name]).value();
+        return auth::TotpCode(secret, core::ToMillis(clock_.Now()) / 1000);
+    }
+
+    static constexpr const char* kPassword = "Trung-Uong-2026!x";
+    audit::Log log_{clock_};
+    audit::Actor cli_ = auth::Service::CliActor();
+    auth::PasswordHasher hasher_{{.max_concurrent = 2,
+                                  .opslimit = crypto_pwhash_OPSLIMIT_MIN,
+                                  .memlimit = crypto_pwhash_MEMLIMIT_MIN}};
+    core::EventBus bus_;
+    std::unique_ptr<units::Service> units_;
+    std::unique_ptr<auth::Service> svc_;
+    std::map<std::string, std::string> secrets_;
+    std::int64_t vptw_ = 0, vdp1_ = 0, hni_ = 0;
+    auth::Principal admin_, leader_;
+};
+
+TEST_P(Auth, NewAccountIsApprovedChangesPasswordEnrolsAndSignsIn_P7_P8) {
+    auto req = svc_->RequestAccount(admin_.Actor("system_admin"),
+                                    {.username = "bientap1", .full_name = "Trần Thị Biên", .email = "bt1@example.org",
+                                     .unit_id = vdp1_, .roles = {{"editor", 0}}, .reason = "Biên tập viên mới"});
+    ASSERT_TRUE(req.ok()) << req.error().message;
+    EXPECT_EQ(svc_->FindUserByName("bientap1")->status, "pending");
+    EXPECT_EQ(svc_->Login("bientap1", "anything-at-all-1A", "10.0.0.2", "t").error().code, core::ErrorCode::kUnauthorized);
+
+    auto approved = svc_->Approve(leader_.Actor("leader"), req->id, "Đồng ý");
+    ASSERT_TRUE(approved.ok()) << approved.error().message;
+    const auto initial = approved->initial_password;
+
+    auto login = svc_->Login("bientap1", initial, "10.0.0.2", "t");
+    ASSERT_TRUE(login.ok());
+    EXPECT_EQ(login->stage, Stage::kPasswordChange);
+    auto p = *svc_->Authenticate(login->session_token, "10.0.0.2");
+    EXPECT_FALSE(svc_->Authorize(p, auth::Permission::kUnitView).ok()) << "nothing else before the steps are done";
+
+    EXPECT_FALSE(svc_->ChangePassword(p, initial, "short").ok());
+    EXPECT_FALSE(svc_->ChangePassword(p, initial, initial).ok()) << "the last passwords cannot be reused";
+    auto changed = svc_->ChangePassword(p, initial, "Cong-Thong-Tin-2026#");
+    ASSERT_TRUE(changed.ok()) << changed.error().message;
+    EXPECT_EQ(changed.value(), Stage::kEnrol) << "an editorial role must enrol two factors";
+
+    p = *svc_->Authenticate(login->session_token, "10.0.0.2");
+    EXPECT_EQ(p.stage, Stage::kEnrol);
+    EXPECT_FALSE(svc_->Authorize(p, auth::Permission::kUnitView).ok());
+    auto enrol = svc_->BeginEnrolment(p);
+    ASSERT_TRUE(enrol.ok());
+    EXPECT_NE(enrol->qr_svg.find("<svg"), std::string::npos);
+    EXPECT_NE(enrol->otpauth_uri.find(enrol->secret_base32), std::string::npos);
+    EXPECT_EQ(svc_->BeginEnrolment(p)->secret_base32, enrol->secret_base32) << "reloading keeps the same secret";
+    EXPECT_FALSE(svc_->CompleteEnrolment(p, "000000").ok());
+    secrets_["bientap1"] = enrol->secret_base32;
+    auto codes = svc_->CompleteEnrolment(p, Code("bientap1"));
+    ASSERT_TRUE(codes.ok());
+    EXPECT_EQ(codes->size(), 10u);
+    p = *svc_->Authenticate(login->session_token, "10.0.0.2");
+    EXPECT_EQ(p.stage, Stage::kReady);
+    EXPECT_TRUE(svc_->Authorize(p, auth::Permission::kUnitView).ok());
+
+    // A new sign-in now needs the one-time code; a recovery code works once.
+    auto again = svc_->Login("bientap1", "Cong-Thong-Tin-2026#", "10.0.0.2", "t");
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->stage, Stage::kSecondFactor);
+    auto p2 = *svc_->Authenticate(again->session_token, "10.0.0.2");
+    EXPECT_TRUE(svc_->VerifySecondFactor(p2, codes->at(0)).ok());
+    auto third = svc_->Login("bientap1", "Cong-Thong-Tin-2026#", "10.0.0.2", "t");
+    auto p3 = *svc_->Authenticate(third->session_token, "10.0.0.2");
+    EXPECT_FALSE(svc_->VerifySecondFactor(p3, codes->at(0)).ok()) << "recovery codes are single-use";
+    EXPECT_TRUE(log_.Verify(Db()).ok);
+}
+
+TEST_P(Auth, RequesterCannotApproveOwnRequest_P7) {
+    auto mixed = MakeReady("both", "system_admin", vptw_);
+    auto req = svc_->RequestAccount(mixed.Actor("system_admin"), {.username = "xuser1", .full_name = "X", .unit_id = vdp1_,
+                                                                  .roles = {{"contributor", 0}}});
+    ASSERT_TRUE(req.ok());
+    auto self = svc_->Approve(mixed.Actor("leader"), req->id, "");
+    ASSERT_FALSE(self.ok());
+    EXPECT_EQ(self.error().code, core::ErrorCode::kForbidden);
+    ASSERT_TRUE(svc_->Refuse(leader_.Actor("leader"), req->id, "Không đủ điều kiện").ok());
+    EXPECT_EQ(svc_->FindUserByName("xuser1")->status, "refused");
+    EXPECT_EQ(svc_->Approve(leader_.Actor("leader"), req->id, "").error().code, core::ErrorCode::kConflict);
+}
+
+TEST_P(Auth, RevokeEndsEverySessionAtOnce_P7) {
+    auto ed = MakeReady("editor1", "editor", vdp1_);
+    auto token = svc_->CreateApiToken(ed, "máy", {"unit.view"}, 30);
+    ASSERT_TRUE(token.ok());
+    ASSERT_TRUE(svc_->AuthenticateBearer(token->token, "x"));
+    auto sub = bus_.Subscribe([](const core::Event&) { return true; });
+    auto r = svc_->Revoke(leader_.Actor("leader"), ed.user_id, "Chuyển công tác");
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(svc_->ListSessions(ed).empty());
+    EXPECT_FALSE(svc_->AuthenticateBearer(token->token, "x")) << "API tokens end with the account";
+    EXPECT_EQ(svc_->Login("editor1", kPassword, "x", "t").error().code, core::ErrorCode::kForbidden);
+    auto ev = sub->Next();
+    ASSERT_TRUE(ev);
+    EXPECT_NE(ev->find("session.ended"), std::string::npos);
+    EXPECT_TRUE(svc_->FindUser(ed.user_id)->grants.empty());
+    EXPECT_FALSE(svc_->Revoke(leader_.Actor("leader"), ed.user_id, "again").ok());
+    EXPECT_EQ(svc_->Revoke(leader_.Actor("leader"), admin_.user_id, "  ").error().code, core::ErrorCode::kInvalidInput);
+}
+
+TEST_P(Auth, SlowDownThenLockOut_P8_X3) {
+    MakeReady("target", "editor", vdp1_);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(svc_->Login("target", "wrong-password-1A", "10.9.9.9", "t").error().code, core::ErrorCode::kUnauthorized);
+        if (i < 2) clock_.Advance(std::chrono::milliseconds(10));
+    }
+    // The third failure imposes a wait: even the right password is not looked at yet.
+    EXPECT_EQ(svc_->Login("target", kPassword, "10.9.9.9", "t").error().code, core::ErrorCode::kTooManyRequests);
+    clock_.Advance(std::chrono::seconds(2));
+    EXPECT_TRUE(svc_->Login("target", kPassword, "10.9.9.9", "t").ok()) << "success resets the counter";
+    for (int i = 0; i < 10; ++i) {
+        clock_.Advance(std::chrono::minutes(5));
+        (void)svc_->Login("target", "wrong-password-1A", "10.9.9." + std::to_string(i), "t");
+    }
+    clock_.Advance(std::chrono::minutes(10));
+    EXPECT_EQ(svc_->Login("target", kPassword, "10.1.1.1", "t").error().code, core::ErrorCode::kTooManyRequests)
+        << "locked out for 30 minutes";
+    clock_.Advance(std::chrono::minutes(21));
+    EXPECT_TRUE(svc_->Login("target", kPassword, "10.1.1.1", "t").ok());
+}
+
+TEST_P(Auth, TooManyFailuresFromOneAddress_X3) {
+    for (int i = 0; i < 30; ++i) (void)svc_->Login("nobody" + std::to_string(i), "x-Wrong-pass-1", "10.7.7.7", "t");
+    EXPECT_EQ(svc_->Login("admin", kPassword, "10.7.7.7", "t").error().code, core::ErrorCode::kTooManyRequests);
+    EXPECT_TRUE(svc_->Login("admin", kPassword, "10.7.7.8", "t").ok());
+}
+
+TEST_P(Auth, TotpCodeCannotBeReplayed_P8) {
+    MakeReady("replayer", "editor", vdp1_);
+    auto l1 = svc_->Login("replayer", kPassword, "a", "t");
+    auto p1 = *svc_->Authenticate(l1->session_token, "a");
+    auto code = Code("replayer");
+    ASSERT_TRUE(svc_->VerifySecondFactor(p1, code).ok());
+    auto l2 = svc_->Login("replayer", kPassword, "a", "t");
+    auto p2 = *svc_->Authenticate(l2->session_token, "a");
+    EXPECT_FALSE(svc_->VerifySecondFactor(p2, code).ok()) << "the same 30-second code is accepted once";
+}
+
+TEST_P(Auth, PasswordExpiresAfter90Days_P8) {
+    auto p = MakeReady("old", "editor", vdp1_);
+    clock_.Advance(std::chrono::hours(24 * 91));
+    auto l = svc_->Login("old", kPassword, "a", "t");
+    ASSERT_TRUE(l.ok());
+    auto s = *svc_->Authenticate(l->session_token, "a");
+    ASSERT_TRUE(svc_->VerifySecondFactor(s, Code("old")).ok());
+    s = *svc_->Authenticate(l->session_token, "a");
+    EXPECT_EQ(s.stage, Stage::kPasswordChange);
+    EXPECT_FALSE(svc_->Authorize(s, auth::Permission::kUnitView).ok());
+}
+
+TEST_P(Auth, PermissionsAreScopedToTheUnitSubtree_ORG3_X3) {
+    auto hanoi_admin = MakeReady("hnadmin", "system_admin", hni_);
+    EXPECT_TRUE(svc_->Authorize(hanoi_admin, auth::Permission::kUnitManage, hni_).ok());
+    EXPECT_TRUE(svc_->Authorize(hanoi_admin, auth::Permission::kUnitManage, units_->FindByCode("VP-HNI")->id).ok());
+    EXPECT_FALSE(svc_->Authorize(hanoi_admin, auth::Permission::kUnitManage, vptw_).ok());
+    EXPECT_FALSE(svc_->Authorize(hanoi_admin, auth::Permission::kAccountApprove, hni_).ok()) << "deny by default";
+    auto a = svc_->Authorize(admin_, auth::Permission::kAuditRead, vdp1_);
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(a->role, "system_admin");
+    auto tok = svc_->CreateApiToken(admin_, "đọc", {"unit.view"}, 7);
+    auto machine = *svc_->AuthenticateBearer(tok->token, "x");
+    EXPECT_TRUE(svc_->Authorize(machine, auth::Permission::kUnitView).ok());
+    EXPECT_FALSE(svc_->Authorize(machine, auth::Permission::kUnitManage).ok()) << "tokens are limited to their scopes";
+    clock_.Advance(std::chrono::hours(24 * 8));
+    EXPECT_FALSE(svc_->AuthenticateBearer(tok->token, "x")) << "tokens expire";
+}
+
+TEST_P(Auth, SessionsEndOnIdleAndByTheUser_X3) {
+    auto p = MakeReady("sess", "editor", vdp1_);
+    auto second = svc_->Login("sess", kPassword, "b", "other browser");
+    auto sessions = svc_->ListSessions(p);
+    ASSERT_EQ(sessions.size(), 2u);
+    auto other = std::find_if(sessions.begin(), sessions.end(), [](auto& s) { return !s.current; });
+    ASSERT_TRUE(svc_->EndSession(p, other->id).ok());
+    EXPECT_FALSE(svc_->Authenticate(second->session_token, "b"));
+    EXPECT_EQ(svc_->EndSession(admin_, sessions[0].id).error().code, core::ErrorCode::kNotFound)
+        << "nobody ends another person's session";
+    clock_.Advance(std::chrono::minutes(31));
+    auto l = svc_->Login("sess", kPassword, "c", "t");
+    clock_.Advance(std::chrono::minutes(31));
+    EXPECT_FALSE(svc_->Authenticate(l->session_token, "c")) << "idle sessions expire";
+}
+
+TEST_P(Auth, BadAccountRequestsChangeNothing_P7) {
+    auto before = svc_->ListUsers().size();
+    auto a = admin_.Actor("system_admin");
+    EXPECT_FALSE(svc_->RequestAccount(a, {.username = "AB", .full_name = "x", .unit_id = vdp1_, .roles = {{"editor", 0}}}).ok());
+    EXPECT_FALSE(svc_->RequestAccount(a, {.username = "okname", .full_name = "", .unit_id = vdp1_, .roles = {{"editor", 0}}}).ok());
+    EXPECT_FALSE(svc_->RequestAccount(a, {.username = "okname", .full_name = "x", .unit_id = vdp1_, .roles = {{"king", 0}}}).ok());
+    EXPECT_FALSE(svc_->RequestAccount(a, {.username = "okname", .full_name = "x", .unit_id = 999999, .roles = {{"editor", 0}}}).ok());
+    EXPECT_EQ(svc_->RequestAccount(a, {.username = "admin", .full_name = "x", .unit_id = vdp1_, .roles = {{"editor", 0}}}).error().code,
+              core::ErrorCode::kConflict);
+    EXPECT_EQ(svc_->ListUsers().size(), before);
+}
+
+VP_INSTANTIATE_DB_TEST(Auth);
+
+}  // namespace
+}  // namespace vp
