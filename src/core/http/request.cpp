@@ -92,6 +92,14 @@ std::map<std::string, std::string> Request::Form() const {
     return out;
 }
 
+std::vector<std::string> Request::FormValues(std::string_view name) const {
+    std::vector<std::string> out;
+    for (auto& [k, v] : ParseQuery(raw.body())) {
+        if (k == name) out.push_back(v);
+    }
+    return out;
+}
+
 std::string Request::Lang() const {
     if (auto q = QueryParam("lang"); q && (*q == "en" || *q == "vi")) return *q;
     if (auto c = Cookie("lang"); c && *c == "en") return "en";

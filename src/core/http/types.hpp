@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -34,6 +35,8 @@ struct Request {
     std::optional<std::string> Cookie(std::string_view name) const;
     /// Fields of an application/x-www-form-urlencoded body (later duplicates win).
     std::map<std::string, std::string> Form() const;
+    /// Every value of a repeated form field (checkboxes), in order.
+    std::vector<std::string> FormValues(std::string_view name) const;
     /// Preferred interface language: "vi" (default) or "en", from the `lang` cookie or query.
     std::string Lang() const;
     bool WantsJson() const;  ///< path under /api/

@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# HTTP benchmark: vanphong serving a static file from memory vs nginx serving the same bytes,
+# in the same run, measured with wrk on loopback. Writes its results into docs/performance.md
+# between the markers <!-- bench:http:start --> and <!-- bench:http:end -->.
+#   bench/http/run.sh                 full run (needs the built binary: make build / make bench)
+#   bench/http/run.sh --nginx-only    self-check of the nginx half and of the wrk parsing
+#   bench/http/run.sh --no-write      don't touch docs/performance.md
+# Env: VANPHONG_BIN (default $BUILD_DIR/src/app/vanphong, BUILD_DIR default build/),
+#      BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
+#      BENCH_ROUNDS (2), BENCH_DOC (docs/performance.md).
+# Bounded: (1 + BENCH_ROUNDS) wrk runs per server, loopback only. Everything it started is
+# stopped on exit.
+set -euo pipefail
+exec </dev/null
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+
+nginx_only=0 write_doc=1
+for arg in "$@"; do
+  case "$arg" in
+    --nginx-only) nginx_only=1; write_doc=0 ;;
+    --no-write) write_doc=0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+build_dir=${BUILD_DIR:-build}
+case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
+bin=${VANPHONG_BIN:-$build_dir/src/app/vanphong}
+duration=${BENCH_DURATION:-10s}
+warmup=${BENCH_WARMUP:-3s}
+threads=${BENCH_THREADS:-2}
+conns=${BENCH_CONNECTIONS:-64}
+rounds=${BENCH_ROUNDS:-2}
+doc=${BENCH_DOC:-$root/docs/performance.md}
+page_name=page.html
+pyexe=/usr/bin/python3
+
+say() { echo "bench: $*"; }
+die() { echo "bench: error: $*" >&2; exit 1; }
+free_port() { "$pyexe" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+for tool in nginx wrk curl; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/install-deps.sh --bench)"
+done
+[ "$nginx_only" = 1 ] || [ -x "$bin" ] || die "$bin not found: build it first (make build), or set VANPHONG_BIN"
+
+work=$(mktemp -d -t vp-bench.XXXXXX)
+chmod 755 "$work"   # nginx workers (user nobody when started as root) must read the page
+nginx_pid="" vp_pid=""
+# shellcheck disable=SC2317  # called by the trap
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  for p in $vp_pid $nginx_pid; do kill "$p" 2>/dev/null || true; done
+  for p in $vp_pid $nginx_pid; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- the page: ~55 KB of deterministic HTML (an office's unit list), the same bytes for both ----
+mkdir -p "$work/www/static" "$work/nginx" "$work/data"
+gen_page() {
+  LC_ALL=C awk -v target=56320 'BEGIN {
+    head = "<!doctype html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>Danh sach don vi - vanphong benchmark page</title>\n<style>body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.25rem .5rem}tr:nth-child(even){background:#f6f6f6}</style>\n</head>\n<body>\n<h1>Danh sach don vi</h1>\n<table>\n<thead><tr><th>#</th><th>Ma</th><th>Ten don vi</th><th>Truong phong</th><th>Dien thoai</th><th>Ngay lap</th></tr></thead>\n<tbody>\n"
+    tail = "</tbody>\n</table>\n<p>Generated deterministically by bench/http/run.sh.</p>\n</body>\n</html>\n"
+    split("Phong Hanh chinh|Phong Ke toan|Phong Nhan su|Phong Ky thuat|Phong Kinh doanh|Ban Giam doc|Phong Phap che|Van thu", units, "|")
+    split("Nguyen Van An|Tran Thi Binh|Le Van Cuong|Pham Thi Dung|Hoang Van Em|Vu Thi Giang|Dang Van Hai|Bui Thi Lan", people, "|")
+    out = head; n = length(head) + length(tail); i = 0
+    while (1) {
+      i++
+      row = sprintf("<tr><td>%d</td><td>DV-%05d</td><td>%s %d</td><td>%s</td><td>024-%04d-%04d</td><td>20%02d-%02d-%02d</td></tr>\n",
+                    i, (i * 7919) % 100000, units[(i % 8) + 1], int(i / 8) + 1, people[((i * 3) % 8) + 1],
+                    (i * 37) % 10000, (i * 101) % 10000, 10 + i % 15, 1 + i % 12, 1 + i % 28)
+      if (n + length(row) > target) break
+      out = out row; n += length(row)
+    }
+    pad = target - n   # fill up to exactly target bytes with a comment
+    if (pad >= 8) out = out "<!--" sprintf("%" (pad - 8) "s", "") "-->\n"
+    printf "%s%s", out, tail
+  }'
+}
+gen_page > "$work/www/static/$page_name"
+chmod 644 "$work/www/static/$page_name"
+page_bytes=$(stat -c %s "$work/www/static/$page_name")
+say "page: /static/$page_name, $page_bytes bytes"
+
+# --- nginx -------------------------------------------------------------------------------------
+nginx_port=$(free_port)
+n="$work/nginx"
+cat > "$n/nginx.conf" <<EOF
+# Minimal static-file config, tuned as nginx's usual production settings (no logging, sendfile,
+# open-file cache, long keep-alive): its best case, to be fair to it.
+worker_processes 2;
+pid $n/nginx.pid;
+error_log $n/error.log warn;
+events { worker_connections 4096; }
+http {
+  types { text/html html; }
+  default_type application/octet-stream;
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 65;
+  keepalive_requests 1000000;
+  gzip off;
+  etag on;
+  open_file_cache max=64 inactive=60s;
+  open_file_cache_valid 60s;
+  client_body_temp_path $n/body;
+  proxy_temp_path $n/proxy;
+  fastcgi_temp_path $n/fastcgi;
+  uwsgi_temp_path $n/uwsgi;
+  scgi_temp_path $n/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+    location /static/ { }
+  }
+}
+EOF
+nginx -e "$n/error.log" -p "$n" -c "$n/nginx.conf" -g 'daemon off;' >"$n/stdout.log" 2>&1 &
+nginx_pid=$!
+
+wait_http() {  # URL PID SECONDS
+  local i
+  for i in $(seq 1 $(($3 * 10))); do
+    kill -0 "$2" 2>/dev/null || return 1
+    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+nginx_url="http://127.0.0.1:$nginx_port/static/$page_name"
+wait_http "$nginx_url" "$nginx_pid" 10 || { cat "$n/error.log" "$n/stdout.log" >&2 2>/dev/null; die "nginx did not start"; }
+say "nginx $(nginx -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nginx_port"
+
+# --- vanphong ----------------------------------------------------------------------------------
+vp_url=""
+if [ "$nginx_only" = 0 ]; then
+  vp_port=$(free_port)
+  "$bin" serve --data-dir "$work/data" --port "$vp_port" --static-dir "$work/www/static" \
+    --access-log off >"$work/vanphong.log" 2>&1 &
+  vp_pid=$!
+  # The first start applies the migrations and loads the demo data: allow it time.
+  wait_http "http://127.0.0.1:$vp_port/healthz" "$vp_pid" 90 \
+    || { tail -n 40 "$work/vanphong.log" >&2; die "vanphong did not answer /healthz"; }
+  vp_url="http://127.0.0.1:$vp_port/static/$page_name"
+  say "vanphong on 127.0.0.1:$vp_port"
+fi
+
+# --- same answer from both: 200, same Content-Length, same body, no compression -----------------
+check() {  # NAME URL
+  local headers="$work/$1.headers" body="$work/$1.body" status len
+  curl -sS --max-time 5 -D "$headers" -o "$body" "$2" || die "$1: request failed"
+  status=$(head -n1 "$headers" | awk '{print $2}')
+  len=$(grep -i '^content-length:' "$headers" | tail -n1 | tr -dc '0-9')
+  [ "$status" = 200 ] || die "$1: status $status for $2"
+  [ "$len" = "$page_bytes" ] || die "$1: Content-Length '$len', expected $page_bytes"
+  grep -qi '^content-encoding:' "$headers" && die "$1: answered compressed without Accept-Encoding"
+  cmp -s "$body" "$work/www/static/$page_name" || die "$1: body differs from the page"
+  say "$1: 200, Content-Length $len, body identical"
+}
+check nginx "$nginx_url"
+[ -n "$vp_url" ] && check vanphong "$vp_url"
+
+# --- wrk ---------------------------------------------------------------------------------------
+to_ms() {  # wrk duration (e.g. 812.00us, 1.23ms, 2.01s) -> milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+# Parses a wrk --latency report: prints "REQ_PER_SEC P50_MS P99_MS TRANSFER ERRORS".
+parse_wrk() {
+  local f=$1 rps p50 p99 xfer non2xx sockerr
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")
+  xfer=$(awk '/^Transfer\/sec:/ {print $2}' "$f")
+  p50=$(awk '$1 == "50%" {print $2}' "$f")
+  p99=$(awk '$1 == "99%" {print $2}' "$f")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$f")
+  sockerr=$(awk -F'[ ,]+' '/Socket errors:/ {print $4 + $6 + $8 + $10}' "$f")
+  [ -n "$rps" ] || return 1
+  echo "$rps $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${xfer:-?} $(( ${non2xx:-0} + ${sockerr:-0} ))"
+}
+run_wrk() {  # NAME URL DURATION LABEL -> prints the parsed line
+  local out="$work/wrk-$1-$4.txt"
+  wrk -t"$threads" -c"$conns" -d"$3" --latency "$2" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed against $1"; }
+  parse_wrk "$out" || { cat "$out" >&2; die "could not parse wrk output for $1"; }
+}
+
+servers=(nginx)
+urls=("$nginx_url")
+if [ -n "$vp_url" ]; then servers+=(vanphong); urls+=("$vp_url"); fi
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+say "warm-up ($warmup each)"
+for i in "${!servers[@]}"; do run_wrk "${servers[$i]}" "${urls[$i]}" "$warmup" warmup >/dev/null; done
+
+declare -A results best best_line
+for r in $(seq 1 "$rounds"); do
+  for i in "${!servers[@]}"; do
+    s=${servers[$i]}
+    say "round $r: ${s} (wrk -t$threads -c$conns -d$duration)"
+    line=$(run_wrk "$s" "${urls[$i]}" "$duration" "r$r")
+    read -r rps p50 p99 xfer errs <<<"$line"
+    [ "$errs" = 0 ] || die "$s: $errs non-2xx responses or socket errors in round $r"
+    results[$s]="${results[$s]:-}${results[$s]:+ / }$(printf '%.0f' "$rps")"
+    if [ -z "${best[$s]:-}" ] || awk -v a="$rps" -v b="${best[$s]}" 'BEGIN { exit !(a > b) }'; then
+      best[$s]=$rps; best_line[$s]=$line
+    fi
+  done
+done
+
+# --- report ------------------------------------------------------------------------------------
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+cores=$(nproc)
+mem=$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
+kernel=$(uname -r)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+when=$(date -u '+%Y-%m-%d %H:%M UTC')
+nginx_ver=$(nginx -v 2>&1 | sed 's/^nginx version: //')
+wrk_ver=$( (wrk -v 2>&1 || true) | head -n1 | awk '{print $2}')
+vp_ver="n/a"
+[ -n "$vp_url" ] && vp_ver=$("$bin" --version 2>/dev/null | head -n1 | sed "s/^vanphong //" || true)
+[ -n "$vp_ver" ] || vp_ver="unknown"
+
+table="| server | requests/s per round | best requests/s | p50 latency | p99 latency | transfer/s |
+|---|---|---|---|---|---|"
+for s in "${servers[@]}"; do
+  read -r rps p50 p99 xfer _ <<<"${best_line[$s]}"
+  table+=$'\n'"| $s | ${results[$s]} | $(printf '%.0f' "$rps") | ${p50} ms | ${p99} ms | $xfer |"
+done
+ratio=""
+if [ -n "$vp_url" ]; then
+  ratio=$(awk -v a="${best[vanphong]}" -v b="${best[nginx]}" 'BEGIN { printf "%.2f", a / b }')
+fi
+
+echo
+echo "$table"
+[ -n "$ratio" ] && echo && echo "vanphong / nginx (best requests/s): $ratio"
+echo "machine: $cores cores, $cpu, $mem, kernel $kernel; load average (1/5/15 min) before: $load_before, after: $load_after"
+
+if [ "$write_doc" = 1 ]; then
+  section="$work/section.md"
+  {
+    echo "Measured $when with \`bench/http/run.sh\` (\`make bench\`)."
+    echo
+    echo "- Machine: $cores cores ($cpu), $mem, Linux $kernel; load average (1/5/15 min) before: $load_before, after: $load_after"
+    echo "- Servers: vanphong $vp_ver (2 I/O threads, access log off, file from memory) vs $nginx_ver (2 worker processes, access log off, sendfile, open-file cache)"
+    echo "- Load: wrk $wrk_ver, \`wrk -t$threads -c$conns -d$duration --latency\` on loopback, after a $warmup warm-up each; $rounds rounds alternating nginx, vanphong; best round counts"
+    echo "- Payload: \`GET /static/$page_name\`, $page_bytes bytes of HTML, no Accept-Encoding (neither compresses), keep-alive"
+    echo
+    echo "$table"
+    echo
+    echo "**vanphong / nginx: $ratio** (best requests/s)"
+  } > "$section"
+  mkdir -p "$(dirname "$doc")"
+  if [ ! -f "$doc" ]; then
+    printf '# Performance\n\n## HTTP: static file, vanphong vs nginx\n\n<!-- bench:http:start -->\n<!-- bench:http:end -->\n' > "$doc"
+  fi
+  if grep -q '<!-- bench:http:start -->' "$doc" && grep -q '<!-- bench:http:end -->' "$doc"; then
+    awk -v sec="$section" '
+      /<!-- bench:http:start -->/ { print; while ((getline l < sec) > 0) print l; skip = 1; next }
+      /<!-- bench:http:end -->/ { skip = 0 }
+      !skip { print }' "$doc" > "$work/doc.new"
+  else
+    { cat "$doc"; printf '\n<!-- bench:http:start -->\n'; cat "$section"; printf '<!-- bench:http:end -->\n'; } > "$work/doc.new"
+  fi
+  cat "$work/doc.new" > "$doc"
+  say "wrote the results into ${doc#"$root"/}"
+fi

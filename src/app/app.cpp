@@ -1,0 +1,271 @@
+#include "app/app.hpp"
+#include "app/impl.hpp"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/demo.hpp"
+#include "app/handlers.hpp"
+#include "audit/handlers.hpp"
+#include "auth/handlers.hpp"
+#include "calendar/handlers.hpp"
+#include "calendar/service.hpp"
+#include "core/db/migrate.hpp"
+#include "core/embedded.hpp"
+#include "core/events.hpp"
+#include "core/http/server.hpp"
+#include "core/http/static_files.hpp"
+#include "core/jobs.hpp"
+#include "core/mail.hpp"
+#include "core/web/templates.hpp"
+#include "notify/notify.hpp"
+#include "units/handlers.hpp"
+
+
+
+namespace vp::app {
+
+namespace http = core::http;
+using http::beast_http::verb;
+
+std::string_view EmbeddedData(std::string_view path) {
+    for (const auto& f : embedded::Data()) {
+        if (f.path == path) return f.content;
+    }
+    return {};
+}
+
+namespace {
+
+std::string DefaultNodeId() {
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    return std::string(host) + "-" + std::to_string(getpid());
+}
+
+std::vector<calendar::YearSchedule> ShippedYears() {
+    std::vector<calendar::YearSchedule> out;
+    for (const auto& f : embedded::Data()) {
+        if (!f.path.starts_with("calendar/vn/")) continue;
+        auto s = calendar::TryParseYearSchedule(f.content);
+        if (!s) throw std::runtime_error("bad shipped calendar file " + std::string(f.path) + ": " + s.error().message);
+        out.push_back(std::move(s.value()));
+    }
+    return out;
+}
+
+}  // namespace
+
+void App::Impl::Build() {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    if (config.node_id.empty()) config.node_id = DefaultNodeId();
+    std::filesystem::create_directories(config.data_dir);
+    db = core::db::OpenByUrl(config.DatabaseUrl(), config.db_pool);
+    auto report = core::db::Migrate(*db, embedded::Migrations());
+    if (!report.applied.empty()) spdlog::info("database {}: schema now at version {}", db->Describe(), report.current);
+    if (db->GetEngine() == core::db::Engine::kPostgres) {
+        bridge = std::make_unique<core::PgEventBridge>(config.DatabaseUrl(), events);
+    }
+    units = std::make_unique<units::Service>(*db, audit, clock);
+    auto seeded = units->SeedIfEmpty(auth::Service::CliActor(), EmbeddedData("units/seed.json"));
+    if (!seeded) throw std::runtime_error("unit seed: " + seeded.error().message);
+    if (seeded.value() > 0) spdlog::info("seeded {} units", seeded.value());
+    hasher = std::make_unique<auth::PasswordHasher>(auth::PasswordHasherSettings{.max_concurrent = config.max_password_hashes});
+    auth = std::make_unique<auth::Service>(*db, audit, clock, *units, *hasher, events);
+    notify = std::make_unique<notify::Service>(*db, clock, events);
+    calendar = std::make_unique<calendar::Service>(*db, audit, clock, ShippedYears());
+    if (auto st = calendar->EnsureDefault(auth::Service::CliActor()); !st) throw std::runtime_error("calendar: " + st.error().message);
+    jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id});
+    jobs->Register("mail.send", [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
+    web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
+    auth_handlers = std::make_unique<auth::Handlers>(*web, *auth, *units);
+    units_handlers = std::make_unique<units::Handlers>(*web, *auth, *units);
+    audit_handlers = std::make_unique<audit::Handlers>(*web, *auth, audit, *db);
+    calendar_handlers = std::make_unique<calendar::Handlers>(*web, *auth, *calendar);
+    app_handlers = std::make_unique<Handlers>(HandlerDeps{*web, *auth, *units, *notify, *jobs, events, *db, metrics, router});
+    static_files.Add(embedded::Static(), "");
+    if (!config.static_dir.empty()) {
+        for (const auto& e : std::filesystem::directory_iterator(config.static_dir)) {
+            if (!e.is_regular_file()) continue;
+            std::ifstream in(e.path(), std::ios::binary);
+            std::string content((std::istreambuf_iterator<char>(in)), {});
+            static_files.Put("/static/" + e.path().filename().string(), std::move(content));
+        }
+    }
+    metrics.AddCollector([this] {
+        auto s = db->Stats();
+        return fmt::format(
+            "# HELP vp_db_pool_connections Database pool size and connections in use.\n"
+            "# TYPE vp_db_pool_connections gauge\n"
+            "vp_db_pool_connections{{state=\"size\"}} {}\nvp_db_pool_connections{{state=\"in_use\"}} {}\n"
+            "# HELP vp_db_pool_waits_total Acquisitions that waited for a free connection.\n"
+            "# TYPE vp_db_pool_waits_total counter\nvp_db_pool_waits_total {}\n"
+            "# HELP vp_db_pool_acquisitions_total Connections handed out.\n"
+            "# TYPE vp_db_pool_acquisitions_total counter\nvp_db_pool_acquisitions_total {}\n"
+            "# HELP vp_sse_subscribers Open server-sent event streams.\n# TYPE vp_sse_subscribers gauge\nvp_sse_subscribers {}\n",
+            s.size, s.in_use, s.waits, s.acquisitions, events.SubscriberCount());
+    });
+    if (config.demo) {
+        auto demo = EnsureDemoAccounts(*auth, *units, config.data_dir);
+        if (!demo.empty()) std::fputs(demo.c_str(), stdout);
+        std::fflush(stdout);
+    }
+    Routes();
+}
+
+void App::Impl::Routes() {
+    // The routing table: every URL of the node, in one place.
+    auto& r = router;
+    auto bind = [](auto* obj, auto method) { return [obj, method](http::Request& req) { return (obj->*method)(req); }; };
+    const http::RouteOptions page{.on_io_thread = false, .api = false};
+    const http::RouteOptions fast_page{.on_io_thread = true, .api = false};
+    auto* a = auth_handlers.get();
+    auto* u = units_handlers.get();
+    auto* au = audit_handlers.get();
+    auto* c = calendar_handlers.get();
+    auto* h = app_handlers.get();
+
+    // Operations.
+    r.Add(verb::get, "/healthz", bind(h, &Handlers::Health), page);
+    r.Add(verb::get, "/metrics", bind(h, &Handlers::MetricsText), fast_page);
+    r.Add(verb::get, "/static/{*path}", [this](http::Request& req) { return static_files.Serve(req); }, fast_page);
+    r.Add(verb::get, "/favicon.ico", [this](http::Request& req) { req.path = "/static/favicon.svg"; return static_files.Serve(req); }, fast_page);
+
+    // Pages: signing in and the person's own account.
+    r.Add(verb::get, "/", bind(h, &Handlers::Home), page);
+    r.Add(verb::get, "/login", bind(a, &auth::Handlers::LoginForm), page);
+    r.Add(verb::post, "/login", bind(a, &auth::Handlers::Login), page);
+    r.Add(verb::get, "/login/otp", bind(a, &auth::Handlers::OtpForm), page);
+    r.Add(verb::post, "/login/otp", bind(a, &auth::Handlers::Otp), page);
+    r.Add(verb::post, "/logout", bind(a, &auth::Handlers::Logout), page);
+    r.Add(verb::get, "/lang/{lang}", bind(a, &auth::Handlers::SwitchLanguage), page);
+    r.Add(verb::get, "/account/password", bind(a, &auth::Handlers::PasswordForm), page);
+    r.Add(verb::post, "/account/password", bind(a, &auth::Handlers::ChangePassword), page);
+    r.Add(verb::get, "/account/enrol", bind(a, &auth::Handlers::EnrolForm), page);
+    r.Add(verb::post, "/account/enrol", bind(a, &auth::Handlers::Enrol), page);
+    r.Add(verb::get, "/account/sessions", bind(a, &auth::Handlers::Sessions), page);
+    r.Add(verb::post, "/account/sessions/{id}/end", bind(a, &auth::Handlers::EndSession), page);
+    r.Add(verb::get, "/notifications", bind(h, &Handlers::Notifications), page);
+    r.Add(verb::post, "/notifications/{id}/read", bind(h, &Handlers::MarkRead), page);
+
+    // Pages: administration.
+    r.Add(verb::get, "/admin/accounts", bind(a, &auth::Handlers::Accounts), page);
+    r.Add(verb::get, "/admin/accounts/request", bind(a, &auth::Handlers::RequestForm), page);
+    r.Add(verb::post, "/admin/accounts/requests", bind(a, &auth::Handlers::SubmitRequest), page);
+    r.Add(verb::post, "/admin/accounts/requests/{id}/approve", bind(a, &auth::Handlers::ApproveRequest), page);
+    r.Add(verb::post, "/admin/accounts/requests/{id}/refuse", bind(a, &auth::Handlers::RefuseRequest), page);
+    r.Add(verb::post, "/admin/accounts/{id}/revoke", bind(a, &auth::Handlers::RevokeUser), page);
+    r.Add(verb::post, "/admin/accounts/{id}/reset-2fa", bind(a, &auth::Handlers::ResetSecondFactor), page);
+    r.Add(verb::post, "/admin/accounts/{id}/reset-password", bind(a, &auth::Handlers::ResetPassword), page);
+    r.Add(verb::get, "/admin/units", bind(u, &units::Handlers::Tree), page);
+    r.Add(verb::post, "/admin/units", bind(u, &units::Handlers::Create), page);
+    r.Add(verb::get, "/admin/units/{id}", bind(u, &units::Handlers::Show), page);
+    r.Add(verb::post, "/admin/units/{id}/rename", bind(u, &units::Handlers::Rename), page);
+    r.Add(verb::post, "/admin/units/{id}/merge", bind(u, &units::Handlers::Merge), page);
+    r.Add(verb::post, "/admin/units/{id}/dissolve", bind(u, &units::Handlers::Dissolve), page);
+    r.Add(verb::get, "/admin/audit", bind(au, &audit::Handlers::Page), page);
+    r.Add(verb::get, "/admin/jobs", bind(h, &Handlers::Jobs), page);
+    r.Add(verb::get, "/admin/calendar", bind(c, &calendar::Handlers::AdminPage), page);
+    r.Add(verb::post, "/admin/calendar/exceptions", bind(c, &calendar::Handlers::AdminAddException), page);
+    r.Add(verb::post, "/admin/calendar/exceptions/{id}/remove", bind(c, &calendar::Handlers::AdminRemoveException), page);
+    r.Add(verb::post, "/admin/calendar/years", bind(c, &calendar::Handlers::AdminAddYear), page);
+
+    // API (each route is described in /api/v1/openapi.json; a test keeps the two in step).
+    r.Add(verb::get, "/api/v1/openapi.json", bind(h, &Handlers::OpenApi), {.on_io_thread = true});
+    r.Add(verb::get, "/api/v1/health", bind(h, &Handlers::Health));
+    r.Add(verb::post, "/api/v1/session", bind(a, &auth::Handlers::ApiLogin));
+    r.Add(verb::get, "/api/v1/me", bind(a, &auth::Handlers::ApiMe));
+    r.Add(verb::get, "/api/v1/sessions", bind(a, &auth::Handlers::ApiSessions));
+    r.Add(verb::post, "/api/v1/sessions/{id}/end", bind(a, &auth::Handlers::ApiEndSession));
+    r.Add(verb::get, "/api/v1/tokens", bind(a, &auth::Handlers::ApiTokens));
+    r.Add(verb::post, "/api/v1/tokens", bind(a, &auth::Handlers::ApiCreateToken));
+    r.Add(verb::post, "/api/v1/tokens/{id}/revoke", bind(a, &auth::Handlers::ApiRevokeToken));
+    r.Add(verb::get, "/api/v1/roles", bind(a, &auth::Handlers::ApiRoles));
+    r.Add(verb::get, "/api/v1/users", bind(a, &auth::Handlers::ApiUsers));
+    r.Add(verb::post, "/api/v1/users/{id}/revoke", bind(a, &auth::Handlers::ApiRevokeUser));
+    r.Add(verb::post, "/api/v1/users/{id}/reset-second-factor", bind(a, &auth::Handlers::ApiResetSecondFactor));
+    r.Add(verb::get, "/api/v1/account-requests", bind(a, &auth::Handlers::ApiRequests));
+    r.Add(verb::post, "/api/v1/account-requests", bind(a, &auth::Handlers::ApiCreateRequest));
+    r.Add(verb::post, "/api/v1/account-requests/{id}/approve", bind(a, &auth::Handlers::ApiApproveRequest));
+    r.Add(verb::post, "/api/v1/account-requests/{id}/refuse", bind(a, &auth::Handlers::ApiRefuseRequest));
+    r.Add(verb::get, "/api/v1/units", bind(u, &units::Handlers::ApiList));
+    r.Add(verb::post, "/api/v1/units", bind(u, &units::Handlers::ApiCreate));
+    r.Add(verb::get, "/api/v1/units/{id}", bind(u, &units::Handlers::ApiShow));
+    r.Add(verb::post, "/api/v1/units/{id}/rename", bind(u, &units::Handlers::ApiRename));
+    r.Add(verb::post, "/api/v1/units/{id}/merge", bind(u, &units::Handlers::ApiMerge));
+    r.Add(verb::post, "/api/v1/units/{id}/dissolve", bind(u, &units::Handlers::ApiDissolve));
+    r.Add(verb::get, "/api/v1/audit", bind(au, &audit::Handlers::ApiList));
+    r.Add(verb::get, "/api/v1/audit/export.csv", bind(au, &audit::Handlers::ApiExportCsv));
+    r.Add(verb::get, "/api/v1/audit/verify", bind(au, &audit::Handlers::ApiVerify));
+    r.Add(verb::get, "/api/v1/notifications", bind(h, &Handlers::ApiNotifications));
+    r.Add(verb::post, "/api/v1/notifications/{id}/read", bind(h, &Handlers::ApiMarkRead));
+    r.Add(verb::get, "/api/v1/events", bind(h, &Handlers::Events));
+    r.Add(verb::get, "/api/v1/jobs", bind(h, &Handlers::ApiJobs));
+    r.Add(verb::get, "/api/v1/calendar/is-working-time", bind(c, &calendar::Handlers::IsWorkingTime));
+    r.Add(verb::get, "/api/v1/calendar/add", bind(c, &calendar::Handlers::Add));
+    r.Add(verb::get, "/api/v1/calendar/between", bind(c, &calendar::Handlers::Between));
+    r.Add(verb::get, "/api/v1/calendar/next-working", bind(c, &calendar::Handlers::NextWorking));
+    r.Add(verb::get, "/api/v1/calendar/holidays", bind(c, &calendar::Handlers::Holidays));
+    r.Add(verb::get, "/api/v1/calendar/days", bind(c, &calendar::Handlers::Days));
+    r.Add(verb::get, "/api/v1/calendar/years", bind(c, &calendar::Handlers::ListYears));
+    r.Add(verb::post, "/api/v1/calendar/years", bind(c, &calendar::Handlers::AddYear));
+    r.Add(verb::get, "/api/v1/calendars", bind(c, &calendar::Handlers::ListCalendars));
+    r.Add(verb::get, "/api/v1/calendars/{code}", bind(c, &calendar::Handlers::ShowCalendar));
+    r.Add(verb::put, "/api/v1/calendars/{code}/weekly", bind(c, &calendar::Handlers::UpdateWeekly));
+    r.Add(verb::post, "/api/v1/calendars/{code}/exceptions", bind(c, &calendar::Handlers::AddException));
+    r.Add(verb::post, "/api/v1/calendars/{code}/exceptions/{id}/remove", bind(c, &calendar::Handlers::RemoveException));
+}
+
+App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) { impl_->Build(); }
+
+App::~App() {
+    Stop();
+    if (impl_->background.joinable()) impl_->background.join();
+}
+
+const core::http::Router& App::Router() const { return impl_->router; }
+
+std::uint16_t App::StartInBackground() {
+    auto& c = impl_->config;
+    impl_->server = std::make_unique<http::Server>(
+        http::ServerSettings{.address = c.address,
+                             .port = static_cast<std::uint16_t>(c.port),
+                             .io_threads = c.io_threads,
+                             .worker_threads = c.workers,
+                             .tls_cert_file = c.tls_cert,
+                             .tls_key_file = c.tls_key,
+                             .access_log = c.access_log},
+        impl_->router, impl_->metrics);
+    auto port = impl_->server->Start();
+    if (c.jobs) impl_->jobs->Start();
+    return port;
+}
+
+int App::Serve() {
+    auto port = StartInBackground();
+    impl_->server->StopOnSignals();
+    spdlog::info("vanphong serving http{}://{}:{} on {}", impl_->config.tls_cert.empty() ? "" : "s", impl_->config.address, port,
+                 impl_->db->Describe());
+    impl_->server->Wait();
+    impl_->jobs->Stop();
+    spdlog::info("stopped cleanly");
+    return 0;
+}
+
+void App::Stop() {
+    if (impl_->server) {
+        impl_->server->Stop();
+        impl_->server->Wait();
+    }
+    if (impl_->jobs) impl_->jobs->Stop();
+}
+
+}  // namespace vp::app

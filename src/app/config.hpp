@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+
+namespace vp::app {
+
+/// Settings of one node. Precedence: command-line flags, then VANPHONG_* environment
+/// variables, then the optional config file (--config), then these defaults.
+struct Config {
+    std::string data_dir = "./data";
+    std::string database;          ///< URL; empty = sqlite:<data_dir>/vanphong.db
+    std::string address = "127.0.0.1";
+    int port = 8080;
+    int io_threads = 2;
+    int workers = 8;
+    int db_pool = 0;               ///< 0 = engine default
+    int max_password_hashes = 2;   ///< argon2id runs at once (~64 MiB each)
+    std::string tls_cert;
+    std::string tls_key;
+    std::string smtp_url;
+    std::string smtp_from = "vanphong@localhost";
+    std::string smtp_user;
+    std::string smtp_password;
+    std::string static_dir;        ///< extra files served under /static/ (benchmarks, branding)
+    std::string node_id;           ///< default: host name + pid
+    std::string public_url = "http://127.0.0.1:8080";
+    bool access_log = true;
+    bool demo = true;              ///< create the demo accounts on first start
+    bool jobs = true;              ///< run background jobs on this node
+    std::string log_level = "info";
+
+    std::string DatabaseUrl() const { return database.empty() ? "sqlite:" + data_dir + "/vanphong.db" : database; }
+};
+
+}  // namespace vp::app

@@ -1,0 +1,74 @@
+#include "app/demo.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "auth/crypto/totp.hpp"
+
+namespace vp::app {
+
+namespace {
+struct DemoAccount {
+    const char* username;
+    const char* full_name;
+    const char* role;
+    const char* unit;
+};
+// One account per role, placed in a plausible unit.
+constexpr DemoAccount kDemo[] = {
+    {"admin", "Quản trị Hệ thống", "system_admin", "VPTW"},
+    {"lanhdao", "Lãnh đạo Văn phòng", "leader", "VPTW"},
+    {"bientap", "Biên tập viên Cổng", "editor", "VPTW-TTCNTT"},
+    {"kiemduyet", "Kiểm duyệt viên Cổng", "reviewer", "VPTW-TTCNTT"},
+    {"xuatban", "Người xuất bản Cổng", "publisher", "VPTW-TTCNTT"},
+    {"bbt", "Lãnh đạo Ban biên tập", "portal_director", "VPTW-TTCNTT"},
+    {"quantricong", "Quản trị Cổng", "portal_admin", "VPTW-TTCNTT"},
+    {"biendich", "Biên dịch viên", "translator", "VPTW-TTCNTT"},
+    {"congtacvien", "Cộng tác viên Hà Nội", "contributor", "VP-HNI"},
+    {"vpnhiemvu", "Chuyên viên theo dõi nhiệm vụ", "task_office", "VPTW-VTH"},
+    {"daumoi", "Đầu mối Văn phòng Thành ủy Hà Nội", "unit_focal_point", "VP-HNI"},
+    {"duyetdonvi", "Lãnh đạo Văn phòng Thành ủy Hà Nội", "unit_approver", "VP-HNI"},
+    {"theodoi", "Cán bộ theo dõi", "monitoring_officer", "VPTW-VTH"},
+    {"kiemtra", "Cán bộ Ủy ban Kiểm tra Trung ương", "inspector", "UBKTTW"},
+    {"hoinghi", "Tổ chức hội nghị", "conference_organiser", "VPTW-VDP1"},
+    {"diemcau", "Vận hành điểm cầu Đà Nẵng", "site_operator", "VP-DNG"},
+};
+constexpr const char* kDemoPassword = "VanPhong@Demo2026";
+}  // namespace
+
+std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const std::string& data_dir) {
+    const auto path = std::filesystem::path(data_dir) / "demo-accounts.txt";
+    if (auth.ListUsers().empty()) {
+        std::ostringstream out;
+        out << "Demo accounts (password for all: " << kDemoPassword << ")\n"
+            << "One-time codes: scan the secret into any authenticator app, or run: oathtool --totp -b SECRET\n\n"
+            << fmt::format("{:<14} {:<22} {:<34} {}\n", "username", "role", "TOTP secret", "one-time code now");
+        for (const auto& d : kDemo) {
+            auto unit = units.FindByCode(d.unit);
+            if (!unit) continue;
+            auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
+            auto r = auth.CreateActive(auth::Service::CliActor(),
+                                       {.username = d.username, .full_name = d.full_name, .unit_id = unit->id,
+                                        .roles = {{d.role, unit->id}}, .reason = "demo"},
+                                       kDemoPassword, secret);
+            if (!r) throw std::runtime_error(std::string("demo account ") + d.username + ": " + r.error().message);
+            out << fmt::format("{:<14} {:<22} {:<34} oathtool --totp -b {}\n", d.username, d.role, secret, secret);
+        }
+        std::ofstream f(path);
+        f << out.str();
+        f.close();
+        ::chmod(path.c_str(), 0600);
+    }
+    std::ifstream in(path);
+    if (!in) return "";
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace vp::app

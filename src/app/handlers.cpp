@@ -1,0 +1,148 @@
+#include "app/handlers.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace vp::app {
+
+namespace http = core::http;
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+using auth::Principal;
+
+namespace {
+std::string LocalTime(std::int64_t ms) {
+    if (ms <= 0) return "";
+    auto t = std::chrono::sys_seconds{std::chrono::seconds{ms / 1000}} + std::chrono::hours(7);
+    return fmt::format("{:%d/%m/%Y %H:%M}", t);
+}
+}  // namespace
+
+Response Handlers::Home(Request& req) {
+    auto g = d_.web.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    json::array roles;
+    for (const auto& gr : p.grants) {
+        auto info = auth::FindRole(gr.role);
+        auto unit = d_.units.Find(gr.unit_id);
+        roles.push_back(json::object{{"role_vi", info ? std::string(info->name_vi) : gr.role},
+                                     {"unit_name", unit ? unit->name_vi : ""}});
+    }
+    json::object data{{"roles", roles}};
+    if (auto ok = req.QueryParam("ok")) data["ok_" + *ok] = true;
+    return d_.web.Page(req, &p, "app/home", std::move(data), "home_title");
+}
+
+Response Handlers::Notifications(Request& req) {
+    auto g = d_.web.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    json::array items;
+    for (const auto& n : d_.notify.List(p.user_id)) {
+        items.push_back(json::object{{"id", n.id}, {"title", n.title}, {"body", n.body}, {"link", n.link},
+                                     {"created_at", LocalTime(n.created_at)}, {"read", n.read}});
+    }
+    return d_.web.Page(req, &p, "app/notifications", {{"items", items}}, "notifications");
+}
+
+Response Handlers::MarkRead(Request& req) {
+    auto g = d_.web.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = auth::ParseId(req.path_params["id"]);
+    if (!id || !d_.notify.MarkRead(p.user_id, *id)) return d_.web.Fail(req, &p, core::NotFound("Không tìm thấy thông báo."));
+    return http::Redirect(req, "/notifications");
+}
+
+Response Handlers::Jobs(Request& req) {
+    auto g = d_.web.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    if (auto a = d_.auth.Authorize(p, auth::Permission::kJobsView); !a) return d_.web.Fail(req, &p, a.error());
+    json::array jobs;
+    for (const auto& j : d_.jobs.Recent(200)) {
+        jobs.push_back(json::object{{"id", j.id}, {"kind", j.kind}, {"status", j.status}, {"attempts", j.attempts},
+                                    {"max_attempts", j.max_attempts}, {"created_at", LocalTime(j.created_at)},
+                                    {"last_error", j.last_error}});
+    }
+    return d_.web.Page(req, &p, "app/jobs", {{"jobs", jobs}}, "jobs_title");
+}
+
+Response Handlers::Health(Request& req) {
+    // Checks the database with a real round trip; no details about the deployment leak out.
+    try {
+        d_.db.Read([](core::db::Connection& c) { c.QueryOne("SELECT 1"); });
+    } catch (const std::exception&) {
+        return http::JsonError(req, http::beast_http::status::service_unavailable, "database_unavailable",
+                               "Không kết nối được cơ sở dữ liệu.");
+    }
+    auto s = d_.db.Stats();
+    return http::Json(req, json::object{{"status", "ok"}, {"database", "ok"}, {"pool_size", s.size}, {"pool_in_use", s.in_use}});
+}
+
+Response Handlers::MetricsText(Request& req) {
+    auto res = http::MakeResponse(req, http::beast_http::status::ok, d_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+    res.set(http::beast_http::field::cache_control, "no-store");
+    return res;
+}
+
+Response Handlers::OpenApi(Request& req) {
+    auto res = http::MakeResponse(req, http::beast_http::status::ok, std::string(EmbeddedData("api/openapi.json")),
+                                  "application/json; charset=utf-8");
+    res.set(http::beast_http::field::cache_control, "public, max-age=300");
+    res.set(http::beast_http::field::access_control_allow_origin, "*");
+    return res;
+}
+
+Response Handlers::ApiNotifications(Request& req) {
+    auto g = d_.web.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    json::array items;
+    if (req.QueryParam("unread").value_or("") != "true") {
+        for (const auto& n : d_.notify.List(p.user_id)) {
+            items.push_back(json::object{{"id", n.id}, {"kind", n.kind}, {"title", n.title}, {"body", n.body},
+                                         {"link", n.link}, {"created_at", n.created_at}, {"read", n.read}});
+        }
+    }
+    return http::Json(req, json::object{{"unread", d_.notify.UnreadCount(p.user_id)}, {"items", items}});
+}
+
+Response Handlers::ApiMarkRead(Request& req) {
+    auto g = d_.web.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = auth::ParseId(req.path_params["id"]);
+    if (!id || !d_.notify.MarkRead(p.user_id, *id)) return http::JsonError(req, core::NotFound("Không tìm thấy thông báo."));
+    return http::Json(req, json::object{{"read", *id}});
+}
+
+Response Handlers::Events(Request& req) {
+    auto g = d_.web.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    const auto user = p.user_id;
+    auto sub = d_.events.Subscribe([user](const core::Event& e) { return e.user_id == 0 || e.user_id == user; });
+    // The stream ends when this person's sessions end (revocation, password change), on any node.
+    sub->CloseOn([user](const core::Event& e) { return e.topic == "session.ended" && e.user_id == user; });
+    req.event_source = sub;
+    return http::MakeResponse(req, http::beast_http::status::ok, "", "text/event-stream; charset=utf-8");
+}
+
+Response Handlers::ApiJobs(Request& req) {
+    auto g = d_.web.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    if (auto a = d_.auth.Authorize(std::get<Principal>(g), auth::Permission::kJobsView); !a) return http::JsonError(req, a.error());
+    json::array jobs;
+    for (const auto& j : d_.jobs.Recent(200)) {
+        jobs.push_back(json::object{{"id", j.id}, {"kind", j.kind}, {"status", j.status}, {"attempts", j.attempts},
+                                    {"max_attempts", j.max_attempts}, {"run_at", j.run_at}, {"created_at", j.created_at},
+                                    {"finished_at", j.finished_at}, {"last_error", j.last_error}});
+    }
+    return http::Json(req, json::object{{"jobs", jobs}});
+}
+
+}  // namespace vp::app

@@ -1,0 +1,70 @@
+#pragma once
+// Internal to src/app: the node's object graph, shared by app.cpp (wiring) and cli.cpp.
+
+#include <memory>
+#include <thread>
+
+#include "app/app.hpp"
+#include "app/handlers.hpp"
+#include "audit/handlers.hpp"
+#include "auth/handlers.hpp"
+#include "calendar/handlers.hpp"
+#include "calendar/service.hpp"
+#include "core/events.hpp"
+#include "core/http/server.hpp"
+#include "core/http/static_files.hpp"
+#include "core/jobs.hpp"
+#include "core/mail.hpp"
+#include "core/web/templates.hpp"
+#include "notify/notify.hpp"
+#include "units/handlers.hpp"
+
+namespace vp::embedded {
+std::span<const vp::core::EmbeddedFile> Migrations();
+std::span<const vp::core::EmbeddedFile> Templates();
+std::span<const vp::core::EmbeddedFile> Strings();
+std::span<const vp::core::EmbeddedFile> Static();
+std::span<const vp::core::EmbeddedFile> Data();
+}  // namespace vp::embedded
+
+namespace vp::app {
+
+namespace http = core::http;
+
+struct App::Impl {
+    Config config;
+    core::SystemClock clock;
+    std::unique_ptr<core::db::Database> db;
+    core::EventBus events;
+    std::unique_ptr<core::PgEventBridge> bridge;
+    audit::Log audit{clock};
+    std::unique_ptr<units::Service> units;
+    std::unique_ptr<auth::PasswordHasher> hasher;
+    std::unique_ptr<auth::Service> auth;
+    std::unique_ptr<notify::Service> notify;
+    std::unique_ptr<calendar::Service> calendar;
+    core::SmtpMailer mailer;
+    std::unique_ptr<core::JobQueue> jobs;
+    core::web::TemplateStore templates{embedded::Templates(), embedded::Strings()};
+    std::unique_ptr<auth::Web> web;
+    std::unique_ptr<auth::Handlers> auth_handlers;
+    std::unique_ptr<units::Handlers> units_handlers;
+    std::unique_ptr<audit::Handlers> audit_handlers;
+    std::unique_ptr<calendar::Handlers> calendar_handlers;
+    std::unique_ptr<Handlers> app_handlers;
+    http::StaticFiles static_files;
+    http::Metrics metrics;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+    std::thread background;
+
+    explicit Impl(Config c)
+        : config(std::move(c)),
+          mailer({.url = config.smtp_url, .from = config.smtp_from, .username = config.smtp_user, .password = config.smtp_password}) {}
+
+    void Build();
+    void Routes();
+};
+
+
+}  // namespace vp::app

@@ -1,0 +1,625 @@
+#include "auth/handlers.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "auth/crypto/recovery.hpp"
+#include "core/text.hpp"
+
+namespace vp::auth {
+
+namespace http = core::http;
+namespace json = boost::json;
+using http::beast_http::status;
+using http::Request;
+using http::Response;
+
+namespace {
+
+std::string FormatTime(std::int64_t ms) {
+    if (ms <= 0) return "";
+    // Shown in Vietnamese local time (UTC+7, no daylight saving).
+    auto t = std::chrono::sys_seconds{std::chrono::seconds{ms / 1000}} + std::chrono::hours(7);
+    return fmt::format("{:%d/%m/%Y %H:%M}", t);
+}
+
+json::object UserToJson(const UserView& u, const units::Service& units) {
+    json::array roles;
+    for (const auto& g : u.grants) {
+        auto info = FindRole(g.role);
+        auto unit = units.Find(g.unit_id);
+        roles.push_back(json::object{{"role", g.role},
+                                     {"role_vi", info ? std::string(info->name_vi) : g.role},
+                                     {"role_en", info ? std::string(info->name_en) : g.role},
+                                     {"unit_id", g.unit_id},
+                                     {"unit_name", unit ? unit->name_vi : ""}});
+    }
+    auto unit = units.Find(u.unit_id);
+    return json::object{{"id", u.id},
+                        {"username", u.username},
+                        {"full_name", u.full_name},
+                        {"email", u.email},
+                        {"status", u.status},
+                        {"status_" + u.status, true},
+                        {"active", u.status == "active"},
+                        {"unit_id", u.unit_id},
+                        {"unit_name", unit ? unit->name_vi : ""},
+                        {"enrolled", u.enrolled},
+                        {"roles", roles},
+                        {"created_at", FormatTime(u.created_at)}};
+}
+
+json::object RequestToJson(const AccountRequestView& r, const units::Service& units) {
+    auto unit = units.Find(r.unit_id);
+    json::array roles;
+    for (const auto& v : json::parse(r.roles_json).as_array()) {
+        auto code = std::string(v.at("role").as_string());
+        auto info = FindRole(code);
+        auto ru = units.Find(v.at("unit_id").to_number<std::int64_t>());
+        roles.push_back(json::object{{"role", code},
+                                     {"role_vi", info ? std::string(info->name_vi) : code},
+                                     {"unit_id", v.at("unit_id")},
+                                     {"unit_name", ru ? ru->name_vi : ""}});
+    }
+    return json::object{{"id", r.id},
+                        {"user_id", r.user_id},
+                        {"username", r.username},
+                        {"full_name", r.full_name},
+                        {"email", r.email},
+                        {"unit_id", r.unit_id},
+                        {"unit_name", unit ? unit->name_vi : ""},
+                        {"roles", roles},
+                        {"reason", r.reason},
+                        {"requested_by", r.requested_by},
+                        {"requested_at", FormatTime(r.requested_at)},
+                        {"decision", r.decision},
+                        {"decision_note", r.decision_note},
+                        {"decided_by", r.decided_by},
+                        {"decided_at", FormatTime(r.decided_at)},
+                        {"pending", r.decision.empty()}};
+}
+
+std::string Field(const std::map<std::string, std::string>& form, const char* key) {
+    auto it = form.find(key);
+    return it == form.end() ? std::string() : it->second;
+}
+
+// Only local paths may be a "next" target (no open redirect).
+std::string SafeNext(const std::optional<std::string>& next) {
+    if (!next || next->empty() || (*next)[0] != '/' || next->starts_with("//") || next->find('\\') != std::string::npos) {
+        return "/";
+    }
+    return *next;
+}
+
+Response WithCookie(Response res, const std::string& cookie) {
+    res.insert(http::beast_http::field::set_cookie, cookie);
+    return res;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ signing in
+
+Response Handlers::LoginPage(Request& req, const std::string& error, status st) {
+    // Pre-session CSRF: a random value in a SameSite=Strict cookie, echoed by the form.
+    auto pre = req.Cookie("vp_pre").value_or("");
+    if (pre.size() < 20) pre = RandomToken(18);
+    json::object data{{"csrf_pre", pre}, {"next", SafeNext(req.QueryParam("next"))}};
+    if (!error.empty()) data["error"] = error;
+    if (auto u = req.Form().find("username"); u != req.Form().end()) data["username"] = u->second;
+    auto res = web_.Page(req, nullptr, "auth/login", std::move(data), "login_title", st);
+    return WithCookie(std::move(res), "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict");
+}
+
+Response Handlers::LoginForm(Request& req) {
+    if (auto p = web_.Resolve(req)) return http::Redirect(req, Web::StepPath(p->stage));
+    return LoginPage(req, "", status::ok);
+}
+
+Response Handlers::Login(Request& req) {
+    auto form = req.Form();
+    auto pre = req.Cookie("vp_pre");
+    if (!pre || Field(form, "_csrf") != *pre) {
+        return LoginPage(req, "Phiên biểu mẫu đã hết hạn, vui lòng thử lại.", status::forbidden);
+    }
+    auto r = auth_.Login(Field(form, "username"), Field(form, "password"), req.remote_address,
+                         std::string(req.Header("User-Agent")));
+    if (!r) return LoginPage(req, r.error().message, http::HttpStatusFor(r.error().code));
+    auto next = r->stage == Stage::kReady ? SafeNext(std::optional<std::string>(Field(form, "next"))) : Web::StepPath(r->stage);
+    return WithCookie(http::Redirect(req, next), web_.SessionCookie(r->session_token));
+}
+
+Response Handlers::OtpForm(Request& req) {
+    auto g = web_.RequireSession(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    if (p.stage != Stage::kSecondFactor) return http::Redirect(req, Web::StepPath(p.stage));
+    return web_.Page(req, &p, "auth/otp", {}, "otp_title");
+}
+
+Response Handlers::Otp(Request& req) {
+    auto g = web_.RequireSession(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    if (p.stage != Stage::kSecondFactor) return http::Redirect(req, Web::StepPath(p.stage));
+    auto r = auth_.VerifySecondFactor(p, Field(req.Form(), "code"));
+    if (!r) return web_.Page(req, &p, "auth/otp", {{"error", r.error().message}}, "otp_title", http::HttpStatusFor(r.error().code));
+    return http::Redirect(req, Web::StepPath(r.value()));
+}
+
+Response Handlers::PasswordForm(Request& req) {
+    auto g = web_.RequireSession(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    if (p.stage == Stage::kSecondFactor) return http::Redirect(req, Web::StepPath(p.stage));
+    return web_.Page(req, &p, "auth/password", {{"forced", p.stage == Stage::kPasswordChange}}, "password_title");
+}
+
+Response Handlers::ChangePassword(Request& req) {
+    auto g = web_.RequireSession(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto form = req.Form();
+    if (Field(form, "new_password") != Field(form, "confirm")) {
+        return web_.Page(req, &p, "auth/password", {{"error", "Mật khẩu nhập lại không khớp."}, {"forced", p.stage == Stage::kPasswordChange}},
+                         "password_title", status::bad_request);
+    }
+    auto r = auth_.ChangePassword(p, Field(form, "current_password"), Field(form, "new_password"));
+    if (!r) {
+        return web_.Page(req, &p, "auth/password", {{"error", r.error().message}, {"forced", p.stage == Stage::kPasswordChange}},
+                         "password_title", http::HttpStatusFor(r.error().code));
+    }
+    return http::Redirect(req, r.value() == Stage::kReady ? "/?ok=password_changed" : Web::StepPath(r.value()));
+}
+
+Response Handlers::EnrolForm(Request& req) {
+    auto g = web_.RequireSession(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto e = auth_.BeginEnrolment(p);
+    if (!e) return http::Redirect(req, Web::StepPath(p.stage));
+    return web_.Page(req, &p, "auth/enrol",
+                     {{"qr_svg", e->qr_svg}, {"secret", e->secret_base32}, {"uri", e->otpauth_uri}, {"forced", p.stage == Stage::kEnrol}},
+                     "enrol_title");
+}
+
+Response Handlers::Enrol(Request& req) {
+    auto g = web_.RequireSession(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto codes = auth_.CompleteEnrolment(p, Field(req.Form(), "code"));
+    if (!codes) {
+        auto e = auth_.BeginEnrolment(p);
+        json::object data{{"error", codes.error().message}};
+        if (e) {
+            data["qr_svg"] = e->qr_svg;
+            data["secret"] = e->secret_base32;
+            data["uri"] = e->otpauth_uri;
+        }
+        return web_.Page(req, &p, "auth/enrol", std::move(data), "enrol_title", http::HttpStatusFor(codes.error().code));
+    }
+    json::array list;
+    for (const auto& c : codes.value()) list.push_back(json::string(c));
+    return web_.Page(req, &p, "auth/enrol_done", {{"codes", list}}, "enrol_done_title");
+}
+
+Response Handlers::Sessions(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    json::array list;
+    for (const auto& s : auth_.ListSessions(p)) {
+        list.push_back(json::object{{"id", s.id},
+                                    {"created_at", FormatTime(s.created_at)},
+                                    {"last_seen_at", FormatTime(s.last_seen_at)},
+                                    {"address", s.address},
+                                    {"user_agent", s.user_agent},
+                                    {"current", s.current}});
+    }
+    return web_.Page(req, &p, "auth/sessions", {{"sessions", list}, {"ended", req.QueryParam("ok").has_value()}}, "sessions_title");
+}
+
+Response Handlers::EndSession(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = ParseId(req.path_params["id"]);
+    if (!id) return web_.Fail(req, &p, core::NotFound("Không tìm thấy phiên đăng nhập."));
+    if (auto st = auth_.EndSession(p, *id); !st) return web_.Fail(req, &p, st.error());
+    if (*id == p.session_id) return WithCookie(http::Redirect(req, "/login"), web_.SessionCookie("", true));
+    return http::Redirect(req, "/account/sessions?ok=ended");
+}
+
+Response Handlers::Logout(Request& req) {
+    auto g = web_.RequireSession(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auth_.Logout(std::get<Principal>(g));
+    return WithCookie(http::Redirect(req, "/login"), web_.SessionCookie("", true));
+}
+
+Response Handlers::SwitchLanguage(Request& req) {
+    auto lang = req.path_params["lang"] == "en" ? "en" : "vi";
+    auto res = http::Redirect(req, SafeNext(req.QueryParam("next")));
+    res.insert(http::beast_http::field::set_cookie, std::string("lang=") + lang + "; Path=/; Max-Age=31536000; SameSite=Lax");
+    return res;
+}
+
+// ------------------------------------------------------------------ accounts admin
+
+Response Handlers::Accounts(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    if (auto a = auth_.Authorize(p, Permission::kAccountView); !a) return web_.Fail(req, &p, a.error());
+    json::array users, pending, decided;
+    for (const auto& u : auth_.ListUsers()) users.push_back(UserToJson(u, units_));
+    for (const auto& r : auth_.ListRequests(false)) (r.decision.empty() ? pending : decided).push_back(RequestToJson(r, units_));
+    json::object data{{"users", users},
+                      {"has_pending", !pending.empty()},
+                      {"pending", pending},
+                      {"decided", decided},
+                      {"can_request", auth_.Authorize(p, Permission::kAccountRequest).ok()},
+                      {"can_approve", auth_.Authorize(p, Permission::kAccountApprove).ok()},
+                      {"can_revoke", auth_.Authorize(p, Permission::kAccountRevoke).ok()}};
+    if (auto ok = req.QueryParam("ok")) data["ok_" + *ok] = true;
+    return web_.Page(req, &p, "auth/accounts", std::move(data), "accounts_title");
+}
+
+Response Handlers::RequestForm(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    if (auto a = auth_.Authorize(p, Permission::kAccountRequest); !a) return web_.Fail(req, &p, a.error());
+    json::array units, roles;
+    for (const auto& u : units_.List()) {
+        if (u.status == "active" && u.kind != "group") units.push_back(json::object{{"id", u.id}, {"name", u.name_vi}});
+    }
+    for (const auto& r : Roles()) roles.push_back(json::object{{"code", r.code}, {"name_vi", r.name_vi}, {"name_en", r.name_en}});
+    return web_.Page(req, &p, "auth/account_request", {{"units", units}, {"roles", roles}}, "account_request_title");
+}
+
+namespace {
+std::optional<core::Error> ParseRoles(const std::string& csv, std::vector<RequestedRole>& out) {
+    std::size_t i = 0;
+    while (i <= csv.size()) {
+        auto j = csv.find(',', i);
+        if (j == std::string::npos) j = csv.size();
+        auto r = core::Trim(csv.substr(i, j - i));
+        if (!r.empty()) out.push_back({r, 0});
+        i = j + 1;
+    }
+    if (out.empty()) return core::InvalidInput("Cần chọn ít nhất một vai trò.");
+    return std::nullopt;
+}
+}  // namespace
+
+Response Handlers::SubmitRequest(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto form = req.Form();
+    auto unit = ParseId(Field(form, "unit_id"));
+    auto actor = auth_.Authorize(p, Permission::kAccountRequest, unit.value_or(0));
+    if (!actor) return web_.Fail(req, &p, actor.error());
+    NewAccount a{.username = Field(form, "username"),
+                 .full_name = Field(form, "full_name"),
+                 .email = Field(form, "email"),
+                 .unit_id = unit.value_or(0),
+                 .reason = Field(form, "reason")};
+    for (const auto& r : req.FormValues("role")) a.roles.push_back({r, 0});
+    if (!Field(form, "roles").empty()) {
+        if (auto err = ParseRoles(Field(form, "roles"), a.roles)) return web_.Fail(req, &p, *err);
+    }
+    auto r = auth_.RequestAccount(actor.value(), std::move(a));
+    if (!r) return web_.Fail(req, &p, r.error());
+    return http::Redirect(req, "/admin/accounts?ok=requested");
+}
+
+Response Handlers::ApproveRequest(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = ParseId(req.path_params["id"]);
+    auto rq = id ? auth_.FindRequest(*id) : std::nullopt;
+    if (!rq) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
+    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto r = auth_.Approve(actor.value(), *id, Field(req.Form(), "note"));
+    if (!r) return web_.Fail(req, &p, r.error());
+    return web_.Page(req, &p, "auth/account_approved",
+                     {{"username", r->user.username}, {"full_name", r->user.full_name}, {"initial_password", r->initial_password}},
+                     "account_approved_title");
+}
+
+Response Handlers::RefuseRequest(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = ParseId(req.path_params["id"]);
+    auto rq = id ? auth_.FindRequest(*id) : std::nullopt;
+    if (!rq) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
+    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto r = auth_.Refuse(actor.value(), *id, Field(req.Form(), "note"));
+    if (!r) return web_.Fail(req, &p, r.error());
+    return http::Redirect(req, "/admin/accounts?ok=refused");
+}
+
+namespace {
+template <class F>
+Response UserAction(Web& web, Service& auth, Request& req, Permission perm, const char* ok, F f) {
+    auto g = web.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = ParseId(req.path_params["id"]);
+    auto u = id ? auth.FindUser(*id) : std::nullopt;
+    if (!u) return web.Fail(req, &p, core::NotFound("Không tìm thấy tài khoản."));
+    auto actor = auth.Authorize(p, perm, u->unit_id);
+    if (!actor) return web.Fail(req, &p, actor.error());
+    return f(p, actor.value(), *u, std::string(ok));
+}
+}  // namespace
+
+Response Handlers::RevokeUser(Request& req) {
+    return UserAction(web_, auth_, req, Permission::kAccountRevoke, "revoked",
+                      [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string& ok) {
+                          auto r = auth_.Revoke(a, u.id, Field(req.Form(), "reason"));
+                          if (!r) return web_.Fail(req, &p, r.error());
+                          return http::Redirect(req, "/admin/accounts?ok=" + ok);
+                      });
+}
+
+Response Handlers::ResetSecondFactor(Request& req) {
+    return UserAction(web_, auth_, req, Permission::kAccountRevoke, "reset_2fa",
+                      [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string& ok) {
+                          auto r = auth_.ResetSecondFactor(a, u.id, Field(req.Form(), "reason"));
+                          if (!r) return web_.Fail(req, &p, r.error());
+                          return http::Redirect(req, "/admin/accounts?ok=" + ok);
+                      });
+}
+
+Response Handlers::ResetPassword(Request& req) {
+    return UserAction(web_, auth_, req, Permission::kAccountRevoke, "reset_password",
+                      [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string&) {
+                          auto r = auth_.ResetPassword(a, u.id);
+                          if (!r) return web_.Fail(req, &p, r.error());
+                          return web_.Page(req, &p, "auth/account_approved",
+                                           {{"username", u.username}, {"full_name", u.full_name}, {"initial_password", r.value()}},
+                                           "account_approved_title");
+                      });
+}
+
+// ------------------------------------------------------------------ API
+
+Response Handlers::ApiMe(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto u = auth_.FindUser(p.user_id);
+    auto j = UserToJson(*u, units_);
+    if (p.session_id) j["csrf_token"] = p.csrf_token;
+    return http::Json(req, j);
+}
+
+Response Handlers::ApiLogin(Request& req) {
+    // JSON sign-in for scripts and the browser shell: returns the stage still due and sets the
+    // session cookie; the one-time code goes to /api/v1/session/second-factor.
+    auto body = JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    auto str = [&](const char* k) {
+        auto* v = body->if_contains(k);
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    auto r = auth_.Login(str("username"), str("password"), req.remote_address, std::string(req.Header("User-Agent")));
+    if (!r) return http::JsonError(req, r.error());
+    static constexpr const char* kStages[] = {"second_factor", "password_change", "enrol", "ready"};
+    auto res = http::Json(req, json::object{{"stage", kStages[static_cast<int>(r->stage)]}});
+    return WithCookie(std::move(res), web_.SessionCookie(r->session_token));
+}
+
+Response Handlers::ApiSessions(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    json::array list;
+    for (const auto& s : auth_.ListSessions(std::get<Principal>(g))) {
+        list.push_back(json::object{{"id", s.id},
+                                    {"created_at", s.created_at},
+                                    {"last_seen_at", s.last_seen_at},
+                                    {"expires_at", s.expires_at},
+                                    {"address", s.address},
+                                    {"user_agent", s.user_agent},
+                                    {"current", s.current}});
+    }
+    return http::Json(req, json::object{{"sessions", list}});
+}
+
+Response Handlers::ApiEndSession(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto id = ParseId(req.path_params["id"]);
+    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy phiên đăng nhập."));
+    if (auto st = auth_.EndSession(std::get<Principal>(g), *id); !st) return http::JsonError(req, st.error());
+    return http::Json(req, json::object{{"ended", *id}});
+}
+
+Response Handlers::ApiTokens(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    json::array list;
+    for (const auto& t : auth_.ListApiTokens(std::get<Principal>(g))) {
+        list.push_back(json::object{{"id", t.id},
+                                    {"name", t.name},
+                                    {"scopes", t.scopes},
+                                    {"created_at", t.created_at},
+                                    {"expires_at", t.expires_at},
+                                    {"revoked", t.revoked_at != 0},
+                                    {"last_used_at", t.last_used_at}});
+    }
+    return http::Json(req, json::object{{"tokens", list}});
+}
+
+Response Handlers::ApiCreateToken(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto body = JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    std::vector<std::string> scopes;
+    if (auto* s = body->if_contains("scopes"); s && s->is_array()) {
+        for (const auto& v : s->get_array()) {
+            if (v.is_string()) scopes.emplace_back(v.get_string());
+        }
+    }
+    auto* name = body->if_contains("name");
+    auto* days = body->if_contains("days");
+    auto r = auth_.CreateApiToken(std::get<Principal>(g), name && name->is_string() ? std::string(name->get_string()) : "",
+                                  scopes, days && days->is_int64() ? static_cast<int>(days->get_int64()) : 30);
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, json::object{{"id", r->id}, {"token", r->token}}, status::created);
+}
+
+Response Handlers::ApiRevokeToken(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto id = ParseId(req.path_params["id"]);
+    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy mã truy cập."));
+    if (auto st = auth_.RevokeApiToken(std::get<Principal>(g), *id); !st) return http::JsonError(req, st.error());
+    return http::Json(req, json::object{{"revoked", *id}});
+}
+
+Response Handlers::ApiUsers(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kAccountView); !a) return http::JsonError(req, a.error());
+    json::array list;
+    for (const auto& u : auth_.ListUsers()) list.push_back(UserToJson(u, units_));
+    return http::Json(req, json::object{{"users", list}});
+}
+
+Response Handlers::ApiRequests(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kAccountView); !a) return http::JsonError(req, a.error());
+    json::array list;
+    for (const auto& r : auth_.ListRequests(req.QueryParam("pending").value_or("") == "true")) {
+        list.push_back(RequestToJson(r, units_));
+    }
+    return http::Json(req, json::object{{"requests", list}});
+}
+
+Response Handlers::ApiCreateRequest(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto body = JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    auto str = [&](const char* k) {
+        auto* v = body->if_contains(k);
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    auto* unit = body->if_contains("unit_id");
+    NewAccount a{.username = str("username"),
+                 .full_name = str("full_name"),
+                 .email = str("email"),
+                 .unit_id = unit && unit->is_int64() ? unit->get_int64() : 0,
+                 .reason = str("reason")};
+    if (auto* roles = body->if_contains("roles"); roles && roles->is_array()) {
+        for (const auto& r : roles->get_array()) {
+            if (r.is_string()) {
+                a.roles.push_back({std::string(r.get_string()), 0});
+            } else if (r.is_object() && r.as_object().contains("role") && r.at("role").is_string()) {
+                auto* ru = r.as_object().if_contains("unit_id");
+                a.roles.push_back({std::string(r.at("role").get_string()), ru && ru->is_int64() ? ru->get_int64() : 0});
+            }
+        }
+    }
+    auto actor = auth_.Authorize(p, Permission::kAccountRequest, a.unit_id);
+    if (!actor) return http::JsonError(req, actor.error());
+    auto r = auth_.RequestAccount(actor.value(), std::move(a));
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, RequestToJson(r.value(), units_), status::created);
+}
+
+Response Handlers::ApiApproveRequest(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = ParseId(req.path_params["id"]);
+    auto rq = id ? auth_.FindRequest(*id) : std::nullopt;
+    if (!rq) return http::JsonError(req, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
+    if (!actor) return http::JsonError(req, actor.error());
+    auto body = JsonBody(req);
+    std::string note;
+    if (body) {
+        if (auto* n = body->if_contains("note"); n && n->is_string()) note = n->get_string();
+    }
+    auto r = auth_.Approve(actor.value(), *id, note);
+    if (!r) return http::JsonError(req, r.error());
+    auto j = UserToJson(r->user, units_);
+    j["initial_password"] = r->initial_password;
+    return http::Json(req, j);
+}
+
+Response Handlers::ApiRefuseRequest(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = ParseId(req.path_params["id"]);
+    auto rq = id ? auth_.FindRequest(*id) : std::nullopt;
+    if (!rq) return http::JsonError(req, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
+    if (!actor) return http::JsonError(req, actor.error());
+    auto body = JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    auto* n = body->if_contains("note");
+    auto r = auth_.Refuse(actor.value(), *id, n && n->is_string() ? std::string(n->get_string()) : "");
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, RequestToJson(r.value(), units_));
+}
+
+namespace {
+template <class F>
+Response ApiUserAction(Web& web, Service& auth, Request& req, F f) {
+    auto g = web.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = ParseId(req.path_params["id"]);
+    auto u = id ? auth.FindUser(*id) : std::nullopt;
+    if (!u) return http::JsonError(req, core::NotFound("Không tìm thấy tài khoản."));
+    auto actor = auth.Authorize(p, Permission::kAccountRevoke, u->unit_id);
+    if (!actor) return http::JsonError(req, actor.error());
+    auto body = JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    auto* reason = body->if_contains("reason");
+    auto r = f(actor.value(), u->id, reason && reason->is_string() ? std::string(reason->get_string()) : "");
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, json::object{{"id", u->id}, {"status", r->status}, {"enrolled", r->enrolled}});
+}
+}  // namespace
+
+Response Handlers::ApiRevokeUser(Request& req) {
+    return ApiUserAction(web_, auth_, req, [&](const audit::Actor& a, std::int64_t id, std::string reason) {
+        return auth_.Revoke(a, id, std::move(reason));
+    });
+}
+
+Response Handlers::ApiResetSecondFactor(Request& req) {
+    return ApiUserAction(web_, auth_, req, [&](const audit::Actor& a, std::int64_t id, std::string reason) {
+        return auth_.ResetSecondFactor(a, id, std::move(reason));
+    });
+}
+
+Response Handlers::ApiRoles(Request& req) {
+    json::array list;
+    for (const auto& r : Roles()) {
+        list.push_back(json::object{{"code", r.code},
+                                    {"name_vi", r.name_vi},
+                                    {"name_en", r.name_en},
+                                    {"requires_second_factor", r.requires_second_factor}});
+    }
+    return http::Json(req, json::object{{"roles", list}});
+}
+
+}  // namespace vp::auth

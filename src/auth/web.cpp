@@ -1,0 +1,146 @@
+#include "auth/web.hpp"
+
+#include <charconv>
+
+#include <boost/json.hpp>
+#include <sodium.h>
+
+#include "core/text.hpp"
+
+namespace vp::auth {
+
+namespace http = core::http;
+namespace json = boost::json;
+using http::beast_http::status;
+
+std::optional<std::int64_t> ParseId(std::string_view s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size() || v <= 0) return std::nullopt;
+    return v;
+}
+
+core::Result<json::object> JsonBody(const http::Request& req) {
+    if (!core::IsValidUtf8(req.raw.body())) return core::InvalidInput("Nội dung gửi lên không phải UTF-8 hợp lệ.");
+    boost::system::error_code ec;
+    auto v = json::parse(req.raw.body(), ec);
+    if (ec) return core::InvalidInput("Nội dung JSON không hợp lệ.");
+    if (!v.is_object()) return core::InvalidInput("Nội dung JSON phải là một đối tượng.");
+    return std::move(v.as_object());
+}
+
+std::string Web::StepPath(Stage stage) {
+    switch (stage) {
+        case Stage::kSecondFactor: return "/login/otp";
+        case Stage::kPasswordChange: return "/account/password";
+        case Stage::kEnrol: return "/account/enrol";
+        case Stage::kReady: return "/";
+    }
+    return "/";
+}
+
+std::optional<Principal> Web::Resolve(const http::Request& req) const {
+    auto authz = req.Header("Authorization");
+    std::optional<Principal> p;
+    if (authz.starts_with("Bearer ")) {
+        p = auth_.AuthenticateBearer(std::string(authz.substr(7)), req.remote_address);
+    } else if (auto c = req.Cookie("vp_session")) {
+        p = auth_.Authenticate(*c, req.remote_address);
+    }
+    if (p) p->request_id = req.request_id;
+    return p;
+}
+
+bool Web::CsrfOk(const http::Request& req, const Principal& who) const {
+    if (who.api_token_id) return true;  // bearer tokens are not sent by browsers on their own
+    std::string given(req.Header("X-CSRF-Token"));
+    if (given.empty()) {
+        auto form = req.Form();
+        if (auto it = form.find("_csrf"); it != form.end()) given = it->second;
+    }
+    return !given.empty() && given.size() == who.csrf_token.size() &&
+           sodium_memcmp(given.data(), who.csrf_token.data(), given.size()) == 0;
+}
+
+namespace {
+bool Mutating(const http::Request& req) {
+    auto m = req.raw.method();
+    return m != http::beast_http::verb::get && m != http::beast_http::verb::head && m != http::beast_http::verb::options;
+}
+}  // namespace
+
+Web::Guarded Web::RequireSession(const http::Request& req) const {
+    auto p = Resolve(req);
+    if (!p) return http::Redirect(req, "/login?next=" + http::PercentEncode(req.path));
+    if (Mutating(req) && !CsrfOk(req, *p)) {
+        return Fail(req, &*p, core::Forbidden("Phiên biểu mẫu đã hết hạn, vui lòng tải lại trang (CSRF)."));
+    }
+    return std::move(*p);
+}
+
+Web::Guarded Web::RequirePage(const http::Request& req) const {
+    auto g = RequireSession(req);
+    if (auto* p = std::get_if<Principal>(&g); p && !p->Ready()) return http::Redirect(req, StepPath(p->stage));
+    return g;
+}
+
+Web::Guarded Web::RequireApi(const http::Request& req) const {
+    auto p = Resolve(req);
+    if (!p) return http::JsonError(req, core::Unauthorized("Cần đăng nhập hoặc mã truy cập API hợp lệ."));
+    if (!p->Ready()) {
+        return http::JsonError(req, status::forbidden, "incomplete_sign_in",
+                               "Cần hoàn tất đăng nhập (xác thực hai yếu tố, đổi mật khẩu) trước.");
+    }
+    if (Mutating(req) && !CsrfOk(req, *p)) {
+        return http::JsonError(req, status::forbidden, "csrf", "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token).");
+    }
+    return std::move(*p);
+}
+
+http::Response Web::Page(const http::Request& req, const Principal* who, std::string_view tmpl, json::object data,
+                         std::string_view title_key, status st) const {
+    const auto lang = req.Lang();
+    const auto& t = templates_.Strings(lang);
+    data["t"] = t;
+    data["lang"] = lang;
+    data["lang_other"] = lang == "vi" ? "en" : "vi";
+    data["lang_other_label"] = lang == "vi" ? "English" : "Tiếng Việt";
+    data["path"] = req.path;
+    if (who) {
+        json::object user{{"username", who->username}, {"full_name", who->full_name}};
+        data["user"] = user;
+        data["csrf"] = who->csrf_token;
+        if (who->Ready()) {
+            json::object nav;
+            auto can = [&](Permission p) { return auth_.Authorize(*who, p).ok(); };
+            nav["units"] = can(Permission::kUnitView);
+            nav["accounts"] = can(Permission::kAccountView);
+            nav["audit"] = can(Permission::kAuditRead);
+            nav["calendar"] = true;
+            nav["jobs"] = can(Permission::kJobsView);
+            data["nav"] = nav;
+        }
+    }
+    std::string content = templates_.Render(tmpl, data);
+    json::object layout = data;
+    layout["content"] = content;
+    auto* title = t.if_contains(title_key);
+    layout["title"] = title && title->is_string() ? title->get_string() : json::string(title_key);
+    auto res = http::Html(req, templates_.Render("layout", layout), st);
+    res.set(http::beast_http::field::content_language, lang);
+    return res;
+}
+
+http::Response Web::Fail(const http::Request& req, const Principal* who, const core::Error& error) const {
+    if (req.WantsJson()) return http::JsonError(req, error);
+    return Page(req, who, "error", json::object{{"message", error.message}}, "error_title", http::HttpStatusFor(error.code));
+}
+
+std::string Web::SessionCookie(const std::string& token, bool clear) const {
+    std::string c = "vp_session=" + (clear ? std::string() : token) + "; Path=/; HttpOnly; SameSite=Strict";
+    if (settings_.secure_cookies) c += "; Secure";
+    if (clear) c += "; Max-Age=0";
+    return c;
+}
+
+}  // namespace vp::auth

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/embedded.hpp"
+
+namespace vp::core::web {
+
+/// @brief Logic-less Mustache templates (kainjow), compiled once at start-up, escaping by
+/// default; plus the interface strings in Vietnamese and English. Thread-safe after
+/// construction.
+class TemplateStore {
+public:
+    /// `templates`: files "<module>/<name>.html"; `strings`: files "<lang>.json" (flat objects).
+    /// Throws std::runtime_error when a template does not compile.
+    TemplateStore(std::span<const EmbeddedFile> templates, std::span<const EmbeddedFile> strings);
+
+    /// Renders one template. `{{x}}` is HTML-escaped; `{{{x}}}` is used only for values the
+    /// code produced as safe HTML (rendered templates, QR SVG). Throws when `name` is unknown.
+    std::string Render(std::string_view name, const boost::json::value& data) const;
+    /// Interface strings for "vi" or "en" (falls back to "vi" for missing keys).
+    const boost::json::object& Strings(std::string_view lang) const;
+    /// One string, for messages built in code.
+    std::string T(std::string_view lang, std::string_view key) const;
+
+private:
+    struct Compiled;
+    std::map<std::string, std::shared_ptr<Compiled>, std::less<>> templates_;
+    std::map<std::string, boost::json::object, std::less<>> strings_;
+};
+
+}  // namespace vp::core::web

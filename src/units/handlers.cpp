@@ -1,0 +1,230 @@
+#include "units/handlers.hpp"
+
+#include <boost/json.hpp>
+
+namespace vp::units {
+
+namespace http = core::http;
+namespace json = boost::json;
+using http::beast_http::status;
+using http::Request;
+using http::Response;
+using auth::Permission;
+using auth::Principal;
+
+namespace {
+
+std::string Field(const std::map<std::string, std::string>& form, const char* key) {
+    auto it = form.find(key);
+    return it == form.end() ? std::string() : it->second;
+}
+
+std::string Str(const json::object& o, const char* key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::int64_t Int(const json::object& o, const char* key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_int64() ? v->get_int64() : 0;
+}
+
+json::array TreeJson(const std::vector<Unit>& all) {
+    // Depth for indentation: List() returns parents before children.
+    std::map<std::int64_t, int> depth{{0, -1}};
+    json::array out;
+    for (const auto& u : all) {
+        int d = depth[u.parent_id] + 1;
+        depth[u.id] = d;
+        auto j = ToJson(u).as_object();
+        j["depth"] = d;
+        j["indent"] = std::string(static_cast<std::size_t>(d) * 2, ' ');
+        j["active"] = u.status == "active";
+        j["kind_" + u.kind] = true;
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+}  // namespace
+
+Response Handlers::Tree(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    if (auto a = auth_.Authorize(p, Permission::kUnitView); !a) return web_.Fail(req, &p, a.error());
+    auto date = req.QueryParam("date").value_or("");
+    if (!date.empty() && !IsIsoDate(date)) return web_.Fail(req, &p, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
+    auto all = units_.List(date);
+    json::array kinds;
+    for (const auto& k : kKinds) kinds.push_back(json::string(k));
+    return web_.Page(req, &p, "units/tree",
+                     {{"units", TreeJson(all)},
+                      {"count", all.size()},
+                      {"date", date.empty() ? units_.Today() : date},
+                      {"kinds", kinds},
+                      {"can_manage", auth_.Authorize(p, Permission::kUnitManage).ok()}},
+                     "units_title");
+}
+
+Response Handlers::Show(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    if (auto a = auth_.Authorize(p, Permission::kUnitView); !a) return web_.Fail(req, &p, a.error());
+    auto id = auth::ParseId(req.path_params["id"]);
+    auto u = id ? units_.Find(*id) : std::nullopt;
+    if (!u) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đơn vị."));
+    json::array history;
+    for (const auto& n : units_.NameHistory(u->id)) {
+        history.push_back(json::object{{"name_vi", n.name_vi}, {"name_en", n.name_en}, {"valid_from", n.valid_from}, {"valid_to", n.valid_to}});
+    }
+    json::array targets;
+    for (const auto& o : units_.List()) {
+        if (o.status == "active" && o.id != u->id) targets.push_back(json::object{{"id", o.id}, {"name", o.name_vi}});
+    }
+    auto parent = u->parent_id ? units_.Find(u->parent_id) : std::nullopt;
+    auto merged_into = u->merged_into_id ? units_.Find(u->merged_into_id) : std::nullopt;
+    json::object data{{"unit", ToJson(*u)},
+                      {"active", u->status == "active"},
+                      {"history", history},
+                      {"targets", targets},
+                      {"today", units_.Today()},
+                      {"parent_name", parent ? parent->name_vi : ""},
+                      {"merged_into_name", merged_into ? merged_into->name_vi : ""},
+                      {"can_manage", auth_.Authorize(p, Permission::kUnitManage, u->id).ok()}};
+    if (auto ok = req.QueryParam("ok")) data["ok_" + *ok] = true;
+    return web_.Page(req, &p, "units/show", std::move(data), "unit_title");
+}
+
+Response Handlers::Create(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto form = req.Form();
+    auto parent = auth::ParseId(Field(form, "parent_id")).value_or(0);
+    auto actor = auth_.Authorize(p, Permission::kUnitManage, parent);
+    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto r = units_.Create(actor.value(), {.code = Field(form, "code"),
+                                            .kind = Field(form, "kind"),
+                                            .name_vi = Field(form, "name_vi"),
+                                            .name_en = Field(form, "name_en"),
+                                            .short_name = Field(form, "short_name"),
+                                            .parent_id = parent,
+                                            .valid_from = Field(form, "valid_from")});
+    if (!r) return web_.Fail(req, &p, r.error());
+    return http::Redirect(req, "/admin/units/" + std::to_string(r->id) + "?ok=created");
+}
+
+namespace {
+template <class F>
+Response UnitAction(auth::Web& web, auth::Service& auth, Request& req, bool api, F f) {
+    auto g = api ? web.RequireApi(req) : web.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto id = auth::ParseId(req.path_params["id"]);
+    if (!id) return web.Fail(req, &p, core::NotFound("Không tìm thấy đơn vị."));
+    auto actor = auth.Authorize(p, Permission::kUnitManage, *id);
+    if (!actor) return web.Fail(req, &p, actor.error());
+    json::object in;
+    if (api) {
+        auto body = auth::JsonBody(req);
+        if (!body) return web.Fail(req, &p, body.error());
+        in = std::move(body.value());
+    } else {
+        for (auto& [k, v] : req.Form()) in[k] = v;
+    }
+    core::Result<Unit> r = f(actor.value(), *id, in);
+    if (!r) return web.Fail(req, &p, r.error());
+    if (api) return http::Json(req, ToJson(r.value()));
+    return http::Redirect(req, "/admin/units/" + std::to_string(*id) + "?ok=saved");
+}
+}  // namespace
+
+Response Handlers::Rename(Request& req) {
+    return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+        return units_.Rename(a, id, Str(in, "name_vi"), Str(in, "name_en"), Str(in, "short_name"), Str(in, "effective"));
+    });
+}
+
+Response Handlers::Merge(Request& req) {
+    return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+        return units_.Merge(a, id, auth::ParseId(Str(in, "into_id")).value_or(0), Str(in, "effective"));
+    });
+}
+
+Response Handlers::Dissolve(Request& req) {
+    return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+        return units_.Dissolve(a, id, Str(in, "effective"));
+    });
+}
+
+Response Handlers::ApiList(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kUnitView); !a) return http::JsonError(req, a.error());
+    auto date = req.QueryParam("date").value_or("");
+    if (!date.empty() && !IsIsoDate(date)) return http::JsonError(req, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
+    json::array list;
+    for (const auto& u : units_.List(date)) list.push_back(ToJson(u));
+    return http::Json(req, json::object{{"units", list}});
+}
+
+Response Handlers::ApiShow(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kUnitView); !a) return http::JsonError(req, a.error());
+    auto id = auth::ParseId(req.path_params["id"]);
+    auto date = req.QueryParam("date").value_or("");
+    if (!date.empty() && !IsIsoDate(date)) return http::JsonError(req, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
+    auto u = id ? units_.Find(*id, date) : std::nullopt;
+    if (!u) return http::JsonError(req, core::NotFound("Không tìm thấy đơn vị."));
+    auto j = ToJson(*u).as_object();
+    json::array history;
+    for (const auto& n : units_.NameHistory(u->id)) {
+        history.push_back(json::object{{"name_vi", n.name_vi}, {"name_en", n.name_en}, {"valid_from", n.valid_from},
+                                       {"valid_to", n.valid_to.empty() ? json::value(nullptr) : json::value(n.valid_to)}});
+    }
+    j["names"] = history;
+    return http::Json(req, j);
+}
+
+Response Handlers::ApiCreate(Request& req) {
+    auto g = web_.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto body = auth::JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    auto parent = Int(*body, "parent_id");
+    auto actor = auth_.Authorize(p, Permission::kUnitManage, parent);
+    if (!actor) return http::JsonError(req, actor.error());
+    auto r = units_.Create(actor.value(), {.code = Str(*body, "code"),
+                                            .kind = Str(*body, "kind"),
+                                            .name_vi = Str(*body, "name_vi"),
+                                            .name_en = Str(*body, "name_en"),
+                                            .short_name = Str(*body, "short_name"),
+                                            .parent_id = parent,
+                                            .valid_from = Str(*body, "valid_from")});
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, ToJson(r.value()), status::created);
+}
+
+Response Handlers::ApiRename(Request& req) {
+    return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+        return units_.Rename(a, id, Str(in, "name_vi"), Str(in, "name_en"), Str(in, "short_name"), Str(in, "effective"));
+    });
+}
+
+Response Handlers::ApiMerge(Request& req) {
+    return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+        return units_.Merge(a, id, Int(in, "into_id"), Str(in, "effective"));
+    });
+}
+
+Response Handlers::ApiDissolve(Request& req) {
+    return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+        return units_.Dissolve(a, id, Str(in, "effective"));
+    });
+}
+
+}  // namespace vp::units
