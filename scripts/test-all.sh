@@ -164,52 +164,62 @@ if [ "${SKIP_BROWSER:-0}" = 1 ]; then
 elif [ ! -d tests/browser ]; then
   say "no tests/browser folder yet: browser tests skipped"
   stages+=("browser: skipped (no tests/browser)")
-elif [ ! -f tests/browser/run.mjs ]; then
-  say "no tests/browser/run.mjs yet: browser tests skipped"
-  stages+=("browser: skipped (no run.mjs)")
 else
-  npm_ok=1
-  if [ -f tests/browser/package.json ]; then
-    hidden=tests/browser/node_modules/.package-lock.json
-    if [ -f tests/browser/package-lock.json ]; then
-      if [ -f "$hidden" ] && [ "$hidden" -nt tests/browser/package-lock.json ] && [ "$hidden" -nt tests/browser/package.json ]; then
-        say "tests/browser/node_modules is up to date"
-      else
-        npm --prefix tests/browser ci --no-audit --no-fund || npm_ok=0
-      fi
-    else
-      npm --prefix tests/browser install --no-audit --no-fund || npm_ok=0
-    fi
+  # The runner: tests/browser/run.mjs, else package.json's "test" script when *.test.mjs exist.
+  runner=()
+  if [ -f tests/browser/run.mjs ]; then
+    runner=(node tests/browser/run.mjs)
+  elif [ -f tests/browser/package.json ] && grep -q '"test"[[:space:]]*:' tests/browser/package.json \
+       && compgen -G 'tests/browser/*.test.mjs' >/dev/null; then
+    runner=(npm --prefix tests/browser test)
   fi
-  if [ "$npm_ok" != 1 ]; then
-    stage_fail "browser: (npm install)"
+  if [ "${#runner[@]}" -eq 0 ]; then
+    say "no tests/browser/run.mjs (nor *.test.mjs with an npm test script) yet: browser tests skipped"
+    stages+=("browser: skipped (no runner)")
   else
-    say "node tests/browser/run.mjs"
-    set +e
-    node tests/browser/run.mjs 2>&1 | tee "$work/browser.log"
-    b_rc=${PIPESTATUS[0]}
-    set -e
-    # Take the runner's own counts when it prints "N passed, N failed[, N skipped]" or node:test's
-    # "# pass N" / "# fail N"; otherwise count the run as one test.
-    b_line=$(grep -E '([0-9]+) passed, ([0-9]+) failed' "$work/browser.log" | tail -n1 || true)
-    b_p="" b_f="" b_s=0
-    if [ -n "$b_line" ]; then
-      b_p=$(grep -oE '[0-9]+ passed' <<<"$b_line" | grep -oE '[0-9]+')
-      b_f=$(grep -oE '[0-9]+ failed' <<<"$b_line" | grep -oE '[0-9]+')
-      b_s=$(grep -oE '([0-9]+) skipped' <<<"$b_line" | grep -oE '[0-9]+' || echo 0)
-    elif grep -qE '^(# |ℹ )pass [0-9]+' "$work/browser.log"; then
-      b_p=$(grep -E '^(# |ℹ )pass [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+')
-      b_f=$(grep -E '^(# |ℹ )fail [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
-      b_s=$(grep -E '^(# |ℹ )skip [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
+    npm_ok=1
+    if [ -f tests/browser/package.json ]; then
+      hidden=tests/browser/node_modules/.package-lock.json
+      if [ -f tests/browser/package-lock.json ]; then
+        if [ -f "$hidden" ] && [ "$hidden" -nt tests/browser/package-lock.json ] && [ "$hidden" -nt tests/browser/package.json ]; then
+          say "tests/browser/node_modules is up to date"
+        else
+          npm --prefix tests/browser ci --no-audit --no-fund || npm_ok=0
+        fi
+      else
+        npm --prefix tests/browser install --no-audit --no-fund || npm_ok=0
+      fi
     fi
-    if [ -n "$b_p" ] && [ -n "$b_f" ]; then
-      passed=$((passed + b_p)); failed=$((failed + b_f)); skipped=$((skipped + b_s))
-      if [ "$b_rc" -ne 0 ] && [ "$b_f" -eq 0 ]; then stage_fail "browser: (exit $b_rc)"
-      else stages+=("browser: $b_p passed, $b_f failed, $b_s skipped"); fi
-    elif [ "$b_rc" -eq 0 ]; then
-      passed=$((passed + 1)); stages+=("browser: ok")
+    if [ "$npm_ok" != 1 ]; then
+      stage_fail "browser: (npm install)"
     else
-      stage_fail "browser: (exit $b_rc)"
+      say "${runner[*]}"
+      set +e
+      "${runner[@]}" 2>&1 | tee "$work/browser.log"
+      b_rc=${PIPESTATUS[0]}
+      set -e
+      # Take the runner's own counts when it prints "N passed, N failed[, N skipped]" or node:test's
+      # "# pass N" / "# fail N"; otherwise count the run as one test.
+      b_line=$(grep -E '([0-9]+) passed, ([0-9]+) failed' "$work/browser.log" | tail -n1 || true)
+      b_p="" b_f="" b_s=0
+      if [ -n "$b_line" ]; then
+        b_p=$(grep -oE '[0-9]+ passed' <<<"$b_line" | grep -oE '[0-9]+')
+        b_f=$(grep -oE '[0-9]+ failed' <<<"$b_line" | grep -oE '[0-9]+')
+        b_s=$(grep -oE '([0-9]+) skipped' <<<"$b_line" | grep -oE '[0-9]+' || echo 0)
+      elif grep -qE '^(# |ℹ )pass [0-9]+' "$work/browser.log"; then
+        b_p=$(grep -E '^(# |ℹ )pass [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+')
+        b_f=$(grep -E '^(# |ℹ )fail [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
+        b_s=$(grep -E '^(# |ℹ )skip(ped)? [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
+      fi
+      if [ -n "$b_p" ] && [ -n "$b_f" ]; then
+        passed=$((passed + b_p)); failed=$((failed + b_f)); skipped=$((skipped + b_s))
+        if [ "$b_rc" -ne 0 ] && [ "$b_f" -eq 0 ]; then stage_fail "browser: (exit $b_rc)"
+        else stages+=("browser: $b_p passed, $b_f failed, $b_s skipped"); fi
+      elif [ "$b_rc" -eq 0 ]; then
+        passed=$((passed + 1)); stages+=("browser: ok")
+      else
+        stage_fail "browser: (exit $b_rc)"
+      fi
     fi
   fi
 fi

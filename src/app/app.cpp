@@ -182,6 +182,7 @@ void App::Impl::Routes() {
     r.Add(verb::get, "/api/v1/openapi.json", bind(h, &Handlers::OpenApi), {.on_io_thread = true});
     r.Add(verb::get, "/api/v1/health", bind(h, &Handlers::Health));
     r.Add(verb::post, "/api/v1/session", bind(a, &auth::Handlers::ApiLogin));
+    r.Add(verb::post, "/api/v1/session/second-factor", bind(a, &auth::Handlers::ApiSecondFactor));
     r.Add(verb::get, "/api/v1/me", bind(a, &auth::Handlers::ApiMe));
     r.Add(verb::get, "/api/v1/sessions", bind(a, &auth::Handlers::ApiSessions));
     r.Add(verb::post, "/api/v1/sessions/{id}/end", bind(a, &auth::Handlers::ApiEndSession));
@@ -218,6 +219,7 @@ void App::Impl::Routes() {
     r.Add(verb::get, "/api/v1/calendar/years", bind(c, &calendar::Handlers::ListYears));
     r.Add(verb::post, "/api/v1/calendar/years", bind(c, &calendar::Handlers::AddYear));
     r.Add(verb::get, "/api/v1/calendars", bind(c, &calendar::Handlers::ListCalendars));
+    r.Add(verb::post, "/api/v1/calendars", bind(c, &calendar::Handlers::CreateCalendar));
     r.Add(verb::get, "/api/v1/calendars/{code}", bind(c, &calendar::Handlers::ShowCalendar));
     r.Add(verb::put, "/api/v1/calendars/{code}/weekly", bind(c, &calendar::Handlers::UpdateWeekly));
     r.Add(verb::post, "/api/v1/calendars/{code}/exceptions", bind(c, &calendar::Handlers::AddException));
@@ -240,6 +242,8 @@ std::uint16_t App::StartInBackground() {
                              .port = static_cast<std::uint16_t>(c.port),
                              .io_threads = c.io_threads,
                              .worker_threads = c.workers,
+                             .body_limit = c.body_limit,
+                             .request_timeout = std::chrono::seconds(c.request_timeout_s),
                              .tls_cert_file = c.tls_cert,
                              .tls_key_file = c.tls_key,
                              .access_log = c.access_log},

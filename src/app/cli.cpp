@@ -109,6 +109,9 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--static-dir", cfg.static_dir, "Extra files served from memory under /static/")->envname("VANPHONG_STATIC_DIR");
     serve->add_option("--node-id", cfg.node_id, "Name of this node in job history (default: host-pid)")->envname("VANPHONG_NODE_ID");
     serve->add_option("--public-url", cfg.public_url, "Address users reach the site at")->envname("VANPHONG_PUBLIC_URL")->capture_default_str();
+    serve->add_option("--request-timeout", cfg.request_timeout_s, "Seconds a client has to send a whole request")
+        ->envname("VANPHONG_REQUEST_TIMEOUT")->capture_default_str();
+    serve->add_option("--body-limit", cfg.body_limit, "Largest request body in bytes")->envname("VANPHONG_BODY_LIMIT")->capture_default_str();
     std::string access_log = "on";
     serve->add_option("--access-log", access_log, "on or off")->envname("VANPHONG_ACCESS_LOG")->check(CLI::IsMember({"on", "off"}));
     bool no_demo = false, no_jobs = false;

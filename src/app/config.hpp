@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace vp::app {
@@ -25,6 +26,8 @@ struct Config {
     std::string node_id;           ///< default: host name + pid
     std::string public_url = "http://127.0.0.1:8080";
     bool access_log = true;
+    int request_timeout_s = 15;         ///< a whole request must arrive within this (slow clients)
+    std::size_t body_limit = 2 << 20;   ///< largest accepted request body, bytes
     bool demo = true;              ///< create the demo accounts on first start
     bool jobs = true;              ///< run background jobs on this node
     std::string log_level = "info";

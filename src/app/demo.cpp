@@ -38,7 +38,7 @@ constexpr DemoAccount kDemo[] = {
     {"hoinghi", "Tổ chức hội nghị", "conference_organiser", "VPTW-VDP1"},
     {"diemcau", "Vận hành điểm cầu Đà Nẵng", "site_operator", "VP-DNG"},
 };
-constexpr const char* kDemoPassword = "VanPhong@Demo2026";
+constexpr const char* kDemoPassword = "SaoMai@Demo2026";
 }  // namespace
 
 std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const std::string& data_dir) {
@@ -47,7 +47,7 @@ std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const
         std::ostringstream out;
         out << "Demo accounts (password for all: " << kDemoPassword << ")\n"
             << "One-time codes: scan the secret into any authenticator app, or run: oathtool --totp -b SECRET\n\n"
-            << fmt::format("{:<14} {:<22} {:<34} {}\n", "username", "role", "TOTP secret", "one-time code now");
+            << fmt::format("{:<14} {:<22} {:<34} {}\n", "username", "role", "TOTP secret", "one-time code");
         for (const auto& d : kDemo) {
             auto unit = units.FindByCode(d.unit);
             if (!unit) continue;

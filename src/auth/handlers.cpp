@@ -415,8 +415,25 @@ Response Handlers::ApiLogin(Request& req) {
     auto r = auth_.Login(str("username"), str("password"), req.remote_address, std::string(req.Header("User-Agent")));
     if (!r) return http::JsonError(req, r.error());
     static constexpr const char* kStages[] = {"second_factor", "password_change", "enrol", "ready"};
-    auto res = http::Json(req, json::object{{"stage", kStages[static_cast<int>(r->stage)]}});
+    // The CSRF token comes back here so a script can take the next steps with X-CSRF-Token.
+    auto p = auth_.Authenticate(r->session_token, req.remote_address);
+    auto res = http::Json(req, json::object{{"stage", kStages[static_cast<int>(r->stage)]}, {"csrf_token", p ? p->csrf_token : ""}});
     return WithCookie(std::move(res), web_.SessionCookie(r->session_token));
+}
+
+Response Handlers::ApiSecondFactor(Request& req) {
+    auto g = web_.RequireSession(req);
+    if (auto* res = std::get_if<Response>(&g)) {
+        if (res->result() == status::see_other) return http::JsonError(req, core::Unauthorized());
+        return std::move(*res);
+    }
+    auto body = JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    auto* code = body->if_contains("code");
+    auto r = auth_.VerifySecondFactor(std::get<Principal>(g), code && code->is_string() ? std::string(code->get_string()) : "");
+    if (!r) return http::JsonError(req, r.error());
+    static constexpr const char* kStages[] = {"second_factor", "password_change", "enrol", "ready"};
+    return http::Json(req, json::object{{"stage", kStages[static_cast<int>(r.value())]}});
 }
 
 Response Handlers::ApiSessions(Request& req) {

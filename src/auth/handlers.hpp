@@ -38,6 +38,7 @@ public:
     // API.
     core::http::Response ApiMe(core::http::Request& req);
     core::http::Response ApiLogin(core::http::Request& req);
+    core::http::Response ApiSecondFactor(core::http::Request& req);
     core::http::Response ApiSessions(core::http::Request& req);
     core::http::Response ApiEndSession(core::http::Request& req);
     core::http::Response ApiTokens(core::http::Request& req);

@@ -159,7 +159,8 @@ private:
 };
 
 /// @brief Reads an instant typed by a person: RFC 3339 with an offset (TryParseIso), or a local
-/// "YYYY-MM-DDTHH:MM[:SS]" (as sent by <input type="datetime-local">) taken in `time_zone`.
+/// "YYYY-MM-DDTHH:MM[:SS]" (as sent by <input type="datetime-local">) taken in `time_zone`; with an
+/// empty `time_zone` only RFC 3339 with an offset is accepted (the API's contract).
 /// A space where the offset's '+' should be is read as '+', because an unencoded '+' in a query
 /// string arrives as a space. Returns InvalidInput (Vietnamese) otherwise.
 core::Result<core::TimePoint> TryParseInstant(std::string_view text, std::string_view time_zone);

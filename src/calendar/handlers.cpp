@@ -1,0 +1,561 @@
+#include "calendar/handlers.hpp"
+
+#include <set>
+#include <variant>
+
+#include <boost/json.hpp>
+
+#include "calendar/iso_time.hpp"
+#include "calendar/json.hpp"
+#include "core/text.hpp"
+
+namespace vp::calendar {
+
+namespace http = core::http;
+namespace json = boost::json;
+using http::beast_http::status;
+using http::Request;
+using http::Response;
+using auth::Permission;
+using auth::Principal;
+
+namespace {
+
+constexpr int kFirstYear = 1900;
+constexpr int kLastYear = 2199;
+// Monday first, as the week is read (c_encoding: 0 = Sunday).
+constexpr unsigned kWeekOrder[7] = {1, 2, 3, 4, 5, 6, 0};
+
+std::string Field(const std::map<std::string, std::string>& form, const char* key) {
+    auto it = form.find(key);
+    return it == form.end() ? std::string() : it->second;
+}
+
+std::string Str(const json::object& o, const char* key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::string CalendarParam(const Request& req) {
+    auto code = req.QueryParam("calendar");
+    return code && !code->empty() ? *code : std::string(kDefaultCalendarCode);
+}
+
+core::Result<int> ParseYear(std::string_view text) {
+    const auto bad = core::InvalidInput("Năm không hợp lệ: cần 4 chữ số, từ 1900 đến 2199.");
+    if (text.size() != 4) return bad;
+    int year = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return bad;
+        year = year * 10 + (c - '0');
+    }
+    if (year < kFirstYear || year > kLastYear) return bad;
+    return year;
+}
+
+core::Result<int> RequiredYear(const Request& req) {
+    auto text = req.QueryParam("year");
+    if (!text || text->empty()) return core::InvalidInput("Thiếu tham số 'year' (năm, ví dụ 2026).");
+    return ParseYear(*text);
+}
+
+core::Result<core::TimePoint> RequiredInstant(const Request& req, const char* name) {
+    auto text = req.QueryParam(name);
+    if (!text || text->empty()) {
+        return core::InvalidInput(std::string("Thiếu tham số '") + name +
+                                  "' (thời điểm dạng 2026-02-23T11:00:00+07:00).");
+    }
+    // The API takes instants with an explicit offset only: an integration should never depend on
+    // which zone the calendar happens to use.
+    return TryParseInstant(*text, "");
+}
+
+// A non-negative decimal number of hours ("8", "1.5", "0,25") that is a whole number of minutes.
+core::Result<std::chrono::minutes> ParseHoursAmount(std::string_view text) {
+    const auto bad = core::InvalidInput(
+        "Số giờ làm việc không hợp lệ: cần một số không âm, ví dụ 8 hoặc 1.5, quy ra được số phút nguyên.");
+    std::int64_t whole = 0, frac = 0, scale = 1;
+    std::size_t i = 0, int_digits = 0, frac_digits = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++int_digits) {
+        if (int_digits >= 6) return bad;  // beyond the 20-year search span anyway
+        whole = whole * 10 + (text[i] - '0');
+    }
+    if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
+        for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++frac_digits) {
+            if (frac_digits >= 4) return bad;
+            frac = frac * 10 + (text[i] - '0');
+            scale *= 10;
+        }
+        if (frac_digits == 0) return bad;
+    }
+    if (int_digits == 0 || i != text.size()) return bad;
+    if ((frac * 60) % scale != 0) return bad;
+    return std::chrono::minutes{whole * 60 + frac * 60 / scale};
+}
+
+core::Result<int> ParseDaysAmount(std::string_view text) {
+    const auto bad = core::InvalidInput("Số ngày làm việc không hợp lệ: cần một số nguyên dương, ví dụ 3.");
+    if (text.empty() || text.size() > 5) return bad;
+    int days = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return bad;
+        days = days * 10 + (c - '0');
+    }
+    if (days < 1) return bad;
+    return days;
+}
+
+// The deadline after `amount` of working hours or `days` working days, exactly one of them given.
+core::Result<core::TimePoint> AddAmount(const Calendar& cal, core::TimePoint from, const std::string& hours,
+                                        const std::string& days) {
+    if (!hours.empty() && !days.empty()) {
+        return core::InvalidInput("Chỉ dùng một trong hai: số giờ làm việc hoặc số ngày làm việc.");
+    }
+    if (!hours.empty()) {
+        auto amount = ParseHoursAmount(hours);
+        if (!amount) return amount.error();
+        return cal.TryAddWorkingHours(from, amount.value());
+    }
+    if (!days.empty()) {
+        auto amount = ParseDaysAmount(days);
+        if (!amount) return amount.error();
+        return cal.TryAddWorkingDays(from, amount.value());
+    }
+    return core::InvalidInput("Thiếu tham số 'working_hours' (số giờ làm việc) hoặc 'working_days' (số ngày làm việc).");
+}
+
+// Runs `f(calendar)` for a computing endpoint and answers its object, or the error as JSON.
+template <class F>
+Response Compute(const auth::Web& web, const Service& calendars, Request& req, F f) {
+    auto g = web.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    const std::string code = CalendarParam(req);
+    auto cal = calendars.GetShared(code);
+    if (!cal) return http::JsonError(req, cal.error());
+    core::Result<json::object> out = f(*cal.value());
+    if (!out) return http::JsonError(req, out.error());
+    json::object body{{"calendar", code}};
+    for (auto& [k, v] : out.value()) body[k] = std::move(v);
+    return http::Json(req, body);
+}
+
+// For the management API: the audit actor, or the answer to send instead.
+std::variant<audit::Actor, Response> RequireManager(const auth::Web& web, const auth::Service& auth, Request& req) {
+    auto g = web.RequireApi(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto actor = auth.Authorize(std::get<Principal>(g), Permission::kCalendarManage);
+    if (!actor) return http::JsonError(req, actor.error());
+    return std::move(actor).value();
+}
+
+json::value MinutesAsHours(std::int64_t minutes) {
+    if (minutes % 60 == 0) return json::value(minutes / 60);
+    return json::value(static_cast<double>(minutes) / 60.0);
+}
+
+struct ExceptionInput {
+    std::chrono::year_month_day date;
+    DayKind kind = DayKind::kDayOff;
+};
+
+core::Result<ExceptionInput> ParseExceptionInput(std::string_view date_text, std::string_view kind_text) {
+    const std::string date_trimmed = core::Trim(date_text);
+    if (date_trimmed.empty()) return core::InvalidInput("Thiếu ngày của ngoại lệ (dạng YYYY-MM-DD).");
+    auto date = ParseIsoDate(date_trimmed);
+    if (!date) return core::InvalidInput("Ngày không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 2026-04-30.");
+    auto kind = ParseDayKind(core::Trim(kind_text));
+    if (!kind) {
+        return core::InvalidInput(
+            "Loại ngoại lệ không hợp lệ: dùng day_off (ngày nghỉ), working_day (ngày làm việc) hoặc shortened_day "
+            "(ngày làm việc rút ngắn).");
+    }
+    return ExceptionInput{*date, *kind};
+}
+
+}  // namespace
+
+// --- computing API ---
+
+Response Handlers::IsWorkingTime(Request& req) {
+    return Compute(web_, calendars_, req, [&](const Calendar& cal) -> core::Result<json::object> {
+        auto at = RequiredInstant(req, "at");
+        if (!at) return at.error();
+        return json::object{{"at", cal.FormatIso(at.value())}, {"working", cal.IsWorkingTime(at.value())}};
+    });
+}
+
+Response Handlers::Add(Request& req) {
+    return Compute(web_, calendars_, req, [&](const Calendar& cal) -> core::Result<json::object> {
+        auto from = RequiredInstant(req, "from");
+        if (!from) return from.error();
+        auto result = AddAmount(cal, from.value(), req.QueryParam("working_hours").value_or(""),
+                                req.QueryParam("working_days").value_or(""));
+        if (!result) return result.error();
+        return json::object{{"from", cal.FormatIso(from.value())}, {"result", cal.FormatIso(result.value())}};
+    });
+}
+
+Response Handlers::Between(Request& req) {
+    return Compute(web_, calendars_, req, [&](const Calendar& cal) -> core::Result<json::object> {
+        auto from = RequiredInstant(req, "from");
+        if (!from) return from.error();
+        auto to = RequiredInstant(req, "to");
+        if (!to) return to.error();
+        auto minutes = cal.TryWorkingTimeBetween(from.value(), to.value());
+        if (!minutes) return minutes.error();
+        return json::object{{"from", cal.FormatIso(from.value())},
+                            {"to", cal.FormatIso(to.value())},
+                            {"minutes", minutes->count()},
+                            {"hours", MinutesAsHours(minutes->count())}};
+    });
+}
+
+Response Handlers::NextWorking(Request& req) {
+    return Compute(web_, calendars_, req, [&](const Calendar& cal) -> core::Result<json::object> {
+        auto at = RequiredInstant(req, "at");
+        if (!at) return at.error();
+        auto next = cal.FindNextWorkingInstant(at.value());
+        return json::object{{"at", cal.FormatIso(at.value())},
+                            {"result", next ? json::value(cal.FormatIso(*next)) : json::value(nullptr)}};
+    });
+}
+
+Response Handlers::Holidays(Request& req) {
+    return Compute(web_, calendars_, req, [&](const Calendar& cal) -> core::Result<json::object> {
+        auto year = RequiredYear(req);
+        if (!year) return year.error();
+        json::array days;
+        for (const auto& d : cal.SpecialDays(year.value())) {
+            if (d.kind != DayKind::kDayOff) continue;
+            days.push_back(json::object{{"date", FormatIsoDate(d.date)},
+                                        {"name_vi", d.name_vi},
+                                        {"name_en", d.name_en},
+                                        {"source", DaySourceName(d.source)}});
+        }
+        return json::object{{"year", year.value()}, {"days", std::move(days)}};
+    });
+}
+
+Response Handlers::Days(Request& req) {
+    return Compute(web_, calendars_, req, [&](const Calendar& cal) -> core::Result<json::object> {
+        auto year = RequiredYear(req);
+        if (!year) return year.error();
+        json::array days;
+        for (const auto& d : cal.SpecialDays(year.value())) days.push_back(ToJson(d));
+        return json::object{{"year", year.value()}, {"days", std::move(days)}};
+    });
+}
+
+// --- management API ---
+
+Response Handlers::ListCalendars(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    json::array list;
+    for (const auto& c : calendars_.List()) list.push_back(ToJson(c));
+    return http::Json(req, json::object{{"calendars", std::move(list)}});
+}
+
+Response Handlers::ShowCalendar(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    const auto& code = req.path_params["code"];
+    auto c = calendars_.Find(code);
+    if (!c) return http::JsonError(req, core::NotFound("Không tìm thấy lịch làm việc."));
+    auto body = ToJson(*c);
+    json::array exceptions;
+    for (const auto& e : calendars_.Exceptions(code)) exceptions.push_back(ToJson(e));
+    body["exceptions"] = std::move(exceptions);
+    return http::Json(req, body);
+}
+
+Response Handlers::CreateCalendar(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    auto body = auth::JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    const auto* weekly_json = body->if_contains("weekly");
+    if (!weekly_json) return http::JsonError(req, core::InvalidInput("Thiếu \"weekly\" (giờ làm việc trong tuần)."));
+    auto weekly = TryParseWeekly(*weekly_json);
+    if (!weekly) return http::JsonError(req, weekly.error());
+    auto r = calendars_.Create(std::get<audit::Actor>(m), Str(*body, "code"), Str(*body, "name"),
+                               Str(*body, "time_zone"), std::move(weekly).value());
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, ToJson(r.value()), status::created);
+}
+
+Response Handlers::UpdateWeekly(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    const auto& code = req.path_params["code"];
+    auto body = auth::JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    const auto* weekly_json = body->if_contains("weekly");
+    if (!weekly_json) return http::JsonError(req, core::InvalidInput("Thiếu \"weekly\" (giờ làm việc trong tuần)."));
+    auto weekly = TryParseWeekly(*weekly_json);
+    if (!weekly) return http::JsonError(req, weekly.error());
+    std::string zone = Str(*body, "time_zone");
+    if (!body->contains("time_zone")) {
+        // Omitted: keep the calendar's zone.
+        auto current = calendars_.Find(code);
+        if (!current) return http::JsonError(req, core::NotFound("Không tìm thấy lịch làm việc."));
+        zone = current->time_zone;
+    }
+    auto r = calendars_.UpdateWeekly(std::get<audit::Actor>(m), code, zone, std::move(weekly).value());
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, ToJson(r.value()));
+}
+
+Response Handlers::AddException(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    auto body = auth::JsonBody(req);
+    if (!body) return http::JsonError(req, body.error());
+    auto input = ParseExceptionInput(Str(*body, "date"), Str(*body, "kind"));
+    if (!input) return http::JsonError(req, input.error());
+    std::vector<Interval> hours;
+    if (const auto* h = body->if_contains("hours"); h && !h->is_null()) {
+        auto parsed = TryParseHours(*h);
+        if (!parsed) return http::JsonError(req, parsed.error());
+        hours = std::move(parsed).value();
+    }
+    auto r = calendars_.AddException(std::get<audit::Actor>(m), req.path_params["code"], input->date, input->kind,
+                                     std::move(hours), Str(*body, "note"));
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, ToJson(r.value()), status::created);
+}
+
+Response Handlers::RemoveException(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    auto id = auth::ParseId(req.path_params["id"]);
+    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc."));
+    auto r = calendars_.RemoveException(std::get<audit::Actor>(m), req.path_params["code"], *id);
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, ToJson(r.value()));
+}
+
+Response Handlers::ListYears(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    json::array years;
+    for (const auto& y : calendars_.Years()) years.push_back(ToJson(y, true));
+    return http::Json(req, json::object{{"years", std::move(years)}});
+}
+
+Response Handlers::AddYear(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    auto r = calendars_.AddYear(std::get<audit::Actor>(m), req.raw.body());
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, ToJson(r.value(), true), status::created);
+}
+
+// --- admin page ---
+
+namespace {
+
+// "23/02/2026 11:00" from "2026-02-23T11:00:00+07:00" (FormatIso's fixed layout), plus the
+// offset when it is not Vietnam's.
+std::string LocalText(const std::string& iso) {
+    if (iso.size() < 22) return iso;
+    std::string out = iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) + " " + iso.substr(11, 5);
+    const std::string offset = iso.substr(iso.size() - 6);
+    if (offset != "+07:00") out += " (" + offset + ")";
+    return out;
+}
+
+std::string DateText(std::chrono::year_month_day d) {
+    const std::string iso = FormatIsoDate(d);
+    return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
+std::string AdminUrl(const std::string& code, std::optional<int> year, std::string_view ok) {
+    std::string url = "/admin/calendar?calendar=" + http::PercentEncode(code);
+    if (year) url += "&year=" + std::to_string(*year);
+    if (!ok.empty()) url += "&ok=" + std::string(ok);
+    return url;
+}
+
+}  // namespace
+
+Response Handlers::AdminPage(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    const auto lang = req.Lang();
+    const auto& templates = web_.Templates();
+    const auto t = [&](const std::string& key) { return templates.T(lang, key); };
+    const bool can_manage = auth_.Authorize(p, Permission::kCalendarManage).ok();
+
+    const std::string code = CalendarParam(req);
+    auto record = calendars_.Find(code);
+    if (!record) return web_.Fail(req, &p, core::NotFound("Không tìm thấy lịch làm việc."));
+    auto cal = calendars_.GetShared(code);
+    if (!cal) return web_.Fail(req, &p, cal.error());
+    const Calendar& calendar = *cal.value();
+
+    const auto today = calendars_.Today(record->time_zone);
+    int year = static_cast<int>(today.year());
+    if (auto y = req.QueryParam("year"); y && !y->empty()) {
+        auto parsed = ParseYear(*y);
+        if (!parsed) return web_.Fail(req, &p, parsed.error());
+        year = parsed.value();
+    }
+
+    const auto all = calendars_.List();
+    json::array calendars;
+    for (const auto& c : all) {
+        calendars.push_back(json::object{{"code", c.code}, {"name", c.name}, {"selected", c.code == code}});
+    }
+    json::array weekly;
+    for (unsigned d : kWeekOrder) {
+        weekly.push_back(json::object{{"day", t("calendar_weekday_" + std::string(WeekdayKey(d)))},
+                                      {"hours", HoursText(record->weekly[d])},
+                                      {"off", record->weekly[d].empty()}});
+    }
+    json::array days;
+    for (const auto& d : calendar.SpecialDays(year)) {
+        const auto wd = std::chrono::weekday{std::chrono::sys_days{d.date}}.c_encoding();
+        days.push_back(json::object{
+            {"date", DateText(d.date)},
+            {"weekday", t("calendar_weekday_" + std::string(WeekdayKey(wd)))},
+            {"kind", t("calendar_kind_" + std::string(DayKindName(d.kind)))},
+            {"off", d.kind == DayKind::kDayOff},
+            {"hours", HoursText(d.hours)},
+            {"source", t("calendar_source_" + std::string(DaySourceName(d.source)))},
+            {"name", lang == "en" && !d.name_en.empty() ? d.name_en : d.name_vi}});
+    }
+    json::array active, removed;
+    for (const auto& e : calendars_.Exceptions(code)) {
+        json::object row{{"id", e.id},
+                         {"date", DateText(e.date)},
+                         {"year", static_cast<int>(e.date.year())},
+                         {"kind", t("calendar_kind_" + std::string(DayKindName(e.kind)))},
+                         {"hours", HoursText(e.hours)},
+                         // Mustache has no comparisons: say in a flag that empty hours mean Monday's.
+                         {"monday_hours", e.kind == DayKind::kWorkingDay && e.hours.empty()},
+                         {"note", e.note},
+                         {"created_at", LocalText(FormatVietnamTime(e.created_at))},
+                         {"created_by", e.created_by}};
+        if (e.removed_at) {
+            row["removed_at"] = LocalText(FormatVietnamTime(*e.removed_at));
+            row["removed_by"] = e.removed_by;
+            removed.push_back(std::move(row));
+        } else {
+            active.push_back(std::move(row));
+        }
+    }
+    json::array years;
+    for (const auto& y : calendars_.Years()) {
+        json::object row{{"year", y.year},
+                         {"origin", t("calendar_origin_" + std::string(YearOriginName(y.origin)))},
+                         {"source", y.schedule.source},
+                         {"days_off", y.schedule.days_off.size()},
+                         {"working_days", y.schedule.working_days.size()},
+                         {"replaces_shipped", y.replaces_shipped}};
+        if (y.origin == YearOrigin::kAdministrator) {
+            row["added_at"] = LocalText(FormatVietnamTime(y.added_at));
+            row["added_by"] = y.added_by;
+        }
+        years.push_back(std::move(row));
+    }
+    json::array kinds;
+    for (DayKind k : {DayKind::kDayOff, DayKind::kWorkingDay, DayKind::kShortenedDay}) {
+        kinds.push_back(json::object{{"value", DayKindName(k)}, {"label", t("calendar_kind_" + std::string(DayKindName(k)))}});
+    }
+
+    json::object data{{"calendar", ToJson(*record)},
+                      {"calendars", std::move(calendars)},
+                      {"many_calendars", all.size() > 1},
+                      {"weekly", std::move(weekly)},
+                      {"year", year},
+                      {"prev_year", year - 1},
+                      {"next_year", year + 1},
+                      {"days", std::move(days)},
+                      {"active", std::move(active)},
+                      {"has_removed", !removed.empty()},
+                      {"removed", std::move(removed)},
+                      {"years", std::move(years)},
+                      {"kinds", std::move(kinds)},
+                      {"today", FormatIsoDate(today)},
+                      {"can_manage", can_manage}};
+
+    // "Try it": the deadline after some working time, computed on the page (GET, no change).
+    const std::string from = req.QueryParam("from").value_or("");
+    const std::string hours = req.QueryParam("hours").value_or("");
+    const std::string day_count = req.QueryParam("days").value_or("");
+    data["try_from"] = from;
+    data["try_hours"] = hours;
+    data["try_days"] = day_count;
+    if (!from.empty() || !hours.empty() || !day_count.empty()) {
+        auto start = TryParseInstant(from, record->time_zone);
+        core::Result<core::TimePoint> result =
+            start ? AddAmount(calendar, start.value(), hours, day_count) : core::Result<core::TimePoint>(start.error());
+        if (result) {
+            const std::string iso = calendar.FormatIso(result.value());
+            data["try_result"] = json::object{{"from", LocalText(calendar.FormatIso(start.value()))},
+                                              {"local", LocalText(iso)},
+                                              {"iso", iso}};
+        } else {
+            data["try_error"] = result.error().message;
+        }
+    }
+
+    if (auto ok = req.QueryParam("ok")) {
+        static const std::set<std::string, std::less<>> kOk = {"exception_added", "exception_removed", "year_added"};
+        if (kOk.contains(*ok)) data["ok_" + *ok] = true;
+    }
+    return web_.Page(req, &p, "calendar/admin", std::move(data), "calendar_title");
+}
+
+Response Handlers::AdminAddException(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto actor = auth_.Authorize(p, Permission::kCalendarManage);
+    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto form = req.Form();
+    std::string code = Field(form, "calendar");
+    if (code.empty()) code = std::string(kDefaultCalendarCode);
+    auto input = ParseExceptionInput(Field(form, "date"), Field(form, "kind"));
+    if (!input) return web_.Fail(req, &p, input.error());
+    auto hours = TryParseHoursText(Field(form, "hours"));
+    if (!hours) return web_.Fail(req, &p, hours.error());
+    auto r = calendars_.AddException(actor.value(), code, input->date, input->kind, std::move(hours).value(),
+                                     Field(form, "note"));
+    if (!r) return web_.Fail(req, &p, r.error());
+    return http::Redirect(req, AdminUrl(code, static_cast<int>(input->date.year()), "exception_added"));
+}
+
+Response Handlers::AdminRemoveException(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto actor = auth_.Authorize(p, Permission::kCalendarManage);
+    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto form = req.Form();
+    std::string code = Field(form, "calendar");
+    if (code.empty()) code = std::string(kDefaultCalendarCode);
+    auto id = auth::ParseId(req.path_params["id"]);
+    if (!id) return web_.Fail(req, &p, core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc."));
+    auto r = calendars_.RemoveException(actor.value(), code, *id);
+    if (!r) return web_.Fail(req, &p, r.error());
+    return http::Redirect(req, AdminUrl(code, static_cast<int>(r->date.year()), "exception_removed"));
+}
+
+Response Handlers::AdminAddYear(Request& req) {
+    auto g = web_.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto actor = auth_.Authorize(p, Permission::kCalendarManage);
+    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto form = req.Form();
+    std::string code = Field(form, "calendar");
+    if (code.empty()) code = std::string(kDefaultCalendarCode);
+    auto r = calendars_.AddYear(actor.value(), Field(form, "schedule"));
+    if (!r) return web_.Fail(req, &p, r.error());
+    return http::Redirect(req, AdminUrl(code, r->year, "year_added"));
+}
+
+}  // namespace vp::calendar

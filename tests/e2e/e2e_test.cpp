@@ -1,0 +1,278 @@
+// End-to-end: the vanphong binary as an operator runs it, on SQLite and PostgreSQL.
+// covers X-5 (no acknowledged write lost on SIGKILL, backup/restore, graceful stop), P-9 (audit verify),
+// X-1 (calendar CLI), ORG-1 (unit CLI)
+#include <gtest/gtest.h>
+
+#include <sodium.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "auth/crypto/totp.hpp"
+#include "core/db/database.hpp"
+#include "e2e/process.hpp"
+#include "support/http_client.hpp"
+
+namespace vp {
+namespace {
+
+namespace json = boost::json;
+using testing::Http;
+using testing::Process;
+using testing::Run;
+
+const std::string kBin = VP_BINARY;
+
+class E2e : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        (void)sodium_init();
+        unsigned char b[4];
+        randombytes_buf(b, sizeof b);
+        char hex[9];
+        sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+        dir_ = std::filesystem::temp_directory_path() / (std::string("vp-e2e-") + hex);
+        std::filesystem::create_directories(dir_);
+        if (GetParam() == "sqlite") {
+            url_ = "sqlite:" + (dir_ / "vanphong.db").string();
+        } else {
+            const char* dsn = std::getenv("VANPHONG_TEST_PG_DSN");
+            if (!dsn || !*dsn) {
+                const char* ci = std::getenv("CI");
+                if (ci && std::string(ci) == "true") FAIL() << "VANPHONG_TEST_PG_DSN is not set in CI";
+                GTEST_SKIP() << "PostgreSQL not configured";
+            }
+            // A database of its own: backup and restore act on whole databases.
+            std::string name = std::string("vp_e2e_") + hex;
+            auto admin = core::db::OpenPostgres({.dsn = dsn, .pool_size = 1});
+            admin->Read([&](core::db::Connection& c) { c.ExecuteScript("CREATE DATABASE " + name); });
+            std::string base(dsn);
+            url_ = base.substr(0, base.rfind('/') + 1) + name;
+        }
+    }
+    void TearDown() override {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+
+    std::vector<std::string> Common() const { return {"--data-dir", dir_.string(), "--database", url_}; }
+
+    std::unique_ptr<Process> StartServer(std::uint16_t port, bool demo = true) {
+        std::vector<std::string> args{kBin, "serve", "--port", std::to_string(port), "--access-log", "off", "--workers", "4"};
+        if (!demo) args.push_back("--no-demo");
+        for (auto& a : Common()) args.push_back(a);
+        auto p = std::make_unique<Process>(args, (dir_ / "server.log").string());
+        for (int i = 0; i < 200; ++i) {
+            try {
+                if (Http(port, "GET", "/healthz").status == 200) return p;
+            } catch (...) {
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        ADD_FAILURE() << "server did not start: " << p->Log();
+        return p;
+    }
+
+    // Signs in as the demo administrator through the API and returns an API token.
+    std::string AdminToken(std::uint16_t port) {
+        std::ifstream in(dir_ / "demo-accounts.txt");
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        std::smatch m;
+        EXPECT_TRUE(std::regex_search(text, m, std::regex("\\nadmin +system_admin +([A-Z2-7]+)")));
+        auto secret = auth::TryBase32Decode(m[1].str()).value();
+        auto login = Http(port, "POST", "/api/v1/session", R"({"username":"admin","password":"SaoMai@Demo2026"})");
+        EXPECT_EQ(login.status, 200) << login.body;
+        auto cookie = login.Header("set-cookie");
+        cookie = cookie.substr(0, cookie.find(';'));
+        auto csrf = std::string(json::parse(login.body).at("csrf_token").as_string());
+        auto otp = Http(port, "POST", "/api/v1/session/second-factor",
+                        "{\"code\":\"" + auth::TotpCode(secret, std::time(nullptr)) + "\"}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+        EXPECT_EQ(otp.status, 200) << otp.body;
+        auto tok = Http(port, "POST", "/api/v1/tokens", R"({"name":"e2e","scopes":["*"],"days":1})",
+                        {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+        EXPECT_EQ(tok.status, 201) << tok.body;
+        return std::string(json::parse(tok.body).at("token").as_string());
+    }
+
+    std::pair<int, std::string> Cli(std::vector<std::string> args, bool common = true) {
+        args.insert(args.begin(), kBin);
+        if (common) {
+            for (auto& a : Common()) args.push_back(a);
+        }
+        return Run(args, (dir_ / "cli.log").string());
+    }
+
+    std::filesystem::path dir_;
+    std::string url_;
+};
+
+TEST_P(E2e, NoAcknowledgedWriteIsLostOnSigkill_X5) {
+    auto port = testing::FreePort();
+    auto server = StartServer(port);
+    auto token = AdminToken(port);
+    std::mutex mu;
+    std::set<std::string> acked;
+    std::atomic<bool> stop{false};
+    std::atomic<int> n{0};
+    auto writer = [&](int w) {
+        for (int i = 0; !stop; ++i) {
+            std::string code = "K" + std::to_string(w) + "-" + std::to_string(i);
+            try {
+                auto r = Http(port, "POST", "/api/v1/units",
+                              "{\"code\":\"" + code + "\",\"kind\":\"other\",\"name_vi\":\"Đơn vị " + code + "\",\"name_en\":\"Unit\"}",
+                              {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+                if (r.status == 201) {
+                    std::lock_guard lock(mu);
+                    acked.insert(code);
+                    ++n;
+                }
+            } catch (...) {
+                return;  // the server died mid-request: that write was never acknowledged
+            }
+        }
+    };
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 4; ++w) writers.emplace_back(writer, w);
+    while (n < 60) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    server->Signal(SIGKILL);
+    EXPECT_EQ(server->Wait(), 128 + SIGKILL);
+    stop = true;
+    for (auto& t : writers) t.join();
+    ASSERT_GE(acked.size(), 60u);
+
+    auto again = StartServer(port);
+    auto list = Http(port, "GET", "/api/v1/units", "", {{"Authorization", "Bearer " + token}});
+    ASSERT_EQ(list.status, 200);
+    std::set<std::string> present;
+    for (const auto& u : json::parse(list.body).at("units").as_array()) present.insert(std::string(u.at("code").as_string()));
+    for (const auto& code : acked) EXPECT_TRUE(present.count(code)) << "acknowledged write lost: " << code;
+    again->Signal(SIGTERM);
+    EXPECT_EQ(again->Wait(), 0);
+    auto [rc, out] = Cli({"audit", "verify"});
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("intact"), std::string::npos);
+}
+
+TEST_P(E2e, BackupRestoreRoundTrip_X5_P29) {
+    auto port = testing::FreePort();
+    {
+        auto server = StartServer(port);
+        auto token = AdminToken(port);
+        auto r = Http(port, "POST", "/api/v1/units", R"({"code":"TRUOC-SAO-LUU","kind":"other","name_vi":"Trước sao lưu","name_en":"Before"})",
+                      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+        ASSERT_EQ(r.status, 201) << r.body;
+        server->Signal(SIGTERM);
+        ASSERT_EQ(server->Wait(), 0);
+    }
+    auto file = (dir_ / "backup.bin").string();
+    auto [b, bout] = Cli({"backup", "--out", file});
+    ASSERT_EQ(b, 0) << bout;
+    auto [c, cout] = Cli({"unit", "create", "--code", "SAU-SAO-LUU", "--kind", "other", "--name-vi", "Sau sao lưu", "--name-en", "After"});
+    ASSERT_EQ(c, 0) << cout;
+    auto [r, rout] = Cli({"restore", "--from", file});
+    ASSERT_EQ(r, 0) << rout;
+    auto [l, lout] = Cli({"unit", "list"});
+    EXPECT_NE(lout.find("TRUOC-SAO-LUU"), std::string::npos);
+    EXPECT_EQ(lout.find("SAU-SAO-LUU"), std::string::npos) << "the restore brings back the state of the backup";
+    auto [v, vout] = Cli({"audit", "verify"});
+    EXPECT_EQ(v, 0) << vout;
+}
+
+TEST_P(E2e, AuditVerifyNamesTheTamperedRecord_P9) {
+    auto [c1, o1] = Cli({"unit", "create", "--code", "A1", "--kind", "other", "--name-vi", "A", "--name-en", "A"});
+    ASSERT_EQ(c1, 0) << o1;
+    auto [c2, o2] = Cli({"unit", "create", "--code", "A2", "--kind", "other", "--name-vi", "B", "--name-en", "B"});
+    ASSERT_EQ(c2, 0) << o2;
+    auto db = core::db::OpenByUrl(url_, 1);
+    auto seq = db->Read([](core::db::Connection& c) {
+        return c.QueryOne("SELECT seq FROM audit_log WHERE object_type = 'unit' AND action = 'unit.create' ORDER BY seq LIMIT 1")->Int(0);
+    });
+    db->Transact([&](core::db::Connection& c) { c.Execute("UPDATE audit_log SET actor_username = 'mallory' WHERE seq = $1", {seq}); });
+    auto [rc, out] = Cli({"audit", "verify"});
+    EXPECT_EQ(rc, 1);
+    EXPECT_NE(out.find("record " + std::to_string(seq)), std::string::npos) << out;
+}
+
+TEST_P(E2e, GracefulStopFinishesRequestsInFlight_X5) {
+    auto port = testing::FreePort();
+    auto server = StartServer(port);
+    // Sign-ins take ~0.1 s each and at most two run at once, so a burst is still in flight
+    // when SIGTERM arrives.
+    std::atomic<int> complete{0}, failed{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 12; ++i) {
+        clients.emplace_back([&] {
+            try {
+                auto r = Http(port, "POST", "/api/v1/session", R"({"username":"admin","password":"wrong-Password-1"})");
+                (r.status == 401 || r.status == 429) ? ++complete : ++failed;
+            } catch (...) {
+                ++failed;
+            }
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    server->Signal(SIGTERM);
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(server->Wait(), 0) << server->Log();
+    EXPECT_EQ(failed.load(), 0) << "every accepted request got its whole response";
+    EXPECT_EQ(complete.load(), 12);
+}
+
+TEST_P(E2e, CalendarCli_X1) {
+    auto [rc, out] = Cli({"calendar", "add", "--from", "2026-02-13T16:00:00+07:00", "--working-hours", "4"});
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_EQ(out, "2026-02-23T11:00:00+07:00\n");
+    auto [hc, hout] = Cli({"calendar", "holidays", "2026"});
+    EXPECT_EQ(hc, 0);
+    EXPECT_NE(hout.find("2026-01-01\n"), std::string::npos);
+    EXPECT_NE(hout.find("2026-02-17\n"), std::string::npos);
+    EXPECT_NE(hout.find("2026-04-27\n"), std::string::npos) << "Hùng Kings on Sunday 26/4 moves to Monday";
+    EXPECT_NE(hout.find("2026-09-02\n"), std::string::npos);
+    auto [bc, bout] = Cli({"calendar", "add", "--from", "not-a-date", "--working-hours", "4"});
+    EXPECT_NE(bc, 0);
+    EXPECT_NE(bout.find("Lỗi"), std::string::npos);
+}
+
+TEST_P(E2e, HelpForEverySubcommand_X4) {
+    for (std::vector<std::string> a : std::vector<std::vector<std::string>>{
+             {"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"unit", "--help"}, {"user", "--help"},
+             {"user", "approve", "--help"}, {"audit", "verify", "--help"}, {"calendar", "add", "--help"},
+             {"backup", "--help"}, {"restore", "--help"}}) {
+        auto [rc, out] = Cli(a, false);
+        EXPECT_EQ(rc, 0) << a[0];
+        EXPECT_NE(out.find("Usage"), std::string::npos) << a[0] << ": " << out;
+    }
+    auto [vc, vout] = Cli({"--version"}, false);
+    EXPECT_EQ(vc, 0);
+    EXPECT_NE(vout.find("vanphong"), std::string::npos);
+}
+
+TEST_P(E2e, AccountLifeCycleFromTheCli_P7) {
+    auto [r1, o1] = Cli({"user", "request", "--username", "nguoimoi", "--full-name", "Người Mới", "--unit", "VPTW-VDP2", "--role", "editor"});
+    ASSERT_EQ(r1, 0) << o1;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(o1, m, std::regex("request (\\d+) created")));
+    auto [r2, o2] = Cli({"user", "approve", m[1].str()});
+    ASSERT_EQ(r2, 0) << o2;
+    EXPECT_NE(o2.find("initial password"), std::string::npos);
+    auto [r3, o3] = Cli({"user", "list"});
+    EXPECT_NE(o3.find("nguoimoi\tactive"), std::string::npos) << o3;
+    auto [r4, o4] = Cli({"user", "revoke", "nguoimoi", "--reason", "chuyển công tác"});
+    EXPECT_EQ(r4, 0) << o4;
+    auto [r5, o5] = Cli({"user", "list"});
+    EXPECT_NE(o5.find("nguoimoi\trevoked"), std::string::npos);
+    auto [r6, o6] = Cli({"user", "revoke", "khongco", "--reason", "x"});
+    EXPECT_NE(r6, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, E2e, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param == "sqlite" ? "Sqlite" : "Postgres"; });
+
+}  // namespace
+}  // namespace vp

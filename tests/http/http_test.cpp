@@ -1,0 +1,396 @@
+// HTTP integration: the real server on a free port, in process, on SQLite and PostgreSQL.
+// covers, P-7, P-8, P-9
+#include <gtest/gtest.h>
+
+#include <sodium.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "app/app.hpp"
+#include "app/impl.hpp"
+#include "auth/crypto/totp.hpp"
+#include "core/testing/db_fixture.hpp"
+#include "support/http_client.hpp"
+
+namespace vp {
+namespace {
+
+namespace json = boost::json;
+using testing::Browser;
+using testing::Http;
+using testing::UrlEncode;
+
+constexpr const char* kPassword = "Kiem-Thu-Mat-Khau-2026!";
+
+class HttpApi : public ::testing::TestWithParam<core::db::Engine> {
+protected:
+    void SetUp() override {
+        std::string url;
+        auto db = testing::OpenTestDatabase(GetParam(), &url);
+        if (!db) {
+            const char* ci = std::getenv("CI");
+            if (ci && std::string(ci) == "true") FAIL() << "VANPHONG_TEST_PG_DSN is not set in CI";
+            GTEST_SKIP() << "PostgreSQL not configured";
+        }
+        db.reset();
+        dir_ = std::filesystem::temp_directory_path() / ("vp-http-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+        std::filesystem::create_directories(dir_);
+        app::Config c;
+        c.data_dir = dir_.string();
+        c.database = GetParam() == core::db::Engine::kSqlite ? "sqlite:" + url : url;
+        c.port = 0;
+        c.demo = false;
+        c.jobs = false;
+        c.access_log = false;
+        c.request_timeout_s = 2;
+        c.body_limit = 64 * 1024;
+        c.max_password_hashes = 2;
+        app_ = std::make_unique<app::App>(c);
+        port_ = app_->StartInBackground();
+        auto& in = app_->Internals();
+        auto vptw = in.units->FindByCode("VPTW")->id;
+        MakeUser("admin", "system_admin", vptw);
+        MakeUser("lanhdao", "leader", vptw);
+        MakeUser("kiemtra", "inspector", in.units->FindByCode("UBKTTW")->id);
+    }
+    void TearDown() override {
+        app_.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+
+    void MakeUser(const std::string& name, const std::string& role, std::int64_t unit) {
+        auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
+        secrets_[name] = secret;
+        auto r = app_->Internals().auth->CreateActive(auth::Service::CliActor(),
+                                                      {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit}}},
+                                                      kPassword, secret);
+        ASSERT_TRUE(r.ok()) << r.error().message;
+    }
+    std::string Code(const std::string& name, int offset_steps = 0) {
+        auto s = auth::TryBase32Decode(secrets_[name]).value();
+        return auth::TotpCode(s, std::time(nullptr) + offset_steps * 30);
+    }
+    // Signs in through the HTML forms, as a person would.
+    Browser SignIn(const std::string& name) {
+        Browser b(port_);
+        auto form = b.Get("/login");
+        EXPECT_EQ(form.status, 200);
+        auto csrf = testing::FormValue(form.body, "_csrf");
+        auto r = b.Post("/login", "_csrf=" + csrf + "&username=" + name + "&password=" + UrlEncode(kPassword) + "&next=/");
+        EXPECT_EQ(r.status, 303);
+        EXPECT_EQ(r.Header("location"), "/login/otp");
+        auto otp = b.Get("/login/otp");
+        auto csrf2 = testing::FormValue(otp.body, "_csrf");
+        auto v = b.Post("/login/otp", "_csrf=" + csrf2 + "&code=" + Code(name));
+        EXPECT_EQ(v.status, 303) << v.body;
+        return b;
+    }
+    std::string Csrf(Browser& b) {
+        auto me = b.Get("/api/v1/me");
+        return std::string(json::parse(me.body).at("csrf_token").as_string());
+    }
+    std::string Token(const std::string& name, const std::string& scopes = "[\"*\"]") {
+        auto b = SignIn(name);
+        auto r = b.PostJson("/api/v1/tokens", "{\"name\":\"t\",\"scopes\":" + scopes + ",\"days\":1}", {{"X-CSRF-Token", Csrf(b)}});
+        EXPECT_EQ(r.status, 201) << r.body;
+        return std::string(json::parse(r.body).at("token").as_string());
+    }
+    std::int64_t AuditCount() {
+        auto& in = app_->Internals();
+        return in.db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM audit_log")->Int(0); });
+    }
+    std::int64_t UnitCount() {
+        auto& in = app_->Internals();
+        return in.db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units")->Int(0); });
+    }
+
+    static inline int counter_ = 0;
+    std::filesystem::path dir_;
+    std::unique_ptr<app::App> app_;
+    std::uint16_t port_ = 0;
+    std::map<std::string, std::string> secrets_;
+};
+
+TEST_P(HttpApi, HealthAndMetrics_X5) {
+    auto h = Http(port_, "GET", "/healthz");
+    EXPECT_EQ(h.status, 200);
+    EXPECT_NE(h.body.find("\"database\":\"ok\""), std::string::npos);
+    auto m = Http(port_, "GET", "/metrics");
+    EXPECT_EQ(m.status, 200);
+    EXPECT_NE(m.body.find("vp_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"), std::string::npos) << m.body;
+    EXPECT_NE(m.body.find("vp_http_request_duration_seconds_bucket"), std::string::npos);
+    EXPECT_NE(m.body.find("vp_db_pool_connections{state=\"size\"}"), std::string::npos);
+}
+
+TEST_P(HttpApi, SecurityHeadersOnEveryResponse_X3) {
+    for (const char* path : {"/login", "/healthz", "/api/v1/units", "/static/app.css", "/nowhere"}) {
+        auto r = Http(port_, "GET", path);
+        EXPECT_NE(r.Header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos) << path;
+        EXPECT_EQ(r.Header("x-content-type-options"), "nosniff") << path;
+        EXPECT_EQ(r.Header("referrer-policy"), "same-origin") << path;
+        EXPECT_FALSE(r.Header("x-request-id").empty()) << path;
+        EXPECT_TRUE(r.Header("strict-transport-security").empty()) << "HSTS only with TLS";
+    }
+}
+
+TEST_P(HttpApi, JsonErrorsHaveCodeAndVietnameseMessage_X4) {
+    auto r = Http(port_, "GET", "/api/v1/units");
+    EXPECT_EQ(r.status, 401);
+    auto j = json::parse(r.body);
+    EXPECT_EQ(j.at("error").at("code").as_string(), "unauthorized");
+    EXPECT_FALSE(j.at("error").at("message").as_string().empty());
+    auto nf = Http(port_, "GET", "/api/v1/nothing-here");
+    EXPECT_EQ(nf.status, 404);
+    EXPECT_EQ(json::parse(nf.body).at("error").at("code").as_string(), "not_found");
+    auto m = Http(port_, "DELETE", "/api/v1/units");
+    EXPECT_EQ(m.status, 405);
+}
+
+TEST_P(HttpApi, OpenApiDescribesEveryRoute_X4) {
+    auto r = Http(port_, "GET", "/api/v1/openapi.json");
+    ASSERT_EQ(r.status, 200);
+    auto doc = json::parse(r.body).as_object();
+    EXPECT_EQ(doc.at("openapi").as_string().subview().substr(0, 2), "3.");
+    const auto& paths = doc.at("paths").as_object();
+    std::set<std::string> documented;
+    for (const auto& [path, ops] : paths) {
+        for (const auto& [method, op] : ops.as_object()) documented.insert(std::string(method) + " " + std::string(path));
+    }
+    std::set<std::string> routed;
+    for (const auto& route : app_->Router().Routes()) {
+        if (!route.options.api || !route.pattern.starts_with("/api/")) continue;
+        std::string m(boost::beast::http::to_string(route.verb));
+        for (auto& ch : m) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        routed.insert(m + " " + route.pattern);
+    }
+    for (const auto& r2 : routed) EXPECT_TRUE(documented.count(r2)) << "missing from openapi.json: " << r2;
+    for (const auto& d : documented) EXPECT_TRUE(routed.count(d)) << "documented but not routed: " << d;
+}
+
+TEST_P(HttpApi, StaticFilesEtag304Gzip_X6) {
+    auto r = Http(port_, "GET", "/static/app.css");
+    ASSERT_EQ(r.status, 200);
+    auto etag = r.Header("etag");
+    EXPECT_FALSE(etag.empty());
+    EXPECT_EQ(r.Header("content-type"), "text/css; charset=utf-8");
+    auto again = Http(port_, "GET", "/static/app.css", "", {{"If-None-Match", etag}});
+    EXPECT_EQ(again.status, 304);
+    EXPECT_TRUE(again.body.empty());
+    auto gz = Http(port_, "GET", "/static/app.css", "", {{"Accept-Encoding", "gzip, deflate"}});
+    EXPECT_EQ(gz.Header("content-encoding"), "gzip");
+    EXPECT_LT(gz.body.size(), r.body.size());
+    EXPECT_EQ(static_cast<unsigned char>(gz.body[0]), 0x1f);
+    auto head = Http(port_, "HEAD", "/static/app.css");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.Header("content-length"), std::to_string(r.body.size()));
+}
+
+TEST_P(HttpApi, HostileInputGetsA4xxAndChangesNothing_X3) {
+    auto token = Token("admin");
+    const auto units = UnitCount();
+    const auto audits = AuditCount();
+    // Oversized header.
+    auto big = testing::RawExchange(port_, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n");
+    EXPECT_NE(big.find("HTTP/1.1 431"), std::string::npos) << big.substr(0, 80);
+    // Oversized body.
+    auto body = Http(port_, "POST", "/api/v1/units", std::string(100 * 1024, 'x'), {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(body.status, 413);
+    // Malformed JSON.
+    auto bad = Http(port_, "POST", "/api/v1/units", "{\"code\": ", {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(json::parse(bad.body).at("error").at("code").as_string(), "invalid_input");
+    // Invalid UTF-8 in a JSON body.
+    auto utf = Http(port_, "POST", "/api/v1/units", "{\"code\":\"X9\",\"kind\":\"other\",\"name_vi\":\"\xff\xfe\",\"name_en\":\"a\"}",
+                    {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(utf.status, 400);
+    // Path traversal, plain and encoded.
+    for (const char* t : {"/static/../migrations/x", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fetc%2fpasswd"}) {
+        auto r = Http(port_, "GET", t);
+        EXPECT_EQ(r.status, 400) << t;
+    }
+    // Invalid UTF-8 in the path and a malformed escape.
+    EXPECT_EQ(Http(port_, "GET", "/static/%ff%fe").status, 400);
+    EXPECT_EQ(Http(port_, "GET", "/static/%zz").status, 400);
+    // Garbage instead of HTTP.
+    auto garbage = testing::RawExchange(port_, "HELLO THERE\r\n\r\n");
+    EXPECT_NE(garbage.find("HTTP/1.1 400"), std::string::npos);
+    // A slow client that never finishes its headers is cut off.
+    auto start = std::chrono::steady_clock::now();
+    auto slow = testing::RawExchange(port_, "GET / HTTP/1.1\r\nHost: x\r\n", 10000);
+    auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_NE(slow.find("408"), std::string::npos) << slow;
+    EXPECT_LT(took, std::chrono::seconds(8));
+    EXPECT_EQ(UnitCount(), units);
+    EXPECT_EQ(AuditCount(), audits);
+    EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200) << "the server is still up";
+}
+
+TEST_P(HttpApi, KeepAliveServesSeveralRequestsOnOneConnection_X6) {
+    auto out = testing::RawExchange(port_,
+                                    "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::size_t n = 0, pos = 0;
+    while ((pos = out.find("HTTP/1.1 200", pos)) != std::string::npos) {
+        ++n;
+        ++pos;
+    }
+    EXPECT_EQ(n, 3u);
+}
+
+TEST_P(HttpApi, CsrfIsRequiredForCookieWrites_X3) {
+    auto b = SignIn("admin");
+    auto no = b.PostJson("/api/v1/tokens", "{\"name\":\"x\",\"scopes\":[\"*\"]}");
+    EXPECT_EQ(no.status, 403);
+    auto wrong = b.PostJson("/api/v1/tokens", "{\"name\":\"x\",\"scopes\":[\"*\"]}", {{"X-CSRF-Token", "nope"}});
+    EXPECT_EQ(wrong.status, 403);
+    auto form = b.Post("/logout", "_csrf=wrong");
+    EXPECT_EQ(form.status, 403);
+    auto ok = b.PostJson("/api/v1/tokens", "{\"name\":\"x\",\"scopes\":[\"*\"]}", {{"X-CSRF-Token", Csrf(b)}});
+    EXPECT_EQ(ok.status, 201);
+}
+
+TEST_P(HttpApi, SessionCookieAttributes_X3) {
+    Browser b(port_);
+    auto form = b.Get("/login");
+    auto r = b.Post("/login", "_csrf=" + testing::FormValue(form.body, "_csrf") + "&username=admin&password=" + UrlEncode(kPassword));
+    auto cookie = r.Header("set-cookie");
+    EXPECT_NE(cookie.find("vp_session="), std::string::npos);
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+    // Half signed in: nothing but the one-time code page.
+    EXPECT_EQ(b.Get("/admin/units").Header("location"), "/login/otp");
+    EXPECT_EQ(b.Get("/api/v1/units").status, 403);
+}
+
+TEST_P(HttpApi, WrongPasswordThenLockOut_P8) {
+    Browser b(port_);
+    for (int i = 0; i < 3; ++i) {
+        auto form = b.Get("/login");
+        auto r = b.Post("/login", "_csrf=" + testing::FormValue(form.body, "_csrf") + "&username=admin&password=wrong-Pass-123");
+        EXPECT_EQ(r.status, 401);
+        EXPECT_NE(r.body.find("Tên đăng nhập hoặc mật khẩu không đúng"), std::string::npos);
+    }
+    auto form = b.Get("/login");
+    auto r = b.Post("/login", "_csrf=" + testing::FormValue(form.body, "_csrf") + "&username=admin&password=" + UrlEncode(kPassword));
+    EXPECT_EQ(r.status, 429) << "slowed down after repeated failures";
+}
+
+TEST_P(HttpApi, AccountRequestApproveRevokeOverTheApi_P7) {
+    auto admin = Token("admin");
+    auto leader = Token("lanhdao");
+    auto& in = app_->Internals();
+    auto unit = in.units->FindByCode("VPTW-VDP1")->id;
+    auto req = Http(port_, "POST", "/api/v1/account-requests",
+                    "{\"username\":\"chuyenvien1\",\"full_name\":\"Lê Văn Chuyên\",\"unit_id\":" + std::to_string(unit) +
+                        ",\"roles\":[\"editor\"],\"reason\":\"mới\"}",
+                    {{"Authorization", "Bearer " + admin}});
+    ASSERT_EQ(req.status, 201) << req.body;
+    auto id = json::parse(req.body).at("id").as_int64();
+    auto self = Http(port_, "POST", "/api/v1/account-requests/" + std::to_string(id) + "/approve", "{}", {{"Authorization", "Bearer " + admin}});
+    EXPECT_EQ(self.status, 403) << "an administrator cannot approve";
+    auto ok = Http(port_, "POST", "/api/v1/account-requests/" + std::to_string(id) + "/approve", "{\"note\":\"đồng ý\"}",
+                   {{"Authorization", "Bearer " + leader}});
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    const std::string initial(json::parse(ok.body).at("initial_password").as_string());
+    auto login = Http(port_, "POST", "/api/v1/session", "{\"username\":\"chuyenvien1\",\"password\":\"" + initial + "\"}");
+    EXPECT_EQ(login.status, 200);
+    EXPECT_NE(login.body.find("password_change"), std::string::npos);
+    auto uid = in.auth->FindUserByName("chuyenvien1")->id;
+    auto rv = Http(port_, "POST", "/api/v1/users/" + std::to_string(uid) + "/revoke", "{\"reason\":\"chuyển công tác\"}",
+                   {{"Authorization", "Bearer " + admin}});
+    EXPECT_EQ(rv.status, 200) << rv.body;
+    auto again = Http(port_, "POST", "/api/v1/session", "{\"username\":\"chuyenvien1\",\"password\":\"" + initial + "\"}");
+    EXPECT_EQ(again.status, 403);
+}
+
+TEST_P(HttpApi, RevocationEndsSessionsAndLiveStreamsAtOnce_P7) {
+    MakeUser("bientap", "editor", app_->Internals().units->FindByCode("VPTW-TTCNTT")->id);
+    auto victim = SignIn("bientap");
+    EXPECT_EQ(victim.Get("/api/v1/me").status, 200);
+    // Open the live event stream as the browser would.
+    std::string stream_out;
+    std::thread reader([&] {
+        stream_out = testing::RawExchange(port_, "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: vp_session=" +
+                                                     victim.Cookie("vp_session") + "\r\n\r\n",
+                                          8000);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto leader = Token("lanhdao");
+    auto uid = app_->Internals().auth->FindUserByName("bientap")->id;
+    auto t0 = std::chrono::steady_clock::now();
+    auto rv = Http(port_, "POST", "/api/v1/users/" + std::to_string(uid) + "/revoke", "{\"reason\":\"vi phạm\"}",
+                   {{"Authorization", "Bearer " + leader}});
+    ASSERT_EQ(rv.status, 200) << rv.body;
+    EXPECT_EQ(victim.Get("/api/v1/me").status, 401) << "the very next request is refused";
+    reader.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+    EXPECT_NE(stream_out.find("text/event-stream"), std::string::npos);
+    EXPECT_NE(stream_out.find("event: session.ended"), std::string::npos) << stream_out;
+}
+
+TEST_P(HttpApi, AuditIsReadableByInspectorsOnlyAndExportsCsv_P9) {
+    auto inspector = Token("kiemtra");
+    auto list = Http(port_, "GET", "/api/v1/audit?action=account.", "", {{"Authorization", "Bearer " + inspector}});
+    ASSERT_EQ(list.status, 200);
+    EXPECT_GE(json::parse(list.body).at("records").as_array().size(), 3u);
+    auto csv = Http(port_, "GET", "/api/v1/audit/export.csv", "", {{"Authorization", "Bearer " + inspector}});
+    EXPECT_EQ(csv.status, 200);
+    EXPECT_NE(csv.Header("content-type").find("text/csv"), std::string::npos);
+    EXPECT_NE(csv.body.find("account.create"), std::string::npos);
+    auto verify = Http(port_, "GET", "/api/v1/audit/verify", "", {{"Authorization", "Bearer " + inspector}});
+    EXPECT_NE(verify.body.find("\"ok\":true"), std::string::npos);
+    MakeUser("bientap2", "editor", app_->Internals().units->FindByCode("VPTW-TTCNTT")->id);
+    auto editor = Token("bientap2");
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/audit", "", {{"Authorization", "Bearer " + editor}}).status, 403);
+}
+
+TEST_P(HttpApi, UnitChangesAreAuditedWithRequestId_ORG2_P9) {
+    auto admin = Token("admin");
+    auto unit = app_->Internals().units->FindByCode("BO-YT")->id;
+    auto r = Http(port_, "POST", "/api/v1/units/" + std::to_string(unit) + "/rename",
+                  "{\"name_vi\":\"Bộ Y tế (mới)\",\"name_en\":\"Ministry of Health\",\"effective\":\"2030-01-01\"}",
+                  {{"Authorization", "Bearer " + admin}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto rid = r.Header("x-request-id");
+    auto recs = app_->Internals().audit.Find(*app_->Internals().db, {.action_prefix = "unit.rename"});
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_EQ(recs[0].request_id, rid);
+    EXPECT_EQ(recs[0].actor_username, "admin");
+    EXPECT_EQ(recs[0].actor_role, "system_admin");
+    EXPECT_EQ(recs[0].address, "127.0.0.1");
+    auto old = Http(port_, "GET", "/api/v1/units/" + std::to_string(unit) + "?date=2029-12-31", "", {{"Authorization", "Bearer " + admin}});
+    EXPECT_NE(old.body.find("\"name_vi\":\"Bộ Y tế\""), std::string::npos);
+}
+
+TEST_P(HttpApi, CalendarApi_X1) {
+    auto t = Token("admin");
+    auto add = Http(port_, "GET", "/api/v1/calendar/add?from=" + UrlEncode("2026-02-13T16:00:00+07:00") + "&working_hours=4", "",
+                    {{"Authorization", "Bearer " + t}});
+    ASSERT_EQ(add.status, 200) << add.body;
+    EXPECT_NE(add.body.find("2026-02-23T11:00:00+07:00"), std::string::npos) << add.body;
+    auto bad = Http(port_, "GET", "/api/v1/calendar/add?from=yesterday&working_hours=4", "", {{"Authorization", "Bearer " + t}});
+    EXPECT_EQ(bad.status, 400);
+    auto hol = Http(port_, "GET", "/api/v1/calendar/holidays?year=2026", "", {{"Authorization", "Bearer " + t}});
+    EXPECT_NE(hol.body.find("2026-02-17"), std::string::npos);
+}
+
+TEST_P(HttpApi, LanguageSwitch_X7) {
+    auto vi = Http(port_, "GET", "/login");
+    EXPECT_NE(vi.body.find("Đăng nhập"), std::string::npos);
+    EXPECT_NE(vi.body.find("lang=\"vi\""), std::string::npos);
+    auto en = Http(port_, "GET", "/login", "", {{"Cookie", "lang=en"}});
+    EXPECT_NE(en.body.find("Sign in"), std::string::npos);
+    EXPECT_NE(en.body.find("lang=\"en\""), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
+                         testing::EngineName);
+
+}  // namespace
+}  // namespace vp
