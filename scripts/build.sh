@@ -20,7 +20,7 @@ fi
 if [ ! -f "$build_dir/CMakeCache.txt" ] || [ ! -f "$build_dir/build.ninja" ]; then
   args=(-S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type")
   if command -v ccache >/dev/null 2>&1; then
-    args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   fi
   # shellcheck disable=SC2206
   [ -n "${CMAKE_ARGS:-}" ] && args+=(${CMAKE_ARGS})

@@ -199,7 +199,7 @@ else
       b_rc=${PIPESTATUS[0]}
       set -e
       # Take the runner's own counts when it prints "N passed, N failed[, N skipped]" or node:test's
-      # "# pass N" / "# fail N"; otherwise count the run as one test.
+      # "# pass N" / "# fail N" / "# cancelled N"; otherwise count the run as one test.
       b_line=$(grep -E '([0-9]+) passed, ([0-9]+) failed' "$work/browser.log" | tail -n1 || true)
       b_p="" b_f="" b_s=0
       if [ -n "$b_line" ]; then
@@ -209,6 +209,8 @@ else
       elif grep -qE '^(# |ℹ )pass [0-9]+' "$work/browser.log"; then
         b_p=$(grep -E '^(# |ℹ )pass [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+')
         b_f=$(grep -E '^(# |ℹ )fail [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
+      b_c=$(grep -E '^(# |ℹ )cancelled [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
+      b_f=$((b_f + b_c))   # cancelled (e.g. a failed before-hook) counts as failed
         b_s=$(grep -E '^(# |ℹ )skip(ped)? [0-9]+' "$work/browser.log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
       fi
       if [ -n "$b_p" ] && [ -n "$b_f" ]; then

@@ -144,10 +144,11 @@ say "nginx $(nginx -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nginx_port"
 vp_url=""
 if [ "$nginx_only" = 0 ]; then
   vp_port=$(free_port)
+  # No demo accounts and no background jobs: nothing but the HTTP path under test.
   "$bin" serve --data-dir "$work/data" --port "$vp_port" --static-dir "$work/www/static" \
-    --access-log off >"$work/vanphong.log" 2>&1 &
+    --access-log off --io-threads 2 --no-demo --no-jobs >"$work/vanphong.log" 2>&1 &
   vp_pid=$!
-  # The first start applies the migrations and loads the demo data: allow it time.
+  # The first start applies the migrations: allow it time.
   wait_http "http://127.0.0.1:$vp_port/healthz" "$vp_pid" 90 \
     || { tail -n 40 "$work/vanphong.log" >&2; die "vanphong did not answer /healthz"; }
   vp_url="http://127.0.0.1:$vp_port/static/$page_name"

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/impl.hpp"
@@ -224,7 +225,11 @@ int RunCli(int argc, char** argv) {
     common(restore);
 
     CLI11_PARSE(cli, argc, argv);
-    spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+    // Logs go to standard error; standard output carries command results only.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("vanphong"));
+    const bool level_given = std::any_of(argv, argv + argc, [](const char* a) { return std::string_view(a).starts_with("--log-level"); }) ||
+                             std::getenv("VANPHONG_LOG_LEVEL");
+    spdlog::set_level(spdlog::level::from_str(serve->parsed() || level_given ? cfg.log_level : "warn"));
     cfg.access_log = access_log == "on";
     cfg.demo = !no_demo;
     cfg.jobs = !no_jobs;

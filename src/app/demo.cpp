@@ -21,8 +21,8 @@ struct DemoAccount {
 };
 // One account per role, placed in a plausible unit.
 constexpr DemoAccount kDemo[] = {
-    {"admin", "Quản trị Hệ thống", "system_admin", "VPTW"},
-    {"lanhdao", "Lãnh đạo Văn phòng", "leader", "VPTW"},
+    {"admin", "Quản trị Hệ thống", "system_admin", "DCSVN"},
+    {"lanhdao", "Lãnh đạo Văn phòng", "leader", "DCSVN"},
     {"bientap", "Biên tập viên Cổng", "editor", "VPTW-TTCNTT"},
     {"kiemduyet", "Kiểm duyệt viên Cổng", "reviewer", "VPTW-TTCNTT"},
     {"xuatban", "Người xuất bản Cổng", "publisher", "VPTW-TTCNTT"},

@@ -53,7 +53,8 @@ json::object UserToJson(const UserView& u, const units::Service& units) {
 json::object RequestToJson(const AccountRequestView& r, const units::Service& units) {
     auto unit = units.Find(r.unit_id);
     json::array roles;
-    for (const auto& v : json::parse(r.roles_json).as_array()) {
+    const auto parsed = json::parse(r.roles_json);
+    for (const auto& v : parsed.as_array()) {
         auto code = std::string(v.at("role").as_string());
         auto info = FindRole(code);
         auto ru = units.Find(v.at("unit_id").to_number<std::int64_t>());

@@ -1,9 +1,8 @@
 #include "calendar/handlers.hpp"
 
+#include <boost/json.hpp>
 #include <set>
 #include <variant>
-
-#include <boost/json.hpp>
 
 #include "calendar/iso_time.hpp"
 #include "calendar/json.hpp"
@@ -13,11 +12,11 @@ namespace vp::calendar {
 
 namespace http = core::http;
 namespace json = boost::json;
-using http::beast_http::status;
-using http::Request;
-using http::Response;
 using auth::Permission;
 using auth::Principal;
+using http::Request;
+using http::Response;
+using http::beast_http::status;
 
 namespace {
 
@@ -121,7 +120,8 @@ core::Result<core::TimePoint> AddAmount(const Calendar& cal, core::TimePoint fro
         if (!amount) return amount.error();
         return cal.TryAddWorkingDays(from, amount.value());
     }
-    return core::InvalidInput("Thiếu tham số 'working_hours' (số giờ làm việc) hoặc 'working_days' (số ngày làm việc).");
+    return core::InvalidInput(
+        "Thiếu tham số 'working_hours' (số giờ làm việc) hoặc 'working_days' (số ngày làm việc).");
 }
 
 // Runs `f(calendar)` for a computing endpoint and answers its object, or the error as JSON.
@@ -417,14 +417,13 @@ Response Handlers::AdminPage(Request& req) {
     json::array days;
     for (const auto& d : calendar.SpecialDays(year)) {
         const auto wd = std::chrono::weekday{std::chrono::sys_days{d.date}}.c_encoding();
-        days.push_back(json::object{
-            {"date", DateText(d.date)},
-            {"weekday", t("calendar_weekday_" + std::string(WeekdayKey(wd)))},
-            {"kind", t("calendar_kind_" + std::string(DayKindName(d.kind)))},
-            {"off", d.kind == DayKind::kDayOff},
-            {"hours", HoursText(d.hours)},
-            {"source", t("calendar_source_" + std::string(DaySourceName(d.source)))},
-            {"name", lang == "en" && !d.name_en.empty() ? d.name_en : d.name_vi}});
+        days.push_back(json::object{{"date", DateText(d.date)},
+                                    {"weekday", t("calendar_weekday_" + std::string(WeekdayKey(wd)))},
+                                    {"kind", t("calendar_kind_" + std::string(DayKindName(d.kind)))},
+                                    {"off", d.kind == DayKind::kDayOff},
+                                    {"hours", HoursText(d.hours)},
+                                    {"source", t("calendar_source_" + std::string(DaySourceName(d.source)))},
+                                    {"name", lang == "en" && !d.name_en.empty() ? d.name_en : d.name_vi}});
     }
     json::array active, removed;
     for (const auto& e : calendars_.Exceptions(code)) {
@@ -462,7 +461,8 @@ Response Handlers::AdminPage(Request& req) {
     }
     json::array kinds;
     for (DayKind k : {DayKind::kDayOff, DayKind::kWorkingDay, DayKind::kShortenedDay}) {
-        kinds.push_back(json::object{{"value", DayKindName(k)}, {"label", t("calendar_kind_" + std::string(DayKindName(k)))}});
+        kinds.push_back(
+            json::object{{"value", DayKindName(k)}, {"label", t("calendar_kind_" + std::string(DayKindName(k)))}});
     }
 
     json::object data{{"calendar", ToJson(*record)},
@@ -489,14 +489,14 @@ Response Handlers::AdminPage(Request& req) {
     data["try_hours"] = hours;
     data["try_days"] = day_count;
     if (!from.empty() || !hours.empty() || !day_count.empty()) {
-        auto start = TryParseInstant(from, record->time_zone);
+        auto start = from.empty() ? core::Result<core::TimePoint>(core::InvalidInput("Cần nhập thời điểm bắt đầu."))
+                                  : TryParseInstant(from, record->time_zone);
         core::Result<core::TimePoint> result =
             start ? AddAmount(calendar, start.value(), hours, day_count) : core::Result<core::TimePoint>(start.error());
         if (result) {
             const std::string iso = calendar.FormatIso(result.value());
-            data["try_result"] = json::object{{"from", LocalText(calendar.FormatIso(start.value()))},
-                                              {"local", LocalText(iso)},
-                                              {"iso", iso}};
+            data["try_result"] = json::object{
+                {"from", LocalText(calendar.FormatIso(start.value()))}, {"local", LocalText(iso)}, {"iso", iso}};
         } else {
             data["try_error"] = result.error().message;
         }

@@ -44,9 +44,10 @@ public:
     // --- admin page (viewing: any signed-in user; changes: kCalendarManage) ---
     /// GET /admin/calendar[?calendar=code][&year=YYYY][&from=...&hours=N|&days=N]
     core::http::Response AdminPage(core::http::Request& req);
-    core::http::Response AdminAddException(core::http::Request& req);     ///< POST /admin/calendar/exceptions
-    core::http::Response AdminRemoveException(core::http::Request& req);  ///< POST /admin/calendar/exceptions/{id}/remove
-    core::http::Response AdminAddYear(core::http::Request& req);          ///< POST /admin/calendar/years
+    core::http::Response AdminAddException(core::http::Request& req);  ///< POST /admin/calendar/exceptions
+    core::http::Response AdminRemoveException(
+        core::http::Request& req);                                ///< POST /admin/calendar/exceptions/{id}/remove
+    core::http::Response AdminAddYear(core::http::Request& req);  ///< POST /admin/calendar/years
 
 private:
     auth::Web& web_;

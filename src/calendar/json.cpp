@@ -18,8 +18,10 @@ core::Error BadHours(std::string what) {
 }
 
 std::string_view TrimView(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -35,9 +37,12 @@ std::string Quote(std::string_view s) {
 
 std::string_view DayKindName(DayKind kind) {
     switch (kind) {
-        case DayKind::kDayOff: return "day_off";
-        case DayKind::kWorkingDay: return "working_day";
-        case DayKind::kShortenedDay: return "shortened_day";
+        case DayKind::kDayOff:
+            return "day_off";
+        case DayKind::kWorkingDay:
+            return "working_day";
+        case DayKind::kShortenedDay:
+            return "shortened_day";
     }
     return "day_off";
 }
@@ -51,10 +56,14 @@ std::optional<DayKind> ParseDayKind(std::string_view name) {
 
 std::string_view DaySourceName(DaySource source) {
     switch (source) {
-        case DaySource::kWeekly: return "weekly";
-        case DaySource::kComputedHoliday: return "computed_holiday";
-        case DaySource::kOfficialSchedule: return "official_schedule";
-        case DaySource::kException: return "exception";
+        case DaySource::kWeekly:
+            return "weekly";
+        case DaySource::kComputedHoliday:
+            return "computed_holiday";
+        case DaySource::kOfficialSchedule:
+            return "official_schedule";
+        case DaySource::kException:
+            return "exception";
     }
     return "weekly";
 }
@@ -147,14 +156,16 @@ core::Result<std::vector<Interval>> TryParseHoursText(std::string_view text) {
                                       ". Cần dạng 08:00-12:00, 13:00-17:00.");
         }
         hours.push_back({*s, *e});
-        if (hours.size() > 24) return core::InvalidInput("Giờ làm việc không hợp lệ: quá 24 khoảng giờ trong một ngày.");
+        if (hours.size() > 24)
+            return core::InvalidInput("Giờ làm việc không hợp lệ: quá 24 khoảng giờ trong một ngày.");
     }
     return hours;
 }
 
 core::Result<WeeklyHours> TryParseWeekly(const json::value& value) {
     if (!value.is_object()) {
-        return core::InvalidInput("Lịch tuần phải là một đối tượng dạng {\"mon\": [{\"start\": \"08:00\", \"end\": \"12:00\"}], ...}.");
+        return core::InvalidInput(
+            "Lịch tuần phải là một đối tượng dạng {\"mon\": [{\"start\": \"08:00\", \"end\": \"12:00\"}], ...}.");
     }
     WeeklyHours weekly;
     for (const auto& entry : value.get_object()) {
@@ -254,7 +265,8 @@ json::object ToJson(const YearSchedule& s) {
     }
     json::array working;
     for (const auto& w : s.working_days) {
-        working.push_back(json::object{{"date", FormatIsoDate(w.date)}, {"note_vi", w.note_vi}, {"note_en", w.note_en}});
+        working.push_back(
+            json::object{{"date", FormatIsoDate(w.date)}, {"note_vi", w.note_vi}, {"note_en", w.note_en}});
     }
     json::object o{{"year", s.year}, {"source", s.source}};
     if (!s.note.empty()) o["note"] = s.note;

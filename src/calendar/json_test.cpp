@@ -60,10 +60,11 @@ TEST(CalendarJson, DayKindNames_X1) {
 }
 
 TEST(CalendarJson, ScheduleRoundTripsThroughTheFileFormat_X1) {
-    YearSchedule s{.year = 2027,
-                   .source = "Thông báo thử",
-                   .days_off = {{.date = std::chrono::year{2027} / 1 / 1, .name_vi = "Tết Dương lịch", .name_en = "New Year"}},
-                   .working_days = {{.date = std::chrono::year{2027} / 1 / 9, .note_vi = "Làm bù", .note_en = "Make-up"}}};
+    YearSchedule s{
+        .year = 2027,
+        .source = "Thông báo thử",
+        .days_off = {{.date = std::chrono::year{2027} / 1 / 1, .name_vi = "Tết Dương lịch", .name_en = "New Year"}},
+        .working_days = {{.date = std::chrono::year{2027} / 1 / 9, .note_vi = "Làm bù", .note_en = "Make-up"}}};
     auto back = TryParseYearSchedule(json::serialize(ToJson(s)));
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(back->days_off, s.days_off);

@@ -4,10 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <set>
-
-#include <boost/json.hpp>
 
 #include "calendar/iso_time.hpp"
 #include "calendar/json.hpp"
@@ -56,8 +55,12 @@ Value UserId(const audit::Actor& actor) { return actor.user_id ? Value(actor.use
 // edited by hand, which is an infrastructure fault rather than a user's mistake) ---
 
 CalendarRecord CalendarFromRow(const core::db::Row& r) {
-    CalendarRecord c{.id = r.Int(0), .code = r.Text(1), .name = r.Text(2), .time_zone = r.Text(3),
-                     .created_at = r.Int(5), .updated_at = r.Int(6)};
+    CalendarRecord c{.id = r.Int(0),
+                     .code = r.Text(1),
+                     .name = r.Text(2),
+                     .time_zone = r.Text(3),
+                     .created_at = r.Int(5),
+                     .updated_at = r.Int(6)};
     boost::system::error_code ec;
     auto v = json::parse(r.Text(4), ec);
     auto weekly = ec ? core::Result<WeeklyHours>(core::InvalidInput("")) : TryParseWeekly(v);
@@ -67,8 +70,13 @@ CalendarRecord CalendarFromRow(const core::db::Row& r) {
 }
 
 ExceptionRecord ExceptionFromRow(const core::db::Row& r) {
-    ExceptionRecord e{.id = r.Int(0), .calendar_code = r.Text(1), .note = r.Text(5), .created_at = r.Int(6),
-                      .created_by = r.Text(7), .removed_at = r.OptInt(8), .removed_by = r.Text(9)};
+    ExceptionRecord e{.id = r.Int(0),
+                      .calendar_code = r.Text(1),
+                      .note = r.Text(5),
+                      .created_at = r.Int(6),
+                      .created_by = r.Text(7),
+                      .removed_at = r.OptInt(8),
+                      .removed_by = r.Text(9)};
     auto date = ParseIsoDate(r.Text(2));
     auto kind = ParseDayKind(r.Text(3));
     boost::system::error_code ec;
@@ -228,8 +236,8 @@ void Service::Invalidate() const {
 
 core::Result<CalendarRecord> Service::EnsureDefault(const audit::Actor& actor) {
     if (auto existing = Find(kDefaultCalendarCode)) return *existing;
-    auto created = Create(actor, std::string(kDefaultCalendarCode), std::string(kDefaultName), std::string(kDefaultZone),
-                          DefaultVietnamOffice().weekly);
+    auto created = Create(actor, std::string(kDefaultCalendarCode), std::string(kDefaultName),
+                          std::string(kDefaultZone), DefaultVietnamOffice().weekly);
     if (!created && created.error().code == core::ErrorCode::kConflict) {
         // Another node starting at the same moment created it first.
         if (auto existing = Find(kDefaultCalendarCode)) return *existing;
@@ -240,7 +248,8 @@ core::Result<CalendarRecord> Service::EnsureDefault(const audit::Actor& actor) {
 std::vector<CalendarRecord> Service::List() const {
     return db_.Read([&](Connection& c) {
         std::vector<CalendarRecord> out;
-        for (const auto& row : c.Query(std::string(kSelectCalendars) + " ORDER BY code")) out.push_back(CalendarFromRow(row));
+        for (const auto& row : c.Query(std::string(kSelectCalendars) + " ORDER BY code"))
+            out.push_back(CalendarFromRow(row));
         return out;
     });
 }
@@ -259,16 +268,18 @@ core::Result<CalendarRecord> Service::Create(const audit::Actor& actor, std::str
     if (auto st = CheckZone(time_zone); !st) return st.error();
     if (auto st = CheckWeekly(weekly); !st) return st.error();
     const auto now = core::ToMillis(clock_.Now());
-    CalendarRecord record{.code = code, .name = name, .time_zone = time_zone, .weekly = weekly, .created_at = now,
-                          .updated_at = now};
+    CalendarRecord record{
+        .code = code, .name = name, .time_zone = time_zone, .weekly = weekly, .created_at = now, .updated_at = now};
     try {
         auto r = db_.Transact([&](Connection& c) -> core::Result<CalendarRecord> {
             c.Execute(kBumpVersion);
             if (LoadCalendar(c, code)) return core::Conflict("Mã lịch '" + code + "' đã tồn tại.");
-            if (auto built = Build(record, {}, EffectiveYears(c, shipped_)); !built) return CannotApply(code, built.error());
-            record.id = c.QueryOne("INSERT INTO calendars (code, name, time_zone, weekly_json, created_at, updated_at)"
-                                   " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-                                   {code, name, time_zone, json::serialize(WeeklyToJson(weekly)), now})
+            if (auto built = Build(record, {}, EffectiveYears(c, shipped_)); !built)
+                return CannotApply(code, built.error());
+            record.id = c.QueryOne(
+                             "INSERT INTO calendars (code, name, time_zone, weekly_json, created_at, updated_at)"
+                             " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                             {code, name, time_zone, json::serialize(WeeklyToJson(weekly)), now})
                             ->Int(0);
             audit_.Write(c, actor, {"calendar.create", "calendar", code, nullptr, ToJson(record)});
             return record;
@@ -330,8 +341,13 @@ core::Result<ExceptionRecord> Service::AddException(const audit::Actor& actor, s
     note = core::Trim(note);
     if (auto st = CheckNote(note); !st) return st.error();
     const auto now = core::ToMillis(clock_.Now());
-    ExceptionRecord record{.calendar_code = std::string(code), .date = date, .kind = kind, .hours = hours,
-                           .note = note, .created_at = now, .created_by = actor.username};
+    ExceptionRecord record{.calendar_code = std::string(code),
+                           .date = date,
+                           .kind = kind,
+                           .hours = hours,
+                           .note = note,
+                           .created_at = now,
+                           .created_by = actor.username};
     const std::string day = FormatIsoDate(date);
     const auto conflict = [&] {
         return core::Conflict("Lịch đã có một ngoại lệ cho ngày " + DateVi(date) + "; hãy gỡ ngoại lệ đó trước.");
@@ -341,20 +357,24 @@ core::Result<ExceptionRecord> Service::AddException(const audit::Actor& actor, s
             c.Execute(kBumpVersion);
             auto cal = LoadCalendar(c, code);
             if (!cal) return CalendarNotFound(code);
-            if (c.QueryOne("SELECT id FROM calendar_exceptions WHERE calendar_id = $1 AND day = $2 AND removed_at IS NULL",
-                           {cal->id, day})) {
+            if (c.QueryOne(
+                    "SELECT id FROM calendar_exceptions WHERE calendar_id = $1 AND day = $2 AND removed_at IS NULL",
+                    {cal->id, day})) {
                 return conflict();
             }
             auto active = LoadExceptions(c, code, ExceptionFilter::kActive);
             active.push_back(record);
-            if (auto built = Build(*cal, active, EffectiveYears(c, shipped_)); !built) return core::InvalidInput(built.error().message);
-            record.id = c.QueryOne("INSERT INTO calendar_exceptions (calendar_id, day, kind, hours_json, note, created_by,"
-                                   " created_by_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                                   {cal->id, day, DayKindName(kind), json::serialize(HoursToJson(hours)), note,
-                                    UserId(actor), actor.username, now})
+            if (auto built = Build(*cal, active, EffectiveYears(c, shipped_)); !built)
+                return core::InvalidInput(built.error().message);
+            record.id = c.QueryOne(
+                             "INSERT INTO calendar_exceptions (calendar_id, day, kind, hours_json, note, created_by,"
+                             " created_by_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                             {cal->id, day, DayKindName(kind), json::serialize(HoursToJson(hours)), note, UserId(actor),
+                              actor.username, now})
                             ->Int(0);
-            audit_.Write(c, actor,
-                         {"calendar.exception.add", "calendar_exception", std::to_string(record.id), nullptr, ToJson(record)});
+            audit_.Write(
+                c, actor,
+                {"calendar.exception.add", "calendar_exception", std::to_string(record.id), nullptr, ToJson(record)});
             return record;
         });
         if (r) Invalidate();
@@ -364,7 +384,8 @@ core::Result<ExceptionRecord> Service::AddException(const audit::Actor& actor, s
     }
 }
 
-core::Result<ExceptionRecord> Service::RemoveException(const audit::Actor& actor, std::string_view code, std::int64_t id) {
+core::Result<ExceptionRecord> Service::RemoveException(const audit::Actor& actor, std::string_view code,
+                                                       std::int64_t id) {
     const auto now = core::ToMillis(clock_.Now());
     auto r = db_.Transact([&](Connection& c) -> core::Result<ExceptionRecord> {
         c.Execute(kBumpVersion);
@@ -378,8 +399,9 @@ core::Result<ExceptionRecord> Service::RemoveException(const audit::Actor& actor
         ExceptionRecord after = before;
         after.removed_at = now;
         after.removed_by = actor.username;
-        audit_.Write(c, actor, {"calendar.exception.remove", "calendar_exception", std::to_string(id), ToJson(before),
-                                ToJson(after)});
+        audit_.Write(
+            c, actor,
+            {"calendar.exception.remove", "calendar_exception", std::to_string(id), ToJson(before), ToJson(after)});
         return after;
     });
     if (r) Invalidate();
@@ -420,9 +442,10 @@ core::Result<YearRecord> Service::AddYear(const audit::Actor& actor, std::string
                 return CannotApply(cal.code, built.error());
             }
         }
-        record.id = c.QueryOne("INSERT INTO calendar_years (year, schedule_json, created_by, created_by_name, created_at)"
-                               " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                               {record.year, json_text, UserId(actor), actor.username, now})
+        record.id = c.QueryOne(
+                         "INSERT INTO calendar_years (year, schedule_json, created_by, created_by_name, created_at)"
+                         " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                         {record.year, json_text, UserId(actor), actor.username, now})
                         ->Int(0);
         audit_.Write(c, actor,
                      {"calendar.year.add", "calendar_year", std::to_string(record.year),
@@ -462,7 +485,8 @@ core::Result<std::shared_ptr<const Calendar>> Service::GetShared(std::string_vie
         auto cal = Build(*record, LoadExceptions(c, code, ExceptionFilter::kActive), EffectiveYears(c, shipped_));
         if (!cal) {
             // Stored data is validated on every change; reaching this means it was edited by hand.
-            return core::Error{core::ErrorCode::kInternal, "Lịch làm việc đang bị lỗi cấu hình, vui lòng báo quản trị viên.",
+            return core::Error{core::ErrorCode::kInternal,
+                               "Lịch làm việc đang bị lỗi cấu hình, vui lòng báo quản trị viên.",
                                "calendar '" + std::string(code) + "': " + cal.error().message};
         }
         return std::make_shared<const Calendar>(std::move(cal).value());
@@ -479,7 +503,8 @@ core::Result<Calendar> Service::Get(std::string_view code) const {
 
 std::chrono::year_month_day Service::Today(std::string_view time_zone) const {
     const auto local = date::locate_zone(time_zone)->to_local(clock_.Now());
-    return std::chrono::year_month_day{std::chrono::sys_days{std::chrono::floor<std::chrono::days>(local.time_since_epoch())}};
+    return std::chrono::year_month_day{
+        std::chrono::sys_days{std::chrono::floor<std::chrono::days>(local.time_since_epoch())}};
 }
 
 core::Result<core::TimePoint> TryParseInstant(std::string_view text, std::string_view time_zone) {

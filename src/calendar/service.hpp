@@ -65,9 +65,9 @@ enum class YearOrigin {
 struct YearRecord {
     int year = 0;
     YearOrigin origin = YearOrigin::kShipped;
-    std::int64_t id = 0;          ///< calendar_years row; 0 for a shipped file
-    std::int64_t added_at = 0;    ///< UTC ms; 0 for a shipped file
-    std::string added_by;         ///< username; empty for a shipped file
+    std::int64_t id = 0;            ///< calendar_years row; 0 for a shipped file
+    std::int64_t added_at = 0;      ///< UTC ms; 0 for a shipped file
+    std::string added_by;           ///< username; empty for a shipped file
     bool replaces_shipped = false;  ///< an administrator's schedule for a year that also has a file
     YearSchedule schedule;
 };
@@ -90,7 +90,8 @@ class Service {
 public:
     /// `shipped_years`: the repository's schedule files, already parsed (TryLoadYearSchedules or
     /// embedded copies). If two share a year, the later one is used.
-    Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, std::vector<YearSchedule> shipped_years);
+    Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock,
+            std::vector<YearSchedule> shipped_years);
 
     /// Creates kDefaultCalendarCode ("Giờ hành chính Việt Nam", Asia/Ho_Chi_Minh, office hours of
     /// DefaultVietnamOffice) when it does not exist yet; audited only when created. Safe to call on
@@ -121,7 +122,8 @@ public:
     /// of `code`; Conflict if it was already removed.
     core::Result<ExceptionRecord> RemoveException(const audit::Actor& actor, std::string_view code, std::int64_t id);
     /// The exceptions of `code`, by date then id; empty when the calendar does not exist.
-    std::vector<ExceptionRecord> Exceptions(std::string_view code, ExceptionFilter filter = ExceptionFilter::kAll) const;
+    std::vector<ExceptionRecord> Exceptions(std::string_view code,
+                                            ExceptionFilter filter = ExceptionFilter::kAll) const;
 
     /// Stores an official schedule given as the JSON of a schedule file (TryParseYearSchedule).
     /// From then on it is the schedule of its year for every calendar, over the shipped file and

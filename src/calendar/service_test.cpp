@@ -8,9 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include <boost/json.hpp>
+#include <filesystem>
 
 #include "calendar/iso_time.hpp"
 #include "calendar/json.hpp"
@@ -67,7 +66,8 @@ protected:
     }
 
     std::int64_t Count(std::string_view table) {
-        return Db().Read([&](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM " + std::string(table))->Int(0); });
+        return Db().Read(
+            [&](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM " + std::string(table))->Int(0); });
     }
 
     std::string Snapshot() {
@@ -76,8 +76,8 @@ protected:
             s += std::string(table) + "=" + std::to_string(Count(table)) + " ";
         }
         s += "version=" + std::to_string(Db().Read([](core::db::Connection& c) {
-            return c.QueryOne("SELECT version FROM calendar_state WHERE id = 1")->Int(0);
-        }));
+                 return c.QueryOne("SELECT version FROM calendar_state WHERE id = 1")->Int(0);
+             }));
         return s;
     }
 
@@ -148,7 +148,8 @@ TEST_P(CalendarService, RemovingAnExceptionRestoresTheDayAndKeepsHistory_X1_P9) 
     EXPECT_EQ(history[0].removed_at, core::ToMillis(clock_.Now()));
     EXPECT_EQ(Count("calendar_exceptions"), 1);
     // The day can carry a new exception once the old one is removed.
-    EXPECT_TRUE(svc_->AddException(actor_, "vn-office", Ymd(2026, 3, 10), DayKind::kShortenedDay, {{480, 600}}, "").ok());
+    EXPECT_TRUE(
+        svc_->AddException(actor_, "vn-office", Ymd(2026, 3, 10), DayKind::kShortenedDay, {{480, 600}}, "").ok());
 
     auto add = log_.Find(Db(), {.action_prefix = "calendar.exception.add"});
     ASSERT_EQ(add.size(), 2u);
@@ -163,7 +164,8 @@ TEST_P(CalendarService, RemovingAnExceptionRestoresTheDayAndKeepsHistory_X1_P9) 
 
 TEST_P(CalendarService, UpdateWeeklyChangesTheHours_X1) {
     calendar::WeeklyHours weekly;
-    for (int d = 1; d <= 5; ++d) weekly[d] = {{13 * 60 + 30, 17 * 60}, {7 * 60 + 30, 11 * 60 + 30}};  // unsorted on purpose
+    for (int d = 1; d <= 5; ++d)
+        weekly[d] = {{13 * 60 + 30, 17 * 60}, {7 * 60 + 30, 11 * 60 + 30}};  // unsorted on purpose
     auto r = svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", weekly);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->weekly[1], (std::vector<calendar::Interval>{{450, 690}, {810, 1020}})) << "sorted on the way in";
@@ -239,14 +241,18 @@ TEST_P(CalendarService, InvalidInputChangesNothing_X1) {
     expect(svc_->UpdateWeekly(actor_, "vn-office", "", office), ErrorCode::kInvalidInput, "no zone");
     auto overlapping = office;
     overlapping[2] = {{480, 720}, {700, 1000}};
-    expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", overlapping), ErrorCode::kInvalidInput, "overlap");
+    expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", overlapping), ErrorCode::kInvalidInput,
+           "overlap");
     auto outside = office;
     outside[3] = {{1300, 1500}};
-    expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", outside), ErrorCode::kInvalidInput, "after 24:00");
+    expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", outside), ErrorCode::kInvalidInput,
+           "after 24:00");
     auto backwards = office;
     backwards[4] = {{720, 480}};
-    expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", backwards), ErrorCode::kInvalidInput, "end first");
-    expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", {}), ErrorCode::kInvalidInput, "no hours at all");
+    expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", backwards), ErrorCode::kInvalidInput,
+           "end first");
+    expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", {}), ErrorCode::kInvalidInput,
+           "no hours at all");
     auto no_monday = office;
     no_monday[1].clear();
     expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Ho_Chi_Minh", no_monday), ErrorCode::kInvalidInput,
@@ -259,8 +265,8 @@ TEST_P(CalendarService, InvalidInputChangesNothing_X1) {
            ErrorCode::kInvalidInput, "shortened without hours");
     expect(svc_->AddException(actor_, "vn-office", Ymd(2026, 3, 10), DayKind::kShortenedDay, {{600, 500}}, ""),
            ErrorCode::kInvalidInput, "backwards hours");
-    expect(svc_->AddException(actor_, "vn-office", Ymd(2026, 2, 30), DayKind::kDayOff, {}, ""), ErrorCode::kInvalidInput,
-           "no such date");
+    expect(svc_->AddException(actor_, "vn-office", Ymd(2026, 2, 30), DayKind::kDayOff, {}, ""),
+           ErrorCode::kInvalidInput, "no such date");
     expect(svc_->AddException(actor_, "vn-office", Ymd(2026, 3, 10), DayKind::kDayOff, {}, std::string(501, 'x')),
            ErrorCode::kInvalidInput, "note too long");
     expect(svc_->AddException(actor_, "vn-office", Ymd(2026, 3, 14), DayKind::kDayOff, {}, ""), ErrorCode::kConflict,
@@ -269,8 +275,11 @@ TEST_P(CalendarService, InvalidInputChangesNothing_X1) {
            "unknown calendar");
     // Year schedules.
     expect(svc_->AddYear(actor_, "{not json"), ErrorCode::kInvalidInput, "malformed");
-    expect(svc_->AddYear(actor_, R"({"year": 2027, "source": "x", "days_off": [{"date": "2028-01-01", "name_vi": "a", "name_en": "b"}]})"),
-           ErrorCode::kInvalidInput, "a date outside its year");
+    expect(
+        svc_->AddYear(
+            actor_,
+            R"({"year": 2027, "source": "x", "days_off": [{"date": "2028-01-01", "name_vi": "a", "name_en": "b"}]})"),
+        ErrorCode::kInvalidInput, "a date outside its year");
     expect(svc_->AddYear(actor_, R"({"year": 2027, "days_off": []})"), ErrorCode::kInvalidInput, "no source");
     expect(svc_->AddYear(actor_, R"({"year": 2027, "source": "x", "holidays": []})"), ErrorCode::kInvalidInput, "typo");
     // Calendars.
@@ -295,7 +304,8 @@ TEST_P(CalendarService, AnotherNodesChangeIsSeenWithinASecond_X1) {
     // The same for a schedule added on node B.
     ASSERT_TRUE(node_b->AddYear(actor_, R"({"year": 2026, "source": "Thử", "days_off": []})").ok());
     clock_.Advance(std::chrono::milliseconds(1000));
-    EXPECT_EQ(svc_->Get().value().Day(Ymd(2026, 9, 2)).kind, DayKind::kWorkingDay) << "Wednesday; the file no longer applies";
+    EXPECT_EQ(svc_->Get().value().Day(Ymd(2026, 9, 2)).kind, DayKind::kWorkingDay)
+        << "Wednesday; the file no longer applies";
 }
 
 VP_INSTANTIATE_DB_TEST(CalendarService);

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
 import { CHROMIUM, DESKTOP, PHONE, clickAndWait, launchChromium, shot, watchPage } from './lib/browser.mjs';
-import { DEMO_PASSWORD, serverBinary, startServer } from './lib/server.mjs';
+import { parseDemoAccounts, serverBinary, startServer } from './lib/server.mjs';
 import { freshCode, hotp, timeStep, totp } from './lib/totp.mjs';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
@@ -44,7 +44,11 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
   let broken = null; // the first step that failed: later steps depend on it and are skipped
   const usedStep = {}; // username → last TOTP step the server accepted (it refuses replays)
   const state = {};
-  const problems = { scriptErrors: [], consoleErrors: [], serverErrors: [] };
+  const problems = { scriptErrors: [], consoleErrors: [], serverErrors: [], ui: [] };
+  // Checks that do not block the flow: collected, then failed together by the last-but-one step.
+  const uiCheck = (ok, what) => {
+    if (!ok) problems.ui.push(what);
+  };
 
   before(async () => {
     server = await startServer();
@@ -76,7 +80,12 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
           const p = await shot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => null);
           if (p) t.diagnostic(`screenshot at failure: ${p} (page ${page.url()})`);
         }
-        if (server) t.diagnostic(`server log (last lines):\n${server.logTail(30)}`);
+        if (server) {
+          const ex = server.exitStatus();
+          if (ex) t.diagnostic(`the server is no longer running: exit code ${ex.code}, signal ${ex.signal}`);
+          t.diagnostic('server log, last lines:');
+          for (const line of server.logTail(15).split('\n')) if (line.trim()) t.diagnostic(`  ${line}`);
+        }
         throw e;
       }
     });
@@ -144,11 +153,21 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     await page.goto('/login');
     assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
     await assert.doesNotReject(page.getByRole('heading', { name: 'Đăng nhập' }).waitFor(), 'login page heading "Đăng nhập"');
+    const prefilled = await page.locator('#username').inputValue();
+    uiCheck(prefilled === '', `/login: the user name field starts empty (it holds ${JSON.stringify(prefilled)})`);
+    uiCheck((await page.locator('header.top [data-notifications]').count()) === 0, '/login: no notifications link before signing in');
     await shot(page, '01-login');
     await page.locator('#username').fill('admin');
-    await page.locator('#password').fill(DEMO_PASSWORD);
+    await page.locator('#password').fill(server.demoPassword);
     await clickAndWait(page, page.locator('form[action="/login"] button[type=submit]'));
     assert.equal(path(), '/login/otp');
+    // Half signed in: no menu, no notifications (their API would answer 403), but a way out.
+    uiCheck((await page.locator('nav.main').count()) === 0, '/login/otp: no main menu before the second factor');
+    uiCheck(
+      (await page.locator('header.top [data-notifications]').count()) === 0,
+      '/login/otp: no notifications link before the second factor (its API answers 403 until then)',
+    );
+    uiCheck(await page.locator('header.top').getByRole('button', { name: 'Đăng xuất' }).isVisible(), '/login/otp: a way to sign out');
     await shot(page, '02-login-otp');
     const { code, step } = await freshCode(server.accounts.admin.secret, usedStep.admin ?? -1);
     await enterCode(code);
@@ -185,7 +204,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
   });
 
   step('lanhdao approves the request and sees the initial password', async () => {
-    await signInWithTotp('lanhdao', DEMO_PASSWORD, server.accounts.lanhdao.secret);
+    await signInWithTotp('lanhdao', server.demoPassword, server.accounts.lanhdao.secret);
     await clickAndWait(page, page.locator('nav.main a[href="/admin/accounts"]'));
     assert.equal(path(), '/admin/accounts');
     const approve = page.locator(`[data-approve="${NEW_USER.username}"]`);
@@ -286,7 +305,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
         assert.equal(new URL(p.url()).pathname, where);
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         await shot(p, name);
-        assert.ok(overflow <= 1, `${where}: no sideways scrolling on a phone (page is ${overflow}px too wide)`);
+        uiCheck(overflow <= 1, `${where} on a phone: no sideways scrolling (page is ${overflow}px too wide)`);
       }
       const anon = await browser.newContext({ baseURL: server.url, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
       try {
@@ -294,7 +313,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
         await p2.goto('/login');
         await shot(p2, '17-phone-login');
         const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        assert.ok(overflow <= 1, `/login: no sideways scrolling on a phone (${overflow}px)`);
+        uiCheck(overflow <= 1, `/login on a phone: no sideways scrolling (page is ${overflow}px too wide)`);
       } finally {
         await anon.close();
       }
@@ -303,10 +322,11 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     }
   });
 
-  step('no script errors or server errors on any page', async (t) => {
+  step('no script errors, server errors or UI defects on any page', async (t) => {
     for (const c of problems.consoleErrors) t.diagnostic(`console: ${c}`);
     assert.deepEqual(problems.scriptErrors, [], 'uncaught script errors');
     assert.deepEqual(problems.serverErrors, [], '5xx answers');
+    assert.deepEqual(problems.ui, [], 'UI checks that failed along the way');
   });
 
   step('the server stops on SIGTERM', async () => {

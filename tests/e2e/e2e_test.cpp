@@ -25,7 +25,7 @@ namespace {
 namespace json = boost::json;
 using testing::Http;
 using testing::Process;
-using testing::Run;
+
 
 const std::string kBin = VP_BINARY;
 
@@ -88,15 +88,18 @@ protected:
         auto secret = auth::TryBase32Decode(m[1].str()).value();
         auto login = Http(port, "POST", "/api/v1/session", R"({"username":"admin","password":"SaoMai@Demo2026"})");
         EXPECT_EQ(login.status, 200) << login.body;
+        if (login.status != 200) return "";
         auto cookie = login.Header("set-cookie");
         cookie = cookie.substr(0, cookie.find(';'));
         auto csrf = std::string(json::parse(login.body).at("csrf_token").as_string());
         auto otp = Http(port, "POST", "/api/v1/session/second-factor",
                         "{\"code\":\"" + auth::TotpCode(secret, std::time(nullptr)) + "\"}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
         EXPECT_EQ(otp.status, 200) << otp.body;
+        if (otp.status != 200) return "";
         auto tok = Http(port, "POST", "/api/v1/tokens", R"({"name":"e2e","scopes":["*"],"days":1})",
                         {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
         EXPECT_EQ(tok.status, 201) << tok.body;
+        if (tok.status != 201) return "";
         return std::string(json::parse(tok.body).at("token").as_string());
     }
 
@@ -105,7 +108,7 @@ protected:
         if (common) {
             for (auto& a : Common()) args.push_back(a);
         }
-        return Run(args, (dir_ / "cli.log").string());
+        return testing::Run(args, (dir_ / "cli.log").string());
     }
 
     std::filesystem::path dir_;
@@ -150,7 +153,8 @@ TEST_P(E2e, NoAcknowledgedWriteIsLostOnSigkill_X5) {
     auto list = Http(port, "GET", "/api/v1/units", "", {{"Authorization", "Bearer " + token}});
     ASSERT_EQ(list.status, 200);
     std::set<std::string> present;
-    for (const auto& u : json::parse(list.body).at("units").as_array()) present.insert(std::string(u.at("code").as_string()));
+    const auto units = json::parse(list.body);
+    for (const auto& u : units.at("units").as_array()) present.insert(std::string(u.at("code").as_string()));
     for (const auto& code : acked) EXPECT_TRUE(present.count(code)) << "acknowledged write lost: " << code;
     again->Signal(SIGTERM);
     EXPECT_EQ(again->Wait(), 0);

@@ -53,9 +53,9 @@ protected:
         app_ = std::make_unique<app::App>(c);
         port_ = app_->StartInBackground();
         auto& in = app_->Internals();
-        auto vptw = in.units->FindByCode("VPTW")->id;
-        MakeUser("admin", "system_admin", vptw);
-        MakeUser("lanhdao", "leader", vptw);
+        auto root = in.units->FindByCode("DCSVN")->id;
+        MakeUser("admin", "system_admin", root);
+        MakeUser("lanhdao", "leader", root);
         MakeUser("kiemtra", "inspector", in.units->FindByCode("UBKTTW")->id);
     }
     void TearDown() override {

@@ -130,6 +130,11 @@ struct Server::Impl {
 
 namespace {
 
+struct ReadDeadline {
+    bool done = false;
+    bool timed_out = false;
+};
+
 template <class Stream>
 asio::awaitable<void> WriteSimple(Stream& stream, beast_http::status status, std::string_view code,
                                   std::string_view message) {
@@ -189,12 +194,31 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         beast_http::request_parser<beast_http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(impl.settings.header_limit));
         parser.body_limit(impl.settings.body_limit);
-        // Slow clients: the whole request (after the first byte of a kept-alive connection's
-        // idle wait) must arrive within request_timeout.
-        beast::get_lowest_layer(stream).expires_after(first ? impl.settings.request_timeout
-                                                            : impl.settings.keep_alive_timeout);
+        // Slow clients: the whole request must arrive within request_timeout (keep_alive_timeout
+        // for the wait between requests). A timer of our own cancels the read instead of
+        // tcp_stream's timeout, which would close the socket before a 408 could be written.
+        auto state = std::make_shared<ReadDeadline>();
+        asio::steady_timer deadline(co_await asio::this_coro::executor);
+        deadline.expires_after(first ? impl.settings.request_timeout : impl.settings.keep_alive_timeout);
+        deadline.async_wait([state, &stream](boost::system::error_code tec) {
+            if (tec || state->done) return;  // both run on the connection's strand
+            state->timed_out = true;
+            beast::error_code ignored;
+            beast::get_lowest_layer(stream).socket().cancel(ignored);
+        });
+        beast::get_lowest_layer(stream).expires_never();
         auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+        state->done = true;
+        deadline.cancel();
         first = false;
+        if (state->timed_out) {
+            if (parser.got_some()) {
+                beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+                co_await WriteSimple(stream, beast_http::status::request_timeout, "request_timeout",
+                                     "Yêu cầu gửi quá chậm.");
+            }
+            break;
+        }
         if (ec == beast_http::error::end_of_stream || ec == asio::error::eof) break;
         if (ec == beast_http::error::header_limit) {
             co_await WriteSimple(stream, beast_http::status::request_header_fields_too_large, "header_too_large",

@@ -7,7 +7,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const DEMO_PASSWORD = 'SaoMai@Demo2026';
+// Used only if demo-accounts.txt does not say ("Demo accounts (password for all: ...)").
+export const DEFAULT_DEMO_PASSWORD = 'SaoMai@Demo2026';
 
 /** The server binary: $VANPHONG_BINARY, else $VANPHONG_BIN (set by scripts/test-all.sh), else build/src/app/vanphong. */
 export function serverBinary() {
@@ -60,7 +61,9 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
 
   const logTail = (n = 40) => {
     try {
-      return readFileSync(logPath, 'utf8').split('\n').slice(-n).join('\n');
+      // Without the demo list (secrets, and noise in a failure report).
+      const lines = readFileSync(logPath, 'utf8').split('\n').filter((l) => !/oathtool --totp -b [A-Z2-7]/.test(l));
+      return lines.slice(-n).join('\n');
     } catch {
       return '';
     }
@@ -105,23 +108,26 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
 
   // The demo list is written on first start, before the server listens.
   const demoPath = join(dataDir, 'demo-accounts.txt');
-  let accounts = {};
-  for (let i = 0; i < 50 && Object.keys(accounts).length === 0; i++) {
-    if (existsSync(demoPath)) accounts = parseDemoAccounts(readFileSync(demoPath, 'utf8'));
-    if (Object.keys(accounts).length === 0) await sleep(100);
+  let demo = { accounts: {}, password: DEFAULT_DEMO_PASSWORD };
+  for (let i = 0; i < 50 && Object.keys(demo.accounts).length === 0; i++) {
+    if (existsSync(demoPath)) demo = parseDemoAccounts(readFileSync(demoPath, 'utf8'));
+    if (Object.keys(demo.accounts).length === 0) await sleep(100);
   }
-  return { url, port, dataDir, logPath, accounts, child, stop, logTail };
+  const exitStatus = () => exited; // null while running, else { code, signal }
+  return { url, port, dataDir, logPath, accounts: demo.accounts, demoPassword: demo.password, child, stop, logTail, exitStatus };
 }
 
 /**
- * Lines like `admin          system_admin           ABCDEF...  oathtool --totp -b ABCDEF...`
- * to { admin: { role: 'system_admin', secret: 'ABCDEF...' }, ... }.
+ * demo-accounts.txt: a first line "Demo accounts (password for all: PASSWORD)", then lines like
+ * `admin          system_admin           ABCDEF...  oathtool --totp -b ABCDEF...`.
+ * Returns { password, accounts: { admin: { role: 'system_admin', secret: 'ABCDEF...' }, ... } }.
  */
 export function parseDemoAccounts(text) {
-  const out = {};
+  const accounts = {};
+  const pw = /password for all:\s*(\S+?)\)?\s*$/m.exec(text);
   for (const line of text.split('\n')) {
     const m = /^(\S+)\s+(\S+)\s+([A-Z2-7]{16,})\s+oathtool\b/.exec(line.trim());
-    if (m) out[m[1]] = { role: m[2], secret: m[3] };
+    if (m) accounts[m[1]] = { role: m[2], secret: m[3] };
   }
-  return out;
+  return { password: pw ? pw[1] : DEFAULT_DEMO_PASSWORD, accounts };
 }
