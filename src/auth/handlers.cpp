@@ -109,7 +109,8 @@ Response Handlers::LoginPage(Request& req, const std::string& error, status st) 
     if (pre.size() < 20) pre = RandomToken(18);
     json::object data{{"csrf_pre", pre}, {"next", SafeNext(req.QueryParam("next"))}};
     if (!error.empty()) data["error"] = error;
-    if (auto u = req.Form().find("username"); u != req.Form().end()) data["username"] = u->second;
+    const auto form = req.Form();
+    if (auto u = form.find("username"); u != form.end()) data["username"] = u->second;
     auto res = web_.Page(req, nullptr, "auth/login", std::move(data), "login_title", st);
     return WithCookie(std::move(res), "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict");
 }

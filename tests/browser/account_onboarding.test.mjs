@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 
 import { CHROMIUM, DESKTOP, PHONE, clickAndWait, launchChromium, shot, watchPage } from './lib/browser.mjs';
-import { parseDemoAccounts, serverBinary, startServer } from './lib/server.mjs';
+import { serverBinary, startServer } from './lib/server.mjs';
 import { freshCode, hotp, timeStep, totp } from './lib/totp.mjs';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
@@ -50,23 +50,14 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     if (!ok) problems.ui.push(what);
   };
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    context = await browser.newContext({ baseURL: server.url, viewport: DESKTOP, locale: 'vi-VN' });
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(20_000);
-    page = await context.newPage();
-    watchPage(page, problems);
-  });
-
   after(async () => {
     await browser?.close().catch(() => {});
     // Normally stopped (and checked) by the last step; this is for runs that broke earlier.
     if (server && !state.stopped) await server.stop();
   });
 
-  function step(name, fn) {
+  // A step that fails makes the later ones skip (they depend on it), unless it says { blocking: false }.
+  function step(name, fn, { blocking = true } = {}) {
     it(name, { timeout: STEP_TIMEOUT }, async (t) => {
       if (broken) {
         t.skip(`needs the earlier step "${broken}"`);
@@ -75,7 +66,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
       try {
         await fn(t);
       } catch (e) {
-        broken = name;
+        if (blocking) broken = name;
         if (page) {
           const p = await shot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => null);
           if (p) t.diagnostic(`screenshot at failure: ${p} (page ${page.url()})`);
@@ -125,6 +116,17 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
   const text = (sel) => page.locator(sel).first().innerText();
 
   // ------------------------------------------------------------------ steps
+
+  step('the server starts (fresh SQLite data folder, demo accounts) and Chromium launches', async () => {
+    server = await startServer();
+    assert.ok(server.accounts.admin && server.accounts.lanhdao, 'demo-accounts.txt lists admin and lanhdao');
+    browser = await launchChromium();
+    context = await browser.newContext({ baseURL: server.url, viewport: DESKTOP, locale: 'vi-VN' });
+    context.setDefaultTimeout(15_000);
+    context.setDefaultNavigationTimeout(20_000);
+    page = await context.newPage();
+    watchPage(page, problems);
+  });
 
   step('TOTP helper matches RFC 6238 and oathtool', async () => {
     // RFC 6238 appendix B (SHA-1 key "12345678901234567890", T = 59 s) → 94287082, 6 digits: 287082.
@@ -327,7 +329,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     assert.deepEqual(problems.scriptErrors, [], 'uncaught script errors');
     assert.deepEqual(problems.serverErrors, [], '5xx answers');
     assert.deepEqual(problems.ui, [], 'UI checks that failed along the way');
-  });
+  }, { blocking: false });
 
   step('the server stops on SIGTERM', async () => {
     await browser.close();
