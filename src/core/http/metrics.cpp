@@ -19,7 +19,7 @@ std::string Label(const std::string& s) {
 }
 }  // namespace
 
-void Metrics::Observe(const std::string& route, const std::string& method, int status, double seconds) {
+void Metrics::Observe(const std::string* route, std::string_view method, int status, double seconds) {
     std::lock_guard lock(mu_);
     ++requests_[{route, method, status}];
     auto& h = latency_[route];
@@ -45,11 +45,12 @@ std::string Metrics::Render() const {
         for (const auto& [key, n] : requests_) {
             const auto& [route, method, status] = key;
             out += fmt::format("vp_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                               Label(route), method, status, n);
+                               Label(*route), method, status, n);
         }
         out += "# HELP vp_http_request_duration_seconds Request latency by route.\n";
         out += "# TYPE vp_http_request_duration_seconds histogram\n";
-        for (const auto& [route, h] : latency_) {
+        for (const auto& [route_ptr, h] : latency_) {
+            const std::string& route = *route_ptr;
             for (std::size_t i = 0; i < kBuckets.size(); ++i) {
                 out += fmt::format("vp_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
                                    Label(route), kBuckets[i], h.buckets[i]);

@@ -5,6 +5,9 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 namespace vp::core::http {
 
@@ -14,7 +17,9 @@ class Metrics {
 public:
     static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
-    void Observe(const std::string& route, const std::string& method, int status, double seconds);
+    /// Counts one request. `route` must outlive the Metrics object (a route pattern of the
+    /// router, or a string literal): it is kept by address so the hot path allocates nothing.
+    void Observe(const std::string* route, std::string_view method, int status, double seconds);
     /// Extra gauges appended at render time (database pool, sessions ...), as Prometheus text.
     void AddCollector(std::function<std::string()> collector);
     std::string Render() const;
@@ -26,8 +31,9 @@ private:
         double sum = 0;
     };
     mutable std::mutex mu_;
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-    std::map<std::string, Histogram> latency_;
+    // Keys hold the route by address and the method as a view of Beast's static verb names.
+    std::map<std::tuple<const std::string*, std::string_view, int>, std::uint64_t> requests_;
+    std::map<const std::string*, Histogram> latency_;
     std::vector<std::function<std::string()>> collectors_;
 };
 

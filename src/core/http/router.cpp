@@ -3,8 +3,9 @@
 namespace vp::core::http {
 namespace {
 
-std::vector<std::string_view> Split(std::string_view path) {
-    std::vector<std::string_view> out;
+// Splits at '/' into views of `path` (no copies); empty segments are skipped.
+template <class Out>
+void Split(std::string_view path, Out& out) {
     std::size_t i = 0;
     while (i < path.size()) {
         if (path[i] == '/') {
@@ -14,29 +15,30 @@ std::vector<std::string_view> Split(std::string_view path) {
         auto j = path.find('/', i);
         if (j == std::string_view::npos) j = path.size();
         out.push_back(path.substr(i, j - i));
-        i = j;
+        i = j + 1;
     }
-    return out;
 }
 
-bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std::string, std::string>& params) {
-    auto ps = Split(pattern);
-    auto xs = Split(path);
-    params.clear();
+// Matches pre-split pattern segments against pre-split path segments; fills params only on a
+// match. This runs for every request, so it allocates nothing until a route matches.
+bool MatchSegments(const std::vector<std::string>& ps, const std::vector<std::string_view>& xs,
+                   std::map<std::string, std::string>* params) {
     for (std::size_t i = 0; i < ps.size(); ++i) {
-        auto p = ps[i];
-        if (p.size() > 3 && p.substr(0, 2) == "{*" && p.back() == '}') {
-            std::string rest;
-            for (std::size_t k = i; k < xs.size(); ++k) {
-                if (!rest.empty()) rest.push_back('/');
-                rest += xs[k];
+        const auto& p = ps[i];
+        if (p.size() > 3 && p[0] == '{' && p[1] == '*' && p.back() == '}') {
+            if (params) {
+                std::string rest;
+                for (std::size_t k = i; k < xs.size(); ++k) {
+                    if (!rest.empty()) rest.push_back('/');
+                    rest += xs[k];
+                }
+                (*params)[p.substr(2, p.size() - 3)] = std::move(rest);
             }
-            params[std::string(p.substr(2, p.size() - 3))] = rest;
             return true;
         }
         if (i >= xs.size()) return false;
         if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-            params[std::string(p.substr(1, p.size() - 2))] = std::string(xs[i]);
+            if (params) (*params)[p.substr(1, p.size() - 2)] = std::string(xs[i]);
         } else if (p != xs[i]) {
             return false;
         }
@@ -47,31 +49,29 @@ bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std:
 }  // namespace
 
 void Router::Add(beast_http::verb verb, std::string pattern, Handler handler, RouteOptions options) {
-    routes_.push_back({verb, std::move(pattern), std::move(handler), options});
+    std::vector<std::string_view> views;
+    Split(pattern, views);
+    std::vector<std::string> segments(views.begin(), views.end());
+    routes_.push_back({verb, std::move(pattern), std::move(handler), options, std::move(segments)});
 }
 
 Router::Match Router::Find(beast_http::verb verb, std::string_view path) const {
     Match m;
-    std::map<std::string, std::string> params;
+    std::vector<std::string_view> xs;
+    xs.reserve(16);
+    Split(path, xs);
     const Route* head_fallback = nullptr;
-    std::map<std::string, std::string> head_params;
     for (const auto& r : routes_) {
-        if (!MatchPattern(r.pattern, path, params)) continue;
+        if (!MatchSegments(r.segments, xs, nullptr)) continue;
         if (r.verb == verb) {
             m.route = &r;
-            m.params = std::move(params);
-            return m;
+            break;
         }
-        if (verb == beast_http::verb::head && r.verb == beast_http::verb::get && !head_fallback) {
-            head_fallback = &r;
-            head_params = params;
-        }
+        if (verb == beast_http::verb::head && r.verb == beast_http::verb::get && !head_fallback) head_fallback = &r;
         m.path_matched_other_verb = true;
     }
-    if (head_fallback) {
-        m.route = head_fallback;
-        m.params = std::move(head_params);
-    }
+    if (!m.route) m.route = head_fallback;
+    if (m.route) MatchSegments(m.route->segments, xs, &m.params);
     return m;
 }
 

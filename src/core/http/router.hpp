@@ -21,6 +21,7 @@ struct Route {
     std::string pattern;  ///< "/api/v1/units/{id}"; a last segment "{*rest}" matches the remainder
     Handler handler;
     RouteOptions options;
+    std::vector<std::string> segments;  ///< pattern split at '/', computed once by Add
 };
 
 /// @brief Routing table, built once in app/wiring.cpp and read-only afterwards.

@@ -2,6 +2,11 @@
 // everything else sees core/http/types.hpp only).
 #include "core/http/server.hpp"
 
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <sstream>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -19,6 +24,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -40,7 +46,12 @@ struct Server::Impl {
     ServerSettings settings;
     const Router& router;
     Metrics& metrics;
-    asio::io_context ioc;
+    // One io_context per network thread, each run by exactly one thread (as nginx runs one
+    // event loop per worker): connections never share a scheduler, so there is no lock
+    // contention or cross-thread wake-up on the hot path. ioc is the first; it also accepts.
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    asio::io_context& ioc;
+    std::atomic<std::size_t> next_loop{0};
     asio::thread_pool workers;
     tcp::acceptor acceptor{ioc};
     std::unique_ptr<asio::ssl::context> tls;
@@ -55,8 +66,19 @@ struct Server::Impl {
     std::condition_variable done_cv;
     bool done = false;
 
+    static std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int n) {
+        std::vector<std::unique_ptr<asio::io_context>> v;
+        for (int i = 0; i < std::max(1, n); ++i) v.push_back(std::make_unique<asio::io_context>(1));
+        return v;
+    }
+
     Impl(ServerSettings s, const Router& r, Metrics& m)
-        : settings(std::move(s)), router(r), metrics(m), workers(std::max(1, settings.worker_threads)) {
+        : settings(std::move(s)),
+          router(r),
+          metrics(m),
+          loops(MakeLoops(settings.io_threads)),
+          ioc(*loops.front()),
+          workers(std::max(1, settings.worker_threads)) {
         std::random_device rd;
         request_prefix = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
     }
@@ -130,6 +152,61 @@ struct Server::Impl {
 
 namespace {
 
+// Metric labels for requests that matched no route (kept by address in Metrics).
+const std::string kUnmatched = "(unmatched)";
+const std::string kInvalid = "(invalid)";
+
+// Beast's verb names are static strings; unknown methods share one label.
+std::string_view MethodName(beast_http::verb v) {
+    if (v == beast_http::verb::unknown) return "OTHER";
+    auto s = beast_http::to_string(v);
+    return {s.data(), s.size()};
+}
+
+// Writes the header through Beast, then the body with sendfile(2) from the asset's memory file,
+// waiting for the socket to drain when the kernel buffer is full.
+asio::awaitable<beast::error_code> SendFileResponse(beast::tcp_stream& stream, Response& res) {
+    const auto file = res.body().file;
+    res.content_length(file->Size());
+    std::ostringstream head_stream;
+    head_stream << res.base();
+    const std::string head = head_stream.str();
+    auto& sock = stream.socket();
+    beast::error_code ec;
+    sock.native_non_blocking(true, ec);
+    if (ec) co_return ec;
+    // MSG_MORE: the header leaves with the first body segment instead of as its own packet.
+    std::size_t sent = 0;
+    while (sent < head.size()) {
+        auto n = ::send(sock.native_handle(), head.data() + sent, head.size() - sent, MSG_MORE | MSG_NOSIGNAL);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            auto [wec] = co_await sock.async_wait(tcp::socket::wait_write, kTuple);
+            if (wec) co_return wec;
+            continue;
+        }
+        co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
+    }
+    off_t offset = 0;
+    const auto total = static_cast<off_t>(file->Size());
+    while (offset < total) {
+        auto n = ::sendfile(sock.native_handle(), file->Fd(), &offset, static_cast<std::size_t>(total - offset));
+        if (n > 0) continue;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            auto [wec] = co_await sock.async_wait(tcp::socket::wait_write, kTuple);
+            if (wec) co_return wec;
+            continue;
+        }
+        co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
+    }
+    co_return beast::error_code{};
+}
+
 struct ReadDeadline {
     bool done = false;
     bool timed_out = false;
@@ -201,7 +278,7 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         asio::steady_timer deadline(co_await asio::this_coro::executor);
         deadline.expires_after(first ? impl.settings.request_timeout : impl.settings.keep_alive_timeout);
         deadline.async_wait([state, &stream](boost::system::error_code tec) {
-            if (tec || state->done) return;  // both run on the connection's strand
+            if (tec || state->done) return;  // both run on the connection's event loop
             state->timed_out = true;
             beast::error_code ignored;
             beast::get_lowest_layer(stream).socket().cancel(ignored);
@@ -272,21 +349,33 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         const bool stopping = impl.stopping.load();
         res.keep_alive(req.raw.keep_alive() && !stopping && !req.event_source);
         if (req.raw.method() == beast_http::verb::head) {
-            auto len = res.body().size();
+            auto len = SharedStringBody::size(res.body());
+            res.body().shared.reset();
             res.body().clear();
             res.content_length(len);
         }
         const int status = static_cast<int>(res.result_int());
         if (req.event_source && status == 200) {
-            impl.metrics.Observe(req.route, std::string(req.raw.method_string()), status, 0);
+            impl.metrics.Observe(route ? &route->pattern : &kUnmatched, MethodName(req.raw.method()), status, 0);
             co_await StreamEvents(impl, stream, req, res);
             break;
         }
         beast::get_lowest_layer(stream).expires_after(impl.settings.request_timeout);
-        auto [wec, wn] = co_await beast_http::async_write(stream, res, kTuple);
+        beast::error_code wec;
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            if (res.body().file && req.raw.method() != beast_http::verb::head) {
+                wec = co_await SendFileResponse(stream, res);
+            } else {
+                auto [e, wn] = co_await beast_http::async_write(stream, res, kTuple);
+                wec = e;
+            }
+        } else {
+            auto [e, wn] = co_await beast_http::async_write(stream, res, kTuple);
+            wec = e;
+        }
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        impl.metrics.Observe(req.route.empty() ? "(invalid)" : req.route, std::string(req.raw.method_string()), status,
-                             secs);
+        impl.metrics.Observe(route ? &route->pattern : (req.route.empty() ? &kInvalid : &kUnmatched),
+                             MethodName(req.raw.method()), status, secs);
         if (impl.settings.access_log) {
             spdlog::info("{} {} {} {} {:.1f}ms {}", req.request_id, req.raw.method_string(),
                          req.route.empty() ? "(invalid)" : req.route, status, secs * 1000, remote);
@@ -316,7 +405,8 @@ void CheckCompletion(std::exception_ptr e) {
 
 asio::awaitable<void> Listen(Server::Impl& impl) {
     for (;;) {
-        auto [ec, socket] = co_await impl.acceptor.async_accept(asio::make_strand(impl.ioc), kTuple);
+        auto& loop = *impl.loops[impl.next_loop.fetch_add(1) % impl.loops.size()];
+        auto [ec, socket] = co_await impl.acceptor.async_accept(loop.get_executor(), kTuple);
         if (ec) {
             if (impl.stopping || ec == asio::error::operation_aborted) co_return;
             spdlog::warn("accept failed: {}", ec.message());
@@ -363,8 +453,13 @@ std::uint16_t Server::Start() {
     impl_->acceptor.bind(ep);
     impl_->acceptor.listen(asio::socket_base::max_listen_connections);
     asio::co_spawn(impl_->ioc, Listen(*impl_), CheckCompletion);
-    for (int i = 0; i < std::max(1, s.io_threads); ++i) {
-        impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    for (auto& loop : impl_->loops) {
+        auto* l = loop.get();
+        // Keeps a loop without connections running until Stop.
+        impl_->threads.emplace_back([l] {
+            auto guard = asio::make_work_guard(*l);
+            l->run();
+        });
     }
     return impl_->acceptor.local_endpoint().port();
 }
@@ -395,7 +490,7 @@ void Server::Stop() {
         }
         // Let the final writes of just-finished requests leave the socket buffers.
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        impl_->ioc.stop();
+        for (auto& loop : impl_->loops) loop->stop();
         impl_->workers.join();
         std::lock_guard lock(impl_->done_mu);
         impl_->done = true;

@@ -3,6 +3,10 @@
 #include <sodium.h>
 #include <zlib.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <stdexcept>
 
 #include "core/http/response.hpp"
@@ -45,6 +49,24 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 
 }  // namespace
 
+std::shared_ptr<const MemoryFile> MemoryFile::Create(std::string_view bytes) {
+    int fd = memfd_create("vp-static", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return nullptr;
+    std::size_t off = 0;
+    while (off < bytes.size()) {
+        auto n = ::write(fd, bytes.data() + off, bytes.size() - off);
+        if (n <= 0) {
+            ::close(fd);
+            return nullptr;
+        }
+        off += static_cast<std::size_t>(n);
+    }
+    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    return std::shared_ptr<const MemoryFile>(new MemoryFile(fd, bytes.size()));
+}
+
+MemoryFile::~MemoryFile() { ::close(fd_); }
+
 std::string ContentTypeFor(std::string_view path) {
     auto dot = path.rfind('.');
     auto ext = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
@@ -78,9 +100,11 @@ void StaticFiles::Put(std::string url_path, std::string content) {
     a.etag = "\"" + std::string(hex, 32) + "\"";
     if (Compressible(a.content_type) && content.size() > 256) {
         auto z = Gzip(content);
-        if (z.size() < content.size()) a.gzip = std::move(z);
+        if (z.size() < content.size()) a.gzip = std::make_shared<const std::string>(std::move(z));
     }
-    a.content = std::move(content);
+    // Large assets also go to a memory file so plain-TCP responses use sendfile(2).
+    if (content.size() >= 16 * 1024) a.file = MemoryFile::Create(content);
+    a.content = std::make_shared<const std::string>(std::move(content));
     assets_[std::move(url_path)] = std::move(a);
 }
 
@@ -99,11 +123,12 @@ Response StaticFiles::Serve(const Request& req) const {
         return res;
     }
     res.set(beast_http::field::content_type, a.content_type);
-    if (!a.gzip.empty() && AcceptsGzip(req.Header("Accept-Encoding"))) {
+    if (a.gzip && AcceptsGzip(req.Header("Accept-Encoding"))) {
         res.set(beast_http::field::content_encoding, "gzip");
-        res.body() = a.gzip;
+        res.body().shared = a.gzip;
     } else {
-        res.body() = a.content;
+        res.body().shared = a.content;
+        res.body().file = a.file;
     }
     res.prepare_payload();
     return res;

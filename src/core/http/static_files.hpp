@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -22,8 +23,9 @@ public:
 
 private:
     struct Asset {
-        std::string content;
-        std::string gzip;  // empty when not worth it
+        std::shared_ptr<const std::string> content;
+        std::shared_ptr<const std::string> gzip;  // null when not worth it
+        std::shared_ptr<const MemoryFile> file;   // null for small assets
         std::string etag;
         std::string content_type;
     };
