@@ -78,7 +78,9 @@ json::object RequestToJson(const AccountRequestView& r, const units::Service& un
                         {"decision_note", r.decision_note},
                         {"decided_by", r.decided_by},
                         {"decided_at", FormatTime(r.decided_at)},
-                        {"pending", r.decision.empty()}};
+                        {"pending", r.decision.empty()},
+                        {"decision_approved", r.decision == "approved"},
+                        {"decision_refused", r.decision == "refused"}};
 }
 
 std::string Field(const std::map<std::string, std::string>& form, const char* key) {
@@ -260,6 +262,7 @@ Response Handlers::Accounts(Request& req) {
     for (const auto& r : auth_.ListRequests(false)) (r.decision.empty() ? pending : decided).push_back(RequestToJson(r, units_));
     json::object data{{"users", users},
                       {"has_pending", !pending.empty()},
+                      {"has_decided", !decided.empty()},
                       {"pending", pending},
                       {"decided", decided},
                       {"can_request", auth_.Authorize(p, Permission::kAccountRequest).ok()},
