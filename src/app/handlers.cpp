@@ -12,14 +12,6 @@ using http::Request;
 using http::Response;
 using auth::Principal;
 
-namespace {
-std::string LocalTime(std::int64_t ms) {
-    if (ms <= 0) return "";
-    auto t = std::chrono::sys_seconds{std::chrono::seconds{ms / 1000}} + std::chrono::hours(7);
-    return fmt::format("{:%d/%m/%Y %H:%M}", t);
-}
-}  // namespace
-
 Response Handlers::Home(Request& req) {
     auto g = d_.web.RequirePage(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
@@ -43,7 +35,7 @@ Response Handlers::Notifications(Request& req) {
     json::array items;
     for (const auto& n : d_.notify.List(p.user_id)) {
         items.push_back(json::object{{"id", n.id}, {"title", n.title}, {"body", n.body}, {"link", n.link},
-                                     {"created_at", LocalTime(n.created_at)}, {"read", n.read}});
+                                     {"created_at", auth::FormatLocalTime(n.created_at)}, {"read", n.read}});
     }
     return d_.web.Page(req, &p, "app/notifications", {{"items", items}}, "notifications");
 }
@@ -65,7 +57,7 @@ Response Handlers::Jobs(Request& req) {
     json::array jobs;
     for (const auto& j : d_.jobs.Recent(200)) {
         jobs.push_back(json::object{{"id", j.id}, {"kind", j.kind}, {"status", j.status}, {"attempts", j.attempts},
-                                    {"max_attempts", j.max_attempts}, {"created_at", LocalTime(j.created_at)},
+                                    {"max_attempts", j.max_attempts}, {"created_at", auth::FormatLocalTime(j.created_at)},
                                     {"last_error", j.last_error}});
     }
     return d_.web.Page(req, &p, "app/jobs", {{"jobs", jobs}}, "jobs_title");

@@ -26,10 +26,9 @@ std::int64_t LocalDateToMillis(const std::string& d) {
 }
 
 json::object RecordJson(const Record& r) {
-    auto t = std::chrono::sys_seconds{std::chrono::seconds{r.at / 1000}} + std::chrono::hours(7);
     return json::object{{"seq", r.seq},
                         {"at", r.at},
-                        {"at_local", fmt::format("{:%d/%m/%Y %H:%M:%S}", t)},
+                        {"at_local", auth::FormatLocalTime(r.at, true)},
                         {"actor_user_id", r.actor_user_id},
                         {"actor_username", r.actor_username},
                         {"actor_unit_id", r.actor_unit_id},

@@ -243,6 +243,18 @@ core::Result<AccountRequestView> Service::Refuse(const audit::Actor& actor, std:
     return *FindRequest(request_id);
 }
 
+void Service::RecordFailure(Connection& c, std::int64_t user_id, std::int64_t failed, std::int64_t now) const {
+    std::int64_t locked = 0;
+    if (failed >= settings_.lock_out_after) {
+        locked = now + std::chrono::duration_cast<std::chrono::milliseconds>(settings_.lock_out).count();
+    } else if (failed >= settings_.slow_down_after) {
+        // Slow-down: 1 s, 2 s, 4 s ... before the next attempt is even looked at.
+        locked = now + (1000LL << std::min<std::int64_t>(failed - settings_.slow_down_after, 8));
+    }
+    c.Execute("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1",
+              {user_id, failed, locked ? Value(locked) : Value()});
+}
+
 void Service::EndAllSessions(Connection& c, std::int64_t user_id, std::string_view reason) {
     c.Execute("UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE user_id = $1 AND ended_at IS NULL",
               {user_id, core::ToMillis(clock_.Now()), reason});
@@ -445,18 +457,7 @@ core::Result<LoginResult> Service::Login(const std::string& username_in, const s
     if (!ok) {
         db_.Transact([&](Connection& c) {
             c.Execute("INSERT INTO login_failures (address, username, at) VALUES ($1, $2, $3)", {address, username, now});
-            if (row) {
-                auto failed = row->Int(3) + 1;
-                std::int64_t locked = 0;
-                if (failed >= settings_.lock_out_after) {
-                    locked = now + std::chrono::duration_cast<std::chrono::milliseconds>(settings_.lock_out).count();
-                } else if (failed >= settings_.slow_down_after) {
-                    // Slow-down: 1 s, 2 s, 4 s ... before the next attempt is even looked at.
-                    locked = now + (1000LL << std::min<std::int64_t>(failed - settings_.slow_down_after, 8));
-                }
-                c.Execute("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1",
-                          {row->Int(0), failed, locked ? Value(locked) : Value()});
-            }
+            if (row) RecordFailure(c, row->Int(0), row->Int(3) + 1, now);
             audit_.Write(c, actor, {"auth.login_failed", "user", row ? std::to_string(row->Int(0)) : "", nullptr,
                                     json::object{{"username", username}}});
         });
@@ -580,15 +581,7 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
     });
     if (!result) {
         db_.Transact([&](Connection& c) {
-            auto failed = row->Int(3) + 1;
-            std::int64_t locked = 0;
-            if (failed >= settings_.lock_out_after) {
-                locked = now + std::chrono::duration_cast<std::chrono::milliseconds>(settings_.lock_out).count();
-            } else if (failed >= settings_.slow_down_after) {
-                locked = now + (1000LL << std::min<std::int64_t>(failed - settings_.slow_down_after, 8));
-            }
-            c.Execute("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1",
-                      {who.user_id, failed, locked ? Value(locked) : Value()});
+            RecordFailure(c, who.user_id, row->Int(3) + 1, now);
             audit_.Write(c, who.Actor(), {"auth.second_factor_failed", "session", std::to_string(who.session_id), nullptr, nullptr});
         });
         return result;

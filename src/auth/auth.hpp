@@ -210,6 +210,8 @@ private:
     std::vector<Grant> LoadGrants(core::db::Connection& c, std::int64_t user_id) const;
     core::Result<std::int64_t> ValidateNewAccount(core::db::Connection& c, NewAccount& a) const;
     void EndAllSessions(core::db::Connection& c, std::int64_t user_id, std::string_view reason);
+    /// Counts a failed password or code: slow-down after slow_down_after, lock-out after lock_out_after.
+    void RecordFailure(core::db::Connection& c, std::int64_t user_id, std::int64_t failed, std::int64_t now) const;
     void PublishSessionsEnded(std::int64_t user_id);
 
     core::db::Database& db_;

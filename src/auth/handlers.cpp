@@ -17,13 +17,6 @@ using http::Response;
 
 namespace {
 
-std::string FormatTime(std::int64_t ms) {
-    if (ms <= 0) return "";
-    // Shown in Vietnamese local time (UTC+7, no daylight saving).
-    auto t = std::chrono::sys_seconds{std::chrono::seconds{ms / 1000}} + std::chrono::hours(7);
-    return fmt::format("{:%d/%m/%Y %H:%M}", t);
-}
-
 json::object UserToJson(const UserView& u, const units::Service& units) {
     json::array roles;
     for (const auto& g : u.grants) {
@@ -47,7 +40,7 @@ json::object UserToJson(const UserView& u, const units::Service& units) {
                         {"unit_name", unit ? unit->name_vi : ""},
                         {"enrolled", u.enrolled},
                         {"roles", roles},
-                        {"created_at", FormatTime(u.created_at)}};
+                        {"created_at", FormatLocalTime(u.created_at)}};
 }
 
 json::object RequestToJson(const AccountRequestView& r, const units::Service& units) {
@@ -73,19 +66,14 @@ json::object RequestToJson(const AccountRequestView& r, const units::Service& un
                         {"roles", roles},
                         {"reason", r.reason},
                         {"requested_by", r.requested_by},
-                        {"requested_at", FormatTime(r.requested_at)},
+                        {"requested_at", FormatLocalTime(r.requested_at)},
                         {"decision", r.decision},
                         {"decision_note", r.decision_note},
                         {"decided_by", r.decided_by},
-                        {"decided_at", FormatTime(r.decided_at)},
+                        {"decided_at", FormatLocalTime(r.decided_at)},
                         {"pending", r.decision.empty()},
                         {"decision_approved", r.decision == "approved"},
                         {"decision_refused", r.decision == "refused"}};
-}
-
-std::string Field(const std::map<std::string, std::string>& form, const char* key) {
-    auto it = form.find(key);
-    return it == form.end() ? std::string() : it->second;
 }
 
 // Only local paths may be a "next" target (no open redirect).
@@ -125,13 +113,13 @@ Response Handlers::LoginForm(Request& req) {
 Response Handlers::Login(Request& req) {
     auto form = req.Form();
     auto pre = req.Cookie("vp_pre");
-    if (!pre || Field(form, "_csrf") != *pre) {
+    if (!pre || FormField(form, "_csrf") != *pre) {
         return LoginPage(req, "Phiên biểu mẫu đã hết hạn, vui lòng thử lại.", status::forbidden);
     }
-    auto r = auth_.Login(Field(form, "username"), Field(form, "password"), req.remote_address,
+    auto r = auth_.Login(FormField(form, "username"), FormField(form, "password"), req.remote_address,
                          std::string(req.Header("User-Agent")));
     if (!r) return LoginPage(req, r.error().message, http::HttpStatusFor(r.error().code));
-    auto next = r->stage == Stage::kReady ? SafeNext(std::optional<std::string>(Field(form, "next"))) : Web::StepPath(r->stage);
+    auto next = r->stage == Stage::kReady ? SafeNext(std::optional<std::string>(FormField(form, "next"))) : Web::StepPath(r->stage);
     return WithCookie(http::Redirect(req, next), web_.SessionCookie(r->session_token));
 }
 
@@ -148,7 +136,7 @@ Response Handlers::Otp(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     if (p.stage != Stage::kSecondFactor) return http::Redirect(req, Web::StepPath(p.stage));
-    auto r = auth_.VerifySecondFactor(p, Field(req.Form(), "code"));
+    auto r = auth_.VerifySecondFactor(p, FormField(req.Form(), "code"));
     if (!r) return web_.Page(req, &p, "auth/otp", {{"error", r.error().message}}, "otp_title", http::HttpStatusFor(r.error().code));
     return http::Redirect(req, Web::StepPath(r.value()));
 }
@@ -166,11 +154,11 @@ Response Handlers::ChangePassword(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto form = req.Form();
-    if (Field(form, "new_password") != Field(form, "confirm")) {
+    if (FormField(form, "new_password") != FormField(form, "confirm")) {
         return web_.Page(req, &p, "auth/password", {{"error", "Mật khẩu nhập lại không khớp."}, {"forced", p.stage == Stage::kPasswordChange}},
                          "password_title", status::bad_request);
     }
-    auto r = auth_.ChangePassword(p, Field(form, "current_password"), Field(form, "new_password"));
+    auto r = auth_.ChangePassword(p, FormField(form, "current_password"), FormField(form, "new_password"));
     if (!r) {
         return web_.Page(req, &p, "auth/password", {{"error", r.error().message}, {"forced", p.stage == Stage::kPasswordChange}},
                          "password_title", http::HttpStatusFor(r.error().code));
@@ -193,7 +181,7 @@ Response Handlers::Enrol(Request& req) {
     auto g = web_.RequireSession(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
-    auto codes = auth_.CompleteEnrolment(p, Field(req.Form(), "code"));
+    auto codes = auth_.CompleteEnrolment(p, FormField(req.Form(), "code"));
     if (!codes) {
         auto e = auth_.BeginEnrolment(p);
         json::object data{{"error", codes.error().message}};
@@ -216,8 +204,8 @@ Response Handlers::Sessions(Request& req) {
     json::array list;
     for (const auto& s : auth_.ListSessions(p)) {
         list.push_back(json::object{{"id", s.id},
-                                    {"created_at", FormatTime(s.created_at)},
-                                    {"last_seen_at", FormatTime(s.last_seen_at)},
+                                    {"created_at", FormatLocalTime(s.created_at)},
+                                    {"last_seen_at", FormatLocalTime(s.last_seen_at)},
                                     {"address", s.address},
                                     {"user_agent", s.user_agent},
                                     {"current", s.current}});
@@ -305,17 +293,17 @@ Response Handlers::SubmitRequest(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto form = req.Form();
-    auto unit = ParseId(Field(form, "unit_id"));
+    auto unit = ParseId(FormField(form, "unit_id"));
     auto actor = auth_.Authorize(p, Permission::kAccountRequest, unit.value_or(0));
     if (!actor) return web_.Fail(req, &p, actor.error());
-    NewAccount a{.username = Field(form, "username"),
-                 .full_name = Field(form, "full_name"),
-                 .email = Field(form, "email"),
+    NewAccount a{.username = FormField(form, "username"),
+                 .full_name = FormField(form, "full_name"),
+                 .email = FormField(form, "email"),
                  .unit_id = unit.value_or(0),
-                 .reason = Field(form, "reason")};
+                 .reason = FormField(form, "reason")};
     for (const auto& r : req.FormValues("role")) a.roles.push_back({r, 0});
-    if (!Field(form, "roles").empty()) {
-        if (auto err = ParseRoles(Field(form, "roles"), a.roles)) return web_.Fail(req, &p, *err);
+    if (!FormField(form, "roles").empty()) {
+        if (auto err = ParseRoles(FormField(form, "roles"), a.roles)) return web_.Fail(req, &p, *err);
     }
     auto r = auth_.RequestAccount(actor.value(), std::move(a));
     if (!r) return web_.Fail(req, &p, r.error());
@@ -331,7 +319,7 @@ Response Handlers::ApproveRequest(Request& req) {
     if (!rq) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
     auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
     if (!actor) return web_.Fail(req, &p, actor.error());
-    auto r = auth_.Approve(actor.value(), *id, Field(req.Form(), "note"));
+    auto r = auth_.Approve(actor.value(), *id, FormField(req.Form(), "note"));
     if (!r) return web_.Fail(req, &p, r.error());
     return web_.Page(req, &p, "auth/account_approved",
                      {{"username", r->user.username}, {"full_name", r->user.full_name}, {"initial_password", r->initial_password}},
@@ -347,7 +335,7 @@ Response Handlers::RefuseRequest(Request& req) {
     if (!rq) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
     auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
     if (!actor) return web_.Fail(req, &p, actor.error());
-    auto r = auth_.Refuse(actor.value(), *id, Field(req.Form(), "note"));
+    auto r = auth_.Refuse(actor.value(), *id, FormField(req.Form(), "note"));
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, "/admin/accounts?ok=refused");
 }
@@ -370,7 +358,7 @@ Response UserAction(Web& web, Service& auth, Request& req, Permission perm, cons
 Response Handlers::RevokeUser(Request& req) {
     return UserAction(web_, auth_, req, Permission::kAccountRevoke, "revoked",
                       [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string& ok) {
-                          auto r = auth_.Revoke(a, u.id, Field(req.Form(), "reason"));
+                          auto r = auth_.Revoke(a, u.id, FormField(req.Form(), "reason"));
                           if (!r) return web_.Fail(req, &p, r.error());
                           return http::Redirect(req, "/admin/accounts?ok=" + ok);
                       });
@@ -379,7 +367,7 @@ Response Handlers::RevokeUser(Request& req) {
 Response Handlers::ResetSecondFactor(Request& req) {
     return UserAction(web_, auth_, req, Permission::kAccountRevoke, "reset_2fa",
                       [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string& ok) {
-                          auto r = auth_.ResetSecondFactor(a, u.id, Field(req.Form(), "reason"));
+                          auto r = auth_.ResetSecondFactor(a, u.id, FormField(req.Form(), "reason"));
                           if (!r) return web_.Fail(req, &p, r.error());
                           return http::Redirect(req, "/admin/accounts?ok=" + ok);
                       });

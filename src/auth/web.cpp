@@ -1,6 +1,10 @@
 #include "auth/web.hpp"
 
 #include <charconv>
+#include <chrono>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 
 #include <boost/json.hpp>
 #include <sodium.h>
@@ -18,6 +22,28 @@ std::optional<std::int64_t> ParseId(std::string_view s) {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || p != s.data() + s.size() || v <= 0) return std::nullopt;
     return v;
+}
+
+std::string FormField(const std::map<std::string, std::string>& form, std::string_view key) {
+    auto it = form.find(std::string(key));
+    return it == form.end() ? std::string() : it->second;
+}
+
+std::string JsonText(const json::object& o, std::string_view key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::int64_t JsonInt(const json::object& o, std::string_view key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_int64() ? v->get_int64() : 0;
+}
+
+std::string FormatLocalTime(std::int64_t ms, bool seconds) {
+    if (ms <= 0) return "";
+    // Vietnam keeps UTC+7 all year (no daylight saving).
+    auto t = std::chrono::sys_seconds{std::chrono::seconds{ms / 1000}} + std::chrono::hours(7);
+    return seconds ? fmt::format("{:%d/%m/%Y %H:%M:%S}", t) : fmt::format("{:%d/%m/%Y %H:%M}", t);
 }
 
 core::Result<json::object> JsonBody(const http::Request& req) {

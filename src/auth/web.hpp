@@ -79,6 +79,15 @@ core::http::Handler ApiHandler(const Web& web, F f) {
     };
 }
 
+/// A form field's value, or "" when absent.
+std::string FormField(const std::map<std::string, std::string>& form, std::string_view key);
+/// A JSON object's string member, or "" when absent or not a string.
+std::string JsonText(const boost::json::object& o, std::string_view key);
+/// A JSON object's integer member, or 0 when absent or not an integer.
+std::int64_t JsonInt(const boost::json::object& o, std::string_view key);
+/// UTC milliseconds shown as Vietnamese local time (UTC+7): "dd/mm/yyyy hh:mm[:ss]"; "" for 0.
+std::string FormatLocalTime(std::int64_t ms, bool seconds = false);
+
 /// Parses a request body as a JSON object; an error Result with a Vietnamese message otherwise.
 core::Result<boost::json::object> JsonBody(const core::http::Request& req);
 /// Parses a decimal id; nullopt when malformed.

@@ -25,16 +25,6 @@ constexpr int kLastYear = 2199;
 // Monday first, as the week is read (c_encoding: 0 = Sunday).
 constexpr unsigned kWeekOrder[7] = {1, 2, 3, 4, 5, 6, 0};
 
-std::string Field(const std::map<std::string, std::string>& form, const char* key) {
-    auto it = form.find(key);
-    return it == form.end() ? std::string() : it->second;
-}
-
-std::string Str(const json::object& o, const char* key) {
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
 std::string CalendarParam(const Request& req) {
     auto code = req.QueryParam("calendar");
     return code && !code->empty() ? *code : std::string(kDefaultCalendarCode);
@@ -278,8 +268,8 @@ Response Handlers::CreateCalendar(Request& req) {
     if (!weekly_json) return http::JsonError(req, core::InvalidInput("Thiếu \"weekly\" (giờ làm việc trong tuần)."));
     auto weekly = TryParseWeekly(*weekly_json);
     if (!weekly) return http::JsonError(req, weekly.error());
-    auto r = calendars_.Create(std::get<audit::Actor>(m), Str(*body, "code"), Str(*body, "name"),
-                               Str(*body, "time_zone"), std::move(weekly).value());
+    auto r = calendars_.Create(std::get<audit::Actor>(m), auth::JsonText(*body, "code"), auth::JsonText(*body, "name"),
+                               auth::JsonText(*body, "time_zone"), std::move(weekly).value());
     if (!r) return http::JsonError(req, r.error());
     return http::Json(req, ToJson(r.value()), status::created);
 }
@@ -294,7 +284,7 @@ Response Handlers::UpdateWeekly(Request& req) {
     if (!weekly_json) return http::JsonError(req, core::InvalidInput("Thiếu \"weekly\" (giờ làm việc trong tuần)."));
     auto weekly = TryParseWeekly(*weekly_json);
     if (!weekly) return http::JsonError(req, weekly.error());
-    std::string zone = Str(*body, "time_zone");
+    std::string zone = auth::JsonText(*body, "time_zone");
     if (!body->contains("time_zone")) {
         // Omitted: keep the calendar's zone.
         auto current = calendars_.Find(code);
@@ -311,7 +301,7 @@ Response Handlers::AddException(Request& req) {
     if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
     auto body = auth::JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
-    auto input = ParseExceptionInput(Str(*body, "date"), Str(*body, "kind"));
+    auto input = ParseExceptionInput(auth::JsonText(*body, "date"), auth::JsonText(*body, "kind"));
     if (!input) return http::JsonError(req, input.error());
     std::vector<Interval> hours;
     if (const auto* h = body->if_contains("hours"); h && !h->is_null()) {
@@ -320,7 +310,7 @@ Response Handlers::AddException(Request& req) {
         hours = std::move(parsed).value();
     }
     auto r = calendars_.AddException(std::get<audit::Actor>(m), req.path_params["code"], input->date, input->kind,
-                                     std::move(hours), Str(*body, "note"));
+                                     std::move(hours), auth::JsonText(*body, "note"));
     if (!r) return http::JsonError(req, r.error());
     return http::Json(req, ToJson(r.value()), status::created);
 }
@@ -516,14 +506,14 @@ Response Handlers::AdminAddException(Request& req) {
     auto actor = auth_.Authorize(p, Permission::kCalendarManage);
     if (!actor) return web_.Fail(req, &p, actor.error());
     auto form = req.Form();
-    std::string code = Field(form, "calendar");
+    std::string code = auth::FormField(form, "calendar");
     if (code.empty()) code = std::string(kDefaultCalendarCode);
-    auto input = ParseExceptionInput(Field(form, "date"), Field(form, "kind"));
+    auto input = ParseExceptionInput(auth::FormField(form, "date"), auth::FormField(form, "kind"));
     if (!input) return web_.Fail(req, &p, input.error());
-    auto hours = TryParseHoursText(Field(form, "hours"));
+    auto hours = TryParseHoursText(auth::FormField(form, "hours"));
     if (!hours) return web_.Fail(req, &p, hours.error());
     auto r = calendars_.AddException(actor.value(), code, input->date, input->kind, std::move(hours).value(),
-                                     Field(form, "note"));
+                                     auth::FormField(form, "note"));
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, AdminUrl(code, static_cast<int>(input->date.year()), "exception_added"));
 }
@@ -535,7 +525,7 @@ Response Handlers::AdminRemoveException(Request& req) {
     auto actor = auth_.Authorize(p, Permission::kCalendarManage);
     if (!actor) return web_.Fail(req, &p, actor.error());
     auto form = req.Form();
-    std::string code = Field(form, "calendar");
+    std::string code = auth::FormField(form, "calendar");
     if (code.empty()) code = std::string(kDefaultCalendarCode);
     auto id = auth::ParseId(req.path_params["id"]);
     if (!id) return web_.Fail(req, &p, core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc."));
@@ -551,9 +541,9 @@ Response Handlers::AdminAddYear(Request& req) {
     auto actor = auth_.Authorize(p, Permission::kCalendarManage);
     if (!actor) return web_.Fail(req, &p, actor.error());
     auto form = req.Form();
-    std::string code = Field(form, "calendar");
+    std::string code = auth::FormField(form, "calendar");
     if (code.empty()) code = std::string(kDefaultCalendarCode);
-    auto r = calendars_.AddYear(actor.value(), Field(form, "schedule"));
+    auto r = calendars_.AddYear(actor.value(), auth::FormField(form, "schedule"));
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, AdminUrl(code, r->year, "year_added"));
 }

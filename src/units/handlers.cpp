@@ -14,21 +14,6 @@ using auth::Principal;
 
 namespace {
 
-std::string Field(const std::map<std::string, std::string>& form, const char* key) {
-    auto it = form.find(key);
-    return it == form.end() ? std::string() : it->second;
-}
-
-std::string Str(const json::object& o, const char* key) {
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::int64_t Int(const json::object& o, const char* key) {
-    auto* v = o.if_contains(key);
-    return v && v->is_int64() ? v->get_int64() : 0;
-}
-
 json::array TreeJson(const std::vector<Unit>& all) {
     // Depth for indentation: List() returns parents before children.
     std::map<std::int64_t, int> depth{{0, -1}};
@@ -102,16 +87,16 @@ Response Handlers::Create(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto form = req.Form();
-    auto parent = auth::ParseId(Field(form, "parent_id")).value_or(0);
+    auto parent = auth::ParseId(auth::FormField(form, "parent_id")).value_or(0);
     auto actor = auth_.Authorize(p, Permission::kUnitManage, parent);
     if (!actor) return web_.Fail(req, &p, actor.error());
-    auto r = units_.Create(actor.value(), {.code = Field(form, "code"),
-                                            .kind = Field(form, "kind"),
-                                            .name_vi = Field(form, "name_vi"),
-                                            .name_en = Field(form, "name_en"),
-                                            .short_name = Field(form, "short_name"),
+    auto r = units_.Create(actor.value(), {.code = auth::FormField(form, "code"),
+                                            .kind = auth::FormField(form, "kind"),
+                                            .name_vi = auth::FormField(form, "name_vi"),
+                                            .name_en = auth::FormField(form, "name_en"),
+                                            .short_name = auth::FormField(form, "short_name"),
                                             .parent_id = parent,
-                                            .valid_from = Field(form, "valid_from")});
+                                            .valid_from = auth::FormField(form, "valid_from")});
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, "/admin/units/" + std::to_string(r->id) + "?ok=created");
 }
@@ -143,19 +128,19 @@ Response UnitAction(auth::Web& web, auth::Service& auth, Request& req, bool api,
 
 Response Handlers::Rename(Request& req) {
     return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
-        return units_.Rename(a, id, Str(in, "name_vi"), Str(in, "name_en"), Str(in, "short_name"), Str(in, "effective"));
+        return units_.Rename(a, id, auth::JsonText(in, "name_vi"), auth::JsonText(in, "name_en"), auth::JsonText(in, "short_name"), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::Merge(Request& req) {
     return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
-        return units_.Merge(a, id, auth::ParseId(Str(in, "into_id")).value_or(0), Str(in, "effective"));
+        return units_.Merge(a, id, auth::ParseId(auth::JsonText(in, "into_id")).value_or(0), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::Dissolve(Request& req) {
     return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
-        return units_.Dissolve(a, id, Str(in, "effective"));
+        return units_.Dissolve(a, id, auth::JsonText(in, "effective"));
     });
 }
 
@@ -195,35 +180,35 @@ Response Handlers::ApiCreate(Request& req) {
     auto& p = std::get<Principal>(g);
     auto body = auth::JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
-    auto parent = Int(*body, "parent_id");
+    auto parent = auth::JsonInt(*body, "parent_id");
     auto actor = auth_.Authorize(p, Permission::kUnitManage, parent);
     if (!actor) return http::JsonError(req, actor.error());
-    auto r = units_.Create(actor.value(), {.code = Str(*body, "code"),
-                                            .kind = Str(*body, "kind"),
-                                            .name_vi = Str(*body, "name_vi"),
-                                            .name_en = Str(*body, "name_en"),
-                                            .short_name = Str(*body, "short_name"),
+    auto r = units_.Create(actor.value(), {.code = auth::JsonText(*body, "code"),
+                                            .kind = auth::JsonText(*body, "kind"),
+                                            .name_vi = auth::JsonText(*body, "name_vi"),
+                                            .name_en = auth::JsonText(*body, "name_en"),
+                                            .short_name = auth::JsonText(*body, "short_name"),
                                             .parent_id = parent,
-                                            .valid_from = Str(*body, "valid_from")});
+                                            .valid_from = auth::JsonText(*body, "valid_from")});
     if (!r) return http::JsonError(req, r.error());
     return http::Json(req, ToJson(r.value()), status::created);
 }
 
 Response Handlers::ApiRename(Request& req) {
     return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
-        return units_.Rename(a, id, Str(in, "name_vi"), Str(in, "name_en"), Str(in, "short_name"), Str(in, "effective"));
+        return units_.Rename(a, id, auth::JsonText(in, "name_vi"), auth::JsonText(in, "name_en"), auth::JsonText(in, "short_name"), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::ApiMerge(Request& req) {
     return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
-        return units_.Merge(a, id, Int(in, "into_id"), Str(in, "effective"));
+        return units_.Merge(a, id, auth::JsonInt(in, "into_id"), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::ApiDissolve(Request& req) {
     return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
-        return units_.Dissolve(a, id, Str(in, "effective"));
+        return units_.Dissolve(a, id, auth::JsonText(in, "effective"));
     });
 }
 

@@ -1,5 +1,7 @@
 #include "http_client.hpp"
 
+#include "core/http/types.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -121,19 +123,6 @@ std::string FormValue(const std::string& html, const std::string& name) {
     return "";
 }
 
-std::string UrlEncode(const std::string& s) {
-    static const char* kHex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
-}
+std::string UrlEncode(const std::string& s) { return core::http::PercentEncode(s); }
 
 }  // namespace vp::testing

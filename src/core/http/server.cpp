@@ -175,36 +175,35 @@ asio::awaitable<beast::error_code> SendFileResponse(beast::tcp_stream& stream, R
     beast::error_code ec;
     sock.native_non_blocking(true, ec);
     if (ec) co_return ec;
+    // Runs a non-blocking send step until `done`, waiting for the socket to drain on EAGAIN.
+    auto pump = [&sock](auto step, auto done) -> asio::awaitable<beast::error_code> {
+        while (!done()) {
+            auto n = step();
+            if (n > 0 || (n < 0 && errno == EINTR)) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                auto [wec] = co_await sock.async_wait(tcp::socket::wait_write, kTuple);
+                if (wec) co_return wec;
+                continue;
+            }
+            co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
+        }
+        co_return beast::error_code{};
+    };
     // MSG_MORE: the header leaves with the first body segment instead of as its own packet.
     std::size_t sent = 0;
-    while (sent < head.size()) {
-        auto n = ::send(sock.native_handle(), head.data() + sent, head.size() - sent, MSG_MORE | MSG_NOSIGNAL);
-        if (n > 0) {
-            sent += static_cast<std::size_t>(n);
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            auto [wec] = co_await sock.async_wait(tcp::socket::wait_write, kTuple);
-            if (wec) co_return wec;
-            continue;
-        }
-        co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
-    }
+    ec = co_await pump(
+        [&] {
+            auto n = ::send(sock.native_handle(), head.data() + sent, head.size() - sent, MSG_MORE | MSG_NOSIGNAL);
+            if (n > 0) sent += static_cast<std::size_t>(n);
+            return n;
+        },
+        [&] { return sent >= head.size(); });
+    if (ec) co_return ec;
     off_t offset = 0;
     const auto total = static_cast<off_t>(file->Size());
-    while (offset < total) {
-        auto n = ::sendfile(sock.native_handle(), file->Fd(), &offset, static_cast<std::size_t>(total - offset));
-        if (n > 0) continue;
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            auto [wec] = co_await sock.async_wait(tcp::socket::wait_write, kTuple);
-            if (wec) co_return wec;
-            continue;
-        }
-        co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
-    }
-    co_return beast::error_code{};
+    co_return co_await pump(
+        [&] { return ::sendfile(sock.native_handle(), file->Fd(), &offset, static_cast<std::size_t>(total - offset)); },
+        [&] { return offset >= total; });
 }
 
 struct ReadDeadline {
