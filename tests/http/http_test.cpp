@@ -389,6 +389,60 @@ TEST_P(HttpApi, LanguageSwitch_X7) {
     EXPECT_NE(en.body.find("lang=\"en\""), std::string::npos);
 }
 
+// Two nodes on one PostgreSQL database: a revocation made on node A closes the person's live
+// stream on node B within a second, and node B refuses the session at once. covers P-7, X-5
+TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
+    std::string url;
+    auto db = testing::OpenTestDatabase(core::db::Engine::kPostgres, &url);
+    if (!db) {
+        const char* ci = std::getenv("CI");
+        if (ci && std::string(ci) == "true") FAIL() << "VANPHONG_TEST_PG_DSN is not set in CI";
+        GTEST_SKIP() << "PostgreSQL not configured";
+    }
+    db.reset();
+    auto make = [&](const std::string& name) {
+        app::Config c;
+        c.data_dir = (std::filesystem::temp_directory_path() / ("vp-node-" + name + std::to_string(::getpid()))).string();
+        c.database = url;
+        c.port = 0;
+        c.demo = false;
+        c.jobs = false;
+        c.access_log = false;
+        c.node_id = name;
+        return std::make_unique<app::App>(c);
+    };
+    auto a = make("a");
+    auto b = make("b");
+    auto port_a = a->StartInBackground();
+    auto port_b = b->StartInBackground();
+    auto& in = a->Internals();
+    auto editor_unit = in.units->FindByCode("VPTW-TTCNTT")->id;
+    auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
+    ASSERT_TRUE(in.auth->CreateActive(auth::Service::CliActor(), {.username = "bientap", .full_name = "Biên Tập", .unit_id = editor_unit, .roles = {{"editor", editor_unit}}}, kPassword, secret).ok());
+    // The editor signs in on node B.
+    auto login = Http(port_b, "POST", "/api/v1/session", std::string("{\"username\":\"bientap\",\"password\":\"") + kPassword + "\"}");
+    ASSERT_EQ(login.status, 200);
+    auto cookie = login.Header("set-cookie").substr(0, login.Header("set-cookie").find(';'));
+    auto csrf = std::string(json::parse(login.body).at("csrf_token").as_string());
+    auto code = auth::TotpCode(auth::TryBase32Decode(secret).value(), std::time(nullptr));
+    ASSERT_EQ(Http(port_b, "POST", "/api/v1/session/second-factor", "{\"code\":\"" + code + "\"}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status, 200);
+    std::string stream_out;
+    std::thread reader([&] {
+        stream_out = testing::RawExchange(port_b, "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: " + cookie + "\r\n\r\n", 6000);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    // An operator revokes the account through node A's services.
+    auto uid = in.auth->FindUserByName("bientap")->id;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto revoked = in.auth->Revoke(auth::Service::CliActor(), uid, "vi phạm");
+    EXPECT_TRUE(revoked.ok());
+    EXPECT_EQ(Http(port_b, "GET", "/api/v1/me", "", {{"Cookie", cookie}}).status, 401) << "node B refuses the session at once";
+    reader.join();
+    EXPECT_NE(stream_out.find("event: session.ended"), std::string::npos) << stream_out;
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1500));
+    (void)port_a;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 
