@@ -24,7 +24,7 @@ build_pkgs=(
   libkainjow-mustache-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libhowardhinnant-date-dev
   libicu-dev libgtest-dev libgmock-dev tzdata sqlite3
 )
-test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl)
+test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl)
 bench_pkgs=(nginx-light wrk curl)
 
 pkgs=("${build_pkgs[@]}")

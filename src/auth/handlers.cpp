@@ -102,7 +102,7 @@ Response Handlers::LoginPage(Request& req, const std::string& error, status st) 
     const auto form = req.Form();
     if (auto u = form.find("username"); u != form.end()) data["username"] = u->second;
     auto res = web_.Page(req, nullptr, "auth/login", std::move(data), "login_title", st);
-    return WithCookie(std::move(res), "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict");
+    return WithCookie(std::move(res), "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict" + (req.tls ? "; Secure" : ""));
 }
 
 Response Handlers::LoginForm(Request& req) {

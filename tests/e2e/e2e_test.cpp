@@ -275,6 +275,40 @@ TEST_P(E2e, AccountLifeCycleFromTheCli_P7) {
     EXPECT_NE(r6, 0);
 }
 
+TEST_P(E2e, TlsFromFlagsWithHstsAndSecureCookies_X3) {
+    auto key = (dir_ / "key.pem").string(), cert = (dir_ / "cert.pem").string();
+    auto [oc, oout] = testing::Run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                    "-days", "1", "-subj", "/CN=127.0.0.1"},
+                                   (dir_ / "openssl.log").string());
+    ASSERT_EQ(oc, 0) << oout;
+    auto port = testing::FreePort();
+    std::vector<std::string> args{kBin, "serve", "--port", std::to_string(port), "--access-log", "off", "--no-demo",
+                                  "--tls-cert", cert, "--tls-key", key};
+    for (auto& a : Common()) args.push_back(a);
+    Process server(args, (dir_ / "tls.log").string());
+    std::pair<int, std::string> r{1, ""};
+    for (int i = 0; i < 100 && r.first != 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        r = testing::Run({"curl", "-sk", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:" + std::to_string(port) + "/login"},
+                         (dir_ / "curl.log").string());
+    }
+    ASSERT_EQ(r.first, 0) << r.second << server.Log();
+    EXPECT_NE(r.second.find("HTTP/1.1 200"), std::string::npos);
+    EXPECT_NE(r.second.find("Strict-Transport-Security: max-age="), std::string::npos) << r.second;
+    EXPECT_NE(r.second.find("SameSite=Strict; Secure"), std::string::npos) << "cookies are Secure under TLS";
+    auto login = testing::Run({"curl", "-sk", "-D", "-", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json",
+                               "--data", "{\"username\":\"x\",\"password\":\"y-Wrong-1\"}",
+                               "https://127.0.0.1:" + std::to_string(port) + "/api/v1/session"},
+                              (dir_ / "curl2.log").string());
+    EXPECT_NE(login.second.find("HTTP/1.1 401"), std::string::npos) << login.second;
+    // Plain HTTP to the TLS port is not served.
+    auto plain = testing::Run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:" + std::to_string(port) + "/login"},
+                              (dir_ / "curl3.log").string());
+    EXPECT_EQ(plain.second.find("200"), std::string::npos);
+    server.Signal(SIGTERM);
+    EXPECT_EQ(server.Wait(), 0) << server.Log();
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, E2e, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& i) { return i.param == "sqlite" ? "Sqlite" : "Postgres"; });
 

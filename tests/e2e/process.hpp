@@ -29,11 +29,11 @@ public:
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
+        if (posix_spawnp(&pid_, argv[0], &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
         posix_spawn_file_actions_destroy(&fa);
     }
     ~Process() {
-        if (pid_ > 0 && !exited_) {
+        if (pid_ > 0 && !exited_) {  // never leave a child behind
             kill(pid_, SIGKILL);
             Wait();
         }
@@ -41,6 +41,7 @@ public:
     void Signal(int sig) { kill(pid_, sig); }
     /// Exit code, or 128+signal.
     int Wait() {
+        if (pid_ <= 0) return 127;  // could not start
         int status = 0;
         waitpid(pid_, &status, 0);
         exited_ = true;
