@@ -173,7 +173,8 @@ asio::awaitable<beast::error_code> SendFileResponse(beast::tcp_stream& stream, R
     const std::string head = head_stream.str();
     auto& sock = stream.socket();
     beast::error_code ec;
-    sock.native_non_blocking(true, ec);
+    // Once per connection: the getter reads Asio's cached flag, the setter costs an ioctl.
+    if (!sock.native_non_blocking()) sock.native_non_blocking(true, ec);
     if (ec) co_return ec;
     // Runs a non-blocking send step until `done`, waiting for the socket to drain on EAGAIN.
     auto pump = [&sock](auto step, auto done) -> asio::awaitable<beast::error_code> {
