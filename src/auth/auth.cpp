@@ -120,7 +120,7 @@ std::vector<Grant> Service::LoadGrants(Connection& c, std::int64_t user_id) cons
 
 core::Result<std::int64_t> Service::ValidateNewAccount(Connection& c, NewAccount& a) const {
     a.username = Lower(core::Trim(a.username));
-    a.full_name = core::Trim(a.full_name);
+    a.full_name = core::ToNfc(core::Trim(a.full_name));
     a.email = core::Trim(a.email);
     if (!ValidUsername(a.username)) {
         return core::InvalidInput("Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'.");
@@ -336,8 +336,9 @@ core::Result<std::string> Service::ResetPassword(const audit::Actor& actor, std:
     return pw;
 }
 
-core::Result<UserView> Service::CreateActive(const audit::Actor& actor, NewAccount a, const std::string& password,
+core::Result<UserView> Service::CreateActive(const audit::Actor& actor, NewAccount a, const std::string& password_in,
                                              std::optional<std::string> totp_secret_b32) {
+    const auto password = core::ToNfc(password_in);
     if (auto st = CheckPasswordStrength(password, a.username, a.full_name); !st) return st.error();
     auto hash = hasher_.Hash(password);
     const auto now = core::ToMillis(clock_.Now());
@@ -425,8 +426,10 @@ std::optional<AccountRequestView> Service::FindRequest(std::int64_t id) const {
 
 // ---------------------------------------------------------------- signing in
 
-core::Result<LoginResult> Service::Login(const std::string& username_in, const std::string& password,
+core::Result<LoginResult> Service::Login(const std::string& username_in, const std::string& password_in,
                                          const std::string& address, const std::string& user_agent) {
+    // Passwords are compared in NFC, so precomposed and combining-mark input are the same (P-12).
+    const auto password = core::ToNfc(password_in);
     const auto now = core::ToMillis(clock_.Now());
     const auto username = Lower(core::Trim(username_in));
     if (username.empty() || password.empty()) return core::InvalidInput("Cần nhập tên đăng nhập và mật khẩu.");
@@ -635,7 +638,9 @@ core::Result<std::vector<std::string>> Service::CompleteEnrolment(const Principa
     return codes;
 }
 
-core::Result<Stage> Service::ChangePassword(const Principal& who, const std::string& current, const std::string& next) {
+core::Result<Stage> Service::ChangePassword(const Principal& who, const std::string& current_in, const std::string& next_in) {
+    const auto current = core::ToNfc(current_in);
+    const auto next = core::ToNfc(next_in);
     if (who.stage == Stage::kSecondFactor) return core::Forbidden("Cần nhập mã xác thực trước.");
     auto row = db_.Read([&](Connection& c) {
         return c.QueryOne("SELECT password_hash FROM users WHERE id = $1", {who.user_id});

@@ -253,6 +253,17 @@ TEST_P(Auth, BadAccountRequestsChangeNothing_P7) {
     EXPECT_EQ(svc_->ListUsers().size(), before);
 }
 
+TEST_P(Auth, PasswordsAreComparedInNfc_P12) {
+    // "Mật-khẩu-Việt-2026" set precomposed, typed with combining marks.
+    const std::string nfc = "M\xE1\xBA\xADt-kh\xE1\xBA\xA9u-Vi\xE1\xBB\x87t-2026";
+    const std::string nfd = "Ma\xCC\xA3\xCC\x82t-kha\xCC\x82\xCC\x89u-Vie\xCC\xA3\xCC\x82t-2026";
+    auto unit = units_->FindByCode("VPTW-VDP1")->id;
+    ASSERT_TRUE(svc_->CreateActive(cli_, {.username = "nfcuser", .full_name = "Ngu\xCC\x9Bo\xCC\x9B\xCC\x80i Du\xCC\x80ng", .unit_id = unit,
+                                          .roles = {{"contributor", unit}}}, nfc, std::nullopt).ok());
+    EXPECT_TRUE(svc_->Login("nfcuser", nfd, "a", "t").ok());
+    EXPECT_EQ(svc_->FindUserByName("nfcuser")->full_name, "Ng\xC6\xB0\xE1\xBB\x9Di D\xC3\xB9ng") << "names are stored in NFC";
+}
+
 VP_INSTANTIATE_DB_TEST(Auth);
 
 }  // namespace

@@ -1,5 +1,10 @@
 #include "core/text.hpp"
 
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+
 namespace vp::core {
 
 bool IsValidUtf8(std::string_view s) {
@@ -43,6 +48,22 @@ std::size_t Utf8Length(std::string_view s) {
         if ((c & 0xc0) != 0x80) ++n;
     }
     return n;
+}
+
+std::string ToNfc(std::string_view s) {
+    // ASCII is already NFC: skip ICU for the common case.
+    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }) || !IsValidUtf8(s)) {
+        return std::string(s);
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status)) return std::string(s);
+    auto in = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+    auto out = nfc->normalize(in, status);
+    if (U_FAILURE(status)) return std::string(s);
+    std::string result;
+    out.toUTF8String(result);
+    return result;
 }
 
 std::string Trim(std::string_view s) {

@@ -9,6 +9,10 @@ namespace vp::core {
 bool IsValidUtf8(std::string_view s);
 /// Number of code points in valid UTF-8.
 std::size_t Utf8Length(std::string_view s);
+/// Unicode NFC (TCVN 6909:2011 requires precomposed Vietnamese text, P-12): the same word
+/// typed with combining marks or precomposed letters becomes the same bytes. Input must be
+/// valid UTF-8 (invalid input is returned unchanged).
+std::string ToNfc(std::string_view s);
 /// Trims ASCII whitespace at both ends.
 std::string Trim(std::string_view s);
 

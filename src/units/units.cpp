@@ -140,8 +140,8 @@ bool Service::IsWithin(std::int64_t ancestor, std::int64_t unit) const {
 
 core::Result<Unit> Service::Create(const audit::Actor& actor, NewUnit n) {
     n.code = core::Trim(n.code);
-    n.name_vi = core::Trim(n.name_vi);
-    n.name_en = core::Trim(n.name_en);
+    n.name_vi = core::ToNfc(core::Trim(n.name_vi));
+    n.name_en = core::ToNfc(core::Trim(n.name_en));
     if (n.code.empty() || n.code.size() > 40) return core::InvalidInput("Mã đơn vị phải có từ 1 đến 40 ký tự.");
     for (char ch : n.code) {
         if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
@@ -178,8 +178,8 @@ core::Result<Unit> Service::Create(const audit::Actor& actor, NewUnit n) {
 
 core::Result<Unit> Service::Rename(const audit::Actor& actor, std::int64_t id, std::string name_vi, std::string name_en,
                                    std::string short_name, std::string effective) {
-    name_vi = core::Trim(name_vi);
-    name_en = core::Trim(name_en);
+    name_vi = core::ToNfc(core::Trim(name_vi));
+    name_en = core::ToNfc(core::Trim(name_en));
     if (auto st = CheckNames(name_vi, name_en); !st) return st.error();
     if (effective.empty()) effective = Today();
     if (!IsIsoDate(effective)) return core::InvalidInput("Ngày hiệu lực không hợp lệ (YYYY-MM-DD).");
