@@ -79,7 +79,10 @@ void App::Impl::Build() {
     if (!seeded) throw std::runtime_error("unit seed: " + seeded.error().message);
     if (seeded.value() > 0) spdlog::info("seeded {} units", seeded.value());
     hasher = std::make_unique<auth::PasswordHasher>(auth::PasswordHasherSettings{.max_concurrent = config.max_password_hashes});
-    auth = std::make_unique<auth::Service>(*db, audit, clock, *units, *hasher, events);
+    secret_box = core::SecretBox::FromKeyFile(
+        config.secret_key_file.empty() ? std::filesystem::path(config.data_dir) / "secret.key" : std::filesystem::path(config.secret_key_file),
+        true);
+    auth = std::make_unique<auth::Service>(*db, audit, clock, *units, *hasher, events, auth::AuthSettings{.secret_box = secret_box.get()});
     notify = std::make_unique<notify::Service>(*db, clock, events);
     calendar = std::make_unique<calendar::Service>(*db, audit, clock, ShippedYears());
     if (auto st = calendar->EnsureDefault(auth::Service::CliActor()); !st) throw std::runtime_error("calendar: " + st.error().message);

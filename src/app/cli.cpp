@@ -92,6 +92,9 @@ int RunCli(int argc, char** argv) {
         c->add_option("--database", cfg.database, "Database URL: postgresql://... or sqlite:PATH (default: SQLite in the data folder)")
             ->envname("VANPHONG_DATABASE");
         c->add_option("--db-pool", cfg.db_pool, "Database connections per node (0: engine default)")->envname("VANPHONG_DB_POOL");
+        c->add_option("--secret-key-file", cfg.secret_key_file,
+                      "Key that encrypts secrets at rest (default: <data-dir>/secret.key; the same file on every node)")
+            ->envname("VANPHONG_SECRET_KEY_FILE");
         c->add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error")->envname("VANPHONG_LOG_LEVEL")->capture_default_str();
     };
 

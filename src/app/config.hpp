@@ -31,6 +31,9 @@ struct Config {
     bool demo = true;              ///< create the demo accounts on first start
     bool jobs = true;              ///< run background jobs on this node
     std::string log_level = "info";
+    /// 32-byte key that encrypts secrets at rest (TOTP); default <data_dir>/secret.key, created
+    /// on first start. Every node of one database needs the same file.
+    std::string secret_key_file;
 
     std::string DatabaseUrl() const { return database.empty() ? "sqlite:" + data_dir + "/vanphong.db" : database; }
 };

@@ -39,6 +39,7 @@ struct App::Impl {
     std::unique_ptr<core::PgEventBridge> bridge;
     audit::Log audit{clock};
     std::unique_ptr<units::Service> units;
+    std::unique_ptr<core::SecretBox> secret_box;
     std::unique_ptr<auth::PasswordHasher> hasher;
     std::unique_ptr<auth::Service> auth;
     std::unique_ptr<notify::Service> notify;

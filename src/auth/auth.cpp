@@ -260,6 +260,17 @@ void Service::EndAllSessions(Connection& c, std::int64_t user_id, std::string_vi
               {user_id, core::ToMillis(clock_.Now()), reason});
 }
 
+std::string Service::SealSecret(const std::string& base32) const {
+    return settings_.secret_box ? settings_.secret_box->Seal(base32) : base32;
+}
+
+std::string Service::OpenSecret(const std::string& stored) const {
+    if (!core::SecretBox::IsSealed(stored)) return stored;
+    if (!settings_.secret_box) return "";
+    auto r = settings_.secret_box->Open(stored);
+    return r ? r.value() : std::string();
+}
+
 void Service::PublishSessionsEnded(std::int64_t user_id) {
     events_.Publish({"session.ended", fmt::format("{{\"user_id\":{}}}", user_id), user_id});
 }
@@ -347,7 +358,8 @@ core::Result<UserView> Service::CreateActive(const audit::Actor& actor, NewAccou
         auto id = c.QueryOne("INSERT INTO users (username, full_name, email, unit_id, status, password_hash,"
                              " password_changed_at, must_change_password, totp_secret, totp_enrolled_at, created_at, updated_at)"
                              " VALUES ($1, $2, $3, $4, 'active', $5, $6, 0, $7, $8, $6, $6) RETURNING id",
-                             {a.username, a.full_name, a.email, a.unit_id, hash, now, totp_secret_b32,
+                             {a.username, a.full_name, a.email, a.unit_id, hash, now,
+                              totp_secret_b32 ? Value(SealSecret(*totp_secret_b32)) : Value(),
                               totp_secret_b32 ? Value(now) : Value()})
                       ->Int(0);
         c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)", {id, hash, now});
@@ -559,7 +571,7 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
                            "Nhập sai nhiều lần. Thử lại sau " + SecondsText(row->Int(2) - now) + " giây.", {}};
     }
     const auto code = core::Trim(code_in);
-    auto secret = TryBase32Decode(row->Text(0));
+    auto secret = TryBase32Decode(OpenSecret(row->Text(0)));
     std::optional<std::int64_t> step;
     if (secret && code.size() <= 8) step = VerifyTotp(secret.value(), code, now / 1000, 1);
     std::string method;
@@ -600,9 +612,12 @@ core::Result<Enrolment> Service::BeginEnrolment(const Principal& who) {
     }
     auto secret_b32 = db_.Transact([&](Connection& c) {
         auto r = c.QueryOne("SELECT totp_secret FROM users WHERE id = $1 AND totp_enrolled_at IS NULL", {who.user_id});
-        if (r && !r->IsNull(0)) return r->Text(0);  // keep the pending secret: the QR code stays valid on reload
+        if (r && !r->IsNull(0)) {
+            // Keep the pending secret: the QR code stays valid on reload.
+            if (auto pending = OpenSecret(r->Text(0)); !pending.empty()) return pending;
+        }
         auto s = Base32Encode(GenerateTotpSecret());
-        c.Execute("UPDATE users SET totp_secret = $2 WHERE id = $1", {who.user_id, s});
+        c.Execute("UPDATE users SET totp_secret = $2 WHERE id = $1", {who.user_id, SealSecret(s)});
         return s;
     });
     auto uri = OtpauthUri(settings_.issuer, who.username, secret_b32);
@@ -616,7 +631,7 @@ core::Result<std::vector<std::string>> Service::CompleteEnrolment(const Principa
     const auto now = core::ToMillis(clock_.Now());
     auto secret_b32 = db_.Read([&](Connection& c) {
         auto r = c.QueryOne("SELECT totp_secret FROM users WHERE id = $1", {who.user_id});
-        return r ? r->Text(0) : std::string();
+        return r ? OpenSecret(r->Text(0)) : std::string();
     });
     auto secret = TryBase32Decode(secret_b32);
     if (secret_b32.empty() || !secret) return core::Conflict("Chưa bắt đầu đăng ký xác thực hai yếu tố.");

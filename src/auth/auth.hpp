@@ -13,6 +13,7 @@
 #include "core/db/database.hpp"
 #include "core/events.hpp"
 #include "core/result.hpp"
+#include "core/secret_box.hpp"
 #include "units/units.hpp"
 
 namespace vp::auth {
@@ -131,6 +132,8 @@ struct AuthSettings {
     int lock_out_after = 10;                       ///< failures before a 30-minute lock-out
     std::chrono::minutes lock_out{30};
     int address_failures_per_15min = 30;
+    /// Encrypts TOTP secrets at rest. Without one they are stored as plain base32.
+    const core::SecretBox* secret_box = nullptr;
 };
 
 /// @brief Accounts, roles, sessions, two factors, API tokens and the one permission check
@@ -213,6 +216,10 @@ private:
     /// Counts a failed password or code: slow-down after slow_down_after, lock-out after lock_out_after.
     void RecordFailure(core::db::Connection& c, std::int64_t user_id, std::int64_t failed, std::int64_t now) const;
     void PublishSessionsEnded(std::int64_t user_id);
+    /// The stored form of a TOTP secret (sealed when a SecretBox is configured) and back;
+    /// OpenSecret returns "" for a value that cannot be opened.
+    std::string SealSecret(const std::string& base32) const;
+    std::string OpenSecret(const std::string& stored) const;
 
     core::db::Database& db_;
     audit::Log& audit_;

@@ -264,6 +264,30 @@ TEST_P(Auth, PasswordsAreComparedInNfc_P12) {
     EXPECT_EQ(svc_->FindUserByName("nfcuser")->full_name, "Ng\xC6\xB0\xE1\xBB\x9Di D\xC3\xB9ng") << "names are stored in NFC";
 }
 
+TEST_P(Auth, TotpSecretsAreEncryptedAtRest_X3) {
+    auto box = core::SecretBox::Random();
+    auth::Service sealed(Db(), log_, clock_, *units_, hasher_, bus_, {.secret_box = box.get()});
+    auto unit = units_->FindByCode("VPTW-VDP1")->id;
+    const std::string secret = auth::Base32Encode(auth::GenerateTotpSecret());
+    ASSERT_TRUE(sealed.CreateActive(cli_, {.username = "sealed1", .full_name = "Người Mã Hóa", .unit_id = unit,
+                                          .roles = {{"editor", unit}}}, kPassword, secret).ok());
+    auto stored = Db().Read([](core::db::Connection& c) {
+        return c.QueryOne("SELECT totp_secret FROM users WHERE username = 'sealed1'")->Text(0);
+    });
+    EXPECT_TRUE(core::SecretBox::IsSealed(stored));
+    EXPECT_EQ(stored.find(secret), std::string::npos) << "the database never holds the secret in clear";
+    auto login = sealed.Login("sealed1", kPassword, "a", "t");
+    auto p = *sealed.Authenticate(login->session_token, "a");
+    EXPECT_TRUE(sealed.VerifySecondFactor(p, auth::TotpCode(auth::TryBase32Decode(secret).value(), core::ToMillis(clock_.Now()) / 1000)).ok());
+    // With another key the secret cannot be opened, so no code is accepted.
+    auto other = core::SecretBox::Random();
+    auth::Service wrong(Db(), log_, clock_, *units_, hasher_, bus_, {.secret_box = other.get()});
+    clock_.Advance(std::chrono::seconds(60));
+    auto l2 = wrong.Login("sealed1", kPassword, "a", "t");
+    auto p2 = *wrong.Authenticate(l2->session_token, "a");
+    EXPECT_FALSE(wrong.VerifySecondFactor(p2, auth::TotpCode(auth::TryBase32Decode(secret).value(), core::ToMillis(clock_.Now()) / 1000)).ok());
+}
+
 VP_INSTANTIATE_DB_TEST(Auth);
 
 }  // namespace

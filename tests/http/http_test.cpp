@@ -409,6 +409,8 @@ TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
         c.jobs = false;
         c.access_log = false;
         c.node_id = name;
+        // Every node of one database shares the key that seals secrets at rest.
+        c.secret_key_file = (std::filesystem::temp_directory_path() / ("vp-nodes-key-" + std::to_string(::getpid()))).string();
         return std::make_unique<app::App>(c);
     };
     auto a = make("a");
