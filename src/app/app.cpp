@@ -94,6 +94,7 @@ void App::Impl::Build() {
     audit_handlers = std::make_unique<audit::Handlers>(*web, *auth, audit, *db);
     calendar_handlers = std::make_unique<calendar::Handlers>(*web, *auth, *calendar);
     app_handlers = std::make_unique<Handlers>(HandlerDeps{*web, *auth, *units, *notify, *jobs, events, *db, metrics, router});
+    static_files.SetFileDirectory(config.data_dir);
     static_files.Add(embedded::Static(), "");
     if (!config.static_dir.empty()) {
         for (const auto& e : std::filesystem::directory_iterator(config.static_dir)) {

@@ -49,8 +49,10 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 
 }  // namespace
 
-std::shared_ptr<const MemoryFile> MemoryFile::Create(std::string_view bytes) {
-    int fd = memfd_create("vp-static", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+std::shared_ptr<const MemoryFile> MemoryFile::Create(std::string_view bytes, const std::string& directory) {
+    int fd = directory.empty() ? -1 : ::open(directory.c_str(), O_TMPFILE | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+    const bool sealable = fd < 0;
+    if (fd < 0) fd = memfd_create("vp-static", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) return nullptr;
     std::size_t off = 0;
     while (off < bytes.size()) {
@@ -61,7 +63,7 @@ std::shared_ptr<const MemoryFile> MemoryFile::Create(std::string_view bytes) {
         }
         off += static_cast<std::size_t>(n);
     }
-    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    if (sealable) fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
     return std::shared_ptr<const MemoryFile>(new MemoryFile(fd, bytes.size()));
 }
 
@@ -103,7 +105,7 @@ void StaticFiles::Put(std::string url_path, std::string content) {
         if (z.size() < content.size()) a.gzip = std::make_shared<const std::string>(std::move(z));
     }
     // Large assets also go to a memory file so plain-TCP responses use sendfile(2).
-    if (content.size() >= 16 * 1024) a.file = MemoryFile::Create(content);
+    if (content.size() >= 16 * 1024) a.file = MemoryFile::Create(content, file_directory_);
     a.content = std::make_shared<const std::string>(std::move(content));
     assets_[std::move(url_path)] = std::move(a);
 }

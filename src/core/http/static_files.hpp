@@ -18,6 +18,9 @@ public:
     void Add(std::span<const EmbeddedFile> files, std::string_view prefix);
     /// Adds or replaces one asset at an absolute URL path.
     void Put(std::string url_path, std::string content);
+    /// Where large assets are placed as unnamed files for sendfile (a disk folder, e.g. the
+    /// data folder); set before Add/Put. Empty: memfd.
+    void SetFileDirectory(std::string directory) { file_directory_ = std::move(directory); }
     /// Serves GET/HEAD: 200 (gzip when accepted and smaller), 304 on If-None-Match, 404.
     Response Serve(const Request& req) const;
 
@@ -30,6 +33,7 @@ private:
         std::string content_type;
     };
     std::map<std::string, Asset, std::less<>> assets_;
+    std::string file_directory_;
 };
 
 std::string ContentTypeFor(std::string_view path);
