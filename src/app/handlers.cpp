@@ -50,10 +50,9 @@ Response Handlers::MarkRead(Request& req) {
 }
 
 Response Handlers::Jobs(Request& req) {
-    auto g = d_.web.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    if (auto a = d_.auth.Authorize(p, auth::Permission::kJobsView); !a) return d_.web.Fail(req, &p, a.error());
+    auto allowed = d_.web.RequirePagePermission(req, auth::Permission::kJobsView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& p = std::get<auth::Web::Allowed>(allowed).who;
     json::array jobs;
     for (const auto& j : d_.jobs.Recent(200)) {
         jobs.push_back(json::object{{"id", j.id}, {"kind", j.kind}, {"status", j.status}, {"attempts", j.attempts},
@@ -125,9 +124,8 @@ Response Handlers::Events(Request& req) {
 }
 
 Response Handlers::ApiJobs(Request& req) {
-    auto g = d_.web.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    if (auto a = d_.auth.Authorize(std::get<Principal>(g), auth::Permission::kJobsView); !a) return http::JsonError(req, a.error());
+    auto allowed = d_.web.RequireApiPermission(req, auth::Permission::kJobsView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array jobs;
     for (const auto& j : d_.jobs.Recent(200)) {
         jobs.push_back(json::object{{"id", j.id}, {"kind", j.kind}, {"status", j.status}, {"attempts", j.attempts},

@@ -70,10 +70,9 @@ core::Result<Filter> ParseFilter(const Request& req) {
 }
 
 Response Handlers::Page(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    if (auto a = auth_.Authorize(p, Permission::kAuditRead); !a) return web_.Fail(req, &p, a.error());
+    auto allowed = web_.RequirePagePermission(req, Permission::kAuditRead);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& p = std::get<auth::Web::Allowed>(allowed).who;
     auto f = ParseFilter(req);
     if (!f) return web_.Fail(req, &p, f.error());
     f->limit = std::min(f->limit, 100);
@@ -93,9 +92,8 @@ Response Handlers::Page(Request& req) {
 }
 
 Response Handlers::ApiList(Request& req) {
-    auto g = web_.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kAuditRead); !a) return http::JsonError(req, a.error());
+    auto allowed = web_.RequireApiPermission(req, Permission::kAuditRead);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto f = ParseFilter(req);
     if (!f) return http::JsonError(req, f.error());
     json::array rows;
@@ -123,9 +121,8 @@ Response Handlers::ApiExportCsv(Request& req) {
 }
 
 Response Handlers::ApiVerify(Request& req) {
-    auto g = web_.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kAuditRead); !a) return http::JsonError(req, a.error());
+    auto allowed = web_.RequireApiPermission(req, Permission::kAuditRead);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto rep = log_.Verify(db_);
     json::object o{{"ok", rep.ok}, {"checked", rep.checked}};
     if (!rep.ok) {

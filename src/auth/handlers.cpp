@@ -241,10 +241,9 @@ Response Handlers::SwitchLanguage(Request& req) {
 // ------------------------------------------------------------------ accounts admin
 
 Response Handlers::Accounts(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    if (auto a = auth_.Authorize(p, Permission::kAccountView); !a) return web_.Fail(req, &p, a.error());
+    auto allowed = web_.RequirePagePermission(req, Permission::kAccountView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& p = std::get<Web::Allowed>(allowed).who;
     json::array users, pending, decided;
     for (const auto& u : auth_.ListUsers()) users.push_back(UserToJson(u, units_));
     for (const auto& r : auth_.ListRequests(false)) (r.decision.empty() ? pending : decided).push_back(RequestToJson(r, units_));
@@ -261,10 +260,9 @@ Response Handlers::Accounts(Request& req) {
 }
 
 Response Handlers::RequestForm(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    if (auto a = auth_.Authorize(p, Permission::kAccountRequest); !a) return web_.Fail(req, &p, a.error());
+    auto allowed = web_.RequirePagePermission(req, Permission::kAccountRequest);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& p = std::get<Web::Allowed>(allowed).who;
     json::array units, roles;
     for (const auto& u : units_.List()) {
         if (u.status == "active" && u.kind != "group") units.push_back(json::object{{"id", u.id}, {"name", u.name_vi}});
@@ -445,13 +443,22 @@ Response Handlers::ApiSessions(Request& req) {
     return http::Json(req, json::object{{"sessions", list}});
 }
 
-Response Handlers::ApiEndSession(Request& req) {
-    auto g = web_.RequireApi(req);
+namespace {
+// An API action on one of the caller's own objects named by {id}: sessions, tokens.
+template <class F>
+Response OwnObjectAction(const Web& web, Request& req, const char* not_found, const char* done_key, F f) {
+    auto g = web.RequireApi(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto id = ParseId(req.path_params["id"]);
-    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy phiên đăng nhập."));
-    if (auto st = auth_.EndSession(std::get<Principal>(g), *id); !st) return http::JsonError(req, st.error());
-    return http::Json(req, json::object{{"ended", *id}});
+    if (!id) return http::JsonError(req, core::NotFound(not_found));
+    if (core::Status st = f(std::get<Principal>(g), *id); !st) return http::JsonError(req, st.error());
+    return http::Json(req, json::object{{done_key, *id}});
+}
+}  // namespace
+
+Response Handlers::ApiEndSession(Request& req) {
+    return OwnObjectAction(web_, req, "Không tìm thấy phiên đăng nhập.", "ended",
+                           [&](const Principal& p, std::int64_t id) { return auth_.EndSession(p, id); });
 }
 
 Response Handlers::ApiTokens(Request& req) {
@@ -490,27 +497,21 @@ Response Handlers::ApiCreateToken(Request& req) {
 }
 
 Response Handlers::ApiRevokeToken(Request& req) {
-    auto g = web_.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto id = ParseId(req.path_params["id"]);
-    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy mã truy cập."));
-    if (auto st = auth_.RevokeApiToken(std::get<Principal>(g), *id); !st) return http::JsonError(req, st.error());
-    return http::Json(req, json::object{{"revoked", *id}});
+    return OwnObjectAction(web_, req, "Không tìm thấy mã truy cập.", "revoked",
+                           [&](const Principal& p, std::int64_t id) { return auth_.RevokeApiToken(p, id); });
 }
 
 Response Handlers::ApiUsers(Request& req) {
-    auto g = web_.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kAccountView); !a) return http::JsonError(req, a.error());
+    auto allowed = web_.RequireApiPermission(req, Permission::kAccountView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array list;
     for (const auto& u : auth_.ListUsers()) list.push_back(UserToJson(u, units_));
     return http::Json(req, json::object{{"users", list}});
 }
 
 Response Handlers::ApiRequests(Request& req) {
-    auto g = web_.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kAccountView); !a) return http::JsonError(req, a.error());
+    auto allowed = web_.RequireApiPermission(req, Permission::kAccountView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array list;
     for (const auto& r : auth_.ListRequests(req.QueryParam("pending").value_or("") == "true")) {
         list.push_back(RequestToJson(r, units_));

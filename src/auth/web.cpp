@@ -123,6 +123,24 @@ Web::Guarded Web::RequireApi(const http::Request& req) const {
     return std::move(*p);
 }
 
+Web::Permitted Web::RequirePagePermission(const http::Request& req, Permission permission, std::int64_t unit_id) const {
+    auto g = RequirePage(req);
+    if (auto* res = std::get_if<http::Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto actor = auth_.Authorize(p, permission, unit_id);
+    if (!actor) return Fail(req, &p, actor.error());
+    return Allowed{std::move(p), std::move(actor.value())};
+}
+
+Web::Permitted Web::RequireApiPermission(const http::Request& req, Permission permission, std::int64_t unit_id) const {
+    auto g = RequireApi(req);
+    if (auto* res = std::get_if<http::Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto actor = auth_.Authorize(p, permission, unit_id);
+    if (!actor) return http::JsonError(req, actor.error());
+    return Allowed{std::move(p), std::move(actor.value())};
+}
+
 http::Response Web::Page(const http::Request& req, const Principal* who, std::string_view tmpl, json::object data,
                          std::string_view title_key, status st) const {
     const auto lang = req.Lang();

@@ -38,6 +38,16 @@ public:
     /// session cookie must carry X-CSRF-Token; bearer tokens need none.
     Guarded RequireApi(const core::http::Request& req) const;
 
+    /// A Ready principal allowed `permission` on `unit_id` (RequirePage/RequireApi followed by
+    /// Service::Authorize), with the audit actor for the change it is about to make.
+    struct Allowed {
+        Principal who;
+        audit::Actor actor;
+    };
+    using Permitted = std::variant<Allowed, core::http::Response>;
+    Permitted RequirePagePermission(const core::http::Request& req, Permission permission, std::int64_t unit_id = 0) const;
+    Permitted RequireApiPermission(const core::http::Request& req, Permission permission, std::int64_t unit_id = 0) const;
+
     /// Renders `tmpl` inside the layout with strings, language, user and CSRF token added.
     core::http::Response Page(const core::http::Request& req, const Principal* who, std::string_view tmpl,
                               boost::json::object data, std::string_view title_key,

@@ -500,11 +500,9 @@ Response Handlers::AdminPage(Request& req) {
 }
 
 Response Handlers::AdminAddException(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    auto actor = auth_.Authorize(p, Permission::kCalendarManage);
-    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto allowed = web_.RequirePagePermission(req, Permission::kCalendarManage);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
     auto form = req.Form();
     std::string code = auth::FormField(form, "calendar");
     if (code.empty()) code = std::string(kDefaultCalendarCode);
@@ -512,38 +510,34 @@ Response Handlers::AdminAddException(Request& req) {
     if (!input) return web_.Fail(req, &p, input.error());
     auto hours = TryParseHoursText(auth::FormField(form, "hours"));
     if (!hours) return web_.Fail(req, &p, hours.error());
-    auto r = calendars_.AddException(actor.value(), code, input->date, input->kind, std::move(hours).value(),
+    auto r = calendars_.AddException(actor, code, input->date, input->kind, std::move(hours).value(),
                                      auth::FormField(form, "note"));
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, AdminUrl(code, static_cast<int>(input->date.year()), "exception_added"));
 }
 
 Response Handlers::AdminRemoveException(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    auto actor = auth_.Authorize(p, Permission::kCalendarManage);
-    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto allowed = web_.RequirePagePermission(req, Permission::kCalendarManage);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
     auto form = req.Form();
     std::string code = auth::FormField(form, "calendar");
     if (code.empty()) code = std::string(kDefaultCalendarCode);
     auto id = auth::ParseId(req.path_params["id"]);
     if (!id) return web_.Fail(req, &p, core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc."));
-    auto r = calendars_.RemoveException(actor.value(), code, *id);
+    auto r = calendars_.RemoveException(actor, code, *id);
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, AdminUrl(code, static_cast<int>(r->date.year()), "exception_removed"));
 }
 
 Response Handlers::AdminAddYear(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    auto actor = auth_.Authorize(p, Permission::kCalendarManage);
-    if (!actor) return web_.Fail(req, &p, actor.error());
+    auto allowed = web_.RequirePagePermission(req, Permission::kCalendarManage);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
     auto form = req.Form();
     std::string code = auth::FormField(form, "calendar");
     if (code.empty()) code = std::string(kDefaultCalendarCode);
-    auto r = calendars_.AddYear(actor.value(), auth::FormField(form, "schedule"));
+    auto r = calendars_.AddYear(actor, auth::FormField(form, "schedule"));
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, AdminUrl(code, r->year, "year_added"));
 }

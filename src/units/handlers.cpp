@@ -34,10 +34,9 @@ json::array TreeJson(const std::vector<Unit>& all) {
 }  // namespace
 
 Response Handlers::Tree(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    if (auto a = auth_.Authorize(p, Permission::kUnitView); !a) return web_.Fail(req, &p, a.error());
+    auto allowed = web_.RequirePagePermission(req, Permission::kUnitView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& p = std::get<auth::Web::Allowed>(allowed).who;
     auto date = req.QueryParam("date").value_or("");
     if (!date.empty() && !IsIsoDate(date)) return web_.Fail(req, &p, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
     auto all = units_.List(date);
@@ -53,10 +52,9 @@ Response Handlers::Tree(Request& req) {
 }
 
 Response Handlers::Show(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    if (auto a = auth_.Authorize(p, Permission::kUnitView); !a) return web_.Fail(req, &p, a.error());
+    auto allowed = web_.RequirePagePermission(req, Permission::kUnitView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& p = std::get<auth::Web::Allowed>(allowed).who;
     auto id = auth::ParseId(req.path_params["id"]);
     auto u = id ? units_.Find(*id) : std::nullopt;
     if (!u) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đơn vị."));
@@ -145,9 +143,8 @@ Response Handlers::Dissolve(Request& req) {
 }
 
 Response Handlers::ApiList(Request& req) {
-    auto g = web_.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kUnitView); !a) return http::JsonError(req, a.error());
+    auto allowed = web_.RequireApiPermission(req, Permission::kUnitView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto date = req.QueryParam("date").value_or("");
     if (!date.empty() && !IsIsoDate(date)) return http::JsonError(req, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
     json::array list;
@@ -156,9 +153,8 @@ Response Handlers::ApiList(Request& req) {
 }
 
 Response Handlers::ApiShow(Request& req) {
-    auto g = web_.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    if (auto a = auth_.Authorize(std::get<Principal>(g), Permission::kUnitView); !a) return http::JsonError(req, a.error());
+    auto allowed = web_.RequireApiPermission(req, Permission::kUnitView);
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto id = auth::ParseId(req.path_params["id"]);
     auto date = req.QueryParam("date").value_or("");
     if (!date.empty() && !IsIsoDate(date)) return http::JsonError(req, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
