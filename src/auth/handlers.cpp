@@ -308,34 +308,39 @@ Response Handlers::SubmitRequest(Request& req) {
     return http::Redirect(req, "/admin/accounts?ok=requested");
 }
 
-Response Handlers::ApproveRequest(Request& req) {
-    auto g = web_.RequirePage(req);
+namespace {
+// Loads the account request named by {id} and checks that the caller may decide it (a leader
+// over the request's unit); then runs f(principal, actor, id).
+template <class F>
+Response DecideRequest(Web& web, Service& auth, Request& req, F f) {
+    auto g = web.RequirePage(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    auto rq = id ? auth_.FindRequest(*id) : std::nullopt;
-    if (!rq) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
-    auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
-    if (!actor) return web_.Fail(req, &p, actor.error());
-    auto r = auth_.Approve(actor.value(), *id, FormField(req.Form(), "note"));
-    if (!r) return web_.Fail(req, &p, r.error());
-    return web_.Page(req, &p, "auth/account_approved",
-                     {{"username", r->user.username}, {"full_name", r->user.full_name}, {"initial_password", r->initial_password}},
-                     "account_approved_title");
+    auto rq = id ? auth.FindRequest(*id) : std::nullopt;
+    if (!rq) return web.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    auto actor = auth.Authorize(p, Permission::kAccountApprove, rq->unit_id);
+    if (!actor) return web.Fail(req, &p, actor.error());
+    return f(p, actor.value(), *id);
+}
+}  // namespace
+
+Response Handlers::ApproveRequest(Request& req) {
+    return DecideRequest(web_, auth_, req, [&](const Principal& p, const audit::Actor& a, std::int64_t id) {
+        auto r = auth_.Approve(a, id, FormField(req.Form(), "note"));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return web_.Page(req, &p, "auth/account_approved",
+                         {{"username", r->user.username}, {"full_name", r->user.full_name}, {"initial_password", r->initial_password}},
+                         "account_approved_title");
+    });
 }
 
 Response Handlers::RefuseRequest(Request& req) {
-    auto g = web_.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto& p = std::get<Principal>(g);
-    auto id = ParseId(req.path_params["id"]);
-    auto rq = id ? auth_.FindRequest(*id) : std::nullopt;
-    if (!rq) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
-    auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
-    if (!actor) return web_.Fail(req, &p, actor.error());
-    auto r = auth_.Refuse(actor.value(), *id, FormField(req.Form(), "note"));
-    if (!r) return web_.Fail(req, &p, r.error());
-    return http::Redirect(req, "/admin/accounts?ok=refused");
+    return DecideRequest(web_, auth_, req, [&](const Principal& p, const audit::Actor& a, std::int64_t id) {
+        auto r = auth_.Refuse(a, id, FormField(req.Form(), "note"));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/accounts?ok=refused");
+    });
 }
 
 namespace {

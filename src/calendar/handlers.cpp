@@ -25,6 +25,12 @@ constexpr int kLastYear = 2199;
 // Monday first, as the week is read (c_encoding: 0 = Sunday).
 constexpr unsigned kWeekOrder[7] = {1, 2, 3, 4, 5, 6, 0};
 
+// The calendar a form acts on: its "calendar" field, or the default.
+std::string FormCalendar(const std::map<std::string, std::string>& form) {
+    auto code = auth::FormField(form, "calendar");
+    return code.empty() ? std::string(kDefaultCalendarCode) : code;
+}
+
 std::string CalendarParam(const Request& req) {
     auto code = req.QueryParam("calendar");
     return code && !code->empty() ? *code : std::string(kDefaultCalendarCode);
@@ -504,8 +510,7 @@ Response Handlers::AdminAddException(Request& req) {
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
     auto form = req.Form();
-    std::string code = auth::FormField(form, "calendar");
-    if (code.empty()) code = std::string(kDefaultCalendarCode);
+    const std::string code = FormCalendar(form);
     auto input = ParseExceptionInput(auth::FormField(form, "date"), auth::FormField(form, "kind"));
     if (!input) return web_.Fail(req, &p, input.error());
     auto hours = TryParseHoursText(auth::FormField(form, "hours"));
@@ -521,8 +526,7 @@ Response Handlers::AdminRemoveException(Request& req) {
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
     auto form = req.Form();
-    std::string code = auth::FormField(form, "calendar");
-    if (code.empty()) code = std::string(kDefaultCalendarCode);
+    const std::string code = FormCalendar(form);
     auto id = auth::ParseId(req.path_params["id"]);
     if (!id) return web_.Fail(req, &p, core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc."));
     auto r = calendars_.RemoveException(actor, code, *id);
@@ -535,8 +539,7 @@ Response Handlers::AdminAddYear(Request& req) {
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
     auto form = req.Form();
-    std::string code = auth::FormField(form, "calendar");
-    if (code.empty()) code = std::string(kDefaultCalendarCode);
+    const std::string code = FormCalendar(form);
     auto r = calendars_.AddYear(actor, auth::FormField(form, "schedule"));
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, AdminUrl(code, r->year, "year_added"));
