@@ -27,8 +27,16 @@ Response ErrorFor(const Request& req, const Error& error);
 /// HTML-escapes &, <, >, ", ' (used outside templates, e.g. for plain error pages).
 std::string EscapeHtml(std::string_view s);
 
-/// Adds the security headers every response carries (CSP, nosniff, frame-ancestors,
-/// Referrer-Policy, and HSTS when `tls`).
-void AddSecurityHeaders(Response& res, bool tls);
+/// Whether SerializeHead states the body's length (a body that runs until the connection
+/// closes, like an event stream, has none).
+enum class BodyLength { kFromBody, kNone };
+
+/// Appends to `out` the status line and header block of `res` as sent on the wire: the
+/// message's own fields, then `body().head_fields`, then the security headers every response
+/// carries unless the handler set them itself (CSP, nosniff, frame-ancestors,
+/// Referrer-Policy, COOP, and HSTS when `tls`), `X-Request-Id` when `request_id` is not empty,
+/// and `Content-Length` when the response has none and its status allows a body.
+void SerializeHead(const Response& res, bool tls, std::string_view request_id, std::string& out,
+                   BodyLength length = BodyLength::kFromBody);
 
 }  // namespace vp::core::http

@@ -5,7 +5,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
-#include <sstream>
+#include <array>
 
 #include <atomic>
 #include <condition_variable>
@@ -25,6 +25,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -163,34 +165,39 @@ std::string_view MethodName(beast_http::verb v) {
     return {s.data(), s.size()};
 }
 
-// Writes the header through Beast, then the body with sendfile(2) from the asset's memory file,
-// waiting for the socket to drain when the kernel buffer is full.
-asio::awaitable<beast::error_code> SendFileResponse(beast::tcp_stream& stream, Response& res) {
-    const auto file = res.body().file;
-    res.content_length(file->Size());
-    std::ostringstream head_stream;
-    head_stream << res.base();
-    const std::string head = head_stream.str();
-    auto& sock = stream.socket();
+// Waits until the socket can take more bytes, at most `timeout` (a client that stops reading
+// must not hold the connection for ever). Only reached when the kernel buffer is full.
+asio::awaitable<beast::error_code> WaitWritable(tcp::socket& sock, std::chrono::steady_clock::duration timeout) {
+    using namespace asio::experimental::awaitable_operators;
+    asio::steady_timer timer(sock.get_executor());
+    timer.expires_after(timeout);
+    auto which = co_await (sock.async_wait(tcp::socket::wait_write, kTuple) || timer.async_wait(kTuple));
+    if (which.index() == 1) co_return beast::error_code(asio::error::timed_out);
+    co_return std::get<0>(std::get<0>(which));
+}
+
+// Sends `head` and then the asset's memory file with sendfile(2): the page-cache pages go to
+// the socket without being copied, as nginx does for static files. MSG_MORE makes the header
+// leave with the first body segment instead of as a packet of its own.
+asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, const std::string& head, const MemoryFile& file,
+                                                   std::chrono::steady_clock::duration timeout) {
     beast::error_code ec;
     // Once per connection: the getter reads Asio's cached flag, the setter costs an ioctl.
     if (!sock.native_non_blocking()) sock.native_non_blocking(true, ec);
     if (ec) co_return ec;
     // Runs a non-blocking send step until `done`, waiting for the socket to drain on EAGAIN.
-    auto pump = [&sock](auto step, auto done) -> asio::awaitable<beast::error_code> {
+    auto pump = [&](auto step, auto done) -> asio::awaitable<beast::error_code> {
         while (!done()) {
             auto n = step();
             if (n > 0 || (n < 0 && errno == EINTR)) continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                auto [wec] = co_await sock.async_wait(tcp::socket::wait_write, kTuple);
-                if (wec) co_return wec;
+                if (auto wec = co_await WaitWritable(sock, timeout)) co_return wec;
                 continue;
             }
             co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
         }
         co_return beast::error_code{};
     };
-    // MSG_MORE: the header leaves with the first body segment instead of as its own packet.
     std::size_t sent = 0;
     ec = co_await pump(
         [&] {
@@ -201,45 +208,64 @@ asio::awaitable<beast::error_code> SendFileResponse(beast::tcp_stream& stream, R
         [&] { return sent >= head.size(); });
     if (ec) co_return ec;
     off_t offset = 0;
-    const auto total = static_cast<off_t>(file->Size());
+    const auto total = static_cast<off_t>(file.Size());
     co_return co_await pump(
-        [&] { return ::sendfile(sock.native_handle(), file->Fd(), &offset, static_cast<std::size_t>(total - offset)); },
+        [&] { return ::sendfile(sock.native_handle(), file.Fd(), &offset, static_cast<std::size_t>(total - offset)); },
         [&] { return offset >= total; });
 }
 
+// Writes one response: the header from SerializeHead, then the body unless `send_body` is
+// false (HEAD). Cached assets with a memory file go out with sendfile on plain TCP.
+template <class Stream>
+asio::awaitable<beast::error_code> WriteResponse(Stream& stream, const Response& res, bool tls,
+                                                 std::string_view request_id, bool send_body,
+                                                 std::chrono::steady_clock::duration timeout) {
+    std::string head;
+    head.reserve(768);
+    SerializeHead(res, tls, request_id, head);
+    const auto& body = res.body();
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        if (send_body && body.file) co_return co_await SendHeadAndFile(stream.socket(), head, *body.file, timeout);
+    }
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    const auto& bytes = body.Bytes();
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                    send_body ? asio::buffer(bytes) : asio::const_buffer{}};
+    auto [ec, n] = co_await asio::async_write(stream, buffers, kTuple);
+    co_return ec;
+}
+
+// The state a connection's read deadline shares with its timer handler. The generation
+// tells a handler that was already queued when its read finished that it is stale.
 struct ReadDeadline {
-    bool done = false;
+    std::uint64_t generation = 0;
     bool timed_out = false;
 };
 
 template <class Stream>
-asio::awaitable<void> WriteSimple(Stream& stream, beast_http::status status, std::string_view code,
+asio::awaitable<void> WriteSimple(Stream& stream, bool tls, beast_http::status status, std::string_view code,
                                   std::string_view message) {
     Request req;
     req.raw.version(11);
     req.path = "/api/";
     auto res = JsonError(req, status, code, message);
     res.keep_alive(false);
-    AddSecurityHeaders(res, false);
-    co_await beast_http::async_write(stream, res, kTuple);
+    co_await WriteResponse(stream, res, tls, {}, true, std::chrono::seconds(5));
 }
 
 template <class Stream>
 asio::awaitable<void> StreamEvents(Server::Impl& impl, Stream& stream, Request& req, Response& res) {
-    beast_http::response<beast_http::empty_body> head{beast_http::status::ok, req.raw.version()};
-    for (const auto& f : res) head.set(f.name_string(), f.value());
-    head.set(beast_http::field::content_type, "text/event-stream; charset=utf-8");
-    head.set(beast_http::field::cache_control, "no-store");
-    head.keep_alive(false);
-    beast_http::response_serializer<beast_http::empty_body> sr{head};
+    res.set(beast_http::field::content_type, "text/event-stream; charset=utf-8");
+    res.set(beast_http::field::cache_control, "no-store");
+    res.keep_alive(false);
+    std::string head;
+    SerializeHead(res, req.tls, req.request_id, head, BodyLength::kNone);
+    head.append("retry: 2000\n\n");  // the stream's first event: how soon the browser reconnects
     beast::get_lowest_layer(stream).expires_never();
-    auto [ec, n] = co_await beast_http::async_write_header(stream, sr, kTuple);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), kTuple);
     if (ec) co_return;
     asio::steady_timer timer(co_await asio::this_coro::executor);
     auto last_write = std::chrono::steady_clock::now();
-    std::string first = "retry: 2000\n\n";
-    auto [ec2, n2] = co_await asio::async_write(stream, asio::buffer(first), kTuple);
-    if (ec2) co_return;
     while (!impl.stopping && !req.event_source->Closed()) {
         std::string chunk;
         while (auto next = req.event_source->Next()) chunk += *next;
@@ -267,56 +293,59 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         if (ec) co_return;
     }
     bool first = true;
+    // Slow clients: the whole request must arrive within request_timeout (keep_alive_timeout
+    // for the wait between requests). A timer of our own cancels the read instead of
+    // tcp_stream's timeout, which would close the socket before a 408 could be written.
+    // One timer and one shared state per connection, re-armed for each request.
+    auto deadline_state = std::make_shared<ReadDeadline>();
+    asio::steady_timer deadline(co_await asio::this_coro::executor);
     for (;;) {
         beast_http::request_parser<beast_http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(impl.settings.header_limit));
         parser.body_limit(impl.settings.body_limit);
-        // Slow clients: the whole request must arrive within request_timeout (keep_alive_timeout
-        // for the wait between requests). A timer of our own cancels the read instead of
-        // tcp_stream's timeout, which would close the socket before a 408 could be written.
-        auto state = std::make_shared<ReadDeadline>();
-        asio::steady_timer deadline(co_await asio::this_coro::executor);
+        const auto generation = ++deadline_state->generation;
         deadline.expires_after(first ? impl.settings.request_timeout : impl.settings.keep_alive_timeout);
-        deadline.async_wait([state, &stream](boost::system::error_code tec) {
-            if (tec || state->done) return;  // both run on the connection's event loop
+        deadline.async_wait([state = deadline_state, generation, &stream](boost::system::error_code tec) {
+            // Both run on the connection's event loop; a stale generation means the read
+            // already finished (and the stream may be gone).
+            if (tec || state->generation != generation) return;
             state->timed_out = true;
             beast::error_code ignored;
             beast::get_lowest_layer(stream).socket().cancel(ignored);
         });
         beast::get_lowest_layer(stream).expires_never();
         auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
-        state->done = true;
+        ++deadline_state->generation;
         deadline.cancel();
         first = false;
-        if (state->timed_out) {
+        if (deadline_state->timed_out) {
             if (parser.got_some()) {
-                beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-                co_await WriteSimple(stream, beast_http::status::request_timeout, "request_timeout",
+                co_await WriteSimple(stream, tls, beast_http::status::request_timeout, "request_timeout",
                                      "Yêu cầu gửi quá chậm.");
             }
             break;
         }
         if (ec == beast_http::error::end_of_stream || ec == asio::error::eof) break;
         if (ec == beast_http::error::header_limit) {
-            co_await WriteSimple(stream, beast_http::status::request_header_fields_too_large, "header_too_large",
+            co_await WriteSimple(stream, tls, beast_http::status::request_header_fields_too_large, "header_too_large",
                                  "Phần đầu yêu cầu quá lớn.");
             break;
         }
         if (ec == beast_http::error::body_limit) {
-            co_await WriteSimple(stream, beast_http::status::payload_too_large, "payload_too_large",
+            co_await WriteSimple(stream, tls, beast_http::status::payload_too_large, "payload_too_large",
                                  "Nội dung gửi lên quá lớn.");
             break;
         }
         if (ec == beast::error::timeout) {
             if (parser.got_some()) {
-                co_await WriteSimple(stream, beast_http::status::request_timeout, "request_timeout",
+                co_await WriteSimple(stream, tls, beast_http::status::request_timeout, "request_timeout",
                                      "Yêu cầu gửi quá chậm.");
             }
             break;
         }
         if (ec) {
             if (parser.got_some()) {
-                co_await WriteSimple(stream, beast_http::status::bad_request, "bad_request",
+                co_await WriteSimple(stream, tls, beast_http::status::bad_request, "bad_request",
                                      "Yêu cầu HTTP không hợp lệ.");
             }
             break;
@@ -344,35 +373,17 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
                     asio::use_awaitable);
             }
         }
-        AddSecurityHeaders(res, tls);
-        res.set("X-Request-Id", req.request_id);
         const bool stopping = impl.stopping.load();
         res.keep_alive(req.raw.keep_alive() && !stopping && !req.event_source);
-        if (req.raw.method() == beast_http::verb::head) {
-            auto len = SharedStringBody::size(res.body());
-            res.body().shared.reset();
-            res.body().clear();
-            res.content_length(len);
-        }
         const int status = static_cast<int>(res.result_int());
         if (req.event_source && status == 200) {
             impl.metrics.Observe(route ? &route->pattern : &kUnmatched, MethodName(req.raw.method()), status, 0);
             co_await StreamEvents(impl, stream, req, res);
             break;
         }
-        beast::get_lowest_layer(stream).expires_after(impl.settings.request_timeout);
-        beast::error_code wec;
-        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-            if (res.body().file && req.raw.method() != beast_http::verb::head) {
-                wec = co_await SendFileResponse(stream, res);
-            } else {
-                auto [e, wn] = co_await beast_http::async_write(stream, res, kTuple);
-                wec = e;
-            }
-        } else {
-            auto [e, wn] = co_await beast_http::async_write(stream, res, kTuple);
-            wec = e;
-        }
+        const bool send_body = req.raw.method() != beast_http::verb::head;
+        const auto wec =
+            co_await WriteResponse(stream, res, tls, req.request_id, send_body, impl.settings.request_timeout);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         impl.metrics.Observe(route ? &route->pattern : (req.route.empty() ? &kInvalid : &kUnmatched),
                              MethodName(req.raw.method()), status, secs);

@@ -47,6 +47,21 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
 }
 
+constexpr std::string_view kCacheControl = "public, max-age=3600";
+
+// The header lines of a 200 answer with these bytes (Content-Length, type, validators).
+std::shared_ptr<const std::string> PrepareHead(std::string_view content_type, std::string_view etag, std::size_t size,
+                                               bool gzip) {
+    std::string h;
+    h.append("Content-Type: ").append(content_type).append("\r\n");
+    h.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
+    if (gzip) h.append("Content-Encoding: gzip\r\n");
+    h.append("ETag: ").append(etag).append("\r\n");
+    h.append("Cache-Control: ").append(kCacheControl).append("\r\n");
+    h.append("Vary: Accept-Encoding\r\n");
+    return std::make_shared<const std::string>(std::move(h));
+}
+
 }  // namespace
 
 std::shared_ptr<const MemoryFile> MemoryFile::Create(std::string_view bytes, const std::string& directory) {
@@ -104,6 +119,8 @@ void StaticFiles::Put(std::string url_path, std::string content) {
         auto z = Gzip(content);
         if (z.size() < content.size()) a.gzip = std::make_shared<const std::string>(std::move(z));
     }
+    a.head = PrepareHead(a.content_type, a.etag, content.size(), false);
+    if (a.gzip) a.gzip_head = PrepareHead(a.content_type, a.etag, a.gzip->size(), true);
     // Large assets also go to a memory file so plain-TCP responses use sendfile(2).
     if (content.size() >= 16 * 1024) a.file = MemoryFile::Create(content, file_directory_);
     a.content = std::make_shared<const std::string>(std::move(content));
@@ -116,23 +133,23 @@ Response StaticFiles::Serve(const Request& req) const {
     const Asset& a = it->second;
     Response res{beast_http::status::ok, req.raw.version()};
     res.keep_alive(req.raw.keep_alive());
-    res.set(beast_http::field::etag, a.etag);
-    res.set(beast_http::field::cache_control, "public, max-age=3600");
-    res.set(beast_http::field::vary, "Accept-Encoding");
     auto inm = req.Header("If-None-Match");
     if (!inm.empty() && (inm == a.etag || inm.find(a.etag) != std::string_view::npos || inm == "*")) {
         res.result(beast_http::status::not_modified);
+        res.set(beast_http::field::etag, a.etag);
+        res.set(beast_http::field::cache_control, kCacheControl);
+        res.set(beast_http::field::vary, "Accept-Encoding");
         return res;
     }
-    res.set(beast_http::field::content_type, a.content_type);
+    auto& body = res.body();
     if (a.gzip && AcceptsGzip(req.Header("Accept-Encoding"))) {
-        res.set(beast_http::field::content_encoding, "gzip");
-        res.body().shared = a.gzip;
+        body.shared = a.gzip;
+        body.head_fields = a.gzip_head;
     } else {
-        res.body().shared = a.content;
-        res.body().file = a.file;
+        body.shared = a.content;
+        body.file = a.file;
+        body.head_fields = a.head;
     }
-    res.prepare_payload();
     return res;
 }
 

@@ -29,6 +29,9 @@ private:
         std::shared_ptr<const std::string> content;
         std::shared_ptr<const std::string> gzip;  // null when not worth it
         std::shared_ptr<const MemoryFile> file;   // null for small assets
+        // The 200 response's header lines, prepared once (see SharedStringBody::head_fields).
+        std::shared_ptr<const std::string> head;
+        std::shared_ptr<const std::string> gzip_head;
         std::string etag;
         std::string content_type;
     };

@@ -31,6 +31,10 @@ struct SharedStringBody {
         /// Optional: the same bytes as `shared` in a sealed in-memory file, which the server
         /// sends with sendfile(2) on plain TCP (zero-copy, as nginx does for static files).
         std::shared_ptr<const class MemoryFile> file;
+        /// Optional: header lines prepared once for cached bytes ("Name: value\r\n" each,
+        /// Content-Length included), written after the message's own fields. Static assets
+        /// use it so a hit builds no header field per request.
+        std::shared_ptr<const std::string> head_fields;
         const std::string& Bytes() const { return shared ? *shared : static_cast<const std::string&>(*this); }
     };
 
