@@ -176,11 +176,12 @@ asio::awaitable<beast::error_code> WaitWritable(tcp::socket& sock, std::chrono::
     co_return std::get<0>(std::get<0>(which));
 }
 
-// Sends `head` and then the asset's memory file with sendfile(2): the page-cache pages go to
-// the socket without being copied, as nginx does for static files. MSG_MORE makes the header
-// leave with the first body segment instead of as a packet of its own.
-asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, const std::string& head, const MemoryFile& file,
-                                                   std::chrono::steady_clock::duration timeout) {
+// Sends `head` (when not empty) and then bytes [offset, end) of the asset's memory file with
+// sendfile(2): the page-cache pages go to the socket without being copied, as nginx does for
+// static files. MSG_MORE makes the header leave with the first body segment instead of as a
+// packet of its own.
+asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::string_view head, const MemoryFile& file,
+                                                   off_t offset, std::chrono::steady_clock::duration timeout) {
     beast::error_code ec;
     // Once per connection: the getter reads Asio's cached flag, the setter costs an ioctl.
     if (!sock.native_non_blocking()) sock.native_non_blocking(true, ec);
@@ -207,7 +208,6 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, const std:
         },
         [&] { return sent >= head.size(); });
     if (ec) co_return ec;
-    off_t offset = 0;
     const auto total = static_cast<off_t>(file.Size());
     co_return co_await pump(
         [&] { return ::sendfile(sock.native_handle(), file.Fd(), &offset, static_cast<std::size_t>(total - offset)); },
@@ -215,17 +215,27 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, const std:
 }
 
 // Writes one response: the header from SerializeHead, then the body unless `send_body` is
-// false (HEAD). Cached assets with a memory file go out with sendfile on plain TCP.
+// false (HEAD). Cached assets with a memory file go out with sendfile on plain TCP; when the
+// response is exactly the asset's prepared HTTP/1.1 keep-alive answer, header and body leave
+// together in one call.
 template <class Stream>
 asio::awaitable<beast::error_code> WriteResponse(Stream& stream, const Response& res, bool tls,
                                                  std::string_view request_id, bool send_body,
                                                  std::chrono::steady_clock::duration timeout) {
+    const auto& body = res.body();
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        if (send_body && body.file && body.file_head > 0 && res.version() == 11 && res.begin() == res.end()) {
+            co_return co_await SendHeadAndFile(stream.socket(), {}, *body.file, 0, timeout);
+        }
+    }
     std::string head;
     head.reserve(768);
     SerializeHead(res, tls, request_id, head);
-    const auto& body = res.body();
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-        if (send_body && body.file) co_return co_await SendHeadAndFile(stream.socket(), head, *body.file, timeout);
+        if (send_body && body.file) {
+            co_return co_await SendHeadAndFile(stream.socket(), head, *body.file,
+                                               static_cast<off_t>(body.file_head), timeout);
+        }
     }
     beast::get_lowest_layer(stream).expires_after(timeout);
     const auto& bytes = body.Bytes();

@@ -121,8 +121,17 @@ void StaticFiles::Put(std::string url_path, std::string content) {
     }
     a.head = PrepareHead(a.content_type, a.etag, content.size(), false);
     if (a.gzip) a.gzip_head = PrepareHead(a.content_type, a.etag, a.gzip->size(), true);
-    // Large assets also go to a memory file so plain-TCP responses use sendfile(2).
-    if (content.size() >= 16 * 1024) a.file = MemoryFile::Create(content, file_directory_);
+    // Large assets also go to a memory file so plain-TCP responses use sendfile(2), behind
+    // the header every HTTP/1.1 keep-alive GET of the asset gets (see SharedStringBody::file).
+    if (content.size() >= 16 * 1024) {
+        Response canonical{beast_http::status::ok, 11};
+        canonical.body().head_fields = a.head;
+        std::string wire;
+        SerializeHead(canonical, false, {}, wire);
+        a.file_head = wire.size();
+        wire += content;
+        a.file = MemoryFile::Create(wire, file_directory_);
+    }
     a.content = std::make_shared<const std::string>(std::move(content));
     assets_[std::move(url_path)] = std::move(a);
 }
@@ -148,6 +157,7 @@ Response StaticFiles::Serve(const Request& req) const {
     } else {
         body.shared = a.content;
         body.file = a.file;
+        body.file_head = a.file_head;
         body.head_fields = a.head;
     }
     return res;

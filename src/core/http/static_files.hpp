@@ -29,6 +29,7 @@ private:
         std::shared_ptr<const std::string> content;
         std::shared_ptr<const std::string> gzip;  // null when not worth it
         std::shared_ptr<const MemoryFile> file;   // null for small assets
+        std::size_t file_head = 0;                // header bytes before the content in `file`
         // The 200 response's header lines, prepared once (see SharedStringBody::head_fields).
         std::shared_ptr<const std::string> head;
         std::shared_ptr<const std::string> gzip_head;

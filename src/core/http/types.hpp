@@ -28,9 +28,14 @@ struct SharedStringBody {
         value_type() = default;
         value_type(std::string s) : std::string(std::move(s)) {}  // NOLINT(google-explicit-constructor)
         std::shared_ptr<const std::string> shared;
-        /// Optional: the same bytes as `shared` in a sealed in-memory file, which the server
-        /// sends with sendfile(2) on plain TCP (zero-copy, as nginx does for static files).
+        /// Optional: the same bytes as `shared` in an in-memory file, which the server sends
+        /// with sendfile(2) on plain TCP (zero-copy, as nginx does for static files). The body
+        /// starts at `file_head`: the bytes before it are the complete HTTP/1.1 keep-alive
+        /// response header (status line, head_fields, security headers), so that a GET whose
+        /// response has no field of its own leaves in one sendfile call (without X-Request-Id:
+        /// such responses are the same bytes for everyone).
         std::shared_ptr<const class MemoryFile> file;
+        std::size_t file_head = 0;
         /// Optional: header lines prepared once for cached bytes ("Name: value\r\n" each,
         /// Content-Length included), written after the message's own fields. Static assets
         /// use it so a hit builds no header field per request.
