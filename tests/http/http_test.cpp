@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <thread>
@@ -50,6 +51,11 @@ protected:
         c.request_timeout_s = 2;
         c.body_limit = 64 * 1024;
         c.max_password_hashes = 2;
+        // A large extra asset: served with sendfile from a memory file (see StaticFiles).
+        std::filesystem::create_directories(dir_ / "static");
+        large_asset_ = LargeAsset();
+        WriteFile(dir_ / "static" / "large.html", large_asset_);
+        c.static_dir = (dir_ / "static").string();
         app_ = std::make_unique<app::App>(c);
         port_ = app_->StartInBackground();
         auto& in = app_->Internals();
@@ -110,7 +116,18 @@ protected:
         return in.db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units")->Int(0); });
     }
 
+    // ~60 KB of HTML, larger than the threshold for a memory file.
+    static std::string LargeAsset() {
+        std::string s = "<!doctype html><title>Danh sách đơn vị</title><table>";
+        for (int i = 0; s.size() < 60000; ++i) s += "<tr><td>" + std::to_string(i) + "</td><td>Văn phòng Tỉnh ủy</td></tr>\n";
+        return s + "</table>";
+    }
+    static void WriteFile(const std::filesystem::path& p, const std::string& bytes) {
+        std::ofstream(p, std::ios::binary) << bytes;
+    }
+
     static inline int counter_ = 0;
+    std::string large_asset_;
     std::filesystem::path dir_;
     std::unique_ptr<app::App> app_;
     std::uint16_t port_ = 0;
@@ -189,6 +206,69 @@ TEST_P(HttpApi, StaticFilesEtag304Gzip_X6) {
     auto head = Http(port_, "HEAD", "/static/app.css");
     EXPECT_EQ(head.status, 200);
     EXPECT_EQ(head.Header("content-length"), std::to_string(r.body.size()));
+}
+
+// One response out of a raw byte stream: the header block and a Content-Length body.
+struct RawResponse {
+    std::string head;
+    std::string body;
+};
+std::vector<RawResponse> SplitResponses(std::string_view bytes, bool bodies = true) {
+    std::vector<RawResponse> out;
+    while (!bytes.empty()) {
+        auto end = bytes.find("\r\n\r\n");
+        if (end == std::string_view::npos) break;
+        RawResponse r;
+        r.head = std::string(bytes.substr(0, end + 4));
+        bytes.remove_prefix(end + 4);
+        std::smatch m;
+        std::size_t len = 0;
+        if (std::regex_search(r.head, m, std::regex("\r\nContent-Length: (\\d+)\r\n", std::regex::icase))) len = std::stoul(m[1]);
+        if (bodies) {
+            r.body = std::string(bytes.substr(0, len));
+            bytes.remove_prefix(std::min(len, bytes.size()));
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+TEST_P(HttpApi, LargeStaticAssetByKeepAliveHttp10AndHead_X6) {
+    // Plain GET: the prepared keep-alive answer, header and body from the memory file.
+    auto r = Http(port_, "GET", "/static/large.html");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, large_asset_);
+    EXPECT_EQ(r.Header("content-type"), "text/html; charset=utf-8");
+    EXPECT_FALSE(r.Header("etag").empty());
+    EXPECT_NE(r.Header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
+    // Two requests on one connection (pipelined); the second closes it, so its answer is
+    // built per request (Connection: close, a request id) and the body follows its own header.
+    const std::string get = "GET /static/large.html HTTP/1.1\r\nHost: x\r\n\r\n";
+    auto two = SplitResponses(testing::RawExchange(port_, get + "GET /static/large.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    ASSERT_EQ(two.size(), 2u);
+    for (const auto& one : two) {
+        EXPECT_TRUE(one.head.starts_with("HTTP/1.1 200 OK\r\n")) << one.head;
+        EXPECT_EQ(one.body, large_asset_);
+    }
+    EXPECT_EQ(two[0].head.find("X-Request-Id"), std::string::npos) << "the prepared answer: " << two[0].head;
+    EXPECT_NE(two[1].head.find("Connection: close"), std::string::npos) << two[1].head;
+    EXPECT_NE(two[1].head.find("X-Request-Id: "), std::string::npos) << two[1].head;
+    // HTTP/1.0 gets an HTTP/1.0 answer with the same bytes.
+    auto old = SplitResponses(testing::RawExchange(port_, "GET /static/large.html HTTP/1.0\r\n\r\n"));
+    ASSERT_EQ(old.size(), 1u);
+    EXPECT_TRUE(old[0].head.starts_with("HTTP/1.0 200 OK\r\n")) << old[0].head;
+    EXPECT_EQ(old[0].body, large_asset_);
+    // HEAD: the length of the body, and no body.
+    auto head = testing::RawExchange(port_, "HEAD /static/large.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto heads = SplitResponses(head, false);
+    ASSERT_EQ(heads.size(), 1u);
+    EXPECT_NE(heads[0].head.find("Content-Length: " + std::to_string(large_asset_.size()) + "\r\n"), std::string::npos);
+    EXPECT_EQ(head.size(), heads[0].head.size()) << "no body after a HEAD answer";
+    // Compressed when asked: the smaller gzip bytes, not the memory file.
+    auto gz = Http(port_, "GET", "/static/large.html", "", {{"Accept-Encoding", "gzip"}});
+    EXPECT_EQ(gz.Header("content-encoding"), "gzip");
+    EXPECT_LT(gz.body.size(), large_asset_.size());
 }
 
 TEST_P(HttpApi, HostileInputGetsA4xxAndChangesNothing_X3) {
