@@ -248,6 +248,7 @@ std::uint16_t App::StartInBackground() {
                              .worker_threads = c.workers,
                              .body_limit = c.body_limit,
                              .request_timeout = std::chrono::seconds(c.request_timeout_s),
+                             .keep_alive_timeout = std::chrono::seconds(c.keep_alive_timeout_s),
                              .tls_cert_file = c.tls_cert,
                              .tls_key_file = c.tls_key,
                              .access_log = c.access_log},

@@ -115,6 +115,9 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--public-url", cfg.public_url, "Address users reach the site at")->envname("VANPHONG_PUBLIC_URL")->capture_default_str();
     serve->add_option("--request-timeout", cfg.request_timeout_s, "Seconds a client has to send a whole request")
         ->envname("VANPHONG_REQUEST_TIMEOUT")->capture_default_str();
+    serve->add_option("--keep-alive-timeout", cfg.keep_alive_timeout_s,
+                      "Seconds an idle keep-alive connection may wait for its next request")
+        ->envname("VANPHONG_KEEP_ALIVE_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
     serve->add_option("--body-limit", cfg.body_limit, "Largest request body in bytes")->envname("VANPHONG_BODY_LIMIT")->capture_default_str();
     std::string access_log = "on";
     serve->add_option("--access-log", access_log, "on or off")->envname("VANPHONG_ACCESS_LOG")->check(CLI::IsMember({"on", "off"}));

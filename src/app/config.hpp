@@ -27,6 +27,7 @@ struct Config {
     std::string public_url = "http://127.0.0.1:8080";
     bool access_log = true;
     int request_timeout_s = 15;         ///< a whole request must arrive within this (slow clients)
+    int keep_alive_timeout_s = 60;      ///< an idle keep-alive connection is closed after this
     std::size_t body_limit = 2 << 20;   ///< largest accepted request body, bytes
     bool demo = true;              ///< create the demo accounts on first start
     bool jobs = true;              ///< run background jobs on this node

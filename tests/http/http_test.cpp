@@ -49,6 +49,7 @@ protected:
         c.jobs = false;
         c.access_log = false;
         c.request_timeout_s = 2;
+        c.keep_alive_timeout_s = 3;
         c.body_limit = 64 * 1024;
         c.max_password_hashes = 2;
         // A large extra asset: served with sendfile from a memory file (see StaticFiles).
@@ -309,6 +310,25 @@ TEST_P(HttpApi, HostileInputGetsA4xxAndChangesNothing_X3) {
     EXPECT_EQ(UnitCount(), units);
     EXPECT_EQ(AuditCount(), audits);
     EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200) << "the server is still up";
+}
+
+TEST_P(HttpApi, KeepAliveConnectionsAreTimedOutWhenIdleOrStalled_X3) {
+    // A second request that starts but never ends, after a first one served on the same
+    // connection: 408 once the keep-alive timeout (3 s here) has passed, not before.
+    auto start = std::chrono::steady_clock::now();
+    auto out = testing::RawExchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost:", 15000);
+    auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 200")) << out.substr(0, 80);
+    EXPECT_NE(out.find("HTTP/1.1 408"), std::string::npos) << out;
+    EXPECT_GE(took, std::chrono::milliseconds(2900));
+    EXPECT_LT(took, std::chrono::seconds(10));
+    // An idle connection after a full request is closed quietly (no 408 for nothing sent).
+    start = std::chrono::steady_clock::now();
+    auto idle = testing::RawExchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 15000);
+    took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(idle.find("408"), std::string::npos) << idle;
+    EXPECT_GE(took, std::chrono::milliseconds(2900));
+    EXPECT_LT(took, std::chrono::seconds(10));
 }
 
 TEST_P(HttpApi, KeepAliveServesSeveralRequestsOnOneConnection_X6) {

@@ -193,32 +193,26 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::strin
     // Once per connection: the getter reads Asio's cached flag, the setter costs an ioctl.
     if (!sock.native_non_blocking()) sock.native_non_blocking(true, ec);
     if (ec) co_return ec;
-    // Runs a non-blocking send step until `done`, waiting for the socket to drain on EAGAIN.
-    auto pump = [&](auto step, auto done) -> asio::awaitable<beast::error_code> {
-        while (!done()) {
-            auto n = step();
-            if (n > 0 || (n < 0 && errno == EINTR)) continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                if (auto wec = co_await WaitWritable(sock, timeout)) co_return wec;
-                continue;
-            }
-            co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
-        }
-        co_return beast::error_code{};
-    };
     std::size_t sent = 0;
-    ec = co_await pump(
-        [&] {
-            auto n = ::send(sock.native_handle(), head.data() + sent, head.size() - sent, MSG_MORE | MSG_NOSIGNAL);
-            if (n > 0) sent += static_cast<std::size_t>(n);
-            return n;
-        },
-        [&] { return sent >= head.size(); });
-    if (ec) co_return ec;
     const auto total = static_cast<off_t>(file.Size());
-    co_return co_await pump(
-        [&] { return ::sendfile(sock.native_handle(), file.Fd(), &offset, static_cast<std::size_t>(total - offset)); },
-        [&] { return offset >= total; });
+    for (;;) {
+        ssize_t n = 0;
+        if (sent < head.size()) {
+            n = ::send(sock.native_handle(), head.data() + sent, head.size() - sent, MSG_MORE | MSG_NOSIGNAL);
+            if (n > 0) sent += static_cast<std::size_t>(n);
+        } else if (offset < total) {
+            n = ::sendfile(sock.native_handle(), file.Fd(), &offset, static_cast<std::size_t>(total - offset));
+        } else {
+            co_return beast::error_code{};
+        }
+        if (n > 0 || (n < 0 && errno == EINTR)) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            // The kernel buffer is full: wait for the socket to drain.
+            if (auto wec = co_await WaitWritable(sock, timeout)) co_return wec;
+            continue;
+        }
+        co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
+    }
 }
 
 // Writes one response: the header from SerializeHead, then the body unless `send_body` is
@@ -282,11 +276,62 @@ asio::awaitable<beast::error_code> ReadRequest(ReadStream& in, beast::flat_buffe
     co_return ec;
 }
 
-// The state a connection's read deadline shares with its timer handler. The generation
-// tells a handler that was already queued when its read finished that it is stale.
-struct ReadDeadline {
-    std::uint64_t generation = 0;
-    bool timed_out = false;
+// Slow clients: the whole request must arrive within request_timeout (keep_alive_timeout for
+// the wait between requests). One timer per connection, checked lazily as nginx does: a request
+// only moves `until` (a store), and the timer, when it fires, re-arms for a deadline that has
+// moved or cancels the read that is late. Re-arming and cancelling a timer per request cost a
+// timer-queue update and a dispatched cancellation handler for every request. The timer's own
+// cancellation of the read (instead of tcp_stream's timeout) lets a 408 still be written.
+class ReadDeadline {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    ReadDeadline(tcp::socket& socket, Clock::duration check_interval)
+        : state_(std::make_shared<State>()), timer_(socket.get_executor()), socket_(&socket),
+          check_interval_(check_interval) {
+        Arm(Clock::now() + check_interval_);
+    }
+    ~ReadDeadline() { state_->closed = true; }  // a handler already queued must not touch the socket
+    ReadDeadline(const ReadDeadline&) = delete;
+    ReadDeadline& operator=(const ReadDeadline&) = delete;
+
+    /// A read starts that must finish within `timeout`.
+    void Start(Clock::duration timeout) {
+        state_->until = Clock::now() + timeout;
+        state_->timed_out = false;
+    }
+    /// The read finished; true when it was cut off by the deadline.
+    bool Finish(const beast::error_code& ec) {
+        state_->until = Clock::time_point::max();
+        return state_->timed_out && ec;
+    }
+
+private:
+    struct State {
+        Clock::time_point until = Clock::time_point::max();  // max: not reading
+        bool timed_out = false;
+        bool closed = false;
+    };
+    void Arm(Clock::time_point at) {
+        timer_.expires_at(at);
+        timer_.async_wait([this, state = state_](boost::system::error_code ec) {
+            if (ec || state->closed) return;
+            const auto now = Clock::now();
+            if (state->until > now) {
+                // Not reading, or the deadline moved: look again then. The check interval is
+                // at most the shortest timeout, so a read that starts later is never checked late.
+                Arm(state->until == Clock::time_point::max() ? now + check_interval_ : state->until);
+                return;
+            }
+            state->timed_out = true;
+            beast::error_code ignored;
+            socket_->cancel(ignored);
+        });
+    }
+    std::shared_ptr<State> state_;
+    asio::steady_timer timer_;
+    tcp::socket* socket_;
+    Clock::duration check_interval_;
 };
 
 template <class Stream>
@@ -340,26 +385,13 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         if (ec) co_return;
     }
     bool first = true;
-    // Slow clients: the whole request must arrive within request_timeout (keep_alive_timeout
-    // for the wait between requests). A timer of our own cancels the read instead of
-    // tcp_stream's timeout, which would close the socket before a 408 could be written.
-    // One timer and one shared state per connection, re-armed for each request.
-    auto deadline_state = std::make_shared<ReadDeadline>();
-    asio::steady_timer deadline(co_await asio::this_coro::executor);
+    ReadDeadline deadline(beast::get_lowest_layer(stream).socket(),
+                          std::min(impl.settings.request_timeout, impl.settings.keep_alive_timeout));
     for (;;) {
         RequestParser parser;
         parser.header_limit(static_cast<std::uint32_t>(impl.settings.header_limit));
         parser.body_limit(impl.settings.body_limit);
-        const auto generation = ++deadline_state->generation;
-        deadline.expires_after(first ? impl.settings.request_timeout : impl.settings.keep_alive_timeout);
-        deadline.async_wait([state = deadline_state, generation, &stream](boost::system::error_code tec) {
-            // Both run on the connection's event loop; a stale generation means the read
-            // already finished (and the stream may be gone).
-            if (tec || state->generation != generation) return;
-            state->timed_out = true;
-            beast::error_code ignored;
-            beast::get_lowest_layer(stream).socket().cancel(ignored);
-        });
+        deadline.Start(first ? impl.settings.request_timeout : impl.settings.keep_alive_timeout);
         beast::error_code ec;
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
             ec = co_await ReadRequest(stream.socket(), buffer, parser);
@@ -367,10 +399,9 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
             beast::get_lowest_layer(stream).expires_never();
             ec = co_await ReadRequest(stream, buffer, parser);
         }
-        ++deadline_state->generation;
-        deadline.cancel();
+        const bool timed_out = deadline.Finish(ec);
         first = false;
-        if (deadline_state->timed_out) {
+        if (timed_out) {
             if (parser.got_some()) {
                 co_await WriteSimple(stream, tls, beast_http::status::request_timeout, "request_timeout",
                                      "Yêu cầu gửi quá chậm.");
