@@ -7,7 +7,7 @@
 #   bench/http/run.sh --no-write      don't touch docs/performance.md
 # Env: VANPHONG_BIN (default $BUILD_DIR/src/app/vanphong, BUILD_DIR default build/),
 #      BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
-#      BENCH_ROUNDS (2), BENCH_DOC (docs/performance.md).
+#      BENCH_ROUNDS (4), BENCH_DOC (docs/performance.md).
 # Bounded: (1 + BENCH_ROUNDS) wrk runs per server, loopback only. Everything it started is
 # stopped on exit.
 set -euo pipefail
@@ -32,7 +32,7 @@ duration=${BENCH_DURATION:-10s}
 warmup=${BENCH_WARMUP:-3s}
 threads=${BENCH_THREADS:-2}
 conns=${BENCH_CONNECTIONS:-64}
-rounds=${BENCH_ROUNDS:-2}
+rounds=${BENCH_ROUNDS:-4}
 doc=${BENCH_DOC:-$root/docs/performance.md}
 page_name=page.html
 pyexe=/usr/bin/python3
@@ -174,39 +174,66 @@ check nginx "$nginx_url"
 to_ms() {  # wrk duration (e.g. 812.00us, 1.23ms, 2.01s) -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
-# Parses a wrk --latency report: prints "REQ_PER_SEC P50_MS P99_MS TRANSFER ERRORS".
+# CPU time (user + system, in clock ticks) of every thread of the given processes and of
+# their children (nginx's workers).
+cpu_ticks() {
+  local p t total=0
+  for p in "$@" $(for q in "$@"; do pgrep -P "$q" || true; done); do
+    for t in /proc/"$p"/task/*/stat; do
+      [ -r "$t" ] || continue
+      # Fields 14 and 15 (utime, stime), counted after the ")" that ends the command name.
+      total=$((total + $(sed 's/.*) //' "$t" | awk '{print $12 + $13}')))
+    done
+  done
+  echo "$total"
+}
+hz=$(getconf CLK_TCK)
+# Parses a wrk --latency report: prints "REQ_PER_SEC P50_MS P99_MS TRANSFER ERRORS REQUESTS".
 parse_wrk() {
-  local f=$1 rps p50 p99 xfer non2xx sockerr
+  local f=$1 rps p50 p99 xfer non2xx sockerr requests
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")
+  requests=$(awk '/ requests in / {print $1}' "$f")
   xfer=$(awk '/^Transfer\/sec:/ {print $2}' "$f")
   p50=$(awk '$1 == "50%" {print $2}' "$f")
   p99=$(awk '$1 == "99%" {print $2}' "$f")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$f")
   sockerr=$(awk -F'[ ,]+' '/Socket errors:/ {print $4 + $6 + $8 + $10}' "$f")
   [ -n "$rps" ] || return 1
-  echo "$rps $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${xfer:-?} $(( ${non2xx:-0} + ${sockerr:-0} ))"
+  echo "$rps $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${xfer:-?} $(( ${non2xx:-0} + ${sockerr:-0} )) ${requests:-0}"
 }
-run_wrk() {  # NAME URL DURATION LABEL -> prints the parsed line
-  local out="$work/wrk-$1-$4.txt"
+# NAME URL DURATION LABEL PID -> prints the parsed line and the server's CPU microseconds per
+# request over the run (all its threads and worker processes).
+run_wrk() {
+  local out="$work/wrk-$1-$4.txt" before after parsed requests
+  before=$(cpu_ticks "$5")
   wrk -t"$threads" -c"$conns" -d"$3" --latency "$2" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed against $1"; }
-  parse_wrk "$out" || { cat "$out" >&2; die "could not parse wrk output for $1"; }
+  after=$(cpu_ticks "$5")
+  parsed=$(parse_wrk "$out") || { cat "$out" >&2; die "could not parse wrk output for $1"; }
+  requests=${parsed##* }
+  echo "$parsed $(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
+}
+median() {  # numbers on stdin -> their median
+  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 servers=(nginx)
 urls=("$nginx_url")
-if [ -n "$vp_url" ]; then servers+=(vanphong); urls+=("$vp_url"); fi
+pids=("$nginx_pid")
+if [ -n "$vp_url" ]; then servers+=(vanphong); urls+=("$vp_url"); pids+=("$vp_pid"); fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "warm-up ($warmup each)"
-for i in "${!servers[@]}"; do run_wrk "${servers[$i]}" "${urls[$i]}" "$warmup" warmup >/dev/null; done
+for i in "${!servers[@]}"; do run_wrk "${servers[$i]}" "${urls[$i]}" "$warmup" warmup "${pids[$i]}" >/dev/null; done
 
-declare -A results best best_line
+declare -A results best best_line all_rps all_cpu
 for r in $(seq 1 "$rounds"); do
   for i in "${!servers[@]}"; do
     s=${servers[$i]}
     say "round $r: ${s} (wrk -t$threads -c$conns -d$duration)"
-    line=$(run_wrk "$s" "${urls[$i]}" "$duration" "r$r")
-    read -r rps p50 p99 xfer errs <<<"$line"
+    line=$(run_wrk "$s" "${urls[$i]}" "$duration" "r$r" "${pids[$i]}")
+    read -r rps p50 p99 xfer errs _ cpu <<<"$line"
+    all_rps[$s]+="$rps "
+    all_cpu[$s]+="$cpu "
     [ "$errs" = 0 ] || die "$s: $errs non-2xx responses or socket errors in round $r"
     results[$s]="${results[$s]:-}${results[$s]:+ / }$(printf '%.0f' "$rps")"
     if [ -z "${best[$s]:-}" ] || awk -v a="$rps" -v b="${best[$s]}" 'BEGIN { exit !(a > b) }'; then
@@ -228,20 +255,29 @@ vp_ver="n/a"
 [ -n "$vp_url" ] && vp_ver=$("$bin" --version 2>/dev/null | head -n1 | sed "s/^vanphong //" || true)
 [ -n "$vp_ver" ] || vp_ver="unknown"
 
-table="| server | requests/s per round | best requests/s | p50 latency | p99 latency | transfer/s |
-|---|---|---|---|---|---|"
+table="| server | requests/s per round | best requests/s | median requests/s | server CPU per request (median) | p50 latency | p99 latency | transfer/s |
+|---|---|---|---|---|---|---|---|"
+declare -A med_rps med_cpu
 for s in "${servers[@]}"; do
   read -r rps p50 p99 xfer _ <<<"${best_line[$s]}"
-  table+=$'\n'"| $s | ${results[$s]} | $(printf '%.0f' "$rps") | ${p50} ms | ${p99} ms | $xfer |"
+  med_rps[$s]=$(tr ' ' '\n' <<<"${all_rps[$s]}" | grep . | median)
+  med_cpu[$s]=$(tr ' ' '\n' <<<"${all_cpu[$s]}" | grep . | median)
+  table+=$'\n'"| $s | ${results[$s]} | $(printf '%.0f' "$rps") | $(printf '%.0f' "${med_rps[$s]}") | $(printf '%.1f' "${med_cpu[$s]}") µs | ${p50} ms | ${p99} ms | $xfer |"
 done
-ratio=""
+ratio="" ratio_median="" ratio_cpu=""
 if [ -n "$vp_url" ]; then
   ratio=$(awk -v a="${best[vanphong]}" -v b="${best[nginx]}" 'BEGIN { printf "%.2f", a / b }')
+  ratio_median=$(awk -v a="${med_rps[vanphong]}" -v b="${med_rps[nginx]}" 'BEGIN { printf "%.2f", a / b }')
+  # CPU per request, inverted so that above 1.0 means vanphong spends less than nginx.
+  ratio_cpu=$(awk -v a="${med_cpu[vanphong]}" -v b="${med_cpu[nginx]}" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')
 fi
 
 echo
 echo "$table"
-[ -n "$ratio" ] && echo && echo "vanphong / nginx (best requests/s): $ratio"
+if [ -n "$ratio" ]; then
+  echo
+  echo "vanphong / nginx: best requests/s $ratio, median requests/s $ratio_median, CPU per request (nginx / vanphong) $ratio_cpu"
+fi
 echo "machine: $cores cores, $cpu, $mem, kernel $kernel; load average (1/5/15 min) before: $load_before, after: $load_after"
 
 if [ "$write_doc" = 1 ]; then
@@ -251,12 +287,12 @@ if [ "$write_doc" = 1 ]; then
     echo
     echo "- Machine: $cores cores ($cpu), $mem, Linux $kernel; load average (1/5/15 min) before: $load_before, after: $load_after"
     echo "- Servers: vanphong $vp_ver (2 I/O threads, access log off, file from memory) vs $nginx_ver (2 worker processes, access log off, sendfile, open-file cache)"
-    echo "- Load: wrk $wrk_ver, \`wrk -t$threads -c$conns -d$duration --latency\` on loopback, after a $warmup warm-up each; $rounds rounds alternating nginx, vanphong; best round counts"
+    echo "- Load: wrk $wrk_ver, \`wrk -t$threads -c$conns -d$duration --latency\` on loopback, after a $warmup warm-up each; $rounds rounds alternating nginx, vanphong; the best round is the headline, the medians and the servers' CPU time per request (user + system, all threads and workers, from /proc) are the steadier figures"
     echo "- Payload: \`GET /static/$page_name\`, $page_bytes bytes of HTML, no Accept-Encoding (neither compresses), keep-alive"
     echo
     echo "$table"
     echo
-    echo "**vanphong / nginx: $ratio** (best requests/s)"
+    echo "**vanphong / nginx: $ratio** (best requests/s); median requests/s: $ratio_median; server CPU time per request, nginx / vanphong: $ratio_cpu"
   } > "$section"
   mkdir -p "$(dirname "$doc")"
   if [ ! -f "$doc" ]; then

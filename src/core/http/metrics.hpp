@@ -9,6 +9,8 @@
 #include <tuple>
 #include <vector>
 
+#include "core/http/types.hpp"
+
 namespace vp::core::http {
 
 /// @brief Request counters and a latency histogram per route, rendered as Prometheus text.
@@ -30,10 +32,17 @@ private:
         std::uint64_t count = 0;
         double sum = 0;
     };
-    mutable std::mutex mu_;
     // Keys hold the route by address and the method as a view of Beast's static verb names.
-    std::map<std::tuple<const std::string*, std::string_view, int>, std::uint64_t> requests_;
-    std::map<const std::string*, Histogram> latency_;
+    using RequestKey = std::tuple<const std::string*, std::string_view, int>;
+    // One shard per network thread: Observe locks only its own (uncontended) shard, Render
+    // adds the shards up.
+    struct Shard {
+        mutable std::mutex mu;
+        std::map<RequestKey, std::uint64_t> requests;
+        std::map<const std::string*, Histogram> latency;
+    };
+    PerThread<Shard> shards_;
+    mutable std::mutex collectors_mu_;
     std::vector<std::function<std::string()>> collectors_;
 };
 

@@ -4,6 +4,12 @@
 
 namespace vp::core::http {
 
+std::size_t ThisThreadOrdinal() {
+    static std::atomic<std::size_t> next{0};
+    thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed);
+    return mine;
+}
+
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_as_space) {
     std::string out;
     out.reserve(s.size());

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -110,6 +112,33 @@ struct Request {
 };
 
 using Handler = std::function<Response(Request&)>;
+
+/// A small number for the calling thread (0, 1, 2 … in order of first call), for per-thread
+/// shards of counters that network threads update on every request: each thread then writes
+/// its own cache line instead of all of them contending for one.
+std::size_t ThisThreadOrdinal();
+
+/// Per-thread shards of a value, each on its own cache line; `kShards` bounds the threads
+/// that get a shard of their own (more share, still correctly, under the shard's own guard).
+template <class T, std::size_t kShards = 16>
+class PerThread {
+public:
+    T& Mine() { return shards_[ThisThreadOrdinal() % kShards].value; }
+    template <class F>
+    void ForEach(F&& f) {
+        for (auto& s : shards_) f(s.value);
+    }
+    template <class F>
+    void ForEach(F&& f) const {
+        for (const auto& s : shards_) f(s.value);
+    }
+
+private:
+    struct alignas(64) Shard {
+        T value{};
+    };
+    std::array<Shard, kShards> shards_{};
+};
 
 /// Decodes %XX and (when plus_as_space) '+'. Returns nullopt on malformed escapes.
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_as_space);
