@@ -45,6 +45,14 @@ std::string_view EmbeddedData(std::string_view path) {
 
 namespace {
 
+// The configuration is checked by the CLI before it gets here; a program that builds a
+// Config by hand gets the same message as an exception.
+http::TrustedProxies TrustedProxiesOrThrow(const std::string& list) {
+    auto parsed = http::TrustedProxies::Parse(list);
+    if (!parsed) throw std::invalid_argument(parsed.error().message);
+    return std::move(parsed).value();
+}
+
 std::string DefaultNodeId() {
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
@@ -130,7 +138,9 @@ void App::Impl::Routes() {
     auto& r = router;
     auto bind = [](auto* obj, auto method) { return [obj, method](http::Request& req) { return (obj->*method)(req); }; };
     const http::RouteOptions page{.on_io_thread = false, .api = false};
-    const http::RouteOptions fast_page{.on_io_thread = true, .api = false};
+    // Static files and metrics: answered on the network thread, never rate-limited.
+    const http::RouteOptions fast_page{.on_io_thread = true, .api = false, .rate_limited = false};
+    const http::RouteOptions probe{.on_io_thread = false, .api = false, .rate_limited = false};
     auto* a = auth_handlers.get();
     auto* u = units_handlers.get();
     auto* au = audit_handlers.get();
@@ -138,7 +148,7 @@ void App::Impl::Routes() {
     auto* h = app_handlers.get();
 
     // Operations.
-    r.Add(verb::get, "/healthz", bind(h, &Handlers::Health), page);
+    r.Add(verb::get, "/healthz", bind(h, &Handlers::Health), probe);
     r.Add(verb::get, "/metrics", bind(h, &Handlers::MetricsText), fast_page);
     r.Add(verb::get, "/static/{*path}", [this](http::Request& req) { return static_files.Serve(req); }, fast_page);
     r.Add(verb::get, "/favicon.ico", [this](http::Request& req) { req.path = "/static/favicon.svg"; return static_files.Serve(req); }, fast_page);
@@ -251,7 +261,10 @@ std::uint16_t App::StartInBackground() {
                              .keep_alive_timeout = std::chrono::seconds(c.keep_alive_timeout_s),
                              .tls_cert_file = c.tls_cert,
                              .tls_key_file = c.tls_key,
-                             .access_log = c.access_log},
+                             .access_log = c.access_log,
+                             .trusted_proxies = TrustedProxiesOrThrow(c.trusted_proxies),
+                             .rate_per_second = c.rate_limit,
+                             .rate_burst = c.rate_burst},
         impl_->router, impl_->metrics);
     auto port = impl_->server->Start();
     if (c.jobs) impl_->jobs->Start();

@@ -115,6 +115,18 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--public-url", cfg.public_url, "Address users reach the site at")->envname("VANPHONG_PUBLIC_URL")->capture_default_str();
     serve->add_option("--request-timeout", cfg.request_timeout_s, "Seconds a client has to send a whole request")
         ->envname("VANPHONG_REQUEST_TIMEOUT")->capture_default_str();
+    serve->add_option("--trusted-proxies", cfg.trusted_proxies,
+                      "Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For "
+                      "names the client")
+        ->envname("VANPHONG_TRUSTED_PROXIES")
+        ->check([](const std::string& v) {
+            auto p = core::http::TrustedProxies::Parse(v);
+            return p ? std::string() : p.error().message;
+        });
+    serve->add_option("--rate-limit", cfg.rate_limit, "Requests per second per client address (0: no limit)")
+        ->envname("VANPHONG_RATE_LIMIT")->check(CLI::Range(0.0, 1e6))->capture_default_str();
+    serve->add_option("--rate-burst", cfg.rate_burst, "Requests a client may send at once above that rate")
+        ->envname("VANPHONG_RATE_BURST")->check(CLI::Range(1.0, 1e6))->capture_default_str();
     serve->add_option("--keep-alive-timeout", cfg.keep_alive_timeout_s,
                       "Seconds an idle keep-alive connection may wait for its next request")
         ->envname("VANPHONG_KEEP_ALIVE_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();

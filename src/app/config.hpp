@@ -28,6 +28,9 @@ struct Config {
     bool access_log = true;
     int request_timeout_s = 15;         ///< a whole request must arrive within this (slow clients)
     int keep_alive_timeout_s = 60;      ///< an idle keep-alive connection is closed after this
+    std::string trusted_proxies;        ///< reverse proxies whose X-Forwarded-For is believed
+    double rate_limit = 50;             ///< requests per second per client address (0: off)
+    double rate_burst = 200;            ///< requests above the rate allowed in a burst
     std::size_t body_limit = 2 << 20;   ///< largest accepted request body, bytes
     bool demo = true;              ///< create the demo accounts on first start
     bool jobs = true;              ///< run background jobs on this node

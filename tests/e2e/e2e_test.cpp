@@ -252,6 +252,16 @@ TEST_P(E2e, HelpForEverySubcommand_X4) {
         EXPECT_EQ(rc, 0) << a[0];
         EXPECT_NE(out.find("Usage"), std::string::npos) << a[0] << ": " << out;
     }
+    // A bad setting stops the start with a clear message (covers X-3: proxies and rate limits).
+    for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{
+             {"serve", "--trusted-proxies", "10.0.0.1/8"}, {"serve", "--trusted-proxies", "may-chu"},
+             {"serve", "--rate-limit", "-1"}, {"serve", "--rate-burst", "0"}}) {
+        auto [rc, out] = Cli(bad, false);
+        EXPECT_NE(rc, 0) << bad[1] << " " << bad[2];
+        EXPECT_NE(out.find(bad[1]), std::string::npos) << out;
+    }
+    auto [pc, pout] = Cli({"serve", "--trusted-proxies", "may-chu"}, false);
+    EXPECT_NE(pout.find("không hợp lệ"), std::string::npos) << pout;
     auto [vc, vout] = Cli({"--version"}, false);
     EXPECT_EQ(vc, 0);
     EXPECT_NE(vout.find("vanphong"), std::string::npos);

@@ -57,6 +57,7 @@ protected:
         large_asset_ = LargeAsset();
         WriteFile(dir_ / "static" / "large.html", large_asset_);
         c.static_dir = (dir_ / "static").string();
+        Configure(c);
         app_ = std::make_unique<app::App>(c);
         port_ = app_->StartInBackground();
         auto& in = app_->Internals();
@@ -65,6 +66,8 @@ protected:
         MakeUser("lanhdao", "leader", root);
         MakeUser("kiemtra", "inspector", in.units->FindByCode("UBKTTW")->id);
     }
+    // Lets a derived fixture change the configuration before the app starts.
+    virtual void Configure(app::Config&) {}
     void TearDown() override {
         app_.reset();
         std::error_code ec;
@@ -455,7 +458,7 @@ TEST_P(HttpApi, UnitChangesAreAuditedWithRequestId_ORG2_P9) {
     auto unit = app_->Internals().units->FindByCode("BO-YT")->id;
     auto r = Http(port_, "POST", "/api/v1/units/" + std::to_string(unit) + "/rename",
                   "{\"name_vi\":\"Bộ Y tế (mới)\",\"name_en\":\"Ministry of Health\",\"effective\":\"2030-01-01\"}",
-                  {{"Authorization", "Bearer " + admin}});
+                  {{"Authorization", "Bearer " + admin}, {"X-Forwarded-For", "198.51.100.23"}});
     ASSERT_EQ(r.status, 200) << r.body;
     auto rid = r.Header("x-request-id");
     auto recs = app_->Internals().audit.Find(*app_->Internals().db, {.action_prefix = "unit.rename"});
@@ -463,7 +466,7 @@ TEST_P(HttpApi, UnitChangesAreAuditedWithRequestId_ORG2_P9) {
     EXPECT_EQ(recs[0].request_id, rid);
     EXPECT_EQ(recs[0].actor_username, "admin");
     EXPECT_EQ(recs[0].actor_role, "system_admin");
-    EXPECT_EQ(recs[0].address, "127.0.0.1");
+    EXPECT_EQ(recs[0].address, "127.0.0.1") << "X-Forwarded-For is ignored when no proxy is trusted";
     auto old = Http(port_, "GET", "/api/v1/units/" + std::to_string(unit) + "?date=2029-12-31", "", {{"Authorization", "Bearer " + admin}});
     EXPECT_NE(old.body.find("\"name_vi\":\"Bộ Y tế\""), std::string::npos);
 }
@@ -545,8 +548,71 @@ TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
     (void)port_a;
 }
 
+// The same server behind a trusted reverse proxy (127.0.0.1, where the tests connect from)
+// with a tight per-address request limit.
+class HttpBehindProxy : public HttpApi {
+protected:
+    void Configure(app::Config& c) override {
+        c.rate_limit = 2;
+        c.rate_burst = 20;
+        c.trusted_proxies = "127.0.0.1/32, ::1";
+    }
+};
+
+TEST_P(HttpBehindProxy, RequestsPerClientAreLimitedWith429AndRetryAfter_X3) {
+    const std::map<std::string, std::string> client_a{{"X-Forwarded-For", "203.0.113.10"}};
+    int served = 0;
+    testing::HttpReply refused;
+    for (int i = 0; i < 40; ++i) {
+        auto r = Http(port_, "GET", "/api/v1/me", "", client_a);
+        if (r.status == 429) {
+            refused = r;
+            break;
+        }
+        EXPECT_EQ(r.status, 401);
+        ++served;
+    }
+    // The burst, plus at most the tokens refilled while the loop ran.
+    EXPECT_GE(served, 20);
+    EXPECT_LE(served, 24);
+    ASSERT_EQ(refused.status, 429);
+    auto err = json::parse(refused.body).at("error");
+    EXPECT_EQ(err.at("code").as_string(), "too_many_requests");
+    EXPECT_NE(std::string(err.at("message").as_string()).find("Quá nhiều yêu cầu"), std::string::npos);
+    EXPECT_EQ(refused.Header("retry-after"), "1");
+    // A page gets the Vietnamese error page, not JSON.
+    auto page = Http(port_, "GET", "/login", "", client_a);
+    EXPECT_EQ(page.status, 429);
+    EXPECT_NE(page.body.find("Quá nhiều yêu cầu"), std::string::npos);
+    // Another client behind the same proxy has its own allowance.
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/me", "", {{"X-Forwarded-For", "203.0.113.11"}}).status, 401);
+    // Static files and the health probe stay reachable for the limited client.
+    EXPECT_EQ(Http(port_, "GET", "/static/app.css", "", client_a).status, 200);
+    EXPECT_EQ(Http(port_, "GET", "/healthz", "", client_a).status, 200);
+    // A moment later the client may go on.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/me", "", client_a).status, 401);
+    // Refusals are counted under their route.
+    auto m = Http(port_, "GET", "/metrics");
+    EXPECT_NE(m.body.find("route=\"/api/v1/me\",method=\"GET\",status=\"429\"}"), std::string::npos) << m.body;
+}
+
+TEST_P(HttpBehindProxy, TheAuditLogRecordsTheClientTheProxySaw_X3_P9) {
+    auto admin = Token("admin");
+    auto unit = app_->Internals().units->FindByCode("BO-YT")->id;
+    auto r = Http(port_, "POST", "/api/v1/units/" + std::to_string(unit) + "/rename",
+                  "{\"name_vi\":\"Bộ Y tế (mới)\",\"name_en\":\"Ministry of Health\",\"effective\":\"2030-01-01\"}",
+                  {{"Authorization", "Bearer " + admin}, {"X-Forwarded-For", "1.2.3.4, 198.51.100.23"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto recs = app_->Internals().audit.Find(*app_->Internals().db, {.action_prefix = "unit.rename"});
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_EQ(recs[0].address, "198.51.100.23") << "the right-most hop, not the client's own claim";
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, HttpBehindProxy,
+                         ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres), testing::EngineName);
 
 }  // namespace
 }  // namespace vp

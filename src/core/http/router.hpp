@@ -14,6 +14,9 @@ struct RouteOptions {
     bool on_io_thread = false;
     /// Excluded from the OpenAPI completeness check (HTML pages, static files).
     bool api = true;
+    /// Counted against the per-address request limit (ServerSettings::rate_per_second).
+    /// Off only for what is cheap and must stay reachable: static files, health, metrics.
+    bool rate_limited = true;
 };
 
 struct Route {

@@ -55,6 +55,7 @@ struct Server::Impl {
     asio::io_context& ioc;
     std::atomic<std::size_t> next_loop{0};
     asio::thread_pool workers;
+    RateLimiter limiter;
     tcp::acceptor acceptor{ioc};
     std::unique_ptr<asio::ssl::context> tls;
     std::vector<std::thread> threads;
@@ -82,7 +83,8 @@ struct Server::Impl {
           metrics(m),
           loops(MakeLoops(settings.io_threads)),
           ioc(*loops.front()),
-          workers(std::max(1, settings.worker_threads)) {
+          workers(std::max(1, settings.worker_threads)),
+          limiter(settings.rate_per_second, settings.rate_burst) {
         std::random_device rd;
         request_prefix = rd();
     }
@@ -148,6 +150,19 @@ struct Server::Impl {
         }
         req.path = std::move(*decoded);
         return std::nullopt;
+    }
+
+    // The per-address limit: nullopt when the request may go on, else the 429 to send.
+    std::optional<Response> OverLimit(const Route& route, const Request& req) {
+        if (!route.options.rate_limited || !limiter.Enabled()) return std::nullopt;
+        int retry_after = 0;
+        if (limiter.Allow(req.remote_address, RateLimiter::Clock::now(), retry_after)) return std::nullopt;
+        auto res = ErrorFor(req, Error{ErrorCode::kTooManyRequests,
+                                       "Quá nhiều yêu cầu từ địa chỉ này. Vui lòng thử lại sau " +
+                                           std::to_string(retry_after) + " giây.",
+                                       {}});
+        res.set(beast_http::field::retry_after, std::to_string(retry_after));
+        return res;
     }
 
     Response Dispatch(Request& req, const Route*& route_out) {
@@ -453,13 +468,17 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
 
         Request req;
         req.raw = parser.release();
-        req.remote_address = remote;
+        req.remote_address = impl.settings.trusted_proxies.Empty()
+                                 ? remote
+                                 : impl.settings.trusted_proxies.ClientAddress(remote, req.Header("X-Forwarded-For"));
         req.tls = tls;
         req.request_id = impl.NextRequestId();
         const Route* route = nullptr;
         Response res = impl.Dispatch(req, route);
         if (route) {
-            if (route->options.on_io_thread) {
+            if (auto refused = impl.OverLimit(*route, req)) {
+                res = std::move(*refused);
+            } else if (route->options.on_io_thread) {
                 res = impl.Invoke(*route, req);
             } else {
                 res = co_await asio::co_spawn(
@@ -483,7 +502,7 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
                              MethodName(req.raw.method()), status, secs);
         if (impl.settings.access_log) {
             spdlog::info("{} {} {} {} {:.1f}ms {}", req.request_id, req.raw.method_string(),
-                         req.route.empty() ? "(invalid)" : req.route, status, secs * 1000, remote);
+                         req.route.empty() ? "(invalid)" : req.route, status, secs * 1000, req.remote_address);
         }
         if (wec || !res.keep_alive()) break;
     }

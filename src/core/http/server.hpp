@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/http/client_limits.hpp"
 #include "core/http/metrics.hpp"
 #include "core/http/router.hpp"
 
@@ -25,6 +26,12 @@ struct ServerSettings {
     std::string tls_cert_file;          ///< PEM; TLS is on when both files are given
     std::string tls_key_file;
     bool access_log = true;
+    /// Reverse proxies whose X-Forwarded-For names the client (see TrustedProxies).
+    TrustedProxies trusted_proxies;
+    /// Requests per second per client address on rate-limited routes (0: no limit), and the
+    /// burst allowed above that rate. Over it: 429 with Retry-After.
+    double rate_per_second = 0;
+    double rate_burst = 0;
 };
 
 /// @brief HTTP/1.1 server over Boost.Beast: keep-alive, size and time limits, security headers,
