@@ -11,7 +11,7 @@ ifdef JOBS
 export JOBS
 endif
 ARGS ?=
-FORMAT_FILES = $(shell find src -name '*.cpp' -o -name '*.hpp' -o -name '*.h' -o -name '*.cc' 2>/dev/null)
+FORMAT_FILES = $(shell find src tests -path tests/browser -prune -o \( -name '*.cpp' -o -name '*.hpp' \) -print 2>/dev/null)
 
 .DEFAULT_GOAL := help
 .PHONY: help deps build run test bench clean format
@@ -42,7 +42,7 @@ bench: ## HTTP benchmark: vanphong vs nginx on a static file (writes docs/perfor
 clean: ## remove the build folder
 	rm -rf -- "$(BUILD_DIR)"
 
-format: ## clang-format -i over src/
+format: ## clang-format the C++ lines changed since the last commit (FORMAT_ALL=1: every file)
 	@command -v clang-format >/dev/null || { echo "clang-format is not installed (apt-get install clang-format)"; exit 1; }
-	@test -f .clang-format || { echo "no .clang-format at the repo root: refusing to reformat src/ with clang-format's default (LLVM) style"; exit 1; }
-	clang-format -i $(FORMAT_FILES)
+	@if [ -n "$(FORMAT_ALL)" ]; then clang-format -i $(FORMAT_FILES); \
+	 else git clang-format --extensions cpp,hpp,h,cc HEAD -- src tests || true; fi
