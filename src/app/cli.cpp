@@ -114,7 +114,7 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--node-id", cfg.node_id, "Name of this node in job history (default: host-pid)")->envname("VANPHONG_NODE_ID");
     serve->add_option("--public-url", cfg.public_url, "Address users reach the site at")->envname("VANPHONG_PUBLIC_URL")->capture_default_str();
     serve->add_option("--request-timeout", cfg.request_timeout_s, "Seconds a client has to send a whole request")
-        ->envname("VANPHONG_REQUEST_TIMEOUT")->capture_default_str();
+        ->envname("VANPHONG_REQUEST_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
     serve->add_option("--trusted-proxies", cfg.trusted_proxies,
                       "Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For "
                       "names the client")

@@ -600,10 +600,14 @@ TEST_P(HttpBehindProxy, RequestsPerClientAreLimitedWith429AndRetryAfter_X3) {
 TEST_P(HttpBehindProxy, TheAuditLogRecordsTheClientTheProxySaw_X3_P9) {
     auto admin = Token("admin");
     auto unit = app_->Internals().units->FindByCode("BO-YT")->id;
-    auto r = Http(port_, "POST", "/api/v1/units/" + std::to_string(unit) + "/rename",
-                  "{\"name_vi\":\"Bộ Y tế (mới)\",\"name_en\":\"Ministry of Health\",\"effective\":\"2030-01-01\"}",
-                  {{"Authorization", "Bearer " + admin}, {"X-Forwarded-For", "1.2.3.4, 198.51.100.23"}});
-    ASSERT_EQ(r.status, 200) << r.body;
+    // The client claims 1.2.3.4 in a header line of its own; the proxy adds its own line (as
+    // HAProxy does) with the address it saw. Both lines count, right-most last.
+    const std::string body = "{\"name_vi\":\"Bộ Y tế (mới)\",\"name_en\":\"Ministry of Health\",\"effective\":\"2030-01-01\"}";
+    auto r = testing::RawExchange(port_, "POST /api/v1/units/" + std::to_string(unit) + "/rename HTTP/1.1\r\nHost: x\r\n"
+                                         "Authorization: Bearer " + admin + "\r\nContent-Type: application/json\r\n"
+                                         "X-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 198.51.100.23\r\n"
+                                         "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    ASSERT_TRUE(r.starts_with("HTTP/1.1 200")) << r.substr(0, 300);
     auto recs = app_->Internals().audit.Find(*app_->Internals().db, {.action_prefix = "unit.rename"});
     ASSERT_EQ(recs.size(), 1u);
     EXPECT_EQ(recs[0].address, "198.51.100.23") << "the right-most hop, not the client's own claim";

@@ -103,17 +103,47 @@ std::string TrustedProxies::ClientAddress(std::string_view peer, std::string_vie
 RateLimiter::RateLimiter(double per_second, double burst)
     : per_second_(per_second), burst_(std::max(1.0, burst)) {}
 
-bool RateLimiter::Allow(std::string_view address, Clock::time_point now, int& retry_after) {
-    if (!Enabled()) return true;
-    auto& shard = shards_[std::hash<std::string_view>{}(address) % kShards];
-    std::lock_guard lock(shard.mu);
-    // Drop buckets idle long enough to be full again (at most once a minute per shard).
-    if (now - shard.last_sweep > std::chrono::minutes(1)) {
-        const auto full_after = std::chrono::duration<double>(burst_ / per_second_);
+std::string RateLimiter::ClientKey(std::string_view address) {
+    auto a = ParseAddress(address);
+    if (!a) return std::string(address);
+    if (a->is_v4()) return a->to_string();
+    return asio_ip::make_network_v6(a->to_v6(), 64).canonical().to_string();
+}
+
+std::size_t RateLimiter::Size() {
+    std::size_t n = 0;
+    for (auto& s : shards_) {
+        std::lock_guard lock(s.mu);
+        n += s.buckets.size();
+    }
+    return n;
+}
+
+// Called with the shard locked, before a new bucket is added.
+void RateLimiter::MakeRoom(Shard& shard, Clock::time_point now) {
+    // A bucket idle long enough to be full again holds nothing worth keeping.
+    const auto full_after = std::chrono::duration<double>(burst_ / per_second_);
+    // Swept once a minute, or once a second while the shard is full: a flood of new clients
+    // must not make every request walk the whole shard.
+    const bool full = shard.buckets.size() >= kMaxBucketsPerShard;
+    if (now - shard.last_sweep > (full ? std::chrono::seconds(1) : std::chrono::seconds(60))) {
         std::erase_if(shard.buckets, [&](const auto& kv) { return now - kv.second.updated > full_after; });
         shard.last_sweep = now;
     }
-    auto [it, inserted] = shard.buckets.try_emplace(std::string(address), Bucket{burst_, now});
+    // Still full (very many clients at once): some bucket goes, in constant time. That client
+    // starts again from a full bucket, which only matters while the node is flooded anyway.
+    if (shard.buckets.size() >= kMaxBucketsPerShard) shard.buckets.erase(shard.buckets.begin());
+}
+
+bool RateLimiter::Allow(std::string_view address, Clock::time_point now, int& retry_after) {
+    if (!Enabled()) return true;
+    const auto key = ClientKey(address);
+    auto& shard = shards_[std::hash<std::string>{}(key) % kShards];
+    std::lock_guard lock(shard.mu);
+    auto found = shard.buckets.find(key);
+    if (found == shard.buckets.end()) MakeRoom(shard, now);
+    auto [it, inserted] = found != shard.buckets.end() ? std::pair{found, false}
+                                                       : shard.buckets.try_emplace(key, Bucket{burst_, now});
     auto& b = it->second;
     if (!inserted) {
         const double elapsed = std::chrono::duration<double>(now - b.updated).count();
@@ -124,7 +154,8 @@ bool RateLimiter::Allow(std::string_view address, Clock::time_point now, int& re
         b.tokens -= 1.0;
         return true;
     }
-    retry_after = std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / per_second_)));
+    // Capped at a day, so that a tiny configured rate cannot overflow the int.
+    retry_after = static_cast<int>(std::clamp(std::ceil((1.0 - b.tokens) / per_second_), 1.0, 86400.0));
     return false;
 }
 

@@ -37,10 +37,12 @@ private:
     std::vector<boost::asio::ip::network_v6> v6_;
 };
 
-/// @brief Requests per client address: a token bucket per address (`per_second` refill,
-/// `burst` capacity), shared by the network threads through a few independently locked
-/// shards. Idle buckets are dropped, so memory stays bounded by the addresses seen in the
-/// last minute. Per node: behind a load balancer each node limits what reaches it.
+/// @brief Requests per client: a token bucket per client (`per_second` refill, `burst`
+/// capacity), shared by the network threads through independently locked shards. A client is
+/// an IPv4 address or an IPv6 /64 (one host is given a whole /64 and could otherwise take a
+/// fresh bucket for every request). Memory is bounded: at most kMaxBucketsPerShard buckets per
+/// shard; idle buckets go first, then arbitrary ones. Per node: behind a load balancer
+/// each node limits what reaches it.
 class RateLimiter {
 public:
     using Clock = std::chrono::steady_clock;
@@ -52,6 +54,12 @@ public:
     /// to the whole seconds until one will be.
     bool Allow(std::string_view address, Clock::time_point now, int& retry_after);
 
+    /// The bucket key of an address: itself for IPv4 (and IPv4-mapped IPv6), its /64 network
+    /// for IPv6, the text as given when it is not an address.
+    static std::string ClientKey(std::string_view address);
+    static constexpr std::size_t kMaxBucketsPerShard = 4096;
+    std::size_t Size();
+
 private:
     struct Bucket {
         double tokens = 0;
@@ -62,6 +70,7 @@ private:
         std::unordered_map<std::string, Bucket> buckets;
         Clock::time_point last_sweep;
     };
+    void MakeRoom(Shard& shard, Clock::time_point now);
     static constexpr std::size_t kShards = 16;
     double per_second_;
     double burst_;

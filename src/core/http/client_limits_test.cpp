@@ -66,6 +66,28 @@ TEST(RateLimiter, BurstThenRefillPerAddress) {
     EXPECT_FALSE(limiter.Allow("192.0.2.1", t2, retry));
 }
 
+TEST(RateLimiter, OneBucketPerIpv6Slash64AndMemoryIsBounded) {
+    EXPECT_EQ(RateLimiter::ClientKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+    EXPECT_EQ(RateLimiter::ClientKey("::ffff:192.0.2.7"), "192.0.2.7");
+    EXPECT_EQ(RateLimiter::ClientKey("192.0.2.7"), "192.0.2.7");
+    RateLimiter limiter(1.0, 2.0);
+    const auto t0 = RateLimiter::Clock::now();
+    int retry = 0;
+    // A host hopping through its /64 shares one bucket.
+    EXPECT_TRUE(limiter.Allow("2001:db8:1:2::1", t0, retry));
+    EXPECT_TRUE(limiter.Allow("2001:db8:1:2::2", t0, retry));
+    EXPECT_FALSE(limiter.Allow("2001:db8:1:2::3", t0, retry));
+    EXPECT_TRUE(limiter.Allow("2001:db8:1:3::1", t0, retry)) << "the next /64 is another client";
+    // A flood of distinct clients never grows past the cap.
+    for (std::uint32_t i = 0; i < 100000; ++i) {
+        const std::string a = "10." + std::to_string(i >> 16 & 255) + "." + std::to_string(i >> 8 & 255) + "." +
+                              std::to_string(i & 255);
+        ASSERT_TRUE(limiter.Allow(a, t0, retry));
+    }
+    EXPECT_LE(limiter.Size(), 16 * RateLimiter::kMaxBucketsPerShard);
+    EXPECT_GE(limiter.Size(), RateLimiter::kMaxBucketsPerShard);
+}
+
 TEST(RateLimiter, SlowRatesGiveLongerRetryAndZeroDisables) {
     RateLimiter slow(0.1, 1.0);  // one request per 10 s
     const auto t0 = RateLimiter::Clock::now();
@@ -73,6 +95,10 @@ TEST(RateLimiter, SlowRatesGiveLongerRetryAndZeroDisables) {
     EXPECT_TRUE(slow.Allow("a", t0, retry));
     EXPECT_FALSE(slow.Allow("a", t0, retry));
     EXPECT_EQ(retry, 10);
+    RateLimiter tiny(1e-12, 1.0);
+    EXPECT_TRUE(tiny.Allow("b", t0, retry));
+    EXPECT_FALSE(tiny.Allow("b", t0, retry));
+    EXPECT_EQ(retry, 86400) << "capped, not overflowed";
     RateLimiter off(0, 0);
     EXPECT_FALSE(off.Enabled());
     for (int i = 0; i < 1000; ++i) ASSERT_TRUE(off.Allow("a", t0, retry));

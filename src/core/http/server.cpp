@@ -197,12 +197,12 @@ std::string_view MethodName(beast_http::verb v) {
     return {s.data(), s.size()};
 }
 
-// Waits until the socket can take more bytes, at most `timeout` (a client that stops reading
-// must not hold the connection for ever). Only reached when the kernel buffer is full.
-asio::awaitable<beast::error_code> WaitWritable(tcp::socket& sock, std::chrono::steady_clock::duration timeout) {
+// Waits until the socket can take more bytes, at most until `deadline` (a client that stops
+// reading must not hold the connection for ever). Only reached when the kernel buffer is full.
+asio::awaitable<beast::error_code> WaitWritable(tcp::socket& sock, std::chrono::steady_clock::time_point deadline) {
     using namespace asio::experimental::awaitable_operators;
     asio::steady_timer timer(sock.get_executor());
-    timer.expires_after(timeout);
+    timer.expires_at(deadline);
     auto which = co_await (sock.async_wait(tcp::socket::wait_write, kTuple) || timer.async_wait(kTuple));
     if (which.index() == 1) co_return beast::error_code(asio::error::timed_out);
     co_return std::get<0>(std::get<0>(which));
@@ -220,6 +220,9 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::strin
     if (ec) co_return ec;
     std::size_t sent = 0;
     const auto total = static_cast<off_t>(file.Size());
+    // The response's write deadline, from the first time the kernel buffer is full (most
+    // responses never wait, and so never read the clock).
+    std::chrono::steady_clock::time_point deadline{};
     for (;;) {
         ssize_t n = 0;
         if (sent < head.size()) {
@@ -233,7 +236,10 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::strin
         if (n > 0 || (n < 0 && errno == EINTR)) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             // The kernel buffer is full: wait for the socket to drain.
-            if (auto wec = co_await WaitWritable(sock, timeout)) co_return wec;
+            // One deadline for the whole response, as for the buffered path: a client that
+            // reads a little now and then cannot hold the connection for ever.
+            if (deadline == std::chrono::steady_clock::time_point{}) deadline = std::chrono::steady_clock::now() + timeout;
+            if (auto wec = co_await WaitWritable(sock, deadline)) co_return wec;
             continue;
         }
         co_return beast::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
@@ -317,6 +323,7 @@ public:
         Arm(Clock::now() + check_interval_);
     }
     ~ReadDeadline() { state_->closed = true; }  // a handler already queued must not touch the socket
+    // Arm() re-arms from within the timer's own handler, on the connection's event loop.
     ReadDeadline(const ReadDeadline&) = delete;
     ReadDeadline& operator=(const ReadDeadline&) = delete;
 
@@ -343,14 +350,19 @@ private:
             if (ec || state->closed) return;
             const auto now = Clock::now();
             if (state->until > now) {
-                // Not reading, or the deadline moved: look again then. The check interval is
-                // at most the shortest timeout, so a read that starts later is never checked late.
-                Arm(state->until == Clock::time_point::max() ? now + check_interval_ : state->until);
+                // Not reading, or the deadline moved: look again then, but never later than one
+                // check interval (the shortest timeout), so a read that starts meanwhile with a
+                // shorter timeout is not checked late.
+                Arm(std::min(state->until, now + check_interval_));
                 return;
             }
             state->timed_out = true;
             beast::error_code ignored;
             socket_->cancel(ignored);
+            // Stay armed: when the read had already completed (its completion queued before
+            // this handler), the cancel found nothing, and the connection's next reads still
+            // need a deadline.
+            Arm(now + check_interval_);
         });
     }
     std::shared_ptr<State> state_;
@@ -358,6 +370,18 @@ private:
     tcp::socket* socket_;
     Clock::duration check_interval_;
 };
+
+// Every X-Forwarded-For line, in order, joined as one list: some proxies add a line of their
+// own instead of appending to the client's, and the right-most entries are the trusted ones.
+std::string ForwardedFor(const RawRequest& raw) {
+    std::string joined;
+    auto [first, last] = raw.equal_range("X-Forwarded-For");
+    for (auto it = first; it != last; ++it) {
+        if (!joined.empty()) joined += ", ";
+        joined.append(it->value().data(), it->value().size());
+    }
+    return joined;
+}
 
 template <class Stream>
 asio::awaitable<void> WriteSimple(Stream& stream, bool tls, beast_http::status status, std::string_view code,
@@ -470,7 +494,7 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         req.raw = parser.release();
         req.remote_address = impl.settings.trusted_proxies.Empty()
                                  ? remote
-                                 : impl.settings.trusted_proxies.ClientAddress(remote, req.Header("X-Forwarded-For"));
+                                 : impl.settings.trusted_proxies.ClientAddress(remote, ForwardedFor(req.raw));
         req.tls = tls;
         req.request_id = impl.NextRequestId();
         const Route* route = nullptr;
