@@ -10,6 +10,9 @@
 #include <set>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 
 #include "app/app.hpp"
@@ -273,6 +276,34 @@ TEST_P(HttpApi, LargeStaticAssetByKeepAliveHttp10AndHead_X6) {
     auto gz = Http(port_, "GET", "/static/large.html", "", {{"Accept-Encoding", "gzip"}});
     EXPECT_EQ(gz.Header("content-encoding"), "gzip");
     EXPECT_LT(gz.body.size(), large_asset_.size());
+}
+
+TEST_P(HttpApi, AClientThatStopsReadingIsCutOff_X3) {
+    // Many pipelined requests for the large asset, then no reading: the server fills the
+    // socket buffers, waits at most the request timeout (2 s here) for the client to drain
+    // them, and closes the connection instead of holding it for ever.
+    namespace asio = boost::asio;
+    asio::io_context ioc;
+    asio::ip::tcp::socket sock(ioc);
+    sock.connect({asio::ip::make_address("127.0.0.1"), port_});
+    constexpr int kRequests = 400;  // ~24 MB of answers: more than loopback buffers hold
+    std::string pipeline;
+    for (int i = 0; i < kRequests; ++i) pipeline += "GET /static/large.html HTTP/1.1\r\nHost: x\r\n\r\n";
+    asio::write(sock, asio::buffer(pipeline));
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    // Now read what was sent before the server gave up: the stream ends (EOF or reset) soon,
+    // short of all the answers.
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t received = 0;
+    boost::system::error_code ec;
+    std::vector<char> buf(1 << 16);
+    while (!ec && std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+        received += sock.read_some(asio::buffer(buf), ec);
+    }
+    EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+    EXPECT_LT(received, kRequests * large_asset_.size());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+    EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200) << "the server is still up";
 }
 
 TEST_P(HttpApi, HostileInputGetsA4xxAndChangesNothing_X3) {
