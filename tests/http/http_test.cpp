@@ -278,6 +278,48 @@ TEST_P(HttpApi, LargeStaticAssetByKeepAliveHttp10AndHead_X6) {
     EXPECT_LT(gz.body.size(), large_asset_.size());
 }
 
+// The admin pages' forms: calendar exceptions and years, revoking and resetting accounts
+// (P-7): each change goes back to its page, bad input gets the page's error and changes nothing.
+TEST_P(HttpApi, AdminFormsChangeCalendarsAndAccounts_X1_P7) {
+    auto b = SignIn("admin");
+    auto page = b.Get("/admin/calendar?year=2027");
+    ASSERT_EQ(page.status, 200);
+    const auto csrf = testing::FormValue(page.body, "_csrf");
+    const auto audits = AuditCount();
+    auto added = b.Post("/admin/calendar/exceptions", "_csrf=" + csrf + "&calendar=&date=2027-03-10&kind=day_off&hours=&note=" +
+                                                          UrlEncode("Nghỉ bù"));
+    ASSERT_EQ(added.status, 303) << added.body;
+    EXPECT_NE(added.Header("location").find("ok=exception_added"), std::string::npos) << added.Header("location");
+    auto bad = b.Post("/admin/calendar/exceptions", "_csrf=" + csrf + "&date=10/03/2027&kind=day_off");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(AuditCount(), audits + 1) << "the bad form changed nothing";
+    std::smatch m;
+    auto listed = b.Get("/admin/calendar?year=2027");
+    ASSERT_TRUE(std::regex_search(listed.body, m, std::regex("/admin/calendar/exceptions/(\\d+)/remove"))) << "the new day is listed";
+    auto removed = b.Post("/admin/calendar/exceptions/" + m[1].str() + "/remove", "_csrf=" + csrf + "&calendar=");
+    ASSERT_EQ(removed.status, 303) << removed.body;
+    EXPECT_NE(removed.Header("location").find("ok=exception_removed"), std::string::npos);
+    EXPECT_EQ(b.Post("/admin/calendar/exceptions/999999/remove", "_csrf=" + csrf).status, 404);
+    auto year = b.Post("/admin/calendar/years",
+                       "_csrf=" + csrf + "&schedule=" +
+                           UrlEncode("{\"year\": 2031, \"source\": \"Thông báo thử\", \"days_off\": [{\"date\": \"2031-01-01\", "
+                                     "\"name_vi\": \"Tết Dương lịch\", \"name_en\": \"New Year\"}], \"working_days\": []}"));
+    ASSERT_EQ(year.status, 303) << year.body;
+    EXPECT_NE(year.Header("location").find("ok=year_added"), std::string::npos);
+    EXPECT_EQ(b.Post("/admin/calendar/years", "_csrf=" + csrf + "&schedule=%7B").status, 400);
+
+    MakeUser("nguoidung", "editor", app_->Internals().units->FindByCode("DCSVN")->id);
+    const auto uid = std::to_string(app_->Internals().auth->FindUserByName("nguoidung")->id);
+    auto reset = b.Post("/admin/accounts/" + uid + "/reset-2fa", "_csrf=" + csrf + "&reason=" + UrlEncode("mất điện thoại"));
+    ASSERT_EQ(reset.status, 303) << reset.body;
+    EXPECT_EQ(reset.Header("location"), "/admin/accounts?ok=reset_2fa");
+    auto revoked = b.Post("/admin/accounts/" + uid + "/revoke", "_csrf=" + csrf + "&reason=" + UrlEncode("chuyển công tác"));
+    ASSERT_EQ(revoked.status, 303) << revoked.body;
+    EXPECT_EQ(revoked.Header("location"), "/admin/accounts?ok=revoked");
+    EXPECT_EQ(app_->Internals().auth->FindUserByName("nguoidung")->status, "revoked");
+    EXPECT_EQ(b.Post("/admin/accounts/999999/revoke", "_csrf=" + csrf + "&reason=x").status, 404);
+}
+
 TEST_P(HttpApi, AClientThatStopsReadingIsCutOff_X3) {
     // Many pipelined requests for the large asset, then no reading: the server fills the
     // socket buffers, waits at most the request timeout (2 s here) for the client to drain
