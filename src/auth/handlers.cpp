@@ -356,24 +356,25 @@ Response UserAction(Web& web, Service& auth, Request& req, Permission perm, cons
     if (!actor) return web.Fail(req, &p, actor.error());
     return f(p, actor.value(), *u, std::string(ok));
 }
+
+// An account action that takes the form's reason and returns to the account list.
+using ReasonedAction = core::Result<UserView> (Service::*)(const audit::Actor&, std::int64_t, std::string);
+Response ReasonedUserAction(Web& web, Service& auth, Request& req, const char* ok, ReasonedAction action) {
+    return UserAction(web, auth, req, Permission::kAccountRevoke, ok,
+                      [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string& done) {
+                          auto r = (auth.*action)(a, u.id, FormField(req.Form(), "reason"));
+                          if (!r) return web.Fail(req, &p, r.error());
+                          return http::Redirect(req, "/admin/accounts?ok=" + done);
+                      });
+}
 }  // namespace
 
 Response Handlers::RevokeUser(Request& req) {
-    return UserAction(web_, auth_, req, Permission::kAccountRevoke, "revoked",
-                      [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string& ok) {
-                          auto r = auth_.Revoke(a, u.id, FormField(req.Form(), "reason"));
-                          if (!r) return web_.Fail(req, &p, r.error());
-                          return http::Redirect(req, "/admin/accounts?ok=" + ok);
-                      });
+    return ReasonedUserAction(web_, auth_, req, "revoked", &Service::Revoke);
 }
 
 Response Handlers::ResetSecondFactor(Request& req) {
-    return UserAction(web_, auth_, req, Permission::kAccountRevoke, "reset_2fa",
-                      [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string& ok) {
-                          auto r = auth_.ResetSecondFactor(a, u.id, FormField(req.Form(), "reason"));
-                          if (!r) return web_.Fail(req, &p, r.error());
-                          return http::Redirect(req, "/admin/accounts?ok=" + ok);
-                      });
+    return ReasonedUserAction(web_, auth_, req, "reset_2fa", &Service::ResetSecondFactor);
 }
 
 Response Handlers::ResetPassword(Request& req) {

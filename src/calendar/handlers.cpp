@@ -505,44 +505,50 @@ Response Handlers::AdminPage(Request& req) {
     return web_.Page(req, &p, "calendar/admin", std::move(data), "calendar_title");
 }
 
-Response Handlers::AdminAddException(Request& req) {
-    auto allowed = web_.RequirePagePermission(req, Permission::kCalendarManage);
+namespace {
+// A change from the admin page: kCalendarManage, the form and the calendar it names. The
+// action returns the page to go back to, or the error to show.
+template <class F>
+Response AdminChange(auth::Web& web, Request& req, F action) {
+    auto allowed = web.RequirePagePermission(req, Permission::kCalendarManage);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
-    auto form = req.Form();
-    const std::string code = FormCalendar(form);
-    auto input = ParseExceptionInput(auth::FormField(form, "date"), auth::FormField(form, "kind"));
-    if (!input) return web_.Fail(req, &p, input.error());
-    auto hours = TryParseHoursText(auth::FormField(form, "hours"));
-    if (!hours) return web_.Fail(req, &p, hours.error());
-    auto r = calendars_.AddException(actor, code, input->date, input->kind, std::move(hours).value(),
-                                     auth::FormField(form, "note"));
-    if (!r) return web_.Fail(req, &p, r.error());
-    return http::Redirect(req, AdminUrl(code, static_cast<int>(input->date.year()), "exception_added"));
+    const auto form = req.Form();
+    core::Result<std::string> back = action(actor, form, FormCalendar(form));
+    if (!back) return web.Fail(req, &p, back.error());
+    return http::Redirect(req, back.value());
+}
+}  // namespace
+
+Response Handlers::AdminAddException(Request& req) {
+    return AdminChange(web_, req, [&](const audit::Actor& actor, const auto& form, const std::string& code) -> core::Result<std::string> {
+        auto input = ParseExceptionInput(auth::FormField(form, "date"), auth::FormField(form, "kind"));
+        if (!input) return input.error();
+        auto hours = TryParseHoursText(auth::FormField(form, "hours"));
+        if (!hours) return hours.error();
+        auto r = calendars_.AddException(actor, code, input->date, input->kind, std::move(hours).value(),
+                                         auth::FormField(form, "note"));
+        if (!r) return r.error();
+        return AdminUrl(code, static_cast<int>(input->date.year()), "exception_added");
+    });
 }
 
 Response Handlers::AdminRemoveException(Request& req) {
-    auto allowed = web_.RequirePagePermission(req, Permission::kCalendarManage);
-    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
-    auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
-    auto form = req.Form();
-    const std::string code = FormCalendar(form);
-    auto id = auth::ParseId(req.path_params["id"]);
-    if (!id) return web_.Fail(req, &p, core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc."));
-    auto r = calendars_.RemoveException(actor, code, *id);
-    if (!r) return web_.Fail(req, &p, r.error());
-    return http::Redirect(req, AdminUrl(code, static_cast<int>(r->date.year()), "exception_removed"));
+    return AdminChange(web_, req, [&](const audit::Actor& actor, const auto&, const std::string& code) -> core::Result<std::string> {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc.");
+        auto r = calendars_.RemoveException(actor, code, *id);
+        if (!r) return r.error();
+        return AdminUrl(code, static_cast<int>(r->date.year()), "exception_removed");
+    });
 }
 
 Response Handlers::AdminAddYear(Request& req) {
-    auto allowed = web_.RequirePagePermission(req, Permission::kCalendarManage);
-    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
-    auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
-    auto form = req.Form();
-    const std::string code = FormCalendar(form);
-    auto r = calendars_.AddYear(actor, auth::FormField(form, "schedule"));
-    if (!r) return web_.Fail(req, &p, r.error());
-    return http::Redirect(req, AdminUrl(code, r->year, "year_added"));
+    return AdminChange(web_, req, [&](const audit::Actor& actor, const auto& form, const std::string& code) -> core::Result<std::string> {
+        auto r = calendars_.AddYear(actor, auth::FormField(form, "schedule"));
+        if (!r) return r.error();
+        return AdminUrl(code, r->year, "year_added");
+    });
 }
 
 }  // namespace vp::calendar

@@ -1,6 +1,7 @@
 #include "core/text.hpp"
 
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -64,6 +65,28 @@ std::string ToNfc(std::string_view s) {
     std::string result;
     out.toUTF8String(result);
     return result;
+}
+
+std::string FoldDiacritics(std::string_view s) {
+    if (!IsValidUtf8(s)) return std::string(s);
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status)) return std::string(s);
+    const auto decomposed =
+        nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size()))), status);
+    if (U_FAILURE(status)) return std::string(s);
+    icu::UnicodeString folded;
+    for (int32_t i = 0; i < decomposed.length(); i = decomposed.moveIndex32(i, 1)) {
+        const UChar32 cp = decomposed.char32At(i);
+        if (u_charType(cp) == U_NON_SPACING_MARK) continue;
+        const UChar32 lower = u_tolower(cp);
+        folded.append(lower == 0x111 ? UChar32{'d'} : lower);  // đ
+    }
+    const auto composed = nfc->normalize(folded, status);
+    std::string out;
+    (U_FAILURE(status) ? folded : composed).toUTF8String(out);
+    return out;
 }
 
 std::string Trim(std::string_view s) {

@@ -13,6 +13,11 @@ std::size_t Utf8Length(std::string_view s);
 /// typed with combining marks or precomposed letters becomes the same bytes. Input must be
 /// valid UTF-8 (invalid input is returned unchanged).
 std::string ToNfc(std::string_view s);
+/// The one loose form of Vietnamese text: lower-cased, without diacritics, with "đ" as "d"
+/// ("Nguyễn" -> "nguyen", "ĐẢNG" -> "dang"), in NFC. ICU decomposes and drops the non-spacing
+/// marks; đ/Đ have no decomposition, so they are mapped explicitly. Invalid UTF-8 is returned
+/// unchanged.
+std::string FoldDiacritics(std::string_view s);
 /// Trims ASCII whitespace at both ends.
 std::string Trim(std::string_view s);
 

@@ -16,6 +16,17 @@ TEST(Text, NfcComposesVietnamese_P12) {
     EXPECT_EQ(core::ToNfc("\xff\xfe"), "\xff\xfe") << "invalid input is left for validation to refuse";
 }
 
+TEST(Text, FoldDiacriticsGivesTheLooseVietnameseForm_P12) {
+    EXPECT_EQ(core::FoldDiacritics("Nguyễn Thị Thu Hương"), "nguyen thi thu huong");
+    EXPECT_EQ(core::FoldDiacritics("ĐẢNG CỘNG SẢN"), "dang cong san");
+    EXPECT_EQ(core::FoldDiacritics("đang"), core::FoldDiacritics("Đảng"));
+    EXPECT_EQ(core::FoldDiacritics("Vấn đề"), "van de");
+    // Decomposed input (e + U+0323 + U+0302) folds like precomposed "ệ".
+    EXPECT_EQ(core::FoldDiacritics("Vi\x65\xcc\xa3\xcc\x82t"), "viet");
+    EXPECT_EQ(core::FoldDiacritics("Pass@123"), "pass@123");
+    EXPECT_EQ(core::FoldDiacritics("\xff"), "\xff") << "invalid UTF-8 comes back unchanged";
+}
+
 TEST(Text, Utf8Validation_X3) {
     EXPECT_TRUE(core::IsValidUtf8("Đảng Cộng sản Việt Nam"));
     EXPECT_FALSE(core::IsValidUtf8("\xC0\xAF"));          // overlong '/'
