@@ -94,7 +94,7 @@ void App::Impl::Build() {
     notify = std::make_unique<notify::Service>(*db, clock, events);
     calendar = std::make_unique<calendar::Service>(*db, audit, clock, ShippedYears());
     if (auto st = calendar->EnsureDefault(auth::Service::CliActor()); !st) throw std::runtime_error("calendar: " + st.error().message);
-    jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id});
+    jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id, .max_concurrent = config.max_jobs});
     jobs->Register("mail.send", [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
     auth_handlers = std::make_unique<auth::Handlers>(*web, *auth, *units);

@@ -112,6 +112,8 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password (prefer the environment variable)")->envname("VANPHONG_SMTP_PASSWORD");
     serve->add_option("--static-dir", cfg.static_dir, "Extra files served from memory under /static/")->envname("VANPHONG_STATIC_DIR");
     serve->add_option("--node-id", cfg.node_id, "Name of this node in job history (default: host-pid)")->envname("VANPHONG_NODE_ID");
+    serve->add_option("--max-jobs", cfg.max_jobs, "Background jobs this node runs at once")
+        ->envname("VANPHONG_MAX_JOBS")->check(CLI::Range(1, 64))->capture_default_str();
     serve->add_option("--public-url", cfg.public_url, "Address users reach the site at")->envname("VANPHONG_PUBLIC_URL")->capture_default_str();
     serve->add_option("--request-timeout", cfg.request_timeout_s, "Seconds a client has to send a whole request")
         ->envname("VANPHONG_REQUEST_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();

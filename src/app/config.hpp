@@ -34,6 +34,7 @@ struct Config {
     std::size_t body_limit = 2 << 20;   ///< largest accepted request body, bytes
     bool demo = true;              ///< create the demo accounts on first start
     bool jobs = true;              ///< run background jobs on this node
+    int max_jobs = 2;              ///< jobs this node runs at once (worker threads)
     std::string log_level = "info";
     /// 32-byte key that encrypts secrets at rest (TOTP); default <data_dir>/secret.key, created
     /// on first start. Every node of one database needs the same file.
