@@ -28,5 +28,5 @@ if [ ! -x "$bin" ]; then
   exit 1
 fi
 mkdir -p "$data_dir"
-echo "run: $bin serve --data-dir $data_dir $*"
-exec "$bin" serve --data-dir "$data_dir" "$@"
+echo "run: $bin serve --demo --data-dir $data_dir $*"
+exec "$bin" serve --demo --data-dir "$data_dir" "$@"

@@ -53,6 +53,12 @@ http::TrustedProxies TrustedProxiesOrThrow(const std::string& list) {
     return std::move(parsed).value();
 }
 
+http::AddressList AddressListOrThrow(const std::string& list) {
+    auto parsed = http::AddressList::Parse(list);
+    if (!parsed) throw std::invalid_argument(parsed.error().message);
+    return std::move(parsed).value();
+}
+
 std::string DefaultNodeId() {
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
@@ -79,24 +85,53 @@ void App::Impl::Build() {
     db = core::db::OpenByUrl(config.DatabaseUrl(), config.db_pool);
     auto report = core::db::Migrate(*db, embedded::Migrations());
     if (!report.applied.empty()) spdlog::info("database {}: schema now at version {}", db->Describe(), report.current);
+    events.AttachLog(*db, clock, {.keep_events = config.event_log_keep, .keep_for = std::chrono::hours(config.event_log_hours)});
     if (db->GetEngine() == core::db::Engine::kPostgres) {
         bridge = std::make_unique<core::PgEventBridge>(config.DatabaseUrl(), events);
     }
-    units = std::make_unique<units::Service>(*db, audit, clock);
-    auto seeded = units->SeedIfEmpty(auth::Service::CliActor(), EmbeddedData("units/seed.json"));
+    DeclareAccess();
+    units = std::make_unique<units::Service>(*db, audit, clock, policy);
+    policy.SetUnitTree(units.get());
+    const auto operator_ = core::access::Principal::Operator();
+    auto seeded = units->SeedIfEmpty(operator_, EmbeddedData("units/seed.json"));
     if (!seeded) throw std::runtime_error("unit seed: " + seeded.error().message);
     if (seeded.value() > 0) spdlog::info("seeded {} units", seeded.value());
-    hasher = std::make_unique<auth::PasswordHasher>(auth::PasswordHasherSettings{.max_concurrent = config.max_password_hashes});
-    secret_box = core::SecretBox::FromKeyFile(
-        config.secret_key_file.empty() ? std::filesystem::path(config.data_dir) / "secret.key" : std::filesystem::path(config.secret_key_file),
-        true);
-    auth = std::make_unique<auth::Service>(*db, audit, clock, *units, *hasher, events, auth::AuthSettings{.secret_box = secret_box.get()});
+    // Password hashing has its own threads; at most half the request workers wait for it.
+    hasher = std::make_unique<auth::PasswordHasher>(auth::PasswordHasherSettings{
+        .max_concurrent = config.max_password_hashes,
+        .max_queue = std::max(1, config.workers / 2 - config.max_password_hashes)});
+    // A key is created only for an installation without sealed secrets: a node started without
+    // the key file (or with another one) must not silently make a new key.
+    const auto key_path = config.secret_key_file.empty() ? std::filesystem::path(config.data_dir) / "secret.key"
+                                                         : std::filesystem::path(config.secret_key_file);
+    const bool holds_secrets = auth::Service::HoldsSealedSecrets(*db);
+    if (holds_secrets && !std::filesystem::exists(key_path)) {
+        throw std::runtime_error("the secret key file " + key_path.string() +
+                                 " is missing, but the database holds secrets sealed with a key: start with the key file "
+                                 "this installation was created with (--secret-key-file); a new key is never made for it");
+    }
+    secret_box = core::SecretBox::FromKeyFile(key_path, !holds_secrets);
     notify = std::make_unique<notify::Service>(*db, clock, events);
+    auth::AuthSettings auth_settings{.secret_box = secret_box.get()};
+    auth_settings.queue_mail = [this](core::db::Connection& c, const std::string& to, const std::string& subject,
+                                      const std::string& text) { notify->QueueMail(c, to, subject, text); };
+    auth_settings.notify_user = [this](core::db::Connection& c, std::int64_t user_id, const std::string& title,
+                                       const std::string& body, const std::string& link) {
+        notify->Create(c, user_id, "account", title, body, link, false);
+    };
+    auth = std::make_unique<auth::Service>(*db, audit, clock, *units, policy, *hasher, events, std::move(auth_settings));
+    if (auto st = auth->CheckSecretKey(); !st) throw std::runtime_error(st.error().message);
     calendar = std::make_unique<calendar::Service>(*db, audit, clock, ShippedYears());
-    if (auto st = calendar->EnsureDefault(auth::Service::CliActor()); !st) throw std::runtime_error("calendar: " + st.error().message);
+    if (auto st = calendar->EnsureDefault(operator_.ActorAs()); !st) throw std::runtime_error("calendar: " + st.error().message);
     jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id, .max_concurrent = config.max_jobs});
     jobs->Register("mail.send", [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
+    web->AddNav({"/admin/units", "nav_units", units::kUnitView, 10});
+    web->AddNav({"/admin/accounts", "nav_accounts", auth::kAccountView, 20});
+    web->AddNav({"/admin/audit", "nav_audit", audit::kAuditRead, 30});
+    web->AddNav({"/admin/calendar", "nav_calendar", std::nullopt, 40});
+    web->AddNav({"/admin/jobs", "nav_jobs", kJobsView, 50});
+    web->AddNav({"/account/sessions", "nav_my_account", std::nullopt, 900});
     auth_handlers = std::make_unique<auth::Handlers>(*web, *auth, *units);
     units_handlers = std::make_unique<units::Handlers>(*web, *auth, *units);
     audit_handlers = std::make_unique<audit::Handlers>(*web, *auth, audit, *db);
@@ -126,11 +161,20 @@ void App::Impl::Build() {
             s.size, s.in_use, s.waits, s.acquisitions, events.SubscriberCount());
     });
     if (config.demo) {
-        auto demo = EnsureDemoAccounts(*auth, *units, config.data_dir);
+        auto demo = EnsureDemoAccounts(*auth, *units, config.data_dir);  // operator: creates accounts directly
         if (!demo.empty()) std::fputs(demo.c_str(), stdout);
         std::fflush(stdout);
     }
     Routes();
+}
+
+void App::Impl::DeclareAccess() {
+    // Each module's permissions and the roles that hold them (roles first).
+    auth::DeclareAccess(policy);
+    units::DeclareAccess(policy);
+    audit::DeclareAccess(policy);
+    calendar::DeclareAccess(policy);
+    policy.Allow(kJobsView, {"system_admin"});
 }
 
 void App::Impl::Routes() {
@@ -141,6 +185,7 @@ void App::Impl::Routes() {
     // Static files and metrics: answered on the network thread, never rate-limited.
     const http::RouteOptions fast_page{.on_io_thread = true, .api = false, .rate_limited = false};
     const http::RouteOptions probe{.on_io_thread = false, .api = false, .rate_limited = false};
+    const http::RouteOptions operators{.on_io_thread = true, .api = false, .rate_limited = false, .operator_only = true};
     auto* a = auth_handlers.get();
     auto* u = units_handlers.get();
     auto* au = audit_handlers.get();
@@ -149,7 +194,7 @@ void App::Impl::Routes() {
 
     // Operations.
     r.Add(verb::get, "/healthz", bind(h, &Handlers::Health), probe);
-    r.Add(verb::get, "/metrics", bind(h, &Handlers::MetricsText), fast_page);
+    r.Add(verb::get, "/metrics", bind(h, &Handlers::MetricsText), operators);
     r.Add(verb::get, "/static/{*path}", [this](http::Request& req) { return static_files.Serve(req); }, fast_page);
     r.Add(verb::get, "/favicon.ico", [this](http::Request& req) { req.path = "/static/favicon.svg"; return static_files.Serve(req); }, fast_page);
 
@@ -166,6 +211,8 @@ void App::Impl::Routes() {
     r.Add(verb::get, "/account/enrol", bind(a, &auth::Handlers::EnrolForm), page);
     r.Add(verb::post, "/account/enrol", bind(a, &auth::Handlers::Enrol), page);
     r.Add(verb::get, "/account/sessions", bind(a, &auth::Handlers::Sessions), page);
+    r.Add(verb::get, "/account/handover", bind(a, &auth::Handlers::HandoverForm), page);
+    r.Add(verb::post, "/account/handover", bind(a, &auth::Handlers::Handover), page);
     r.Add(verb::post, "/account/sessions/{id}/end", bind(a, &auth::Handlers::EndSession), page);
     r.Add(verb::get, "/notifications", bind(h, &Handlers::Notifications), page);
     r.Add(verb::post, "/notifications/{id}/read", bind(h, &Handlers::MarkRead), page);
@@ -207,6 +254,7 @@ void App::Impl::Routes() {
     r.Add(verb::get, "/api/v1/users", bind(a, &auth::Handlers::ApiUsers));
     r.Add(verb::post, "/api/v1/users/{id}/revoke", bind(a, &auth::Handlers::ApiRevokeUser));
     r.Add(verb::post, "/api/v1/users/{id}/reset-second-factor", bind(a, &auth::Handlers::ApiResetSecondFactor));
+    r.Add(verb::post, "/api/v1/users/{id}/reset-password", bind(a, &auth::Handlers::ApiResetPassword));
     r.Add(verb::get, "/api/v1/account-requests", bind(a, &auth::Handlers::ApiRequests));
     r.Add(verb::post, "/api/v1/account-requests", bind(a, &auth::Handlers::ApiCreateRequest));
     r.Add(verb::post, "/api/v1/account-requests/{id}/approve", bind(a, &auth::Handlers::ApiApproveRequest));
@@ -264,7 +312,9 @@ std::uint16_t App::StartInBackground() {
                              .access_log = c.access_log,
                              .trusted_proxies = TrustedProxiesOrThrow(c.trusted_proxies),
                              .rate_per_second = c.rate_limit,
-                             .rate_burst = c.rate_burst},
+                             .rate_burst = c.rate_burst,
+                             .operator_allow = AddressListOrThrow(c.metrics_allow),
+                             .operator_token = c.metrics_token},
         impl_->router, impl_->metrics);
     auto port = impl_->server->Start();
     if (c.jobs) impl_->jobs->Start();

@@ -2,6 +2,9 @@
 
 #include <spawn.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <boost/url.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,18 +28,40 @@ namespace {
 namespace json = boost::json;
 
 // Runs a program with an argument vector (no shell, so no quoting problems); returns its exit code.
-int RunProgram(const std::vector<std::string>& args) {
+// Runs a program with this process's environment plus `extra_env` ("NAME=value"), which is how a
+// password reaches pg_dump/pg_restore: never on the command line, where `ps` shows it.
+int RunProgram(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {}) {
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (char** e = environ; *e; ++e) envp.push_back(*e);
+    for (const auto& e : extra_env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
     pid_t pid = 0;
-    if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return 127;
+    if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), envp.data()) != 0) return 127;
     int status = 0;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 bool IsPostgres(const std::string& url) { return url.starts_with("postgresql://") || url.starts_with("postgres://"); }
+
+// A PostgreSQL URL without its password, and the password as PGPASSWORD for the child's
+// environment. An unparsable URL is passed on unchanged (pg_dump reports it).
+struct PgTarget {
+    std::string url;
+    std::vector<std::string> env;
+};
+PgTarget WithoutPassword(const std::string& url) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) return {url, {}};
+    boost::urls::url u(*parsed);
+    if (!u.has_password()) return {url, {}};
+    std::string password = u.password();
+    u.remove_password();
+    return {std::string(u.buffer()), {"PGPASSWORD=" + password}};
+}
 
 std::string SqlitePath(const std::string& url) { return url.starts_with("sqlite:") ? url.substr(7) : url; }
 
@@ -125,6 +150,16 @@ int RunCli(int argc, char** argv) {
             auto p = core::http::TrustedProxies::Parse(v);
             return p ? std::string() : p.error().message;
         });
+    serve->add_option("--metrics-allow", cfg.metrics_allow,
+                      "Client addresses or CIDR networks (comma-separated) that may read /metrics")
+        ->envname("VANPHONG_METRICS_ALLOW")->capture_default_str()
+        ->check([](const std::string& v) {
+            auto p = core::http::AddressList::Parse(v);
+            return p ? std::string() : p.error().message;
+        });
+    serve->add_option("--metrics-token", cfg.metrics_token,
+                      "Bearer token that may read /metrics from anywhere (prefer the environment variable)")
+        ->envname("VANPHONG_METRICS_TOKEN");
     serve->add_option("--rate-limit", cfg.rate_limit, "Requests per second per client address (0: no limit)")
         ->envname("VANPHONG_RATE_LIMIT")->check(CLI::Range(0.0, 1e6))->capture_default_str();
     serve->add_option("--rate-burst", cfg.rate_burst, "Requests a client may send at once above that rate")
@@ -132,11 +167,20 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--keep-alive-timeout", cfg.keep_alive_timeout_s,
                       "Seconds an idle keep-alive connection may wait for its next request")
         ->envname("VANPHONG_KEEP_ALIVE_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
+    serve->add_option("--event-log-keep", cfg.event_log_keep, "Live events kept for reconnecting browsers")
+        ->envname("VANPHONG_EVENT_LOG_KEEP")->capture_default_str()->check(CLI::Range(std::int64_t{100}, std::int64_t{10000000}));
+    serve->add_option("--event-log-hours", cfg.event_log_hours, "Hours a live event is kept at most")
+        ->envname("VANPHONG_EVENT_LOG_HOURS")->capture_default_str()->check(CLI::Range(1, 24 * 90));
     serve->add_option("--body-limit", cfg.body_limit, "Largest request body in bytes")->envname("VANPHONG_BODY_LIMIT")->capture_default_str();
     std::string access_log = "on";
     serve->add_option("--access-log", access_log, "on or off")->envname("VANPHONG_ACCESS_LOG")->check(CLI::IsMember({"on", "off"}));
     bool no_demo = false, no_jobs = false;
-    serve->add_flag("--no-demo", no_demo, "Do not create demo accounts")->envname("VANPHONG_NO_DEMO");
+    bool demo = false;
+    serve->add_flag("--demo", demo,
+                    "Create the demo accounts (one per role, a shared password) on an empty installation: for "
+                    "trying the system out, never on a real one")
+        ->envname("VANPHONG_DEMO");
+    serve->add_flag("--no-demo", no_demo, "No demo accounts (the default; kept for scripts)")->envname("VANPHONG_NO_DEMO");
     serve->add_flag("--no-jobs", no_jobs, "Do not run background jobs on this node")->envname("VANPHONG_NO_JOBS");
 
     auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
@@ -251,7 +295,7 @@ int RunCli(int argc, char** argv) {
                              std::getenv("VANPHONG_LOG_LEVEL");
     spdlog::set_level(spdlog::level::from_str(serve->parsed() || level_given ? cfg.log_level : "warn"));
     cfg.access_log = access_log == "on";
-    cfg.demo = !no_demo;
+    cfg.demo = demo && !no_demo;
     cfg.jobs = !no_jobs;
 
     try {
@@ -261,14 +305,25 @@ int RunCli(int argc, char** argv) {
         }
         if (backup->parsed()) {
             auto url = cfg.DatabaseUrl();
-            if (IsPostgres(url)) return RunProgram({"pg_dump", "--format=custom", "--no-owner", "--file=" + b_file, "--dbname=" + url});
-            return SqliteCopy(SqlitePath(url), b_file);
+            // A backup holds password hashes and sealed secrets: readable by its owner only.
+            ::umask(077);
+            int rc = 0;
+            if (IsPostgres(url)) {
+                auto pg = WithoutPassword(url);
+                rc = RunProgram({"pg_dump", "--format=custom", "--no-owner", "--file=" + b_file, "--dbname=" + pg.url}, pg.env);
+            } else {
+                rc = SqliteCopy(SqlitePath(url), b_file);
+            }
+            if (std::filesystem::exists(b_file)) ::chmod(b_file.c_str(), 0600);
+            return rc;
         }
         if (restore->parsed()) {
             auto url = cfg.DatabaseUrl();
             if (IsPostgres(url)) {
+                auto pg = WithoutPassword(url);
                 return RunProgram({"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                                   "--dbname=" + url, b_file});
+                                   "--dbname=" + pg.url, b_file},
+                                  pg.env);
             }
             std::filesystem::create_directories(std::filesystem::path(SqlitePath(url)).parent_path().empty()
                                                     ? "."
@@ -283,7 +338,7 @@ int RunCli(int argc, char** argv) {
             std::cout << "schema up to date\n";
             return 0;
         }
-        const auto actor = auth::Service::CliActor();
+        const auto actor = core::access::Principal::Operator();
         auto unit_by_code = [&](const std::string& code) -> core::Result<units::Unit> {
             auto u = a.units->FindByCode(code);
             if (!u) return core::NotFound("Không tìm thấy đơn vị " + code);
@@ -341,7 +396,7 @@ int RunCli(int argc, char** argv) {
             return *u;
         };
         if (user_list->parsed()) {
-            for (const auto& u : a.auth->ListUsers()) {
+            for (const auto& u : a.auth->ListUsers(actor)) {
                 std::string roles;
                 for (auto& g : u.grants) roles += (roles.empty() ? "" : ",") + g.role;
                 std::cout << fmt::format("{}\t{}\t{}\t2fa={}\t{}\t{}\n", u.id, u.username, u.status, u.enrolled ? "yes" : "no", roles, u.full_name);
@@ -349,7 +404,7 @@ int RunCli(int argc, char** argv) {
             return 0;
         }
         if (user_requests->parsed()) {
-            for (const auto& r : a.auth->ListRequests(false)) {
+            for (const auto& r : a.auth->ListRequests(actor, false)) {
                 std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\n", r.id, r.username, r.decision.empty() ? "pending" : r.decision, r.roles_json, r.full_name);
             }
             return 0;
@@ -384,7 +439,7 @@ int RunCli(int argc, char** argv) {
             if (user_revoke->parsed()) return Check(a.auth->Revoke(actor, u->id, us_reason));
             if (user_reset2fa->parsed()) return Check(a.auth->ResetSecondFactor(actor, u->id, us_reason.empty() ? "cli" : us_reason));
             auto pw = a.auth->ResetPassword(actor, u->id);
-            if (pw) std::cout << "new one-time password (shown once): " << pw.value() << "\n";
+            if (pw) std::cout << "new one-time password (shown once): " << pw->password << "\n";
             return Check(pw);
         }
         if (audit_verify->parsed()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace vp::app {
@@ -29,10 +30,14 @@ struct Config {
     int request_timeout_s = 15;         ///< a whole request must arrive within this (slow clients)
     int keep_alive_timeout_s = 60;      ///< an idle keep-alive connection is closed after this
     std::string trusted_proxies;        ///< reverse proxies whose X-Forwarded-For is believed
+    std::string metrics_allow = "127.0.0.1/32, ::1";  ///< client networks that may read /metrics
+    std::string metrics_token;          ///< or a bearer token that may (empty: none)
     double rate_limit = 50;             ///< requests per second per client address (0: off)
     double rate_burst = 200;            ///< requests above the rate allowed in a burst
     std::size_t body_limit = 2 << 20;   ///< largest accepted request body, bytes
-    bool demo = true;              ///< create the demo accounts on first start
+    std::int64_t event_log_keep = 10000;  ///< live events kept for replay (Last-Event-ID) …
+    int event_log_hours = 24;             ///< … and for at most this many hours
+    bool demo = false;             ///< create the demo accounts on first start (--demo, `make run`)
     bool jobs = true;              ///< run background jobs on this node
     int max_jobs = 2;              ///< jobs this node runs at once (worker threads)
     std::string log_level = "info";

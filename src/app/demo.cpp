@@ -43,7 +43,7 @@ constexpr const char* kDemoPassword = "SaoMai@Demo2026";
 
 std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const std::string& data_dir) {
     const auto path = std::filesystem::path(data_dir) / "demo-accounts.txt";
-    if (auth.ListUsers().empty()) {
+    if (!auth.AnyUsers()) {
         std::ostringstream out;
         out << "Demo accounts (password for all: " << kDemoPassword << ")\n"
             << "One-time codes: scan the secret into any authenticator app, or run: oathtool --totp -b SECRET\n\n"
@@ -52,7 +52,7 @@ std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const
             auto unit = units.FindByCode(d.unit);
             if (!unit) continue;
             auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
-            auto r = auth.CreateActive(auth::Service::CliActor(),
+            auto r = auth.CreateActive(core::access::Principal::Operator(),
                                        {.username = d.username, .full_name = d.full_name, .unit_id = unit->id,
                                         .roles = {{d.role, unit->id}}, .reason = "demo"},
                                        kDemoPassword, secret);

@@ -18,9 +18,9 @@ Response Handlers::Home(Request& req) {
     auto& p = std::get<Principal>(g);
     json::array roles;
     for (const auto& gr : p.grants) {
-        auto info = auth::FindRole(gr.role);
+        const auto* info = d_.auth.Policy().FindRole(gr.role);
         auto unit = d_.units.Find(gr.unit_id);
-        roles.push_back(json::object{{"role_vi", info ? std::string(info->name_vi) : gr.role},
+        roles.push_back(json::object{{"role_vi", info ? info->name_vi : gr.role},
                                      {"unit_name", unit ? unit->name_vi : ""}});
     }
     json::object data{{"roles", roles}};
@@ -50,7 +50,7 @@ Response Handlers::MarkRead(Request& req) {
 }
 
 Response Handlers::Jobs(Request& req) {
-    auto allowed = d_.web.RequirePagePermission(req, auth::Permission::kJobsView);
+    auto allowed = d_.web.RequirePagePermission(req, kJobsView, core::access::Scope::Global());
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& p = std::get<auth::Web::Allowed>(allowed).who;
     json::array jobs;
@@ -116,15 +116,27 @@ Response Handlers::Events(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     const auto user = p.user_id;
-    auto sub = d_.events.Subscribe([user](const core::Event& e) { return e.user_id == 0 || e.user_id == user; });
-    // The stream ends when this person's sessions end (revocation, password change), on any node.
-    sub->CloseOn([user](const core::Event& e) { return e.topic == "session.ended" && e.user_id == user; });
-    req.event_source = sub;
+    // Topic filters registered by the modules receive the principal as the subscriber context.
+    core::SubscribeOptions o{.subscriber = {user, p}};
+    if (auto topics = req.QueryParam("topics")) o.topics = core::SplitTopics(*topics);
+    std::string last(req.Header("Last-Event-ID"));
+    if (last.empty()) last = req.QueryParam("last_event_id").value_or("");
+    if (!last.empty()) {
+        auto id = core::ParseLastEventId(last);
+        if (!id) return http::JsonError(req, id.error());
+        o.last_event_id = *id;
+    }
+    // The stream ends when this person's sessions end (revocation, password change), whichever
+    // node or process made the change.
+    o.ends = [user](const core::Event& e) { return e.topic == core::kSessionEndedTopic && e.user_id == user; };
+    auto sub = d_.events.Subscribe(std::move(o));
+    if (!sub) return http::JsonError(req, sub.error());
+    req.event_source = std::move(sub.value());
     return http::MakeResponse(req, http::beast_http::status::ok, "", "text/event-stream; charset=utf-8");
 }
 
 Response Handlers::ApiJobs(Request& req) {
-    auto allowed = d_.web.RequireApiPermission(req, auth::Permission::kJobsView);
+    auto allowed = d_.web.RequireApiPermission(req, kJobsView, core::access::Scope::Global());
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array jobs;
     for (const auto& j : d_.jobs.Recent(200)) {

@@ -9,6 +9,9 @@
 
 namespace vp::app {
 
+/// Looking at the background job history: national.
+inline constexpr core::access::Permission kJobsView{"jobs.view"};
+
 struct HandlerDeps {
     auth::Web& web;
     auth::Service& auth;

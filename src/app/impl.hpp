@@ -38,6 +38,7 @@ struct App::Impl {
     core::EventBus events;
     std::unique_ptr<core::PgEventBridge> bridge;
     audit::Log audit{clock};
+    core::access::Policy policy;
     std::unique_ptr<units::Service> units;
     std::unique_ptr<core::SecretBox> secret_box;
     std::unique_ptr<auth::PasswordHasher> hasher;
@@ -64,6 +65,7 @@ struct App::Impl {
           mailer({.url = config.smtp_url, .from = config.smtp_from, .username = config.smtp_user, .password = config.smtp_password}) {}
 
     void Build();
+    void DeclareAccess();
     void Routes();
 };
 

@@ -7,20 +7,14 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/db/database.hpp"
 
 namespace vp::audit {
 
-/// @brief Who acts, from where: filled by the HTTP layer (or "cli" for the command line).
-struct Actor {
-    std::int64_t user_id = 0;  ///< 0 for the system itself
-    std::string username = "system";
-    std::int64_t unit_id = 0;
-    std::string role;          ///< the role under which the action was allowed
-    std::string address;       ///< client IP, or "cli"
-    std::string request_id;
-};
+/// Who acts, from where: filled by the HTTP layer (or "cli" for the command line).
+using Actor = core::access::Actor;
 
 /// What changed. before/after are JSON snapshots of the object (null when absent).
 struct Change {

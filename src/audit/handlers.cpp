@@ -11,7 +11,6 @@ namespace http = core::http;
 namespace json = boost::json;
 using http::Request;
 using http::Response;
-using auth::Permission;
 using auth::Principal;
 
 namespace {
@@ -70,7 +69,7 @@ core::Result<Filter> ParseFilter(const Request& req) {
 }
 
 Response Handlers::Page(Request& req) {
-    auto allowed = web_.RequirePagePermission(req, Permission::kAuditRead);
+    auto allowed = web_.RequirePagePermission(req, kAuditRead, core::access::Scope::Global());
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& p = std::get<auth::Web::Allowed>(allowed).who;
     auto f = ParseFilter(req);
@@ -92,7 +91,7 @@ Response Handlers::Page(Request& req) {
 }
 
 Response Handlers::ApiList(Request& req) {
-    auto allowed = web_.RequireApiPermission(req, Permission::kAuditRead);
+    auto allowed = web_.RequireApiPermission(req, kAuditRead, core::access::Scope::Global());
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto f = ParseFilter(req);
     if (!f) return http::JsonError(req, f.error());
@@ -105,7 +104,7 @@ Response Handlers::ApiExportCsv(Request& req) {
     // Reachable from the page with the session cookie (a GET, no CSRF needed) or with a token.
     auto p = web_.Resolve(req);
     if (!p) return http::JsonError(req, core::Unauthorized());
-    auto actor = auth_.Authorize(*p, Permission::kAuditRead);
+    auto actor = auth_.Authorize(*p, kAuditRead, core::access::Scope::Global());
     if (!actor) return http::JsonError(req, actor.error());
     auto f = ParseFilter(req);
     if (!f) return http::JsonError(req, f.error());
@@ -121,7 +120,7 @@ Response Handlers::ApiExportCsv(Request& req) {
 }
 
 Response Handlers::ApiVerify(Request& req) {
-    auto allowed = web_.RequireApiPermission(req, Permission::kAuditRead);
+    auto allowed = web_.RequireApiPermission(req, kAuditRead, core::access::Scope::Global());
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto rep = log_.Verify(db_);
     json::object o{{"ok", rep.ok}, {"checked", rep.checked}};

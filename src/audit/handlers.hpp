@@ -5,6 +5,11 @@
 
 namespace vp::audit {
 
+/// Reading the audit log: the whole installation's, so a national grant (inspectors and system
+/// administrators of the Central Party Office).
+inline constexpr core::access::Permission kAuditRead{"audit.read"};
+inline void DeclareAccess(core::access::Policy& policy) { policy.Allow(kAuditRead, {"inspector", "system_admin"}); }
+
 /// @brief HTTP adapter for reading the audit log: inspectors and administrators filter, read,
 /// verify and export it (P-9).
 class Handlers {

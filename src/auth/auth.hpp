@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include "audit/audit.hpp"
 #include "auth/crypto/password.hpp"
 #include "auth/roles.hpp"
+#include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/db/database.hpp"
 #include "core/events.hpp"
@@ -18,44 +20,9 @@
 
 namespace vp::auth {
 
-struct Grant {
-    std::int64_t id = 0;
-    std::string role;
-    std::int64_t unit_id = 0;
-    std::string portal;
-};
-
-/// Where a signed-in person stands: a session must pass every step before it may act.
-enum class Stage {
-    kSecondFactor,    ///< password accepted; the one-time code is still due
-    kPasswordChange,  ///< the password must be changed first (new account, reset, 90 days old)
-    kEnrol,           ///< a role requires two factors and none is enrolled yet (P-8)
-    kReady,
-};
-
-/// @brief The authenticated caller of one request.
-struct Principal {
-    std::int64_t user_id = 0;
-    std::string username;
-    std::string full_name;
-    std::string email;
-    std::int64_t unit_id = 0;
-    std::vector<Grant> grants;
-    std::int64_t session_id = 0;  ///< 0 for API tokens
-    std::string csrf_token;
-    std::int64_t api_token_id = 0;
-    std::vector<std::string> scopes;  ///< API tokens only: permission names, or "*"
-    Stage stage = Stage::kReady;
-    bool enrolled = false;
-    bool second_factor_required = false;
-    std::string address;
-    std::string request_id;
-
-    bool Ready() const { return stage == Stage::kReady; }
-    bool HasRole(std::string_view role) const;
-    /// The audit actor for this principal acting under `role`.
-    audit::Actor Actor(std::string role = {}) const;
-};
+using Grant = core::access::Grant;
+using Stage = core::access::Stage;
+using Principal = core::access::Principal;
 
 struct UserView {
     std::int64_t id = 0;
@@ -131,60 +98,97 @@ struct AuthSettings {
     int slow_down_after = 3;                       ///< failures before each attempt must wait
     int lock_out_after = 10;                       ///< failures before a 30-minute lock-out
     std::chrono::minutes lock_out{30};
-    int address_failures_per_15min = 30;
-    /// Encrypts TOTP secrets at rest. Without one they are stored as plain base32.
+    int address_failures_per_15min = 30;           ///< password failures from one address
+    int second_factor_slow_down_after = 3;         ///< code failures before each attempt must wait
+    int second_factor_lock_out_after = 5;          ///< code failures before the lock-out
+    int address_second_factor_failures_per_15min = 20;
+    std::chrono::hours handover_valid{72};         ///< how long a reset's handover code is good
+    /// Encrypts TOTP secrets at rest. Required: there is no plaintext fallback.
     const core::SecretBox* secret_box = nullptr;
+    /// Queues an e-mail inside the caller's transaction (notify::Service::QueueMail); resets
+    /// are refused from the web when it is not set.
+    std::function<void(core::db::Connection&, const std::string& to, const std::string& subject, const std::string& text)>
+        queue_mail;
+    /// Stores an in-app notification inside the caller's transaction (notify::Service::Create).
+    std::function<void(core::db::Connection&, std::int64_t user_id, const std::string& title, const std::string& body,
+                       const std::string& link)>
+        notify_user;
 };
 
-/// @brief Accounts, roles, sessions, two factors, API tokens and the one permission check
-/// (ORG-3, P-7, P-8, X-3). Every change is audited in its own transaction. Thread-safe.
+/// What a password reset hands over. From the web and the API the new secret never reaches the
+/// actor's screen: the owner receives a one-time handover code by e-mail and collects the new
+/// password at /account/handover. Only the operator at the server's console sees it directly.
+struct PasswordReset {
+    std::string password;      ///< set only for the operator (command line)
+    std::string delivered_to;  ///< masked e-mail address the handover code went to
+};
+
+/// @brief Accounts, roles, sessions, two factors, API tokens (ORG-3, P-7, P-8, X-3). Every
+/// operation takes the acting principal and checks permission and scope itself through the one
+/// permission check (core::access::Policy); every change is audited in its own transaction.
+/// Thread-safe.
 class Service {
 public:
     Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, units::Service& units,
-            PasswordHasher& hasher, core::EventBus& events, AuthSettings settings = {});
+            const core::access::Policy& policy, PasswordHasher& hasher, core::EventBus& events, AuthSettings settings = {});
 
     // --- permission check (deny by default) ---
-    /// Allows when the principal is Ready and holds a role granting `p` on `unit_id` or on a
-    /// unit above it (unit_id 0: any of its grants). API tokens are limited to their scopes.
-    /// Returns the audit actor with the role that allowed it.
-    core::Result<audit::Actor> Authorize(const Principal& who, Permission p, std::int64_t unit_id = 0) const;
+    core::Result<audit::Actor> Authorize(const Principal& who, core::access::Permission p,
+                                         const core::access::Scope& scope) const;
+    core::Result<audit::Actor> Authorize(const Principal& who, core::access::Permission p, std::int64_t unit_id) const {
+        return Authorize(who, p, core::access::Scope::Unit(unit_id));
+    }
+    bool HoldsAnywhere(const Principal& who, core::access::Permission p) const { return policy_.HoldsAnywhere(who, p); }
+    const core::access::Policy& Policy() const { return policy_; }
     /// The actor for the command line (an operator on the server), audited as "cli".
     static audit::Actor CliActor();
 
     // --- account life cycle (P-7) ---
-    core::Result<AccountRequestView> RequestAccount(const audit::Actor& actor, NewAccount account);
+    /// Needs account.request over the account's unit, and every requested role at most as
+    /// strong as a role the requester holds over that role's unit.
+    core::Result<AccountRequestView> RequestAccount(const Principal& who, NewAccount account);
     struct Approval {
         UserView user;
         std::string initial_password;  ///< shown once to the approver, to hand over
     };
-    /// The approver must not be the requester (four eyes), unless acting from the CLI.
-    core::Result<Approval> Approve(const audit::Actor& actor, std::int64_t request_id, std::string note);
-    core::Result<AccountRequestView> Refuse(const audit::Actor& actor, std::int64_t request_id, std::string note);
+    /// Needs account.approve over every requested role's unit with a role at least as strong.
+    /// Four eyes: the approver is neither the requester nor someone whose credentials the
+    /// requester reset.
+    core::Result<Approval> Approve(const Principal& who, std::int64_t request_id, std::string note);
+    core::Result<AccountRequestView> Refuse(const Principal& who, std::int64_t request_id, std::string note);
     /// Takes effect at once: the account can no longer sign in, every session and API token
     /// ends and every role is withdrawn; other nodes are told through the event bus.
-    core::Result<UserView> Revoke(const audit::Actor& actor, std::int64_t user_id, std::string reason);
-    /// Clears the enrolled second factor and recovery codes; sessions end.
-    core::Result<UserView> ResetSecondFactor(const audit::Actor& actor, std::int64_t user_id, std::string reason);
-    /// Sets a new one-time password that must be changed at the next sign-in.
-    core::Result<std::string> ResetPassword(const audit::Actor& actor, std::int64_t user_id);
-    /// Creates an active account directly (demo data and first administrator only).
-    core::Result<UserView> CreateActive(const audit::Actor& actor, NewAccount account, const std::string& password,
+    core::Result<UserView> Revoke(const Principal& who, std::int64_t user_id, std::string reason);
+    /// Clears the enrolled second factor and recovery codes; sessions and API tokens end.
+    core::Result<UserView> ResetSecondFactor(const Principal& who, std::int64_t user_id, std::string reason);
+    /// A new password that must be changed at the next sign-in; sessions and API tokens end.
+    core::Result<PasswordReset> ResetPassword(const Principal& who, std::int64_t user_id);
+    /// Collects the password a reset handed over: username + the code from the e-mail (once).
+    core::Result<std::string> RedeemHandover(const std::string& username, const std::string& code, const std::string& address);
+    /// Creates an active account directly (demo data and first administrator: operator only).
+    core::Result<UserView> CreateActive(const Principal& who, NewAccount account, const std::string& password,
                                         std::optional<std::string> totp_secret_b32);
 
-    std::vector<UserView> ListUsers() const;
+    /// The accounts the principal may see (account.view over their unit), with their roles.
+    std::vector<UserView> ListUsers(const Principal& who) const;
+    std::vector<AccountRequestView> ListRequests(const Principal& who, bool pending_only) const;
+    /// Unscoped look-ups for the module itself and the command line.
     std::optional<UserView> FindUser(std::int64_t id) const;
     std::optional<UserView> FindUserByName(std::string_view username) const;
-    std::vector<AccountRequestView> ListRequests(bool pending_only) const;
     std::optional<AccountRequestView> FindRequest(std::int64_t id) const;
+    bool AnyUsers() const;
 
     // --- signing in (P-8) ---
     core::Result<LoginResult> Login(const std::string& username, const std::string& password, const std::string& address,
                                     const std::string& user_agent);
-    /// Accepts a TOTP code (each 30-second step at most once) or an unused recovery code.
+    /// Accepts a TOTP code (each 30-second step at most once, atomically) or an unused
+    /// recovery code. Failures are counted apart from password failures, per account and per
+    /// address, never reset by the password step.
     core::Result<Stage> VerifySecondFactor(const Principal& who, const std::string& code);
     core::Result<Enrolment> BeginEnrolment(const Principal& who);
     /// Confirms enrolment with a first code; returns the recovery codes (shown once).
     core::Result<std::vector<std::string>> CompleteEnrolment(const Principal& who, const std::string& code);
+    /// Other sessions and every API token end.
     core::Result<Stage> ChangePassword(const Principal& who, const std::string& current, const std::string& next);
 
     // --- sessions ---
@@ -206,25 +210,40 @@ public:
     std::vector<ApiTokenView> ListApiTokens(const Principal& who) const;
     core::Status RevokeApiToken(const Principal& who, std::int64_t id);
 
+    /// Refuses to start (error) when the database holds sealed secrets that the configured key
+    /// cannot open: a node started with a missing or wrong key file.
+    core::Status CheckSecretKey() const;
+    /// Whether the database holds any sealed secret (before a key is created for it).
+    static bool HoldsSealedSecrets(core::db::Database& db);
+
     const AuthSettings& Settings() const { return settings_; }
 
 private:
     std::optional<Principal> LoadPrincipal(core::db::Connection& c, std::int64_t user_id) const;
     std::vector<Grant> LoadGrants(core::db::Connection& c, std::int64_t user_id) const;
     core::Result<std::int64_t> ValidateNewAccount(core::db::Connection& c, NewAccount& a) const;
-    void EndAllSessions(core::db::Connection& c, std::int64_t user_id, std::string_view reason);
-    /// Counts a failed password or code: slow-down after slow_down_after, lock-out after lock_out_after.
-    void RecordFailure(core::db::Connection& c, std::int64_t user_id, std::int64_t failed, std::int64_t now) const;
+    /// The strongest rank among an account's active roles (0 for none).
+    int AccountRank(const std::vector<Grant>& grants) const;
+    /// Checks `who` may act with `p` on account `u` (its unit, and no role stronger than his).
+    core::Result<audit::Actor> AuthorizeOnAccount(const Principal& who, core::access::Permission p, const UserView& u) const;
+    /// Ends sessions (all, or all but `keep_session`) and API tokens of an account.
+    void EndCredentials(core::db::Connection& c, std::int64_t user_id, std::string_view reason, std::int64_t keep_session = 0);
+    /// Counts a failed password (atomically in SQL) and sets slow-down or lock-out.
+    void RecordPasswordFailure(core::db::Connection& c, std::int64_t user_id, std::int64_t now) const;
+    void RecordSecondFactorFailure(core::db::Connection& c, std::int64_t user_id, const std::string& address,
+                                   std::int64_t now) const;
     void PublishSessionsEnded(std::int64_t user_id);
-    /// The stored form of a TOTP secret (sealed when a SecretBox is configured) and back;
-    /// OpenSecret returns "" for a value that cannot be opened.
+    /// The stored form of a TOTP secret (always sealed) and back; OpenSecret fails for a value
+    /// that is not sealed or cannot be opened.
     std::string SealSecret(const std::string& base32) const;
-    std::string OpenSecret(const std::string& stored) const;
+    core::Result<std::string> OpenSecret(const std::string& stored) const;
+    std::string NewStrongPassword(const std::string& username, const std::string& full_name) const;
 
     core::db::Database& db_;
     audit::Log& audit_;
     const core::Clock& clock_;
     units::Service& units_;
+    const core::access::Policy& policy_;
     PasswordHasher& hasher_;
     core::EventBus& events_;
     AuthSettings settings_;

@@ -1,5 +1,8 @@
 #include "auth/handlers.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include <boost/json.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -17,18 +20,34 @@ using http::Response;
 
 namespace {
 
-json::object UserToJson(const UserView& u, const units::Service& units) {
-    json::array roles;
-    for (const auto& g : u.grants) {
-        auto info = FindRole(g.role);
-        auto unit = units.Find(g.unit_id);
-        roles.push_back(json::object{{"role", g.role},
-                                     {"role_vi", info ? std::string(info->name_vi) : g.role},
-                                     {"role_en", info ? std::string(info->name_en) : g.role},
-                                     {"unit_id", g.unit_id},
-                                     {"unit_name", unit ? unit->name_vi : ""}});
+// Unit names for a whole list, read once (no query per account or role).
+class UnitNames {
+public:
+    explicit UnitNames(const units::Service& units) {
+        for (const auto& u : units.List()) names_[u.id] = u.name_vi;
     }
-    auto unit = units.Find(u.unit_id);
+    std::string operator()(std::int64_t id) const {
+        auto it = names_.find(id);
+        return it == names_.end() ? std::string() : it->second;
+    }
+
+private:
+    std::map<std::int64_t, std::string> names_;
+};
+
+json::object RoleJson(const core::access::Policy& policy, const std::string& code, std::int64_t unit_id,
+                      const UnitNames& names) {
+    const auto* info = policy.FindRole(code);
+    return json::object{{"role", code},
+                        {"role_vi", info ? info->name_vi : code},
+                        {"role_en", info ? info->name_en : code},
+                        {"unit_id", unit_id},
+                        {"unit_name", names(unit_id)}};
+}
+
+json::object UserToJson(const UserView& u, const UnitNames& names, const core::access::Policy& policy) {
+    json::array roles;
+    for (const auto& g : u.grants) roles.push_back(RoleJson(policy, g.role, g.unit_id, names));
     return json::object{{"id", u.id},
                         {"username", u.username},
                         {"full_name", u.full_name},
@@ -37,24 +56,17 @@ json::object UserToJson(const UserView& u, const units::Service& units) {
                         {"status_" + u.status, true},
                         {"active", u.status == "active"},
                         {"unit_id", u.unit_id},
-                        {"unit_name", unit ? unit->name_vi : ""},
+                        {"unit_name", names(u.unit_id)},
                         {"enrolled", u.enrolled},
                         {"roles", roles},
                         {"created_at", FormatLocalTime(u.created_at)}};
 }
 
-json::object RequestToJson(const AccountRequestView& r, const units::Service& units) {
-    auto unit = units.Find(r.unit_id);
+json::object RequestToJson(const AccountRequestView& r, const UnitNames& names, const core::access::Policy& policy) {
     json::array roles;
     const auto parsed = json::parse(r.roles_json);
     for (const auto& v : parsed.as_array()) {
-        auto code = std::string(v.at("role").as_string());
-        auto info = FindRole(code);
-        auto ru = units.Find(v.at("unit_id").to_number<std::int64_t>());
-        roles.push_back(json::object{{"role", code},
-                                     {"role_vi", info ? std::string(info->name_vi) : code},
-                                     {"unit_id", v.at("unit_id")},
-                                     {"unit_name", ru ? ru->name_vi : ""}});
+        roles.push_back(RoleJson(policy, std::string(v.at("role").as_string()), v.at("unit_id").to_number<std::int64_t>(), names));
     }
     return json::object{{"id", r.id},
                         {"user_id", r.user_id},
@@ -62,7 +74,7 @@ json::object RequestToJson(const AccountRequestView& r, const units::Service& un
                         {"full_name", r.full_name},
                         {"email", r.email},
                         {"unit_id", r.unit_id},
-                        {"unit_name", unit ? unit->name_vi : ""},
+                        {"unit_name", names(r.unit_id)},
                         {"roles", roles},
                         {"reason", r.reason},
                         {"requested_by", r.requested_by},
@@ -76,13 +88,24 @@ json::object RequestToJson(const AccountRequestView& r, const units::Service& un
                         {"decision_refused", r.decision == "refused"}};
 }
 
-// Only local paths may be a "next" target (no open redirect).
+}  // namespace
+
+// Only a same-site path of safe characters may be a "next" target: no scheme, no host, no
+// "//" or "/\\" (which browsers read as another host), no control characters or spaces (a tab or
+// CR/LF would be dropped by the browser, or split the header), nothing beyond printable ASCII.
 std::string SafeNext(const std::optional<std::string>& next) {
-    if (!next || next->empty() || (*next)[0] != '/' || next->starts_with("//") || next->find('\\') != std::string::npos) {
-        return "/";
+    if (!next || next->empty() || next->size() > 1000 || (*next)[0] != '/') return "/";
+    const std::string& n = *next;
+    if (n.size() > 1 && (n[1] == '/' || n[1] == '\\')) return "/";
+    for (unsigned char c : n) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        std::string_view("/-._~%!$&'()*+,;=:@?").find(static_cast<char>(c)) != std::string_view::npos;
+        if (!ok) return "/";
     }
-    return *next;
+    return n;
 }
+
+namespace {
 
 Response WithCookie(Response res, const std::string& cookie) {
     res.insert(http::beast_http::field::set_cookie, cookie);
@@ -241,33 +264,48 @@ Response Handlers::SwitchLanguage(Request& req) {
 // ------------------------------------------------------------------ accounts admin
 
 Response Handlers::Accounts(Request& req) {
-    auto allowed = web_.RequirePagePermission(req, Permission::kAccountView);
+    auto allowed = web_.RequirePagePermission(req, kAccountView);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& p = std::get<Web::Allowed>(allowed).who;
     json::array users, pending, decided;
-    for (const auto& u : auth_.ListUsers()) users.push_back(UserToJson(u, units_));
-    for (const auto& r : auth_.ListRequests(false)) (r.decision.empty() ? pending : decided).push_back(RequestToJson(r, units_));
+    const UnitNames names(units_);
+    for (const auto& u : auth_.ListUsers(p)) users.push_back(UserToJson(u, names, auth_.Policy()));
+    for (const auto& r : auth_.ListRequests(p, false)) {
+        (r.decision.empty() ? pending : decided).push_back(RequestToJson(r, names, auth_.Policy()));
+    }
     json::object data{{"users", users},
                       {"has_pending", !pending.empty()},
                       {"has_decided", !decided.empty()},
                       {"pending", pending},
                       {"decided", decided},
-                      {"can_request", auth_.Authorize(p, Permission::kAccountRequest).ok()},
-                      {"can_approve", auth_.Authorize(p, Permission::kAccountApprove).ok()},
-                      {"can_revoke", auth_.Authorize(p, Permission::kAccountRevoke).ok()}};
+                      {"can_request", auth_.HoldsAnywhere(p, kAccountRequest)},
+                      {"can_approve", auth_.HoldsAnywhere(p, kAccountApprove)},
+                      {"can_revoke", auth_.HoldsAnywhere(p, kAccountRevoke)}};
     if (auto ok = req.QueryParam("ok")) data["ok_" + *ok] = true;
     return web_.Page(req, &p, "auth/accounts", std::move(data), "accounts_title");
 }
 
 Response Handlers::RequestForm(Request& req) {
-    auto allowed = web_.RequirePagePermission(req, Permission::kAccountRequest);
+    auto allowed = web_.RequirePagePermission(req, kAccountRequest);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& p = std::get<Web::Allowed>(allowed).who;
     json::array units, roles;
+    // Only the units and roles this person may request: the service refuses the others anyway.
+    const auto reach = auth_.Policy().ReachOf(p, kAccountRequest);
     for (const auto& u : units_.List()) {
-        if (u.status == "active" && u.kind != "group") units.push_back(json::object{{"id", u.id}, {"name", u.name_vi}});
+        if (u.status == "active" && u.kind != "group" && reach.Covers(units_, u.id)) {
+            units.push_back(json::object{{"id", u.id}, {"name", u.name_vi}});
+        }
     }
-    for (const auto& r : Roles()) roles.push_back(json::object{{"code", r.code}, {"name_vi", r.name_vi}, {"name_en", r.name_en}});
+    int rank = 0;
+    for (const auto& g : p.grants) {
+        if (const auto* info = auth_.Policy().FindRole(g.role); info && auth_.Policy().RoleGrants(g.role, kAccountRequest)) {
+            rank = std::max(rank, info->rank);
+        }
+    }
+    for (const auto& r : auth_.Policy().Roles()) {
+        if (r.rank <= rank) roles.push_back(json::object{{"code", r.code}, {"name_vi", r.name_vi}, {"name_en", r.name_en}});
+    }
     return web_.Page(req, &p, "auth/account_request", {{"units", units}, {"roles", roles}}, "account_request_title");
 }
 
@@ -292,8 +330,6 @@ Response Handlers::SubmitRequest(Request& req) {
     auto& p = std::get<Principal>(g);
     auto form = req.Form();
     auto unit = ParseId(FormField(form, "unit_id"));
-    auto actor = auth_.Authorize(p, Permission::kAccountRequest, unit.value_or(0));
-    if (!actor) return web_.Fail(req, &p, actor.error());
     NewAccount a{.username = FormField(form, "username"),
                  .full_name = FormField(form, "full_name"),
                  .email = FormField(form, "email"),
@@ -303,31 +339,27 @@ Response Handlers::SubmitRequest(Request& req) {
     if (!FormField(form, "roles").empty()) {
         if (auto err = ParseRoles(FormField(form, "roles"), a.roles)) return web_.Fail(req, &p, *err);
     }
-    auto r = auth_.RequestAccount(actor.value(), std::move(a));
+    auto r = auth_.RequestAccount(p, std::move(a));
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, "/admin/accounts?ok=requested");
 }
 
 namespace {
-// Loads the account request named by {id} and checks that the caller may decide it (a leader
-// over the request's unit); then runs f(principal, actor, id).
+// The account request named by {id}; the service checks that the caller may decide it.
 template <class F>
-Response DecideRequest(Web& web, Service& auth, Request& req, F f) {
+Response DecideRequest(Web& web, Request& req, F f) {
     auto g = web.RequirePage(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    auto rq = id ? auth.FindRequest(*id) : std::nullopt;
-    if (!rq) return web.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
-    auto actor = auth.Authorize(p, Permission::kAccountApprove, rq->unit_id);
-    if (!actor) return web.Fail(req, &p, actor.error());
-    return f(p, actor.value(), *id);
+    if (!id) return web.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    return f(p, *id);
 }
 }  // namespace
 
 Response Handlers::ApproveRequest(Request& req) {
-    return DecideRequest(web_, auth_, req, [&](const Principal& p, const audit::Actor& a, std::int64_t id) {
-        auto r = auth_.Approve(a, id, FormField(req.Form(), "note"));
+    return DecideRequest(web_, req, [&](const Principal& p, std::int64_t id) {
+        auto r = auth_.Approve(p, id, FormField(req.Form(), "note"));
         if (!r) return web_.Fail(req, &p, r.error());
         return web_.Page(req, &p, "auth/account_approved",
                          {{"username", r->user.username}, {"full_name", r->user.full_name}, {"initial_password", r->initial_password}},
@@ -336,36 +368,33 @@ Response Handlers::ApproveRequest(Request& req) {
 }
 
 Response Handlers::RefuseRequest(Request& req) {
-    return DecideRequest(web_, auth_, req, [&](const Principal& p, const audit::Actor& a, std::int64_t id) {
-        auto r = auth_.Refuse(a, id, FormField(req.Form(), "note"));
+    return DecideRequest(web_, req, [&](const Principal& p, std::int64_t id) {
+        auto r = auth_.Refuse(p, id, FormField(req.Form(), "note"));
         if (!r) return web_.Fail(req, &p, r.error());
         return http::Redirect(req, "/admin/accounts?ok=refused");
     });
 }
 
 namespace {
+// An account action named by {id} from a form; the service checks permission and scope.
 template <class F>
-Response UserAction(Web& web, Service& auth, Request& req, Permission perm, const char* ok, F f) {
+Response UserAction(Web& web, Request& req, F f) {
     auto g = web.RequirePage(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    auto u = id ? auth.FindUser(*id) : std::nullopt;
-    if (!u) return web.Fail(req, &p, core::NotFound("Không tìm thấy tài khoản."));
-    auto actor = auth.Authorize(p, perm, u->unit_id);
-    if (!actor) return web.Fail(req, &p, actor.error());
-    return f(p, actor.value(), *u, std::string(ok));
+    if (!id) return web.Fail(req, &p, core::NotFound("Không tìm thấy tài khoản."));
+    return f(p, *id);
 }
 
 // An account action that takes the form's reason and returns to the account list.
-using ReasonedAction = core::Result<UserView> (Service::*)(const audit::Actor&, std::int64_t, std::string);
+using ReasonedAction = core::Result<UserView> (Service::*)(const Principal&, std::int64_t, std::string);
 Response ReasonedUserAction(Web& web, Service& auth, Request& req, const char* ok, ReasonedAction action) {
-    return UserAction(web, auth, req, Permission::kAccountRevoke, ok,
-                      [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string& done) {
-                          auto r = (auth.*action)(a, u.id, FormField(req.Form(), "reason"));
-                          if (!r) return web.Fail(req, &p, r.error());
-                          return http::Redirect(req, "/admin/accounts?ok=" + done);
-                      });
+    return UserAction(web, req, [&](const Principal& p, std::int64_t id) {
+        auto r = (auth.*action)(p, id, FormField(req.Form(), "reason"));
+        if (!r) return web.Fail(req, &p, r.error());
+        return http::Redirect(req, std::string("/admin/accounts?ok=") + ok);
+    });
 }
 }  // namespace
 
@@ -378,14 +407,36 @@ Response Handlers::ResetSecondFactor(Request& req) {
 }
 
 Response Handlers::ResetPassword(Request& req) {
-    return UserAction(web_, auth_, req, Permission::kAccountRevoke, "reset_password",
-                      [&](const Principal& p, const audit::Actor& a, const UserView& u, const std::string&) {
-                          auto r = auth_.ResetPassword(a, u.id);
-                          if (!r) return web_.Fail(req, &p, r.error());
-                          return web_.Page(req, &p, "auth/account_approved",
-                                           {{"username", u.username}, {"full_name", u.full_name}, {"initial_password", r.value()}},
-                                           "account_approved_title");
-                      });
+    // The new password goes to the owner (handover code by e-mail), never to this screen.
+    return UserAction(web_, req, [&](const Principal& p, std::int64_t id) {
+        auto r = auth_.ResetPassword(p, id);
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/accounts?ok=reset_password");
+    });
+}
+
+Response Handlers::HandoverForm(Request& req) { return HandoverPage(req, "", "", status::ok); }
+
+Response Handlers::HandoverPage(Request& req, const std::string& error, const std::string& password, status st) {
+    auto pre = req.Cookie("vp_pre").value_or("");
+    if (pre.size() < 20) pre = RandomToken(18);
+    json::object data{{"csrf_pre", pre}};
+    if (!error.empty()) data["error"] = error;
+    if (!password.empty()) data["password"] = password;
+    auto res = web_.Page(req, nullptr, "auth/handover", std::move(data), "handover_title", st);
+    res.set(http::beast_http::field::cache_control, "no-store");
+    return WithCookie(std::move(res), "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict" + (req.tls ? "; Secure" : ""));
+}
+
+Response Handlers::Handover(Request& req) {
+    auto form = req.Form();
+    auto pre = req.Cookie("vp_pre");
+    if (!pre || FormField(form, "_csrf") != *pre) {
+        return HandoverPage(req, "Phiên biểu mẫu đã hết hạn, vui lòng thử lại.", "", status::forbidden);
+    }
+    auto r = auth_.RedeemHandover(FormField(form, "username"), FormField(form, "code"), req.remote_address);
+    if (!r) return HandoverPage(req, r.error().message, "", http::HttpStatusFor(r.error().code));
+    return HandoverPage(req, "", r.value(), status::ok);
 }
 
 // ------------------------------------------------------------------ API
@@ -395,7 +446,8 @@ Response Handlers::ApiMe(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto u = auth_.FindUser(p.user_id);
-    auto j = UserToJson(*u, units_);
+    if (!u) return http::JsonError(req, core::Unauthorized());
+    auto j = UserToJson(*u, UnitNames(units_), auth_.Policy());
     if (p.session_id) j["csrf_token"] = p.csrf_token;
     return http::Json(req, j);
 }
@@ -508,19 +560,21 @@ Response Handlers::ApiRevokeToken(Request& req) {
 }
 
 Response Handlers::ApiUsers(Request& req) {
-    auto allowed = web_.RequireApiPermission(req, Permission::kAccountView);
+    auto allowed = web_.RequireApiPermission(req, kAccountView);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array list;
-    for (const auto& u : auth_.ListUsers()) list.push_back(UserToJson(u, units_));
+    const UnitNames names(units_);
+    for (const auto& u : auth_.ListUsers(std::get<Web::Allowed>(allowed).who)) list.push_back(UserToJson(u, names, auth_.Policy()));
     return http::Json(req, json::object{{"users", list}});
 }
 
 Response Handlers::ApiRequests(Request& req) {
-    auto allowed = web_.RequireApiPermission(req, Permission::kAccountView);
+    auto allowed = web_.RequireApiPermission(req, kAccountView);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array list;
-    for (const auto& r : auth_.ListRequests(req.QueryParam("pending").value_or("") == "true")) {
-        list.push_back(RequestToJson(r, units_));
+    const UnitNames names(units_);
+    for (const auto& r : auth_.ListRequests(std::get<Web::Allowed>(allowed).who, req.QueryParam("pending").value_or("") == "true")) {
+        list.push_back(RequestToJson(r, names, auth_.Policy()));
     }
     return http::Json(req, json::object{{"requests", list}});
 }
@@ -551,11 +605,9 @@ Response Handlers::ApiCreateRequest(Request& req) {
             }
         }
     }
-    auto actor = auth_.Authorize(p, Permission::kAccountRequest, a.unit_id);
-    if (!actor) return http::JsonError(req, actor.error());
-    auto r = auth_.RequestAccount(actor.value(), std::move(a));
+    auto r = auth_.RequestAccount(p, std::move(a));
     if (!r) return http::JsonError(req, r.error());
-    return http::Json(req, RequestToJson(r.value(), units_), status::created);
+    return http::Json(req, RequestToJson(r.value(), UnitNames(units_), auth_.Policy()), status::created);
 }
 
 Response Handlers::ApiApproveRequest(Request& req) {
@@ -563,18 +615,15 @@ Response Handlers::ApiApproveRequest(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    auto rq = id ? auth_.FindRequest(*id) : std::nullopt;
-    if (!rq) return http::JsonError(req, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
-    auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
-    if (!actor) return http::JsonError(req, actor.error());
+    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
     auto body = JsonBody(req);
     std::string note;
     if (body) {
         if (auto* n = body->if_contains("note"); n && n->is_string()) note = n->get_string();
     }
-    auto r = auth_.Approve(actor.value(), *id, note);
+    auto r = auth_.Approve(p, *id, note);
     if (!r) return http::JsonError(req, r.error());
-    auto j = UserToJson(r->user, units_);
+    auto j = UserToJson(r->user, UnitNames(units_), auth_.Policy());
     j["initial_password"] = r->initial_password;
     return http::Json(req, j);
 }
@@ -584,57 +633,61 @@ Response Handlers::ApiRefuseRequest(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    auto rq = id ? auth_.FindRequest(*id) : std::nullopt;
-    if (!rq) return http::JsonError(req, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
-    auto actor = auth_.Authorize(p, Permission::kAccountApprove, rq->unit_id);
-    if (!actor) return http::JsonError(req, actor.error());
+    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
     auto body = JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
     auto* n = body->if_contains("note");
-    auto r = auth_.Refuse(actor.value(), *id, n && n->is_string() ? std::string(n->get_string()) : "");
+    auto r = auth_.Refuse(p, *id, n && n->is_string() ? std::string(n->get_string()) : "");
     if (!r) return http::JsonError(req, r.error());
-    return http::Json(req, RequestToJson(r.value(), units_));
+    return http::Json(req, RequestToJson(r.value(), UnitNames(units_), auth_.Policy()));
 }
 
 namespace {
 template <class F>
-Response ApiUserAction(Web& web, Service& auth, Request& req, F f) {
+Response ApiUserAction(Web& web, Request& req, F f) {
     auto g = web.RequireApi(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    auto u = id ? auth.FindUser(*id) : std::nullopt;
-    if (!u) return http::JsonError(req, core::NotFound("Không tìm thấy tài khoản."));
-    auto actor = auth.Authorize(p, Permission::kAccountRevoke, u->unit_id);
-    if (!actor) return http::JsonError(req, actor.error());
+    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy tài khoản."));
     auto body = JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
-    auto* reason = body->if_contains("reason");
-    auto r = f(actor.value(), u->id, reason && reason->is_string() ? std::string(reason->get_string()) : "");
+    return f(p, *id, JsonText(*body, "reason"));
+}
+Response UserStatusJson(const Request& req, const core::Result<UserView>& r) {
     if (!r) return http::JsonError(req, r.error());
-    return http::Json(req, json::object{{"id", u->id}, {"status", r->status}, {"enrolled", r->enrolled}});
+    return http::Json(req, json::object{{"id", r->id}, {"status", r->status}, {"enrolled", r->enrolled}});
 }
 }  // namespace
 
 Response Handlers::ApiRevokeUser(Request& req) {
-    return ApiUserAction(web_, auth_, req, [&](const audit::Actor& a, std::int64_t id, std::string reason) {
-        return auth_.Revoke(a, id, std::move(reason));
+    return ApiUserAction(web_, req, [&](const Principal& p, std::int64_t id, std::string reason) {
+        return UserStatusJson(req, auth_.Revoke(p, id, std::move(reason)));
     });
 }
 
 Response Handlers::ApiResetSecondFactor(Request& req) {
-    return ApiUserAction(web_, auth_, req, [&](const audit::Actor& a, std::int64_t id, std::string reason) {
-        return auth_.ResetSecondFactor(a, id, std::move(reason));
+    return ApiUserAction(web_, req, [&](const Principal& p, std::int64_t id, std::string reason) {
+        return UserStatusJson(req, auth_.ResetSecondFactor(p, id, std::move(reason)));
+    });
+}
+
+Response Handlers::ApiResetPassword(Request& req) {
+    return ApiUserAction(web_, req, [&](const Principal& p, std::int64_t id, const std::string&) {
+        auto r = auth_.ResetPassword(p, id);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, json::object{{"id", id}, {"handover_to", r->delivered_to}});
     });
 }
 
 Response Handlers::ApiRoles(Request& req) {
     json::array list;
-    for (const auto& r : Roles()) {
+    for (const auto& r : auth_.Policy().Roles()) {
         list.push_back(json::object{{"code", r.code},
                                     {"name_vi", r.name_vi},
                                     {"name_en", r.name_en},
-                                    {"requires_second_factor", r.requires_second_factor}});
+                                    {"requires_second_factor", r.requires_second_factor},
+                                    {"rank", r.rank}});
     }
     return http::Json(req, json::object{{"roles", list}});
 }

@@ -7,6 +7,10 @@ namespace vp::auth {
 
 /// @brief HTTP adapter for signing in, the account pages and the accounts admin (pages and
 /// /api/v1). Parses, calls Service, renders; no rules live here.
+/// The only "next" targets a redirect may take: a same-site path of safe ASCII characters;
+/// anything else becomes "/".
+std::string SafeNext(const std::optional<std::string>& next);
+
 class Handlers {
 public:
     Handlers(Web& web, Service& auth, units::Service& units) : web_(web), auth_(auth), units_(units) {}
@@ -34,6 +38,8 @@ public:
     core::http::Response RevokeUser(core::http::Request& req);
     core::http::Response ResetSecondFactor(core::http::Request& req);
     core::http::Response ResetPassword(core::http::Request& req);
+    core::http::Response HandoverForm(core::http::Request& req);
+    core::http::Response Handover(core::http::Request& req);
 
     // API.
     core::http::Response ApiMe(core::http::Request& req);
@@ -51,9 +57,12 @@ public:
     core::http::Response ApiRefuseRequest(core::http::Request& req);
     core::http::Response ApiRevokeUser(core::http::Request& req);
     core::http::Response ApiResetSecondFactor(core::http::Request& req);
+    core::http::Response ApiResetPassword(core::http::Request& req);
     core::http::Response ApiRoles(core::http::Request& req);
 
 private:
+    core::http::Response HandoverPage(core::http::Request& req, const std::string& error, const std::string& password,
+                                      core::http::beast_http::status st);
     core::http::Response LoginPage(core::http::Request& req, const std::string& error, core::http::beast_http::status st);
     Web& web_;
     Service& auth_;

@@ -1,39 +1,22 @@
 #pragma once
+// The roles of the platform and the permissions of the accounts module (ORG-3, P-7). Each
+// module declares its own permissions and which roles hold them (see core/access.hpp); roles
+// are declared here, once, because every system's boards and offices use them.
 
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
+#include "core/access.hpp"
 
 namespace vp::auth {
 
-/// What an action needs. One table (roles.cpp) says which role grants what; everything not
-/// granted is denied.
-/// When adding enumerators here ^, also update kPermissionNames and the table in roles.cpp.
-enum class Permission {
-    kUnitView,
-    kUnitManage,
-    kAccountView,
-    kAccountRequest,
-    kAccountApprove,
-    kAccountRevoke,
-    kAuditRead,
-    kCalendarManage,
-    kJobsView,
-};
+using Permission = core::access::Permission;
+using RoleInfo = core::access::RoleInfo;
 
-struct RoleInfo {
-    std::string_view code;
-    std::string_view name_vi;
-    std::string_view name_en;
-    bool requires_second_factor;  ///< P-8: every administrator and editorial role
-};
+inline constexpr Permission kAccountView{"account.view"};
+inline constexpr Permission kAccountRequest{"account.request"};
+inline constexpr Permission kAccountApprove{"account.approve"};
+inline constexpr Permission kAccountRevoke{"account.revoke"};
 
-/// All roles (ORG-3, P-7). Scoped to a unit, and later to a portal.
-const std::vector<RoleInfo>& Roles();
-std::optional<RoleInfo> FindRole(std::string_view code);
-bool RoleGrants(std::string_view role, Permission p);
-std::string_view PermissionName(Permission p);
-std::optional<Permission> FindPermission(std::string_view name);
+/// Adds every role (with its rank and whether it needs two factors) and the account
+/// permissions to `policy`.
+void DeclareAccess(core::access::Policy& policy);
 
 }  // namespace vp::auth

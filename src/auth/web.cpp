@@ -1,5 +1,6 @@
 #include "auth/web.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -123,20 +124,51 @@ Web::Guarded Web::RequireApi(const http::Request& req) const {
     return std::move(*p);
 }
 
-Web::Permitted Web::RequirePagePermission(const http::Request& req, Permission permission, std::int64_t unit_id) const {
+namespace {
+// The gate: holds `permission` somewhere; the actor names the first role that grants it.
+std::optional<audit::Actor> HeldAnywhere(const Service& auth, const Principal& p, Permission permission) {
+    if (!auth.HoldsAnywhere(p, permission)) return std::nullopt;
+    for (const auto& g : p.grants) {
+        if (auth.Policy().RoleGrants(g.role, permission)) return p.ActorAs(g.role);
+    }
+    return p.ActorAs();
+}
+}  // namespace
+
+Web::Permitted Web::RequirePagePermission(const http::Request& req, Permission permission) const {
     auto g = RequirePage(req);
     if (auto* res = std::get_if<http::Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
-    auto actor = auth_.Authorize(p, permission, unit_id);
+    auto actor = HeldAnywhere(auth_, p, permission);
+    if (!actor) return Fail(req, &p, core::Forbidden());
+    return Allowed{std::move(p), std::move(*actor)};
+}
+
+Web::Permitted Web::RequirePagePermission(const http::Request& req, Permission permission,
+                                          const core::access::Scope& scope) const {
+    auto g = RequirePage(req);
+    if (auto* res = std::get_if<http::Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto actor = auth_.Authorize(p, permission, scope);
     if (!actor) return Fail(req, &p, actor.error());
     return Allowed{std::move(p), std::move(actor.value())};
 }
 
-Web::Permitted Web::RequireApiPermission(const http::Request& req, Permission permission, std::int64_t unit_id) const {
+Web::Permitted Web::RequireApiPermission(const http::Request& req, Permission permission) const {
     auto g = RequireApi(req);
     if (auto* res = std::get_if<http::Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
-    auto actor = auth_.Authorize(p, permission, unit_id);
+    auto actor = HeldAnywhere(auth_, p, permission);
+    if (!actor) return http::JsonError(req, core::Forbidden());
+    return Allowed{std::move(p), std::move(*actor)};
+}
+
+Web::Permitted Web::RequireApiPermission(const http::Request& req, Permission permission,
+                                         const core::access::Scope& scope) const {
+    auto g = RequireApi(req);
+    if (auto* res = std::get_if<http::Response>(&g)) return std::move(*res);
+    auto& p = std::get<Principal>(g);
+    auto actor = auth_.Authorize(p, permission, scope);
     if (!actor) return http::JsonError(req, actor.error());
     return Allowed{std::move(p), std::move(actor.value())};
 }
@@ -155,13 +187,15 @@ http::Response Web::Page(const http::Request& req, const Principal* who, std::st
         data["user"] = user;
         data["csrf"] = who->csrf_token;
         if (who->Ready()) {
-            json::object nav;
-            auto can = [&](Permission p) { return auth_.Authorize(*who, p).ok(); };
-            nav["units"] = can(Permission::kUnitView);
-            nav["accounts"] = can(Permission::kAccountView);
-            nav["audit"] = can(Permission::kAuditRead);
-            nav["calendar"] = true;
-            nav["jobs"] = can(Permission::kJobsView);
+            json::array items;
+            for (const auto& e : nav_) {
+                if (e.permission && !auth_.HoldsAnywhere(*who, *e.permission)) continue;
+                auto* label = t.if_contains(e.label_key);
+                items.push_back(json::object{{"path", e.path},
+                                             {"label", label && label->is_string() ? label->get_string() : json::string(e.label_key)},
+                                             {"current", req.path == e.path || req.path.starts_with(e.path + "/")}});
+            }
+            json::object nav{{"items", items}};
             data["nav"] = nav;
         }
     }
@@ -178,6 +212,11 @@ http::Response Web::Page(const http::Request& req, const Principal* who, std::st
 http::Response Web::Fail(const http::Request& req, const Principal* who, const core::Error& error) const {
     if (req.WantsJson()) return http::JsonError(req, error);
     return Page(req, who, "error", json::object{{"message", error.message}}, "error_title", http::HttpStatusFor(error.code));
+}
+
+void Web::AddNav(NavEntry entry) {
+    auto at = std::upper_bound(nav_.begin(), nav_.end(), entry.order, [](int o, const NavEntry& e) { return o < e.order; });
+    nav_.insert(at, std::move(entry));
 }
 
 std::string Web::SessionCookie(const std::string& token, bool clear) const {

@@ -13,6 +13,15 @@
 
 namespace vp::auth {
 
+/// One entry of the main menu, declared by the module that owns the page; shown to those who
+/// hold `permission` somewhere (everyone signed in when unset).
+struct NavEntry {
+    std::string path;
+    std::string label_key;  ///< interface string key (vi and en)
+    std::optional<core::access::Permission> permission;
+    int order = 100;
+};
+
 struct WebSettings {
     bool secure_cookies = false;  ///< set with TLS: cookies get the Secure attribute
 };
@@ -38,15 +47,19 @@ public:
     /// session cookie must carry X-CSRF-Token; bearer tokens need none.
     Guarded RequireApi(const core::http::Request& req) const;
 
-    /// A Ready principal allowed `permission` on `unit_id` (RequirePage/RequireApi followed by
-    /// Service::Authorize), with the audit actor for the change it is about to make.
+    /// A Ready principal that holds `permission` on some unit (the gate of a page or list whose
+    /// service then scopes what it shows), or, with a scope, that is allowed it there.
     struct Allowed {
         Principal who;
         audit::Actor actor;
     };
     using Permitted = std::variant<Allowed, core::http::Response>;
-    Permitted RequirePagePermission(const core::http::Request& req, Permission permission, std::int64_t unit_id = 0) const;
-    Permitted RequireApiPermission(const core::http::Request& req, Permission permission, std::int64_t unit_id = 0) const;
+    Permitted RequirePagePermission(const core::http::Request& req, Permission permission) const;
+    Permitted RequirePagePermission(const core::http::Request& req, Permission permission,
+                                    const core::access::Scope& scope) const;
+    Permitted RequireApiPermission(const core::http::Request& req, Permission permission) const;
+    Permitted RequireApiPermission(const core::http::Request& req, Permission permission,
+                                   const core::access::Scope& scope) const;
 
     /// Renders `tmpl` inside the layout with strings, language, user and CSRF token added.
     core::http::Response Page(const core::http::Request& req, const Principal* who, std::string_view tmpl,
@@ -56,6 +69,8 @@ public:
     core::http::Response Fail(const core::http::Request& req, const Principal* who, const core::Error& error) const;
 
     std::string SessionCookie(const std::string& token, bool clear = false) const;
+    /// Adds a main-menu entry (at start, before serving).
+    void AddNav(NavEntry entry);
     const core::web::TemplateStore& Templates() const { return templates_; }
     Service& Auth() const { return auth_; }
 
@@ -67,6 +82,7 @@ private:
     Service& auth_;
     const core::web::TemplateStore& templates_;
     WebSettings settings_;
+    std::vector<NavEntry> nav_;
 };
 
 /// Adapts `f(Request&, const Principal&) -> Response` into a page handler behind RequirePage.

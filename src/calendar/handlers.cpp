@@ -12,7 +12,6 @@ namespace vp::calendar {
 
 namespace http = core::http;
 namespace json = boost::json;
-using auth::Permission;
 using auth::Principal;
 using http::Request;
 using http::Response;
@@ -139,7 +138,7 @@ Response Compute(const auth::Web& web, const Service& calendars, Request& req, F
 std::variant<audit::Actor, Response> RequireManager(const auth::Web& web, const auth::Service& auth, Request& req) {
     auto g = web.RequireApi(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    auto actor = auth.Authorize(std::get<Principal>(g), Permission::kCalendarManage);
+    auto actor = auth.Authorize(std::get<Principal>(g), kCalendarManage, core::access::Scope::Global());
     if (!actor) return http::JsonError(req, actor.error());
     return std::move(actor).value();
 }
@@ -382,7 +381,7 @@ Response Handlers::AdminPage(Request& req) {
     const auto lang = req.Lang();
     const auto& templates = web_.Templates();
     const auto t = [&](const std::string& key) { return templates.T(lang, key); };
-    const bool can_manage = auth_.Authorize(p, Permission::kCalendarManage).ok();
+    const bool can_manage = auth_.Authorize(p, kCalendarManage, core::access::Scope::Global()).ok();
 
     const std::string code = CalendarParam(req);
     auto record = calendars_.Find(code);
@@ -510,7 +509,7 @@ namespace {
 // action returns the page to go back to, or the error to show.
 template <class F>
 Response AdminChange(auth::Web& web, Request& req, F action) {
-    auto allowed = web.RequirePagePermission(req, Permission::kCalendarManage);
+    auto allowed = web.RequirePagePermission(req, kCalendarManage, core::access::Scope::Global());
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& [p, actor] = std::get<auth::Web::Allowed>(allowed);
     const auto form = req.Form();

@@ -5,8 +5,12 @@
 
 namespace vp::calendar {
 
+/// Changing the working-time calendar: national (a grant on the Central Party Office).
+inline constexpr core::access::Permission kCalendarManage{"calendar.manage"};
+inline void DeclareAccess(core::access::Policy& policy) { policy.Allow(kCalendarManage, {"task_office", "system_admin"}); }
+
 /// @brief HTTP adapter for working-time calendars: the computing API for every signed-in
-/// caller, the management API (Permission::kCalendarManage) and the admin page.
+/// caller, the management API (calendar.manage) and the admin page.
 ///
 /// Instants in query strings are RFC 3339 with an offset ("2026-02-23T11:00:00+07:00"; an
 /// unencoded '+' that arrives as a space is accepted). Every endpoint takes `calendar=<code>`
@@ -31,7 +35,7 @@ public:
     /// its kind and hours.
     core::http::Response Days(core::http::Request& req);
 
-    // --- management API, Permission::kCalendarManage ---
+    // --- management API, calendar.manage ---
     core::http::Response ListCalendars(core::http::Request& req);    ///< GET /api/v1/calendars
     core::http::Response ShowCalendar(core::http::Request& req);     ///< GET /api/v1/calendars/{code}
     core::http::Response CreateCalendar(core::http::Request& req);   ///< POST /api/v1/calendars

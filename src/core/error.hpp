@@ -1,5 +1,6 @@
 #pragma once
 
+#include <stdexcept>
 #include <string>
 
 namespace vp::core {
@@ -42,5 +43,16 @@ inline Error Conflict(std::string message) { return {ErrorCode::kConflict, std::
 inline Error Unauthorized(std::string message = "Cần đăng nhập.") {
     return {ErrorCode::kUnauthorized, std::move(message), {}};
 }
+
+/// @brief Thrown when a bounded resource is full (the password hashing queue, say): the HTTP
+/// server answers 503 with `Retry-After: retry_after_s` instead of waiting.
+class Overloaded : public std::runtime_error {
+public:
+    Overloaded(const std::string& what, int retry_after_s) : std::runtime_error(what), retry_after_s_(retry_after_s) {}
+    int RetryAfterSeconds() const { return retry_after_s_; }
+
+private:
+    int retry_after_s_;
+};
 
 }  // namespace vp::core

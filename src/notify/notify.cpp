@@ -27,6 +27,17 @@ std::int64_t Service::Create(core::db::Connection& c, std::int64_t user_id, std:
     return id;
 }
 
+Service::Service(core::db::Database& db, const core::Clock& clock, core::EventBus& events)
+    : db_(db), clock_(clock), events_(events) {
+    events_.RegisterTopic("notification", [](const core::Subscriber& s, const core::Event& e) {
+        return e.user_id == 0 || e.user_id == s.user_id;
+    });
+}
+
+void Service::QueueMail(core::db::Connection& c, const std::string& to, const std::string& subject, const std::string& text) {
+    core::JobQueue::Enqueue(c, clock_, "mail.send", json::serialize(json::object{{"to", to}, {"subject", subject}, {"text", text}}), 8);
+}
+
 void Service::Announce(std::int64_t user_id) { events_.Publish({"notification", "{}", user_id}); }
 
 std::vector<Notification> Service::List(std::int64_t user_id, int limit) const {

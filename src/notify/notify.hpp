@@ -23,13 +23,15 @@ struct Notification {
 /// through the job queue (retried, with history) to the configured SMTP server.
 class Service {
 public:
-    Service(core::db::Database& db, const core::Clock& clock, core::EventBus& events)
-        : db_(db), clock_(clock), events_(events) {}
+    /// Registers the live-event topic "notification": each person sees their own (and user 0's).
+    Service(core::db::Database& db, const core::Clock& clock, core::EventBus& events);
 
     /// Stores a notification for `user_id` inside `c`'s transaction and, when `email` is set and
     /// the user has an address, queues a "mail.send" job. Call Announce after commit.
     std::int64_t Create(core::db::Connection& c, std::int64_t user_id, std::string_view kind, std::string_view title,
                         std::string_view body, std::string_view link, bool email);
+    /// Queues an e-mail to `to` inside `c`'s transaction ("mail.send" job, retried).
+    void QueueMail(core::db::Connection& c, const std::string& to, const std::string& subject, const std::string& text);
     /// Pushes a "notification" event to the user's open pages (after the transaction committed).
     void Announce(std::int64_t user_id);
 

@@ -9,7 +9,6 @@ namespace json = boost::json;
 using http::beast_http::status;
 using http::Request;
 using http::Response;
-using auth::Permission;
 using auth::Principal;
 
 namespace {
@@ -34,7 +33,7 @@ json::array TreeJson(const std::vector<Unit>& all) {
 }  // namespace
 
 Response Handlers::Tree(Request& req) {
-    auto allowed = web_.RequirePagePermission(req, Permission::kUnitView);
+    auto allowed = web_.RequirePagePermission(req, kUnitView);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& p = std::get<auth::Web::Allowed>(allowed).who;
     auto date = req.QueryParam("date").value_or("");
@@ -47,12 +46,12 @@ Response Handlers::Tree(Request& req) {
                       {"count", all.size()},
                       {"date", date.empty() ? units_.Today() : date},
                       {"kinds", kinds},
-                      {"can_manage", auth_.Authorize(p, Permission::kUnitManage).ok()}},
+                      {"can_manage", auth_.HoldsAnywhere(p, kUnitManage)}},
                      "units_title");
 }
 
 Response Handlers::Show(Request& req) {
-    auto allowed = web_.RequirePagePermission(req, Permission::kUnitView);
+    auto allowed = web_.RequirePagePermission(req, kUnitView);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& p = std::get<auth::Web::Allowed>(allowed).who;
     auto id = auth::ParseId(req.path_params["id"]);
@@ -75,7 +74,7 @@ Response Handlers::Show(Request& req) {
                       {"today", units_.Today()},
                       {"parent_name", parent ? parent->name_vi : ""},
                       {"merged_into_name", merged_into ? merged_into->name_vi : ""},
-                      {"can_manage", auth_.Authorize(p, Permission::kUnitManage, u->id).ok()}};
+                      {"can_manage", auth_.Authorize(p, kUnitManage, u->id).ok()}};
     if (auto ok = req.QueryParam("ok")) data["ok_" + *ok] = true;
     return web_.Page(req, &p, "units/show", std::move(data), "unit_title");
 }
@@ -85,15 +84,16 @@ Response Handlers::Create(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto form = req.Form();
-    auto parent = auth::ParseId(auth::FormField(form, "parent_id")).value_or(0);
-    auto actor = auth_.Authorize(p, Permission::kUnitManage, parent);
-    if (!actor) return web_.Fail(req, &p, actor.error());
-    auto r = units_.Create(actor.value(), {.code = auth::FormField(form, "code"),
+    // A parent that is not a valid id is refused (never read as "no parent").
+    const auto parent_text = auth::FormField(form, "parent_id");
+    const auto parent = parent_text.empty() ? std::optional<std::int64_t>(0) : auth::ParseId(parent_text);
+    if (!parent) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đơn vị cấp trên."));
+    auto r = units_.Create(p, {.code = auth::FormField(form, "code"),
                                             .kind = auth::FormField(form, "kind"),
                                             .name_vi = auth::FormField(form, "name_vi"),
                                             .name_en = auth::FormField(form, "name_en"),
                                             .short_name = auth::FormField(form, "short_name"),
-                                            .parent_id = parent,
+                                            .parent_id = *parent,
                                             .valid_from = auth::FormField(form, "valid_from")});
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, "/admin/units/" + std::to_string(r->id) + "?ok=created");
@@ -101,14 +101,12 @@ Response Handlers::Create(Request& req) {
 
 namespace {
 template <class F>
-Response UnitAction(auth::Web& web, auth::Service& auth, Request& req, bool api, F f) {
+Response UnitAction(auth::Web& web, Request& req, bool api, F f) {
     auto g = api ? web.RequireApi(req) : web.RequirePage(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = auth::ParseId(req.path_params["id"]);
     if (!id) return web.Fail(req, &p, core::NotFound("Không tìm thấy đơn vị."));
-    auto actor = auth.Authorize(p, Permission::kUnitManage, *id);
-    if (!actor) return web.Fail(req, &p, actor.error());
     json::object in;
     if (api) {
         auto body = auth::JsonBody(req);
@@ -117,7 +115,7 @@ Response UnitAction(auth::Web& web, auth::Service& auth, Request& req, bool api,
     } else {
         for (auto& [k, v] : req.Form()) in[k] = v;
     }
-    core::Result<Unit> r = f(actor.value(), *id, in);
+    core::Result<Unit> r = f(p, *id, in);
     if (!r) return web.Fail(req, &p, r.error());
     if (api) return http::Json(req, ToJson(r.value()));
     return http::Redirect(req, "/admin/units/" + std::to_string(*id) + "?ok=saved");
@@ -125,25 +123,25 @@ Response UnitAction(auth::Web& web, auth::Service& auth, Request& req, bool api,
 }  // namespace
 
 Response Handlers::Rename(Request& req) {
-    return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+    return UnitAction(web_, req, false, [&](const Principal& a, std::int64_t id, const json::object& in) {
         return units_.Rename(a, id, auth::JsonText(in, "name_vi"), auth::JsonText(in, "name_en"), auth::JsonText(in, "short_name"), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::Merge(Request& req) {
-    return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+    return UnitAction(web_, req, false, [&](const Principal& a, std::int64_t id, const json::object& in) {
         return units_.Merge(a, id, auth::ParseId(auth::JsonText(in, "into_id")).value_or(0), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::Dissolve(Request& req) {
-    return UnitAction(web_, auth_, req, false, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+    return UnitAction(web_, req, false, [&](const Principal& a, std::int64_t id, const json::object& in) {
         return units_.Dissolve(a, id, auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::ApiList(Request& req) {
-    auto allowed = web_.RequireApiPermission(req, Permission::kUnitView);
+    auto allowed = web_.RequireApiPermission(req, kUnitView);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto date = req.QueryParam("date").value_or("");
     if (!date.empty() && !IsIsoDate(date)) return http::JsonError(req, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
@@ -153,7 +151,7 @@ Response Handlers::ApiList(Request& req) {
 }
 
 Response Handlers::ApiShow(Request& req) {
-    auto allowed = web_.RequireApiPermission(req, Permission::kUnitView);
+    auto allowed = web_.RequireApiPermission(req, kUnitView);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto id = auth::ParseId(req.path_params["id"]);
     auto date = req.QueryParam("date").value_or("");
@@ -176,10 +174,13 @@ Response Handlers::ApiCreate(Request& req) {
     auto& p = std::get<Principal>(g);
     auto body = auth::JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
-    auto parent = auth::JsonInt(*body, "parent_id");
-    auto actor = auth_.Authorize(p, Permission::kUnitManage, parent);
-    if (!actor) return http::JsonError(req, actor.error());
-    auto r = units_.Create(actor.value(), {.code = auth::JsonText(*body, "code"),
+    // parent_id absent or null: a new top unit; anything else must be a valid id.
+    std::int64_t parent = 0;
+    if (auto* v = body->if_contains("parent_id"); v && !v->is_null()) {
+        if (!v->is_int64() || v->get_int64() <= 0) return http::JsonError(req, core::NotFound("Không tìm thấy đơn vị cấp trên."));
+        parent = v->get_int64();
+    }
+    auto r = units_.Create(p, {.code = auth::JsonText(*body, "code"),
                                             .kind = auth::JsonText(*body, "kind"),
                                             .name_vi = auth::JsonText(*body, "name_vi"),
                                             .name_en = auth::JsonText(*body, "name_en"),
@@ -191,19 +192,19 @@ Response Handlers::ApiCreate(Request& req) {
 }
 
 Response Handlers::ApiRename(Request& req) {
-    return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+    return UnitAction(web_, req, true, [&](const Principal& a, std::int64_t id, const json::object& in) {
         return units_.Rename(a, id, auth::JsonText(in, "name_vi"), auth::JsonText(in, "name_en"), auth::JsonText(in, "short_name"), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::ApiMerge(Request& req) {
-    return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+    return UnitAction(web_, req, true, [&](const Principal& a, std::int64_t id, const json::object& in) {
         return units_.Merge(a, id, auth::JsonInt(in, "into_id"), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::ApiDissolve(Request& req) {
-    return UnitAction(web_, auth_, req, true, [&](const audit::Actor& a, std::int64_t id, const json::object& in) {
+    return UnitAction(web_, req, true, [&](const Principal& a, std::int64_t id, const json::object& in) {
         return units_.Dissolve(a, id, auth::JsonText(in, "effective"));
     });
 }

@@ -138,7 +138,40 @@ bool Service::IsWithin(std::int64_t ancestor, std::int64_t unit) const {
     });
 }
 
-core::Result<Unit> Service::Create(const audit::Actor& actor, NewUnit n) {
+void DeclareAccess(core::access::Policy& policy) {
+    policy.AllowEveryRole(kUnitView);
+    policy.Allow(kUnitManage, {"system_admin"});
+}
+
+bool Service::IsNational(std::int64_t unit) const {
+    // National: the root; the Central Party Office and its departments; a central inspection
+    // commission (one not under a provincial committee).
+    return db_.Read([&](Connection& c) {
+        auto rows = c.Query(
+            "WITH RECURSIVE up(id, parent_id, kind, depth) AS ("
+            " SELECT id, parent_id, kind, 0 FROM units WHERE id = $1"
+            " UNION ALL SELECT u.id, u.parent_id, u.kind, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id"
+            " WHERE up.depth < 64)"
+            " SELECT kind, CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END, depth FROM up ORDER BY depth",
+            {unit});
+        if (rows.empty()) return false;
+        if (rows.front().Int(1) != 0) return true;  // the root
+        bool under_province = false, central_office = false;
+        for (const auto& r : rows) {
+            if (r.Text(0) == "central_office") central_office = true;
+            if (r.Text(0) == "provincial_committee") under_province = true;
+        }
+        return central_office || (rows.front().Text(0) == "inspection_commission" && !under_province);
+    });
+}
+
+core::Result<Unit> Service::Create(const core::access::Principal& who, NewUnit n) {
+    // No "any unit": a unit without a parent is a new top of the tree, which needs a national grant.
+    if (n.parent_id < 0) return core::NotFound("Không tìm thấy đơn vị cấp trên.");
+    auto allowed = policy_.Authorize(who, kUnitManage,
+                                     n.parent_id ? core::access::Scope::Unit(n.parent_id) : core::access::Scope::Global());
+    if (!allowed) return allowed.error();
+    const auto actor = allowed.value();
     n.code = core::Trim(n.code);
     n.name_vi = core::ToNfc(core::Trim(n.name_vi));
     n.name_en = core::ToNfc(core::Trim(n.name_en));
@@ -176,8 +209,11 @@ core::Result<Unit> Service::Create(const audit::Actor& actor, NewUnit n) {
     });
 }
 
-core::Result<Unit> Service::Rename(const audit::Actor& actor, std::int64_t id, std::string name_vi, std::string name_en,
-                                   std::string short_name, std::string effective) {
+core::Result<Unit> Service::Rename(const core::access::Principal& who, std::int64_t id, std::string name_vi,
+                                   std::string name_en, std::string short_name, std::string effective) {
+    auto allowed = policy_.Authorize(who, kUnitManage, core::access::Scope::Unit(id));
+    if (!allowed) return allowed.error();
+    const auto actor = allowed.value();
     name_vi = core::ToNfc(core::Trim(name_vi));
     name_en = core::ToNfc(core::Trim(name_en));
     if (auto st = CheckNames(name_vi, name_en); !st) return st.error();
@@ -205,7 +241,14 @@ core::Result<Unit> Service::Rename(const audit::Actor& actor, std::int64_t id, s
     });
 }
 
-core::Result<Unit> Service::Merge(const audit::Actor& actor, std::int64_t from, std::int64_t into, std::string effective) {
+core::Result<Unit> Service::Merge(const core::access::Principal& who, std::int64_t from, std::int64_t into,
+                                  std::string effective) {
+    if (into <= 0) return core::NotFound("Không tìm thấy đơn vị tiếp nhận.");
+    // Both sides: a merge moves the unit's history into `into`.
+    auto allowed = policy_.Authorize(who, kUnitManage, core::access::Scope::Unit(from));
+    if (!allowed) return allowed.error();
+    if (auto other = policy_.Authorize(who, kUnitManage, core::access::Scope::Unit(into)); !other) return other.error();
+    const auto actor = allowed.value();
     if (from == into) return core::InvalidInput("Không thể sáp nhập một đơn vị vào chính nó.");
     if (effective.empty()) effective = Today();
     if (!IsIsoDate(effective)) return core::InvalidInput("Ngày hiệu lực không hợp lệ (YYYY-MM-DD).");
@@ -226,7 +269,10 @@ core::Result<Unit> Service::Merge(const audit::Actor& actor, std::int64_t from, 
     });
 }
 
-core::Result<Unit> Service::Dissolve(const audit::Actor& actor, std::int64_t id, std::string effective) {
+core::Result<Unit> Service::Dissolve(const core::access::Principal& who, std::int64_t id, std::string effective) {
+    auto allowed = policy_.Authorize(who, kUnitManage, core::access::Scope::Unit(id));
+    if (!allowed) return allowed.error();
+    const auto actor = allowed.value();
     if (effective.empty()) effective = Today();
     if (!IsIsoDate(effective)) return core::InvalidInput("Ngày hiệu lực không hợp lệ (YYYY-MM-DD).");
     return db_.Transact([&](Connection& c) -> core::Result<Unit> {
@@ -243,7 +289,9 @@ core::Result<Unit> Service::Dissolve(const audit::Actor& actor, std::int64_t id,
     });
 }
 
-core::Result<int> Service::SeedIfEmpty(const audit::Actor& actor, std::string_view seed_json) {
+core::Result<int> Service::SeedIfEmpty(const core::access::Principal& who, std::string_view seed_json) {
+    if (!who.is_operator) return core::Forbidden();
+    const auto actor = who.ActorAs();
     boost::system::error_code ec;
     auto doc = boost::json::parse(seed_json, ec);
     if (ec || !doc.is_object() || !doc.as_object().contains("root")) return core::InvalidInput("Tệp dữ liệu đơn vị không hợp lệ.");

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include "audit/audit.hpp"
+#include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/db/database.hpp"
 #include "core/result.hpp"
@@ -47,12 +48,21 @@ struct NewUnit {
 
 boost::json::value ToJson(const Unit& u);
 
+/// Permissions of the units module. Every role may look at the registry.
+inline constexpr core::access::Permission kUnitView{"unit.view"};
+inline constexpr core::access::Permission kUnitManage{"unit.manage"};
+/// Declares the module's permissions (roles come from the accounts module).
+void DeclareAccess(core::access::Policy& policy);
+
 /// @brief The registry of units as a tree (ORG-1, ORG-2). Renames, merges and dissolutions
 /// take effect on a date and keep history: nothing is deleted, and a record dated D shows the
 /// name in force on D. Every change is audited in its transaction. Thread-safe.
-class Service {
+/// Changes take the acting principal and check unit.manage over the units they touch (both
+/// sides of a merge; the parent of a new unit; the whole installation for a new top unit).
+class Service final : public core::access::UnitTree {
 public:
-    Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock) : db_(db), audit_(audit), clock_(clock) {}
+    Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy)
+        : db_(db), audit_(audit), clock_(clock), policy_(policy) {}
 
     /// All units (active and ended) with names as of `date` (YYYY-MM-DD; default today),
     /// parents before children, siblings by sort order.
@@ -61,18 +71,20 @@ public:
     std::optional<Unit> FindByCode(std::string_view code, std::string date = {}) const;
     std::vector<NameRecord> NameHistory(std::int64_t id) const;
     /// True when `unit` is `ancestor` or below it in the tree.
-    bool IsWithin(std::int64_t ancestor, std::int64_t unit) const;
+    bool IsWithin(std::int64_t ancestor, std::int64_t unit) const override;
+    /// The root of the tree and the Central Party Office (kind central_office).
+    bool IsNational(std::int64_t unit) const override;
 
-    core::Result<Unit> Create(const audit::Actor& actor, NewUnit u);
-    core::Result<Unit> Rename(const audit::Actor& actor, std::int64_t id, std::string name_vi, std::string name_en,
+    core::Result<Unit> Create(const core::access::Principal& who, NewUnit u);
+    core::Result<Unit> Rename(const core::access::Principal& who, std::int64_t id, std::string name_vi, std::string name_en,
                               std::string short_name, std::string effective);
     /// Ends `from` on `effective`; its successor is `into`. Refused while `from` has active children.
-    core::Result<Unit> Merge(const audit::Actor& actor, std::int64_t from, std::int64_t into, std::string effective);
-    core::Result<Unit> Dissolve(const audit::Actor& actor, std::int64_t id, std::string effective);
+    core::Result<Unit> Merge(const core::access::Principal& who, std::int64_t from, std::int64_t into, std::string effective);
+    core::Result<Unit> Dissolve(const core::access::Principal& who, std::int64_t id, std::string effective);
 
     /// Loads data/units/seed.json (a nested tree) when the registry is empty; returns the
-    /// number of units created (0 when units already exist).
-    core::Result<int> SeedIfEmpty(const audit::Actor& actor, std::string_view seed_json);
+    /// number of units created (0 when units already exist). Operator only.
+    core::Result<int> SeedIfEmpty(const core::access::Principal& who, std::string_view seed_json);
 
     std::string Today() const;
 
@@ -80,6 +92,7 @@ private:
     core::db::Database& db_;
     audit::Log& audit_;
     const core::Clock& clock_;
+    const core::access::Policy& policy_;
 };
 
 /// True for a valid calendar date written YYYY-MM-DD.

@@ -22,13 +22,26 @@ protected:
     void SetUp() override {
         DbTest::SetUp();
         if (IsSkipped() || HasFailure()) return;
-        svc_ = std::make_unique<units::Service>(Db(), log_, clock_);
+        policy_.AddRole({.code = "system_admin", .rank = 3});
+        policy_.AddRole({.code = "editor", .rank = 1});
+        units::DeclareAccess(policy_);
+        svc_ = std::make_unique<units::Service>(Db(), log_, clock_, policy_);
+        policy_.SetUnitTree(svc_.get());
         auto n = svc_->SeedIfEmpty(actor_, SeedJson());
         ASSERT_TRUE(n.ok());
         seeded_ = n.value();
     }
     audit::Log log_{clock_};
-    audit::Actor actor_{.username = "admin", .address = "cli"};
+    core::access::Policy policy_;
+    core::access::Principal actor_ = core::access::Principal::Operator();
+    // A signed-in principal holding `role` on the unit with `code`.
+    core::access::Principal Holder(const std::string& role, const std::string& code) {
+        core::access::Principal p;
+        p.user_id = 42;
+        p.username = "admin_" + code;
+        p.grants.push_back({1, role, svc_->FindByCode(code)->id, ""});
+        return p;
+    }
     std::unique_ptr<units::Service> svc_;
     int seeded_ = 0;
 };
@@ -124,6 +137,37 @@ TEST_P(Units, TreeMembership_ORG1) {
 }
 
 VP_INSTANTIATE_DB_TEST(Units);
+
+// covers X-5, ORG-1: every change is checked in the service against the actor's unit scope.
+TEST_P(Units, ProvincialAdminCannotCreateTopUnitsWithABadParent_X5) {
+    auto hni_admin = Holder("system_admin", "TU-HNI");
+    auto top = svc_->Create(hni_admin, {.code = "X-TOP", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X"});
+    EXPECT_FALSE(top.ok()) << "parent 0 is a new top unit, not 'any unit'";
+    auto bad = svc_->Create(hni_admin, {.code = "X-BAD", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X", .parent_id = -3});
+    EXPECT_FALSE(bad.ok());
+    auto elsewhere = svc_->Create(hni_admin, {.code = "X-HCM", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X",
+                                              .parent_id = svc_->FindByCode("TU-HCM")->id});
+    EXPECT_FALSE(elsewhere.ok()) << "another province";
+    auto inside = svc_->Create(hni_admin, {.code = "X-HNI", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X",
+                                           .parent_id = svc_->FindByCode("TU-HNI")->id});
+    EXPECT_TRUE(inside.ok()) << (inside.ok() ? "" : inside.error().message);
+    EXPECT_FALSE(svc_->FindByCode("X-TOP"));
+    EXPECT_FALSE(svc_->FindByCode("X-HCM"));
+}
+
+TEST_P(Units, MergeNeedsScopeOverBothUnits_X5) {
+    auto hni_admin = Holder("system_admin", "TU-HNI");
+    auto mine = svc_->Create(actor_, {.code = "X-MINE", .kind = "other", .name_vi = "Đơn vị của tôi", .name_en = "Mine",
+                                      .parent_id = svc_->FindByCode("TU-HNI")->id});
+    ASSERT_TRUE(mine.ok());
+    auto into_other = svc_->Merge(hni_admin, mine->id, svc_->FindByCode("TU-HCM")->id, "");
+    EXPECT_FALSE(into_other.ok()) << "the target is outside his scope";
+    auto other = svc_->FindByCode("VP-HCM");
+    ASSERT_TRUE(other);
+    EXPECT_FALSE(svc_->Rename(hni_admin, other->id, "Đổi", "Renamed", "", "").ok());
+    EXPECT_FALSE(svc_->Dissolve(Holder("editor", "TU-HNI"), mine->id, "").ok()) << "deny by default";
+    EXPECT_TRUE(svc_->Dissolve(hni_admin, mine->id, "").ok());
+}
 
 }  // namespace
 }  // namespace vp

@@ -1,5 +1,5 @@
 // HTTP integration: the real server on a free port, in process, on SQLite and PostgreSQL.
-// covers, P-7, P-8, P-9
+// covers, P-7, P-8, P-9, P-12
 #include <gtest/gtest.h>
 
 #include <sodium.h>
@@ -80,7 +80,7 @@ protected:
     void MakeUser(const std::string& name, const std::string& role, std::int64_t unit) {
         auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
         secrets_[name] = secret;
-        auto r = app_->Internals().auth->CreateActive(auth::Service::CliActor(),
+        auto r = app_->Internals().auth->CreateActive(core::access::Principal::Operator(),
                                                       {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit}}},
                                                       kPassword, secret);
         ASSERT_TRUE(r.ok()) << r.error().message;
@@ -388,6 +388,120 @@ TEST_P(HttpApi, HostileInputGetsA4xxAndChangesNothing_X3) {
     EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200) << "the server is still up";
 }
 
+// Response splitting: a query value with CR LF that a handler copies into a header (here the
+// language switch's redirect target) must never become a header line of its own. The server
+// refuses such a response with a generic 500 carrying the request id; a handler that no longer
+// copies the value answers its redirect. Either way there is no injected cookie.
+TEST_P(HttpApi, NoHeaderLineCanBeInjectedThroughAResponseField_X3) {
+    const std::string target = "/lang/en?next=%2F%0D%0ASet-Cookie:%20x=1";
+    auto raw = testing::RawExchange(port_, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const auto head = raw.substr(0, raw.find("\r\n\r\n") + 2);
+    EXPECT_EQ(head.find("\nSet-Cookie: x=1"), std::string::npos) << head;
+    EXPECT_EQ(head.find("\rSet-Cookie: x=1"), std::string::npos) << head;
+    auto r = Http(port_, "GET", target);
+    EXPECT_EQ(r.Header("set-cookie").find("x=1"), std::string::npos) << r.Header("set-cookie");
+    if (r.status == 500) {
+        ASSERT_FALSE(r.Header("x-request-id").empty());
+        EXPECT_NE(r.body.find(r.Header("x-request-id")), std::string::npos) << "the page names the request id";
+        EXPECT_TRUE(r.Header("location").empty());
+    } else {
+        EXPECT_EQ(r.status, 303) << r.body;
+        EXPECT_EQ(r.Header("location").find_first_of("\r\n"), std::string::npos);
+    }
+    // The server goes on serving.
+    EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200);
+}
+
+// Strings that are not UTF-8, and malformed %XX escapes, in a query, a form or a JSON body:
+// refused with 400 where the request is decoded, before any handler runs, so no page echoes
+// the bytes. Handlers see every decoded value in NFC. covers X-3, P-8, P-12
+TEST_P(HttpApi, InvalidUtf8OrEscapesAreRefusedBeforeAnyHandler_X3_P8) {
+    const std::string kNotUtf8 = "Yêu cầu chứa ký tự không hợp lệ (không phải UTF-8).";
+    Browser b(port_);
+    auto csrf = testing::FormValue(b.Get("/login").body, "_csrf");
+    // The sign-in form of the review, escaped and as raw bytes.
+    for (const std::string username : {"ab%ff%fe", "ab\xff\xfe"}) {
+        auto r = b.Post("/login", "_csrf=" + csrf + "&username=" + username + "&password=x&next=/");
+        EXPECT_EQ(r.status, 400) << username;
+        EXPECT_NE(r.body.find(kNotUtf8), std::string::npos) << r.body;
+        EXPECT_EQ(r.body.find("\xff"), std::string::npos) << "the bytes are not echoed";
+        EXPECT_NE(r.Header("content-type").find("text/html"), std::string::npos);
+    }
+    auto escape = b.Post("/login", "_csrf=" + csrf + "&username=ab%zz&password=x");
+    EXPECT_EQ(escape.status, 400);
+    EXPECT_NE(escape.body.find("%XX"), std::string::npos) << escape.body;
+    // Query strings of pages, signed in or not (the check comes before the handler).
+    for (const char* target : {"/login?next=/%ff", "/admin/audit?action=%ff%fe", "/login?next=%zz", "/login?lang=%e"}) {
+        auto r = Http(port_, "GET", target);
+        EXPECT_EQ(r.status, 400) << target;
+        EXPECT_EQ(r.body.find("\xff"), std::string::npos) << target;
+        EXPECT_FALSE(r.Header("x-request-id").empty());
+    }
+    EXPECT_NE(Http(port_, "GET", "/login?next=/%ff").body.find(kNotUtf8), std::string::npos);
+    // The API answers JSON, also for a JSON body (before signing in is even checked).
+    auto api = Http(port_, "GET", "/api/v1/units?parent=%ff");
+    ASSERT_EQ(api.status, 400);
+    EXPECT_EQ(json::parse(api.body).at("error").at("code").as_string(), "invalid_input");
+    EXPECT_EQ(json::parse(api.body).at("error").at("message").as_string(), kNotUtf8);
+    auto body = Http(port_, "POST", "/api/v1/session", "{\"username\":\"ab\xff\xfe\",\"password\":\"x\"}",
+                     {{"Content-Type", "application/json"}});
+    ASSERT_EQ(body.status, 400);
+    EXPECT_EQ(json::parse(body.body).at("error").at("message").as_string(), kNotUtf8);
+    // Well-formed input still works, and the handler sees NFC: "Nguyễn" typed with combining
+    // marks is echoed back precomposed by the sign-in page after a failed attempt.
+    auto ok = b.Post("/login", "_csrf=" + csrf + "&username=Nguye%CC%82%CC%83n&password=wrong-Pass-123");
+    EXPECT_EQ(ok.status, 401) << ok.body;
+    EXPECT_NE(ok.body.find("value=\"Nguy\xe1\xbb\x85n\""), std::string::npos) << ok.body;
+    EXPECT_EQ(ok.body.find("Nguye\xcc\x82"), std::string::npos);
+    EXPECT_EQ(Http(port_, "GET", "/login?next=/admin").status, 200);
+}
+
+// Request smuggling: any transfer coding but a lone final "chunked", Transfer-Encoding with
+// Content-Length, and differing Content-Lengths are refused (400, or 501 for a coding this
+// server does not decode) and the connection is closed, so the request hidden in the body is
+// never answered. HTTP/1.1 needs exactly one Host; HTTP/1.0 needs none.
+TEST_P(HttpApi, AmbiguousRequestFramingIsRefusedAndTheConnectionClosed_X3) {
+    const std::string smuggled = "GET /static/app.css HTTP/1.1\r\nHost: x\r\n\r\n";
+    auto count = [](const std::string& out) {
+        std::size_t n = 0;
+        for (auto pos = out.find("HTTP/1."); pos != std::string::npos; pos = out.find("HTTP/1.", pos + 1)) ++n;
+        return n;
+    };
+    auto status = [](const std::string& out) { return out.size() >= 12 ? std::stoi(out.substr(9, 3)) : 0; };
+    for (const std::string coding : {"xchunked", "chunked, identity", "identity", "gzip, chunked", "chunked, chunked",
+                                     "chunked;q=1", "chunked\r\nTransfer-Encoding: identity", "identity\r\nTransfer-Encoding: chunked"}) {
+        auto out = testing::RawExchange(port_, "POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+                                                   "\r\n\r\n" + smuggled);
+        const int st = status(out);
+        EXPECT_TRUE(st == 400 || st == 501) << coding << ": " << out.substr(0, 120);
+        EXPECT_EQ(count(out), 1u) << coding << ": the smuggled request got an answer: " << out;
+        EXPECT_EQ(out.find("text/css"), std::string::npos) << coding;
+        EXPECT_NE(out.find("Connection: close"), std::string::npos) << coding;
+    }
+    EXPECT_EQ(status(testing::RawExchange(port_, "POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")), 501);
+    for (const std::string fields :
+         {"Content-Length: 5\r\nTransfer-Encoding: chunked", "Transfer-Encoding: chunked\r\nContent-Length: 5",
+          "Transfer-Encoding: identity\r\nContent-Length: 5", "Content-Length: 5\r\nTransfer-Encoding: identity",
+          "Content-Length: 5\r\nContent-Length: 6", "Content-Length: 5, 6"}) {
+        auto out = testing::RawExchange(port_, "POST /login HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n\r\n0\r\n\r\n" + smuggled);
+        EXPECT_EQ(status(out), 400) << fields << ": " << out.substr(0, 120);
+        EXPECT_EQ(count(out), 1u) << fields << ": " << out;
+    }
+    // Host: exactly one on HTTP/1.1; none needed on HTTP/1.0.
+    for (const std::string head : {"GET /healthz HTTP/1.1\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+        auto out = testing::RawExchange(port_, head + smuggled);
+        EXPECT_EQ(status(out), 400) << head << out.substr(0, 120);
+        EXPECT_EQ(count(out), 1u) << out;
+    }
+    EXPECT_EQ(status(testing::RawExchange(port_, "GET /healthz HTTP/1.0\r\n\r\n")), 200);
+    EXPECT_EQ(status(testing::RawExchange(port_, "GET /healthz HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")), 400);
+    // A lone chunked body is fine, and the connection goes on to the next request.
+    auto chunked = testing::RawExchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                                               "3\r\nabc\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(status(chunked), 200) << chunked.substr(0, 120);
+    EXPECT_EQ(count(chunked), 2u) << chunked;
+}
+
 TEST_P(HttpApi, KeepAliveConnectionsAreTimedOutWhenIdleOrStalled_X3) {
     // A second request that starts but never ends, after a first one served on the same
     // connection: 408 once the keep-alive timeout (3 s here) has passed, not before.
@@ -510,6 +624,46 @@ TEST_P(HttpApi, RevocationEndsSessionsAndLiveStreamsAtOnce_P7) {
     EXPECT_NE(stream_out.find("event: session.ended"), std::string::npos) << stream_out;
 }
 
+// Live events by topic: unknown topics and bad ids are refused; a reconnecting stream replays
+// what it missed after Last-Event-ID, only the person's own events, then goes on live.
+TEST_P(HttpApi, EventStreamReplaysAfterLastEventIdByTopic_X5) {
+    auto& in = app_->Internals();
+    auto token = Token("lanhdao");
+    const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + token}};
+    auto unknown = Http(port_, "GET", "/api/v1/events?topics=notification,no.such", "", auth);
+    EXPECT_EQ(unknown.status, 400) << unknown.body;
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/events?last_event_id=abc", "", auth).status, 400);
+    const auto me = in.auth->FindUserByName("lanhdao")->id;
+    const auto other = in.auth->FindUserByName("kiemtra")->id;
+    auto newest = [&] {
+        return in.db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COALESCE(MAX(id), 0) FROM event_log")->Int(0); });
+    };
+    const auto before = newest();
+    in.events.Publish({"notification", "{\"n\":1}", me});
+    in.events.Publish({"notification", "{\"n\":2}", other});
+    in.events.Publish({"notification", "{\"n\":3}", me});
+    const auto last = newest();
+    ASSERT_EQ(last, before + 3);
+    std::string out;
+    std::thread reader([&] {
+        out = testing::RawExchange(port_, "GET /api/v1/events?topics=notification HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                              token + "\r\nLast-Event-ID: " + std::to_string(before) + "\r\n\r\n",
+                                   1500);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    in.events.Publish({"notification", "{\"n\":4}", me});
+    reader.join();
+    const auto f1 = out.find("id: " + std::to_string(before + 1) + "\nevent: notification\ndata: {\"n\":1}\n\n");
+    const auto f3 = out.find("id: " + std::to_string(before + 3) + "\nevent: notification\ndata: {\"n\":3}\n\n");
+    const auto f4 = out.find("id: " + std::to_string(before + 4) + "\nevent: notification\ndata: {\"n\":4}\n\n");
+    EXPECT_NE(f1, std::string::npos) << out;
+    EXPECT_NE(f3, std::string::npos) << out;
+    EXPECT_NE(f4, std::string::npos) << out;
+    EXPECT_TRUE(f1 < f3 && f3 < f4) << out;
+    EXPECT_EQ(out.find("\"n\":2"), std::string::npos) << "someone else's notification";
+    EXPECT_EQ(out.find("\"n\":1", out.find("\"n\":1") + 1), std::string::npos) << "nothing twice";
+}
+
 TEST_P(HttpApi, AuditIsReadableByInspectorsOnlyAndExportsCsv_P9) {
     auto inspector = Token("kiemtra");
     auto list = Http(port_, "GET", "/api/v1/audit?action=account.", "", {{"Authorization", "Bearer " + inspector}});
@@ -596,7 +750,7 @@ TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
     auto& in = a->Internals();
     auto editor_unit = in.units->FindByCode("VPTW-TTCNTT")->id;
     auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
-    ASSERT_TRUE(in.auth->CreateActive(auth::Service::CliActor(), {.username = "bientap", .full_name = "Biên Tập", .unit_id = editor_unit, .roles = {{"editor", editor_unit}}}, kPassword, secret).ok());
+    ASSERT_TRUE(in.auth->CreateActive(core::access::Principal::Operator(), {.username = "bientap", .full_name = "Biên Tập", .unit_id = editor_unit, .roles = {{"editor", editor_unit}}}, kPassword, secret).ok());
     // The editor signs in on node B.
     auto login = Http(port_b, "POST", "/api/v1/session", std::string("{\"username\":\"bientap\",\"password\":\"") + kPassword + "\"}");
     ASSERT_EQ(login.status, 200);
@@ -612,7 +766,7 @@ TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
     // An operator revokes the account through node A's services.
     auto uid = in.auth->FindUserByName("bientap")->id;
     const auto t0 = std::chrono::steady_clock::now();
-    auto revoked = in.auth->Revoke(auth::Service::CliActor(), uid, "vi phạm");
+    auto revoked = in.auth->Revoke(core::access::Principal::Operator(), uid, "vi phạm");
     EXPECT_TRUE(revoked.ok());
     EXPECT_EQ(Http(port_b, "GET", "/api/v1/me", "", {{"Cookie", cookie}}).status, 401) << "node B refuses the session at once";
     reader.join();
@@ -686,6 +840,42 @@ TEST_P(HttpBehindProxy, TheAuditLogRecordsTheClientTheProxySaw_X3_P9) {
     EXPECT_EQ(recs[0].address, "198.51.100.23") << "the right-most hop, not the client's own claim";
 }
 
+TEST_P(HttpBehindProxy, MetricsAreForTheOperatorsNetworksOnly_X5) {
+    // By default only loopback may read /metrics: a client behind the proxy may not, even
+    // though the proxy itself is on loopback.
+    auto outside = Http(port_, "GET", "/metrics", "", {{"X-Forwarded-For", "203.0.113.10"}});
+    EXPECT_EQ(outside.status, 403);
+    EXPECT_EQ(outside.body.find("vp_http_requests_total"), std::string::npos);
+    EXPECT_EQ(Http(port_, "GET", "/metrics", "", {{"X-Forwarded-For", "127.0.0.1"}}).status, 200);
+    EXPECT_EQ(Http(port_, "GET", "/metrics").status, 200);
+}
+
+// /metrics limited to the configured networks (none of which the tests connect from) or a
+// bearer token.
+class HttpMetricsAccess : public HttpApi {
+protected:
+    void Configure(app::Config& c) override {
+        c.metrics_allow = "192.0.2.0/24, 2001:db8::/32";
+        c.metrics_token = "Bang-Do-Do-Luong-2026";
+    }
+};
+
+TEST_P(HttpMetricsAccess, MetricsNeedAnAllowedNetworkOrTheToken_X5) {
+    EXPECT_EQ(Http(port_, "GET", "/metrics").status, 403);
+    for (const char* auth : {"Bearer wrong", "Bearer Bang-Do-Do-Luong-202", "Bearer Bang-Do-Do-Luong-20266",
+                             "Basic Bang-Do-Do-Luong-2026", "Bang-Do-Do-Luong-2026", "Bearer "}) {
+        EXPECT_EQ(Http(port_, "GET", "/metrics", "", {{"Authorization", auth}}).status, 403) << auth;
+    }
+    auto ok = Http(port_, "GET", "/metrics", "", {{"Authorization", "Bearer Bang-Do-Do-Luong-2026"}});
+    ASSERT_EQ(ok.status, 200);
+    EXPECT_NE(ok.body.find("vp_http_requests_total"), std::string::npos);
+    EXPECT_EQ(Http(port_, "GET", "/metrics", "", {{"Authorization", "bearer Bang-Do-Do-Luong-2026"}}).status, 200);
+    // Only /metrics: the health probe and pages stay open.
+    EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200);
+    EXPECT_EQ(Http(port_, "GET", "/login").status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, HttpMetricsAccess, ::testing::Values(core::db::Engine::kSqlite), testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpBehindProxy,

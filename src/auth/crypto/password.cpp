@@ -2,7 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+#include <future>
+#include <memory>
 #include <cassert>
 #include <optional>
 #include <stdexcept>
@@ -19,25 +22,6 @@ namespace vp::auth {
 
 static_assert(kArgon2OpsLimitInteractive == crypto_pwhash_OPSLIMIT_INTERACTIVE);
 static_assert(kArgon2MemLimitInteractive == crypto_pwhash_MEMLIMIT_INTERACTIVE);
-
-// RAII: holds one of the hasher's slots for the duration of one argon2id run.
-class PasswordHasher::Slot {
-public:
-    explicit Slot(PasswordHasher& hasher) : hasher_(hasher) {
-        hasher_.slots_.acquire();
-        const int in_flight = hasher_.in_flight_.fetch_add(1) + 1;
-        if (hasher_.settings_.on_slot_acquired) hasher_.settings_.on_slot_acquired(in_flight);
-    }
-    ~Slot() {
-        hasher_.in_flight_.fetch_sub(1);
-        hasher_.slots_.release();
-    }
-    Slot(const Slot&) = delete;
-    Slot& operator=(const Slot&) = delete;
-
-private:
-    PasswordHasher& hasher_;
-};
 
 namespace {
 
@@ -60,32 +44,73 @@ std::optional<std::array<char, crypto_pwhash_STRBYTES>> ToCString(std::string_vi
     return out;
 }
 
-std::ptrdiff_t CheckedMaxConcurrent(int max_concurrent) {
-    assert(max_concurrent >= 1);
-    return max_concurrent;
-}
 
 }  // namespace
 
-PasswordHasher::PasswordHasher(PasswordHasherSettings settings)
-    : settings_(std::move(settings)), slots_(CheckedMaxConcurrent(settings_.max_concurrent)) {
+PasswordHasher::PasswordHasher(PasswordHasherSettings settings) : settings_(std::move(settings)) {
+    assert(settings_.max_concurrent >= 1);
     detail::EnsureSodium();
     std::array<unsigned char, 32> random{};
     randombytes_buf(random.data(), random.size());
     dummy_hash_ = HashUnlimited(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()),
                                 settings_.opslimit, settings_.memlimit);
+    for (int i = 0; i < settings_.max_concurrent; ++i) threads_.emplace_back([this] { Loop(); });
+}
+
+PasswordHasher::~PasswordHasher() {
+    {
+        std::lock_guard lock(mu_);
+        stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+}
+
+void PasswordHasher::Loop() {
+    for (;;) {
+        std::function<void()> job;
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+            if (queue_.empty()) return;
+            job = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        const int in_flight = in_flight_.fetch_add(1) + 1;
+        if (settings_.on_slot_acquired) settings_.on_slot_acquired(in_flight);
+        job();
+        in_flight_.fetch_sub(1);
+    }
+}
+
+template <class T>
+T PasswordHasher::RunOnPool(std::function<T()> work) {
+    std::packaged_task<T()> task(std::move(work));
+    auto result = task.get_future();
+    {
+        std::lock_guard lock(mu_);
+        if (stop_ || admitted_ >= settings_.max_concurrent + std::max(0, settings_.max_queue)) throw PasswordHasherBusy();
+        ++admitted_;
+        queue_.emplace_back([this, t = std::make_shared<std::packaged_task<T()>>(std::move(task))] {
+            (*t)();
+            std::lock_guard lock(mu_);
+            --admitted_;
+        });
+    }
+    cv_.notify_one();
+    return result.get();
 }
 
 std::string PasswordHasher::Hash(std::string_view password) {
-    const Slot slot(*this);
-    return HashUnlimited(password, settings_.opslimit, settings_.memlimit);
+    std::string copy(password);
+    return RunOnPool<std::string>([&] { return HashUnlimited(copy, settings_.opslimit, settings_.memlimit); });
 }
 
 bool PasswordHasher::Verify(std::string_view hash, std::string_view password) {
     const auto c_hash = ToCString(hash);
     if (!c_hash) return false;
-    const Slot slot(*this);
-    return crypto_pwhash_str_verify(c_hash->data(), password.data(), password.size()) == 0;
+    return RunOnPool<bool>(
+        [&] { return crypto_pwhash_str_verify(c_hash->data(), password.data(), password.size()) == 0; });
 }
 
 bool PasswordHasher::NeedsRehash(std::string_view hash) const {

@@ -5,10 +5,15 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
-#include <semaphore>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
 #include "core/result.hpp"
 
 namespace vp::auth {
@@ -26,13 +31,23 @@ struct PasswordHasherSettings {
     /// MEMLIMIT_MIN); verifying uses the cost recorded in the stored hash.
     unsigned long long opslimit = kArgon2OpsLimitInteractive;
     std::size_t memlimit = kArgon2MemLimitInteractive;
-    /// Optional, for tests and metrics: called on the calling thread right after a slot is taken,
+    /// Hash/Verify calls allowed to wait for a free hashing thread. Beyond max_concurrent +
+    /// max_queue, Hash and Verify throw PasswordHasherBusy at once (503 with Retry-After), so a
+    /// flood of sign-ins can hold at most that many request workers.
+    int max_queue = 16;
+    /// Optional, for tests and metrics: called on the hashing thread right after a slot is taken,
     /// with the number of slots now held (including this one). Runs while holding the slot.
     std::function<void(int in_flight)> on_slot_acquired;
 };
 
-/// @brief Hashes and verifies passwords with argon2id (libsodium crypto_pwhash_str), never more
-/// than `max_concurrent` at once. Thread-safe. Hash and Verify block (for ~0.1 s of CPU at the
+/// Thrown by PasswordHasher when its queue is full; the HTTP server answers 503 with Retry-After.
+class PasswordHasherBusy : public core::Overloaded {
+public:
+    PasswordHasherBusy() : core::Overloaded("password hashing queue is full", 2) {}
+};
+
+/// @brief Hashes and verifies passwords with argon2id (libsodium crypto_pwhash_str), on a pool of
+/// `max_concurrent` threads of its own with a bounded queue. Thread-safe. Hash and Verify block (for ~0.1 s of CPU at the
 /// interactive cost, plus any wait for a free slot): call them from a worker thread, not from an
 /// I/O event loop.
 class PasswordHasher {
@@ -40,6 +55,7 @@ public:
     /// Precondition (asserted): settings.max_concurrent >= 1.
     /// Computes one hash up front for DummyHash(), so construction takes as long as one Hash.
     explicit PasswordHasher(PasswordHasherSettings settings = {});
+    ~PasswordHasher();
 
     PasswordHasher(const PasswordHasher&) = delete;
     PasswordHasher& operator=(const PasswordHasher&) = delete;
@@ -63,11 +79,19 @@ public:
     const std::string& DummyHash() const { return dummy_hash_; }
 
 private:
-    class Slot;
+    /// Runs `work` on a hashing thread and waits for it; throws PasswordHasherBusy when full.
+    template <class T>
+    T RunOnPool(std::function<T()> work);
+    void Loop();
 
     PasswordHasherSettings settings_;
-    std::counting_semaphore<> slots_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<std::function<void()>> queue_;
+    int admitted_ = 0;  ///< queued + running, under mu_
+    bool stop_ = false;
     std::atomic<int> in_flight_{0};
+    std::vector<std::thread> threads_;
     std::string dummy_hash_;
 };
 

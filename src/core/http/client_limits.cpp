@@ -38,8 +38,8 @@ std::optional<asio_ip::address> ParseAddress(std::string_view s) {
 
 }  // namespace
 
-Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
-    TrustedProxies out;
+Result<AddressList> AddressList::Parse(std::string_view list) {
+    AddressList out;
     std::size_t i = 0;
     while (i < list.size()) {
         auto j = list.find_first_of(", ", i);
@@ -67,12 +67,20 @@ Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
         } else {
             ec = boost::asio::error::invalid_argument;
         }
-        if (ec) return InvalidInput("Địa chỉ máy chủ trung gian không hợp lệ: " + text);
+        if (ec) return InvalidInput("Địa chỉ hoặc mạng không hợp lệ: " + text, text);
     }
     return out;
 }
 
-bool TrustedProxies::Contains(std::string_view address) const {
+Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
+    auto parsed = AddressList::Parse(list);
+    if (!parsed) return InvalidInput("Địa chỉ máy chủ trung gian không hợp lệ: " + parsed.error().detail);
+    TrustedProxies out;
+    out.proxies_ = std::move(parsed).value();
+    return out;
+}
+
+bool AddressList::Contains(std::string_view address) const {
     auto a = ParseAddress(address);
     if (!a) return false;
     if (a->is_v4()) {

@@ -16,6 +16,22 @@
 
 namespace vp::core::http {
 
+/// @brief Addresses and CIDR networks (trusted proxies, the networks allowed to read /metrics).
+class AddressList {
+public:
+    /// Parses "127.0.0.1, 10.0.0.0/8, ::1" (commas or spaces). Empty: no address. A network
+    /// with host bits set ("10.0.0.1/8") is refused as ambiguous.
+    static Result<AddressList> Parse(std::string_view list);
+
+    bool Empty() const { return v4_.empty() && v6_.empty(); }
+    /// Whether `address` (IPv4, IPv6 or IPv4-mapped IPv6) is in one of the networks.
+    bool Contains(std::string_view address) const;
+
+private:
+    std::vector<boost::asio::ip::network_v4> v4_;
+    std::vector<boost::asio::ip::network_v6> v6_;
+};
+
 /// @brief The reverse proxies (load balancers) whose `X-Forwarded-For` is believed, as
 /// addresses or CIDR networks. Behind a proxy every connection comes from the proxy's address;
 /// without this list, sign-in lock-outs, rate limits and the audit log would all see one client.
@@ -24,8 +40,8 @@ public:
     /// Parses "127.0.0.1, 10.0.0.0/8, ::1" (commas or spaces). Empty: no proxy is trusted.
     static Result<TrustedProxies> Parse(std::string_view list);
 
-    bool Empty() const { return v4_.empty() && v6_.empty(); }
-    bool Contains(std::string_view address) const;
+    bool Empty() const { return proxies_.Empty(); }
+    bool Contains(std::string_view address) const { return proxies_.Contains(address); }
     /// The client's address: `peer`, or — when `peer` is a trusted proxy — the right-most
     /// address of `forwarded_for` that is not itself a trusted proxy (the one the nearest
     /// trusted proxy saw; addresses further left are the client's own claims). A malformed
@@ -33,8 +49,7 @@ public:
     std::string ClientAddress(std::string_view peer, std::string_view forwarded_for) const;
 
 private:
-    std::vector<boost::asio::ip::network_v4> v4_;
-    std::vector<boost::asio::ip::network_v6> v6_;
+    AddressList proxies_;
 };
 
 /// @brief Requests per client: a token bucket per client (`per_second` refill, `burst`

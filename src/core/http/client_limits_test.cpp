@@ -26,6 +26,26 @@ TEST(TrustedProxies, ParsesAddressesAndNetworksAndRefusesNonsense) {
     }
 }
 
+// The networks that may read /metrics (--metrics-allow) use the same matcher.
+TEST(AddressList, DefaultMetricsNetworksAreLoopbackOnly) {
+    auto loopback = AddressList::Parse("127.0.0.1/32, ::1");
+    ASSERT_TRUE(loopback.ok());
+    EXPECT_TRUE(loopback->Contains("127.0.0.1"));
+    EXPECT_TRUE(loopback->Contains("::1"));
+    EXPECT_TRUE(loopback->Contains("::ffff:127.0.0.1"));
+    EXPECT_FALSE(loopback->Contains("127.0.0.2"));
+    EXPECT_FALSE(loopback->Contains("10.0.0.1"));
+    EXPECT_FALSE(loopback->Contains(""));
+    auto office = AddressList::Parse("192.0.2.0/24 2001:db8:1::/48").value();
+    EXPECT_TRUE(office.Contains("192.0.2.200"));
+    EXPECT_TRUE(office.Contains("2001:db8:1:2::3"));
+    EXPECT_FALSE(office.Contains("192.0.3.1"));
+    EXPECT_TRUE(AddressList::Parse("")->Empty());
+    auto bad = AddressList::Parse("may-chu");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("may-chu"), std::string::npos);
+}
+
 TEST(TrustedProxies, ClientAddressIsTheRightMostUntrustedHop) {
     auto p = TrustedProxies::Parse("10.0.0.0/8").value();
     // Not from a proxy: the header is the client's own claim and is ignored.

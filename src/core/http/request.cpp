@@ -1,6 +1,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "core/http/types.hpp"
+#include "core/text.hpp"
 
 namespace vp::core::http {
 
@@ -51,8 +52,13 @@ std::string PercentEncode(std::string_view s) {
     return out;
 }
 
-std::multimap<std::string, std::string> ParseQuery(std::string_view q) {
+namespace {
+
+// Decodes the pairs of `q`; a bad pair is skipped (strict = false) or ends the parse with
+// `error` set (strict = true).
+std::multimap<std::string, std::string> Parse(std::string_view q, bool strict, FieldError& error) {
     std::multimap<std::string, std::string> out;
+    error = FieldError::kNone;
     while (!q.empty()) {
         auto amp = q.find('&');
         auto part = q.substr(0, amp);
@@ -61,9 +67,76 @@ std::multimap<std::string, std::string> ParseQuery(std::string_view q) {
         auto eq = part.find('=');
         auto k = PercentDecode(part.substr(0, eq), true);
         auto v = PercentDecode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
-        if (k && v) out.emplace(std::move(*k), std::move(*v));
+        const FieldError bad = !k || !v                                       ? FieldError::kBadEscape
+                               : !core::IsValidUtf8(*k) || !core::IsValidUtf8(*v) ? FieldError::kNotUtf8
+                                                                               : FieldError::kNone;
+        if (bad != FieldError::kNone) {
+            if (!strict) continue;
+            error = bad;
+            return out;
+        }
+        out.emplace(core::ToNfc(*k), core::ToNfc(*v));  // ToNfc returns ASCII as it is
     }
     return out;
+}
+
+std::string_view Lower(std::string_view s, std::string& buffer) {
+    buffer.assign(s);
+    for (auto& c : buffer) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return buffer;
+}
+
+// The media type of a Content-Type value, lower-cased, without parameters.
+std::string MediaType(std::string_view content_type) {
+    auto type = content_type.substr(0, content_type.find(';'));
+    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    std::string out;
+    Lower(type, out);
+    return out;
+}
+
+// Bodies whose bytes are not text: their handler reads them as it must.
+bool IsBinaryType(std::string_view type) {
+    return type.starts_with("multipart/") || type == "application/octet-stream" || type.starts_with("image/") ||
+           type.starts_with("audio/") || type.starts_with("video/") || type.starts_with("font/") ||
+           type == "application/pdf" || type == "application/zip" || type == "application/gzip";
+}
+
+Error FieldErrorFor(FieldError e) {
+    return InvalidInput(e == FieldError::kBadEscape ? "Yêu cầu chứa mã %XX không hợp lệ."
+                                                    : "Yêu cầu chứa ký tự không hợp lệ (không phải UTF-8).");
+}
+
+}  // namespace
+
+std::multimap<std::string, std::string> ParseQuery(std::string_view q) {
+    FieldError ignored;
+    return Parse(q, false, ignored);
+}
+
+std::multimap<std::string, std::string> DecodeUrlEncoded(std::string_view q, FieldError& error) {
+    return Parse(q, true, error);
+}
+
+std::optional<Error> DecodeFields(Request& req) {
+    const auto& body = req.raw.body();
+    if (req.query.empty() && body.empty()) return std::nullopt;  // most requests: nothing to decode
+    FieldError error = FieldError::kNone;
+    if (!req.query.empty()) {
+        req.query_fields = DecodeUrlEncoded(req.query, error);
+        if (error != FieldError::kNone) return FieldErrorFor(error);
+    }
+    if (body.empty()) return std::nullopt;
+    const auto type = MediaType(req.Header("Content-Type"));
+    if (type == "application/x-www-form-urlencoded") {
+        req.form_fields = DecodeUrlEncoded(body, error);
+        if (error != FieldError::kNone) return FieldErrorFor(error);
+    } else if (!IsBinaryType(type) && !core::IsValidUtf8(body)) {
+        // JSON (whose parser would see the bytes inside strings), text, or a body without a type.
+        return FieldErrorFor(FieldError::kNotUtf8);
+    }
+    return std::nullopt;
 }
 
 std::string_view Request::Header(std::string_view name) const {
@@ -73,9 +146,9 @@ std::string_view Request::Header(std::string_view name) const {
 }
 
 std::optional<std::string> Request::QueryParam(std::string_view name) const {
-    auto all = ParseQuery(query);
-    auto it = all.find(std::string(name));
-    if (it == all.end()) return std::nullopt;
+    if (!query_fields) query_fields = ParseQuery(query);
+    auto it = query_fields->find(std::string(name));
+    if (it == query_fields->end()) return std::nullopt;
     return it->second;
 }
 
@@ -93,16 +166,16 @@ std::optional<std::string> Request::Cookie(std::string_view name) const {
 }
 
 std::map<std::string, std::string> Request::Form() const {
+    if (!form_fields) form_fields = ParseQuery(raw.body());
     std::map<std::string, std::string> out;
-    for (auto& [k, v] : ParseQuery(raw.body())) out[k] = v;
+    for (const auto& [k, v] : *form_fields) out[k] = v;  // equal keys in order: the last wins
     return out;
 }
 
 std::vector<std::string> Request::FormValues(std::string_view name) const {
+    if (!form_fields) form_fields = ParseQuery(raw.body());
     std::vector<std::string> out;
-    for (auto& [k, v] : ParseQuery(raw.body())) {
-        if (k == name) out.push_back(v);
-    }
+    for (auto [it, end] = form_fields->equal_range(std::string(name)); it != end; ++it) out.push_back(it->second);
     return out;
 }
 

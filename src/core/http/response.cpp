@@ -1,5 +1,7 @@
 #include "core/http/response.hpp"
 
+#include <array>
+
 #include <boost/json/serialize.hpp>
 
 namespace vp::core::http {
@@ -85,7 +87,54 @@ Response ErrorFor(const Request& req, const Error& error) {
     return Html(req, std::move(body), HttpStatusFor(error.code));
 }
 
+Response InternalError(const Request& req) {
+    return ErrorFor(req,
+                    Error{ErrorCode::kInternal, "Lỗi hệ thống, vui lòng thử lại sau. Mã yêu cầu: " + req.request_id, {}});
+}
+
 namespace {
+
+// RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_"
+// / "`" / "|" / "~" / DIGIT / ALPHA.
+constexpr std::array<bool, 256> kTokenChars = [] {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = true;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
+bool IsToken(std::string_view s) {
+    if (s.empty()) return false;
+    for (unsigned char c : s) {
+        if (!kTokenChars[c]) return false;
+    }
+    return true;
+}
+
+// RFC 9110 5.5: field-value = *( VCHAR / SP / HTAB / obs-text ). CR, LF and NUL would end the
+// line (or the C string) early; the other controls have no place in a header either.
+bool IsFieldValue(std::string_view s) {
+    for (unsigned char c : s) {
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+    }
+    return true;
+}
+
+std::string Printable(std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) {
+        if (c < 0x20 || c >= 0x7f) {
+            out.append("\\x").push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    return out;
+}
 
 struct HeaderLine {
     std::string_view name;
@@ -113,18 +162,53 @@ void AppendUnlessSet(const Response& res, std::string& out, const HeaderLine& h)
 
 }  // namespace
 
+bool IsValidField(std::string_view name, std::string_view value) { return IsToken(name) && IsFieldValue(value); }
+
+std::string InvalidFieldName(const Response& res) {
+    const auto reason = res.reason();
+    if (!IsFieldValue({reason.data(), reason.size()})) return "(reason)";
+    for (const auto& f : res) {
+        const auto name = f.name_string();
+        const auto value = f.value();
+        if (!IsValidField({name.data(), name.size()}, {value.data(), value.size()})) {
+            return Printable({name.data(), name.size()});
+        }
+    }
+    return {};
+}
+
+bool IsValidHeaderBlock(std::string_view block) {
+    while (!block.empty()) {
+        const auto end = block.find("\r\n");
+        if (end == std::string_view::npos) return false;
+        const auto line = block.substr(0, end);
+        block.remove_prefix(end + 2);
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos) return false;
+        auto value = line.substr(colon + 1);
+        if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+        if (!IsValidField(line.substr(0, colon), value)) return false;
+    }
+    return true;
+}
+
 // Written by hand rather than through Beast's serializer: static assets carry a header block
 // prepared once per asset (body().head_fields) that Beast's field container cannot take
 // without rebuilding it field by field, and building ~10 fields per request in that container
 // cost about a third of the server's user time on the static-file benchmark. The output is
 // the same HTTP/1.x header Beast writes (tests parse it back with Beast's parser).
-void SerializeHead(const Response& res, bool tls, std::string_view request_id, std::string& out, BodyLength length) {
+bool SerializeHead(const Response& res, bool tls, std::string_view request_id, std::string& out, BodyLength length) {
+    const std::size_t start = out.size();
     const unsigned status = res.result_int();
     out.append(res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
     char code[4] = {static_cast<char>('0' + status / 100 % 10), static_cast<char>('0' + status / 10 % 10),
                     static_cast<char>('0' + status % 10), ' '};
     out.append(code, sizeof code);
     const auto reason = res.reason();
+    if (!IsFieldValue({reason.data(), reason.size()})) {
+        out.resize(start);
+        return false;
+    }
     out.append(reason.data(), reason.size()).append("\r\n");
     bool has_length = false;
     for (const auto& f : res) {
@@ -134,6 +218,11 @@ void SerializeHead(const Response& res, bool tls, std::string_view request_id, s
         }
         const auto name = f.name_string();
         const auto value = f.value();
+        // Checked as they are copied: a bad field refuses the whole response.
+        if (!IsValidField({name.data(), name.size()}, {value.data(), value.size()})) {
+            out.resize(start);
+            return false;
+        }
         AppendLine(out, {name.data(), name.size()}, {value.data(), value.size()});
     }
     const auto& body = res.body();
@@ -149,6 +238,7 @@ void SerializeHead(const Response& res, bool tls, std::string_view request_id, s
         AppendLine(out, "Content-Length", std::to_string(SharedStringBody::size(body)));
     }
     out.append("\r\n");
+    return true;
 }
 
 }  // namespace vp::core::http

@@ -23,6 +23,8 @@ Response Html(const Request& req, std::string body, beast_http::status status = 
 Response Redirect(const Request& req, std::string_view location);
 /// Error as JSON under /api/, as a plain page elsewhere (message HTML-escaped).
 Response ErrorFor(const Request& req, const Error& error);
+/// The generic 500 (JSON or page): only the request id, never what went wrong.
+Response InternalError(const Request& req);
 
 /// HTML-escapes &, <, >, ", ' (used outside templates, e.g. for plain error pages).
 std::string EscapeHtml(std::string_view s);
@@ -36,7 +38,24 @@ enum class BodyLength { kFromBody, kNone };
 /// carries unless the handler set them itself (CSP, nosniff, frame-ancestors,
 /// Referrer-Policy, COOP, and HSTS when `tls`), `X-Request-Id` when `request_id` is not empty,
 /// and `Content-Length` when the response has none and its status allows a body.
-void SerializeHead(const Response& res, bool tls, std::string_view request_id, std::string& out,
-                   BodyLength length = BodyLength::kFromBody);
+///
+/// Refuses a response whose own fields (or reason phrase) could not be sent as they are: a
+/// name that is not an HTTP token, or a value with CR, LF, NUL or another control character
+/// but HTAB. Such a value usually came from the request (a redirect target, a file name) and
+/// would let the client write header lines of its own (response splitting). Then nothing is
+/// appended and it returns false; the caller sends InternalError instead (the server does, and
+/// logs InvalidFieldName). `head_fields`, `request_id` and the security headers are the
+/// server's own and are not checked here (head_fields are checked once, with
+/// IsValidHeaderBlock, when they are prepared).
+[[nodiscard]] bool SerializeHead(const Response& res, bool tls, std::string_view request_id, std::string& out,
+                                 BodyLength length = BodyLength::kFromBody);
+
+/// True when `name` is an HTTP token and `value` has no control character other than HTAB.
+bool IsValidField(std::string_view name, std::string_view value);
+/// The name of the first field of `res` that SerializeHead refuses ("(reason)" for the reason
+/// phrase), with control characters shown as \xNN so that it is safe to log; empty when none.
+std::string InvalidFieldName(const Response& res);
+/// True when `block` is a sequence of valid "Name: value\r\n" lines (prepared head_fields).
+bool IsValidHeaderBlock(std::string_view block);
 
 }  // namespace vp::core::http

@@ -31,7 +31,7 @@ Request MakeRequest(unsigned version = 11) {
 TEST(SerializeHead, StatusFieldsSecurityHeadersRequestIdAndLength) {
     auto res = Html(MakeRequest(), "<p>xin chào</p>");
     std::string head;
-    SerializeHead(res, false, "abc-1", head);
+    ASSERT_TRUE(SerializeHead(res, false, "abc-1", head));
     EXPECT_TRUE(head.starts_with("HTTP/1.1 200 OK\r\n")) << head;
     EXPECT_TRUE(head.ends_with("\r\n\r\n"));
     auto parsed = Parse(head);
@@ -52,7 +52,7 @@ TEST(SerializeHead, HstsWithTlsAndAHandlersOwnPolicyWins) {
     auto res = Html(MakeRequest(), "x");
     res.set("Content-Security-Policy", "default-src 'none'");
     std::string head;
-    SerializeHead(res, true, "", head);
+    ASSERT_TRUE(SerializeHead(res, true, "", head));
     auto parsed = Parse(head);
     EXPECT_EQ(parsed.count("Content-Security-Policy"), 1u);
     EXPECT_EQ(parsed["Content-Security-Policy"], "default-src 'none'");
@@ -64,12 +64,12 @@ TEST(SerializeHead, LengthFromTheBodyWhenAHandlerSetNoneButNeverOn304) {
     Response res{beast_http::status::ok, 11};
     res.body() = std::string(1234, 'a');
     std::string head;
-    SerializeHead(res, false, "", head);
+    ASSERT_TRUE(SerializeHead(res, false, "", head));
     EXPECT_EQ(Parse(head)[beast_http::field::content_length], "1234");
 
     Response not_modified{beast_http::status::not_modified, 11};
     head.clear();
-    SerializeHead(not_modified, false, "", head);
+    ASSERT_TRUE(SerializeHead(not_modified, false, "", head));
     EXPECT_TRUE(head.starts_with("HTTP/1.1 304 Not Modified\r\n")) << head;
     EXPECT_EQ(Parse(head).count(beast_http::field::content_length), 0u);
 }
@@ -80,7 +80,7 @@ TEST(SerializeHead, PreparedAssetFieldsAndAStreamWithoutLength) {
     res.body().shared = std::make_shared<const std::string>("body");
     res.body().head_fields = std::make_shared<const std::string>("Content-Type: text/css\r\nContent-Length: 4\r\n");
     std::string head;
-    SerializeHead(res, false, "r", head);
+    ASSERT_TRUE(SerializeHead(res, false, "r", head));
     EXPECT_TRUE(head.starts_with("HTTP/1.0 200 OK\r\n")) << head;
     auto parsed = Parse(head);
     EXPECT_EQ(parsed[beast_http::field::content_length], "4");
@@ -89,8 +89,64 @@ TEST(SerializeHead, PreparedAssetFieldsAndAStreamWithoutLength) {
 
     auto stream = Html(MakeRequest(), "");
     head.clear();
-    SerializeHead(stream, false, "r", head, BodyLength::kNone);
+    ASSERT_TRUE(SerializeHead(stream, false, "r", head, BodyLength::kNone));
     EXPECT_EQ(Parse(head).count(beast_http::field::content_length), 0u);
+}
+
+// Response splitting: a field value that came from the request (here a redirect target) with
+// CR/LF would let the client add header lines of its own. SerializeHead refuses the response
+// and writes nothing; the server then sends a generic 500 instead.
+TEST(SerializeHead, RefusesAFieldWithCrLfNulOrAnotherControlCharacter) {
+    const auto req = MakeRequest();
+    for (std::string bad : {std::string("/\r\nSet-Cookie: x=1"), std::string("/\nSet-Cookie: x=1"),
+                            std::string("/\rx"), std::string("/a\0b", 4), std::string("/\x01"),
+                            std::string("/\x7f"), std::string("/\x1b[31m")}) {
+        auto res = Redirect(req, bad);
+        std::string head = "kept";
+        EXPECT_FALSE(SerializeHead(res, false, "r-1", head)) << ::testing::PrintToString(bad);
+        EXPECT_EQ(head, "kept") << "nothing appended";
+        EXPECT_EQ(InvalidFieldName(res), "Location");
+    }
+    // A bad name, and a bad value in a field Beast does not know.
+    Response named{beast_http::status::ok, 11};
+    named.set("X-Bad Name", "v");
+    std::string head;
+    EXPECT_FALSE(SerializeHead(named, false, "", head));
+    EXPECT_TRUE(head.empty());
+    Response custom{beast_http::status::ok, 11};
+    custom.set("X-Next", "a\r\n\r\n<script>");
+    EXPECT_FALSE(SerializeHead(custom, false, "", head));
+    EXPECT_EQ(InvalidFieldName(custom), "X-Next");
+    Response name_with_crlf{beast_http::status::ok, 11};
+    name_with_crlf.set("X-A\r\nSet-Cookie", "v");
+    EXPECT_FALSE(SerializeHead(name_with_crlf, false, "", head));
+    EXPECT_EQ(InvalidFieldName(name_with_crlf), "X-A\\x0d\\x0aSet-Cookie") << "safe to log";
+    // A reason phrase is a field of the status line.
+    Response reason{beast_http::status::ok, 11};
+    reason.reason("OK\r\nSet-Cookie: x=1");
+    EXPECT_FALSE(SerializeHead(reason, false, "", head));
+    EXPECT_EQ(InvalidFieldName(reason), "(reason)");
+    EXPECT_TRUE(head.empty());
+}
+
+TEST(SerializeHead, AcceptsTabsAndNonAsciiBytesInValues) {
+    const auto req = MakeRequest();
+    auto res = Html(req, "x");
+    res.set("Content-Disposition", "attachment; filename*=UTF-8''b%C3%A1o-c%C3%A1o.csv");
+    res.set("X-Note", "a\tb \xc3\xa1");  // HTAB and obs-text are allowed
+    std::string head;
+    ASSERT_TRUE(SerializeHead(res, false, "r", head));
+    EXPECT_EQ(Parse(head)["X-Note"], "a\tb \xc3\xa1");
+    EXPECT_TRUE(InvalidFieldName(res).empty());
+}
+
+TEST(SerializeHead, PreparedHeaderBlocksAreCheckedOnce) {
+    EXPECT_TRUE(IsValidHeaderBlock(""));
+    EXPECT_TRUE(IsValidHeaderBlock("Content-Type: text/css\r\nContent-Length: 4\r\n"));
+    EXPECT_FALSE(IsValidHeaderBlock("Content-Type: text/css\r\nX: a\nb\r\n"));
+    EXPECT_FALSE(IsValidHeaderBlock("Content-Type: text/css"));
+    EXPECT_FALSE(IsValidHeaderBlock("No colon\r\n"));
+    EXPECT_FALSE(IsValidHeaderBlock("Bad Name: x\r\n"));
 }
 
 }  // namespace

@@ -17,6 +17,9 @@ struct RouteOptions {
     /// Counted against the per-address request limit (ServerSettings::rate_per_second).
     /// Off only for what is cheap and must stay reachable: static files, health, metrics.
     bool rate_limited = true;
+    /// Only for the operators' networks or token (ServerSettings::operator_allow,
+    /// operator_token): metrics; 403 for anyone else, before the handler runs.
+    bool operator_only = false;
 };
 
 struct Route {

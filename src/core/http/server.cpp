@@ -5,7 +5,9 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 
 #include <atomic>
 #include <condition_variable>
@@ -29,6 +31,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include "core/http/response.hpp"
@@ -84,6 +87,32 @@ struct Server::Impl {
           limiter(settings.rate_per_second, settings.rate_burst) {
         std::random_device rd;
         request_prefix = rd();
+        const auto& token = settings.operator_token;
+        crypto_generichash(operator_token_hash.data(), operator_token_hash.size(),
+                           reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+    }
+
+    // The operator token's hash: the token a client presents is hashed and compared in
+    // constant time, so neither its bytes nor its length can be learnt from response times.
+    std::array<unsigned char, crypto_generichash_BYTES> operator_token_hash{};
+
+    // RouteOptions::operator_only: the operators' networks, or their bearer token.
+    bool OperatorAllowed(const Request& req) const {
+        if (settings.operator_allow.Contains(req.remote_address)) return true;
+        if (settings.operator_token.empty()) return false;
+        auto auth = req.Header("Authorization");
+        constexpr std::string_view kBearer = "bearer ";
+        if (auth.size() <= kBearer.size()) return false;
+        for (std::size_t i = 0; i < kBearer.size(); ++i) {
+            if (std::tolower(static_cast<unsigned char>(auth[i])) != kBearer[i]) return false;
+        }
+        auto presented = auth.substr(kBearer.size());
+        while (!presented.empty() && presented.front() == ' ') presented.remove_prefix(1);
+        while (!presented.empty() && presented.back() == ' ') presented.remove_suffix(1);
+        std::array<unsigned char, crypto_generichash_BYTES> got{};
+        crypto_generichash(got.data(), got.size(), reinterpret_cast<const unsigned char*>(presented.data()),
+                           presented.size(), nullptr, 0);
+        return sodium_memcmp(got.data(), operator_token_hash.data(), got.size()) == 0;
     }
 
     // "pppppppp-tt-cccccccc": this process's random prefix, the network thread and its
@@ -111,13 +140,19 @@ struct Server::Impl {
     Response Invoke(const Route& route, Request& req) {
         try {
             return route.handler(req);
+        } catch (const Overloaded& e) {
+            // A bounded resource is full (the password hashing queue): tell the client when to retry.
+            spdlog::warn("request {} {} refused: {}", req.request_id, route.pattern, e.what());
+            auto res = JsonError(req, beast_http::status::service_unavailable, "overloaded",
+                                 "Máy chủ đang bận. Vui lòng thử lại sau ít giây.");
+            res.set(beast_http::field::retry_after, std::to_string(e.RetryAfterSeconds()));
+            return res;
         } catch (const std::exception& e) {
             spdlog::error("request {} {} failed: {}", req.request_id, route.pattern, e.what());
         } catch (...) {
             spdlog::error("request {} {} failed with an unknown exception", req.request_id, route.pattern);
         }
-        return ErrorFor(req, Error{ErrorCode::kInternal,
-                                   "Lỗi hệ thống, vui lòng thử lại sau. Mã yêu cầu: " + req.request_id, {}});
+        return InternalError(req);
     }
 
     // Validates the target and fills path/query. Returns an error for hostile targets.
@@ -183,6 +218,13 @@ struct Server::Impl {
 
 namespace {
 
+// DecodeFields, called only when there is something to decode: most requests (every static
+// file) have neither a query nor a body and cost this branch alone.
+std::optional<Error> CheckFields(Request& req) {
+    if (req.query.empty() && req.raw.body().empty()) return std::nullopt;
+    return DecodeFields(req);
+}
+
 // Metric labels for requests that matched no route (kept by address in Metrics).
 const std::string kUnmatched = "(unmatched)";
 const std::string kInvalid = "(invalid)";
@@ -243,23 +285,38 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::strin
     }
 }
 
+// SerializeHead refused `res` (a field with CR, LF, NUL ...): the generic 500 to send instead,
+// logged with the route and the field's name (never its value, which may be the attacker's).
+Response RefusedHead(const Request& req, const Response& res) {
+    spdlog::error("request {} {}: response field {} is not a valid HTTP field (control character); sent 500 instead",
+                  req.request_id, req.route.empty() ? "(invalid)" : req.route, InvalidFieldName(res));
+    auto error = InternalError(req);
+    error.keep_alive(res.keep_alive());
+    return error;
+}
+
 // Writes one response: the header from SerializeHead, then the body unless `send_body` is
 // false (HEAD). Cached assets with a memory file go out with sendfile on plain TCP; when the
 // response is exactly the asset's prepared HTTP/1.1 keep-alive answer, header and body leave
-// together in one call.
+// together in one call. A response SerializeHead refuses is replaced (in `res`) by the 500 of
+// RefusedHead, so the caller reports the status that was sent.
 template <class Stream>
-asio::awaitable<beast::error_code> WriteResponse(Stream& stream, const Response& res, bool tls,
-                                                 std::string_view request_id, bool send_body,
+asio::awaitable<beast::error_code> WriteResponse(Stream& stream, Response& res, const Request& req, bool send_body,
                                                  std::chrono::steady_clock::duration timeout) {
-    const auto& body = res.body();
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        // The prepared answer has no field of the handler's (checked when it was prepared).
+        const auto& body = res.body();
         if (send_body && body.file && body.file_head > 0 && res.version() == 11 && res.begin() == res.end()) {
             co_return co_await SendHeadAndFile(stream.socket(), {}, *body.file, 0, timeout);
         }
     }
     std::string head;
     head.reserve(768);
-    SerializeHead(res, tls, request_id, head);
+    if (!SerializeHead(res, req.tls, req.request_id, head)) {
+        res = RefusedHead(req, res);
+        if (!SerializeHead(res, req.tls, req.request_id, head)) co_return beast::error_code(asio::error::invalid_argument);
+    }
+    const auto& body = res.body();
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
         if (send_body && body.file) {
             co_return co_await SendHeadAndFile(stream.socket(), head, *body.file,
@@ -276,19 +333,96 @@ asio::awaitable<beast::error_code> WriteResponse(Stream& stream, const Response&
 
 using RequestParser = beast_http::request_parser<beast_http::string_body>;
 
+// A request refused for its header alone: the answer to send before closing the connection.
+struct Refusal {
+    beast_http::status status;
+    std::string_view code;
+    std::string_view message;
+};
+
+// Request smuggling and Host (RFC 9112 3.2, 6.1, 6.3), checked as soon as the header is parsed
+// and before any byte of the body is read. Beast itself refuses Transfer-Encoding after
+// Content-Length, Content-Length after a final "chunked", and differing Content-Length values,
+// but reads any other transfer coding ("xchunked", "identity", "chunked, identity") as a
+// message without a body: the body would then be read as the next request on the connection,
+// while a proxy in front may have forwarded it as this one's body. Only a lone final "chunked"
+// is accepted; the caller answers a refusal and closes the connection, so whatever follows on
+// it is never taken for a request. One pass over the fields (no look-up) on the hot path.
+std::optional<Refusal> CheckFraming(const RawRequest& h) {
+    using status = beast_http::status;
+    int hosts = 0;
+    bool has_length = false;
+    bool has_coding = false;
+    std::string codings;
+    for (const auto& f : h) {
+        switch (f.name()) {
+            case beast_http::field::host: ++hosts; break;
+            case beast_http::field::content_length: has_length = true; break;
+            case beast_http::field::transfer_encoding:
+                if (has_coding) codings += ',';
+                has_coding = true;
+                codings.append(f.value().data(), f.value().size());
+                break;
+            default: break;
+        }
+    }
+    if (hosts == 0 && h.version() >= 11) {
+        return Refusal{status::bad_request, "bad_request", "Yêu cầu HTTP/1.1 thiếu trường Host."};
+    }
+    if (hosts > 1) return Refusal{status::bad_request, "bad_request", "Yêu cầu có nhiều trường Host."};
+    if (!has_coding) return std::nullopt;
+    if (h.version() < 11) {
+        return Refusal{status::bad_request, "bad_request", "HTTP/1.0 không dùng Transfer-Encoding."};
+    }
+    if (has_length) {
+        return Refusal{status::bad_request, "bad_request", "Yêu cầu có cả Transfer-Encoding và Content-Length."};
+    }
+    std::vector<std::string> list;
+    for (std::size_t i = 0; i <= codings.size();) {
+        auto j = codings.find(',', i);
+        if (j == std::string::npos) j = codings.size();
+        std::string_view item(codings.data() + i, j - i);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (!item.empty()) {
+            std::string lower(item);
+            for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            list.push_back(std::move(lower));
+        }
+        i = j + 1;
+    }
+    // Without a final chunked the length of the body cannot be known (RFC 9112 6.3: 400, close).
+    if (list.empty() || list.back() != "chunked" || std::count(list.begin(), list.end(), "chunked") > 1) {
+        return Refusal{status::bad_request, "bad_request", "Transfer-Encoding không hợp lệ."};
+    }
+    // Another coding before chunked (gzip, ...): not one this server decodes.
+    if (list.size() > 1) {
+        return Refusal{status::not_implemented, "not_implemented", "Transfer-Encoding không được hỗ trợ."};
+    }
+    return std::nullopt;
+}
+
 // Reads one request into `parser` as beast::http::async_read does (same parser, same limits,
 // same errors), but with a plain read loop on the given stream: on plain TCP that is the
 // socket itself, without tcp_stream's per-operation timer bookkeeping and the composed
 // operations' layers, which together were the largest user-space cost per request left on
 // the static-file benchmark. Deadlines are the caller's (see ReadDeadline).
+// A header CheckFraming refuses ends the read with `refused` set (and an error).
 template <class ReadStream>
-asio::awaitable<beast::error_code> ReadRequest(ReadStream& in, beast::flat_buffer& buffer, RequestParser& parser) {
+asio::awaitable<beast::error_code> ReadRequest(ReadStream& in, beast::flat_buffer& buffer, RequestParser& parser,
+                                               std::optional<Refusal>& refused) {
     beast::error_code ec;
+    bool checked = false;
     while (!parser.is_done()) {
         if (buffer.size() > 0) {
             const auto used = parser.put(buffer.data(), ec);
             buffer.consume(used);
             if (ec && ec != beast_http::error::need_more) co_return ec;
+            // The parser stops after the header (it is not eager): check it before the body.
+            if (!checked && parser.is_header_done()) {
+                checked = true;
+                if ((refused = CheckFraming(parser.get()))) co_return beast_http::error::bad_transfer_encoding;
+            }
             if (!ec && used > 0) continue;  // progress: parse the rest, or done
             ec = {};
         }
@@ -386,18 +520,15 @@ asio::awaitable<void> WriteSimple(Stream& stream, bool tls, beast_http::status s
     Request req;
     req.raw.version(11);
     req.path = "/api/";
+    req.tls = tls;
     auto res = JsonError(req, status, code, message);
     res.keep_alive(false);
-    co_await WriteResponse(stream, res, tls, {}, true, std::chrono::seconds(5));
+    co_await WriteResponse(stream, res, req, true, std::chrono::seconds(5));
 }
 
+// `head` is the stream's serialized header (see Session).
 template <class Stream>
-asio::awaitable<void> StreamEvents(Server::Impl& impl, Stream& stream, Request& req, Response& res) {
-    res.set(beast_http::field::content_type, "text/event-stream; charset=utf-8");
-    res.set(beast_http::field::cache_control, "no-store");
-    res.keep_alive(false);
-    std::string head;
-    SerializeHead(res, req.tls, req.request_id, head, BodyLength::kNone);
+asio::awaitable<void> StreamEvents(Server::Impl& impl, Stream& stream, Request& req, std::string head) {
     head.append("retry: 2000\n\n");  // the stream's first event: how soon the browser reconnects
     beast::get_lowest_layer(stream).expires_never();
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), kTuple);
@@ -439,14 +570,20 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         parser.body_limit(impl.settings.body_limit);
         deadline.Start(first ? impl.settings.request_timeout : impl.settings.keep_alive_timeout);
         beast::error_code ec;
+        std::optional<Refusal> refused;
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-            ec = co_await ReadRequest(stream.socket(), buffer, parser);
+            ec = co_await ReadRequest(stream.socket(), buffer, parser, refused);
         } else {
             beast::get_lowest_layer(stream).expires_never();
-            ec = co_await ReadRequest(stream, buffer, parser);
+            ec = co_await ReadRequest(stream, buffer, parser, refused);
         }
         const bool timed_out = deadline.Finish(ec);
         first = false;
+        if (refused) {
+            // Answered and closed: the rest of the connection's bytes are never parsed.
+            co_await WriteSimple(stream, tls, refused->status, refused->code, refused->message);
+            break;
+        }
         if (timed_out) {
             if (parser.got_some()) {
                 co_await WriteSimple(stream, tls, beast_http::status::request_timeout, "request_timeout",
@@ -499,6 +636,11 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         if (route) {
             if (auto refused = impl.OverLimit(*route, req)) {
                 res = std::move(*refused);
+            } else if (route->options.operator_only && !impl.OperatorAllowed(req)) {
+                res = ErrorFor(req, Forbidden("Địa chỉ này không được phép truy cập trang này."));
+            } else if (auto invalid = CheckFields(req)) {
+                // Bad escapes or bytes that are not UTF-8 in the query, the form or a text body.
+                res = ErrorFor(req, *invalid);
             } else if (route->options.on_io_thread) {
                 res = impl.Invoke(*route, req);
             } else {
@@ -509,15 +651,21 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         }
         const bool stopping = impl.stopping.load();
         res.keep_alive(req.raw.keep_alive() && !stopping && !req.event_source);
-        const int status = static_cast<int>(res.result_int());
-        if (req.event_source && status == 200) {
-            impl.metrics.Observe(route ? &route->pattern : &kUnmatched, MethodName(req.raw.method()), status, 0);
-            co_await StreamEvents(impl, stream, req, res);
-            break;
+        if (req.event_source && res.result() == beast_http::status::ok) {
+            res.set(beast_http::field::content_type, "text/event-stream; charset=utf-8");
+            res.set(beast_http::field::cache_control, "no-store");
+            res.keep_alive(false);
+            std::string head;
+            if (SerializeHead(res, req.tls, req.request_id, head, BodyLength::kNone)) {
+                impl.metrics.Observe(route ? &route->pattern : &kUnmatched, MethodName(req.raw.method()), 200, 0);
+                co_await StreamEvents(impl, stream, req, std::move(head));
+                break;
+            }
+            res = RefusedHead(req, res);  // written below like any other answer
         }
         const bool send_body = req.raw.method() != beast_http::verb::head;
-        const auto wec =
-            co_await WriteResponse(stream, res, tls, req.request_id, send_body, impl.settings.request_timeout);
+        const auto wec = co_await WriteResponse(stream, res, req, send_body, impl.settings.request_timeout);
+        const int status = static_cast<int>(res.result_int());
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         impl.metrics.Observe(route ? &route->pattern : (req.route.empty() ? &kInvalid : &kUnmatched),
                              MethodName(req.raw.method()), status, secs);

@@ -32,6 +32,12 @@ struct ServerSettings {
     /// burst allowed above that rate. Over it: 429 with Retry-After.
     double rate_per_second = 0;
     double rate_burst = 0;
+    /// Who may call the routes marked RouteOptions::operator_only (/metrics): a client whose
+    /// address (as derived through trusted_proxies) is in `operator_allow`, or one that sends
+    /// `Authorization: Bearer <operator_token>` when that is set (compared in constant time).
+    /// Anyone else gets 403.
+    AddressList operator_allow;
+    std::string operator_token;
 };
 
 /// @brief HTTP/1.1 server over Boost.Beast: keep-alive, size and time limits, security headers,

@@ -59,6 +59,9 @@ std::shared_ptr<const std::string> PrepareHead(std::string_view content_type, st
     h.append("ETag: ").append(etag).append("\r\n");
     h.append("Cache-Control: ").append(kCacheControl).append("\r\n");
     h.append("Vary: Accept-Encoding\r\n");
+    // Checked once here, as SerializeHead checks a handler's fields on every response: these
+    // lines go out as they are, also in the prepared sendfile answer.
+    if (!IsValidHeaderBlock(h)) throw std::invalid_argument("static asset header is not a valid HTTP header block");
     return std::make_shared<const std::string>(std::move(h));
 }
 
@@ -127,7 +130,7 @@ void StaticFiles::Put(std::string url_path, std::string content) {
         Response canonical{beast_http::status::ok, 11};
         canonical.body().head_fields = a.head;
         std::string wire;
-        SerializeHead(canonical, false, {}, wire);
+        if (!SerializeHead(canonical, false, {}, wire)) throw std::invalid_argument("static asset header refused");
         a.file_head = wire.size();
         wire += content;
         a.file = MemoryFile::Create(wire, file_directory_);

@@ -15,6 +15,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/optional.hpp>
 
+#include "core/error.hpp"
+
 namespace vp::core::http {
 
 namespace beast_http = boost::beast::http;
@@ -98,6 +100,11 @@ struct Request {
     bool tls = false;
     /// Set by a handler that answers with a server-sent event stream.
     std::shared_ptr<class EventSource> event_source;
+    /// The query's and the form's fields, decoded once: percent-decoded, valid UTF-8, NFC. The
+    /// server fills them with DecodeFields before the handler runs; otherwise (a Request built
+    /// by hand) QueryParam/Form fill them on first use. Read them through those.
+    mutable std::optional<std::multimap<std::string, std::string>> query_fields;
+    mutable std::optional<std::multimap<std::string, std::string>> form_fields;
 
     std::string_view Header(std::string_view name) const;
     std::optional<std::string> QueryParam(std::string_view name) const;
@@ -142,9 +149,23 @@ private:
 
 /// Decodes %XX and (when plus_as_space) '+'. Returns nullopt on malformed escapes.
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_as_space);
-/// Parses "a=1&b=2" into decoded pairs, skipping malformed ones.
+/// Parses "a=1&b=2" into decoded pairs in NFC, skipping malformed ones (a bad escape, or
+/// bytes that are not UTF-8 once decoded).
 std::multimap<std::string, std::string> ParseQuery(std::string_view q);
+/// Why DecodeUrlEncoded refused its input.
+enum class FieldError { kNone, kBadEscape, kNotUtf8 };
+/// Parses "a=1&b=2" strictly: every escape well-formed and every decoded name and value valid
+/// UTF-8, stored in NFC. On the first bad pair sets `error` and returns what came before it.
+std::multimap<std::string, std::string> DecodeUrlEncoded(std::string_view q, FieldError& error);
 std::string PercentEncode(std::string_view s);
+
+/// The one place where a request's text fields are decoded and checked, before any handler
+/// runs (the server calls it for every routed request): the query string, the fields of an
+/// application/x-www-form-urlencoded body (both into `query_fields`/`form_fields`, in NFC),
+/// and any other body that is text (JSON, text/\*, or without a type; multipart and binary
+/// types are left to their handler) must be valid UTF-8. Returns the 400 error otherwise, so
+/// that no handler sees a malformed escape or a string that is not UTF-8.
+std::optional<Error> DecodeFields(Request& req);
 
 }  // namespace vp::core::http
 

@@ -44,7 +44,7 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
   const log = createWriteStream(logPath);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(binary, ['serve', '--data-dir', dataDir, '--port', String(port), '--address', '127.0.0.1', '--access-log', 'off'], {
+  const child = spawn(binary, ['serve', '--demo', '--data-dir', dataDir, '--port', String(port), '--address', '127.0.0.1', '--access-log', 'off'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env },
