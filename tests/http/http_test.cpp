@@ -2,6 +2,7 @@
 // covers, P-7, P-8, P-9, P-12
 #include <gtest/gtest.h>
 
+#include <poll.h>
 #include <sodium.h>
 
 #include <filesystem>
@@ -624,6 +625,29 @@ TEST_P(HttpApi, RevocationEndsSessionsAndLiveStreamsAtOnce_P7) {
     EXPECT_NE(stream_out.find("event: session.ended"), std::string::npos) << stream_out;
 }
 
+// Reads a response for at most `timeout_ms` (a stream that stays open is cut there), unlike
+// RawExchange, which waits for the server to close.
+std::string ReadStreamFor(std::uint16_t port, const std::string& request, int timeout_ms) {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::socket s(ioc);
+    s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    boost::asio::write(s, boost::asio::buffer(request));
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+        if (left <= 0) break;
+        pollfd pfd{s.native_handle(), POLLIN, 0};
+        if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) continue;
+        boost::system::error_code ec;
+        auto n = s.read_some(boost::asio::buffer(buf), ec);
+        out.append(buf, n);
+        if (ec) break;
+    }
+    return out;
+}
+
 // Live events by topic: unknown topics and bad ids are refused; a reconnecting stream replays
 // what it missed after Last-Event-ID, only the person's own events, then goes on live.
 TEST_P(HttpApi, EventStreamReplaysAfterLastEventIdByTopic_X5) {
@@ -646,9 +670,9 @@ TEST_P(HttpApi, EventStreamReplaysAfterLastEventIdByTopic_X5) {
     ASSERT_EQ(last, before + 3);
     std::string out;
     std::thread reader([&] {
-        out = testing::RawExchange(port_, "GET /api/v1/events?topics=notification HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+        out = ReadStreamFor(port_, "GET /api/v1/events?topics=notification HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                                               token + "\r\nLast-Event-ID: " + std::to_string(before) + "\r\n\r\n",
-                                   1500);
+                            1500);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
     in.events.Publish({"notification", "{\"n\":4}", me});
