@@ -64,7 +64,7 @@ core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings ho
         return core::InvalidInput("Ngày làm bù dùng giờ làm việc của thứ Hai, nhưng thứ Hai không có giờ làm việc.");
     };
 
-    std::set<int> schedule_years;
+    std::set<int> schedule_years;  // only to refuse two schedules of one year
     for (const YearSchedule& schedule : holidays.schedules) {
         if (auto status = ValidateYearSchedule(schedule); !status) return status.error();
         if (!schedule_years.insert(schedule.year).second) {
@@ -72,10 +72,18 @@ core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings ho
         }
     }
 
-    // Weakest first; stronger sources overwrite with insert_or_assign.
+    // Weakest first; stronger sources overwrite with insert_or_assign. A year with a schedule is
+    // merged with its computed holidays holiday by holiday (MergeYear).
+    std::map<int, const YearSchedule*> by_year;
+    for (const YearSchedule& schedule : holidays.schedules) by_year[schedule.year] = &schedule;
+    const auto computed_for = [&](int year) {
+        return holidays.computed_holidays && year >= kFirstComputedHolidayYear && year <= kLastComputedHolidayYear
+                   ? ComputedHolidays(year)
+                   : std::vector<Holiday>{};
+    };
     if (holidays.computed_holidays) {
         for (int year = kFirstComputedHolidayYear; year <= kLastComputedHolidayYear; ++year) {
-            if (schedule_years.contains(year)) continue;
+            if (by_year.contains(year)) continue;
             for (Holiday& h : ComputedHolidays(year)) {
                 calendar.overrides_.insert_or_assign(sys_days{h.date}, DayInfo{.date = h.date,
                                                                                .kind = DayKind::kDayOff,
@@ -85,22 +93,26 @@ core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings ho
             }
         }
     }
-    for (const YearSchedule& schedule : holidays.schedules) {
-        for (const Holiday& h : schedule.days_off) {
-            calendar.overrides_.insert_or_assign(sys_days{h.date}, DayInfo{.date = h.date,
-                                                                           .kind = DayKind::kDayOff,
-                                                                           .source = DaySource::kOfficialSchedule,
-                                                                           .name_vi = h.name_vi,
-                                                                           .name_en = h.name_en});
-        }
-        for (const ScheduledWorkingDay& w : schedule.working_days) {
-            if (monday_hours.empty()) return make_up_hours_missing();
-            calendar.overrides_.insert_or_assign(sys_days{w.date}, DayInfo{.date = w.date,
-                                                                           .kind = DayKind::kWorkingDay,
-                                                                           .hours = monday_hours,
-                                                                           .source = DaySource::kOfficialSchedule,
-                                                                           .name_vi = w.note_vi,
-                                                                           .name_en = w.note_en});
+    for (const auto& [year, schedule] : by_year) {
+        for (MergedDay& d : MergeYear(computed_for(year), *schedule)) {
+            if (d.origin == MergedOrigin::kReplaced) continue;
+            const DaySource source =
+                d.origin == MergedOrigin::kComputed ? DaySource::kComputedHoliday : DaySource::kOfficialSchedule;
+            if (d.working_day) {
+                if (monday_hours.empty()) return make_up_hours_missing();
+                calendar.overrides_.insert_or_assign(sys_days{d.date}, DayInfo{.date = d.date,
+                                                                               .kind = DayKind::kWorkingDay,
+                                                                               .hours = monday_hours,
+                                                                               .source = source,
+                                                                               .name_vi = std::move(d.name_vi),
+                                                                               .name_en = std::move(d.name_en)});
+            } else {
+                calendar.overrides_.insert_or_assign(sys_days{d.date}, DayInfo{.date = d.date,
+                                                                               .kind = DayKind::kDayOff,
+                                                                               .source = source,
+                                                                               .name_vi = std::move(d.name_vi),
+                                                                               .name_en = std::move(d.name_en)});
+            }
         }
     }
 

@@ -32,7 +32,7 @@ inline constexpr int kLastComputedHolidayYear = 2199;
 /// Why a day has the rule it has, from weakest to strongest.
 enum class DaySource {
     kWeekly,            // the ordinary weekly pattern
-    kComputedHoliday,   // ComputedHolidays(): year without a schedule file
+    kComputedHoliday,   // ComputedHolidays(): kept by MergeYear, or a year without a schedule
     kOfficialSchedule,  // a YearSchedule (data/calendar/vn/YYYY.json)
     kException,         // an administrator's DayException
 };
@@ -56,14 +56,17 @@ struct HolidaySettings {
     /// Compute Labour Code holidays (ComputedHolidays) for every year that has no schedule.
     /// Turn off for a calendar outside Vietnam.
     bool computed_holidays = true;
-    /// Official yearly schedules; at most one per year. A year with a schedule uses exactly its
-    /// days off and make-up working days (on Monday's hours) and no computed holidays.
+    /// Official yearly schedules; at most one per year. A year with a schedule is merged with its
+    /// computed holidays per holiday (MergeYear): an entry naming a holiday replaces only that
+    /// holiday's computed days; make-up working days take Monday's hours. With computed_holidays
+    /// off, a schedule's entries are the year's only holidays.
     std::vector<YearSchedule> schedules;
 };
 
 /// @brief Vietnamese working-time calendar (requirement X-1): weekly hours in a time zone, public
 /// holidays, official swaps and administrator exceptions. Precedence, strongest first:
-/// DayException > YearSchedule of that year > computed holidays > weekly pattern.
+/// DayException > YearSchedule of that year > computed holidays > weekly pattern (within a year with
+/// a schedule, computed holidays the schedule does not name still apply: MergeYear).
 ///
 /// All instants are UTC (core::TimePoint); local days and hours are in the spec's zone. Working
 /// time is elapsed real time, so an interval on a DST-change day lasts what the clock says

@@ -60,10 +60,25 @@ core::Result<year_month_day> GetDate(const json::object& object, std::string_vie
     return *date;
 }
 
+// The optional "holiday" key of an entry: empty when absent.
+core::Result<std::string> GetHolidayKey(const json::object& object, std::string_view where) {
+    const json::value* v = object.if_contains("holiday");
+    if (v == nullptr) return std::string();
+    const bool ok = v->is_string() && !v->get_string().empty() && v->get_string().size() <= 40 &&
+                    std::all_of(v->get_string().begin(), v->get_string().end(), [](char c) {
+                        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                    });
+    if (!ok) {
+        return InvalidSchedule("\"holiday\" trong " + std::string(where) +
+                               " phải là mã ngày lễ (a–z, 0–9, _), ví dụ tet, hung_kings, national_day");
+    }
+    return std::string(v->get_string());
+}
+
 core::Result<Holiday> ParseDayOff(const json::value& value) {
     if (!value.is_object()) return InvalidSchedule("mỗi phần tử của \"days_off\" phải là một đối tượng");
     const json::object& object = value.get_object();
-    if (auto bad = CheckKeys(object, {"date", "name_vi", "name_en", "compensatory"}, "\"days_off\""); !bad.empty()) {
+    if (auto bad = CheckKeys(object, {"date", "name_vi", "name_en", "compensatory", "holiday"}, "\"days_off\""); !bad.empty()) {
         return InvalidSchedule(bad);
     }
     auto date = GetDate(object, "\"days_off\"");
@@ -80,13 +95,16 @@ core::Result<Holiday> ParseDayOff(const json::value& value) {
         if (!c->is_bool()) return InvalidSchedule("\"compensatory\" phải là true hoặc false");
         day.compensatory = c->get_bool();
     }
+    auto key = GetHolidayKey(object, "\"days_off\"");
+    if (!key) return key.error();
+    day.holiday = std::move(key).value();
     return day;
 }
 
 core::Result<ScheduledWorkingDay> ParseWorkingDay(const json::value& value) {
     if (!value.is_object()) return InvalidSchedule("mỗi phần tử của \"working_days\" phải là một đối tượng");
     const json::object& object = value.get_object();
-    if (auto bad = CheckKeys(object, {"date", "note_vi", "note_en"}, "\"working_days\""); !bad.empty()) {
+    if (auto bad = CheckKeys(object, {"date", "note_vi", "note_en", "holiday"}, "\"working_days\""); !bad.empty()) {
         return InvalidSchedule(bad);
     }
     auto date = GetDate(object, "\"working_days\"");
@@ -94,34 +112,42 @@ core::Result<ScheduledWorkingDay> ParseWorkingDay(const json::value& value) {
     ScheduledWorkingDay day{.date = *date};
     day.note_vi = GetString(object, "note_vi").value_or("");
     day.note_en = GetString(object, "note_en").value_or("");
+    auto key = GetHolidayKey(object, "\"working_days\"");
+    if (!key) return key.error();
+    day.holiday = std::move(key).value();
     return day;
 }
 
 }  // namespace
 
+bool IsKnownHolidayKey(std::string_view key) {
+    return std::find(kHolidayKeys.begin(), kHolidayKeys.end(), key) != kHolidayKeys.end();
+}
+
 std::vector<Holiday> ComputedHolidays(int year) {
     std::vector<Holiday> holidays;
-    holidays.push_back({Ymd(year, 1, 1), "Tết Dương lịch", "New Year's Day"});
+    holidays.push_back({Ymd(year, 1, 1), "Tết Dương lịch", "New Year's Day", false, "new_year"});
 
     // Tết: the lunar year that starts in Gregorian `year`. Its eve is always in late January or
     // February of the same Gregorian year, so the five days never cross a year boundary.
     if (const auto tet = LunarToSolar({.day = 1, .month = 1, .year = year})) {
         const sys_days first{*tet};
-        holidays.push_back(
-            {year_month_day{first - days{1}}, "Tết Nguyên đán (ngày cuối năm)", "Lunar New Year (New Year's Eve)"});
+        holidays.push_back({year_month_day{first - days{1}}, "Tết Nguyên đán (ngày cuối năm)",
+                            "Lunar New Year (New Year's Eve)", false, "tet"});
         for (int i = 0; i < 4; ++i) {
-            holidays.push_back({year_month_day{first + days{i}}, "Tết Nguyên đán", "Lunar New Year (Tết)"});
+            holidays.push_back({year_month_day{first + days{i}}, "Tết Nguyên đán", "Lunar New Year (Tết)", false, "tet"});
         }
     }
     if (const auto hung = LunarToSolar({.day = 10, .month = 3, .year = year})) {
-        holidays.push_back({*hung, "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day"});
+        holidays.push_back({*hung, "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day", false, "hung_kings"});
     }
-    holidays.push_back(
-        {Ymd(year, 4, 30), "Ngày Chiến thắng (Giải phóng miền Nam, thống nhất đất nước)", "Reunification Day"});
-    holidays.push_back({Ymd(year, 5, 1), "Ngày Quốc tế Lao động", "International Labour Day"});
+    holidays.push_back({Ymd(year, 4, 30), "Ngày Chiến thắng (Giải phóng miền Nam, thống nhất đất nước)",
+                        "Reunification Day", false, "reunification"});
+    holidays.push_back({Ymd(year, 5, 1), "Ngày Quốc tế Lao động", "International Labour Day", false, "labour"});
     // Art. 112.1.đ: 2/9 and "01 ngày liền kề trước hoặc sau"; without an announcement we take 1/9.
-    holidays.push_back({Ymd(year, 9, 1), "Quốc khánh (ngày liền kề)", "National Day (adjacent day)"});
-    holidays.push_back({Ymd(year, 9, 2), "Quốc khánh", "National Day"});
+    holidays.push_back(
+        {Ymd(year, 9, 1), "Quốc khánh (ngày liền kề)", "National Day (adjacent day)", false, "national_day"});
+    holidays.push_back({Ymd(year, 9, 2), "Quốc khánh", "National Day", false, "national_day"});
 
     std::sort(holidays.begin(), holidays.end(),
               [](const Holiday& a, const Holiday& b) { return sys_days{a.date} < sys_days{b.date}; });
@@ -138,12 +164,58 @@ std::vector<Holiday> ComputedHolidays(int year) {
         while (IsWeekend(day) || taken.contains(day)) day += days{1};
         taken.insert(day);
         compensatory.push_back(
-            {year_month_day{day}, "Nghỉ bù " + h.name_vi, h.name_en + " (compensatory day off)", true});
+            {year_month_day{day}, "Nghỉ bù " + h.name_vi, h.name_en + " (compensatory day off)", true, h.holiday});
     }
     holidays.insert(holidays.end(), compensatory.begin(), compensatory.end());
     std::sort(holidays.begin(), holidays.end(),
               [](const Holiday& a, const Holiday& b) { return sys_days{a.date} < sys_days{b.date}; });
     return holidays;
+}
+
+std::vector<MergedDay> MergeYear(const std::vector<Holiday>& computed, const YearSchedule& official) {
+    std::set<std::string, std::less<>> named;
+    std::set<sys_days> official_dates;
+    for (const Holiday& h : official.days_off) {
+        if (IsKnownHolidayKey(h.holiday)) named.insert(h.holiday);
+        official_dates.insert(sys_days{h.date});
+    }
+    for (const ScheduledWorkingDay& w : official.working_days) {
+        if (IsKnownHolidayKey(w.holiday)) named.insert(w.holiday);
+        official_dates.insert(sys_days{w.date});
+    }
+    std::vector<MergedDay> out;
+    for (const Holiday& h : computed) {
+        const bool replaced = named.contains(h.holiday) || official_dates.contains(sys_days{h.date});
+        out.push_back({.date = h.date,
+                       .holiday = h.holiday,
+                       .name_vi = h.name_vi,
+                       .name_en = h.name_en,
+                       .compensatory = h.compensatory,
+                       .origin = replaced ? MergedOrigin::kReplaced : MergedOrigin::kComputed});
+    }
+    for (const Holiday& h : official.days_off) {
+        out.push_back({.date = h.date,
+                       .holiday = h.holiday,
+                       .name_vi = h.name_vi,
+                       .name_en = h.name_en,
+                       .compensatory = h.compensatory,
+                       .origin = MergedOrigin::kOfficial});
+    }
+    for (const ScheduledWorkingDay& w : official.working_days) {
+        out.push_back({.date = w.date,
+                       .working_day = true,
+                       .holiday = w.holiday,
+                       .name_vi = w.note_vi,
+                       .name_en = w.note_en,
+                       .origin = MergedOrigin::kOfficial});
+    }
+    // kReplaced sorts before kOfficial on the same date (enum order: kComputed, kOfficial, kReplaced).
+    const auto rank = [](MergedOrigin o) { return o == MergedOrigin::kReplaced ? 0 : 1; };
+    std::stable_sort(out.begin(), out.end(), [&](const MergedDay& a, const MergedDay& b) {
+        if (sys_days{a.date} != sys_days{b.date}) return sys_days{a.date} < sys_days{b.date};
+        return rank(a.origin) < rank(b.origin);
+    });
+    return out;
 }
 
 core::Status ValidateYearSchedule(const YearSchedule& schedule) {

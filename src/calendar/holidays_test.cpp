@@ -231,5 +231,120 @@ TEST(YearSchedule, MissingDirectoryIsNotFound_X1) {
     EXPECT_EQ(schedules.error().code, core::ErrorCode::kNotFound);
 }
 
+
+// --- MergeYear: computed holidays + an official schedule, holiday by holiday ---
+
+namespace merge {
+
+std::vector<std::string> InForce(const std::vector<MergedDay>& days) {
+    std::vector<std::string> out;
+    for (const auto& d : days) {
+        if (d.origin != MergedOrigin::kReplaced) out.push_back(FormatIsoDate(d.date) + (d.working_day ? " work" : ""));
+    }
+    return out;
+}
+
+std::vector<std::string> WithOrigin(const std::vector<MergedDay>& days, MergedOrigin origin) {
+    std::vector<std::string> out;
+    for (const auto& d : days) {
+        if (d.origin == origin) out.push_back(FormatIsoDate(d.date));
+    }
+    return out;
+}
+
+}  // namespace merge
+
+// covers X-1 (the government's yearly adjustments settle one holiday at a time)
+TEST(MergeYear, AnEntryReplacesOnlyTheHolidayItNames_X1) {
+    // 2027: the Prime Minister decides Tết only (say 4–10/2 off with a make-up Saturday 30/1);
+    // New Year, Giỗ Tổ, 30/4, 1/5 and National Day stay as the Labour Code computes them.
+    YearSchedule tet_only{.year = 2027, .source = "Thông báo thử"};
+    for (unsigned d = 4; d <= 10; ++d) {
+        if (d == 6 || d == 7) continue;  // Saturday and Sunday of the break are not listed
+        tet_only.days_off.push_back({.date = Ymd(2027, 2, d), .name_vi = "Tết", .name_en = "Tết", .holiday = "tet"});
+    }
+    tet_only.working_days.push_back({.date = Ymd(2027, 1, 30), .note_vi = "Làm bù", .note_en = "", .holiday = "tet"});
+    const auto computed = ComputedHolidays(2027);
+    const auto merged = MergeYear(computed, tet_only);
+
+    // Every computed Tết day (5 days and their compensatory days) is replaced, nothing else.
+    std::vector<std::string> computed_tet;
+    for (const auto& h : computed) {
+        if (h.holiday == "tet") computed_tet.push_back(FormatIsoDate(h.date));
+    }
+    ASSERT_FALSE(computed_tet.empty());
+    EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kReplaced), computed_tet);
+    EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kOfficial),
+              (Strings{"2027-01-30", "2027-02-04", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10"}));
+    for (const char* kept : {"2027-01-01", "2027-04-16", "2027-04-30", "2027-05-01", "2027-05-03", "2027-09-01",
+                             "2027-09-02"}) {
+        const auto in_force = merge::InForce(merged);
+        EXPECT_NE(std::find(in_force.begin(), in_force.end(), kept), in_force.end()) << kept << " stays computed";
+    }
+    EXPECT_EQ(merged.size(), computed.size() + 6) << "nothing lost, nothing invented";
+}
+
+TEST(MergeYear, EntriesWithoutAKnownHolidayAreExtraDays_X1) {
+    // A one-off day off (no key), one with a key the code does not know (e.g. a future holiday such
+    // as 24/11, Ngày Văn hóa Việt Nam), and a make-up working day of its own: all added, every
+    // computed holiday kept.
+    YearSchedule extras{.year = 2026, .source = "Thông báo thử"};
+    extras.days_off.push_back({.date = Ymd(2026, 3, 9), .name_vi = "Nghỉ thử", .name_en = "Test"});
+    extras.days_off.push_back(
+        {.date = Ymd(2026, 11, 24), .name_vi = "Ngày Văn hóa Việt Nam", .name_en = "Culture Day", .holiday = "culture_day"});
+    extras.working_days.push_back({.date = Ymd(2026, 3, 14), .note_vi = "Làm bù", .note_en = "Make-up"});
+    const auto merged = MergeYear(ComputedHolidays(2026), extras);
+    EXPECT_TRUE(merge::WithOrigin(merged, MergedOrigin::kReplaced).empty());
+    EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kComputed), Dates(ComputedHolidays(2026)));
+    EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kOfficial), (Strings{"2026-03-09", "2026-03-14", "2026-11-24"}));
+    const auto saturday = std::find_if(merged.begin(), merged.end(), [](const MergedDay& d) { return d.working_day; });
+    ASSERT_NE(saturday, merged.end());
+    EXPECT_EQ(saturday->date, Ymd(2026, 3, 14));
+}
+
+TEST(MergeYear, AnOfficialEntryOnAComputedDateDecidesThatDate_X1) {
+    // Without a key, an entry on 30/4 still says what 30/4 is: the computed day gives way on that
+    // date only (1/5 stays computed). The replaced day sorts before the official one.
+    YearSchedule s{.year = 2026, .source = "x"};
+    s.days_off.push_back({.date = Ymd(2026, 4, 30), .name_vi = "Chiến thắng (theo thông báo)", .name_en = "Reunification"});
+    const auto merged = MergeYear(ComputedHolidays(2026), s);
+    EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kReplaced), (Strings{"2026-04-30"}));
+    const auto it = std::find_if(merged.begin(), merged.end(), [](const MergedDay& d) { return d.date == Ymd(2026, 4, 30); });
+    ASSERT_NE(it, merged.end());
+    EXPECT_EQ(it->origin, MergedOrigin::kReplaced);
+    EXPECT_EQ((it + 1)->origin, MergedOrigin::kOfficial);
+    EXPECT_EQ((it + 1)->name_vi, "Chiến thắng (theo thông báo)");
+}
+
+TEST(MergeYear, ShippedFilesNameEveryHolidaySoTheyAreTheirYearExactly_X1) {
+    // 2025 and 2026 settle every holiday: the merge changes nothing, the computed Tết of 2025
+    // (28/1–1/2 and Monday 3/2) is replaced by the official 27–31/1.
+    auto schedules = TryLoadYearSchedules(RepoScheduleDir());
+    ASSERT_TRUE(schedules.ok()) << schedules.error().message;
+    for (int year : {2025, 2026}) {
+        const YearSchedule* s = FindYear(*schedules, year);
+        ASSERT_NE(s, nullptr);
+        const auto merged = MergeYear(ComputedHolidays(year), *s);
+        EXPECT_TRUE(merge::WithOrigin(merged, MergedOrigin::kComputed).empty()) << year;
+        EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kOfficial).size(), s->days_off.size() + s->working_days.size());
+        for (const auto& h : s->days_off) EXPECT_TRUE(IsKnownHolidayKey(h.holiday)) << FormatIsoDate(h.date);
+    }
+}
+
+TEST(YearSchedule, HolidayKeysAreParsedAndChecked_X1) {
+    auto ok = TryParseYearSchedule(R"({"year": 2027, "source": "x",
+        "days_off": [{"date": "2027-02-05", "name_vi": "Tết", "name_en": "Tet", "holiday": "tet"}],
+        "working_days": [{"date": "2027-01-30", "holiday": "tet"}]})");
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ(ok->days_off[0].holiday, "tet");
+    EXPECT_EQ(ok->working_days[0].holiday, "tet");
+    for (const char* bad : {R"("holiday": "Tết")", R"("holiday": "")", R"("holiday": 1)"}) {
+        const std::string json = std::string(R"({"year": 2027, "source": "x", "days_off": [{"date": "2027-02-05",
+            "name_vi": "Tết", "name_en": "Tet", )") + bad + "}]}";
+        EXPECT_FALSE(TryParseYearSchedule(json).ok()) << bad;
+    }
+    for (const auto& h : ComputedHolidays(2027)) EXPECT_TRUE(IsKnownHolidayKey(h.holiday)) << FormatIsoDate(h.date);
+}
+
 }  // namespace
 }  // namespace vp::calendar

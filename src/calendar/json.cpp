@@ -68,6 +68,18 @@ std::string_view DaySourceName(DaySource source) {
     return "weekly";
 }
 
+std::string_view MergedOriginName(MergedOrigin origin) {
+    switch (origin) {
+        case MergedOrigin::kComputed:
+            return "computed";
+        case MergedOrigin::kOfficial:
+            return "official";
+        case MergedOrigin::kReplaced:
+            return "replaced";
+    }
+    return "computed";
+}
+
 std::string_view YearOriginName(YearOrigin origin) {
     return origin == YearOrigin::kShipped ? "shipped" : "administrator";
 }
@@ -261,12 +273,14 @@ json::object ToJson(const YearSchedule& s) {
     for (const auto& h : s.days_off) {
         json::object d{{"date", FormatIsoDate(h.date)}, {"name_vi", h.name_vi}, {"name_en", h.name_en}};
         if (h.compensatory) d["compensatory"] = true;
+        if (!h.holiday.empty()) d["holiday"] = h.holiday;
         days_off.push_back(std::move(d));
     }
     json::array working;
     for (const auto& w : s.working_days) {
-        working.push_back(
-            json::object{{"date", FormatIsoDate(w.date)}, {"note_vi", w.note_vi}, {"note_en", w.note_en}});
+        json::object d{{"date", FormatIsoDate(w.date)}, {"note_vi", w.note_vi}, {"note_en", w.note_en}};
+        if (!w.holiday.empty()) d["holiday"] = w.holiday;
+        working.push_back(std::move(d));
     }
     json::object o{{"year", s.year}, {"source", s.source}};
     if (!s.note.empty()) o["note"] = s.note;
@@ -283,6 +297,41 @@ json::object ToJson(const DayInfo& d) {
                         {"source", DaySourceName(d.source)},
                         {"name_vi", d.name_vi},
                         {"name_en", d.name_en}};
+}
+
+json::object ToJson(const MergedDay& d) {
+    return json::object{{"date", FormatIsoDate(d.date)},
+                        {"weekday", WeekdayKey(std::chrono::weekday{std::chrono::sys_days{d.date}}.c_encoding())},
+                        {"kind", d.working_day ? "working_day" : "day_off"},
+                        {"holiday", d.holiday},
+                        {"name_vi", d.name_vi},
+                        {"name_en", d.name_en},
+                        {"compensatory", d.compensatory},
+                        {"origin", MergedOriginName(d.origin)}};
+}
+
+json::object ToJson(const YearPreview& p) {
+    std::size_t off = 0, working = 0, replaced = 0;
+    json::array days;
+    for (const auto& d : p.days) {
+        if (d.origin == MergedOrigin::kReplaced) {
+            ++replaced;
+        } else if (d.working_day) {
+            ++working;
+        } else {
+            ++off;
+        }
+        days.push_back(ToJson(d));
+    }
+    json::object o{{"year", p.schedule.year},
+                   {"source", p.schedule.source},
+                   {"note", p.schedule.note},
+                   {"replaces", p.current ? json::value(ToJson(*p.current, false)) : json::value(nullptr)},
+                   {"days_off", off},
+                   {"working_days", working},
+                   {"replaced", replaced},
+                   {"days", std::move(days)}};
+    return o;
 }
 
 }  // namespace vp::calendar

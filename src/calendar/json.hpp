@@ -25,6 +25,8 @@ std::string_view DayKindName(DayKind kind);
 std::optional<DayKind> ParseDayKind(std::string_view name);
 /// "weekly", "computed_holiday", "official_schedule", "exception".
 std::string_view DaySourceName(DaySource source);
+/// "computed", "official", "replaced".
+std::string_view MergedOriginName(MergedOrigin origin);
 /// "shipped", "administrator".
 std::string_view YearOriginName(YearOrigin origin);
 /// "mon" ... "sun" for c_encoding 0 (Sunday) ... 6.
@@ -59,5 +61,11 @@ boost::json::object ToJson(const YearRecord& year, bool with_schedule = false);
 /// In the format of the schedule files (TryParseYearSchedule reads it back).
 boost::json::object ToJson(const YearSchedule& schedule);
 boost::json::object ToJson(const DayInfo& day);
+/// {"date","weekday","kind" ("day_off"|"working_day"),"holiday","name_vi","name_en","compensatory",
+///  "origin" ("computed"|"official"|"replaced")}
+boost::json::object ToJson(const MergedDay& day);
+/// {"year","source","note","replaces": {year record} or null,"days_off" (in force),"working_days",
+///  "replaced","days":[MergedDay...]}
+boost::json::object ToJson(const YearPreview& preview);
 
 }  // namespace vp::calendar

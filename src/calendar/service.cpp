@@ -412,10 +412,57 @@ std::vector<ExceptionRecord> Service::Exceptions(std::string_view code, Exceptio
     return db_.Read([&](Connection& c) { return LoadExceptions(c, code, filter); });
 }
 
-core::Result<YearRecord> Service::AddYear(const audit::Actor& actor, std::string_view json_text) {
+namespace {
+
+// The checks AddYear and PreviewYear share before the database: size, UTF-8, the file format.
+core::Result<YearSchedule> ParseYearInput(std::string_view json_text) {
     if (json_text.size() > kMaxYearJson) return core::InvalidInput("Lịch nghỉ lễ quá lớn (tối đa 256 KiB).");
     if (!core::IsValidUtf8(json_text)) return core::InvalidInput("Lịch nghỉ lễ chứa ký tự không hợp lệ (cần UTF-8).");
-    auto parsed = TryParseYearSchedule(json_text);
+    return TryParseYearSchedule(json_text);
+}
+
+// `years` with `record` in force for its year; returns the record it displaces, if any.
+std::optional<YearRecord> PutYear(std::vector<YearRecord>& years, const YearRecord& record) {
+    auto it = std::find_if(years.begin(), years.end(), [&](const YearRecord& y) { return y.year == record.year; });
+    if (it == years.end()) {
+        years.push_back(record);
+        return std::nullopt;
+    }
+    std::optional<YearRecord> before = *it;
+    *it = record;
+    return before;
+}
+
+// Every calendar must still build with `years` in force (a schedule applies to all of them).
+core::Status CheckEveryCalendarBuilds(Connection& c, const std::vector<YearRecord>& years) {
+    for (const auto& row : c.Query(std::string(kSelectCalendars) + " ORDER BY code")) {
+        auto cal = CalendarFromRow(row);
+        if (auto built = Build(cal, LoadExceptions(c, cal.code, ExceptionFilter::kActive), years); !built) {
+            return CannotApply(cal.code, built.error());
+        }
+    }
+    return core::Ok{};
+}
+
+}  // namespace
+
+core::Result<YearPreview> Service::PreviewYear(std::string_view json_text) const {
+    auto parsed = ParseYearInput(json_text);
+    if (!parsed) return parsed.error();
+    const YearRecord record{.year = parsed->year, .origin = YearOrigin::kAdministrator, .schedule = *parsed};
+    return db_.Read([&](Connection& c) -> core::Result<YearPreview> {
+        auto years = EffectiveYears(c, shipped_);
+        YearPreview preview{.schedule = record.schedule, .current = PutYear(years, record)};
+        if (auto st = CheckEveryCalendarBuilds(c, years); !st) return st.error();
+        const int year = record.year;
+        const bool computed = year >= kFirstComputedHolidayYear && year <= kLastComputedHolidayYear;
+        preview.days = MergeYear(computed ? ComputedHolidays(year) : std::vector<Holiday>{}, record.schedule);
+        return preview;
+    });
+}
+
+core::Result<YearRecord> Service::AddYear(const audit::Actor& actor, std::string_view json_text) {
+    auto parsed = ParseYearInput(json_text);
     if (!parsed) return parsed.error();
     const auto now = core::ToMillis(clock_.Now());
     YearRecord record{.year = parsed->year,
@@ -427,21 +474,8 @@ core::Result<YearRecord> Service::AddYear(const audit::Actor& actor, std::string
     auto r = db_.Transact([&](Connection& c) -> core::Result<YearRecord> {
         c.Execute(kBumpVersion);
         auto years = EffectiveYears(c, shipped_);
-        std::optional<YearRecord> before;
-        auto it = std::find_if(years.begin(), years.end(), [&](const YearRecord& y) { return y.year == record.year; });
-        if (it != years.end()) {
-            before = *it;
-            *it = record;
-        } else {
-            years.push_back(record);
-        }
-        // The schedule applies to every calendar: each must still build with it.
-        for (const auto& row : c.Query(std::string(kSelectCalendars) + " ORDER BY code")) {
-            auto cal = CalendarFromRow(row);
-            if (auto built = Build(cal, LoadExceptions(c, cal.code, ExceptionFilter::kActive), years); !built) {
-                return CannotApply(cal.code, built.error());
-            }
-        }
+        const std::optional<YearRecord> before = PutYear(years, record);
+        if (auto st = CheckEveryCalendarBuilds(c, years); !st) return st.error();
         record.id = c.QueryOne(
                          "INSERT INTO calendar_years (year, schedule_json, created_by, created_by_name, created_at)"
                          " VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -72,6 +72,15 @@ struct YearRecord {
     YearSchedule schedule;
 };
 
+/// @brief What a year will look like with a schedule that is not stored yet (Service::PreviewYear).
+struct YearPreview {
+    YearSchedule schedule;
+    /// The schedule in force for that year now (shipped or an administrator's); none: computed only.
+    std::optional<YearRecord> current;
+    /// MergeYear(computed holidays of the year, schedule): every day, the replaced ones included.
+    std::vector<MergedDay> days;
+};
+
 enum class ExceptionFilter { kActive, kRemoved, kAll };
 
 /// @brief Working-time calendars kept in the database: weekly intervals in an IANA zone,
@@ -127,10 +136,16 @@ public:
 
     /// Stores an official schedule given as the JSON of a schedule file (TryParseYearSchedule).
     /// From then on it is the schedule of its year for every calendar, over the shipped file and
-    /// over earlier administrators' schedules of that year (which stay as history). Refused
+    /// over earlier administrators' schedules of that year (which stay as history). It is merged
+    /// with the year's computed Labour Code holidays per holiday (MergeYear): an entry naming a
+    /// holiday ("holiday": "tet") replaces only that holiday's computed days. Refused
     /// (InvalidInput) when malformed, invalid, larger than 256 KiB, or when a calendar could not
     /// apply it.
     core::Result<YearRecord> AddYear(const audit::Actor& actor, std::string_view json_text);
+    /// What AddYear(json_text) would make of its year, without changing anything: the same checks
+    /// (the same errors, also when a calendar could not apply it) and the year's days as merged
+    /// with the computed holidays. Reads only; not audited.
+    core::Result<YearPreview> PreviewYear(std::string_view json_text) const;
     /// The schedule in force for every year that has one, by year.
     std::vector<YearRecord> Years() const;
 

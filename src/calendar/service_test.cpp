@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
+#include <map>
 
 #include "calendar/iso_time.hpp"
 #include "calendar/json.hpp"
@@ -193,12 +194,15 @@ TEST_P(CalendarService, AddedYearOverridesTheShippedFileAndTheComputedDefault_X1
     auto cal = svc_->Get().value();
     EXPECT_EQ(cal.Day(Ymd(2027, 3, 2)).kind, DayKind::kDayOff);
     EXPECT_EQ(cal.Day(Ymd(2027, 3, 2)).source, calendar::DaySource::kOfficialSchedule);
-    // A year with a schedule uses only that schedule: computed 30/4/2027 (a Friday) is a working day now.
-    EXPECT_EQ(cal.Day(Ymd(2027, 4, 30)).kind, DayKind::kWorkingDay);
+    // Merged per holiday: the schedule names no holiday, so computed 30/4/2027 (a Friday) stays off.
+    EXPECT_EQ(cal.Day(Ymd(2027, 4, 30)).kind, DayKind::kDayOff);
+    EXPECT_EQ(cal.Day(Ymd(2027, 4, 30)).source, calendar::DaySource::kComputedHoliday);
 
-    // A corrected 2026 without the compensatory Monday 27/4 wins over the shipped file...
+    // A corrected 2026 that settles Giỗ Tổ without the compensatory Monday 27/4 wins over the
+    // shipped file...
     std::string corrected = R"({"year": 2026, "source": "Thông báo sửa đổi thử nghiệm",
-        "days_off": [{"date": "2026-04-26", "name_vi": "Giỗ Tổ Hùng Vương", "name_en": "Hung Kings"}]})";
+        "days_off": [{"date": "2026-04-26", "name_vi": "Giỗ Tổ Hùng Vương", "name_en": "Hung Kings",
+                      "holiday": "hung_kings"}]})";
     EXPECT_EQ(cal.Day(Ymd(2026, 4, 27)).kind, DayKind::kDayOff);
     auto y2026 = svc_->AddYear(actor_, corrected);
     ASSERT_TRUE(y2026.ok()) << y2026.error().message;
@@ -207,7 +211,8 @@ TEST_P(CalendarService, AddedYearOverridesTheShippedFileAndTheComputedDefault_X1
     // ...and a newer 2026 wins over the older one, which stays as history.
     clock_.Advance(std::chrono::minutes(1));
     auto newer = svc_->AddYear(actor_, R"({"year": 2026, "source": "Thông báo mới nhất",
-        "days_off": [{"date": "2026-04-27", "name_vi": "Nghỉ bù", "name_en": "Compensatory"}]})");
+        "days_off": [{"date": "2026-04-27", "name_vi": "Nghỉ bù", "name_en": "Compensatory",
+                      "holiday": "hung_kings"}]})");
     ASSERT_TRUE(newer.ok()) << newer.error().message;
     EXPECT_EQ(svc_->Get().value().Day(Ymd(2026, 4, 27)).kind, DayKind::kDayOff);
     EXPECT_EQ(svc_->Get().value().Day(Ymd(2026, 4, 26)).source, calendar::DaySource::kWeekly);
@@ -225,6 +230,82 @@ TEST_P(CalendarService, AddedYearOverridesTheShippedFileAndTheComputedDefault_X1
     ASSERT_EQ(audit.size(), 3u);
     EXPECT_NE(audit[0].before_json.find("Thông báo sửa đổi thử nghiệm"), std::string::npos) << "newest first";
     EXPECT_TRUE(log_.Verify(Db()).ok);
+}
+
+// covers X-1: entering an official schedule for a year merges it per holiday, it does not wipe
+// out the computed holidays it does not mention.
+TEST_P(CalendarService, AYearScheduleReplacesOnlyTheHolidaysItNames_X1) {
+    // 2027: the announcement settles Tết only (Thu 4/2 – Wed 10/2, make-up Saturday 30/1).
+    const std::string tet_2027 = R"j({"year": 2027, "source": "Thông báo Tết 2027 (thử)",
+        "days_off": [{"date": "2027-02-04", "name_vi": "Tết", "name_en": "Tet", "holiday": "tet"},
+                     {"date": "2027-02-05", "name_vi": "Tết", "name_en": "Tet", "holiday": "tet"},
+                     {"date": "2027-02-08", "name_vi": "Tết", "name_en": "Tet", "holiday": "tet"},
+                     {"date": "2027-02-09", "name_vi": "Tết", "name_en": "Tet", "holiday": "tet"},
+                     {"date": "2027-02-10", "name_vi": "Tết", "name_en": "Tet", "holiday": "tet"}],
+        "working_days": [{"date": "2027-01-30", "note_vi": "Làm bù", "note_en": "Make-up", "holiday": "tet"}]})j";
+    auto before = svc_->Get().value();
+    // Computed Tết Đinh Mùi: Fri 5/2 (eve) – Tue 9/2, with Saturday 6/2 and Sunday 7/2 compensated
+    // on Wed 10/2 and Thu 11/2.
+    EXPECT_EQ(before.Day(Ymd(2027, 2, 11)).kind, DayKind::kDayOff);
+    ASSERT_TRUE(svc_->AddYear(actor_, tet_2027).ok());
+    auto cal = svc_->Get().value();
+    EXPECT_EQ(cal.Day(Ymd(2027, 2, 4)).kind, DayKind::kDayOff);
+    EXPECT_EQ(cal.Day(Ymd(2027, 2, 4)).source, calendar::DaySource::kOfficialSchedule);
+    EXPECT_EQ(cal.Day(Ymd(2027, 2, 11)).kind, DayKind::kWorkingDay) << "computed Tết compensatory day replaced";
+    EXPECT_EQ(cal.Day(Ymd(2027, 1, 30)).kind, DayKind::kWorkingDay);
+    // Everything the schedule does not name is still the Labour Code's.
+    for (auto d : {Ymd(2027, 1, 1), Ymd(2027, 4, 16), Ymd(2027, 4, 30), Ymd(2027, 5, 3), Ymd(2027, 9, 2)}) {
+        EXPECT_EQ(cal.Day(d).kind, DayKind::kDayOff) << calendar::FormatIsoDate(d);
+        EXPECT_EQ(cal.Day(d).source, calendar::DaySource::kComputedHoliday) << calendar::FormatIsoDate(d);
+    }
+    // New Year's Day 2027 is a Friday: 2 working hours from Thursday 31/12/2026 16:00 end on Monday.
+    EXPECT_EQ(AddHours(*svc_, "2026-12-31T16:00:00+07:00", 2), "2027-01-04T09:00:00+07:00");
+}
+
+// covers X-1: the administrator sees the year as it will be before saving; nothing changes.
+TEST_P(CalendarService, PreviewShowsTheMergedYearAndChangesNothing_X1) {
+    const std::string json = R"({"year": 2027, "source": "Thông báo thử",
+        "days_off": [{"date": "2027-02-04", "name_vi": "Tết", "name_en": "Tet", "holiday": "tet"},
+                     {"date": "2027-03-08", "name_vi": "Nghỉ thêm", "name_en": "Extra day off"}]})";
+    const std::string before = Snapshot();
+    auto p = svc_->PreviewYear(json);
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(Snapshot(), before) << "no row, no audit record, no version bump";
+    EXPECT_FALSE(p->current.has_value()) << "2027 has no schedule yet";
+    std::map<std::string, std::string> origin;  // date -> origin (the replaced day first, then the official one)
+    for (const auto& d : p->days) {
+        auto& o = origin[calendar::FormatIsoDate(d.date)];
+        o += (o.empty() ? "" : "+") + std::string(calendar::MergedOriginName(d.origin));
+    }
+    EXPECT_EQ(origin["2027-02-04"], "official");
+    EXPECT_EQ(origin["2027-02-05"], "replaced") << "computed Tết eve";
+    EXPECT_EQ(origin["2027-03-08"], "official") << "an extra day off";
+    EXPECT_EQ(origin["2027-04-30"], "computed");
+    EXPECT_EQ(origin["2027-01-01"], "computed");
+    // The calendar in force is still computed-only for 2027.
+    EXPECT_EQ(svc_->Get().value().Day(Ymd(2027, 2, 5)).source, calendar::DaySource::kComputedHoliday);
+    EXPECT_EQ(svc_->Get().value().Day(Ymd(2027, 3, 8)).kind, DayKind::kWorkingDay);
+
+    // For a year that has a schedule, the preview names the one it would replace.
+    auto p2026 = svc_->PreviewYear(R"({"year": 2026, "source": "Sửa đổi", "days_off": []})");
+    ASSERT_TRUE(p2026.ok()) << p2026.error().message;
+    ASSERT_TRUE(p2026->current.has_value());
+    EXPECT_EQ(p2026->current->origin, calendar::YearOrigin::kShipped);
+    auto body = calendar::ToJson(*p2026);
+    EXPECT_EQ(body.at("replaces").as_object().at("origin").as_string(), "shipped");
+    EXPECT_EQ(body.at("replaced").to_number<std::int64_t>(), 0) << "an empty schedule keeps every computed holiday";
+
+    // The same refusals as saving, still without a change.
+    for (const char* bad : {"{", R"({"year": 2027})", R"({"year": 2027, "source": "x", "days_off": [{"date": "2028-01-01",
+        "name_vi": "a", "name_en": "b"}]})"}) {
+        auto r = svc_->PreviewYear(bad);
+        ASSERT_FALSE(r.ok()) << bad;
+        EXPECT_EQ(r.error().code, ErrorCode::kInvalidInput);
+    }
+    auto saved = svc_->AddYear(actor_, json);
+    ASSERT_TRUE(saved.ok());
+    EXPECT_EQ(svc_->Get().value().Day(Ymd(2027, 3, 8)).kind, DayKind::kDayOff) << "saving applies what was previewed";
+    EXPECT_EQ(svc_->Get().value().Day(Ymd(2027, 4, 30)).kind, DayKind::kDayOff);
 }
 
 TEST_P(CalendarService, InvalidInputChangesNothing_X1) {
@@ -304,8 +385,8 @@ TEST_P(CalendarService, AnotherNodesChangeIsSeenWithinASecond_X1) {
     // The same for a schedule added on node B.
     ASSERT_TRUE(node_b->AddYear(actor_, R"({"year": 2026, "source": "Thử", "days_off": []})").ok());
     clock_.Advance(std::chrono::milliseconds(1000));
-    EXPECT_EQ(svc_->Get().value().Day(Ymd(2026, 9, 2)).kind, DayKind::kWorkingDay)
-        << "Wednesday; the file no longer applies";
+    EXPECT_EQ(svc_->Get().value().Day(Ymd(2026, 8, 31)).kind, DayKind::kWorkingDay)
+        << "Monday; the file's swapped day no longer applies";
 }
 
 VP_INSTANTIATE_DB_TEST(CalendarService);
