@@ -83,7 +83,12 @@ void App::Impl::Build() {
     if (config.node_id.empty()) config.node_id = DefaultNodeId();
     std::filesystem::create_directories(config.data_dir);
     db = core::db::OpenByUrl(config.DatabaseUrl(), config.db_pool);
-    auto report = core::db::Migrate(*db, embedded::Migrations());
+    modules = ListModules();
+    ordered = platform::InDependencyOrder(modules);
+    std::vector<std::string> names;
+    for (auto* m : ordered) names.emplace_back(m->Name());
+    auto report = core::db::Migrate(*db, embedded::Migrations(), names);
+    for (const auto& m : report.modules_applied) spdlog::info("database {}: applied {}", db->Describe(), m);
     if (!report.applied.empty()) spdlog::info("database {}: schema now at version {}", db->Describe(), report.current);
     events.AttachLog(*db, clock, {.keep_events = config.event_log_keep, .keep_for = std::chrono::hours(config.event_log_hours)});
     if (db->GetEngine() == core::db::Engine::kPostgres) {
@@ -126,17 +131,17 @@ void App::Impl::Build() {
     jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id, .max_concurrent = config.max_jobs});
     jobs->Register("mail.send", [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
-    web->AddNav({"/admin/units", "nav_units", units::kUnitView, 10});
-    web->AddNav({"/admin/accounts", "nav_accounts", auth::kAccountView, 20});
-    web->AddNav({"/admin/audit", "nav_audit", audit::kAuditRead, 30});
-    web->AddNav({"/admin/calendar", "nav_calendar", std::nullopt, 40});
+    platform::Platform platform{*db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web};
+    for (auto* m : ordered) {
+        m->Build(platform);
+        m->AddNavigation(*web);
+        m->AddJobs(*jobs);
+        m->AddTopics(events);
+    }
     web->AddNav({"/admin/jobs", "nav_jobs", kJobsView, 50});
-    web->AddNav({"/account/sessions", "nav_my_account", std::nullopt, 900});
-    auth_handlers = std::make_unique<auth::Handlers>(*web, *auth, *units);
-    units_handlers = std::make_unique<units::Handlers>(*web, *auth, *units);
-    audit_handlers = std::make_unique<audit::Handlers>(*web, *auth, audit, *db);
-    calendar_handlers = std::make_unique<calendar::Handlers>(*web, *auth, *calendar);
-    app_handlers = std::make_unique<Handlers>(HandlerDeps{*web, *auth, *units, *notify, *jobs, events, *db, metrics, router});
+    openapi = boost::json::serialize(
+        platform::MergeOpenApi(platform::ParseOpenApiPart(EmbeddedData("api/openapi.json"), "app"), ordered));
+    app_handlers = std::make_unique<Handlers>(HandlerDeps{*web, *auth, *units, *notify, *jobs, events, *db, metrics, router, openapi});
     static_files.SetFileDirectory(config.data_dir);
     static_files.Add(embedded::Static(), "");
     if (!config.static_dir.empty()) {
@@ -169,12 +174,10 @@ void App::Impl::Build() {
 }
 
 void App::Impl::DeclareAccess() {
-    // Each module's permissions and the roles that hold them (roles first).
-    auth::DeclareAccess(policy);
-    units::DeclareAccess(policy);
-    audit::DeclareAccess(policy);
-    calendar::DeclareAccess(policy);
+    // Each module's permissions and the roles that hold them, then one check of the names.
+    for (auto* m : ordered) m->DeclareAccess(policy);
     policy.Allow(kJobsView, {"system_admin"});
+    policy.Validate();
 }
 
 void App::Impl::Routes() {
@@ -186,10 +189,6 @@ void App::Impl::Routes() {
     const http::RouteOptions fast_page{.on_io_thread = true, .api = false, .rate_limited = false};
     const http::RouteOptions probe{.on_io_thread = false, .api = false, .rate_limited = false};
     const http::RouteOptions operators{.on_io_thread = true, .api = false, .rate_limited = false, .operator_only = true};
-    auto* a = auth_handlers.get();
-    auto* u = units_handlers.get();
-    auto* au = audit_handlers.get();
-    auto* c = calendar_handlers.get();
     auto* h = app_handlers.get();
 
     // Operations.
@@ -198,94 +197,23 @@ void App::Impl::Routes() {
     r.Add(verb::get, "/static/{*path}", [this](http::Request& req) { return static_files.Serve(req); }, fast_page);
     r.Add(verb::get, "/favicon.ico", [this](http::Request& req) { req.path = "/static/favicon.svg"; return static_files.Serve(req); }, fast_page);
 
-    // Pages: signing in and the person's own account.
+    // Pages of the node itself; each module adds its own below.
     r.Add(verb::get, "/", bind(h, &Handlers::Home), page);
-    r.Add(verb::get, "/login", bind(a, &auth::Handlers::LoginForm), page);
-    r.Add(verb::post, "/login", bind(a, &auth::Handlers::Login), page);
-    r.Add(verb::get, "/login/otp", bind(a, &auth::Handlers::OtpForm), page);
-    r.Add(verb::post, "/login/otp", bind(a, &auth::Handlers::Otp), page);
-    r.Add(verb::post, "/logout", bind(a, &auth::Handlers::Logout), page);
-    r.Add(verb::get, "/lang/{lang}", bind(a, &auth::Handlers::SwitchLanguage), page);
-    r.Add(verb::get, "/account/password", bind(a, &auth::Handlers::PasswordForm), page);
-    r.Add(verb::post, "/account/password", bind(a, &auth::Handlers::ChangePassword), page);
-    r.Add(verb::get, "/account/enrol", bind(a, &auth::Handlers::EnrolForm), page);
-    r.Add(verb::post, "/account/enrol", bind(a, &auth::Handlers::Enrol), page);
-    r.Add(verb::get, "/account/sessions", bind(a, &auth::Handlers::Sessions), page);
-    r.Add(verb::get, "/account/handover", bind(a, &auth::Handlers::HandoverForm), page);
-    r.Add(verb::post, "/account/handover", bind(a, &auth::Handlers::Handover), page);
-    r.Add(verb::post, "/account/sessions/{id}/end", bind(a, &auth::Handlers::EndSession), page);
     r.Add(verb::get, "/notifications", bind(h, &Handlers::Notifications), page);
     r.Add(verb::post, "/notifications/{id}/read", bind(h, &Handlers::MarkRead), page);
 
-    // Pages: administration.
-    r.Add(verb::get, "/admin/accounts", bind(a, &auth::Handlers::Accounts), page);
-    r.Add(verb::get, "/admin/accounts/request", bind(a, &auth::Handlers::RequestForm), page);
-    r.Add(verb::post, "/admin/accounts/requests", bind(a, &auth::Handlers::SubmitRequest), page);
-    r.Add(verb::post, "/admin/accounts/requests/{id}/approve", bind(a, &auth::Handlers::ApproveRequest), page);
-    r.Add(verb::post, "/admin/accounts/requests/{id}/refuse", bind(a, &auth::Handlers::RefuseRequest), page);
-    r.Add(verb::post, "/admin/accounts/{id}/revoke", bind(a, &auth::Handlers::RevokeUser), page);
-    r.Add(verb::post, "/admin/accounts/{id}/reset-2fa", bind(a, &auth::Handlers::ResetSecondFactor), page);
-    r.Add(verb::post, "/admin/accounts/{id}/reset-password", bind(a, &auth::Handlers::ResetPassword), page);
-    r.Add(verb::get, "/admin/units", bind(u, &units::Handlers::Tree), page);
-    r.Add(verb::post, "/admin/units", bind(u, &units::Handlers::Create), page);
-    r.Add(verb::get, "/admin/units/{id}", bind(u, &units::Handlers::Show), page);
-    r.Add(verb::post, "/admin/units/{id}/rename", bind(u, &units::Handlers::Rename), page);
-    r.Add(verb::post, "/admin/units/{id}/merge", bind(u, &units::Handlers::Merge), page);
-    r.Add(verb::post, "/admin/units/{id}/dissolve", bind(u, &units::Handlers::Dissolve), page);
-    r.Add(verb::get, "/admin/audit", bind(au, &audit::Handlers::Page), page);
     r.Add(verb::get, "/admin/jobs", bind(h, &Handlers::Jobs), page);
-    r.Add(verb::get, "/admin/calendar", bind(c, &calendar::Handlers::AdminPage), page);
-    r.Add(verb::post, "/admin/calendar/exceptions", bind(c, &calendar::Handlers::AdminAddException), page);
-    r.Add(verb::post, "/admin/calendar/exceptions/{id}/remove", bind(c, &calendar::Handlers::AdminRemoveException), page);
-    r.Add(verb::post, "/admin/calendar/years", bind(c, &calendar::Handlers::AdminAddYear), page);
 
-    // API (each route is described in /api/v1/openapi.json; a test keeps the two in step).
+    // API (each route is described in /api/v1/openapi.json, merged from the modules' parts; a
+    // test keeps the two in step).
     r.Add(verb::get, "/api/v1/openapi.json", bind(h, &Handlers::OpenApi), {.on_io_thread = true});
     r.Add(verb::get, "/api/v1/health", bind(h, &Handlers::Health));
-    r.Add(verb::post, "/api/v1/session", bind(a, &auth::Handlers::ApiLogin));
-    r.Add(verb::post, "/api/v1/session/second-factor", bind(a, &auth::Handlers::ApiSecondFactor));
-    r.Add(verb::get, "/api/v1/me", bind(a, &auth::Handlers::ApiMe));
-    r.Add(verb::get, "/api/v1/sessions", bind(a, &auth::Handlers::ApiSessions));
-    r.Add(verb::post, "/api/v1/sessions/{id}/end", bind(a, &auth::Handlers::ApiEndSession));
-    r.Add(verb::get, "/api/v1/tokens", bind(a, &auth::Handlers::ApiTokens));
-    r.Add(verb::post, "/api/v1/tokens", bind(a, &auth::Handlers::ApiCreateToken));
-    r.Add(verb::post, "/api/v1/tokens/{id}/revoke", bind(a, &auth::Handlers::ApiRevokeToken));
-    r.Add(verb::get, "/api/v1/roles", bind(a, &auth::Handlers::ApiRoles));
-    r.Add(verb::get, "/api/v1/users", bind(a, &auth::Handlers::ApiUsers));
-    r.Add(verb::post, "/api/v1/users/{id}/revoke", bind(a, &auth::Handlers::ApiRevokeUser));
-    r.Add(verb::post, "/api/v1/users/{id}/reset-second-factor", bind(a, &auth::Handlers::ApiResetSecondFactor));
-    r.Add(verb::post, "/api/v1/users/{id}/reset-password", bind(a, &auth::Handlers::ApiResetPassword));
-    r.Add(verb::get, "/api/v1/account-requests", bind(a, &auth::Handlers::ApiRequests));
-    r.Add(verb::post, "/api/v1/account-requests", bind(a, &auth::Handlers::ApiCreateRequest));
-    r.Add(verb::post, "/api/v1/account-requests/{id}/approve", bind(a, &auth::Handlers::ApiApproveRequest));
-    r.Add(verb::post, "/api/v1/account-requests/{id}/refuse", bind(a, &auth::Handlers::ApiRefuseRequest));
-    r.Add(verb::get, "/api/v1/units", bind(u, &units::Handlers::ApiList));
-    r.Add(verb::post, "/api/v1/units", bind(u, &units::Handlers::ApiCreate));
-    r.Add(verb::get, "/api/v1/units/{id}", bind(u, &units::Handlers::ApiShow));
-    r.Add(verb::post, "/api/v1/units/{id}/rename", bind(u, &units::Handlers::ApiRename));
-    r.Add(verb::post, "/api/v1/units/{id}/merge", bind(u, &units::Handlers::ApiMerge));
-    r.Add(verb::post, "/api/v1/units/{id}/dissolve", bind(u, &units::Handlers::ApiDissolve));
-    r.Add(verb::get, "/api/v1/audit", bind(au, &audit::Handlers::ApiList));
-    r.Add(verb::get, "/api/v1/audit/export.csv", bind(au, &audit::Handlers::ApiExportCsv));
-    r.Add(verb::get, "/api/v1/audit/verify", bind(au, &audit::Handlers::ApiVerify));
     r.Add(verb::get, "/api/v1/notifications", bind(h, &Handlers::ApiNotifications));
     r.Add(verb::post, "/api/v1/notifications/{id}/read", bind(h, &Handlers::ApiMarkRead));
     r.Add(verb::get, "/api/v1/events", bind(h, &Handlers::Events));
     r.Add(verb::get, "/api/v1/jobs", bind(h, &Handlers::ApiJobs));
-    r.Add(verb::get, "/api/v1/calendar/is-working-time", bind(c, &calendar::Handlers::IsWorkingTime));
-    r.Add(verb::get, "/api/v1/calendar/add", bind(c, &calendar::Handlers::Add));
-    r.Add(verb::get, "/api/v1/calendar/between", bind(c, &calendar::Handlers::Between));
-    r.Add(verb::get, "/api/v1/calendar/next-working", bind(c, &calendar::Handlers::NextWorking));
-    r.Add(verb::get, "/api/v1/calendar/holidays", bind(c, &calendar::Handlers::Holidays));
-    r.Add(verb::get, "/api/v1/calendar/days", bind(c, &calendar::Handlers::Days));
-    r.Add(verb::get, "/api/v1/calendar/years", bind(c, &calendar::Handlers::ListYears));
-    r.Add(verb::post, "/api/v1/calendar/years", bind(c, &calendar::Handlers::AddYear));
-    r.Add(verb::get, "/api/v1/calendars", bind(c, &calendar::Handlers::ListCalendars));
-    r.Add(verb::post, "/api/v1/calendars", bind(c, &calendar::Handlers::CreateCalendar));
-    r.Add(verb::get, "/api/v1/calendars/{code}", bind(c, &calendar::Handlers::ShowCalendar));
-    r.Add(verb::put, "/api/v1/calendars/{code}/weekly", bind(c, &calendar::Handlers::UpdateWeekly));
-    r.Add(verb::post, "/api/v1/calendars/{code}/exceptions", bind(c, &calendar::Handlers::AddException));
-    r.Add(verb::post, "/api/v1/calendars/{code}/exceptions/{id}/remove", bind(c, &calendar::Handlers::RemoveException));
+
+    for (auto* m : ordered) m->AddRoutes(r);
 }
 
 App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) { impl_->Build(); }

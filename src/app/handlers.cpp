@@ -81,7 +81,7 @@ Response Handlers::MetricsText(Request& req) {
 }
 
 Response Handlers::OpenApi(Request& req) {
-    auto res = http::MakeResponse(req, http::beast_http::status::ok, std::string(EmbeddedData("api/openapi.json")),
+    auto res = http::MakeResponse(req, http::beast_http::status::ok, d_.openapi,
                                   "application/json; charset=utf-8");
     res.set(http::beast_http::field::cache_control, "public, max-age=300");
     res.set(http::beast_http::field::access_control_allow_origin, "*");

@@ -22,6 +22,7 @@ struct HandlerDeps {
     core::db::Database& db;
     core::http::Metrics& metrics;
     const core::http::Router& router;
+    const std::string& openapi;  ///< the merged API document
 };
 
 /// The embedded data file at `path` ("units/seed.json", "api/openapi.json" ...), or "".

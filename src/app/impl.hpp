@@ -17,6 +17,7 @@
 #include "core/mail.hpp"
 #include "core/web/templates.hpp"
 #include "notify/notify.hpp"
+#include "platform/module.hpp"
 #include "units/handlers.hpp"
 
 namespace vp::embedded {
@@ -49,10 +50,9 @@ struct App::Impl {
     std::unique_ptr<core::JobQueue> jobs;
     core::web::TemplateStore templates{embedded::Templates(), embedded::Strings()};
     std::unique_ptr<auth::Web> web;
-    std::unique_ptr<auth::Handlers> auth_handlers;
-    std::unique_ptr<units::Handlers> units_handlers;
-    std::unique_ptr<audit::Handlers> audit_handlers;
-    std::unique_ptr<calendar::Handlers> calendar_handlers;
+    std::vector<std::unique_ptr<platform::Module>> modules;
+    std::vector<platform::Module*> ordered;  ///< modules in dependency order
+    std::string openapi;                    ///< the API document, merged from the modules' parts
     std::unique_ptr<Handlers> app_handlers;
     http::StaticFiles static_files;
     http::Metrics metrics;
@@ -65,6 +65,8 @@ struct App::Impl {
           mailer({.url = config.smtp_url, .from = config.smtp_from, .username = config.smtp_user, .password = config.smtp_password}) {}
 
     void Build();
+    /// The node's modules (app/modules.cpp).
+    std::vector<std::unique_ptr<platform::Module>> ListModules();
     void DeclareAccess();
     void Routes();
 };

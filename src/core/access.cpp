@@ -35,9 +35,14 @@ void Policy::AddRole(RoleInfo role) {
 
 void Policy::Allow(Permission p, std::initializer_list<std::string_view> roles) {
     auto& set = grants_[std::string(p.name)];
-    for (auto r : roles) {
-        if (!FindRole(r)) throw std::logic_error("permission " + std::string(p.name) + " names an unknown role " + std::string(r));
-        set.emplace(r);
+    for (auto r : roles) set.emplace(r);
+}
+
+void Policy::Validate() const {
+    for (const auto& [perm, roles] : grants_) {
+        for (const auto& r : roles) {
+            if (!FindRole(r)) throw std::logic_error("permission " + perm + " names an unknown role " + r);
+        }
     }
 }
 

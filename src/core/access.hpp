@@ -113,11 +113,14 @@ struct Scope {
 class Policy {
 public:
     void AddRole(RoleInfo role);
-    /// Declares `p` and the roles that hold it (roles must be added first; unknown: throws).
+    /// Declares `p` and the roles that hold it (in any order of modules; Validate checks the
+    /// names once all are declared).
     void Allow(Permission p, std::initializer_list<std::string_view> roles);
     /// Declares `p` as held by every role (looking at the unit registry, say).
     void AllowEveryRole(Permission p);
     void SetUnitTree(const UnitTree* tree) { tree_ = tree; }
+    /// Throws std::logic_error when a permission names a role nobody declared.
+    void Validate() const;
 
     const std::vector<RoleInfo>& Roles() const { return roles_; }
     const RoleInfo* FindRole(std::string_view code) const;

@@ -35,6 +35,7 @@ protected:
         policy.Allow(kManage, {"system_admin"});
         policy.Allow(kAccounts, {"portal_admin", "system_admin"});
         policy.SetUnitTree(&tree);
+        policy.Validate();
     }
     Principal Who(std::string role, std::int64_t unit, std::string portal = {}) {
         Principal p;
@@ -112,7 +113,8 @@ TEST_F(AccessTest, ReachListsTheUnitsAPrincipalMaySee_X5) {
 }
 
 TEST_F(AccessTest, DeclaringAnUnknownRoleFails) {
-    EXPECT_THROW(policy.Allow(Permission{"x.y"}, {"nobody"}), std::logic_error);
+    policy.Allow(Permission{"x.y"}, {"nobody"});
+    EXPECT_THROW(policy.Validate(), std::logic_error);
     EXPECT_THROW(policy.AddRole({.code = "editor"}), std::logic_error);
 }
 

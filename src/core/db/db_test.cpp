@@ -78,6 +78,27 @@ TEST_P(DbBasics, MigrationsAreIdempotentAndChecksummed) {
     EXPECT_THROW(core::db::Migrate(Db(), edited), core::db::DbError);
 }
 
+// covers X-5 (the module seam): modules number their migrations on their own; the same number
+// in two modules never collides, and dependency order is kept.
+TEST_P(DbBasics, ModulesHaveTheirOwnMigrationSequences) {
+    std::vector<core::EmbeddedFile> files = {
+        {"alpha/sqlite/V001__a.sql", "CREATE TABLE alpha_t (id BIGINT);"},
+        {"alpha/postgres/V001__a.sql", "CREATE TABLE alpha_t (id BIGINT);"},
+        {"beta/sqlite/V001__b.sql", "CREATE TABLE beta_t (id BIGINT, a BIGINT);"},
+        {"beta/postgres/V001__b.sql", "CREATE TABLE beta_t (id BIGINT, a BIGINT);"},
+        {"beta/sqlite/V002__b2.sql", "INSERT INTO alpha_t (id) VALUES (1);"},
+        {"beta/postgres/V002__b2.sql", "INSERT INTO alpha_t (id) VALUES (1);"}};
+    const std::vector<std::string> order{"alpha", "beta"};
+    auto first = core::db::Migrate(Db(), files, order);
+    EXPECT_EQ(first.modules_applied, (std::vector<std::string>{"alpha V1", "beta V1", "beta V2"}));
+    EXPECT_TRUE(core::db::Migrate(Db(), files, order).modules_applied.empty()) << "applied once";
+    auto n = Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM alpha_t")->Int(0); });
+    EXPECT_EQ(n, 1);
+    files[2].content = "CREATE TABLE beta_t (id TEXT);";
+    files[3].content = "CREATE TABLE beta_t (id TEXT);";
+    EXPECT_THROW(core::db::Migrate(Db(), files, order), core::db::DbError) << "an edited module migration stops the start";
+}
+
 TEST_P(DbBasics, BigIntegersRoundTrip) {
     const std::int64_t big = 1767225600123;
     Db().Transact([&](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('b', 'k', $1)", {big}); });

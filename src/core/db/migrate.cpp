@@ -43,9 +43,61 @@ std::vector<Migration> Collect(std::span<const EmbeddedFile> files, std::string_
 
 }  // namespace
 
-MigrationReport Migrate(Database& db, std::span<const EmbeddedFile> files) {
+namespace {
+
+std::int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Applies one sequence (the platform's, or one module's) recorded in `table` (with `module`
+// as part of the key unless empty).
+void ApplySequence(Connection& c, const std::vector<Migration>& migrations, const std::string& module, MigrationReport& report) {
+    const bool platform = module.empty();
+    std::map<int, std::string> applied;
+    auto rows = platform ? c.Query("SELECT version, checksum FROM schema_version")
+                         : c.Query("SELECT version, checksum FROM module_schema_version WHERE module = $1", {module});
+    for (const auto& row : rows) applied[static_cast<int>(row.Int(0))] = row.Text(1);
+    const std::string label = platform ? "" : module + " ";
+    for (const auto& m : migrations) {
+        auto sum = Sha256Hex(m.sql);
+        if (auto it = applied.find(m.version); it != applied.end()) {
+            if (it->second != sum) {
+                throw DbError("migration " + label + "V" + std::to_string(m.version) + " (" + m.name +
+                              ") was changed after it was applied; add a new migration instead");
+            }
+            if (platform) report.current = m.version;
+            continue;
+        }
+        c.Begin();
+        try {
+            c.ExecuteScript(m.sql);
+            if (platform) {
+                c.Execute("INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
+                          {m.version, m.name, sum, NowMs()});
+            } else {
+                c.Execute("INSERT INTO module_schema_version (module, version, name, checksum, applied_at)"
+                          " VALUES ($1, $2, $3, $4, $5)",
+                          {module, m.version, m.name, sum, NowMs()});
+            }
+            c.Commit();
+        } catch (...) {
+            c.Rollback();
+            throw;
+        }
+        if (platform) {
+            report.applied.push_back(m.version);
+            report.current = m.version;
+        } else {
+            report.modules_applied.push_back(module + " V" + std::to_string(m.version));
+        }
+    }
+}
+
+}  // namespace
+
+MigrationReport Migrate(Database& db, std::span<const EmbeddedFile> files, std::span<const std::string> modules) {
     const bool pg = db.GetEngine() == Engine::kPostgres;
-    auto migrations = Collect(files, pg ? "postgres/" : "sqlite/");
+    const std::string engine = pg ? "postgres/" : "sqlite/";
     MigrationReport report;
     auto lease = db.Acquire();
     Connection& c = *lease;
@@ -64,37 +116,13 @@ MigrationReport Migrate(Database& db, std::span<const EmbeddedFile> files) {
     } unlock{c, pg};
     c.ExecuteScript(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-        " checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-    std::map<int, std::string> applied;
-    for (const auto& row : c.Query("SELECT version, checksum FROM schema_version")) {
-        applied[static_cast<int>(row.Int(0))] = row.Text(1);
-    }
-    for (const auto& m : migrations) {
-        auto sum = Sha256Hex(m.sql);
-        if (auto it = applied.find(m.version); it != applied.end()) {
-            if (it->second != sum) {
-                throw DbError("migration V" + std::to_string(m.version) + " (" + m.name +
-                              ") was changed after it was applied; add a new migration instead");
-            }
-            report.current = m.version;
-            continue;
-        }
-        c.Begin();
-        try {
-            c.ExecuteScript(m.sql);
-            auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-            c.Execute("INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
-                      {m.version, m.name, sum, static_cast<std::int64_t>(now)});
-            c.Commit();
-        } catch (...) {
-            c.Rollback();
-            throw;
-        }
-        report.applied.push_back(m.version);
-        report.current = m.version;
-    }
+        " checksum TEXT NOT NULL, applied_at BIGINT NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS module_schema_version (module TEXT NOT NULL, version INTEGER NOT NULL,"
+        " name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (module, version))");
+    // The platform's sequence first (migrations/<engine>/), then each module's own
+    // (migrations/<module>/<engine>/) in the order given, which is the modules' dependency order.
+    ApplySequence(c, Collect(files, engine), "", report);
+    for (const auto& m : modules) ApplySequence(c, Collect(files, m + "/" + engine), m, report);
     return report;
 }
 

@@ -1,0 +1,19 @@
+// The list of modules of this node: adding a module is its folder and one line here.
+#include "app/impl.hpp"
+#include "audit/module.hpp"
+#include "auth/module.hpp"
+#include "calendar/module.hpp"
+#include "units/module.hpp"
+
+namespace vp::app {
+
+std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
+    std::vector<std::unique_ptr<platform::Module>> m;
+    m.push_back(units::MakeModule());
+    m.push_back(auth::MakeModule());
+    m.push_back(audit::MakeModule());
+    m.push_back(calendar::MakeModule(calendar));
+    return m;
+}
+
+}  // namespace vp::app

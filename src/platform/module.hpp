@@ -1,0 +1,94 @@
+#pragma once
+// The one place a module plugs in. A module is a folder under src/ with its public header,
+// its tables (migrations/<module>/{sqlite,postgres}/V###__name.sql, its own numbering), its
+// templates and interface strings, and one class implementing Module. src/app lists the modules
+// (app/modules.cpp) and wires each declaration below; adding a module is its folder and one line
+// there.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "audit/audit.hpp"
+#include "auth/auth.hpp"
+#include "auth/web.hpp"
+#include "core/access.hpp"
+#include "core/clock.hpp"
+#include "core/db/database.hpp"
+#include "core/events.hpp"
+#include "core/http/router.hpp"
+#include "core/jobs.hpp"
+#include "core/web/templates.hpp"
+#include "units/units.hpp"
+
+namespace vp::platform {
+
+/// What the platform gives every module. Filled by src/app before the modules are built; the
+/// services of modules built earlier (in dependency order) are reachable through their own
+/// modules' public headers.
+struct Platform {
+    core::db::Database& db;
+    audit::Log& audit;
+    const core::Clock& clock;
+    core::EventBus& events;
+    const core::access::Policy& policy;
+    core::JobQueue& jobs;
+    const core::web::TemplateStore& templates;
+    units::Service& units;
+    auth::Service& auth;
+    auth::Web& web;
+};
+
+/// Route options for the three kinds of routes a module declares.
+struct RouteKinds {
+    static core::http::RouteOptions Page() { return {.on_io_thread = false, .api = false}; }
+    static core::http::RouteOptions Api() { return {}; }
+};
+
+class Module {
+public:
+    virtual ~Module() = default;
+    /// Short, stable name: the migrations folder, the audit and event prefixes ("portal").
+    virtual std::string_view Name() const = 0;
+    /// Modules whose tables and services this one needs (migrations and building follow it).
+    virtual std::vector<std::string> DependsOn() const { return {}; }
+    /// Permissions and the roles that hold them (core::access::Policy::Allow). Roles are
+    /// declared by the accounts module, once.
+    virtual void DeclareAccess(core::access::Policy&) const {}
+    /// Builds the module's services and HTTP adapters on the platform.
+    virtual void Build(Platform&) {}
+    /// Routes of the module (pages and /api/v1/...). Every /api/ route must be in OpenApiPaths;
+    /// every state-changing route is behind auth::Web, which checks CSRF (both tested).
+    virtual void AddRoutes(core::http::Router&) {}
+    /// Main-menu entries, shown by permission.
+    virtual void AddNavigation(auth::Web&) const {}
+    /// Job kinds (JobQueue::Register) and recurring schedules (JobQueue::Schedule).
+    virtual void AddJobs(core::JobQueue&) {}
+    /// Live-event topics with their per-subscriber filter (EventBus::RegisterTopic).
+    virtual void AddTopics(core::EventBus&) {}
+    /// The module's part of the OpenAPI document: an object of paths (and "tags").
+    virtual boost::json::object OpenApi() const { return {}; }
+};
+
+/// A member handler as a route handler.
+template <class T>
+core::http::Handler Bind(T* obj, core::http::Response (T::*method)(core::http::Request&)) {
+    return [obj, method](core::http::Request& req) { return (obj->*method)(req); };
+}
+
+/// Parses a module's embedded OpenAPI part (its openapi.json); throws on malformed text, so a
+/// broken part stops the start instead of hiding routes.
+boost::json::object ParseOpenApiPart(std::string_view json_text, std::string_view module);
+
+/// Orders modules so that each comes after those it depends on; throws on unknown or circular
+/// dependencies.
+std::vector<Module*> InDependencyOrder(const std::vector<std::unique_ptr<Module>>& modules);
+
+/// Merges the modules' parts into the base OpenAPI document (info, servers, components).
+boost::json::object MergeOpenApi(boost::json::object base, const std::vector<Module*>& modules);
+
+}  // namespace vp::platform
