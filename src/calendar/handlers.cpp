@@ -346,6 +346,14 @@ Response Handlers::AddYear(Request& req) {
     return http::Json(req, ToJson(r.value(), true), status::created);
 }
 
+Response Handlers::PreviewYear(Request& req) {
+    auto m = RequireManager(web_, auth_, req);
+    if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
+    auto r = calendars_.PreviewYear(req.raw.body());
+    if (!r) return http::JsonError(req, r.error());
+    return http::Json(req, ToJson(r.value()));
+}
+
 // --- admin page ---
 
 namespace {
@@ -548,6 +556,63 @@ Response Handlers::AdminAddYear(Request& req) {
         if (!r) return r.error();
         return AdminUrl(code, r->year, "year_added");
     });
+}
+
+Response Handlers::AdminPreviewYear(Request& req) {
+    auto allowed = web_.RequirePagePermission(req, kCalendarManage, core::access::Scope::Global());
+    if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
+    auto& p = std::get<auth::Web::Allowed>(allowed).who;
+    const auto form = req.Form();
+    const std::string code = FormCalendar(form);
+    const std::string text = auth::FormField(form, "schedule");
+    const auto lang = req.Lang();
+    const auto t = [&](const std::string& key) { return web_.Templates().T(lang, key); };
+
+    json::object data{{"calendar_code", code}, {"schedule", text}};
+    auto preview = calendars_.PreviewYear(text);
+    if (!preview) {
+        // Shown with the text to correct, not as an error page: nothing was lost.
+        data["error"] = preview.error().message;
+        return web_.Page(req, &p, "calendar/year_preview", std::move(data), "calendar_preview_title",
+                         status::bad_request);
+    }
+    auto body = ToJson(preview.value());
+    json::array days;
+    for (const auto& d : preview->days) {
+        const auto wd = std::chrono::weekday{std::chrono::sys_days{d.date}}.c_encoding();
+        const std::string origin(MergedOriginName(d.origin));
+        std::string holiday = d.holiday;
+        if (IsKnownHolidayKey(d.holiday)) holiday = t("calendar_holiday_" + d.holiday);
+        days.push_back(json::object{{"date", DateText(d.date)},
+                                    {"iso", FormatIsoDate(d.date)},
+                                    {"weekday", t("calendar_weekday_" + std::string(WeekdayKey(wd)))},
+                                    {"kind", t(d.working_day ? "calendar_kind_working_day" : "calendar_kind_day_off")},
+                                    {"off", !d.working_day},
+                                    {"replaced", d.origin == MergedOrigin::kReplaced},
+                                    {"holiday", holiday},
+                                    {"name", lang == "en" && !d.name_en.empty() ? d.name_en : d.name_vi},
+                                    {"origin_key", origin},
+                                    {"origin", t("calendar_merged_" + origin)}});
+    }
+    json::object shown{{"year", preview->schedule.year},
+                       {"source", preview->schedule.source},
+                       {"note", preview->schedule.note},
+                       {"days_off", body["days_off"]},
+                       {"working_days", body["working_days"]},
+                       {"replaced", body["replaced"]},
+                       {"days", std::move(days)}};
+    if (const auto& current = preview->current) {
+        json::object replaces{{"year", current->year},
+                              {"origin", t("calendar_origin_" + std::string(YearOriginName(current->origin)))},
+                              {"source", current->schedule.source}};
+        if (current->origin == YearOrigin::kAdministrator) {
+            replaces["added_at"] = LocalText(FormatVietnamTime(current->added_at));
+            replaces["added_by"] = current->added_by;
+        }
+        shown["replaces"] = std::move(replaces);
+    }
+    data["preview"] = std::move(shown);
+    return web_.Page(req, &p, "calendar/year_preview", std::move(data), "calendar_preview_title");
 }
 
 }  // namespace vp::calendar

@@ -44,6 +44,10 @@ public:
     core::http::Response RemoveException(core::http::Request& req);  ///< POST .../exceptions/{id}/remove
     core::http::Response ListYears(core::http::Request& req);        ///< GET /api/v1/calendar/years
     core::http::Response AddYear(core::http::Request& req);          ///< POST /api/v1/calendar/years
+    /// POST /api/v1/calendar/years/preview: the body of POST /api/v1/calendar/years; changes
+    /// nothing; answers the year as it would be (ToJson(YearPreview): every day marked computed,
+    /// official or replaced). Same permission and the same 400s as saving.
+    core::http::Response PreviewYear(core::http::Request& req);
 
     // --- admin page (viewing: any signed-in user; changes: kCalendarManage) ---
     /// GET /admin/calendar[?calendar=code][&year=YYYY][&from=...&hours=N|&days=N]
@@ -52,6 +56,10 @@ public:
     core::http::Response AdminRemoveException(
         core::http::Request& req);                                ///< POST /admin/calendar/exceptions/{id}/remove
     core::http::Response AdminAddYear(core::http::Request& req);  ///< POST /admin/calendar/years
+    /// POST /admin/calendar/years/preview (form: calendar, schedule): the year as it will be, with a
+    /// save form carrying the same fields (to /admin/calendar/years) and the text to edit again.
+    /// Server-rendered; changes nothing. kCalendarManage, as saving.
+    core::http::Response AdminPreviewYear(core::http::Request& req);
 
 private:
     auth::Web& web_;

@@ -25,6 +25,7 @@ public:
         r.Add(verb::post, "/admin/calendar/exceptions", Bind(h, &Handlers::AdminAddException), page);
         r.Add(verb::post, "/admin/calendar/exceptions/{id}/remove", Bind(h, &Handlers::AdminRemoveException), page);
         r.Add(verb::post, "/admin/calendar/years", Bind(h, &Handlers::AdminAddYear), page);
+        r.Add(verb::post, "/admin/calendar/years/preview", Bind(h, &Handlers::AdminPreviewYear), page);
         r.Add(verb::get, "/api/v1/calendar/is-working-time", Bind(h, &Handlers::IsWorkingTime));
         r.Add(verb::get, "/api/v1/calendar/add", Bind(h, &Handlers::Add));
         r.Add(verb::get, "/api/v1/calendar/between", Bind(h, &Handlers::Between));
@@ -33,6 +34,7 @@ public:
         r.Add(verb::get, "/api/v1/calendar/days", Bind(h, &Handlers::Days));
         r.Add(verb::get, "/api/v1/calendar/years", Bind(h, &Handlers::ListYears));
         r.Add(verb::post, "/api/v1/calendar/years", Bind(h, &Handlers::AddYear));
+        r.Add(verb::post, "/api/v1/calendar/years/preview", Bind(h, &Handlers::PreviewYear));
         r.Add(verb::get, "/api/v1/calendars", Bind(h, &Handlers::ListCalendars));
         r.Add(verb::post, "/api/v1/calendars", Bind(h, &Handlers::CreateCalendar));
         r.Add(verb::get, "/api/v1/calendars/{code}", Bind(h, &Handlers::ShowCalendar));

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -732,6 +733,83 @@ TEST_P(HttpApi, CalendarApi_X1) {
     EXPECT_EQ(bad.status, 400);
     auto hol = Http(port_, "GET", "/api/v1/calendar/holidays?year=2026", "", {{"Authorization", "Bearer " + t}});
     EXPECT_NE(hol.body.find("2026-02-17"), std::string::npos);
+}
+
+// covers X-1: an official schedule is previewed (API and admin page) before it is saved; the
+// preview changes nothing and needs the same permission as saving.
+TEST_P(HttpApi, CalendarYearPreviewBeforeSaving_X1) {
+    const std::string schedule =
+        "{\"year\": 2027, \"source\": \"Thông báo Tết 2027 thử\", \"days_off\": ["
+        "{\"date\": \"2027-02-04\", \"name_vi\": \"Tết Nguyên đán\", \"name_en\": \"Lunar New Year\", \"holiday\": \"tet\"},"
+        "{\"date\": \"2027-03-08\", \"name_vi\": \"Nghỉ thêm\", \"name_en\": \"Extra day off\"}], \"working_days\": []}";
+    // One sign-in per person (a TOTP code is accepted once), with a token made from it.
+    const auto token_of = [&](Browser& br) {
+        auto r = br.PostJson("/api/v1/tokens", "{\"name\":\"t\",\"scopes\":[\"*\"],\"days\":1}", {{"X-CSRF-Token", Csrf(br)}});
+        EXPECT_EQ(r.status, 201) << r.body;
+        return std::string(json::parse(r.body).at("token").as_string());
+    };
+    auto b = SignIn("admin");
+    auto leader_page = SignIn("lanhdao");
+    const auto t = token_of(b);
+    const auto leader = token_of(leader_page);
+    const auto audits = AuditCount();
+    auto p = Http(port_, "POST", "/api/v1/calendar/years/preview", schedule,
+                  {{"Authorization", "Bearer " + t}, {"Content-Type", "application/json"}});
+    ASSERT_EQ(p.status, 200) << p.body;
+    auto doc = json::parse(p.body).as_object();
+    EXPECT_EQ(doc.at("year").as_int64(), 2027);
+    EXPECT_TRUE(doc.at("replaces").is_null());
+    std::map<std::string, std::string> origin;
+    for (const auto& d : doc.at("days").as_array()) {
+        auto& o = origin[std::string(d.at("date").as_string())];
+        o += (o.empty() ? "" : "+") + std::string(d.at("origin").as_string());
+    }
+    EXPECT_EQ(origin["2027-02-04"], "official");
+    EXPECT_EQ(origin["2027-02-05"], "replaced") << "computed Tết";
+    EXPECT_EQ(origin["2027-04-30"], "computed") << "not named: kept";
+    EXPECT_EQ(origin["2027-03-08"], "official");
+    EXPECT_EQ(AuditCount(), audits) << "a preview changes nothing";
+    auto years = Http(port_, "GET", "/api/v1/calendar/years", "", {{"Authorization", "Bearer " + t}});
+    EXPECT_EQ(years.body.find("\"year\":2027"), std::string::npos) << years.body;
+    EXPECT_EQ(Http(port_, "POST", "/api/v1/calendar/years/preview", "{\"year\": 2027}",
+                   {{"Authorization", "Bearer " + t}, {"Content-Type", "application/json"}})
+                  .status,
+              400);
+    // The same permission as saving: a leader may read the calendar but not manage it.
+    EXPECT_EQ(Http(port_, "POST", "/api/v1/calendar/years/preview", schedule,
+                   {{"Authorization", "Bearer " + leader}, {"Content-Type", "application/json"}})
+                  .status,
+              403);
+
+    // The admin page: the schedule form posts to the preview, whose save form carries the same text.
+    auto page = b.Get("/admin/calendar");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("action=\"/admin/calendar/years/preview\""), std::string::npos);
+    const auto csrf = testing::FormValue(page.body, "_csrf");
+    auto shown = b.Post("/admin/calendar/years/preview", "_csrf=" + csrf + "&calendar=vn-office&schedule=" + UrlEncode(schedule));
+    ASSERT_EQ(shown.status, 200) << shown.body;
+    EXPECT_NE(shown.body.find("id=\"calendar-save-year\""), std::string::npos);
+    EXPECT_NE(shown.body.find("data-date=\"2027-02-05\" data-origin=\"replaced\""), std::string::npos) << shown.body;
+    EXPECT_NE(shown.body.find("data-date=\"2027-04-30\" data-origin=\"computed\""), std::string::npos);
+    EXPECT_EQ(AuditCount(), audits);
+    // What the save form carries is the text that was previewed (HTML-escaped in a textarea).
+    const auto save_form = shown.body.substr(shown.body.find("id=\"calendar-save-year\""));
+    EXPECT_NE(save_form.find("Thông báo Tết 2027 thử"), std::string::npos);
+    auto saved = b.Post("/admin/calendar/years", "_csrf=" + csrf + "&calendar=vn-office&schedule=" + UrlEncode(schedule));
+    ASSERT_EQ(saved.status, 303) << saved.body;
+    EXPECT_EQ(AuditCount(), audits + 1);
+    auto hol = Http(port_, "GET", "/api/v1/calendar/holidays?year=2027", "", {{"Authorization", "Bearer " + t}});
+    EXPECT_NE(hol.body.find("2027-04-30"), std::string::npos) << "the computed 30/4 stays after saving";
+    EXPECT_NE(hol.body.find("2027-03-08"), std::string::npos);
+    EXPECT_EQ(hol.body.find("2027-02-05"), std::string::npos) << "the computed Tết eve is replaced";
+
+    auto bad = b.Post("/admin/calendar/years/preview", "_csrf=" + csrf + "&schedule=" + UrlEncode("{\"year\": 2027"));
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.body.find("id=\"calendar-preview-error\""), std::string::npos);
+    EXPECT_EQ(bad.body.find("id=\"calendar-save-year\""), std::string::npos) << "nothing to save";
+    const auto leader_csrf = testing::FormValue(leader_page.Get("/admin/calendar").body, "_csrf");
+    EXPECT_EQ(leader_page.Post("/admin/calendar/years/preview", "_csrf=" + leader_csrf + "&schedule=" + UrlEncode(schedule)).status,
+              403);
 }
 
 TEST_P(HttpApi, LanguageSwitch_X7) {
