@@ -94,6 +94,21 @@ void App::Impl::Build() {
     if (db->GetEngine() == core::db::Engine::kPostgres) {
         bridge = std::make_unique<core::PgEventBridge>(config.DatabaseUrl(), events);
     }
+    // A key is created only for an installation without sealed secrets: a node started without
+    // the key file (or with another one) must not silently make a new key. The key also keys the
+    // audit chain (records chained under it count as sealed), so it is loaded before the first
+    // audit record (the unit seed); checkpoints of the chain go to the data folder.
+    const auto key_path = config.secret_key_file.empty() ? std::filesystem::path(config.data_dir) / "secret.key"
+                                                         : std::filesystem::path(config.secret_key_file);
+    const bool holds_secrets = auth::Service::HoldsSealedSecrets(*db) || audit::Log::HoldsKeyedRecords(*db);
+    if (holds_secrets && !std::filesystem::exists(key_path)) {
+        throw std::runtime_error("the secret key file " + key_path.string() +
+                                 " is missing, but the database holds secrets sealed with a key: start with the key file "
+                                 "this installation was created with (--secret-key-file); a new key is never made for it");
+    }
+    secret_box = core::SecretBox::FromKeyFile(key_path, !holds_secrets);
+    audit.Configure(audit::ChainKey::FromSecretKeyFile(key_path),
+                    {.file = std::filesystem::path(config.data_dir) / "audit-checkpoints.log"});
     DeclareAccess();
     units = std::make_unique<units::Service>(*db, audit, clock, policy);
     policy.SetUnitTree(units.get());
@@ -105,17 +120,6 @@ void App::Impl::Build() {
     hasher = std::make_unique<auth::PasswordHasher>(auth::PasswordHasherSettings{
         .max_concurrent = config.max_password_hashes,
         .max_queue = std::max(1, config.workers / 2 - config.max_password_hashes)});
-    // A key is created only for an installation without sealed secrets: a node started without
-    // the key file (or with another one) must not silently make a new key.
-    const auto key_path = config.secret_key_file.empty() ? std::filesystem::path(config.data_dir) / "secret.key"
-                                                         : std::filesystem::path(config.secret_key_file);
-    const bool holds_secrets = auth::Service::HoldsSealedSecrets(*db);
-    if (holds_secrets && !std::filesystem::exists(key_path)) {
-        throw std::runtime_error("the secret key file " + key_path.string() +
-                                 " is missing, but the database holds secrets sealed with a key: start with the key file "
-                                 "this installation was created with (--secret-key-file); a new key is never made for it");
-    }
-    secret_box = core::SecretBox::FromKeyFile(key_path, !holds_secrets);
     notify = std::make_unique<notify::Service>(*db, clock, events);
     auth::AuthSettings auth_settings{.secret_box = secret_box.get()};
     auth_settings.queue_mail = [this](core::db::Connection& c, const std::string& to, const std::string& subject,
@@ -246,6 +250,7 @@ std::uint16_t App::StartInBackground() {
         impl_->router, impl_->metrics);
     auto port = impl_->server->Start();
     if (c.jobs) impl_->jobs->Start();
+    impl_->audit.StartCheckpoints(*impl_->db);
     return port;
 }
 
@@ -266,6 +271,8 @@ void App::Stop() {
         impl_->server->Wait();
     }
     if (impl_->jobs) impl_->jobs->Stop();
+    // A clean stop signs the head of the audit chain (also after every command-line command).
+    if (impl_->db) impl_->audit.StopCheckpoints(*impl_->db);
 }
 
 }  // namespace vp::app

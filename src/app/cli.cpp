@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -251,9 +252,17 @@ int RunCli(int argc, char** argv) {
     // audit ...
     auto* audit_cmd = cli.add_subcommand("audit", "Audit log (P-9)");
     audit_cmd->require_subcommand(1);
-    auto* audit_verify = audit_cmd->add_subcommand("verify", "Verify the hash chain; names the first broken record");
+    auto* audit_verify = audit_cmd->add_subcommand(
+        "verify", "Verify the keyed hash chain and that it reaches the latest signed checkpoint; names the first broken record");
+    std::string a_checkpoints;
+    audit_verify
+        ->add_option("--checkpoint-file", a_checkpoints,
+                     "Checkpoint file to compare with (default: <data-dir>/audit-checkpoints.log), e.g. a copy kept elsewhere")
+        ->check(CLI::ExistingFile);
+    auto* audit_checkpoint = audit_cmd->add_subcommand(
+        "checkpoint", "Sign the head of the chain now and append it to <data-dir>/audit-checkpoints.log");
     auto* audit_export = audit_cmd->add_subcommand("export", "Export the audit log as CSV to standard output");
-    for (auto* c : {audit_verify, audit_export}) common(c);
+    for (auto* c : {audit_verify, audit_checkpoint, audit_export}) common(c);
 
     // calendar ...
     auto* cal = cli.add_subcommand("calendar", "Vietnamese working-time calendar (X-1)");
@@ -319,16 +328,29 @@ int RunCli(int argc, char** argv) {
         }
         if (restore->parsed()) {
             auto url = cfg.DatabaseUrl();
+            int rc = 0;
             if (IsPostgres(url)) {
                 auto pg = WithoutPassword(url);
-                return RunProgram({"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                                   "--dbname=" + pg.url, b_file},
-                                  pg.env);
+                rc = RunProgram({"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                                 "--dbname=" + pg.url, b_file},
+                                pg.env);
+            } else {
+                std::filesystem::create_directories(std::filesystem::path(SqlitePath(url)).parent_path().empty()
+                                                        ? "."
+                                                        : std::filesystem::path(SqlitePath(url)).parent_path());
+                rc = SqliteCopy(b_file, SqlitePath(url));
             }
-            std::filesystem::create_directories(std::filesystem::path(SqlitePath(url)).parent_path().empty()
-                                                    ? "."
-                                                    : std::filesystem::path(SqlitePath(url)).parent_path());
-            return SqliteCopy(b_file, SqlitePath(url));
+            if (rc != 0) return rc;
+            // A restore rewinds the audit chain on purpose: sign the restored head (once its chain
+            // verifies) so later verifications compare with it. Earlier checkpoints stay in the file.
+            cfg.demo = false;
+            cfg.jobs = false;
+            App app(cfg);
+            auto out = app.Internals().audit.WriteCheckpoint(*app.Internals().db, audit::CheckpointMode::kAfterRestore);
+            if (out.status == audit::CheckpointOutcome::Status::kRefused) {
+                std::cerr << "Cảnh báo / warning: the restored audit chain does not verify: " << out.problem << "\n";
+            }
+            return 0;
         }
         cfg.demo = false;
         cfg.jobs = false;
@@ -443,12 +465,40 @@ int RunCli(int argc, char** argv) {
             return Check(pw);
         }
         if (audit_verify->parsed()) {
-            auto rep = a.audit.Verify(*a.db);
+            auto rep = a.audit.Verify(*a.db, {.against_checkpoint = true, .checkpoint_file = a_checkpoints});
+            const std::string against =
+                rep.checkpoint ? fmt::format("điểm kiểm / checkpoint: record {} of {:%Y-%m-%d %H:%M:%S} UTC", rep.checkpoint->seq,
+                                             std::chrono::sys_seconds{std::chrono::seconds{rep.checkpoint->at / 1000}})
+                               : std::string("chưa có điểm kiểm / no checkpoint yet");
             if (rep.ok) {
-                std::cout << "audit chain intact: " << rep.checked << " records verified\n";
+                std::cout << "Nhật ký kiểm tra nguyên vẹn / audit chain intact: " << rep.checked << " records verified (" << against
+                          << ")\n";
+                if (!rep.checkpoint) {
+                    std::cout << "Cảnh báo / warning: without a signed checkpoint a cut tail cannot be detected; "
+                                 "run `vanphong audit checkpoint`\n";
+                }
                 return 0;
             }
-            std::cout << "audit chain BROKEN at record " << rep.first_broken_seq << ": " << rep.problem << "\n";
+            if (rep.first_broken_seq > 0) {
+                std::cout << "Nhật ký kiểm tra bị sửa đổi / audit chain BROKEN at record " << rep.first_broken_seq << ": " << rep.problem
+                          << "\n";
+            } else {
+                std::cout << "Nhật ký kiểm tra bị sửa đổi / audit chain BROKEN: " << rep.problem << "\n";
+            }
+            std::cout << "  " << against << "\n";
+            return 1;
+        }
+        if (audit_checkpoint->parsed()) {
+            auto out = a.audit.WriteCheckpoint(*a.db);
+            using S = audit::CheckpointOutcome::Status;
+            if (out.status == S::kWritten || out.status == S::kUnchanged) {
+                std::cout << (out.status == S::kWritten ? "Đã ghi điểm kiểm / checkpoint written: "
+                                                        : "Điểm kiểm mới nhất vẫn đúng / latest checkpoint unchanged: ")
+                          << out.checkpoint->Line() << "\n"
+                          << "  " << a.audit.Checkpoints().file.string() << "\n";
+                return 0;
+            }
+            std::cout << "Từ chối ghi điểm kiểm / checkpoint refused: " << out.problem << "\n";
             return 1;
         }
         if (audit_export->parsed()) {

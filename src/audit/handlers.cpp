@@ -122,8 +122,16 @@ Response Handlers::ApiExportCsv(Request& req) {
 Response Handlers::ApiVerify(Request& req) {
     auto allowed = web_.RequireApiPermission(req, kAuditRead, core::access::Scope::Global());
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
-    auto rep = log_.Verify(db_);
-    json::object o{{"ok", rep.ok}, {"checked", rep.checked}};
+    // Compared with the node's latest signed checkpoint, so a cut tail or a chain recomputed
+    // in the database is reported too (P-9, P-16).
+    auto rep = log_.Verify(db_, {.against_checkpoint = true});
+    json::object o{{"ok", rep.ok}, {"checked", rep.checked}, {"keyed_from", rep.keyed_from}};
+    if (rep.checkpoint) {
+        o["checkpoint"] = json::object{{"seq", rep.checkpoint->seq}, {"hash", rep.checkpoint->hash}, {"at", rep.checkpoint->at}};
+    } else {
+        o["checkpoint"] = nullptr;
+    }
+    if (rep.bad_checkpoint_lines > 0) o["bad_checkpoint_lines"] = rep.bad_checkpoint_lines;
     if (!rep.ok) {
         o["first_broken_seq"] = rep.first_broken_seq;
         o["problem"] = rep.problem;

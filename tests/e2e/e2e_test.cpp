@@ -206,6 +206,47 @@ TEST_P(E2e, AuditVerifyNamesTheTamperedRecord_P9) {
     EXPECT_NE(out.find("record " + std::to_string(seq)), std::string::npos) << out;
 }
 
+// covers P-9, P-16: the reproduced attack (delete the newest record, rewind audit_head) on the binary
+TEST_P(E2e, AuditCheckpointCatchesACutTail_P16) {
+    for (const char* code : {"C1", "C2"}) {
+        auto [c, o] = Cli({"unit", "create", "--code", code, "--kind", "other", "--name-vi", code, "--name-en", code});
+        ASSERT_EQ(c, 0) << o;
+    }
+    auto [k, kout] = Cli({"audit", "checkpoint"});
+    ASSERT_EQ(k, 0) << kout;
+    const auto file = dir_ / "audit-checkpoints.log";
+    ASSERT_TRUE(std::filesystem::exists(file));
+    EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    auto [v0, v0out] = Cli({"audit", "verify"});
+    ASSERT_EQ(v0, 0) << v0out;
+    EXPECT_NE(v0out.find("intact"), std::string::npos) << v0out;
+    std::filesystem::copy_file(file, dir_ / "shipped.log");
+
+    auto db = core::db::OpenByUrl(url_, 1);
+    auto [last, before] = db->Read([](core::db::Connection& c) {
+        auto seq = c.QueryOne("SELECT MAX(seq) FROM audit_log")->Int(0);
+        return std::pair{seq, c.QueryOne("SELECT hash FROM audit_log WHERE seq = $1", {seq - 1})->Text(0)};
+    });
+    db->Transact([&, last = last, before = before](core::db::Connection& c) {
+        c.Execute("DELETE FROM audit_log WHERE seq = $1", {last});
+        c.Execute("UPDATE audit_head SET seq = $1, last_hash = $2 WHERE id = 1", {last - 1, before});
+    });
+    db.reset();
+    auto [rc, out] = Cli({"audit", "verify"});
+    EXPECT_EQ(rc, 1) << out;
+    EXPECT_NE(out.find("record " + std::to_string(last)), std::string::npos) << out;
+    // The copy shipped elsewhere tells the same, even when the local file is gone.
+    std::filesystem::remove(file);
+    auto [rs, sout] = Cli({"audit", "verify", "--checkpoint-file", (dir_ / "shipped.log").string()});
+    EXPECT_EQ(rs, 1) << sout;
+    // And the shortened head is never signed.
+    std::filesystem::copy_file(dir_ / "shipped.log", file, std::filesystem::copy_options::overwrite_existing);
+    auto [k2, k2out] = Cli({"audit", "checkpoint"});
+    EXPECT_EQ(k2, 1) << k2out;
+    EXPECT_NE(k2out.find("refused"), std::string::npos) << k2out;
+}
+
 TEST_P(E2e, GracefulStopFinishesRequestsInFlight_X5) {
     auto port = testing::FreePort();
     auto server = StartServer(port);

@@ -83,6 +83,10 @@ public:
     /// Starts a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue at the start
     /// rather than fail at commit).
     virtual void Begin() = 0;
+    /// Starts a read-only transaction that sees one snapshot of the database until Commit or
+    /// Rollback (PostgreSQL: REPEATABLE READ READ ONLY; SQLite: a deferred read transaction,
+    /// whose WAL snapshot is taken at its first read, with query_only on).
+    virtual void BeginSnapshot() = 0;
     virtual void Commit() = 0;
     virtual void Rollback() noexcept = 0;
     /// True when the session is unusable and should be replaced by the pool.
@@ -127,6 +131,11 @@ public:
     /// Runs fn(Connection&) outside an explicit transaction (reads).
     template <class F>
     auto Read(F&& fn) -> std::invoke_result_t<F, Connection&>;
+    /// Runs fn(Connection&) in one read-only snapshot transaction (Connection::BeginSnapshot):
+    /// every statement sees the same committed state, however many writers commit meanwhile.
+    /// For reads that must agree with each other (audit verification, consistent reports).
+    template <class F>
+    auto Snapshot(F&& fn) -> std::invoke_result_t<F, Connection&>;
 
 protected:
     virtual void Release(std::unique_ptr<Connection> conn) = 0;
@@ -179,6 +188,26 @@ template <class F>
 auto Database::Read(F&& fn) -> std::invoke_result_t<F, Connection&> {
     auto lease = Acquire();
     return fn(*lease);
+}
+
+template <class F>
+auto Database::Snapshot(F&& fn) -> std::invoke_result_t<F, Connection&> {
+    using R = std::invoke_result_t<F, Connection&>;
+    auto lease = Acquire();
+    lease->BeginSnapshot();
+    try {
+        if constexpr (std::is_void_v<R>) {
+            fn(*lease);
+            lease->Commit();
+        } else {
+            R r = fn(*lease);
+            lease->Commit();
+            return r;
+        }
+    } catch (...) {
+        lease->Rollback();
+        throw;
+    }
 }
 
 struct SqliteSettings {

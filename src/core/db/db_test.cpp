@@ -106,6 +106,34 @@ TEST_P(DbBasics, BigIntegersRoundTrip) {
     EXPECT_EQ(v, big);
 }
 
+TEST_P(DbBasics, SnapshotSeesOneStateWhileOthersCommit) {
+    Db().Transact([](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('s1', 'k', 1)"); });
+    auto count = [](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code LIKE 's%'")->Int(0); };
+    auto seen = Db().Snapshot([&](Connection& c) {
+        auto first = count(c);
+        // Another connection commits while the snapshot is open.
+        Db().Transact([](Connection& w) { w.Execute("INSERT INTO units (code, kind, created_at) VALUES ('s2', 'k', 1)"); });
+        return std::pair{first, count(c)};
+    });
+    EXPECT_EQ(seen.first, 1);
+    EXPECT_EQ(seen.second, 1) << "a snapshot must not see a later commit";
+    EXPECT_EQ(Db().Read(count), 2);
+}
+
+TEST_P(DbBasics, SnapshotIsReadOnlyAndLeavesTheConnectionWritable) {
+    EXPECT_THROW(Db().Snapshot([](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('ro', 'k', 1)"); }),
+                 core::db::DbError);
+    // The pool hands the same connections out again: writes work after a snapshot ended.
+    for (int i = 0; i < 8; ++i) {
+        Db().Snapshot([](Connection& c) { c.Query("SELECT COUNT(*) FROM units"); });
+        Db().Transact([&](Connection& c) {
+            c.Execute("INSERT INTO units (code, kind, created_at) VALUES ($1, 'k', 1)", {"w" + std::to_string(i)});
+        });
+    }
+    EXPECT_EQ(Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code LIKE 'w%'")->Int(0); }), 8);
+    EXPECT_EQ(Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = 'ro'")->Int(0); }), 0);
+}
+
 VP_INSTANTIATE_DB_TEST(DbBasics);
 
 }  // namespace

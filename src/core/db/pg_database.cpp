@@ -64,6 +64,7 @@ public:
     }
 
     void Begin() override { ExecuteScript("BEGIN"); }
+    void BeginSnapshot() override { ExecuteScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
     void Commit() override { ExecuteScript("COMMIT"); }
     void Rollback() noexcept override {
         if (conn_ && PQtransactionStatus(conn_) != PQTRANS_IDLE) {

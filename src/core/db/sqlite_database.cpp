@@ -59,14 +59,29 @@ public:
         }
     }
     void Begin() override { ExecuteScript("BEGIN IMMEDIATE"); }
-    void Commit() override { ExecuteScript("COMMIT"); }
+    void BeginSnapshot() override {
+        // A deferred transaction takes its WAL read snapshot at the first SELECT and keeps it
+        // until COMMIT; query_only makes an accidental write fail instead of upgrading it.
+        snapshot_ = true;
+        ExecuteScript("PRAGMA query_only=ON; BEGIN DEFERRED");
+    }
+    void Commit() override {
+        ExecuteScript("COMMIT");
+        EndSnapshot();
+    }
     void Rollback() noexcept override {
         if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        EndSnapshot();
     }
     bool Broken() const override { return false; }
     sqlite3* Handle() { return db_; }
 
 private:
+    void EndSnapshot() noexcept {
+        if (snapshot_) sqlite3_exec(db_, "PRAGMA query_only=OFF", nullptr, nullptr, nullptr);
+        snapshot_ = false;
+    }
+
     void Run(std::string_view sql, const Params& params, Rows* out) {
         sqlite3_stmt* stmt = nullptr;
         int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
@@ -112,6 +127,7 @@ private:
     }
 
     sqlite3* db_ = nullptr;
+    bool snapshot_ = false;
 };
 
 }  // namespace
