@@ -141,7 +141,11 @@ Response Handlers::Login(Request& req) {
     }
     auto r = auth_.Login(FormField(form, "username"), FormField(form, "password"), req.remote_address,
                          std::string(req.Header("User-Agent")));
-    if (!r) return LoginPage(req, r.error().message, http::HttpStatusFor(r.error().code));
+    if (!r) {
+        auto res = LoginPage(req, r.error().message, http::HttpStatusFor(r.error().code));
+        if (r.error().retry_after_s > 0) res.set(http::beast_http::field::retry_after, std::to_string(r.error().retry_after_s));
+        return res;
+    }
     auto next = r->stage == Stage::kReady ? SafeNext(std::optional<std::string>(FormField(form, "next"))) : Web::StepPath(r->stage);
     return WithCookie(http::Redirect(req, next), web_.SessionCookie(r->session_token));
 }

@@ -22,7 +22,7 @@ namespace {
 core::Error TooMany(std::string message) { return core::Error{core::ErrorCode::kTooManyRequests, std::move(message), {}}; }
 core::Error Busy() {
     return core::Error{core::ErrorCode::kUnavailable, "Máy chủ đang bận xử lý đăng nhập. Vui lòng thử lại sau ít giây.",
-                       "password hasher queue full"};
+                       "password hasher queue full", 2};
 }
 }  // namespace
 

@@ -48,6 +48,12 @@ std::string FormatLocalTime(std::int64_t ms, bool seconds) {
 }
 
 core::Result<json::object> JsonBody(const http::Request& req) {
+    // Only application/json: a cross-site HTML form can send JSON-looking text/plain, but not
+    // this type without a CORS preflight, so a JSON endpoint cannot be driven from another site.
+    auto type = req.Header("Content-Type");
+    if (!type.starts_with("application/json")) {
+        return core::Error{core::ErrorCode::kUnsupportedMediaType, "Nội dung gửi lên phải là JSON (Content-Type: application/json).", {}};
+    }
     if (!core::IsValidUtf8(req.raw.body())) return core::InvalidInput("Nội dung gửi lên không phải UTF-8 hợp lệ.");
     boost::system::error_code ec;
     auto v = json::parse(req.raw.body(), ec);
@@ -211,7 +217,9 @@ http::Response Web::Page(const http::Request& req, const Principal* who, std::st
 
 http::Response Web::Fail(const http::Request& req, const Principal* who, const core::Error& error) const {
     if (req.WantsJson()) return http::JsonError(req, error);
-    return Page(req, who, "error", json::object{{"message", error.message}}, "error_title", http::HttpStatusFor(error.code));
+    auto res = Page(req, who, "error", json::object{{"message", error.message}}, "error_title", http::HttpStatusFor(error.code));
+    if (error.retry_after_s > 0) res.set(http::beast_http::field::retry_after, std::to_string(error.retry_after_s));
+    return res;
 }
 
 void Web::AddNav(NavEntry entry) {

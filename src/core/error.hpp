@@ -17,6 +17,7 @@ enum class ErrorCode {
     kLocked,
     kTooManyRequests,
     kPayloadTooLarge,
+    kUnsupportedMediaType,
     kUnavailable,
     kInternal,
 };
@@ -30,6 +31,7 @@ struct Error {
     ErrorCode code = ErrorCode::kInternal;
     std::string message;
     std::string detail;
+    int retry_after_s = 0;  ///< > 0: the answer carries Retry-After (429, 503)
 };
 
 inline Error InvalidInput(std::string message, std::string detail = {}) {

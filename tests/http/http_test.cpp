@@ -199,6 +199,84 @@ TEST_P(HttpApi, OpenApiDescribesEveryRoute_X4) {
     for (const auto& d : documented) EXPECT_TRUE(routed.count(d)) << "documented but not routed: " << d;
 }
 
+// covers X-3, X-5: every state-changing route of every module, asked with a signed-in cookie but
+// without the CSRF token (what a forged cross-site form can send), is refused and changes nothing.
+TEST_P(HttpApi, EveryStateChangingRouteRefusesACookieRequestWithoutCsrf_X3) {
+    auto b = SignIn("admin");
+    const std::string cookie = "vp_session=" + b.Cookie("vp_session") + "; vp_pre=forged-pre-session-value";
+    auto audit_count = [&] {
+        return app_->Internals().db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM audit_log")->Int(0); });
+    };
+    const auto before = audit_count();
+    int checked = 0;
+    for (const auto& route : app_->Router().Routes()) {
+        const auto v = route.verb;
+        if (v == boost::beast::http::verb::get || v == boost::beast::http::verb::head) continue;
+        std::string target = route.pattern;
+        for (const auto* param : {"{id}", "{code}", "{lang}"}) {
+            for (auto at = target.find(param); at != std::string::npos; at = target.find(param)) {
+                target.replace(at, std::string(param).size(), std::string(param) == "{code}" ? "default" : "1");
+            }
+        }
+        ASSERT_EQ(target.find('{'), std::string::npos) << "a path parameter this test does not fill: " << route.pattern;
+        const bool api = route.pattern.starts_with("/api/");
+        // A cross-site form: urlencoded, or text/plain that looks like JSON; never the CSRF token.
+        auto r = Http(port_, std::string(boost::beast::http::to_string(v)), target,
+                      api ? R"({"name":"x","reason":"x","note":"x","username":"admin","password":"x"})" : "reason=x&note=x&name=x",
+                      {{"Cookie", cookie}, {"Content-Type", api ? "text/plain" : "application/x-www-form-urlencoded"}});
+        EXPECT_TRUE(r.status == 403 || r.status == 415) << route.pattern << " answered " << r.status << ": " << r.body.substr(0, 200);
+        ++checked;
+    }
+    EXPECT_GE(checked, 30) << "the routes of every module";
+    EXPECT_EQ(audit_count(), before) << "nothing was changed (every change is audited)";
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/me", "", {{"Cookie", "vp_session=" + b.Cookie("vp_session")}}).status, 200)
+        << "and the session is still signed in";
+}
+
+// covers X-3 (issue defect 1): "next" accepts only a same-site path of safe characters.
+TEST_P(HttpApi, NextIsASameSitePathOnly_X3) {
+    for (const std::string next : {"%2F%09%2Fevil.com", "%2F%2Fevil.com", "https%3A%2F%2Fevil.com", "%2F%5Cevil.com",
+                                   "%2F%0D%0ASet-Cookie:%20x=1", "%2F%E1%BB%87"}) {
+        auto r = Http(port_, "GET", "/lang/en?next=" + next);
+        EXPECT_EQ(r.status, 303) << next;
+        EXPECT_EQ(r.Header("location"), "/") << next;
+        EXPECT_EQ(r.Header("set-cookie").find("x=1"), std::string::npos);
+    }
+    auto ok = Http(port_, "GET", "/lang/en?next=%2Fadmin%2Funits%3Fdate%3D2026-01-01");
+    EXPECT_EQ(ok.Header("location"), "/admin/units?date=2026-01-01");
+}
+
+// covers X-3 (issue defect 8): a flood of sign-ins cannot hold every worker; other pages answer.
+TEST_P(HttpApi, SignInFloodLeavesOtherPagesAnswering_X3) {
+    std::atomic<bool> stop{false};
+    std::atomic<int> busy{0}, answered{0};
+    std::vector<std::thread> flood;
+    for (int i = 0; i < 12; ++i) {
+        flood.emplace_back([&] {
+            while (!stop) {
+                auto r = Http(port_, "POST", "/api/v1/session", R"({"username":"admin","password":"Wrong-password-42x"})",
+                              {{"X-Forwarded-For", "10.8.8.8"}});
+                if (r.status == 503) {
+                    ++busy;
+                    EXPECT_FALSE(r.Header("retry-after").empty());
+                }
+                ++answered;
+            }
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    int slow = 0;
+    for (int i = 0; i < 10; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200);
+        if (std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(1500)) ++slow;
+    }
+    stop = true;
+    for (auto& t : flood) t.join();
+    EXPECT_EQ(slow, 0) << "pages that need a worker keep answering during the flood";
+    EXPECT_GT(busy.load(), 0) << "beyond the bounded queue, sign-ins are told to retry";
+}
+
 TEST_P(HttpApi, StaticFilesEtag304Gzip_X6) {
     auto r = Http(port_, "GET", "/static/app.css");
     ASSERT_EQ(r.status, 200);

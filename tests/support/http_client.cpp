@@ -29,6 +29,10 @@ HttpReply Http(std::uint16_t port, const std::string& method, const std::string&
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     for (const auto& [k, v] : headers) req.set(k, v);
+    // JSON bodies carry their type, as every real client sends it (the server requires it).
+    if (!body.empty() && (body[0] == '{' || body[0] == '[') && req.find(http::field::content_type) == req.end()) {
+        req.set(http::field::content_type, "application/json");
+    }
     req.body() = body;
     req.prepare_payload();
     req.keep_alive(false);

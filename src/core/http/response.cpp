@@ -17,6 +17,7 @@ beast_http::status HttpStatusFor(ErrorCode code) {
         case ErrorCode::kLocked: return s::locked;
         case ErrorCode::kTooManyRequests: return s::too_many_requests;
         case ErrorCode::kPayloadTooLarge: return s::payload_too_large;
+        case ErrorCode::kUnsupportedMediaType: return s::unsupported_media_type;
         case ErrorCode::kUnavailable: return s::service_unavailable;
         case ErrorCode::kInternal: return s::internal_server_error;
     }
@@ -61,7 +62,9 @@ Response JsonError(const Request& req, beast_http::status status, std::string_vi
 }
 
 Response JsonError(const Request& req, const Error& error) {
-    return JsonError(req, HttpStatusFor(error.code), ErrorCodeName(error.code), error.message);
+    auto res = JsonError(req, HttpStatusFor(error.code), ErrorCodeName(error.code), error.message);
+    if (error.retry_after_s > 0) res.set(beast_http::field::retry_after, std::to_string(error.retry_after_s));
+    return res;
 }
 
 Response Html(const Request& req, std::string body, beast_http::status status) {
