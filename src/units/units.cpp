@@ -124,16 +124,19 @@ std::vector<NameRecord> Service::NameHistory(std::int64_t id) const {
     });
 }
 
+namespace {
+// The unit $1 and its ancestors (as `up`: id, parent_id, kind, depth), bounded against cycles.
+constexpr std::string_view kAncestors =
+    "WITH RECURSIVE up(id, parent_id, kind, depth) AS ("
+    " SELECT id, parent_id, kind, 0 FROM units WHERE id = $1"
+    " UNION ALL SELECT u.id, u.parent_id, u.kind, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id"
+    " WHERE up.depth < 64)";
+}  // namespace
+
 bool Service::IsWithin(std::int64_t ancestor, std::int64_t unit) const {
     if (ancestor == unit) return true;
     return db_.Read([&](Connection& c) {
-        auto row = c.QueryOne(
-            "WITH RECURSIVE up(id, parent_id, depth) AS ("
-            " SELECT id, parent_id, 0 FROM units WHERE id = $1"
-            " UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id"
-            " WHERE up.depth < 64)"
-            " SELECT COUNT(*) FROM up WHERE id = $2",
-            {unit, ancestor});
+        auto row = c.QueryOne(std::string(kAncestors) + " SELECT COUNT(*) FROM up WHERE id = $2", {unit, ancestor});
         return row && row->Int(0) > 0;
     });
 }
@@ -147,13 +150,9 @@ bool Service::IsNational(std::int64_t unit) const {
     // National: the root; the Central Party Office and its departments; a central inspection
     // commission (one not under a provincial committee).
     return db_.Read([&](Connection& c) {
-        auto rows = c.Query(
-            "WITH RECURSIVE up(id, parent_id, kind, depth) AS ("
-            " SELECT id, parent_id, kind, 0 FROM units WHERE id = $1"
-            " UNION ALL SELECT u.id, u.parent_id, u.kind, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id"
-            " WHERE up.depth < 64)"
-            " SELECT kind, CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END, depth FROM up ORDER BY depth",
-            {unit});
+        auto rows = c.Query(std::string(kAncestors) +
+                                " SELECT kind, CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END, depth FROM up ORDER BY depth",
+                            {unit});
         if (rows.empty()) return false;
         if (rows.front().Int(1) != 0) return true;  // the root
         bool under_province = false, central_office = false;
