@@ -23,6 +23,7 @@ build_pkgs=(
   libsqlite3-dev libpq-dev libsodium-dev libqrencode-dev libcli11-dev libspdlog-dev libfmt-dev
   libkainjow-mustache-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libhowardhinnant-date-dev
   libicu-dev libgtest-dev libgmock-dev tzdata sqlite3
+  libgumbo-dev  # core/html: the HTML5 parser under the sanitiser
 )
 test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl)
 bench_pkgs=(nginx-light wrk curl)
