@@ -24,8 +24,9 @@ build_pkgs=(
   libkainjow-mustache-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libhowardhinnant-date-dev
   libicu-dev libgtest-dev libgmock-dev tzdata sqlite3
   libgumbo-dev  # core/html: the HTML5 parser under the sanitiser
+  libxlsxwriter-dev  # core/export: spreadsheets
 )
-test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl)
+test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl python3-openpyxl)
 bench_pkgs=(nginx-light wrk curl)
 
 pkgs=("${build_pkgs[@]}")
