@@ -25,6 +25,7 @@ build_pkgs=(
   libicu-dev libgtest-dev libgmock-dev tzdata sqlite3
   libgumbo-dev  # core/html: the HTML5 parser under the sanitiser
   libxlsxwriter-dev  # core/export: spreadsheets
+  libqpdf-dev  # signatures: the signature dictionaries of PDF files
 )
 test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl python3-openpyxl)
 bench_pkgs=(nginx-light wrk curl)
