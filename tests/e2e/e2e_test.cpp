@@ -71,7 +71,8 @@ protected:
         if (demo) args.push_back("--demo");
         for (auto& a : Common()) args.push_back(a);
         auto p = std::make_unique<Process>(args, (dir_ / "server.log").string());
-        for (int i = 0; i < 200; ++i) {
+        // Up to 60 s: a first start hashes the demo accounts' passwords, slow on a loaded machine.
+        for (int i = 0; i < 1200; ++i) {
             try {
                 if (Http(port, "GET", "/healthz").status == 200) return p;
             } catch (...) {
