@@ -23,6 +23,7 @@ build_pkgs=(
   libsqlite3-dev libpq-dev libsodium-dev libqrencode-dev libcli11-dev libspdlog-dev libfmt-dev
   libkainjow-mustache-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libhowardhinnant-date-dev
   libicu-dev libgtest-dev libgmock-dev tzdata sqlite3
+  libmagic-dev libvips-dev libwebp-dev
   libgumbo-dev  # core/html: the HTML5 parser under the sanitiser
   libxlsxwriter-dev  # core/export: spreadsheets
   libqpdf-dev  # signatures: the signature dictionaries of PDF files

@@ -135,7 +135,7 @@ void App::Impl::Build() {
     jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id, .max_concurrent = config.max_jobs});
     jobs->Register("mail.send", [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
-    platform::Platform platform{*db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web};
+    platform::Platform platform{*db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify};
     for (auto* m : ordered) {
         m->Build(platform);
         m->AddNavigation(*web);

@@ -44,7 +44,17 @@ struct Config {
     /// 32-byte key that encrypts secrets at rest (TOTP); default <data_dir>/secret.key, created
     /// on first start. Every node of one database needs the same file.
     std::string secret_key_file;
+    /// Folder of PEM certificates (*.pem, *.crt, *.cer) that signatures embedded in PDF files must
+    /// chain to (docs/signatures.md); empty: none, or the TEST ONLY demo CA with --demo.
+    std::string trust_anchors;
+    /// Uploaded files, stored by their SHA-256 (media/sha256/ab/cd/<hex>); default <data_dir>/media.
+    /// Every node of one database needs the same folder (a shared file system).
+    std::string media_dir;
+    /// Upload size limits per kind in MiB, "image=20,audio=100,video=256,document=50" (docs/media.md);
+    /// empty: those defaults.
+    std::string media_limits;
 
+    std::string MediaDir() const { return media_dir.empty() ? data_dir + "/media" : media_dir; }
     std::string DatabaseUrl() const { return database.empty() ? "sqlite:" + data_dir + "/vanphong.db" : database; }
 };
 

@@ -16,6 +16,7 @@
 #include "audit/audit.hpp"
 #include "auth/auth.hpp"
 #include "auth/web.hpp"
+#include "calendar/service.hpp"
 #include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/db/database.hpp"
@@ -23,6 +24,7 @@
 #include "core/http/router.hpp"
 #include "core/jobs.hpp"
 #include "core/web/templates.hpp"
+#include "notify/notify.hpp"
 #include "units/units.hpp"
 
 namespace vp::platform {
@@ -41,6 +43,8 @@ struct Platform {
     units::Service& units;
     auth::Service& auth;
     auth::Web& web;
+    const calendar::Service& calendars;  ///< working time (deadlines, clocks)
+    notify::Service& notify;             ///< notifications to people (and their e-mail)
 };
 
 /// Route options for the three kinds of routes a module declares.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +22,14 @@ struct RouteOptions {
     /// Only for the operators' networks or token (ServerSettings::operator_allow,
     /// operator_token): metrics; 403 for anyone else, before the handler runs.
     bool operator_only = false;
+    /// Uploads: the largest body this route takes (0: ServerSettings::body_limit) and how long
+    /// the whole request may take to arrive (0: ServerSettings::request_timeout). The server
+    /// finds the route as soon as the header is parsed, before a byte of the body is read.
+    std::size_t body_limit = 0;
+    std::chrono::seconds request_timeout{0};
+    /// The body is bytes the handler reads itself (a file, multipart/form-data): it is not
+    /// checked as text (DecodeFields checks only the query).
+    bool binary_body = false;
 };
 
 struct Route {

@@ -40,6 +40,10 @@ struct SharedStringBody {
         /// such responses are the same bytes for everyone).
         std::shared_ptr<const class MemoryFile> file;
         std::size_t file_head = 0;
+        /// Where the body ends in `file` (0: at the file's end). With it the body is the range
+        /// [file_head, file_end) of a file on disk (core/http/file_response.hpp), sent after the
+        /// response's own header; such a body is never the prepared-header answer above.
+        std::size_t file_end = 0;
         /// Optional: header lines prepared once for cached bytes ("Name: value\r\n" each,
         /// Content-Length included), written after the message's own fields. Static assets
         /// use it so a hit builds no header field per request.
@@ -76,6 +80,9 @@ public:
     /// without copying (tmpfs/memfd pages are copied, measured ~15% slower) — or, when that
     /// is not possible, to a sealed memfd. nullptr when neither works (the string is used then).
     static std::shared_ptr<const MemoryFile> Create(std::string_view bytes, const std::string& directory = {});
+    /// An existing regular file, opened read-only, for files that never change once written
+    /// (content-addressed media). nullptr when it cannot be opened or is not a regular file.
+    static std::shared_ptr<const MemoryFile> OpenReadOnly(const std::string& path);
     ~MemoryFile();
     MemoryFile(const MemoryFile&) = delete;
     MemoryFile& operator=(const MemoryFile&) = delete;

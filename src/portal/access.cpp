@@ -1,0 +1,20 @@
+#include "portal/workflow.hpp"
+
+namespace vp::portal {
+
+void DeclareAccess(core::access::Policy& policy) {
+    // 09-QC/TW Art. 5 and Hậu Giang Art. 12: contributors provide, editors edit, reviewers check
+    // (kiểm duyệt), publishers publish, the board's directors decide take-downs and withdrawals,
+    // translators write and proof-read translations (Art. 8.2).
+    policy.Allow(kItemRead, {"editor", "reviewer", "publisher", "portal_director", "portal_admin", "translator"});
+    policy.Allow(kItemCreate, {"contributor", "editor", "reviewer", "publisher", "portal_director", "translator"});
+    policy.Allow(kItemEdit, {"editor", "publisher", "portal_director"});
+    policy.Allow(kItemTranslate, {"translator", "portal_director"});
+    policy.Allow(kItemReview, {"reviewer", "portal_director"});
+    policy.Allow(kItemPublish, {"publisher", "portal_director"});
+    policy.Allow(kItemDirect, {"portal_director"});
+    policy.Allow(kPostCheck, {"reviewer", "portal_director"});
+    policy.Allow(kPortalManage, {"portal_admin", "system_admin"});
+}
+
+}  // namespace vp::portal

@@ -1,0 +1,541 @@
+#include "portal/handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include "calendar/iso_time.hpp"
+#include "core/message.hpp"
+
+namespace vp::portal {
+
+namespace http = core::http;
+namespace json = boost::json;
+using auth::Principal;
+using http::Request;
+using http::Response;
+
+namespace {
+
+// The principal of a page or API request, or the response that refuses it.
+template <class F>
+Response Guarded(auth::Web& web, Request& req, bool api, F f) {
+    auto g = api ? web.RequireApi(req) : web.RequirePage(req);
+    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
+    return f(std::get<Principal>(g));
+}
+
+std::optional<std::int64_t> PathId(Request& req, const char* name = "id") { return auth::ParseId(req.path_params[name]); }
+
+std::vector<std::string> Lines(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        auto nl = s.find_first_of(",\n", pos);
+        if (nl == std::string::npos) nl = s.size();
+        auto part = s.substr(pos, nl - pos);
+        while (!part.empty() && (part.back() == '\r' || part.back() == ' ')) part.pop_back();
+        while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+        if (!part.empty()) out.push_back(part);
+        pos = nl + 1;
+    }
+    return out;
+}
+
+// The item fields of the editor's form (the same names as the API's JSON).
+core::Result<ItemFields> FieldsFromForm(const Request& req) {
+    auto form = req.Form();
+    json::object o;
+    for (const char* k : {"title", "lead", "body_html", "source", "original_source", "original_url", "royalty_grade", "event_at",
+                          "issued_at"}) {
+        o[k] = auth::FormField(form, k);
+    }
+    // datetime-local inputs carry no offset: they are the portal's local time (UTC+7).
+    for (const char* k : {"event_at", "issued_at"}) {
+        auto v = auth::FormField(form, k);
+        if (v.size() == 16) o[k] = v + ":00+07:00";
+    }
+    json::array authors, tags, sections;
+    for (auto& a : Lines(auth::FormField(form, "authors"))) authors.emplace_back(a);
+    for (auto& t : Lines(auth::FormField(form, "tags"))) tags.emplace_back(t);
+    for (auto& s : req.FormValues("sections")) sections.emplace_back(s);
+    o["authors"] = std::move(authors);
+    o["tags"] = std::move(tags);
+    o["sections"] = std::move(sections);
+    return FieldsFromJson(o);
+}
+
+json::object ActionInputJson(const json::object& in, ActionInput& out) {
+    out.comment = auth::JsonText(in, "comment");
+    out.reason = auth::JsonText(in, "reason");
+    out.expected_version = auth::JsonInt(in, "version");
+    return in;
+}
+
+core::Result<ActionInput> ParseActionInput(const json::object& in) {
+    ActionInput a;
+    ActionInputJson(in, a);
+    auto at = auth::JsonText(in, "at");
+    if (!at.empty()) {
+        if (at.size() == 16) at += ":00+07:00";
+        auto t = calendar::TryParseIso(at);
+        if (!t) return core::InvalidField("at", core::Msg("portal.field_time_invalid", {{"field", "at"}}));
+        a.at = t.value();
+    }
+    return a;
+}
+
+json::array StateOptions(const std::optional<State>& selected) {
+    json::array out;
+    for (auto s : {State::kDraft, State::kSubmitted, State::kEditing, State::kInReview, State::kApproved, State::kScheduled,
+                   State::kPublished, State::kTakenDown, State::kWithdrawn}) {
+        out.push_back(json::object{{"code", StateCode(s)}, {"selected", selected == s}});
+    }
+    return out;
+}
+
+std::string LocalInput(const json::value& iso) {
+    // "2026-03-09T08:30:00+07:00" -> "2026-03-09T08:30" for datetime-local inputs.
+    if (!iso.is_string() || iso.get_string().size() < 16) return "";
+    return std::string(iso.get_string().subview(0, 16));
+}
+
+}  // namespace
+
+std::string Handlers::ZoneOf(const std::string& portal) const {
+    auto p = portal_.FindPortal(portal);
+    return p ? p->time_zone : "Asia/Ho_Chi_Minh";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+Response Handlers::Queue(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        QueueFilter f{.portal = req.QueryParam("portal").value_or("")};
+        if (auto s = req.QueryParam("state"); s && !s->empty()) f.state = ParseState(*s);
+        f.pending_only = req.QueryParam("pending").value_or("") == "1";
+        f.late_only = req.QueryParam("late").value_or("") == "1";
+        f.query = req.QueryParam("q").value_or("");
+        json::array items;
+        for (const auto& it : portal_.Queue(p, f)) {
+            auto j = ToJson(it, ZoneOf(it.portal));
+            j["state_" + std::string(StateCode(it.state))] = true;
+            j["late"] = it.deadline_met == false;
+            j["updated"] = auth::FormatLocalTime(core::ToMillis(it.updated_at));
+            items.push_back(std::move(j));
+        }
+        json::array portals;
+        for (const auto& pt : portal_.ListPortals()) {
+            portals.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == f.portal}});
+        }
+        return web_.Page(req, &p, "portal/queue",
+                         {{"items", std::move(items)},
+                          {"portals", std::move(portals)},
+                          {"states", StateOptions(f.state)},
+                          {"q", f.query},
+                          {"late", f.late_only},
+                          {"pending", f.pending_only},
+                          {"can_create", web_.Auth().HoldsAnywhere(p, kItemCreate)}},
+                         "portal_queue_title");
+    });
+}
+
+Response Handlers::NewItemPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
+        auto portal = portal_.FindPortal(code);
+        if (!portal) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.portal_not_found", {{"code", code}})));
+        json::array kinds, sections, portals, languages;
+        for (const auto& k : ItemKinds()) kinds.push_back(json::object{{"code", k}, {"selected", k == "news"}});
+        for (const auto& s : portal_.Sections(portal->id)) sections.push_back(json::object{{"code", s.code}, {"name", s.name_vi}});
+        for (const auto& pt : portal_.ListPortals()) {
+            portals.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == code}});
+        }
+        for (const auto& l : portal->languages) languages.push_back(json::object{{"code", l}, {"selected", l == "vi"}});
+        return web_.Page(req, &p, "portal/new",
+                         {{"portal", code},
+                          {"kinds", std::move(kinds)},
+                          {"section_choices", std::move(sections)},
+                          {"portals", std::move(portals)},
+                          {"languages", std::move(languages)},
+                          {"translation_of", req.QueryParam("translation_of").value_or("")}},
+                         "portal_new_title");
+    });
+}
+
+Response Handlers::CreateItem(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto fields = FieldsFromForm(req);
+        if (!fields) return web_.Fail(req, &p, fields.error());
+        auto form = req.Form();
+        NewItem n{.portal = auth::FormField(form, "portal"),
+                  .kind = auth::FormField(form, "kind"),
+                  .language = auth::FormField(form, "language"),
+                  .translation_of = auth::ParseId(auth::FormField(form, "translation_of")).value_or(0),
+                  .fields = std::move(fields).value()};
+        auto r = portal_.CreateItem(p, std::move(n));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/items/" + std::to_string(r->id) + "?ok=created");
+    });
+}
+
+Response Handlers::ItemPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        auto it = id ? portal_.GetItem(p, *id) : core::Result<Item>(core::NotFound(core::Msg("portal.item_not_found")));
+        if (!it) return web_.Fail(req, &p, it.error());
+        const auto tz = ZoneOf(it->portal);
+        auto j = ToJson(it.value(), tz);
+        j["event_at_local"] = LocalInput(j["event_at"]);
+        j["issued_at_local"] = LocalInput(j["issued_at"]);
+        std::string authors, tags;
+        for (const auto& a : it->current.fields.authors) authors += (authors.empty() ? "" : ", ") + a;
+        for (const auto& t : it->current.fields.tags) tags += (tags.empty() ? "" : ", ") + t;
+        j["authors_text"] = authors;
+        j["tags_text"] = tags;
+        auto portal = portal_.FindPortal(it->portal);
+        json::array sections;
+        for (const auto& s : portal_.Sections(portal ? portal->id : 0)) {
+            const auto& chosen = it->current.fields.sections;
+            sections.push_back(json::object{{"code", s.code},
+                                            {"name", s.name_vi},
+                                            {"checked", std::find(chosen.begin(), chosen.end(), s.code) != chosen.end()}});
+        }
+        // The actions the rules allow from this state (the service still checks the role).
+        json::array actions;
+        const ItemFacts facts{.state = it->state, .pending = it->pending_state, .locked = it->locked};
+        for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack, Action::kPublish,
+                       Action::kSchedule, Action::kTakeDown, Action::kWithdraw}) {
+            auto step = PlanAction(facts, a);
+            if (!step) continue;
+            json::object o{{"code", ActionCode(a)},
+                           {"label_key", "portal_action_" + std::string(ActionCode(a))},
+                           {"needs_comment", step->needs_comment},
+                           {"needs_reason", step->needs_reason},
+                           {"needs_time", a == Action::kSchedule},
+                           {"danger", a == Action::kTakeDown || a == Action::kWithdraw}};
+            actions.push_back(std::move(o));
+        }
+        json::array history;
+        if (auto h = portal_.History(p, it->id)) {
+            for (const auto& e : h.value()) {
+                auto o = ToJson(e, tz);
+                o["when"] = auth::FormatLocalTime(core::ToMillis(e.at));
+                history.push_back(std::move(o));
+            }
+        }
+        json::array revisions;
+        if (auto rs = portal_.Revisions(p, it->id)) {
+            for (const auto& r : rs.value()) {
+                revisions.push_back(json::object{{"no", r.no},
+                                                 {"by", r.created_by_name},
+                                                 {"role", r.role},
+                                                 {"when", auth::FormatLocalTime(core::ToMillis(r.created_at))},
+                                                 {"live", r.no == it->live_revision},
+                                                 {"prev", r.no - 1}});
+            }
+        }
+        auto can_save = PlanSave(facts);
+        json::object data{{"item", std::move(j)},
+                          {"section_choices", std::move(sections)},
+                          {"actions", std::move(actions)},
+                          {"history", std::move(history)},
+                          {"revisions", std::move(revisions)},
+                          {"editable", can_save.ok()},
+                          {"editing_published", can_save.ok() && can_save->creates_pending},
+                          {"state_" + std::string(StateCode(it->state)), true}};
+        if (auto ok = req.QueryParam("ok")) data["ok_" + *ok] = true;
+        return web_.Page(req, &p, "portal/item", std::move(data), "portal_item_title");
+    });
+}
+
+Response Handlers::SaveItem(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.item_not_found")));
+        auto fields = FieldsFromForm(req);
+        if (!fields) return web_.Fail(req, &p, fields.error());
+        auto form = req.Form();
+        auto r = portal_.SaveRevision(p, *id, std::move(fields).value(), auth::FormField(form, "comment"),
+                                      auth::ParseId(auth::FormField(form, "version")).value_or(0));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/items/" + std::to_string(*id) + "?ok=saved");
+    });
+}
+
+Response Handlers::ActOnItem(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        auto action = ParseAction(req.path_params["action"]);
+        if (!id || !action) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.item_not_found")));
+        json::object in;
+        for (auto& [k, v] : req.Form()) in[k] = v;
+        auto input = ParseActionInput(in);
+        if (!input) return web_.Fail(req, &p, input.error());
+        auto r = portal_.Act(p, *id, *action, std::move(input).value());
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/items/" + std::to_string(*id) + "?ok=" + std::string(ActionCode(*action)));
+    });
+}
+
+Response Handlers::DiffPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        auto a = auth::ParseId(req.QueryParam("a").value_or(""));
+        auto b = auth::ParseId(req.QueryParam("b").value_or(""));
+        if (!id || !a || !b) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.revision_not_found")));
+        auto d = portal_.Diff(p, *id, *a, *b);
+        if (!d) return web_.Fail(req, &p, d.error());
+        json::array fields, body;
+        for (const auto& f : d->fields) {
+            fields.push_back(json::object{{"field", f.field}, {"a", f.a.is_string() ? json::value(f.a) : json::value(json::serialize(f.a))},
+                                          {"b", f.b.is_string() ? json::value(f.b) : json::value(json::serialize(f.b))}});
+        }
+        for (const auto& l : d->body) {
+            body.push_back(json::object{{"text", l.text}, {"added", l.op == '+'}, {"removed", l.op == '-'}});
+        }
+        return web_.Page(req, &p, "portal/diff",
+                         {{"id", *id}, {"a", *a}, {"b", *b}, {"fields", std::move(fields)}, {"body", std::move(body)}},
+                         "portal_diff_title");
+    });
+}
+
+Response Handlers::PostChecks(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
+        const auto tz = ZoneOf(code);
+        const auto now = std::chrono::system_clock::now();
+        json::array checks;
+        for (const auto& c : portal_.PostCheckQueue(p, code, req.QueryParam("all").value_or("") != "1")) {
+            auto o = ToJson(c, tz);
+            o["due"] = auth::FormatLocalTime(core::ToMillis(c.due_at));
+            o["overdue"] = c.state == "pending" && now >= c.due_at;
+            o["pending"] = c.state == "pending";
+            checks.push_back(std::move(o));
+        }
+        json::array portals;
+        for (const auto& pt : portal_.ListPortals()) {
+            portals.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == code}});
+        }
+        return web_.Page(req, &p, "portal/post_checks", {{"checks", std::move(checks)}, {"portals", std::move(portals)}, {"portal", code}},
+                         "portal_post_checks_title");
+    });
+}
+
+Response Handlers::CompletePostCheck(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.post_check_not_found")));
+        auto form = req.Form();
+        auto r = portal_.CompletePostCheck(p, *id, auth::FormField(form, "outcome") == "finding", auth::FormField(form, "finding"));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/post-checks?portal=" + auth::FormField(form, "portal"));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// API
+
+Response Handlers::ApiPortals(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal&) {
+        json::array list;
+        for (const auto& p : portal_.ListPortals()) list.push_back(ToJson(p));
+        return http::Json(req, json::object{{"portals", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiCreatePortal(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        core::Result<Portal> r = core::InvalidInput(core::Msg("portal.portal_unit_required"));
+        if (auto unit = auth::JsonText(*body, "unit"); !unit.empty()) r = portal_.CreateComponentPortal(p, unit);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value()), http::beast_http::status::created);
+    });
+}
+
+Response Handlers::ApiSections(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal&) {
+        auto portal = portal_.FindPortal(req.path_params["code"]);
+        if (!portal) return http::JsonError(req, core::NotFound(core::Msg("portal.portal_not_found", {{"code", req.path_params["code"]}})));
+        json::array list;
+        for (const auto& s : portal_.Sections(portal->id)) list.push_back(ToJson(s));
+        return http::Json(req, json::object{{"sections", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiAddSection(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto r = portal_.AddSection(p, {.portal = req.path_params["code"],
+                                        .parent = auth::JsonText(*body, "parent"),
+                                        .code = auth::JsonText(*body, "code"),
+                                        .name_vi = auth::JsonText(*body, "name_vi"),
+                                        .name_en = auth::JsonText(*body, "name_en"),
+                                        .sort_order = auth::JsonInt(*body, "sort_order")});
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value()), http::beast_http::status::created);
+    });
+}
+
+Response Handlers::ApiItems(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        QueueFilter f{.portal = req.QueryParam("portal").value_or("")};
+        if (auto s = req.QueryParam("state"); s && !s->empty()) {
+            f.state = ParseState(*s);
+            if (!f.state) return http::JsonError(req, core::InvalidField("state", core::Msg("portal.state_unknown")));
+        }
+        f.pending_only = req.QueryParam("pending").value_or("") == "1";
+        f.late_only = req.QueryParam("late").value_or("") == "1";
+        f.query = req.QueryParam("q").value_or("");
+        f.limit = static_cast<int>(auth::ParseId(req.QueryParam("limit").value_or("50")).value_or(50));
+        f.offset = static_cast<int>(auth::ParseId(req.QueryParam("offset").value_or("0")).value_or(0));
+        json::array list;
+        for (const auto& it : portal_.Queue(p, f)) list.push_back(ToJson(it, ZoneOf(it.portal)));
+        return http::Json(req, json::object{{"items", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiCreateItem(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto fields = FieldsFromJson(*body);
+        if (!fields) return http::JsonError(req, fields.error());
+        NewItem n{.portal = auth::JsonText(*body, "portal"),
+                  .kind = auth::JsonText(*body, "kind"),
+                  .language = auth::JsonText(*body, "language"),
+                  .translation_of = auth::JsonInt(*body, "translation_of"),
+                  .fields = std::move(fields).value()};
+        if (n.language.empty()) n.language = "vi";
+        auto r = portal_.CreateItem(p, std::move(n));
+        if (!r) return http::JsonError(req, r.error());
+        auto res = http::Json(req, ToJson(r.value(), ZoneOf(r->portal)), http::beast_http::status::created);
+        res.set(http::beast_http::field::location, "/api/v1/portal/items/" + std::to_string(r->id));
+        return res;
+    });
+}
+
+Response Handlers::ApiItem(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto r = portal_.GetItem(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+    });
+}
+
+Response Handlers::ApiSaveItem(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto fields = FieldsFromJson(*body);
+        if (!fields) return http::JsonError(req, fields.error());
+        auto r = portal_.SaveRevision(p, *id, std::move(fields).value(), auth::JsonText(*body, "comment"), auth::JsonInt(*body, "version"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+    });
+}
+
+Response Handlers::ApiAct(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto action = ParseAction(req.path_params["action"]);
+        if (!action) {
+            return http::JsonError(req, core::NotFound(core::Msg("portal.action_unknown", {{"action", req.path_params["action"]}})));
+        }
+        json::object in;
+        if (!req.raw.body().empty()) {
+            auto body = auth::JsonBody(req);
+            if (!body) return http::JsonError(req, body.error());
+            in = std::move(body).value();
+        }
+        auto input = ParseActionInput(in);
+        if (!input) return http::JsonError(req, input.error());
+        auto r = portal_.Act(p, *id, *action, std::move(input).value());
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+    });
+}
+
+Response Handlers::ApiRevisions(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto r = portal_.Revisions(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        auto item = portal_.GetItem(p, *id);
+        const auto tz = item ? ZoneOf(item->portal) : std::string("Asia/Ho_Chi_Minh");
+        json::array list;
+        for (const auto& rev : r.value()) list.push_back(ToJson(rev, tz));
+        return http::Json(req, json::object{{"revisions", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiDiff(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        auto a = PathId(req, "a");
+        auto b = PathId(req, "b");
+        if (!id || !a || !b) return http::JsonError(req, core::NotFound(core::Msg("portal.revision_not_found")));
+        auto d = portal_.Diff(p, *id, *a, *b);
+        if (!d) return http::JsonError(req, d.error());
+        return http::Json(req, ToJson(d.value()));
+    });
+}
+
+Response Handlers::ApiHistory(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto h = portal_.History(p, *id);
+        if (!h) return http::JsonError(req, h.error());
+        json::array list;
+        for (const auto& e : h.value()) list.push_back(ToJson(e, "Asia/Ho_Chi_Minh"));
+        return http::Json(req, json::object{{"history", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiPostChecks(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
+        json::array list;
+        for (const auto& c : portal_.PostCheckQueue(p, code, req.QueryParam("all").value_or("") != "1")) {
+            list.push_back(ToJson(c, ZoneOf(code)));
+        }
+        return http::Json(req, json::object{{"post_checks", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiCompletePostCheck(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.post_check_not_found")));
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        const auto outcome = auth::JsonText(*body, "outcome");
+        if (outcome != "checked" && outcome != "finding") {
+            return http::JsonError(req, core::InvalidField("outcome", core::Msg("portal.post_check_outcome_invalid")));
+        }
+        auto r = portal_.CompletePostCheck(p, *id, outcome == "finding", auth::JsonText(*body, "finding"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), "Asia/Ho_Chi_Minh"));
+    });
+}
+
+Response Handlers::ApiMissingTranslations(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto r = portal_.MissingTranslations(p, req.path_params["code"], req.QueryParam("language").value_or("en"));
+        if (!r) return http::JsonError(req, r.error());
+        json::array list;
+        for (const auto& it : r.value()) list.push_back(ToJson(it, ZoneOf(it.portal)));
+        return http::Json(req, json::object{{"items", std::move(list)}});
+    });
+}
+
+}  // namespace vp::portal

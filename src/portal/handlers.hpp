@@ -1,0 +1,48 @@
+#pragma once
+
+#include "auth/web.hpp"
+#include "portal/portal.hpp"
+
+namespace vp::portal {
+
+/// @brief HTTP adapter of the back office: pages under /admin/portal and /api/v1/portal/...
+/// Handlers only translate HTTP; the service decides and checks permissions.
+class Handlers {
+public:
+    Handlers(auth::Web& web, Service& portal) : web_(web), portal_(portal) {}
+
+    // Pages.
+    core::http::Response Queue(core::http::Request& req);
+    core::http::Response NewItemPage(core::http::Request& req);
+    core::http::Response CreateItem(core::http::Request& req);
+    core::http::Response ItemPage(core::http::Request& req);
+    core::http::Response SaveItem(core::http::Request& req);
+    core::http::Response ActOnItem(core::http::Request& req);
+    core::http::Response DiffPage(core::http::Request& req);
+    core::http::Response PostChecks(core::http::Request& req);
+    core::http::Response CompletePostCheck(core::http::Request& req);
+
+    // API.
+    core::http::Response ApiPortals(core::http::Request& req);
+    core::http::Response ApiCreatePortal(core::http::Request& req);
+    core::http::Response ApiSections(core::http::Request& req);
+    core::http::Response ApiAddSection(core::http::Request& req);
+    core::http::Response ApiItems(core::http::Request& req);
+    core::http::Response ApiCreateItem(core::http::Request& req);
+    core::http::Response ApiItem(core::http::Request& req);
+    core::http::Response ApiSaveItem(core::http::Request& req);
+    core::http::Response ApiAct(core::http::Request& req);
+    core::http::Response ApiRevisions(core::http::Request& req);
+    core::http::Response ApiDiff(core::http::Request& req);
+    core::http::Response ApiHistory(core::http::Request& req);
+    core::http::Response ApiPostChecks(core::http::Request& req);
+    core::http::Response ApiCompletePostCheck(core::http::Request& req);
+    core::http::Response ApiMissingTranslations(core::http::Request& req);
+
+private:
+    std::string ZoneOf(const std::string& portal) const;
+    auth::Web& web_;
+    Service& portal_;
+};
+
+}  // namespace vp::portal

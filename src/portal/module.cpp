@@ -1,0 +1,120 @@
+#include "portal/module.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/html/sanitize.hpp"
+#include "core/message.hpp"
+#include "portal/handlers.hpp"
+
+namespace vp::embedded {
+std::span<const vp::core::EmbeddedFile> PortalApi();
+}
+
+namespace vp::portal {
+namespace {
+
+using core::http::beast_http::verb;
+using platform::Bind;
+using platform::RouteKinds;
+
+class PortalModule final : public platform::Module {
+public:
+    std::string_view Name() const override { return "portal"; }
+    std::vector<std::string> DependsOn() const override { return {"units", "auth", "audit", "calendar"}; }
+    void DeclareAccess(core::access::Policy& policy) const override { portal::DeclareAccess(policy); }
+
+    void Build(platform::Platform& p) override {
+        policy_ = &p.policy;
+        ServiceSettings settings;
+        settings.sanitize = [](std::string_view html) { return core::html::SanitizeHtml(html); };
+        settings.to_text = [](std::string_view html) { return core::html::HtmlToText(html); };
+        auto* notify = &p.notify;
+        settings.notify = [notify](core::db::Connection& c, std::int64_t user, const std::string& title, const std::string& body,
+                                   const std::string& link) { notify->Create(c, user, "portal", title, body, link, false); };
+        service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events, std::move(settings));
+        // The main portal exists from the first start (the operator creates component portals).
+        auto main = service_->EnsureMainPortal(core::access::Principal::Operator());
+        if (!main) spdlog::warn("portal: the main portal could not be created: {}", core::Text(main.error().message, "en"));
+        handlers_ = std::make_unique<Handlers>(p.web, *service_);
+    }
+
+    void AddRoutes(core::http::Router& r) override {
+        auto* h = handlers_.get();
+        const auto page = RouteKinds::Page();
+        r.Add(verb::get, "/admin/portal", Bind(h, &Handlers::Queue), page);
+        r.Add(verb::get, "/admin/portal/items/new", Bind(h, &Handlers::NewItemPage), page);
+        r.Add(verb::post, "/admin/portal/items", Bind(h, &Handlers::CreateItem), page);
+        r.Add(verb::get, "/admin/portal/items/{id}", Bind(h, &Handlers::ItemPage), page);
+        r.Add(verb::post, "/admin/portal/items/{id}", Bind(h, &Handlers::SaveItem), page);
+        r.Add(verb::post, "/admin/portal/items/{id}/actions/{action}", Bind(h, &Handlers::ActOnItem), page);
+        r.Add(verb::get, "/admin/portal/items/{id}/diff", Bind(h, &Handlers::DiffPage), page);
+        r.Add(verb::get, "/admin/portal/post-checks", Bind(h, &Handlers::PostChecks), page);
+        r.Add(verb::post, "/admin/portal/post-checks/{id}", Bind(h, &Handlers::CompletePostCheck), page);
+
+        r.Add(verb::get, "/api/v1/portal/portals", Bind(h, &Handlers::ApiPortals));
+        r.Add(verb::post, "/api/v1/portal/portals", Bind(h, &Handlers::ApiCreatePortal));
+        r.Add(verb::get, "/api/v1/portal/portals/{code}/sections", Bind(h, &Handlers::ApiSections));
+        r.Add(verb::post, "/api/v1/portal/portals/{code}/sections", Bind(h, &Handlers::ApiAddSection));
+        r.Add(verb::get, "/api/v1/portal/portals/{code}/missing-translations", Bind(h, &Handlers::ApiMissingTranslations));
+        r.Add(verb::get, "/api/v1/portal/items", Bind(h, &Handlers::ApiItems));
+        r.Add(verb::post, "/api/v1/portal/items", Bind(h, &Handlers::ApiCreateItem));
+        r.Add(verb::get, "/api/v1/portal/items/{id}", Bind(h, &Handlers::ApiItem));
+        r.Add(verb::put, "/api/v1/portal/items/{id}", Bind(h, &Handlers::ApiSaveItem));
+        r.Add(verb::post, "/api/v1/portal/items/{id}/actions/{action}", Bind(h, &Handlers::ApiAct));
+        r.Add(verb::get, "/api/v1/portal/items/{id}/revisions", Bind(h, &Handlers::ApiRevisions));
+        r.Add(verb::get, "/api/v1/portal/items/{id}/revisions/{a}/diff/{b}", Bind(h, &Handlers::ApiDiff));
+        r.Add(verb::get, "/api/v1/portal/items/{id}/history", Bind(h, &Handlers::ApiHistory));
+        r.Add(verb::get, "/api/v1/portal/post-checks", Bind(h, &Handlers::ApiPostChecks));
+        r.Add(verb::post, "/api/v1/portal/post-checks/{id}/complete", Bind(h, &Handlers::ApiCompletePostCheck));
+    }
+
+    void AddNavigation(auth::Web& web) const override {
+        web.AddNav({"/admin/portal", "nav_portal", kItemCreate, 5});
+        web.AddNav({"/admin/portal/post-checks", "nav_portal_post_checks", kPostCheck, 6});
+    }
+
+    void AddJobs(core::JobQueue& jobs) override {
+        // Scheduled publication, exact to the minute (P-10).
+        jobs.Register("portal.publish_due", [this](const core::Job&) -> core::Status {
+            const int n = service_->PublishDue();
+            if (n > 0) spdlog::info("portal: published {} scheduled item(s)", n);
+            return core::Ok{};
+        });
+        jobs.Schedule("portal.publish_due", "portal.publish_due", core::ScheduleSpec::Every(std::chrono::minutes(1)).value());
+    }
+
+    void AddTopics(core::EventBus& events) override {
+        // Queue pages refresh when an item of a portal they may read moves.
+        const auto* policy = policy_;
+        events.RegisterTopic("portal.item", [policy](const core::Subscriber& s, const core::Event& e) {
+            const auto* who = std::any_cast<core::access::Principal>(&s.context);
+            if (!who || !policy->HoldsAnywhere(*who, kItemRead)) return false;
+            if (who->is_operator) return true;
+            boost::system::error_code ec;
+            auto v = boost::json::parse(e.data_json, ec);
+            if (ec || !v.is_object()) return false;
+            const auto* portal = v.as_object().if_contains("portal");
+            if (!portal || !portal->is_string()) return false;
+            for (const auto& g : who->grants) {
+                if (policy->RoleGrants(g.role, kItemRead) && (g.portal.empty() || g.portal == portal->get_string())) return true;
+            }
+            return false;
+        });
+    }
+
+    boost::json::object OpenApi() const override { return platform::ParseOpenApiPart(embedded::PortalApi().front().content, Name()); }
+
+    Service* service() { return service_.get(); }
+
+private:
+    const core::access::Policy* policy_ = nullptr;
+    std::unique_ptr<Service> service_;
+    std::unique_ptr<Handlers> handlers_;
+};
+
+}  // namespace
+
+std::unique_ptr<platform::Module> MakeModule() { return std::make_unique<PortalModule>(); }
+
+}  // namespace vp::portal

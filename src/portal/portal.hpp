@@ -1,0 +1,300 @@
+#pragma once
+// The Portal back office (P-1, P-2, P-10, P-12, P-13, P-14, P-16, P-27, P-28): portals and their
+// sections, items saved as whole-item revisions, the editorial workflow (workflow.hpp), deadlines
+// and post-checks (deadlines.hpp). The public site reads only what this module publishes: the
+// live revision of published items (PublishedItem, ListPublished).
+//
+// Every method takes the acting principal and checks permission and portal scope itself.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "audit/audit.hpp"
+#include "calendar/service.hpp"
+#include "core/access.hpp"
+#include "core/clock.hpp"
+#include "core/db/database.hpp"
+#include "core/events.hpp"
+#include "core/result.hpp"
+#include "portal/workflow.hpp"
+#include "units/units.hpp"
+
+namespace vp::portal {
+
+using core::access::Principal;
+
+/// Item kinds (P-2): the editorial ones and the thematic kinds of 09-QC/TW Art. 9 as data.
+const std::vector<std::string>& ItemKinds();
+/// Language codes a portal may publish in (P-5): vi and en mandatory on the main portal.
+const std::vector<std::string>& KnownLanguages();
+/// The main portal's code.
+inline constexpr std::string_view kMainPortal = "main";
+
+struct Portal {
+    std::int64_t id = 0;
+    std::string code;
+    std::int64_t unit_id = 0;
+    std::string kind;  ///< main | agency | ministry | province | city
+    std::string name_vi, name_en;
+    std::string host;         ///< own host name, or ""
+    std::string path_prefix;  ///< prefix on the main site ("/hau-giang"), or ""
+    std::vector<std::string> languages;
+    std::string time_zone = "Asia/Ho_Chi_Minh";
+    std::string calendar_code;
+    std::string status;
+};
+
+struct Section {
+    std::int64_t id = 0;
+    std::int64_t portal_id = 0;
+    std::int64_t parent_id = 0;
+    std::string code, name_vi, name_en;
+    std::int64_t sort_order = 0;
+    bool mandatory = false;
+    std::string status;
+    std::int64_t maps_to_section_id = 0;  ///< the main portal's section that integrates it (P-1)
+};
+
+struct MediaRef {
+    std::string url;  ///< same-site path of the file (the media module's /media/...)
+    std::string caption;
+    std::string credit;
+};
+
+/// Everything one revision holds besides the body: stored whole with every save.
+struct ItemFields {
+    std::string title;
+    std::string lead;       ///< sapo
+    std::string body_html;  ///< sanitised on the way in
+    std::vector<std::string> authors;
+    std::string source;           ///< required (P-6)
+    std::string original_source;  ///< for quoted or collected items
+    std::string original_url;
+    std::vector<std::string> sections;  ///< section codes of the item's portal
+    std::vector<std::string> tags;
+    std::vector<MediaRef> media;
+    std::optional<core::TimePoint> event_at;
+    std::optional<core::TimePoint> issued_at;
+    std::string royalty_grade;
+};
+
+struct NewItem {
+    std::string portal;  ///< the portal's code ("main")
+    std::string kind;
+    std::string language = "vi";
+    std::int64_t translation_of = 0;
+    ItemFields fields;
+};
+
+struct Revision {
+    std::int64_t no = 0;
+    core::TimePoint created_at{};
+    std::int64_t created_by = 0;
+    std::string created_by_name;
+    std::string role;
+    std::string comment;
+    ItemFields fields;
+    std::string body_text;
+};
+
+struct PostCheck {
+    std::int64_t id = 0;
+    std::int64_t item_id = 0;
+    std::int64_t revision = 0;
+    std::string reason;  ///< publication | update | integration
+    core::TimePoint entered_at{}, due_at{};
+    std::string state;   ///< pending | checked | finding
+    std::int64_t checked_by = 0;
+    std::optional<core::TimePoint> checked_at;
+    std::string finding;
+    std::string title;  ///< of the item (queues)
+};
+
+struct Item {
+    std::int64_t id = 0;
+    std::string portal;  ///< code
+    std::int64_t portal_id = 0;
+    std::string kind, language;
+    std::int64_t translation_of = 0;
+    State state = State::kDraft;
+    std::int64_t version = 0;
+    std::int64_t current_revision = 0;
+    std::int64_t live_revision = 0;     ///< 0: never published
+    std::int64_t pending_revision = 0;  ///< 0: none
+    std::optional<State> pending_state;
+    std::int64_t created_by = 0;
+    std::int64_t providing_unit_id = 0;
+    core::TimePoint created_at{}, updated_at{};
+    std::optional<core::TimePoint> deadline_due_at, scheduled_at, first_published_at, published_at, lock_at;
+    std::int64_t integrated_from = 0;
+    std::optional<PostCheck> post_check;  ///< the latest entry of the post-check queue
+    Revision current;                     ///< the newest revision (the pending one when editing a published item)
+    bool locked = false;                  ///< computed at read time from lock_at
+    /// Deadline met: published at or before the due time; nullopt while unpublished and not due.
+    std::optional<bool> deadline_met;
+};
+
+struct HistoryEntry {
+    std::int64_t id = 0;
+    core::TimePoint at{};
+    std::int64_t user_id = 0;
+    std::string username, role, action, from_state, to_state, comment;
+    std::int64_t revision = 0;
+};
+
+/// One line of a side-by-side comparison of two revisions' bodies.
+struct DiffLine {
+    char op = ' ';  ///< ' ' same, '-' only in a, '+' only in b
+    std::string text;
+};
+struct FieldChange {
+    std::string field;
+    boost::json::value a, b;
+};
+struct RevisionDiff {
+    std::int64_t a = 0, b = 0;
+    std::vector<FieldChange> fields;
+    std::vector<DiffLine> body;
+};
+
+struct ActionInput {
+    std::string comment;  ///< sending back needs one (P-10)
+    std::string reason;   ///< taking down and withdrawing need one (P-15)
+    std::optional<core::TimePoint> at;  ///< schedule: when (future, exact to the minute)
+    std::int64_t expected_version = 0;  ///< > 0: refuse with Conflict when the item changed since
+};
+
+struct QueueFilter {
+    std::string portal;  ///< code; "" = every portal the principal may read
+    std::optional<State> state;
+    bool pending_only = false;
+    bool late_only = false;
+    std::string query;  ///< folded match on the title
+    int limit = 50;
+    int offset = 0;
+};
+
+struct NewPortal {
+    std::string code;
+    std::int64_t unit_id = 0;
+    std::string kind;
+    std::string name_vi, name_en;
+    std::string host, path_prefix;
+    std::vector<std::string> languages;
+    std::string time_zone = "Asia/Ho_Chi_Minh";
+};
+
+struct NewSection {
+    std::string portal;
+    std::string parent;  ///< parent section code, or ""
+    std::string code, name_vi, name_en;
+    std::int64_t sort_order = 0;
+    bool mandatory = false;
+};
+
+/// Who the portal queues notify (set by the app to the notification service).
+using NotifyFn = std::function<void(core::db::Connection&, std::int64_t user_id, const std::string& title,
+                                    const std::string& body, const std::string& link)>;
+
+struct ServiceSettings {
+    /// Sanitises body HTML (allow-list); the module passes the core sanitiser.
+    std::function<std::string(std::string_view)> sanitize;
+    /// Plain text of sanitised HTML (diffs, search).
+    std::function<std::string(std::string_view)> to_text;
+    NotifyFn notify;
+};
+
+class Service {
+public:
+    Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
+            const units::Service& units, const calendar::Service& calendars, core::EventBus& events, ServiceSettings settings);
+
+    // Portals and sections (P-1, P-27, P-28).
+    core::Result<Portal> CreatePortal(const Principal& who, NewPortal p);
+    /// A component portal for `unit_code` from the template: the mandatory sections of P-27, and
+    /// for a province or city also those of P-28. Conflict when the unit has a portal already.
+    core::Result<Portal> CreateComponentPortal(const Principal& who, const std::string& unit_code);
+    /// Creates the main portal at the root unit when there is none (first start).
+    core::Result<Portal> EnsureMainPortal(const Principal& who);
+    std::vector<Portal> ListPortals() const;
+    std::optional<Portal> FindPortal(std::string_view code) const;
+    core::Result<Section> AddSection(const Principal& who, NewSection s);
+    std::vector<Section> Sections(std::int64_t portal_id) const;
+    /// Maps a component portal's section to the main portal's section that integrates it.
+    core::Result<Section> MapSection(const Principal& who, const std::string& portal, const std::string& section,
+                                     const std::string& main_section);
+
+    // Items.
+    core::Result<Item> CreateItem(const Principal& who, NewItem input);
+    core::Result<Item> GetItem(const Principal& who, std::int64_t id) const;
+    /// Saves a new whole-item revision; on a published item it is the pending revision (P-10).
+    core::Result<Item> SaveRevision(const Principal& who, std::int64_t id, ItemFields fields, std::string comment,
+                                    std::int64_t expected_version = 0);
+    core::Result<Item> Act(const Principal& who, std::int64_t id, Action action, ActionInput input);
+    core::Result<std::vector<Revision>> Revisions(const Principal& who, std::int64_t id) const;
+    core::Result<RevisionDiff> Diff(const Principal& who, std::int64_t id, std::int64_t a, std::int64_t b) const;
+    core::Result<std::vector<HistoryEntry>> History(const Principal& who, std::int64_t id) const;
+    /// The editor's queue: items of the portals he may read, newest first.
+    std::vector<Item> Queue(const Principal& who, const QueueFilter& filter) const;
+    /// Originals of a portal that lack a translation into `language` (P-5).
+    core::Result<std::vector<Item>> MissingTranslations(const Principal& who, const std::string& portal,
+                                                        const std::string& language) const;
+
+    // Post-checks (P-14).
+    std::vector<PostCheck> PostCheckQueue(const Principal& who, const std::string& portal, bool open_only) const;
+    /// Marks an entry checked, or raises a finding (text required).
+    core::Result<PostCheck> CompletePostCheck(const Principal& who, std::int64_t check_id, bool finding, std::string text);
+
+    // Jobs.
+    /// Publishes scheduled items whose time has come; returns how many (the "portal.publish_due"
+    /// job, every minute).
+    int PublishDue();
+
+    // What the public site reads.
+    std::optional<Item> PublishedItem(std::int64_t id) const;
+
+private:
+    struct Loaded;
+    core::Result<Portal> PortalOrError(std::string_view code) const;
+    core::Result<Item> Load(core::db::Connection& c, std::int64_t id) const;
+    core::Result<ItemFields> Clean(const Portal& portal, std::string_view kind, ItemFields f) const;
+    core::Result<Item> ApplyStep(core::db::Connection& c, const Item& item, const Step& step, Action action,
+                                 const audit::Actor& actor, const ActionInput& input);
+    core::Result<audit::Actor> AuthorizeOn(const Principal& who, core::access::Permission p, const Item& item,
+                                           bool author_may) const;
+    void Record(core::db::Connection& c, const Item& item, const audit::Actor& actor, std::string_view action,
+                State from, State to, std::int64_t revision, const std::string& comment) const;
+    void EnterPostCheck(core::db::Connection& c, const Item& item, std::int64_t revision, std::string_view reason,
+                        core::TimePoint at) const;
+    core::Result<std::optional<core::TimePoint>> DueFor(const Portal& portal, std::string_view kind,
+                                                        const ItemFields& f) const;
+
+    core::db::Database& db_;
+    audit::Log& audit_;
+    const core::Clock& clock_;
+    const core::access::Policy& policy_;
+    const units::Service& units_;
+    const calendar::Service& calendars_;
+    core::EventBus& events_;
+    ServiceSettings settings_;
+};
+
+/// JSON of the API (`id`, `state`, `live_revision`, `pending_revision`, `deadline` {due_at, met},
+/// `post_check` {due_at, state}, times ISO 8601 with offset in the portal's zone).
+boost::json::object ToJson(const Item& item, std::string_view time_zone);
+boost::json::object ToJson(const Revision& r, std::string_view time_zone);
+boost::json::object ToJson(const Portal& p);
+boost::json::object ToJson(const Section& s);
+boost::json::object ToJson(const PostCheck& p, std::string_view time_zone);
+boost::json::object ToJson(const HistoryEntry& h, std::string_view time_zone);
+boost::json::object ToJson(const RevisionDiff& d);
+/// Reads the fields of an item from the API's JSON (`title`, `lead`, `body_html`, `authors`,
+/// `source`, `original_source`, `original_url`, `sections`, `tags`, `media`, `event_at`,
+/// `issued_at`, `royalty_grade`); a wrong type or time is an error naming the field.
+core::Result<ItemFields> FieldsFromJson(const boost::json::object& o);
+
+}  // namespace vp::portal

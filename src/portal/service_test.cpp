@@ -1,0 +1,416 @@
+// covers P-1, P-2, P-5, P-6, P-10, P-12, P-13, P-14, P-16, P-27, P-28 on both engines
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "calendar/holidays.hpp"
+#include "calendar/iso_time.hpp"
+#include "core/db/migrate.hpp"
+#include "core/embedded.hpp"
+#include "core/message.hpp"
+#include "core/testing/db_fixture.hpp"
+#include "portal/portal.hpp"
+
+namespace vp::embedded {
+std::span<const vp::core::EmbeddedFile> Migrations();
+}
+
+namespace vp::portal {
+namespace {
+
+using core::access::Principal;
+
+std::string Slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+core::TimePoint At(std::string_view iso) { return calendar::TryParseIso(iso).value(); }
+
+class PortalService : public testing::DbTest {
+protected:
+    void SetUp() override {
+        DbTest::SetUp();
+        if (IsSkipped() || HasFailure()) return;
+        core::db::Migrate(Db(), embedded::Migrations(), std::vector<std::string>{"portal"});
+        for (const char* r : {"contributor", "editor", "reviewer", "publisher", "portal_director", "portal_admin", "translator",
+                              "system_admin"}) {
+            policy_.AddRole({.code = r, .rank = 1});
+        }
+        units::DeclareAccess(policy_);
+        DeclareAccess(policy_);
+        units_ = std::make_unique<units::Service>(Db(), log_, clock_, policy_);
+        policy_.SetUnitTree(units_.get());
+        ASSERT_TRUE(units_->SeedIfEmpty(op_, Slurp(std::string(VP_SOURCE_DIR) + "/data/units/seed.json")).ok());
+        auto years = calendar::TryLoadYearSchedules(std::filesystem::path(VP_SOURCE_DIR) / "data/calendar/vn");
+        ASSERT_TRUE(years.ok());
+        calendars_ = std::make_unique<calendar::Service>(Db(), log_, clock_, years.value());
+        ASSERT_TRUE(calendars_->EnsureDefault(op_.ActorAs()).ok());
+        svc_ = std::make_unique<Service>(Db(), log_, clock_, policy_, *units_, *calendars_, events_,
+                                         ServiceSettings{.notify = [this](core::db::Connection&, std::int64_t user, const std::string&,
+                                                                          const std::string&, const std::string&) {
+                                             notified_.push_back(user);
+                                         }});
+        ASSERT_TRUE(svc_->EnsureMainPortal(op_).ok());
+        auto hue = svc_->CreateComponentPortal(op_, "TU-HUE");
+        ASSERT_TRUE(hue.ok()) << (hue.ok() ? "" : core::Text(hue.error().message, "en"));
+        clock_.Set(At("2026-03-09T09:00:00+07:00"));  // a Monday
+    }
+
+    // A signed-in person holding `role` on a portal.
+    Principal On(std::string_view portal, std::string role, std::int64_t user_id) {
+        Principal p;
+        p.user_id = user_id;
+        p.username = role + std::to_string(user_id);
+        auto pt = svc_->FindPortal(portal);
+        p.unit_id = pt->unit_id;
+        p.grants.push_back({user_id, role, pt->unit_id, std::string(portal)});
+        return p;
+    }
+
+    NewItem News(std::string title = "Hội nghị Ban Chấp hành Đảng bộ") {
+        NewItem n{.portal = "main", .kind = "news", .language = "vi"};
+        n.fields.title = title;
+        n.fields.lead = "Sáng nay, hội nghị khai mạc.";
+        n.fields.body_html = "<p>Đoạn một.</p>\n<p>Đoạn hai.</p>";
+        n.fields.source = "Báo Nhân Dân";
+        n.fields.sections = {"thoi-su"};
+        n.fields.event_at = At("2026-03-09T08:30:00+07:00");
+        return n;
+    }
+
+    // Contributor -> editor -> reviewer -> publisher.
+    Item Publish(Item it) {
+        EXPECT_TRUE(svc_->Act(contributor_, it.id, Action::kSubmit, {}).ok());
+        EXPECT_TRUE(svc_->Act(editor_, it.id, Action::kTake, {}).ok());
+        EXPECT_TRUE(svc_->Act(editor_, it.id, Action::kSendToReview, {}).ok());
+        EXPECT_TRUE(svc_->Act(reviewer_, it.id, Action::kApprove, {}).ok());
+        auto p = svc_->Act(publisher_, it.id, Action::kPublish, {});
+        EXPECT_TRUE(p.ok());
+        return p.ok() ? p.value() : it;
+    }
+
+    std::int64_t CountItems() {
+        return Db().Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM portal_items")->Int(0); });
+    }
+
+    audit::Log log_{clock_};
+    core::EventBus events_;
+    core::access::Policy policy_;
+    Principal op_ = Principal::Operator();
+    std::unique_ptr<units::Service> units_;
+    std::unique_ptr<calendar::Service> calendars_;
+    std::unique_ptr<Service> svc_;
+    std::vector<std::int64_t> notified_;
+    Principal contributor_, editor_, reviewer_, publisher_, director_;
+    void Cast() {
+        contributor_ = On("main", "contributor", 101);
+        editor_ = On("main", "editor", 102);
+        reviewer_ = On("main", "reviewer", 103);
+        publisher_ = On("main", "publisher", 104);
+        director_ = On("main", "portal_director", 105);
+    }
+};
+
+TEST_P(PortalService, ComponentPortalsComeWithTheirMandatorySections_P1_P27_P28) {
+    auto main = svc_->FindPortal("main");
+    ASSERT_TRUE(main);
+    EXPECT_EQ(main->languages, (std::vector<std::string>{"vi", "en"})) << "Vietnamese and English on the main portal";
+    auto hue = svc_->FindPortal("tu-hue");
+    ASSERT_TRUE(hue);
+    EXPECT_EQ(hue->path_prefix, "/tu-hue");
+    std::set<std::string> codes;
+    for (const auto& s : svc_->Sections(hue->id)) codes.insert(s.code);
+    for (const char* c : {"van-kien-dang", "hoat-dong-lanh-dao", "tai-lieu-hoc-tap", "bao-ve-nen-tang-tu-tuong",
+                          "hoc-tap-lam-theo-bac", "gioi-thieu", "ban-chap-hanh", "co-cau-to-chuc", "pano-khau-hieu",
+                          "phim-tu-lieu", "lien-ket"}) {
+        EXPECT_TRUE(codes.contains(c)) << c;
+    }
+    auto agency = svc_->CreateComponentPortal(op_, "BTCTW");
+    ASSERT_TRUE(agency.ok());
+    std::set<std::string> agency_codes;
+    for (const auto& s : svc_->Sections(agency->id)) agency_codes.insert(s.code);
+    EXPECT_TRUE(agency_codes.contains("bao-ve-nen-tang-tu-tuong"));
+    EXPECT_FALSE(agency_codes.contains("ban-chap-hanh")) << "P-28 sections are a province's";
+    auto again = svc_->CreateComponentPortal(op_, "TU-HUE");
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, core::ErrorCode::kConflict);
+    // A provincial portal administrator cannot create portals (installation-wide).
+    auto padmin = On("tu-hue", "portal_admin", 7);
+    EXPECT_EQ(svc_->CreateComponentPortal(padmin, "TU-HNI").error().code, core::ErrorCode::kForbidden);
+}
+
+TEST_P(PortalService, AContributionGoesThroughEditingReviewAndPublication_P10_P16) {
+    Cast();
+    auto draft = svc_->CreateItem(contributor_, News());
+    ASSERT_TRUE(draft.ok());
+    EXPECT_EQ(draft->state, State::kDraft);
+    EXPECT_EQ(draft->current_revision, 1);
+    // Nobody but the author submits it; the contributor cannot take it himself.
+    EXPECT_EQ(svc_->Act(On("main", "contributor", 999), draft->id, Action::kSubmit, {}).error().code, core::ErrorCode::kNotFound);
+    ASSERT_TRUE(svc_->Act(contributor_, draft->id, Action::kSubmit, {}).ok());
+    EXPECT_EQ(svc_->Act(contributor_, draft->id, Action::kTake, {}).error().code, core::ErrorCode::kForbidden);
+    ASSERT_TRUE(svc_->Act(editor_, draft->id, Action::kTake, {}).ok());
+    auto f = draft->current.fields;
+    f.title = "Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ";
+    auto saved = svc_->SaveRevision(editor_, draft->id, f, "Sửa tiêu đề");
+    ASSERT_TRUE(saved.ok());
+    EXPECT_EQ(saved->current_revision, 2);
+    ASSERT_TRUE(svc_->Act(editor_, draft->id, Action::kSendToReview, {}).ok());
+    // Sending back needs a comment, and then nothing changed.
+    auto no_comment = svc_->Act(reviewer_, draft->id, Action::kSendBack, {});
+    ASSERT_FALSE(no_comment.ok());
+    EXPECT_EQ(no_comment.error().field, "comment");
+    EXPECT_EQ(svc_->GetItem(editor_, draft->id)->state, State::kInReview);
+    ASSERT_TRUE(svc_->Act(reviewer_, draft->id, Action::kSendBack, {.comment = "Bổ sung nguồn ảnh"}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, draft->id, Action::kSendToReview, {}).ok());
+    // The editor cannot approve; the reviewer cannot publish.
+    EXPECT_EQ(svc_->Act(editor_, draft->id, Action::kApprove, {}).error().code, core::ErrorCode::kForbidden);
+    ASSERT_TRUE(svc_->Act(reviewer_, draft->id, Action::kApprove, {}).ok());
+    EXPECT_EQ(svc_->Act(reviewer_, draft->id, Action::kPublish, {}).error().code, core::ErrorCode::kForbidden);
+    clock_.Set(At("2026-03-09T11:00:00+07:00"));
+    auto live = svc_->Act(publisher_, draft->id, Action::kPublish, {});
+    ASSERT_TRUE(live.ok());
+    EXPECT_EQ(live->state, State::kPublished);
+    EXPECT_EQ(live->live_revision, 2);
+    // Deadline: 8 working hours after 08:30 Monday (3.5 h + 4 h that day) = Tuesday 08:30; met.
+    ASSERT_TRUE(live->deadline_due_at);
+    EXPECT_EQ(calendar::FormatIso(*live->deadline_due_at, "Asia/Ho_Chi_Minh"), "2026-03-10T08:30:00+07:00");
+    EXPECT_EQ(live->deadline_met, true);
+    // Post-check due at 24:00 of the day.
+    ASSERT_TRUE(live->post_check);
+    EXPECT_EQ(live->post_check->state, "pending");
+    EXPECT_EQ(live->post_check->reason, "publication");
+    EXPECT_EQ(calendar::FormatIso(live->post_check->due_at, "Asia/Ho_Chi_Minh"), "2026-03-10T00:00:00+07:00");
+    // The history names every step, who and in which role.
+    auto h = svc_->History(editor_, draft->id);
+    ASSERT_TRUE(h.ok());
+    std::vector<std::string> actions;
+    for (const auto& e : h.value()) actions.push_back(e.action);
+    EXPECT_EQ(actions, (std::vector<std::string>{"create", "submit", "take", "edit", "send_to_review", "send_back",
+                                                 "send_to_review", "approve", "publish"}));
+    EXPECT_EQ(h->back().role, "publisher");
+    EXPECT_EQ(h->at(5).comment, "Bổ sung nguồn ảnh");
+    // The author heard of each move made by someone else.
+    EXPECT_GE(std::count(notified_.begin(), notified_.end(), 101), 5);
+    // Every change is in the audit log.
+    auto audit = log_.Find(Db(), {.object_type = "portal_item", .object_id = std::to_string(draft->id)});
+    EXPECT_EQ(audit.size(), 9u);
+}
+
+TEST_P(PortalService, AnEditOfAPublishedItemStaysPendingUntilApproved_P10_P16) {
+    Cast();
+    auto item = Publish(svc_->CreateItem(contributor_, News("Bản gốc")).value());
+    auto f = item.current.fields;
+    f.title = "Bản sửa";
+    auto pending = svc_->SaveRevision(editor_, item.id, f, "");
+    ASSERT_TRUE(pending.ok());
+    EXPECT_EQ(pending->state, State::kPublished);
+    EXPECT_EQ(pending->pending_state, State::kEditing);
+    EXPECT_EQ(pending->live_revision, 1);
+    EXPECT_EQ(pending->pending_revision, 2);
+    // Readers still see the live version.
+    EXPECT_EQ(svc_->PublishedItem(item.id)->current.fields.title, "Bản gốc");
+    EXPECT_EQ(svc_->Act(publisher_, item.id, Action::kPublish, {}).error().code, core::ErrorCode::kConflict);
+    ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, item.id, Action::kApprove, {}).ok());
+    EXPECT_EQ(svc_->PublishedItem(item.id)->current.fields.title, "Bản gốc") << "approved, not yet published";
+    clock_.Set(At("2026-03-09T15:00:00+07:00"));
+    auto live = svc_->Act(publisher_, item.id, Action::kPublish, {});
+    ASSERT_TRUE(live.ok());
+    EXPECT_EQ(live->live_revision, 2);
+    EXPECT_EQ(live->pending_revision, 0);
+    EXPECT_EQ(svc_->PublishedItem(item.id)->current.fields.title, "Bản sửa");
+    EXPECT_EQ(live->post_check->reason, "update");
+    // Both revisions stay; the comparison shows the change.
+    auto d = svc_->Diff(editor_, item.id, 1, 2);
+    ASSERT_TRUE(d.ok());
+    ASSERT_EQ(d->fields.size(), 1u);
+    EXPECT_EQ(d->fields[0].field, "title");
+    EXPECT_EQ(svc_->Revisions(editor_, item.id)->size(), 2u);
+}
+
+TEST_P(PortalService, AfterThePostCheckDeadlineOnlyTakeDownOrWithdrawal_P14_P15) {
+    Cast();
+    auto item = Publish(svc_->CreateItem(contributor_, News()).value());
+    auto checks = svc_->PostCheckQueue(reviewer_, "main", true);
+    ASSERT_EQ(checks.size(), 1u);
+    // 23:59 the same day: still editable.
+    clock_.Set(At("2026-03-09T23:59:00+07:00"));
+    EXPECT_FALSE(svc_->GetItem(editor_, item.id)->locked);
+    // 24:00: locked.
+    clock_.Set(At("2026-03-10T00:00:00+07:00"));
+    auto now = svc_->GetItem(editor_, item.id);
+    EXPECT_TRUE(now->locked);
+    auto save = svc_->SaveRevision(editor_, item.id, now->current.fields, "");
+    ASSERT_FALSE(save.ok());
+    EXPECT_EQ(save.error().code, core::ErrorCode::kConflict);
+    // Withdrawal is the board's, with a reason.
+    EXPECT_EQ(svc_->Act(editor_, item.id, Action::kWithdraw, {.reason = "Sai lệch"}).error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(svc_->Act(director_, item.id, Action::kWithdraw, {}).error().field, "reason");
+    auto w = svc_->Act(director_, item.id, Action::kWithdraw, {.reason = "Thông tin sai lệch"});
+    ASSERT_TRUE(w.ok());
+    EXPECT_EQ(w->state, State::kWithdrawn);
+    EXPECT_FALSE(svc_->PublishedItem(item.id));
+    // Nothing is destroyed: the revisions and the history remain.
+    EXPECT_EQ(svc_->Revisions(editor_, item.id)->size(), 1u);
+    // A post-check is completed once; a finding needs its text.
+    EXPECT_EQ(svc_->CompletePostCheck(reviewer_, checks[0].id, true, "").error().field, "finding");
+    EXPECT_TRUE(svc_->CompletePostCheck(reviewer_, checks[0].id, false, "").ok());
+    EXPECT_EQ(svc_->CompletePostCheck(reviewer_, checks[0].id, false, "").error().code, core::ErrorCode::kConflict);
+    EXPECT_EQ(svc_->CompletePostCheck(editor_, checks[0].id, false, "").error().code, core::ErrorCode::kForbidden);
+}
+
+TEST_P(PortalService, TakeDownNeedsAReasonAndTheBoard_P15) {
+    Cast();
+    auto item = Publish(svc_->CreateItem(contributor_, News()).value());
+    EXPECT_EQ(svc_->Act(publisher_, item.id, Action::kTakeDown, {.reason = "x"}).error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(svc_->Act(director_, item.id, Action::kTakeDown, {}).error().field, "reason");
+    auto down = svc_->Act(director_, item.id, Action::kTakeDown, {.reason = "Ngoài phạm vi cho phép"});
+    ASSERT_TRUE(down.ok());
+    EXPECT_EQ(down->state, State::kTakenDown);
+    EXPECT_FALSE(svc_->PublishedItem(item.id)) << "a taken-down item leaves the public site";
+    EXPECT_EQ(svc_->History(editor_, item.id)->back().comment, "Ngoài phạm vi cho phép");
+}
+
+TEST_P(PortalService, BadInputNamesTheFieldAndStoresNothing_P6_P12) {
+    Cast();
+    const auto before = CountItems();
+    auto n = News();
+    n.fields.source = " ";
+    auto r = svc_->CreateItem(contributor_, n);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "source");
+    n = News();
+    n.kind = "rumour";
+    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "kind");
+    n = News();
+    n.fields.sections = {"khong-co"};
+    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "sections");
+    n = News();
+    n.fields.title = "Tiêu đề\r\nSet-Cookie: x=1";
+    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "title");
+    n = News();
+    n.language = "fr";  // the main portal publishes vi and en only
+    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "language");
+    n = News();
+    n.fields.media = {{.url = "javascript:alert(1)"}};
+    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "media");
+    n = News();
+    n.fields.original_url = "https://vnexpress.net/x";
+    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "original_source") << "quoted items name the original (P-6)";
+    n = News();
+    n.kind = "official_document";
+    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "issued_at");
+    EXPECT_EQ(CountItems(), before);
+    // Text is stored as NFC (TCVN 6909:2011): "Nghị quyết" typed with combining marks.
+    n = News("Nghi\xcc\xa3 quye\xcc\x82\xcc\x81t");
+    auto ok = svc_->CreateItem(contributor_, n);
+    ASSERT_TRUE(ok.ok());
+    EXPECT_EQ(ok->current.fields.title, "Nghị quyết");
+}
+
+TEST_P(PortalService, PortalsAreKeptApart_P1) {
+    Cast();
+    auto item = svc_->CreateItem(contributor_, News());
+    ASSERT_TRUE(item.ok());
+    ASSERT_TRUE(svc_->Act(contributor_, item->id, Action::kSubmit, {}).ok());
+    auto hue_editor = On("tu-hue", "editor", 201);
+    EXPECT_EQ(svc_->GetItem(hue_editor, item->id).error().code, core::ErrorCode::kNotFound);
+    EXPECT_FALSE(svc_->Act(hue_editor, item->id, Action::kTake, {}).ok());
+    EXPECT_TRUE(svc_->Queue(hue_editor, {}).empty());
+    EXPECT_EQ(svc_->Queue(editor_, {.state = State::kSubmitted}).size(), 1u);
+    // A Huế contributor cannot write into the main portal.
+    auto n = News();
+    EXPECT_EQ(svc_->CreateItem(On("tu-hue", "contributor", 202), n).error().code, core::ErrorCode::kForbidden);
+}
+
+TEST_P(PortalService, ConcurrentApprovalsTakeEffectOnce_P10) {
+    Cast();
+    auto item = svc_->CreateItem(contributor_, News()).value();
+    ASSERT_TRUE(svc_->Act(contributor_, item.id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kTake, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kSendToReview, {}).ok());
+    std::atomic<int> ok{0}, conflict{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&, i] {
+            auto r = i % 2 ? svc_->Act(reviewer_, item.id, Action::kApprove, {})
+                           : svc_->Act(reviewer_, item.id, Action::kSendBack, {.comment = "Chưa đạt"});
+            // Refused: the state moved (409), or the new state needs another role (403).
+            if (r.ok()) {
+                ++ok;
+            } else if (r.error().code == core::ErrorCode::kConflict || r.error().code == core::ErrorCode::kForbidden) {
+                ++conflict;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 1) << "one decision wins; the others see the changed state";
+    EXPECT_EQ(conflict.load(), 5);
+    auto h = svc_->History(editor_, item.id).value();
+    EXPECT_EQ(std::count_if(h.begin(), h.end(), [](auto& e) { return e.action == "approve" || e.action == "send_back"; }), 1);
+}
+
+TEST_P(PortalService, ScheduledPublicationIsExactToTheMinute_P10) {
+    Cast();
+    auto item = svc_->CreateItem(contributor_, News()).value();
+    ASSERT_TRUE(svc_->Act(contributor_, item.id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kTake, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, item.id, Action::kApprove, {}).ok());
+    EXPECT_EQ(svc_->Act(publisher_, item.id, Action::kSchedule, {.at = At("2026-03-09T08:00:00+07:00")}).error().field, "at");
+    auto s = svc_->Act(publisher_, item.id, Action::kSchedule, {.at = At("2026-03-09T10:30:45+07:00")});
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(calendar::FormatIso(*s->scheduled_at, "Asia/Ho_Chi_Minh"), "2026-03-09T10:30:00+07:00");
+    clock_.Set(At("2026-03-09T10:29:59+07:00"));
+    EXPECT_EQ(svc_->PublishDue(), 0);
+    clock_.Set(At("2026-03-09T10:30:00+07:00"));
+    EXPECT_EQ(svc_->PublishDue(), 1);
+    EXPECT_EQ(svc_->PublishDue(), 0);
+    auto live = svc_->GetItem(editor_, item.id).value();
+    EXPECT_EQ(live.state, State::kPublished);
+    EXPECT_EQ(calendar::FormatIso(*live.published_at, "Asia/Ho_Chi_Minh"), "2026-03-09T10:30:00+07:00");
+}
+
+TEST_P(PortalService, TranslationsAreLinkedAndMissingOnesListed_P5) {
+    Cast();
+    auto orig = Publish(svc_->CreateItem(contributor_, News()).value());
+    auto missing = svc_->MissingTranslations(editor_, "main", "en");
+    ASSERT_TRUE(missing.ok());
+    ASSERT_EQ(missing->size(), 1u);
+    auto translator = On("main", "translator", 301);
+    NewItem t = News("Party Committee conference");
+    t.language = "en";
+    t.translation_of = orig.id;
+    auto tr = svc_->CreateItem(translator, t);
+    ASSERT_TRUE(tr.ok()) << core::Text(tr.error().message, "en");
+    EXPECT_EQ(tr->translation_of, orig.id);
+    EXPECT_TRUE(svc_->MissingTranslations(editor_, "main", "en")->empty());
+    auto twice = svc_->CreateItem(translator, t);
+    EXPECT_EQ(twice.error().code, core::ErrorCode::kConflict);
+    // The translator edits his translation, not originals.
+    EXPECT_TRUE(svc_->SaveRevision(translator, tr->id, tr->current.fields, "").ok());
+    EXPECT_FALSE(svc_->Act(translator, orig.id, Action::kTakeDown, {.reason = "x"}).ok());
+}
+
+TEST_P(PortalService, LateItemsAreFlagged_P13) {
+    Cast();
+    auto n = News();
+    n.fields.event_at = At("2026-03-06T16:00:00+07:00");  // Friday: due Monday 16:00
+    auto item = svc_->CreateItem(contributor_, n).value();
+    EXPECT_FALSE(item.deadline_met);
+    clock_.Set(At("2026-03-09T16:01:00+07:00"));
+    EXPECT_EQ(svc_->GetItem(editor_, item.id)->deadline_met, false);
+    EXPECT_EQ(svc_->Queue(editor_, {.late_only = true}).size(), 1u);
+}
+
+VP_INSTANTIATE_DB_TEST(PortalService);
+
+}  // namespace
+}  // namespace vp::portal
