@@ -21,6 +21,7 @@ void DeclareAccess(core::access::Policy& policy) {
         {"conference_organiser", "Tổ chức hội nghị", "Conference organiser", false, 1},
         {"site_operator", "Vận hành điểm cầu", "Site operator", false, 1},
         {"leader", "Lãnh đạo phê duyệt tài khoản", "Leadership (account approval)", true, 4},
+        {"office_leader", "Lãnh đạo Văn phòng Trung ương", "Central Party Office leadership", true, 4},
         {"system_admin", "Quản trị hệ thống", "System administrator", true, 3},
     };
     for (const auto& r : roles) policy.AddRole(r);

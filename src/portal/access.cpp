@@ -1,3 +1,4 @@
+#include "portal/takedowns.hpp"
 #include "portal/workflow.hpp"
 
 namespace vp::portal {
@@ -15,6 +16,8 @@ void DeclareAccess(core::access::Policy& policy) {
     policy.Allow(kItemDirect, {"portal_director"});
     policy.Allow(kPostCheck, {"reviewer", "portal_director"});
     policy.Allow(kPortalManage, {"portal_admin", "system_admin"});
+    // 09-QC/TW Art. 10.2: changes of substance to central content are the office leadership's.
+    policy.Allow(kTakedownDecide, {"office_leader"});
 }
 
 }  // namespace vp::portal

@@ -129,6 +129,8 @@ json::object ToJson(const Item& it, std::string_view tz) {
     o["first_published_at"] = Iso(it.first_published_at, tz);
     o["published_at"] = Iso(it.published_at, tz);
     o["locked"] = it.locked;
+    o["correction"] = it.corrected_at ? json::value(json::object{{"note", it.correction_note}, {"corrected_at", Iso(it.corrected_at, tz)}})
+                                      : json::value(nullptr);
     o["lock_at"] = Iso(it.lock_at, tz);
     o["integrated_from"] = it.integrated_from ? json::value(it.integrated_from) : nullptr;
     json::object deadline{{"due_at", Iso(it.deadline_due_at, tz)}};

@@ -20,6 +20,7 @@
 #include "core/db/database.hpp"
 #include "core/events.hpp"
 #include "core/result.hpp"
+#include "portal/takedowns.hpp"
 #include "portal/workflow.hpp"
 #include "units/units.hpp"
 
@@ -134,6 +135,8 @@ struct Item {
     std::optional<PostCheck> post_check;  ///< the latest entry of the post-check queue
     Revision current;                     ///< the newest revision (the pending one when editing a published item)
     bool locked = false;                  ///< computed at read time from lock_at
+    std::string correction_note;          ///< shown on the public page once corrected (P-15)
+    std::optional<core::TimePoint> corrected_at;
     /// Deadline met: published at or before the due time; nullopt while unpublished and not due.
     std::optional<bool> deadline_met;
 };
@@ -176,6 +179,45 @@ struct QueueFilter {
     std::string query;  ///< folded match on the title
     int limit = 50;
     int offset = 0;
+};
+
+/// A take-down, deletion or correction case (P-15).
+struct Takedown {
+    std::int64_t id = 0;
+    std::int64_t item_id = 0;
+    std::string portal;
+    CaseKind kind = CaseKind::kTakeDown;
+    std::string reason;
+    bool urgent = false;
+    bool central = false;
+    std::string status;  ///< awaiting_decision | awaiting_written_request | executed
+    std::int64_t requested_by_unit_id = 0;
+    std::string request_number, request_date, request_file;
+    std::optional<core::TimePoint> request_recorded_at;
+    std::string agreement_note;
+    std::optional<core::TimePoint> agreement_recorded_at;
+    std::string decided_by_name, decided_role;
+    std::optional<core::TimePoint> decided_at, executed_at;
+    std::string correction_note;
+    boost::json::value responsibility;  ///< who provided, edited, reviewed, published (from the history)
+    core::TimePoint responsibility_due_at{};
+    std::optional<core::TimePoint> responsibility_confirmed_at;
+    std::int64_t created_by = 0;
+    core::TimePoint created_at{};
+};
+
+struct NewTakedown {
+    CaseKind kind = CaseKind::kTakeDown;
+    std::string reason;
+    bool urgent = false;
+    std::string requested_by_unit;  ///< the requesting unit's code, or ""
+    std::string correction_note;    ///< for corrections: what changes (shown to readers)
+};
+
+struct WrittenRequest {
+    std::string number;  ///< "125-CV/VPTW"
+    std::string date;    ///< YYYY-MM-DD
+    std::string file;    ///< same-site path of the scanned letter (/media/...)
 };
 
 struct NewPortal {
@@ -249,6 +291,22 @@ public:
     /// Marks an entry checked, or raises a finding (text required).
     core::Result<PostCheck> CompletePostCheck(const Principal& who, std::int64_t check_id, bool finding, std::string text);
 
+    // Take-downs, deletions and corrections (P-15).
+    /// Opens a case. Urgent take-downs and deletions are executed at once by the portal's
+    /// directors; other cases wait for their decision (DecideTakedown).
+    core::Result<Takedown> OpenTakedown(const Principal& who, std::int64_t item_id, NewTakedown input);
+    core::Result<Takedown> RecordWrittenRequest(const Principal& who, std::int64_t case_id, WrittenRequest request);
+    core::Result<Takedown> RecordAgreement(const Principal& who, std::int64_t case_id, std::string note);
+    /// Decides and executes a waiting case: the office leadership for central content, the
+    /// portal's directors for component content (after the providing unit's agreement).
+    core::Result<Takedown> DecideTakedown(const Principal& who, std::int64_t case_id);
+    /// A director confirms the responsibility record (due within 24 hours of the case).
+    core::Result<Takedown> ConfirmResponsibility(const Principal& who, std::int64_t case_id);
+    core::Result<std::vector<Takedown>> Takedowns(const Principal& who, std::int64_t item_id) const;
+    /// Reminds the case's opener of a missing written request or responsibility record
+    /// (at most once a day per case); returns how many reminders were sent.
+    int RemindTakedowns();
+
     // Jobs.
     /// Publishes scheduled items whose time has come; returns how many (the "portal.publish_due"
     /// job, every minute).
@@ -270,6 +328,9 @@ private:
                 State from, State to, std::int64_t revision, const std::string& comment) const;
     void EnterPostCheck(core::db::Connection& c, const Item& item, std::int64_t revision, std::string_view reason,
                         core::TimePoint at) const;
+    core::Result<Takedown> LoadTakedown(core::db::Connection& c, std::int64_t id) const;
+    core::Result<Takedown> ExecuteTakedown(core::db::Connection& c, Takedown t, const audit::Actor& actor);
+    boost::json::value ResponsibilityOf(core::db::Connection& c, const Item& item) const;
     core::Result<std::optional<core::TimePoint>> DueFor(const Portal& portal, std::string_view kind,
                                                         const ItemFields& f) const;
 
@@ -292,6 +353,7 @@ boost::json::object ToJson(const Section& s);
 boost::json::object ToJson(const PostCheck& p, std::string_view time_zone);
 boost::json::object ToJson(const HistoryEntry& h, std::string_view time_zone);
 boost::json::object ToJson(const RevisionDiff& d);
+boost::json::object ToJson(const Takedown& t, std::string_view time_zone);
 /// Reads the fields of an item from the API's JSON (`title`, `lead`, `body_html`, `authors`,
 /// `source`, `original_source`, `original_url`, `sections`, `tags`, `media`, `event_at`,
 /// `issued_at`, `royalty_grade`); a wrong type or time is an error naming the field.

@@ -10,18 +10,13 @@
 #include "portal/deadlines.hpp"
 #include "portal/portal.hpp"
 #include "portal/revisions.hpp"
+#include "portal/internal.hpp"
 #include "portal/sections.hpp"
 
 namespace vp::portal {
-namespace {
+namespace detail {
 
-namespace json = boost::json;
-using core::Msg;
-using core::db::Connection;
-using core::db::Row;
-
-std::int64_t Ms(core::TimePoint t) { return core::ToMillis(t); }
-std::optional<core::TimePoint> OptTime(const Row& r, std::size_t i) {
+std::optional<core::TimePoint> OptTime(const core::db::Row& r, std::size_t i) {
     if (r.IsNull(i)) return std::nullopt;
     return core::FromMillis(r.Int(i));
 }
@@ -29,6 +24,48 @@ core::db::Value OptMs(const std::optional<core::TimePoint>& t) {
     if (!t) return core::db::Value{};
     return core::db::Value{Ms(*t)};
 }
+
+namespace json = boost::json;
+using core::Msg;
+
+// Text fields: valid UTF-8, NFC (TCVN 6909:2011, P-12), no control characters, trimmed.
+core::Result<std::string> CleanText(std::string_view field, std::string_view s, std::size_t max_chars, bool multiline) {
+    if (!core::IsValidUtf8(s)) return core::InvalidField(std::string(field), Msg("portal.field_invalid_text", {{"field", std::string(field)}}));
+    for (unsigned char c : s) {
+        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f) {
+            return core::InvalidField(std::string(field), Msg("portal.field_control_chars", {{"field", std::string(field)}}));
+        }
+    }
+    auto out = core::ToNfc(core::Trim(s));
+    if (core::Utf8Length(out) > max_chars) {
+        return core::InvalidField(std::string(field),
+                                  Msg("portal.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_chars)}}));
+    }
+    return out;
+}
+
+boost::json::value SnapshotOf(const Item& it) {
+    json::object o{{"id", it.id},
+                   {"portal", it.portal},
+                   {"state", StateCode(it.state)},
+                   {"version", it.version},
+                   {"current_revision", it.current_revision},
+                   {"live_revision", it.live_revision},
+                   {"pending_revision", it.pending_revision}};
+    if (it.pending_state) o["pending_state"] = StateCode(*it.pending_state);
+    o["title"] = it.current.fields.title;
+    return o;
+}
+
+}  // namespace detail
+
+namespace {
+
+namespace json = boost::json;
+using core::Msg;
+using core::db::Connection;
+using core::db::Row;
+using namespace detail;
 
 std::vector<std::string> StringList(const json::value* v) {
     std::vector<std::string> out;
@@ -84,7 +121,8 @@ constexpr std::string_view kSelectItem =
     " i.first_published_at, i.published_at, i.lock_at, COALESCE(i.integrated_from, 0),"
     " r.no, r.created_at, r.created_by, r.created_by_name, r.role, r.comment, r.title, r.lead, r.body_html,"
     " r.body_text, r.fields_json,"
-    " pc.id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state, pc.checked_by, pc.checked_at, pc.finding"
+    " pc.id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state, pc.checked_by, pc.checked_at, pc.finding,"
+    " COALESCE(i.correction_note, ''), i.corrected_at"
     " FROM portal_items i JOIN portal_portals p ON p.id = i.portal_id"
     " JOIN portal_revisions r ON r.item_id = i.id AND r.no = i.current_revision"
     " LEFT JOIN portal_post_checks pc ON pc.id = (SELECT MAX(x.id) FROM portal_post_checks x WHERE x.item_id = i.id)";
@@ -136,6 +174,8 @@ Item ItemFromRow(const Row& r, core::TimePoint now) {
         pc.title = it.current.fields.title;
         it.post_check = std::move(pc);
     }
+    it.correction_note = r.Text(42);
+    it.corrected_at = OptTime(r, 43);
     it.locked = it.lock_at && now >= *it.lock_at && it.state != State::kWithdrawn;
     if (it.deadline_due_at) {
         if (it.first_published_at) {
@@ -185,35 +225,6 @@ constexpr std::string_view kSelectSection =
 bool IsCode(std::string_view s, std::size_t max) {
     if (s.empty() || s.size() > max) return false;
     return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
-}
-
-// Text fields: valid UTF-8, NFC (TCVN 6909:2011, P-12), no control characters, trimmed.
-core::Result<std::string> CleanText(std::string_view field, std::string_view s, std::size_t max_chars, bool multiline = false) {
-    if (!core::IsValidUtf8(s)) return core::InvalidField(std::string(field), Msg("portal.field_invalid_text", {{"field", std::string(field)}}));
-    for (unsigned char c : s) {
-        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f) {
-            return core::InvalidField(std::string(field), Msg("portal.field_control_chars", {{"field", std::string(field)}}));
-        }
-    }
-    auto out = core::ToNfc(core::Trim(s));
-    if (core::Utf8Length(out) > max_chars) {
-        return core::InvalidField(std::string(field),
-                                  Msg("portal.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_chars)}}));
-    }
-    return out;
-}
-
-json::value SnapshotOf(const Item& it) {
-    json::object o{{"id", it.id},
-                   {"portal", it.portal},
-                   {"state", StateCode(it.state)},
-                   {"version", it.version},
-                   {"current_revision", it.current_revision},
-                   {"live_revision", it.live_revision},
-                   {"pending_revision", it.pending_revision}};
-    if (it.pending_state) o["pending_state"] = StateCode(*it.pending_state);
-    o["title"] = it.current.fields.title;
-    return o;
 }
 
 }  // namespace
@@ -712,6 +723,13 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
         const bool first = !item.first_published_at;
         const auto revision = step.on_pending ? item.pending_revision : item.current_revision;
         EnterPostCheck(c, item, revision, first ? "publication" : "update", now);
+        // A decided correction: the corrected revision's public page says so (P-15).
+        if (auto corr = c.QueryOne("SELECT id, correction_note FROM portal_takedowns WHERE item_id = $1 AND kind = 'correction'"
+                                   " AND executed_at IS NOT NULL AND correction_applied_at IS NULL ORDER BY id DESC LIMIT 1",
+                                   {item.id})) {
+            c.Execute("UPDATE portal_items SET correction_note = $1, corrected_at = $2 WHERE id = $3", {corr->Text(1), Ms(now), item.id});
+            c.Execute("UPDATE portal_takedowns SET correction_applied_at = $1 WHERE id = $2", {Ms(now), corr->Int(0)});
+        }
     }
     auto after = Load(c, item.id);
     if (!after) return after;
@@ -735,6 +753,13 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
 }
 
 core::Result<Item> Service::Act(const Principal& who, std::int64_t id, Action action, ActionInput input) {
+    if (action == Action::kTakeDown) {
+        // The directors act at once on an item outside the allowed scope; the case keeps the
+        // reason and the responsibility record due within 24 hours (09-QC/TW Art. 10.1).
+        auto t = OpenTakedown(who, id, {.kind = CaseKind::kTakeDown, .reason = input.reason, .urgent = true});
+        if (!t) return t.error();
+        return GetItem(who, id);
+    }
     auto item = GetItem(who, id);
     if (!item) return item.error();
     const ItemFacts facts{.state = item->state, .pending = item->pending_state, .locked = item->locked};

@@ -38,7 +38,7 @@ protected:
         DbTest::SetUp();
         if (IsSkipped() || HasFailure()) return;
         core::db::Migrate(Db(), embedded::Migrations(), std::vector<std::string>{"portal"});
-        for (const char* r : {"contributor", "editor", "reviewer", "publisher", "portal_director", "portal_admin", "translator",
+        for (const char* r : {"contributor", "editor", "reviewer", "publisher", "portal_director", "portal_admin", "translator", "office_leader",
                               "system_admin"}) {
             policy_.AddRole({.code = r, .rank = 1});
         }
@@ -408,6 +408,104 @@ TEST_P(PortalService, LateItemsAreFlagged_P13) {
     clock_.Set(At("2026-03-09T16:01:00+07:00"));
     EXPECT_EQ(svc_->GetItem(editor_, item.id)->deadline_met, false);
     EXPECT_EQ(svc_->Queue(editor_, {.late_only = true}).size(), 1u);
+}
+
+TEST_P(PortalService, AnUrgentTakeDownWaitsForTheUnitsWrittenRequest_P15) {
+    Cast();
+    auto item = Publish(svc_->CreateItem(contributor_, News()).value());
+    auto t = svc_->OpenTakedown(director_, item.id, {.kind = CaseKind::kTakeDown, .reason = "Sai sự thật", .urgent = true,
+                                                     .requested_by_unit = "BTGDVTW"});
+    ASSERT_TRUE(t.ok()) << core::Text(t.error().message, "en");
+    EXPECT_EQ(t->status, "awaiting_written_request");
+    EXPECT_EQ(svc_->GetItem(editor_, item.id)->state, State::kTakenDown) << "urgent: done first";
+    EXPECT_FALSE(svc_->PublishedItem(item.id));
+    // The responsibility record is filled from the history: who provided, edited, reviewed, published.
+    const auto& rec = t->responsibility.as_object();
+    EXPECT_EQ(rec.at("provided_by").as_array()[0].at("username").as_string(), "contributor101");
+    EXPECT_EQ(rec.at("edited_by").as_array()[0].at("username").as_string(), "editor102");
+    EXPECT_EQ(rec.at("reviewed_by").as_array()[0].at("username").as_string(), "reviewer103");
+    EXPECT_EQ(rec.at("published_by").as_array()[0].at("username").as_string(), "publisher104");
+    EXPECT_EQ(calendar::FormatIso(t->responsibility_due_at, "Asia/Ho_Chi_Minh"), "2026-03-10T09:00:00+07:00");
+    // Reminders go out while the request is missing, at most once a day.
+    notified_.clear();
+    EXPECT_EQ(svc_->RemindTakedowns(), 1);
+    EXPECT_EQ(svc_->RemindTakedowns(), 0);
+    EXPECT_EQ(notified_, (std::vector<std::int64_t>{105}));
+    EXPECT_EQ(svc_->RecordWrittenRequest(director_, t->id, {.number = "12-CV/BTGDVTW", .date = "9/3/2026"}).error().field, "date");
+    auto done = svc_->RecordWrittenRequest(director_, t->id, {.number = "12-CV/BTGDVTW", .date = "2026-03-09", .file = "/media/abc"});
+    ASSERT_TRUE(done.ok());
+    EXPECT_EQ(done->status, "executed");
+    EXPECT_EQ(svc_->ConfirmResponsibility(editor_, t->id).error().code, core::ErrorCode::kForbidden);
+    auto confirmed = svc_->ConfirmResponsibility(director_, t->id);
+    ASSERT_TRUE(confirmed.ok());
+    EXPECT_TRUE(confirmed->responsibility_confirmed_at);
+    EXPECT_EQ(svc_->ConfirmResponsibility(director_, t->id).error().code, core::ErrorCode::kConflict);
+}
+
+TEST_P(PortalService, ChangesOfSubstanceToCentralContentAreTheLeadershipsDecision_P15) {
+    Cast();
+    auto item = Publish(svc_->CreateItem(contributor_, News("Bản gốc")).value());
+    clock_.Set(At("2026-03-10T10:00:00+07:00"));  // locked since 24:00
+    ASSERT_TRUE(svc_->GetItem(editor_, item.id)->locked);
+    auto t = svc_->OpenTakedown(director_, item.id, {.kind = CaseKind::kCorrection, .reason = "Sai tên đại biểu",
+                                                     .correction_note = "Sửa tên đại biểu ở đoạn 2"});
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(t->status, "awaiting_decision");
+    EXPECT_TRUE(t->central);
+    EXPECT_EQ(svc_->OpenTakedown(director_, item.id, {.kind = CaseKind::kCorrection, .reason = "x", .urgent = true,
+                                                      .correction_note = "y"}).error().code,
+              core::ErrorCode::kConflict)
+        << "a correction is never done first";
+    // The portal's director cannot decide on central content; the office leadership can.
+    EXPECT_EQ(svc_->DecideTakedown(director_, t->id).error().code, core::ErrorCode::kForbidden);
+    auto leader = On("main", "office_leader", 106);
+    auto decided = svc_->DecideTakedown(leader, t->id);
+    ASSERT_TRUE(decided.ok()) << core::Text(decided.error().message, "en");
+    EXPECT_EQ(decided->decided_role, "office_leader");
+    EXPECT_EQ(svc_->DecideTakedown(leader, t->id).error().code, core::ErrorCode::kConflict);
+    // The item reopens for one edit through the workflow; the corrected page says so.
+    auto now = svc_->GetItem(editor_, item.id).value();
+    EXPECT_FALSE(now.locked);
+    auto f = now.current.fields;
+    f.body_html = "<p>Đã sửa</p>";
+    ASSERT_TRUE(svc_->SaveRevision(editor_, item.id, f, "Đính chính").ok());
+    ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, item.id, Action::kApprove, {}).ok());
+    auto live = svc_->Act(publisher_, item.id, Action::kPublish, {});
+    ASSERT_TRUE(live.ok());
+    EXPECT_EQ(live->correction_note, "Sửa tên đại biểu ở đoạn 2");
+    ASSERT_TRUE(live->corrected_at);
+    EXPECT_EQ(svc_->PublishedItem(item.id)->correction_note, "Sửa tên đại biểu ở đoạn 2");
+}
+
+TEST_P(PortalService, ComponentContentNeedsTheProvidingUnitsAgreement_P15) {
+    auto hue_ctv = On("tu-hue", "contributor", 401);
+    auto hue_bt = On("tu-hue", "editor", 402);
+    auto hue_kd = On("tu-hue", "reviewer", 403);
+    auto hue_xb = On("tu-hue", "publisher", 404);
+    auto hue_ld = On("tu-hue", "portal_director", 405);
+    auto n = News();
+    n.portal = "tu-hue";
+    n.fields.sections = {"tin-tuc"};
+    auto item = svc_->CreateItem(hue_ctv, n).value();
+    ASSERT_TRUE(svc_->Act(hue_ctv, item.id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue_bt, item.id, Action::kTake, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue_bt, item.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue_kd, item.id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue_xb, item.id, Action::kPublish, {}).ok());
+    auto t = svc_->OpenTakedown(hue_ld, item.id, {.kind = CaseKind::kDeletion, .reason = "Trùng lặp"});
+    ASSERT_TRUE(t.ok());
+    EXPECT_FALSE(t->central);
+    EXPECT_EQ(svc_->DecideTakedown(hue_ld, t->id).error().code, core::ErrorCode::kConflict) << "agreement first";
+    ASSERT_TRUE(svc_->RecordAgreement(hue_ld, t->id, "Ban Tuyên giáo Thành ủy đồng ý, điện thoại 10/3").ok());
+    auto done = svc_->DecideTakedown(hue_ld, t->id);
+    ASSERT_TRUE(done.ok());
+    EXPECT_EQ(done->status, "executed");
+    EXPECT_EQ(svc_->GetItem(hue_bt, item.id)->state, State::kWithdrawn) << "deleted = hidden";
+    EXPECT_EQ(svc_->Revisions(hue_bt, item.id)->size(), 1u) << "never destroyed";
+    // Someone of another portal cannot open or decide cases here.
+    Cast();
+    EXPECT_FALSE(svc_->OpenTakedown(director_, item.id, {.reason = "x", .urgent = true}).ok());
 }
 
 VP_INSTANTIATE_DB_TEST(PortalService);
