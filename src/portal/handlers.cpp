@@ -98,6 +98,36 @@ std::string LocalInput(const json::value& iso) {
     return std::string(iso.get_string().subview(0, 16));
 }
 
+
+core::Result<NewTakedown> TakedownFrom(const json::object& in) {
+    auto kind = ParseCaseKind(auth::JsonText(in, "kind").empty() ? "take_down" : auth::JsonText(in, "kind"));
+    if (!kind) return core::InvalidField("kind", core::Msg("portal.takedown_kind_invalid"));
+    const auto urgent = in.if_contains("urgent");
+    return NewTakedown{.kind = *kind,
+                       .reason = auth::JsonText(in, "reason"),
+                       .urgent = urgent && ((urgent->is_bool() && urgent->get_bool()) || (urgent->is_string() && urgent->get_string() == "1")),
+                       .requested_by_unit = auth::JsonText(in, "requested_by_unit"),
+                       .correction_note = auth::JsonText(in, "correction_note")};
+}
+
+// One step of a case: written-request, agreement, decide, responsibility.
+core::Result<Takedown> CaseStep(Service& portal, const Principal& p, std::int64_t id, const std::string& step, const json::object& in) {
+    if (step == "written-request") {
+        return portal.RecordWrittenRequest(p, id, {.number = auth::JsonText(in, "number"), .date = auth::JsonText(in, "date"),
+                                                   .file = auth::JsonText(in, "file")});
+    }
+    if (step == "agreement") return portal.RecordAgreement(p, id, auth::JsonText(in, "note"));
+    if (step == "decide") return portal.DecideTakedown(p, id);
+    if (step == "responsibility") return portal.ConfirmResponsibility(p, id);
+    return core::NotFound(core::Msg("portal.takedown_step_unknown", {{"step", step}}));
+}
+
+json::object FormObject(const Request& req) {
+    json::object in;
+    for (auto& [k, v] : req.Form()) in[k] = v;
+    return in;
+}
+
 }  // namespace
 
 std::string Handlers::ZoneOf(const std::string& portal) const {
@@ -234,12 +264,26 @@ Response Handlers::ItemPage(Request& req) {
                                                  {"prev", r.no - 1}});
             }
         }
+        json::array cases;
+        if (auto ts = portal_.Takedowns(p, it->id)) {
+            for (const auto& t : ts.value()) {
+                auto o = ToJson(t, tz);
+                o["awaiting_decision"] = t.status == kAwaitingDecision;
+                o["awaiting_request"] = t.requested_by_unit_id != 0 && !t.request_recorded_at;
+                o["needs_agreement"] = !t.central && !t.agreement_recorded_at && t.status == kAwaitingDecision;
+                o["needs_confirmation"] = t.executed_at && !t.responsibility_confirmed_at;
+                o["record_json"] = json::serialize(t.responsibility);
+                cases.push_back(std::move(o));
+            }
+        }
         auto can_save = PlanSave(facts);
         json::object data{{"item", std::move(j)},
                           {"section_choices", std::move(sections)},
                           {"actions", std::move(actions)},
                           {"history", std::move(history)},
                           {"revisions", std::move(revisions)},
+                          {"takedowns", std::move(cases)},
+                          {"can_open_case", it->state == State::kPublished || it->state == State::kTakenDown},
                           {"editable", can_save.ok()},
                           {"editing_published", can_save.ok() && can_save->creates_pending},
                           {"state_" + std::string(StateCode(it->state)), true}};
@@ -332,8 +376,72 @@ Response Handlers::CompletePostCheck(Request& req) {
     });
 }
 
+Response Handlers::OpenTakedown(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.item_not_found")));
+        auto in = TakedownFrom(FormObject(req));
+        if (!in) return web_.Fail(req, &p, in.error());
+        auto r = portal_.OpenTakedown(p, *id, std::move(in).value());
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/items/" + std::to_string(*id) + "?ok=takedown");
+    });
+}
+
+Response Handlers::TakedownStep(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.takedown_not_found")));
+        auto r = CaseStep(portal_, p, *id, req.path_params["step"], FormObject(req));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/items/" + std::to_string(r->item_id) + "?ok=takedown");
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // API
+
+Response Handlers::ApiTakedowns(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto r = portal_.Takedowns(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        json::array list;
+        for (const auto& t : r.value()) list.push_back(ToJson(t, ZoneOf(t.portal)));
+        return http::Json(req, json::object{{"takedowns", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiOpenTakedown(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto in = TakedownFrom(body.value());
+        if (!in) return http::JsonError(req, in.error());
+        auto r = portal_.OpenTakedown(p, *id, std::move(in).value());
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)), http::beast_http::status::created);
+    });
+}
+
+Response Handlers::ApiTakedownStep(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.takedown_not_found")));
+        json::object in;
+        if (!req.raw.body().empty()) {
+            auto body = auth::JsonBody(req);
+            if (!body) return http::JsonError(req, body.error());
+            in = std::move(body).value();
+        }
+        auto r = CaseStep(portal_, p, *id, req.path_params["step"], in);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+    });
+}
 
 Response Handlers::ApiPortals(Request& req) {
     return Guarded(web_, req, true, [&](const Principal&) {

@@ -21,6 +21,8 @@ public:
     core::http::Response DiffPage(core::http::Request& req);
     core::http::Response PostChecks(core::http::Request& req);
     core::http::Response CompletePostCheck(core::http::Request& req);
+    core::http::Response OpenTakedown(core::http::Request& req);
+    core::http::Response TakedownStep(core::http::Request& req);
 
     // API.
     core::http::Response ApiPortals(core::http::Request& req);
@@ -38,6 +40,9 @@ public:
     core::http::Response ApiPostChecks(core::http::Request& req);
     core::http::Response ApiCompletePostCheck(core::http::Request& req);
     core::http::Response ApiMissingTranslations(core::http::Request& req);
+    core::http::Response ApiTakedowns(core::http::Request& req);
+    core::http::Response ApiOpenTakedown(core::http::Request& req);
+    core::http::Response ApiTakedownStep(core::http::Request& req);
 
 private:
     std::string ZoneOf(const std::string& portal) const;

@@ -51,6 +51,8 @@ public:
         r.Add(verb::get, "/admin/portal/items/{id}/diff", Bind(h, &Handlers::DiffPage), page);
         r.Add(verb::get, "/admin/portal/post-checks", Bind(h, &Handlers::PostChecks), page);
         r.Add(verb::post, "/admin/portal/post-checks/{id}", Bind(h, &Handlers::CompletePostCheck), page);
+        r.Add(verb::post, "/admin/portal/items/{id}/takedowns", Bind(h, &Handlers::OpenTakedown), page);
+        r.Add(verb::post, "/admin/portal/takedowns/{id}/{step}", Bind(h, &Handlers::TakedownStep), page);
 
         r.Add(verb::get, "/api/v1/portal/portals", Bind(h, &Handlers::ApiPortals));
         r.Add(verb::post, "/api/v1/portal/portals", Bind(h, &Handlers::ApiCreatePortal));
@@ -67,6 +69,9 @@ public:
         r.Add(verb::get, "/api/v1/portal/items/{id}/history", Bind(h, &Handlers::ApiHistory));
         r.Add(verb::get, "/api/v1/portal/post-checks", Bind(h, &Handlers::ApiPostChecks));
         r.Add(verb::post, "/api/v1/portal/post-checks/{id}/complete", Bind(h, &Handlers::ApiCompletePostCheck));
+        r.Add(verb::get, "/api/v1/portal/items/{id}/takedowns", Bind(h, &Handlers::ApiTakedowns));
+        r.Add(verb::post, "/api/v1/portal/items/{id}/takedowns", Bind(h, &Handlers::ApiOpenTakedown));
+        r.Add(verb::post, "/api/v1/portal/takedowns/{id}/{step}", Bind(h, &Handlers::ApiTakedownStep));
     }
 
     void AddNavigation(auth::Web& web) const override {
@@ -82,6 +87,12 @@ public:
             return core::Ok{};
         });
         jobs.Schedule("portal.publish_due", "portal.publish_due", core::ScheduleSpec::Every(std::chrono::minutes(1)).value());
+        // Reminders of missing written requests and responsibility records (09-QC/TW Art. 10).
+        jobs.Register("portal.takedown_reminders", [this](const core::Job&) -> core::Status {
+            service_->RemindTakedowns();
+            return core::Ok{};
+        });
+        jobs.Schedule("portal.takedown_reminders", "portal.takedown_reminders", core::ScheduleSpec::Every(std::chrono::minutes(60)).value());
     }
 
     void AddTopics(core::EventBus& events) override {
