@@ -136,6 +136,11 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--smtp-from", cfg.smtp_from, "Sender address")->envname("VANPHONG_SMTP_FROM")->capture_default_str();
     serve->add_option("--smtp-user", cfg.smtp_user, "SMTP user name")->envname("VANPHONG_SMTP_USER");
     serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password (prefer the environment variable)")->envname("VANPHONG_SMTP_PASSWORD");
+    serve->add_option("--trust-anchors", cfg.trust_anchors,
+                      "Folder of PEM certificates that signatures embedded in PDF files must chain to "
+                      "(default: none; with --demo the TEST ONLY demo CA)")
+        ->envname("VANPHONG_TRUST_ANCHORS")
+        ->check(CLI::ExistingDirectory);
     serve->add_option("--static-dir", cfg.static_dir, "Extra files served from memory under /static/")->envname("VANPHONG_STATIC_DIR");
     serve->add_option("--node-id", cfg.node_id, "Name of this node in job history (default: host-pid)")->envname("VANPHONG_NODE_ID");
     serve->add_option("--max-jobs", cfg.max_jobs, "Background jobs this node runs at once")

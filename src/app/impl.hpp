@@ -18,6 +18,7 @@
 #include "core/web/templates.hpp"
 #include "notify/notify.hpp"
 #include "platform/module.hpp"
+#include "signatures/signatures.hpp"
 #include "units/handlers.hpp"
 
 namespace vp::embedded {
@@ -46,6 +47,7 @@ struct App::Impl {
     std::unique_ptr<auth::Service> auth;
     std::unique_ptr<notify::Service> notify;
     std::unique_ptr<calendar::Service> calendar;
+    std::unique_ptr<signatures::Service> signature_service;  ///< built by the signatures module
     core::SmtpMailer mailer;
     std::unique_ptr<core::JobQueue> jobs;
     core::web::TemplateStore templates{embedded::Templates(), embedded::Strings()};
