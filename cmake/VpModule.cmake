@@ -1,6 +1,7 @@
 # vp_add_module(NAME x SOURCES a.cpp ... [DEPS vp::core ...] [TESTS a_test.cpp ...] [TEST_DEPS ...] [TEST_LABELS unit db])
 # Creates the static library vp_<name> (alias vp::<name>) and, when TESTS are given, the
-# test executable vp_<name>_test registered with CTest under the given labels (default: unit).
+# test executable vp_<name>_test registered with CTest under the given labels (default: unit),
+# with the shipped messages installed (vp::test_messages).
 function(vp_add_module)
   cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS;TESTS;TEST_DEPS;TEST_LABELS" ${ARGN})
   set(lib vp_${M_NAME})
@@ -14,7 +15,8 @@ function(vp_add_module)
       set(M_TEST_LABELS unit)
     endif()
     add_executable(${lib}_test ${M_TESTS})
-    target_link_libraries(${lib}_test PRIVATE ${lib} ${M_TEST_DEPS} GTest::gtest GTest::gtest_main)
+    # vp::test_messages (src/core) installs the shipped messages before the tests run.
+    target_link_libraries(${lib}_test PRIVATE ${lib} ${M_TEST_DEPS} vp::test_messages GTest::gtest GTest::gtest_main)
     vp_set_warnings(${lib}_test)
     gtest_discover_tests(${lib}_test PROPERTIES LABELS "${M_TEST_LABELS}" DISCOVERY_TIMEOUT 60)
   endif()

@@ -43,19 +43,28 @@ std::string_view EmbeddedData(std::string_view path) {
     return {};
 }
 
+const core::MessageCatalog& InstalledStrings() {
+    static const core::MessageCatalog strings = [] {
+        auto c = core::ShippedStrings();
+        core::InstallMessages(c);
+        return c;
+    }();
+    return strings;
+}
+
 namespace {
 
 // The configuration is checked by the CLI before it gets here; a program that builds a
 // Config by hand gets the same message as an exception.
 http::TrustedProxies TrustedProxiesOrThrow(const std::string& list) {
     auto parsed = http::TrustedProxies::Parse(list);
-    if (!parsed) throw std::invalid_argument(parsed.error().message);
+    if (!parsed) throw std::invalid_argument(core::Text(parsed.error().message, "vi"));
     return std::move(parsed).value();
 }
 
 http::AddressList AddressListOrThrow(const std::string& list) {
     auto parsed = http::AddressList::Parse(list);
-    if (!parsed) throw std::invalid_argument(parsed.error().message);
+    if (!parsed) throw std::invalid_argument(core::Text(parsed.error().message, "vi"));
     return std::move(parsed).value();
 }
 
@@ -70,7 +79,10 @@ std::vector<calendar::YearSchedule> ShippedYears() {
     for (const auto& f : embedded::Data()) {
         if (!f.path.starts_with("calendar/vn/")) continue;
         auto s = calendar::TryParseYearSchedule(f.content);
-        if (!s) throw std::runtime_error("bad shipped calendar file " + std::string(f.path) + ": " + s.error().message);
+        if (!s) {
+            throw std::runtime_error("bad shipped calendar file " + std::string(f.path) + ": " +
+                                     core::Text(s.error().message, "vi"));
+        }
         out.push_back(std::move(s.value()));
     }
     return out;
@@ -114,7 +126,7 @@ void App::Impl::Build() {
     policy.SetUnitTree(units.get());
     const auto operator_ = core::access::Principal::Operator();
     auto seeded = units->SeedIfEmpty(operator_, EmbeddedData("units/seed.json"));
-    if (!seeded) throw std::runtime_error("unit seed: " + seeded.error().message);
+    if (!seeded) throw std::runtime_error("unit seed: " + core::Text(seeded.error().message, "vi"));
     if (seeded.value() > 0) spdlog::info("seeded {} units", seeded.value());
     // Password hashing has its own threads; at most half the request workers wait for it.
     hasher = std::make_unique<auth::PasswordHasher>(auth::PasswordHasherSettings{
@@ -129,9 +141,11 @@ void App::Impl::Build() {
         notify->Create(c, user_id, "account", title, body, link, false);
     };
     auth = std::make_unique<auth::Service>(*db, audit, clock, *units, policy, *hasher, events, std::move(auth_settings));
-    if (auto st = auth->CheckSecretKey(); !st) throw std::runtime_error(st.error().message);
+    if (auto st = auth->CheckSecretKey(); !st) throw std::runtime_error(core::Text(st.error().message, "vi"));
     calendar = std::make_unique<calendar::Service>(*db, audit, clock, ShippedYears());
-    if (auto st = calendar->EnsureDefault(operator_.ActorAs()); !st) throw std::runtime_error("calendar: " + st.error().message);
+    if (auto st = calendar->EnsureDefault(operator_.ActorAs()); !st) {
+        throw std::runtime_error("calendar: " + core::Text(st.error().message, "vi"));
+    }
     jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id, .max_concurrent = config.max_jobs});
     jobs->Register("mail.send", [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});

@@ -94,7 +94,7 @@ int SqliteCopy(const std::string& from, const std::string& to) {
 }
 
 int Fail(const core::Error& e) {
-    std::cerr << "Lỗi / Error: " << e.message << "\n";
+    std::cerr << "Lỗi / Error: " << core::Text(e.message, "vi") << "\n";
     return e.code == core::ErrorCode::kNotFound ? 3 : 2;
 }
 
@@ -109,6 +109,7 @@ void PrintJson(const json::value& v) { std::cout << json::serialize(v) << "\n"; 
 
 int RunCli(int argc, char** argv) {
     CLI::App cli{"vanphong — the platform of the Central Party Office (portal, tasks, conferences)", "vanphong"};
+    InstalledStrings();  // the command line speaks Vietnamese (core::Text(..., "vi"))
     cli.set_version_flag("--version", std::string("vanphong ") + VP_VERSION);
     cli.require_subcommand(1);
     cli.set_config("--config", "", "Optional configuration file (TOML/INI: key = value)");
@@ -154,14 +155,14 @@ int RunCli(int argc, char** argv) {
         ->envname("VANPHONG_TRUSTED_PROXIES")
         ->check([](const std::string& v) {
             auto p = core::http::TrustedProxies::Parse(v);
-            return p ? std::string() : p.error().message;
+            return p ? std::string() : core::Text(p.error().message, "vi");
         });
     serve->add_option("--metrics-allow", cfg.metrics_allow,
                       "Client addresses or CIDR networks (comma-separated) that may read /metrics")
         ->envname("VANPHONG_METRICS_ALLOW")->capture_default_str()
         ->check([](const std::string& v) {
             auto p = core::http::AddressList::Parse(v);
-            return p ? std::string() : p.error().message;
+            return p ? std::string() : core::Text(p.error().message, "vi");
         });
     serve->add_option("--metrics-token", cfg.metrics_token,
                       "Bearer token that may read /metrics from anywhere (prefer the environment variable)")
@@ -368,7 +369,7 @@ int RunCli(int argc, char** argv) {
         const auto actor = core::access::Principal::Operator();
         auto unit_by_code = [&](const std::string& code) -> core::Result<units::Unit> {
             auto u = a.units->FindByCode(code);
-            if (!u) return core::NotFound("Không tìm thấy đơn vị " + code);
+            if (!u) return core::NotFound(core::Msg("app.cli_unit_not_found", {{"code", code}}));
             return *u;
         };
         if (unit_list->parsed()) {
@@ -404,7 +405,7 @@ int RunCli(int argc, char** argv) {
         if (unit_rename->parsed() || unit_merge->parsed() || unit_dissolve->parsed()) {
             auto u = unit_by_code(u_code);
             if (!u) return Fail(u.error());
-            core::Result<units::Unit> r = core::InvalidInput("");
+            core::Result<units::Unit> r = core::InvalidInput(core::Msg("app.cli_unit_action_missing"));
             if (unit_rename->parsed()) {
                 r = a.units->Rename(actor, u->id, u_vi, u_en, u_short, u_date);
             } else if (unit_merge->parsed()) {
@@ -419,7 +420,7 @@ int RunCli(int argc, char** argv) {
         }
         auto user_by_name = [&](const std::string& name) -> core::Result<auth::UserView> {
             auto u = a.auth->FindUserByName(name);
-            if (!u) return core::NotFound("Không tìm thấy tài khoản " + name);
+            if (!u) return core::NotFound(core::Msg("app.cli_user_not_found", {{"username", name}}));
             return *u;
         };
         if (user_list->parsed()) {
@@ -522,7 +523,7 @@ int RunCli(int argc, char** argv) {
             if (cal_add->parsed()) {
                 auto from = parse(c_from);
                 if (!from) return Fail(from.error());
-                core::Result<core::TimePoint> r = core::InvalidInput("Cần --working-hours hoặc --working-days.");
+                core::Result<core::TimePoint> r = core::InvalidInput(core::Msg("app.cli_working_amount_missing"));
                 if (c_hours >= 0) {
                     r = calendar.TryAddWorkingHours(from.value(), std::chrono::minutes(static_cast<long>(c_hours * 60 + 0.5)));
                 } else if (c_days >= 0) {
@@ -552,7 +553,7 @@ int RunCli(int argc, char** argv) {
                 auto at = parse(c_at);
                 if (!at) return Fail(at.error());
                 auto r = calendar.FindNextWorkingInstant(at.value());
-                if (!r) return Fail(core::InvalidInput("Không tìm thấy thời điểm làm việc trong 20 năm tới."));
+                if (!r) return Fail(core::InvalidInput(core::Msg("app.cli_no_working_time")));
                 std::cout << calendar.FormatIso(*r) << "\n";
                 return 0;
             }

@@ -56,7 +56,7 @@ std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const
                                        {.username = d.username, .full_name = d.full_name, .unit_id = unit->id,
                                         .roles = {{d.role, unit->id}}, .reason = "demo"},
                                        kDemoPassword, secret);
-            if (!r) throw std::runtime_error(std::string("demo account ") + d.username + ": " + r.error().message);
+            if (!r) throw std::runtime_error(std::string("demo account ") + d.username + ": " + core::Text(r.error().message, "vi"));
             out << fmt::format("{:<14} {:<22} {:<34} oathtool --totp -b {}\n", d.username, d.role, secret, secret);
         }
         std::ofstream f(path);

@@ -45,7 +45,8 @@ Response Handlers::MarkRead(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = auth::ParseId(req.path_params["id"]);
-    if (!id || !d_.notify.MarkRead(p.user_id, *id)) return d_.web.Fail(req, &p, core::NotFound("Không tìm thấy thông báo."));
+    if (!id || !d_.notify.MarkRead(p.user_id, *id))
+        return d_.web.Fail(req, &p, core::NotFound(core::Msg("app.notification_not_found")));
     return http::Redirect(req, "/notifications");
 }
 
@@ -68,7 +69,7 @@ Response Handlers::Health(Request& req) {
         d_.db.Read([](core::db::Connection& c) { c.QueryOne("SELECT 1"); });
     } catch (const std::exception&) {
         return http::JsonError(req, http::beast_http::status::service_unavailable, "database_unavailable",
-                               "Không kết nối được cơ sở dữ liệu.");
+                               core::Msg("app.database_unavailable"));
     }
     auto s = d_.db.Stats();
     return http::Json(req, json::object{{"status", "ok"}, {"database", "ok"}, {"pool_size", s.size}, {"pool_in_use", s.in_use}});
@@ -107,7 +108,8 @@ Response Handlers::ApiMarkRead(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = auth::ParseId(req.path_params["id"]);
-    if (!id || !d_.notify.MarkRead(p.user_id, *id)) return http::JsonError(req, core::NotFound("Không tìm thấy thông báo."));
+    if (!id || !d_.notify.MarkRead(p.user_id, *id))
+        return http::JsonError(req, core::NotFound(core::Msg("app.notification_not_found")));
     return http::Json(req, json::object{{"read", *id}});
 }
 

@@ -15,6 +15,7 @@
 #include "core/http/static_files.hpp"
 #include "core/jobs.hpp"
 #include "core/mail.hpp"
+#include "core/strings.hpp"
 #include "core/web/templates.hpp"
 #include "notify/notify.hpp"
 #include "platform/module.hpp"
@@ -24,7 +25,6 @@
 namespace vp::embedded {
 std::span<const vp::core::EmbeddedFile> Migrations();
 std::span<const vp::core::EmbeddedFile> Templates();
-std::span<const vp::core::EmbeddedFile> Strings();
 std::span<const vp::core::EmbeddedFile> Static();
 std::span<const vp::core::EmbeddedFile> Data();
 }  // namespace vp::embedded
@@ -32,6 +32,11 @@ std::span<const vp::core::EmbeddedFile> Data();
 namespace vp::app {
 
 namespace http = core::http;
+
+/// The interface strings and messages of every module (core::ShippedStrings), merged and
+/// installed as the process's messages on the first call (start-up of the server and of every
+/// CLI command); the same catalogue feeds the templates. Throws when two files define one key.
+const core::MessageCatalog& InstalledStrings();
 
 struct App::Impl {
     Config config;
@@ -50,7 +55,7 @@ struct App::Impl {
     std::unique_ptr<signatures::Service> signature_service;  ///< built by the signatures module
     core::SmtpMailer mailer;
     std::unique_ptr<core::JobQueue> jobs;
-    core::web::TemplateStore templates{embedded::Templates(), embedded::Strings()};
+    core::web::TemplateStore templates{embedded::Templates(), InstalledStrings()};
     std::unique_ptr<auth::Web> web;
     std::vector<std::unique_ptr<platform::Module>> modules;
     std::vector<platform::Module*> ordered;  ///< modules in dependency order

@@ -48,16 +48,16 @@ core::Result<Filter> ParseFilter(const Request& req) {
     Filter f;
     auto q = [&](const char* k) { return req.QueryParam(k).value_or(""); };
     if (auto from = q("from"); !from.empty()) {
-        if (!units::IsIsoDate(from)) return core::InvalidInput("Ngày bắt đầu không hợp lệ (YYYY-MM-DD).");
+        if (!units::IsIsoDate(from)) return core::InvalidField("from", core::Msg("audit.from_date_invalid"));
         f.from_ms = LocalDateToMillis(from);
     }
     if (auto to = q("to"); !to.empty()) {
-        if (!units::IsIsoDate(to)) return core::InvalidInput("Ngày kết thúc không hợp lệ (YYYY-MM-DD).");
+        if (!units::IsIsoDate(to)) return core::InvalidField("to", core::Msg("audit.to_date_invalid"));
         f.to_ms = LocalDateToMillis(to) + 86400000;  // inclusive
     }
     if (auto a = q("actor"); !a.empty()) {
         auto id = auth::ParseId(a);
-        if (!id) return core::InvalidInput("Mã người thực hiện không hợp lệ.");
+        if (!id) return core::InvalidField("actor", core::Msg("audit.actor_id_invalid"));
         f.actor_user_id = *id;
     }
     f.action_prefix = q("action");

@@ -102,7 +102,7 @@ core::Result<audit::Actor> Service::AuthorizeOnAccount(const Principal& who, cor
         if (auto st = policy_.MayActOnRank(who, p, info ? info->rank : 1, g.unit_id); !st) return st.error();
     }
     if (!who.is_operator && u.id == who.user_id) {
-        return core::Forbidden("Không tự thực hiện thao tác này trên tài khoản của chính mình; hãy nhờ người quản trị khác.");
+        return core::Forbidden(core::Msg("auth.not_on_own_account"));
     }
     return actor;
 }
@@ -112,39 +112,39 @@ core::Result<std::int64_t> Service::ValidateNewAccount(Connection& c, NewAccount
     a.full_name = core::ToNfc(core::Trim(a.full_name));
     a.email = core::Trim(a.email);
     if (!rules::ValidUsername(a.username)) {
-        return core::InvalidInput("Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'.");
+        return core::InvalidField("username", core::Msg("auth.username_invalid"));
     }
     if (a.full_name.empty() || !core::IsValidUtf8(a.full_name) || core::Utf8Length(a.full_name) > 120 ||
         std::any_of(a.full_name.begin(), a.full_name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20; })) {
-        return core::InvalidInput("Họ và tên không được để trống và không quá 120 ký tự.");
+        return core::InvalidField("full_name", core::Msg("auth.full_name_invalid"));
     }
-    if (!rules::ValidEmail(a.email)) return core::InvalidInput("Địa chỉ thư điện tử không hợp lệ.");
-    if (a.roles.empty()) return core::InvalidInput("Cần chọn ít nhất một vai trò.");
-    if (a.unit_id <= 0) return core::InvalidInput("Cần chọn đơn vị.");
+    if (!rules::ValidEmail(a.email)) return core::InvalidField("email", core::Msg("auth.email_invalid"));
+    if (a.roles.empty()) return core::InvalidField("roles", core::Msg("auth.roles_missing"));
+    if (a.unit_id <= 0) return core::InvalidField("unit_id", core::Msg("auth.unit_missing"));
     auto unit = c.QueryOne("SELECT status FROM units WHERE id = $1", {a.unit_id});
-    if (!unit) return core::InvalidInput("Đơn vị không tồn tại.");
-    if (unit->Text(0) != "active") return core::InvalidInput("Đơn vị đã ngừng hoạt động.");
+    if (!unit) return core::InvalidField("unit_id", core::Msg("auth.unit_unknown"));
+    if (unit->Text(0) != "active") return core::InvalidField("unit_id", core::Msg("auth.unit_inactive"));
     for (auto& r : a.roles) {
-        if (!policy_.FindRole(r.role)) return core::InvalidInput("Vai trò không hợp lệ: " + r.role);
+        if (!policy_.FindRole(r.role)) return core::InvalidField("roles", core::Msg("auth.role_invalid", {{"role", r.role}}));
         if (r.unit_id == 0) r.unit_id = a.unit_id;
         if (!c.QueryOne("SELECT id FROM units WHERE id = $1 AND status = 'active'", {r.unit_id})) {
-            return core::InvalidInput("Đơn vị của vai trò không tồn tại hoặc đã ngừng hoạt động.");
+            return core::InvalidField("roles", core::Msg("auth.role_unit_invalid"));
         }
     }
     if (c.QueryOne("SELECT id FROM users WHERE username = $1", {a.username})) {
-        return core::Conflict("Tên đăng nhập đã được dùng (mỗi người một tài khoản, không dùng chung).");
+        return core::Conflict(core::Msg("auth.username_taken"));
     }
     return a.unit_id;
 }
 
 core::Result<AccountRequestView> Service::RequestAccount(const Principal& who, NewAccount a) {
-    if (a.unit_id <= 0) return core::InvalidInput("Cần chọn đơn vị.");
+    if (a.unit_id <= 0) return core::InvalidField("unit_id", core::Msg("auth.unit_missing"));
     auto actor = policy_.Authorize(who, kAccountRequest, core::access::Scope::Unit(a.unit_id));
     if (!actor) return actor.error();
     for (auto& r : a.roles) {
         if (r.unit_id == 0) r.unit_id = a.unit_id;
         const auto* info = policy_.FindRole(r.role);
-        if (!info) return core::InvalidInput("Vai trò không hợp lệ: " + r.role);
+        if (!info) return core::InvalidField("roles", core::Msg("auth.role_invalid", {{"role", r.role}}));
         if (auto st = policy_.MayActOnRank(who, kAccountRequest, info->rank, r.unit_id); !st) return st.error();
     }
     const auto now = core::ToMillis(clock_.Now());
@@ -184,14 +184,14 @@ std::vector<RequestedRole> RolesOf(const AccountRequestView& r) {
 
 core::Result<Service::Approval> Service::Approve(const Principal& who, std::int64_t request_id, std::string note) {
     auto req = FindRequest(request_id);
-    if (!req) return core::NotFound("Không tìm thấy đề nghị cấp tài khoản.");
+    if (!req) return core::NotFound(core::Msg("auth.request_not_found"));
     auto actor = policy_.Authorize(who, kAccountApprove, core::access::Scope::Unit(req->unit_id));
     if (!actor) return actor.error();
     for (const auto& r : RolesOf(*req)) {
         const auto* info = policy_.FindRole(r.role);
         if (auto st = policy_.MayActOnRank(who, kAccountApprove, info ? info->rank : 1 << 20, r.unit_id); !st) return st.error();
     }
-    if (!req->decision.empty()) return core::Conflict("Đề nghị này đã được xử lý.");
+    if (!req->decision.empty()) return core::Conflict(core::Msg("auth.request_decided"));
     const auto initial = NewStrongPassword(req->username, req->full_name);
     const auto hash = hasher_.Hash(initial);
     const auto now = core::ToMillis(clock_.Now());
@@ -209,7 +209,7 @@ core::Result<Service::Approval> Service::Approve(const Principal& who, std::int6
         if (c.Execute("UPDATE account_requests SET decision = 'approved', decision_note = $2, decided_by = $3,"
                       " decided_at = $4 WHERE id = $1 AND decision IS NULL",
                       {request_id, note, ActorId(*actor), now}) != 1) {
-            return core::Conflict("Đề nghị này đã được xử lý.");
+            return core::Conflict(core::Msg("auth.request_decided"));
         }
         c.Execute("UPDATE users SET status = 'active', password_hash = $2, password_changed_at = $3,"
                   " must_change_password = 1, updated_at = $3 WHERE id = $1",
@@ -237,17 +237,17 @@ core::Result<Service::Approval> Service::Approve(const Principal& who, std::int6
 
 core::Result<AccountRequestView> Service::Refuse(const Principal& who, std::int64_t request_id, std::string note) {
     auto req = FindRequest(request_id);
-    if (!req) return core::NotFound("Không tìm thấy đề nghị cấp tài khoản.");
+    if (!req) return core::NotFound(core::Msg("auth.request_not_found"));
     auto actor = policy_.Authorize(who, kAccountApprove, core::access::Scope::Unit(req->unit_id));
     if (!actor) return actor.error();
     note = core::Trim(note);
-    if (note.empty()) return core::InvalidInput("Cần ghi lý do từ chối.");
+    if (note.empty()) return core::InvalidField("note", core::Msg("auth.refusal_reason_missing"));
     const auto now = core::ToMillis(clock_.Now());
     auto r = db_.Transact([&](Connection& c) -> core::Result<std::int64_t> {
         if (c.Execute("UPDATE account_requests SET decision = 'refused', decision_note = $2, decided_by = $3,"
                       " decided_at = $4 WHERE id = $1 AND decision IS NULL",
                       {request_id, note, ActorId(*actor), now}) != 1) {
-            return core::Conflict("Đề nghị này đã được xử lý.");
+            return core::Conflict(core::Msg("auth.request_decided"));
         }
         c.Execute("UPDATE users SET status = 'refused', updated_at = $2 WHERE id = $1", {req->user_id, now});
         audit_.Write(c, *actor, {"account.refuse", "account_request", std::to_string(request_id),
@@ -280,25 +280,25 @@ std::string Service::NewStrongPassword(const std::string& username, const std::s
 namespace {
 core::Result<UserView> LoadTarget(Connection& c, std::int64_t user_id) {
     auto row = c.QueryOne("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1", {user_id});
-    if (!row) return core::NotFound("Không tìm thấy tài khoản.");
+    if (!row) return core::NotFound(core::Msg("auth.account_not_found"));
     return UserFromRow(*row);
 }
 }  // namespace
 
 core::Result<UserView> Service::Revoke(const Principal& who, std::int64_t user_id, std::string reason) {
     auto target = FindUser(user_id);
-    if (!target) return core::NotFound("Không tìm thấy tài khoản.");
+    if (!target) return core::NotFound(core::Msg("auth.account_not_found"));
     auto actor = AuthorizeOnAccount(who, kAccountRevoke, *target);
     if (!actor) return actor.error();
     reason = core::Trim(reason);
-    if (reason.empty()) return core::InvalidInput("Cần ghi lý do thu hồi (chuyển công tác, vi phạm, ...).");
+    if (reason.empty()) return core::InvalidField("reason", core::Msg("auth.revocation_reason_missing"));
     const auto now = core::ToMillis(clock_.Now());
     auto r = db_.Transact([&](Connection& c) -> core::Result<UserView> {
         auto before = LoadTarget(c, user_id);
         if (!before) return before.error();
         before->grants = LoadGrants(c, user_id);
-        if (before->status == "revoked") return core::Conflict("Tài khoản đã bị thu hồi.");
-        if (before->status != "active") return core::Conflict("Chỉ thu hồi được tài khoản đang hoạt động.");
+        if (before->status == "revoked") return core::Conflict(core::Msg("auth.account_revoked"));
+        if (before->status != "active") return core::Conflict(core::Msg("auth.revoke_active_only"));
         c.Execute("UPDATE users SET status = 'revoked', updated_at = $2 WHERE id = $1", {user_id, now});
         c.Execute("UPDATE role_grants SET revoked_at = $2, revoked_by = $3 WHERE user_id = $1 AND revoked_at IS NULL",
                   {user_id, now, ActorId(*actor)});
@@ -317,7 +317,7 @@ core::Result<UserView> Service::Revoke(const Principal& who, std::int64_t user_i
 
 core::Result<UserView> Service::ResetSecondFactor(const Principal& who, std::int64_t user_id, std::string reason) {
     auto target = FindUser(user_id);
-    if (!target) return core::NotFound("Không tìm thấy tài khoản.");
+    if (!target) return core::NotFound(core::Msg("auth.account_not_found"));
     auto actor = AuthorizeOnAccount(who, kAccountRevoke, *target);
     if (!actor) return actor.error();
     reason = core::Trim(reason);
@@ -325,7 +325,7 @@ core::Result<UserView> Service::ResetSecondFactor(const Principal& who, std::int
     auto r = db_.Transact([&](Connection& c) -> core::Result<UserView> {
         auto u = LoadTarget(c, user_id);
         if (!u) return u.error();
-        if (u->status != "active") return core::Conflict("Chỉ đặt lại cho tài khoản đang hoạt động.");
+        if (u->status != "active") return core::Conflict(core::Msg("auth.reset_active_only"));
         c.Execute("UPDATE users SET totp_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,"
                   " second_factor_failures = 0, second_factor_locked_until = NULL, credentials_reset_by = $3,"
                   " updated_at = $2 WHERE id = $1",
@@ -344,13 +344,12 @@ core::Result<UserView> Service::ResetSecondFactor(const Principal& who, std::int
 
 core::Result<PasswordReset> Service::ResetPassword(const Principal& who, std::int64_t user_id) {
     auto u = FindUser(user_id);
-    if (!u) return core::NotFound("Không tìm thấy tài khoản.");
+    if (!u) return core::NotFound(core::Msg("auth.account_not_found"));
     auto actor = AuthorizeOnAccount(who, kAccountRevoke, *u);
     if (!actor) return actor.error();
-    if (u->status != "active") return core::Conflict("Chỉ đặt lại mật khẩu cho tài khoản đang hoạt động.");
+    if (u->status != "active") return core::Conflict(core::Msg("auth.reset_password_active_only"));
     if (!who.is_operator && (u->email.empty() || !settings_.queue_mail)) {
-        return core::Conflict("Tài khoản chưa có địa chỉ thư điện tử để nhận mã bàn giao; hãy đặt lại tại máy chủ "
-                              "(vanphong user reset-password).");
+        return core::Conflict(core::Msg("auth.reset_password_no_email"));
     }
     const auto pw = NewStrongPassword(u->username, u->full_name);
     const auto hash = hasher_.Hash(pw);
@@ -405,7 +404,7 @@ core::Result<std::string> Service::RedeemHandover(const std::string& username_in
     const auto username = Lower(core::Trim(username_in));
     const auto code = core::Trim(code_in);
     const auto now = core::ToMillis(clock_.Now());
-    const core::Error refused = core::InvalidInput("Tên đăng nhập hoặc mã bàn giao không đúng, đã dùng hoặc đã hết hạn.");
+    const core::Error refused = core::InvalidInput(core::Msg("auth.handover_refused"));
     if (username.empty() || code.empty() || code.size() > 100) return refused;
     auto recent = db_.Read([&](Connection& c) {
         return c.QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'handover' AND address = $1 AND at > $2",
@@ -413,7 +412,7 @@ core::Result<std::string> Service::RedeemHandover(const std::string& username_in
             ->Int(0);
     });
     if (recent >= settings_.address_failures_per_15min) {
-        return core::Error{core::ErrorCode::kTooManyRequests, "Có quá nhiều lần nhập sai từ địa chỉ này. Thử lại sau 15 phút.", {}};
+        return core::Error{core::ErrorCode::kTooManyRequests, core::Msg("auth.address_handover_failures"), {}};
     }
     auto u = FindUserByName(username);
     std::string pw = u ? NewStrongPassword(u->username, u->full_name) : std::string();
@@ -445,7 +444,7 @@ core::Result<std::string> Service::RedeemHandover(const std::string& username_in
 
 core::Result<UserView> Service::CreateActive(const Principal& who, NewAccount a, const std::string& password_in,
                                              std::optional<std::string> totp_secret_b32) {
-    if (!who.is_operator) return core::Forbidden("Chỉ tạo trực tiếp tài khoản tại máy chủ.");
+    if (!who.is_operator) return core::Forbidden(core::Msg("auth.create_on_server_only"));
     const auto password = core::ToNfc(password_in);
     if (auto st = CheckPasswordStrength(password, a.username, a.full_name); !st) return st.error();
     auto hash = hasher_.Hash(password);
@@ -558,12 +557,12 @@ std::string Service::SealSecret(const std::string& base32) const { return settin
 core::Result<std::string> Service::OpenSecret(const std::string& stored) const {
     if (!core::SecretBox::IsSealed(stored)) {
         spdlog::error("a two-factor secret in the database is not sealed: refused (no plaintext fallback)");
-        return core::Error{core::ErrorCode::kInternal, "Không đọc được khóa xác thực hai yếu tố.", "unsealed secret"};
+        return core::Error{core::ErrorCode::kInternal, core::Msg("auth.totp_secret_unreadable"), "unsealed secret"};
     }
     auto r = settings_.secret_box->Open(stored);
     if (!r) {
         spdlog::error("a two-factor secret cannot be opened with the configured secret key");
-        return core::Error{core::ErrorCode::kInternal, "Không đọc được khóa xác thực hai yếu tố.", "wrong secret key"};
+        return core::Error{core::ErrorCode::kInternal, core::Msg("auth.totp_secret_unreadable"), "wrong secret key"};
     }
     return r;
 }
@@ -580,10 +579,7 @@ core::Status Service::CheckSecretKey() const {
             const auto stored = r.Text(1);
             if (!core::SecretBox::IsSealed(stored) || !settings_.secret_box->Open(stored)) {
                 return core::Error{core::ErrorCode::kInternal,
-                                   "the secret key does not open the two-factor secrets stored in the database "
-                                   "(account id " + std::to_string(r.Int(0)) +
-                                       "): start with the key file this installation was created with (--secret-key-file)",
-                                   {}};
+                                   core::Msg("auth.secret_key_mismatch", {{"account_id", std::to_string(r.Int(0))}}), {}};
             }
         }
         return core::Ok{};

@@ -53,7 +53,7 @@ protected:
         more.insert(more.begin(), {role, unit});
         auto u = svc_->CreateActive(cli_, {.username = name, .full_name = "Người " + name, .email = name + "@vptw.vn", .unit_id = unit, .roles = more},
                                     kPassword, secret);
-        EXPECT_TRUE(u.ok()) << (u.ok() ? "" : u.error().message);
+        EXPECT_TRUE(u.ok()) << (u.ok() ? std::string() : core::Text(u.error().message, "vi"));
         auto login = svc_->Login(name, kPassword, "10.0.0.1", "test");
         EXPECT_TRUE(login.ok());
         auto p = *svc_->Authenticate(login->session_token, "10.0.0.1");

@@ -116,12 +116,12 @@ Response WithCookie(Response res, const std::string& cookie) {
 
 // ------------------------------------------------------------------ signing in
 
-Response Handlers::LoginPage(Request& req, const std::string& error, status st) {
+Response Handlers::LoginPage(Request& req, const std::optional<core::Message>& error, status st) {
     // Pre-session CSRF: a random value in a SameSite=Strict cookie, echoed by the form.
     auto pre = req.Cookie("vp_pre").value_or("");
     if (pre.size() < 20) pre = RandomToken(18);
     json::object data{{"csrf_pre", pre}, {"next", SafeNext(req.QueryParam("next"))}};
-    if (!error.empty()) data["error"] = error;
+    if (error) data["error"] = core::Text(*error, req.Lang());
     const auto form = req.Form();
     if (auto u = form.find("username"); u != form.end()) data["username"] = u->second;
     auto res = web_.Page(req, nullptr, "auth/login", std::move(data), "login_title", st);
@@ -130,14 +130,14 @@ Response Handlers::LoginPage(Request& req, const std::string& error, status st) 
 
 Response Handlers::LoginForm(Request& req) {
     if (auto p = web_.Resolve(req)) return http::Redirect(req, Web::StepPath(p->stage));
-    return LoginPage(req, "", status::ok);
+    return LoginPage(req, std::nullopt, status::ok);
 }
 
 Response Handlers::Login(Request& req) {
     auto form = req.Form();
     auto pre = req.Cookie("vp_pre");
     if (!pre || FormField(form, "_csrf") != *pre) {
-        return LoginPage(req, "Phiên biểu mẫu đã hết hạn, vui lòng thử lại.", status::forbidden);
+        return LoginPage(req, core::Msg("auth.form_expired"), status::forbidden);
     }
     auto r = auth_.Login(FormField(form, "username"), FormField(form, "password"), req.remote_address,
                          std::string(req.Header("User-Agent")));
@@ -164,7 +164,10 @@ Response Handlers::Otp(Request& req) {
     auto& p = std::get<Principal>(g);
     if (p.stage != Stage::kSecondFactor) return http::Redirect(req, Web::StepPath(p.stage));
     auto r = auth_.VerifySecondFactor(p, FormField(req.Form(), "code"));
-    if (!r) return web_.Page(req, &p, "auth/otp", {{"error", r.error().message}}, "otp_title", http::HttpStatusFor(r.error().code));
+    if (!r) {
+        return web_.Page(req, &p, "auth/otp", {{"error", core::Text(r.error().message, req.Lang())}}, "otp_title",
+                         http::HttpStatusFor(r.error().code));
+    }
     return http::Redirect(req, Web::StepPath(r.value()));
 }
 
@@ -182,13 +185,17 @@ Response Handlers::ChangePassword(Request& req) {
     auto& p = std::get<Principal>(g);
     auto form = req.Form();
     if (FormField(form, "new_password") != FormField(form, "confirm")) {
-        return web_.Page(req, &p, "auth/password", {{"error", "Mật khẩu nhập lại không khớp."}, {"forced", p.stage == Stage::kPasswordChange}},
+        return web_.Page(req, &p, "auth/password",
+                         {{"error", core::Text(core::Msg("auth.password_confirm_mismatch"), req.Lang())},
+                          {"forced", p.stage == Stage::kPasswordChange}},
                          "password_title", status::bad_request);
     }
     auto r = auth_.ChangePassword(p, FormField(form, "current_password"), FormField(form, "new_password"));
     if (!r) {
-        return web_.Page(req, &p, "auth/password", {{"error", r.error().message}, {"forced", p.stage == Stage::kPasswordChange}},
-                         "password_title", http::HttpStatusFor(r.error().code));
+        return web_.Page(
+            req, &p, "auth/password",
+            {{"error", core::Text(r.error().message, req.Lang())}, {"forced", p.stage == Stage::kPasswordChange}},
+            "password_title", http::HttpStatusFor(r.error().code));
     }
     return http::Redirect(req, r.value() == Stage::kReady ? "/?ok=password_changed" : Web::StepPath(r.value()));
 }
@@ -211,7 +218,7 @@ Response Handlers::Enrol(Request& req) {
     auto codes = auth_.CompleteEnrolment(p, FormField(req.Form(), "code"));
     if (!codes) {
         auto e = auth_.BeginEnrolment(p);
-        json::object data{{"error", codes.error().message}};
+        json::object data{{"error", core::Text(codes.error().message, req.Lang())}};
         if (e) {
             data["qr_svg"] = e->qr_svg;
             data["secret"] = e->secret_base32;
@@ -245,7 +252,7 @@ Response Handlers::EndSession(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    if (!id) return web_.Fail(req, &p, core::NotFound("Không tìm thấy phiên đăng nhập."));
+    if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("auth.session_not_found")));
     if (auto st = auth_.EndSession(p, *id); !st) return web_.Fail(req, &p, st.error());
     if (*id == p.session_id) return WithCookie(http::Redirect(req, "/login"), web_.SessionCookie("", true));
     return http::Redirect(req, "/account/sessions?ok=ended");
@@ -323,7 +330,7 @@ std::optional<core::Error> ParseRoles(const std::string& csv, std::vector<Reques
         if (!r.empty()) out.push_back({r, 0});
         i = j + 1;
     }
-    if (out.empty()) return core::InvalidInput("Cần chọn ít nhất một vai trò.");
+    if (out.empty()) return core::InvalidField("roles", core::Msg("auth.roles_missing"));
     return std::nullopt;
 }
 }  // namespace
@@ -356,7 +363,7 @@ Response DecideRequest(Web& web, Request& req, F f) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    if (!id) return web.Fail(req, &p, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    if (!id) return web.Fail(req, &p, core::NotFound(core::Msg("auth.request_not_found")));
     return f(p, *id);
 }
 }  // namespace
@@ -387,7 +394,7 @@ Response UserAction(Web& web, Request& req, F f) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    if (!id) return web.Fail(req, &p, core::NotFound("Không tìm thấy tài khoản."));
+    if (!id) return web.Fail(req, &p, core::NotFound(core::Msg("auth.account_not_found")));
     return f(p, *id);
 }
 
@@ -419,13 +426,14 @@ Response Handlers::ResetPassword(Request& req) {
     });
 }
 
-Response Handlers::HandoverForm(Request& req) { return HandoverPage(req, "", "", status::ok); }
+Response Handlers::HandoverForm(Request& req) { return HandoverPage(req, std::nullopt, "", status::ok); }
 
-Response Handlers::HandoverPage(Request& req, const std::string& error, const std::string& password, status st) {
+Response Handlers::HandoverPage(Request& req, const std::optional<core::Message>& error, const std::string& password,
+                                status st) {
     auto pre = req.Cookie("vp_pre").value_or("");
     if (pre.size() < 20) pre = RandomToken(18);
     json::object data{{"csrf_pre", pre}};
-    if (!error.empty()) data["error"] = error;
+    if (error) data["error"] = core::Text(*error, req.Lang());
     if (!password.empty()) data["password"] = password;
     auto res = web_.Page(req, nullptr, "auth/handover", std::move(data), "handover_title", st);
     res.set(http::beast_http::field::cache_control, "no-store");
@@ -436,11 +444,11 @@ Response Handlers::Handover(Request& req) {
     auto form = req.Form();
     auto pre = req.Cookie("vp_pre");
     if (!pre || FormField(form, "_csrf") != *pre) {
-        return HandoverPage(req, "Phiên biểu mẫu đã hết hạn, vui lòng thử lại.", "", status::forbidden);
+        return HandoverPage(req, core::Msg("auth.form_expired"), "", status::forbidden);
     }
     auto r = auth_.RedeemHandover(FormField(form, "username"), FormField(form, "code"), req.remote_address);
     if (!r) return HandoverPage(req, r.error().message, "", http::HttpStatusFor(r.error().code));
-    return HandoverPage(req, "", r.value(), status::ok);
+    return HandoverPage(req, std::nullopt, r.value(), status::ok);
 }
 
 // ------------------------------------------------------------------ API
@@ -508,7 +516,7 @@ Response Handlers::ApiSessions(Request& req) {
 namespace {
 // An API action on one of the caller's own objects named by {id}: sessions, tokens.
 template <class F>
-Response OwnObjectAction(const Web& web, Request& req, const char* not_found, const char* done_key, F f) {
+Response OwnObjectAction(const Web& web, Request& req, const core::Message& not_found, const char* done_key, F f) {
     auto g = web.RequireApi(req);
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto id = ParseId(req.path_params["id"]);
@@ -519,7 +527,7 @@ Response OwnObjectAction(const Web& web, Request& req, const char* not_found, co
 }  // namespace
 
 Response Handlers::ApiEndSession(Request& req) {
-    return OwnObjectAction(web_, req, "Không tìm thấy phiên đăng nhập.", "ended",
+    return OwnObjectAction(web_, req, core::Msg("auth.session_not_found"), "ended",
                            [&](const Principal& p, std::int64_t id) { return auth_.EndSession(p, id); });
 }
 
@@ -559,7 +567,7 @@ Response Handlers::ApiCreateToken(Request& req) {
 }
 
 Response Handlers::ApiRevokeToken(Request& req) {
-    return OwnObjectAction(web_, req, "Không tìm thấy mã truy cập.", "revoked",
+    return OwnObjectAction(web_, req, core::Msg("auth.token_not_found"), "revoked",
                            [&](const Principal& p, std::int64_t id) { return auth_.RevokeApiToken(p, id); });
 }
 
@@ -619,7 +627,7 @@ Response Handlers::ApiApproveRequest(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    if (!id) return http::JsonError(req, core::NotFound(core::Msg("auth.request_not_found")));
     auto body = JsonBody(req);
     std::string note;
     if (body) {
@@ -637,7 +645,7 @@ Response Handlers::ApiRefuseRequest(Request& req) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy đề nghị cấp tài khoản."));
+    if (!id) return http::JsonError(req, core::NotFound(core::Msg("auth.request_not_found")));
     auto body = JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
     auto* n = body->if_contains("note");
@@ -653,7 +661,7 @@ Response ApiUserAction(Web& web, Request& req, F f) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = ParseId(req.path_params["id"]);
-    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy tài khoản."));
+    if (!id) return http::JsonError(req, core::NotFound(core::Msg("auth.account_not_found")));
     auto body = JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
     return f(p, *id, JsonText(*body, "reason"));

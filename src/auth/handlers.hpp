@@ -1,7 +1,10 @@
 #pragma once
 
 #include "auth/web.hpp"
+#include <optional>
+
 #include "core/http/types.hpp"
+#include "core/message.hpp"
 
 namespace vp::auth {
 
@@ -61,9 +64,11 @@ public:
     core::http::Response ApiRoles(core::http::Request& req);
 
 private:
-    core::http::Response HandoverPage(core::http::Request& req, const std::string& error, const std::string& password,
-                                      core::http::beast_http::status st);
-    core::http::Response LoginPage(core::http::Request& req, const std::string& error, core::http::beast_http::status st);
+    /// `error`: shown above the form in the reader's language (none when nullopt).
+    core::http::Response HandoverPage(core::http::Request& req, const std::optional<core::Message>& error,
+                                      const std::string& password, core::http::beast_http::status st);
+    core::http::Response LoginPage(core::http::Request& req, const std::optional<core::Message>& error,
+                                   core::http::beast_http::status st);
     Web& web_;
     Service& auth_;
     units::Service& units_;

@@ -12,7 +12,6 @@ namespace vp::auth::internal {
 
 inline constexpr std::string_view kUserColumns =
     "id, username, full_name, email, status, unit_id, totp_enrolled_at, created_at, password_changed_at, locked_until";
-inline constexpr const char* kBadCredentials = "Tên đăng nhập hoặc mật khẩu không đúng.";
 
 UserView UserFromRow(const core::db::Row& r);
 boost::json::value GrantsJson(const std::vector<Grant>& grants);

@@ -31,10 +31,10 @@ std::int64_t NextAttemptAt(std::int64_t failures, std::int64_t now, const Lockou
 core::Status FourEyes(std::int64_t approver, std::int64_t requester, std::int64_t approver_reset_by) {
     if (approver == 0) return core::Ok{};
     if (requester != 0 && approver == requester) {
-        return core::Forbidden("Người đề nghị không được tự phê duyệt đề nghị của mình.");
+        return core::Forbidden(core::Msg("auth.no_self_approval"));
     }
     if (requester != 0 && approver_reset_by == requester) {
-        return core::Forbidden("Người đã đặt lại thông tin đăng nhập của bạn không thể là người đề nghị mà bạn phê duyệt.");
+        return core::Forbidden(core::Msg("auth.no_approval_after_reset"));
     }
     return core::Ok{};
 }

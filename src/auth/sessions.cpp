@@ -64,7 +64,7 @@ core::Status Service::EndSession(const Principal& who, std::int64_t session_id) 
         if (c.Execute("UPDATE sessions SET ended_at = $3, ended_reason = 'ended_by_user' WHERE id = $1 AND user_id = $2"
                       " AND ended_at IS NULL",
                       {session_id, who.user_id, now}) != 1) {
-            return core::NotFound("Không tìm thấy phiên đăng nhập.");
+            return core::NotFound(core::Msg("auth.session_not_found"));
         }
         audit_.Write(c, who.ActorAs(), {"auth.end_session", "session", std::to_string(session_id), nullptr, nullptr});
         return core::Ok{};

@@ -19,10 +19,11 @@ namespace json = boost::json;
 using namespace internal;
 
 namespace {
-core::Error TooMany(std::string message) { return core::Error{core::ErrorCode::kTooManyRequests, std::move(message), {}}; }
+core::Error TooMany(core::Message message) {
+    return core::Error{core::ErrorCode::kTooManyRequests, std::move(message), {}};
+}
 core::Error Busy() {
-    return core::Error{core::ErrorCode::kUnavailable, "Máy chủ đang bận xử lý đăng nhập. Vui lòng thử lại sau ít giây.",
-                       "password hasher queue full", 2};
+    return core::Error{core::ErrorCode::kUnavailable, core::Msg("auth.signin_busy"), "password hasher queue full", 2};
 }
 }  // namespace
 
@@ -55,23 +56,22 @@ core::Result<LoginResult> Service::Login(const std::string& username_in, const s
     const auto password = core::ToNfc(password_in);
     const auto now = core::ToMillis(clock_.Now());
     const auto username = Lower(core::Trim(username_in));
-    if (username.empty() || password.empty()) return core::InvalidInput("Cần nhập tên đăng nhập và mật khẩu.");
-    if (password.size() > 1024 || username.size() > 100) return core::Unauthorized(kBadCredentials);
+    if (username.empty() || password.empty()) return core::InvalidInput(core::Msg("auth.credentials_missing"));
+    if (password.size() > 1024 || username.size() > 100) return core::Unauthorized(core::Msg("auth.bad_credentials"));
     auto recent = db_.Read([&](Connection& c) {
         return c.QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'password' AND address = $1 AND at > $2",
                           {address, now - 15 * 60 * 1000})
             ->Int(0);
     });
     if (recent >= settings_.address_failures_per_15min) {
-        return TooMany("Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau 15 phút.");
+        return TooMany(core::Msg("auth.address_signin_failures"));
     }
     auto row = db_.Read([&](Connection& c) {
         return c.QueryOne("SELECT id, password_hash, status, COALESCE(locked_until, 0) FROM users WHERE username = $1",
                           {username});
     });
     if (row && row->Int(3) > now) {
-        return TooMany("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau " + rules::SecondsText(row->Int(3) - now) +
-                       " giây.");
+        return TooMany(core::Msg("auth.account_locked", {{"seconds", rules::SecondsText(row->Int(3) - now)}}));
     }
     // Unknown users cost the same time as known ones, so timing does not reveal accounts.
     bool ok = false;
@@ -90,14 +90,14 @@ core::Result<LoginResult> Service::Login(const std::string& username_in, const s
             audit_.Write(c, actor, {"auth.login_failed", "user", row ? std::to_string(row->Int(0)) : "", nullptr,
                                     json::object{{"username", username}}});
         });
-        return core::Unauthorized(kBadCredentials);
+        return core::Unauthorized(core::Msg("auth.bad_credentials"));
     }
     if (row->Text(2) != "active") {
         db_.Transact([&](Connection& c) {
             audit_.Write(c, actor, {"auth.login_refused", "user", std::to_string(row->Int(0)), nullptr,
                                     json::object{{"status", row->Text(2)}}});
         });
-        return core::Error{core::ErrorCode::kForbidden, "Tài khoản chưa được phê duyệt hoặc đã bị thu hồi.", {}};
+        return core::Error{core::ErrorCode::kForbidden, core::Msg("auth.account_not_active"), {}};
     }
     std::string token = RandomToken(32);
     auto user_id = row->Int(0);
@@ -113,7 +113,7 @@ core::Result<LoginResult> Service::Login(const std::string& username_in, const s
         audit_.Write(c, actor, {"auth.login", "session", std::to_string(sid), nullptr, json::object{{"step", "password"}}});
     });
     auto p = Authenticate(token, address);
-    if (!p) return core::Unauthorized(kBadCredentials);
+    if (!p) return core::Unauthorized(core::Msg("auth.bad_credentials"));
     return LoginResult{token, p->stage};
 }
 
@@ -142,7 +142,7 @@ std::optional<Principal> Service::LoadPrincipal(Connection& c, std::int64_t user
 }
 
 core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std::string& code_in) {
-    if (who.stage != Stage::kSecondFactor) return core::Conflict("Phiên này không chờ mã xác thực.");
+    if (who.stage != Stage::kSecondFactor) return core::Conflict(core::Msg("auth.no_code_expected"));
     const auto now = core::ToMillis(clock_.Now());
     auto row = db_.Read([&](Connection& c) {
         return c.QueryOne("SELECT totp_secret, COALESCE(second_factor_locked_until, 0) FROM users WHERE id = $1",
@@ -150,7 +150,7 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
     });
     if (!row) return core::Unauthorized();
     if (row->Int(1) > now) {
-        return TooMany("Nhập sai mã nhiều lần. Thử lại sau " + rules::SecondsText(row->Int(1) - now) + " giây.");
+        return TooMany(core::Msg("auth.code_locked", {{"seconds", rules::SecondsText(row->Int(1) - now)}}));
     }
     auto from_address = db_.Read([&](Connection& c) {
         return c.QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'second_factor' AND address = $1 AND at > $2",
@@ -158,7 +158,7 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
             ->Int(0);
     });
     if (from_address >= settings_.address_second_factor_failures_per_15min) {
-        return TooMany("Có quá nhiều lần nhập sai mã từ địa chỉ này. Vui lòng thử lại sau 15 phút.");
+        return TooMany(core::Msg("auth.address_code_failures"));
     }
     const auto code = core::Trim(code_in);
     std::optional<std::int64_t> step;
@@ -176,7 +176,7 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
             if (c.Execute("UPDATE users SET totp_last_step = $2, second_factor_failures = 0,"
                           " second_factor_locked_until = NULL WHERE id = $1 AND COALESCE(totp_last_step, -1) < $2",
                           {who.user_id, *step}) != 1) {
-                return core::InvalidInput("Mã này đã được dùng. Vui lòng chờ mã mới.");
+                return core::InvalidInput(core::Msg("auth.code_reused"));
             }
             method = "totp";
         } else if (c.Execute("UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2"
@@ -186,10 +186,10 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
             c.Execute("UPDATE users SET second_factor_failures = 0, second_factor_locked_until = NULL WHERE id = $1",
                       {who.user_id});
         } else {
-            return core::InvalidInput("Mã xác thực không đúng.");
+            return core::InvalidInput(core::Msg("auth.code_wrong"));
         }
         if (c.Execute("UPDATE sessions SET second_factor_at = $2 WHERE id = $1 AND ended_at IS NULL", {who.session_id, now}) != 1) {
-            return core::Unauthorized("Phiên đăng nhập đã kết thúc.");
+            return core::Unauthorized(core::Msg("auth.session_ended"));
         }
         audit_.Write(c, who.ActorAs(), {"auth.second_factor", "session", std::to_string(who.session_id), nullptr,
                                         json::object{{"method", method}}});
@@ -209,11 +209,11 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
 
 core::Result<Enrolment> Service::BeginEnrolment(const Principal& who) {
     if (who.stage != Stage::kEnrol && !(who.stage == Stage::kReady && !who.enrolled)) {
-        return core::Conflict("Tài khoản đã đăng ký xác thực hai yếu tố.");
+        return core::Conflict(core::Msg("auth.already_enrolled"));
     }
     auto secret_b32 = db_.Transact([&](Connection& c) -> core::Result<std::string> {
         auto r = c.QueryOne("SELECT totp_secret FROM users WHERE id = $1 AND totp_enrolled_at IS NULL", {who.user_id});
-        if (!r) return core::Conflict("Tài khoản đã đăng ký xác thực hai yếu tố.");
+        if (!r) return core::Conflict(core::Msg("auth.already_enrolled"));
         if (!r->IsNull(0)) {
             // Keep the pending secret: the QR code stays valid on reload.
             if (auto pending = OpenSecret(r->Text(0)); pending && !pending.value().empty()) return pending;
@@ -231,27 +231,27 @@ core::Result<Enrolment> Service::BeginEnrolment(const Principal& who) {
 
 core::Result<std::vector<std::string>> Service::CompleteEnrolment(const Principal& who, const std::string& code) {
     if (who.stage != Stage::kEnrol && !(who.stage == Stage::kReady && !who.enrolled)) {
-        return core::Conflict("Tài khoản đã đăng ký xác thực hai yếu tố.");
+        return core::Conflict(core::Msg("auth.already_enrolled"));
     }
     const auto now = core::ToMillis(clock_.Now());
     auto stored = db_.Read([&](Connection& c) {
         auto r = c.QueryOne("SELECT totp_secret FROM users WHERE id = $1 AND totp_enrolled_at IS NULL", {who.user_id});
         return r && !r->IsNull(0) ? r->Text(0) : std::string();
     });
-    if (stored.empty()) return core::Conflict("Chưa bắt đầu đăng ký xác thực hai yếu tố.");
+    if (stored.empty()) return core::Conflict(core::Msg("auth.enrolment_not_started"));
     auto opened = OpenSecret(stored);
     if (!opened) return opened.error();
     auto secret = TryBase32Decode(opened.value());
-    if (!secret) return core::Conflict("Chưa bắt đầu đăng ký xác thực hai yếu tố.");
+    if (!secret) return core::Conflict(core::Msg("auth.enrolment_not_started"));
     auto step = VerifyTotp(secret.value(), core::Trim(code), now / 1000, 1);
-    if (!step) return core::InvalidInput("Mã xác thực không đúng. Kiểm tra đồng hồ của điện thoại và thử lại.");
+    if (!step) return core::InvalidInput(core::Msg("auth.enrol_code_wrong"));
     auto codes = GenerateRecoveryCodes(10);
     auto done = db_.Transact([&](Connection& c) -> core::Status {
         // Conditional: two confirmations at once enrol once.
         if (c.Execute("UPDATE users SET totp_enrolled_at = $2, totp_last_step = $3, updated_at = $2 WHERE id = $1"
                       " AND totp_enrolled_at IS NULL AND totp_secret = $4",
                       {who.user_id, now, *step, stored}) != 1) {
-            return core::Conflict("Tài khoản đã đăng ký xác thực hai yếu tố.");
+            return core::Conflict(core::Msg("auth.already_enrolled"));
         }
         c.Execute("UPDATE recovery_codes SET retired_at = $2 WHERE user_id = $1 AND retired_at IS NULL", {who.user_id, now});
         for (const auto& rc : codes) {
@@ -270,11 +270,12 @@ core::Result<std::vector<std::string>> Service::CompleteEnrolment(const Principa
 core::Result<Stage> Service::ChangePassword(const Principal& who, const std::string& current_in, const std::string& next_in) {
     const auto current = core::ToNfc(current_in);
     const auto next = core::ToNfc(next_in);
-    if (who.stage == Stage::kSecondFactor) return core::Forbidden("Cần nhập mã xác thực trước.");
-    if (who.api_token_id) return core::Forbidden("Không đổi mật khẩu bằng mã truy cập API.");
+    if (who.stage == Stage::kSecondFactor) return core::Forbidden(core::Msg("auth.code_first"));
+    if (who.api_token_id) return core::Forbidden(core::Msg("auth.no_password_change_by_token"));
     auto row = db_.Read([&](Connection& c) { return c.QueryOne("SELECT password_hash FROM users WHERE id = $1", {who.user_id}); });
     try {
-        if (!row || !hasher_.Verify(row->Text(0), current)) return core::InvalidInput("Mật khẩu hiện tại không đúng.");
+        if (!row || !hasher_.Verify(row->Text(0), current))
+            return core::InvalidField("current", core::Msg("auth.current_password_wrong"));
         if (auto st = CheckPasswordStrength(next, who.username, who.full_name); !st) return st.error();
         auto history = db_.Read([&](Connection& c) {
             return c.Query("SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
@@ -282,8 +283,8 @@ core::Result<Stage> Service::ChangePassword(const Principal& who, const std::str
         });
         for (const auto& h : history) {
             if (hasher_.Verify(h.Text(0), next)) {
-                return core::InvalidInput("Mật khẩu mới không được trùng " + std::to_string(settings_.password_history) +
-                                          " mật khẩu gần nhất.");
+                return core::InvalidInput(
+                    core::Msg("auth.password_reused", {{"count", std::to_string(settings_.password_history)}}));
             }
         }
     } catch (const PasswordHasherBusy&) {

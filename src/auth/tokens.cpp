@@ -15,13 +15,15 @@ using namespace internal;
 
 core::Result<Service::NewToken> Service::CreateApiToken(const Principal& who, std::string name,
                                                         std::vector<std::string> scopes, int days_valid) {
-    if (!who.Ready() || who.api_token_id) return core::Forbidden("Cần đăng nhập đầy đủ để tạo mã truy cập API.");
+    if (!who.Ready() || who.api_token_id) return core::Forbidden(core::Msg("auth.token_needs_full_sign_in"));
     name = core::Trim(name);
-    if (name.empty() || core::Utf8Length(name) > 100) return core::InvalidInput("Tên mã truy cập gồm 1–100 ký tự.");
-    if (days_valid < 1 || days_valid > 365) return core::InvalidInput("Thời hạn của mã truy cập từ 1 đến 365 ngày.");
-    if (scopes.empty()) return core::InvalidInput("Cần chọn ít nhất một phạm vi.");
+    if (name.empty() || core::Utf8Length(name) > 100)
+        return core::InvalidField("name", core::Msg("auth.token_name_invalid"));
+    if (days_valid < 1 || days_valid > 365) return core::InvalidField("days", core::Msg("auth.token_days_invalid"));
+    if (scopes.empty()) return core::InvalidField("scopes", core::Msg("auth.token_scopes_missing"));
     for (const auto& s : scopes) {
-        if (s != "*" && !policy_.IsPermission(s)) return core::InvalidInput("Phạm vi không hợp lệ: " + s);
+        if (s != "*" && !policy_.IsPermission(s))
+            return core::InvalidField("scopes", core::Msg("auth.token_scope_invalid", {{"scope", s}}));
     }
     std::string joined;
     for (const auto& s : scopes) joined += (joined.empty() ? "" : " ") + s;
@@ -81,7 +83,7 @@ core::Status Service::RevokeApiToken(const Principal& who, std::int64_t id) {
     return db_.Transact([&](Connection& c) -> core::Status {
         if (c.Execute("UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
                       {id, who.user_id, now}) != 1) {
-            return core::NotFound("Không tìm thấy mã truy cập.");
+            return core::NotFound(core::Msg("auth.token_not_found"));
         }
         audit_.Write(c, who.ActorAs(), {"auth.revoke_api_token", "api_token", std::to_string(id), nullptr, nullptr});
         return core::Ok{};

@@ -52,13 +52,13 @@ core::Result<json::object> JsonBody(const http::Request& req) {
     // this type without a CORS preflight, so a JSON endpoint cannot be driven from another site.
     auto type = req.Header("Content-Type");
     if (!type.starts_with("application/json")) {
-        return core::Error{core::ErrorCode::kUnsupportedMediaType, "Nội dung gửi lên phải là JSON (Content-Type: application/json).", {}};
+        return core::Error{core::ErrorCode::kUnsupportedMediaType, core::Msg("auth.body_not_json_type"), {}};
     }
-    if (!core::IsValidUtf8(req.raw.body())) return core::InvalidInput("Nội dung gửi lên không phải UTF-8 hợp lệ.");
+    if (!core::IsValidUtf8(req.raw.body())) return core::InvalidInput(core::Msg("auth.body_not_utf8"));
     boost::system::error_code ec;
     auto v = json::parse(req.raw.body(), ec);
-    if (ec) return core::InvalidInput("Nội dung JSON không hợp lệ.");
-    if (!v.is_object()) return core::InvalidInput("Nội dung JSON phải là một đối tượng.");
+    if (ec) return core::InvalidInput(core::Msg("auth.body_json_invalid"));
+    if (!v.is_object()) return core::InvalidInput(core::Msg("auth.body_json_not_object"));
     return std::move(v.as_object());
 }
 
@@ -106,7 +106,7 @@ Web::Guarded Web::RequireSession(const http::Request& req) const {
     auto p = Resolve(req);
     if (!p) return http::Redirect(req, "/login?next=" + http::PercentEncode(req.path));
     if (Mutating(req) && !CsrfOk(req, *p)) {
-        return Fail(req, &*p, core::Forbidden("Phiên biểu mẫu đã hết hạn, vui lòng tải lại trang (CSRF)."));
+        return Fail(req, &*p, core::Forbidden(core::Msg("auth.csrf_page")));
     }
     return std::move(*p);
 }
@@ -119,13 +119,12 @@ Web::Guarded Web::RequirePage(const http::Request& req) const {
 
 Web::Guarded Web::RequireApi(const http::Request& req) const {
     auto p = Resolve(req);
-    if (!p) return http::JsonError(req, core::Unauthorized("Cần đăng nhập hoặc mã truy cập API hợp lệ."));
+    if (!p) return http::JsonError(req, core::Unauthorized(core::Msg("auth.sign_in_or_token")));
     if (!p->Ready()) {
-        return http::JsonError(req, status::forbidden, "incomplete_sign_in",
-                               "Cần hoàn tất đăng nhập (xác thực hai yếu tố, đổi mật khẩu) trước.");
+        return http::JsonError(req, status::forbidden, "incomplete_sign_in", core::Msg("core.sign_in_incomplete"));
     }
     if (Mutating(req) && !CsrfOk(req, *p)) {
-        return http::JsonError(req, status::forbidden, "csrf", "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token).");
+        return http::JsonError(req, status::forbidden, "csrf", core::Msg("auth.csrf_api"));
     }
     return std::move(*p);
 }
@@ -217,7 +216,8 @@ http::Response Web::Page(const http::Request& req, const Principal* who, std::st
 
 http::Response Web::Fail(const http::Request& req, const Principal* who, const core::Error& error) const {
     if (req.WantsJson()) return http::JsonError(req, error);
-    auto res = Page(req, who, "error", json::object{{"message", error.message}}, "error_title", http::HttpStatusFor(error.code));
+    auto res = Page(req, who, "error", json::object{{"message", core::Text(error.message, req.Lang())}}, "error_title",
+                    http::HttpStatusFor(error.code));
     if (error.retry_after_s > 0) res.set(http::beast_http::field::retry_after, std::to_string(error.retry_after_s));
     return res;
 }

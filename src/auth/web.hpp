@@ -114,7 +114,7 @@ std::int64_t JsonInt(const boost::json::object& o, std::string_view key);
 /// UTC milliseconds shown as Vietnamese local time (UTC+7): "dd/mm/yyyy hh:mm[:ss]"; "" for 0.
 std::string FormatLocalTime(std::int64_t ms, bool seconds = false);
 
-/// Parses a request body as a JSON object; an error Result with a Vietnamese message otherwise.
+/// Parses a request body as a JSON object; an error Result (415 or 400, with a message key) otherwise.
 core::Result<boost::json::object> JsonBody(const core::http::Request& req);
 /// Parses a decimal id; nullopt when malformed.
 std::optional<std::int64_t> ParseId(std::string_view s);

@@ -16,26 +16,22 @@ using std::chrono::minutes;
 using std::chrono::sys_days;
 using std::chrono::year_month_day;
 
-const char* const kWeekdayNamesVi[7] = {"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
-
-core::Error TooFar() { return core::InvalidInput("Khoảng thời gian vượt quá giới hạn 20 năm."); }
+core::Error TooFar() { return core::InvalidInput(core::Msg("calendar.span_too_long")); }
 
 // Sorts `hours` and checks each interval lies in [0, 1440] with start < end and that none overlap.
-// Returns a Vietnamese description of the first problem, or empty.
-std::string NormalizeHours(std::vector<Interval>& hours) {
+// Returns the first problem, or nullopt.
+std::optional<core::Message> NormalizeHours(std::vector<Interval>& hours) {
     std::sort(hours.begin(), hours.end(),
               [](const Interval& a, const Interval& b) { return a.start_minute < b.start_minute; });
     for (std::size_t i = 0; i < hours.size(); ++i) {
         const Interval& iv = hours[i];
         if (iv.start_minute < 0 || iv.end_minute > kMinutesPerDay || iv.start_minute >= iv.end_minute) {
-            return "khoảng giờ " + std::to_string(iv.start_minute) + "–" + std::to_string(iv.end_minute) +
-                   " phút không hợp lệ";
+            return core::Msg("calendar.interval_minutes_invalid",
+                             {{"start", std::to_string(iv.start_minute)}, {"end", std::to_string(iv.end_minute)}});
         }
-        if (i > 0 && hours[i - 1].end_minute > iv.start_minute) {
-            return "các khoảng giờ chồng lên nhau";
-        }
+        if (i > 0 && hours[i - 1].end_minute > iv.start_minute) return core::Msg("calendar.intervals_overlap");
     }
-    return {};
+    return std::nullopt;
 }
 
 }  // namespace
@@ -43,32 +39,33 @@ std::string NormalizeHours(std::vector<Interval>& hours) {
 core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings holidays) {
     Calendar calendar;
     if (!IsKnownTimeZone(spec.time_zone)) {
-        return core::InvalidInput("Múi giờ không hợp lệ: " + spec.time_zone + ".");
+        return core::InvalidInput(core::Msg("calendar.time_zone_invalid", {{"zone", spec.time_zone}}));
     }
     calendar.time_zone_name_ = spec.time_zone;
     calendar.zone_ = date::locate_zone(spec.time_zone);
 
     bool any_working_hours = false;
     for (std::size_t wd = 0; wd < 7; ++wd) {
-        if (auto bad = NormalizeHours(spec.weekly[wd]); !bad.empty()) {
-            return core::InvalidInput("Giờ làm việc " + std::string(kWeekdayNamesVi[wd]) + ": " + bad + ".");
+        if (auto bad = NormalizeHours(spec.weekly[wd])) {
+            return core::InvalidInput(core::WithPart(core::WithPart(core::Msg("calendar.weekday_hours_invalid"), "day",
+                                                                    WeekdayName(static_cast<unsigned>(wd))),
+                                                     "reason", *bad));
         }
         any_working_hours = any_working_hours || !spec.weekly[wd].empty();
     }
     if (!any_working_hours) {
-        return core::InvalidInput("Lịch tuần phải có ít nhất một khoảng giờ làm việc.");
+        return core::InvalidInput(core::Msg("calendar.weekly_empty"));
     }
     calendar.weekly_ = spec.weekly;
     const std::vector<Interval>& monday_hours = calendar.weekly_[1];
-    const auto make_up_hours_missing = [&] {
-        return core::InvalidInput("Ngày làm bù dùng giờ làm việc của thứ Hai, nhưng thứ Hai không có giờ làm việc.");
-    };
+    const auto make_up_hours_missing = [&] { return core::InvalidInput(core::Msg("calendar.make_up_without_monday")); };
 
     std::set<int> schedule_years;  // only to refuse two schedules of one year
     for (const YearSchedule& schedule : holidays.schedules) {
         if (auto status = ValidateYearSchedule(schedule); !status) return status.error();
         if (!schedule_years.insert(schedule.year).second) {
-            return core::InvalidInput("Có hai lịch nghỉ lễ cho năm " + std::to_string(schedule.year) + ".");
+            return core::InvalidInput(
+                core::Msg("calendar.schedule_year_twice", {{"year", std::to_string(schedule.year)}}));
         }
     }
 
@@ -118,19 +115,20 @@ core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings ho
 
     std::set<sys_days> exception_dates;
     for (DayException& e : spec.exceptions) {
-        if (!e.date.ok()) return core::InvalidInput("Ngày ngoại lệ không hợp lệ.");
+        if (!e.date.ok()) return core::InvalidInput(core::Msg("calendar.exception_date_invalid"));
         const std::string date_text = FormatIsoDate(e.date);
         if (!exception_dates.insert(sys_days{e.date}).second) {
-            return core::InvalidInput("Ngày " + date_text + " có hai ngoại lệ.");
+            return core::InvalidInput(core::Msg("calendar.exception_twice", {{"date", date_text}}));
         }
-        if (auto bad = NormalizeHours(e.hours); !bad.empty()) {
-            return core::InvalidInput("Ngoại lệ ngày " + date_text + ": " + bad + ".");
+        if (auto bad = NormalizeHours(e.hours)) {
+            return core::InvalidInput(
+                core::WithPart(core::Msg("calendar.exception_hours_invalid", {{"date", date_text}}), "reason", *bad));
         }
         switch (e.kind) {
             case DayKind::kDayOff:
                 if (!e.hours.empty()) {
-                    return core::InvalidInput("Ngoại lệ ngày " + date_text +
-                                              " là ngày nghỉ nên không có giờ làm việc.");
+                    return core::InvalidInput(
+                        core::Msg("calendar.exception_day_off_with_hours", {{"date", date_text}}));
                 }
                 break;
             case DayKind::kWorkingDay:
@@ -141,8 +139,8 @@ core::Result<Calendar> Calendar::TryCreate(CalendarSpec spec, HolidaySettings ho
                 break;
             case DayKind::kShortenedDay:
                 if (e.hours.empty()) {
-                    return core::InvalidInput("Ngoại lệ ngày " + date_text +
-                                              " là ngày làm việc rút ngắn nên cần giờ làm việc.");
+                    return core::InvalidInput(
+                        core::Msg("calendar.exception_shortened_without_hours", {{"date", date_text}}));
                 }
                 break;
         }
@@ -228,7 +226,7 @@ std::optional<TimePoint> Calendar::FindNextWorkingInstant(TimePoint t) const {
 
 core::Result<TimePoint> Calendar::TryAddWorkingHours(TimePoint from, minutes amount) const {
     if (amount < minutes{0}) {
-        return core::InvalidInput("Số giờ làm việc không được âm.");
+        return core::InvalidInput(core::Msg("calendar.hours_negative"));
     }
     if (amount > kMaxSearchSpan) {
         return TooFar();
@@ -252,7 +250,7 @@ core::Result<TimePoint> Calendar::TryAddWorkingHours(TimePoint from, minutes amo
 
 core::Result<TimePoint> Calendar::TryAddWorkingDays(TimePoint from, int days_to_add) const {
     if (days_to_add < 1) {
-        return core::InvalidInput("Số ngày làm việc phải từ 1 trở lên.");
+        return core::InvalidInput(core::Msg("calendar.days_below_one"));
     }
     if (days_to_add > kMaxSearchSpan.count()) {
         return TooFar();
@@ -289,6 +287,18 @@ core::Result<minutes> Calendar::TryWorkingTimeBetween(TimePoint a, TimePoint b) 
 }
 
 std::string Calendar::FormatIso(TimePoint t) const { return calendar::FormatIso(t, time_zone_name_); }
+
+core::Message WeekdayName(unsigned weekday) {
+    switch (weekday % 7) {
+        case 0: return core::Msg("calendar.weekday_sun");
+        case 1: return core::Msg("calendar.weekday_mon");
+        case 2: return core::Msg("calendar.weekday_tue");
+        case 3: return core::Msg("calendar.weekday_wed");
+        case 4: return core::Msg("calendar.weekday_thu");
+        case 5: return core::Msg("calendar.weekday_fri");
+        default: return core::Msg("calendar.weekday_sat");
+    }
+}
 
 std::vector<year_month_day> DaysOff(const Calendar& calendar, int year) {
     std::vector<year_month_day> result;

@@ -76,7 +76,7 @@ struct HolidaySettings {
 /// Immutable after creation; all member functions are const and safe to call concurrently.
 class Calendar {
 public:
-    /// @brief Validates and builds a calendar. Returns InvalidInput (Vietnamese message) when the
+    /// @brief Validates and builds a calendar. Returns InvalidInput (a message key) when the
     /// zone is unknown, an interval is outside [00:00, 24:00] or empty, intervals of a day overlap,
     /// no weekday has working hours, two exceptions share a date, an exception's hours contradict
     /// its kind, a schedule is invalid or two schedules share a year, or a make-up working day
@@ -152,5 +152,9 @@ private:
 /// Ordinary weekends are not listed, nor are make-up working days. Backs
 /// `vanphong calendar holidays YYYY`.
 std::vector<std::chrono::year_month_day> DaysOff(const Calendar& calendar, int year);
+
+/// The name of a weekday (0 = Sunday … 6 = Saturday) as a message, for messages that name one
+/// ("calendar.weekday_sun" … "calendar.weekday_sat").
+core::Message WeekdayName(unsigned weekday);
 
 }  // namespace vp::calendar

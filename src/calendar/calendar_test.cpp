@@ -66,13 +66,13 @@ Calendar ParisOffice() {
 
 std::string AddHours(const Calendar& calendar, std::string_view from, minutes amount) {
     auto result = calendar.TryAddWorkingHours(At(from), amount);
-    if (!result.ok()) return "error: " + result.error().message;
+    if (!result.ok()) return "error: " + core::Text(result.error().message, "vi");
     return calendar.FormatIso(result.value());
 }
 
 std::string AddDays(const Calendar& calendar, std::string_view from, int days) {
     auto result = calendar.TryAddWorkingDays(At(from), days);
-    if (!result.ok()) return "error: " + result.error().message;
+    if (!result.ok()) return "error: " + core::Text(result.error().message, "vi");
     return calendar.FormatIso(result.value());
 }
 
@@ -154,7 +154,7 @@ TEST(Calendar, AddWorkingHoursRejectsInvalidAmounts_X1) {
     auto negative = calendar.TryAddWorkingHours(At("2026-03-04T10:00:00+07:00"), minutes{-1});
     ASSERT_FALSE(negative.ok());
     EXPECT_EQ(negative.error().code, core::ErrorCode::kInvalidInput);
-    EXPECT_FALSE(negative.error().message.empty());
+    EXPECT_FALSE(negative.error().message.key.empty());
 
     auto too_far = calendar.TryAddWorkingHours(At("2026-03-04T10:00:00+07:00"),
                                                std::chrono::duration_cast<minutes>(kMaxSearchSpan) + minutes{1});
@@ -399,7 +399,7 @@ TEST(Calendar, TryCreateRejectsInvalidSpecs_X1) {
         auto calendar = Calendar::TryCreate(std::move(spec), std::move(holidays));
         ASSERT_FALSE(calendar.ok());
         EXPECT_EQ(calendar.error().code, core::ErrorCode::kInvalidInput);
-        EXPECT_FALSE(calendar.error().message.empty());
+        EXPECT_FALSE(calendar.error().message.key.empty());
     };
     {
         CalendarSpec spec = DefaultVietnamOffice();

@@ -36,7 +36,7 @@ std::string CalendarParam(const Request& req) {
 }
 
 core::Result<int> ParseYear(std::string_view text) {
-    const auto bad = core::InvalidInput("Năm không hợp lệ: cần 4 chữ số, từ 1900 đến 2199.");
+    const auto bad = core::InvalidField("year", core::Msg("calendar.year_invalid"));
     if (text.size() != 4) return bad;
     int year = 0;
     for (char c : text) {
@@ -49,15 +49,14 @@ core::Result<int> ParseYear(std::string_view text) {
 
 core::Result<int> RequiredYear(const Request& req) {
     auto text = req.QueryParam("year");
-    if (!text || text->empty()) return core::InvalidInput("Thiếu tham số 'year' (năm, ví dụ 2026).");
+    if (!text || text->empty()) return core::InvalidField("year", core::Msg("calendar.year_missing"));
     return ParseYear(*text);
 }
 
 core::Result<core::TimePoint> RequiredInstant(const Request& req, const char* name) {
     auto text = req.QueryParam(name);
     if (!text || text->empty()) {
-        return core::InvalidInput(std::string("Thiếu tham số '") + name +
-                                  "' (thời điểm dạng 2026-02-23T11:00:00+07:00).");
+        return core::InvalidField(name, core::Msg("calendar.instant_missing", {{"name", name}}));
     }
     // The API takes instants with an explicit offset only: an integration should never depend on
     // which zone the calendar happens to use.
@@ -66,8 +65,7 @@ core::Result<core::TimePoint> RequiredInstant(const Request& req, const char* na
 
 // A non-negative decimal number of hours ("8", "1.5", "0,25") that is a whole number of minutes.
 core::Result<std::chrono::minutes> ParseHoursAmount(std::string_view text) {
-    const auto bad = core::InvalidInput(
-        "Số giờ làm việc không hợp lệ: cần một số không âm, ví dụ 8 hoặc 1.5, quy ra được số phút nguyên.");
+    const auto bad = core::InvalidField("working_hours", core::Msg("calendar.hours_amount_invalid"));
     std::int64_t whole = 0, frac = 0, scale = 1;
     std::size_t i = 0, int_digits = 0, frac_digits = 0;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++int_digits) {
@@ -88,7 +86,7 @@ core::Result<std::chrono::minutes> ParseHoursAmount(std::string_view text) {
 }
 
 core::Result<int> ParseDaysAmount(std::string_view text) {
-    const auto bad = core::InvalidInput("Số ngày làm việc không hợp lệ: cần một số nguyên dương, ví dụ 3.");
+    const auto bad = core::InvalidField("working_days", core::Msg("calendar.days_amount_invalid"));
     if (text.empty() || text.size() > 5) return bad;
     int days = 0;
     for (char c : text) {
@@ -103,7 +101,7 @@ core::Result<int> ParseDaysAmount(std::string_view text) {
 core::Result<core::TimePoint> AddAmount(const Calendar& cal, core::TimePoint from, const std::string& hours,
                                         const std::string& days) {
     if (!hours.empty() && !days.empty()) {
-        return core::InvalidInput("Chỉ dùng một trong hai: số giờ làm việc hoặc số ngày làm việc.");
+        return core::InvalidInput(core::Msg("calendar.amount_both"));
     }
     if (!hours.empty()) {
         auto amount = ParseHoursAmount(hours);
@@ -115,8 +113,7 @@ core::Result<core::TimePoint> AddAmount(const Calendar& cal, core::TimePoint fro
         if (!amount) return amount.error();
         return cal.TryAddWorkingDays(from, amount.value());
     }
-    return core::InvalidInput(
-        "Thiếu tham số 'working_hours' (số giờ làm việc) hoặc 'working_days' (số ngày làm việc).");
+    return core::InvalidInput(core::Msg("calendar.amount_missing"));
 }
 
 // Runs `f(calendar)` for a computing endpoint and answers its object, or the error as JSON.
@@ -155,14 +152,12 @@ struct ExceptionInput {
 
 core::Result<ExceptionInput> ParseExceptionInput(std::string_view date_text, std::string_view kind_text) {
     const std::string date_trimmed = core::Trim(date_text);
-    if (date_trimmed.empty()) return core::InvalidInput("Thiếu ngày của ngoại lệ (dạng YYYY-MM-DD).");
+    if (date_trimmed.empty()) return core::InvalidField("date", core::Msg("calendar.exception_date_missing"));
     auto date = ParseIsoDate(date_trimmed);
-    if (!date) return core::InvalidInput("Ngày không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 2026-04-30.");
+    if (!date) return core::InvalidField("date", core::Msg("calendar.date_invalid"));
     auto kind = ParseDayKind(core::Trim(kind_text));
     if (!kind) {
-        return core::InvalidInput(
-            "Loại ngoại lệ không hợp lệ: dùng day_off (ngày nghỉ), working_day (ngày làm việc) hoặc shortened_day "
-            "(ngày làm việc rút ngắn).");
+        return core::InvalidField("kind", core::Msg("calendar.exception_kind_invalid"));
     }
     return ExceptionInput{*date, *kind};
 }
@@ -256,7 +251,7 @@ Response Handlers::ShowCalendar(Request& req) {
     if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
     const auto& code = req.path_params["code"];
     auto c = calendars_.Find(code);
-    if (!c) return http::JsonError(req, core::NotFound("Không tìm thấy lịch làm việc."));
+    if (!c) return http::JsonError(req, core::NotFound(core::Msg("calendar.not_found")));
     auto body = ToJson(*c);
     json::array exceptions;
     for (const auto& e : calendars_.Exceptions(code)) exceptions.push_back(ToJson(e));
@@ -270,7 +265,7 @@ Response Handlers::CreateCalendar(Request& req) {
     auto body = auth::JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
     const auto* weekly_json = body->if_contains("weekly");
-    if (!weekly_json) return http::JsonError(req, core::InvalidInput("Thiếu \"weekly\" (giờ làm việc trong tuần)."));
+    if (!weekly_json) return http::JsonError(req, core::InvalidField("weekly", core::Msg("calendar.weekly_missing")));
     auto weekly = TryParseWeekly(*weekly_json);
     if (!weekly) return http::JsonError(req, weekly.error());
     auto r = calendars_.Create(std::get<audit::Actor>(m), auth::JsonText(*body, "code"), auth::JsonText(*body, "name"),
@@ -286,14 +281,14 @@ Response Handlers::UpdateWeekly(Request& req) {
     auto body = auth::JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
     const auto* weekly_json = body->if_contains("weekly");
-    if (!weekly_json) return http::JsonError(req, core::InvalidInput("Thiếu \"weekly\" (giờ làm việc trong tuần)."));
+    if (!weekly_json) return http::JsonError(req, core::InvalidField("weekly", core::Msg("calendar.weekly_missing")));
     auto weekly = TryParseWeekly(*weekly_json);
     if (!weekly) return http::JsonError(req, weekly.error());
     std::string zone = auth::JsonText(*body, "time_zone");
     if (!body->contains("time_zone")) {
         // Omitted: keep the calendar's zone.
         auto current = calendars_.Find(code);
-        if (!current) return http::JsonError(req, core::NotFound("Không tìm thấy lịch làm việc."));
+        if (!current) return http::JsonError(req, core::NotFound(core::Msg("calendar.not_found")));
         zone = current->time_zone;
     }
     auto r = calendars_.UpdateWeekly(std::get<audit::Actor>(m), code, zone, std::move(weekly).value());
@@ -324,7 +319,7 @@ Response Handlers::RemoveException(Request& req) {
     auto m = RequireManager(web_, auth_, req);
     if (auto* res = std::get_if<Response>(&m)) return std::move(*res);
     auto id = auth::ParseId(req.path_params["id"]);
-    if (!id) return http::JsonError(req, core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc."));
+    if (!id) return http::JsonError(req, core::NotFound(core::Msg("calendar.exception_not_found")));
     auto r = calendars_.RemoveException(std::get<audit::Actor>(m), req.path_params["code"], *id);
     if (!r) return http::JsonError(req, r.error());
     return http::Json(req, ToJson(r.value()));
@@ -393,7 +388,7 @@ Response Handlers::AdminPage(Request& req) {
 
     const std::string code = CalendarParam(req);
     auto record = calendars_.Find(code);
-    if (!record) return web_.Fail(req, &p, core::NotFound("Không tìm thấy lịch làm việc."));
+    if (!record) return web_.Fail(req, &p, core::NotFound(core::Msg("calendar.not_found")));
     auto cal = calendars_.GetShared(code);
     if (!cal) return web_.Fail(req, &p, cal.error());
     const Calendar& calendar = *cal.value();
@@ -492,8 +487,9 @@ Response Handlers::AdminPage(Request& req) {
     data["try_hours"] = hours;
     data["try_days"] = day_count;
     if (!from.empty() || !hours.empty() || !day_count.empty()) {
-        auto start = from.empty() ? core::Result<core::TimePoint>(core::InvalidInput("Cần nhập thời điểm bắt đầu."))
-                                  : TryParseInstant(from, record->time_zone);
+        auto start = from.empty()
+                         ? core::Result<core::TimePoint>(core::InvalidField("from", core::Msg("calendar.from_missing")))
+                         : TryParseInstant(from, record->time_zone);
         core::Result<core::TimePoint> result =
             start ? AddAmount(calendar, start.value(), hours, day_count) : core::Result<core::TimePoint>(start.error());
         if (result) {
@@ -501,7 +497,7 @@ Response Handlers::AdminPage(Request& req) {
             data["try_result"] = json::object{
                 {"from", LocalText(calendar.FormatIso(start.value()))}, {"local", LocalText(iso)}, {"iso", iso}};
         } else {
-            data["try_error"] = result.error().message;
+            data["try_error"] = core::Text(result.error().message, lang);
         }
     }
 
@@ -543,7 +539,7 @@ Response Handlers::AdminAddException(Request& req) {
 Response Handlers::AdminRemoveException(Request& req) {
     return AdminChange(web_, req, [&](const audit::Actor& actor, const auto&, const std::string& code) -> core::Result<std::string> {
         auto id = auth::ParseId(req.path_params["id"]);
-        if (!id) return core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc.");
+        if (!id) return core::NotFound(core::Msg("calendar.exception_not_found"));
         auto r = calendars_.RemoveException(actor, code, *id);
         if (!r) return r.error();
         return AdminUrl(code, static_cast<int>(r->date.year()), "exception_removed");
@@ -572,7 +568,7 @@ Response Handlers::AdminPreviewYear(Request& req) {
     auto preview = calendars_.PreviewYear(text);
     if (!preview) {
         // Shown with the text to correct, not as an error page: nothing was lost.
-        data["error"] = preview.error().message;
+        data["error"] = core::Text(preview.error().message, lang);
         return web_.Page(req, &p, "calendar/year_preview", std::move(data), "calendar_preview_title",
                          status::bad_request);
     }

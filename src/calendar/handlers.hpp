@@ -14,7 +14,7 @@ inline void DeclareAccess(core::access::Policy& policy) { policy.Allow(kCalendar
 ///
 /// Instants in query strings are RFC 3339 with an offset ("2026-02-23T11:00:00+07:00"; an
 /// unencoded '+' that arrives as a space is accepted). Every endpoint takes `calendar=<code>`
-/// (default "vn-office"). Bad or missing parameters give a 400 JSON error with a Vietnamese message.
+/// (default "vn-office"). Bad or missing parameters give a 400 JSON error with a message in the reader's language.
 class Handlers {
 public:
     Handlers(auth::Web& web, auth::Service& auth, Service& calendars) : web_(web), auth_(auth), calendars_(calendars) {}

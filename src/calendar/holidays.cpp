@@ -30,20 +30,24 @@ year_month_day Ymd(int y, unsigned m, unsigned d) {
     return year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
 }
 
-core::Error InvalidSchedule(std::string message, std::string detail = {}) {
-    return core::InvalidInput("Lịch nghỉ lễ không hợp lệ: " + std::move(message), std::move(detail));
+core::Error InvalidSchedule(core::Message reason, std::string detail = {}) {
+    return core::InvalidInput(core::WithPart(core::Msg("calendar.schedule_invalid"), "reason", std::move(reason)),
+                              std::move(detail));
 }
 
-// --- JSON helpers: each returns an error message (Vietnamese) or empty on success. ---
+// --- JSON helpers ---
 
-std::string CheckKeys(const json::object& object, std::initializer_list<std::string_view> allowed,
-                      std::string_view where) {
+// The first key of `object` that is not `allowed`, if any.
+std::optional<std::string> UnknownKey(const json::object& object, std::initializer_list<std::string_view> allowed) {
     for (const auto& entry : object) {
-        if (std::find(allowed.begin(), allowed.end(), entry.key()) == allowed.end()) {
-            return "khóa không được hỗ trợ \"" + std::string(entry.key()) + "\" trong " + std::string(where);
-        }
+        if (std::find(allowed.begin(), allowed.end(), entry.key()) == allowed.end()) return std::string(entry.key());
     }
-    return {};
+    return std::nullopt;
+}
+
+// `where` names the JSON member the entry is in ("days_off").
+core::Message UnknownKeyIn(const std::string& key, std::string_view where) {
+    return core::Msg("calendar.schedule_key_unknown_in", {{"key", key}, {"where", std::string(where)}});
 }
 
 std::optional<std::string> GetString(const json::object& object, std::string_view key) {
@@ -54,9 +58,9 @@ std::optional<std::string> GetString(const json::object& object, std::string_vie
 
 core::Result<year_month_day> GetDate(const json::object& object, std::string_view where) {
     const auto text = GetString(object, "date");
-    if (!text) return InvalidSchedule("thiếu \"date\" trong " + std::string(where));
+    if (!text) return InvalidSchedule(core::Msg("calendar.schedule_date_missing", {{"where", std::string(where)}}));
     const auto date = ParseIsoDate(*text);
-    if (!date) return InvalidSchedule("ngày \"" + *text + "\" không đúng dạng YYYY-MM-DD");
+    if (!date) return InvalidSchedule(core::Msg("calendar.schedule_date_invalid", {{"date", *text}}));
     return *date;
 }
 
@@ -69,17 +73,17 @@ core::Result<std::string> GetHolidayKey(const json::object& object, std::string_
                         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
                     });
     if (!ok) {
-        return InvalidSchedule("\"holiday\" trong " + std::string(where) +
-                               " phải là mã ngày lễ (a–z, 0–9, _), ví dụ tet, hung_kings, national_day");
+        return InvalidSchedule(core::Msg("calendar.schedule_holiday_key_invalid", {{"where", std::string(where)}}));
     }
     return std::string(v->get_string());
 }
 
 core::Result<Holiday> ParseDayOff(const json::value& value) {
-    if (!value.is_object()) return InvalidSchedule("mỗi phần tử của \"days_off\" phải là một đối tượng");
+    if (!value.is_object())
+        return InvalidSchedule(core::Msg("calendar.schedule_entry_not_object", {{"list", "days_off"}}));
     const json::object& object = value.get_object();
-    if (auto bad = CheckKeys(object, {"date", "name_vi", "name_en", "compensatory", "holiday"}, "\"days_off\""); !bad.empty()) {
-        return InvalidSchedule(bad);
+    if (auto bad = UnknownKey(object, {"date", "name_vi", "name_en", "compensatory", "holiday"})) {
+        return InvalidSchedule(UnknownKeyIn(*bad, "\"days_off\""));
     }
     auto date = GetDate(object, "\"days_off\"");
     if (!date) return date.error();
@@ -87,12 +91,13 @@ core::Result<Holiday> ParseDayOff(const json::value& value) {
     const auto name_vi = GetString(object, "name_vi");
     const auto name_en = GetString(object, "name_en");
     if (!name_vi || name_vi->empty() || !name_en) {
-        return InvalidSchedule("ngày nghỉ " + FormatIsoDate(day.date) + " cần \"name_vi\" và \"name_en\"");
+        return InvalidSchedule(
+            core::Msg("calendar.schedule_day_off_names_missing", {{"date", FormatIsoDate(day.date)}}));
     }
     day.name_vi = *name_vi;
     day.name_en = *name_en;
     if (const json::value* c = object.if_contains("compensatory")) {
-        if (!c->is_bool()) return InvalidSchedule("\"compensatory\" phải là true hoặc false");
+        if (!c->is_bool()) return InvalidSchedule(core::Msg("calendar.schedule_compensatory_not_bool"));
         day.compensatory = c->get_bool();
     }
     auto key = GetHolidayKey(object, "\"days_off\"");
@@ -102,10 +107,12 @@ core::Result<Holiday> ParseDayOff(const json::value& value) {
 }
 
 core::Result<ScheduledWorkingDay> ParseWorkingDay(const json::value& value) {
-    if (!value.is_object()) return InvalidSchedule("mỗi phần tử của \"working_days\" phải là một đối tượng");
+    if (!value.is_object()) {
+        return InvalidSchedule(core::Msg("calendar.schedule_entry_not_object", {{"list", "working_days"}}));
+    }
     const json::object& object = value.get_object();
-    if (auto bad = CheckKeys(object, {"date", "note_vi", "note_en", "holiday"}, "\"working_days\""); !bad.empty()) {
-        return InvalidSchedule(bad);
+    if (auto bad = UnknownKey(object, {"date", "note_vi", "note_en", "holiday"})) {
+        return InvalidSchedule(UnknownKeyIn(*bad, "\"working_days\""));
     }
     auto date = GetDate(object, "\"working_days\"");
     if (!date) return date.error();
@@ -220,26 +227,28 @@ std::vector<MergedDay> MergeYear(const std::vector<Holiday>& computed, const Yea
 
 core::Status ValidateYearSchedule(const YearSchedule& schedule) {
     if (schedule.year < kFirstScheduleYear || schedule.year > kLastScheduleYear) {
-        return InvalidSchedule("năm " + std::to_string(schedule.year) + " nằm ngoài khoảng 1900–2199");
+        return InvalidSchedule(
+            core::Msg("calendar.schedule_year_out_of_range", {{"year", std::to_string(schedule.year)}}));
     }
     if (schedule.source.empty()) {
-        return InvalidSchedule("thiếu \"source\" (văn bản công bố lịch nghỉ)");
+        return InvalidSchedule(core::Msg("calendar.schedule_source_missing"));
     }
     std::set<sys_days> seen;
-    auto check = [&](year_month_day date) -> std::string {
+    auto check = [&](year_month_day date) -> std::optional<core::Message> {
         if (!date.ok() || static_cast<int>(date.year()) != schedule.year) {
-            return "ngày " + FormatIsoDate(date) + " không thuộc năm " + std::to_string(schedule.year);
+            return core::Msg("calendar.schedule_date_outside_year",
+                             {{"date", FormatIsoDate(date)}, {"year", std::to_string(schedule.year)}});
         }
         if (!seen.insert(sys_days{date}).second) {
-            return "ngày " + FormatIsoDate(date) + " xuất hiện hai lần";
+            return core::Msg("calendar.schedule_date_twice", {{"date", FormatIsoDate(date)}});
         }
-        return {};
+        return std::nullopt;
     };
     for (const Holiday& day : schedule.days_off) {
-        if (auto bad = check(day.date); !bad.empty()) return InvalidSchedule(bad);
+        if (auto bad = check(day.date)) return InvalidSchedule(*bad);
     }
     for (const ScheduledWorkingDay& day : schedule.working_days) {
-        if (auto bad = check(day.date); !bad.empty()) return InvalidSchedule(bad);
+        if (auto bad = check(day.date)) return InvalidSchedule(*bad);
     }
     return core::Ok{};
 }
@@ -247,26 +256,28 @@ core::Status ValidateYearSchedule(const YearSchedule& schedule) {
 core::Result<YearSchedule> TryParseYearSchedule(std::string_view text) {
     boost::system::error_code ec;
     const json::value root = json::parse(json::string_view(text.data(), text.size()), ec);
-    if (ec) return InvalidSchedule("JSON sai cú pháp", ec.message());
-    if (!root.is_object()) return InvalidSchedule("tệp phải là một đối tượng JSON");
+    if (ec) return InvalidSchedule(core::Msg("calendar.schedule_json_syntax"), ec.message());
+    if (!root.is_object()) return InvalidSchedule(core::Msg("calendar.schedule_not_object"));
     const json::object& object = root.get_object();
-    if (auto bad = CheckKeys(object, {"year", "source", "note", "days_off", "working_days"}, "tệp"); !bad.empty()) {
-        return InvalidSchedule(bad);
+    if (auto bad = UnknownKey(object, {"year", "source", "note", "days_off", "working_days"})) {
+        return InvalidSchedule(core::Msg("calendar.schedule_key_unknown", {{"key", *bad}}));
     }
 
     YearSchedule schedule;
     const json::value* year = object.if_contains("year");
-    if (year == nullptr || !year->is_int64()) return InvalidSchedule("thiếu \"year\" hoặc không phải số nguyên");
+    if (year == nullptr || !year->is_int64()) return InvalidSchedule(core::Msg("calendar.schedule_year_missing"));
     const auto year_value = year->get_int64();
     if (year_value < kFirstScheduleYear || year_value > kLastScheduleYear) {
-        return InvalidSchedule("năm " + std::to_string(year_value) + " nằm ngoài khoảng 1900–2199");
+        return InvalidSchedule(
+            core::Msg("calendar.schedule_year_out_of_range", {{"year", std::to_string(year_value)}}));
     }
     schedule.year = static_cast<int>(year_value);
     schedule.source = GetString(object, "source").value_or("");
     schedule.note = GetString(object, "note").value_or("");
 
     if (const json::value* list = object.if_contains("days_off")) {
-        if (!list->is_array()) return InvalidSchedule("\"days_off\" phải là một mảng");
+        if (!list->is_array())
+            return InvalidSchedule(core::Msg("calendar.schedule_list_not_array", {{"list", "days_off"}}));
         for (const json::value& item : list->get_array()) {
             auto day = ParseDayOff(item);
             if (!day) return day.error();
@@ -274,7 +285,9 @@ core::Result<YearSchedule> TryParseYearSchedule(std::string_view text) {
         }
     }
     if (const json::value* list = object.if_contains("working_days")) {
-        if (!list->is_array()) return InvalidSchedule("\"working_days\" phải là một mảng");
+        if (!list->is_array()) {
+            return InvalidSchedule(core::Msg("calendar.schedule_list_not_array", {{"list", "working_days"}}));
+        }
         for (const json::value& item : list->get_array()) {
             auto day = ParseWorkingDay(item);
             if (!day) return day.error();
@@ -289,11 +302,11 @@ core::Result<std::vector<YearSchedule>> TryLoadYearSchedules(const std::filesyst
     std::error_code ec;
     std::filesystem::directory_iterator it(dir, ec);
     if (ec) {
-        return core::NotFound("Không đọc được thư mục lịch nghỉ lễ.");
+        return core::NotFound(core::Msg("calendar.schedule_dir_unreadable"));
     }
     std::vector<std::filesystem::path> files;
     for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-        if (ec) return core::NotFound("Không đọc được thư mục lịch nghỉ lễ.");
+        if (ec) return core::NotFound(core::Msg("calendar.schedule_dir_unreadable"));
         const auto name = it->path().filename().string();
         const bool is_year_file =
             name.size() == 9 && name.ends_with(".json") &&
@@ -308,17 +321,18 @@ core::Result<std::vector<YearSchedule>> TryLoadYearSchedules(const std::filesyst
         std::ifstream in(file, std::ios::binary);
         const std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
         if (!in.is_open() || in.bad()) {
-            return core::Error{core::ErrorCode::kInternal, "Không đọc được tệp lịch nghỉ lễ " + name + ".",
-                               file.string()};
+            return core::Error{core::ErrorCode::kInternal,
+                               core::Msg("calendar.schedule_file_unreadable", {{"file", name}}), file.string()};
         }
         auto schedule = TryParseYearSchedule(content);
         if (!schedule) {
             core::Error error = schedule.error();
-            error.message = name + ": " + error.message;
+            error.message = core::WithPart(core::Msg("calendar.in_file", {{"file", name}}), "reason", error.message);
             return error;
         }
         if (std::to_string(schedule->year) != name.substr(0, 4)) {
-            return InvalidSchedule(name + ": \"year\" là " + std::to_string(schedule->year) + ", khác tên tệp");
+            return InvalidSchedule(core::Msg("calendar.schedule_year_not_file_name",
+                                             {{"file", name}, {"year", std::to_string(schedule->year)}}));
         }
         schedules.push_back(std::move(schedule).value());
     }

@@ -111,7 +111,7 @@ std::vector<MergedDay> MergeYear(const std::vector<Holiday>& computed, const Yea
 
 /// @brief Checks a schedule's invariants: year in 1900..2199, non-empty `source`, every date in
 /// `year`, no date listed twice (within or across the two lists).
-/// Returns InvalidInput with a Vietnamese message naming the problem otherwise.
+/// Returns InvalidInput with a message naming the problem otherwise.
 core::Status ValidateYearSchedule(const YearSchedule& schedule);
 
 /// @brief Parses one schedule file:

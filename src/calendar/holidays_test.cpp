@@ -136,7 +136,7 @@ TEST(YearSchedule, RejectsInvalidFiles_X1) {
         auto schedule = TryParseYearSchedule(json);
         ASSERT_FALSE(schedule.ok());
         EXPECT_EQ(schedule.error().code, core::ErrorCode::kInvalidInput);
-        EXPECT_FALSE(schedule.error().message.empty());
+        EXPECT_FALSE(schedule.error().message.key.empty());
     }
 }
 
@@ -214,7 +214,7 @@ TEST_F(ScheduleDir, FileNameMustMatchYear_X1) {
     Write("2027.json", R"({"year": 2026, "source": "a"})");
     auto schedules = TryLoadYearSchedules(dir_);
     ASSERT_FALSE(schedules.ok());
-    EXPECT_NE(schedules.error().message.find("2027.json"), std::string::npos);
+    EXPECT_NE(core::Text(schedules.error().message, "vi").find("2027.json"), std::string::npos);
 }
 
 TEST_F(ScheduleDir, InvalidFileIsNamed_X1) {
@@ -222,7 +222,7 @@ TEST_F(ScheduleDir, InvalidFileIsNamed_X1) {
     auto schedules = TryLoadYearSchedules(dir_);
     ASSERT_FALSE(schedules.ok());
     EXPECT_EQ(schedules.error().code, core::ErrorCode::kInvalidInput);
-    EXPECT_NE(schedules.error().message.find("2026.json"), std::string::npos);
+    EXPECT_NE(core::Text(schedules.error().message, "vi").find("2026.json"), std::string::npos);
 }
 
 TEST(YearSchedule, MissingDirectoryIsNotFound_X1) {

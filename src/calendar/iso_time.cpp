@@ -17,8 +17,6 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::year_month_day;
 
-constexpr const char* kBadTimestamp = "Thời điểm không hợp lệ. Cần dạng 2026-02-23T11:00:00+07:00 (có múi giờ).";
-
 // Reads exactly `count` ASCII digits at `pos`; advances `pos` on success.
 std::optional<int> ReadDigits(std::string_view text, std::size_t& pos, std::size_t count) {
     if (pos + count > text.size()) {
@@ -58,7 +56,7 @@ std::optional<year_month_day> ReadDate(std::string_view text, std::size_t& pos) 
 }
 
 core::Error BadTimestamp(std::string_view text, std::string_view why) {
-    return core::InvalidInput(kBadTimestamp,
+    return core::InvalidInput(core::Msg("calendar.timestamp_invalid"),
                               "timestamp '" + std::string(text.substr(0, 64)) + "': " + std::string(why));
 }
 

@@ -20,7 +20,7 @@ std::string FormatIso(core::TimePoint t, std::string_view time_zone);
 /// @brief Parses an RFC 3339 timestamp with an explicit offset: "YYYY-MM-DDTHH:MM[:SS[.fraction]]"
 /// followed by "Z" or "±HH:MM" (also "±HHMM"); "t" or a space may replace "T". Fractions beyond
 /// milliseconds are truncated. A timestamp without an offset is rejected because its instant would
-/// be ambiguous. Returns InvalidInput (Vietnamese message) on any malformed or out-of-range part.
+/// be ambiguous. Returns InvalidInput (a message key) on any malformed or out-of-range part.
 core::Result<core::TimePoint> TryParseIso(std::string_view text);
 
 /// "YYYY-MM-DD".

@@ -12,9 +12,8 @@ namespace json = boost::json;
 // Index = c_encoding (0 = Sunday).
 constexpr std::string_view kWeekdayKeys[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
-core::Error BadHours(std::string what) {
-    return core::InvalidInput("Giờ làm việc không hợp lệ: " + std::move(what) +
-                              ". Cần dạng [{\"start\": \"08:00\", \"end\": \"12:00\"}].");
+core::Error BadHours(core::Message what) {
+    return core::InvalidInput(core::WithPart(core::Msg("calendar.hours_json_invalid"), "reason", std::move(what)));
 }
 
 std::string_view TrimView(std::string_view s) {
@@ -116,27 +115,27 @@ std::optional<int> ParseMinute(std::string_view text) {
 }
 
 core::Result<std::vector<Interval>> TryParseHours(const json::value& value) {
-    if (!value.is_array()) return BadHours("phải là một mảng");
+    if (!value.is_array()) return BadHours(core::Msg("calendar.hours_not_array"));
     const auto& items = value.get_array();
-    if (items.size() > 24) return BadHours("quá 24 khoảng giờ trong một ngày");
+    if (items.size() > 24) return BadHours(core::Msg("calendar.hours_too_many"));
     std::vector<Interval> hours;
     for (const auto& item : items) {
-        if (!item.is_object()) return BadHours("mỗi khoảng giờ phải là một đối tượng");
+        if (!item.is_object()) return BadHours(core::Msg("calendar.hours_interval_not_object"));
         const auto& o = item.get_object();
         for (const auto& entry : o) {
             if (entry.key() != "start" && entry.key() != "end") {
-                return BadHours("khóa không được hỗ trợ " + Quote(entry.key()));
+                return BadHours(core::Msg("calendar.hours_key_unknown", {{"key", Quote(entry.key())}}));
             }
         }
         const auto* start = o.if_contains("start");
         const auto* end = o.if_contains("end");
         if (!start || !end || !start->is_string() || !end->is_string()) {
-            return BadHours("mỗi khoảng giờ cần \"start\" và \"end\" dạng \"HH:MM\"");
+            return BadHours(core::Msg("calendar.hours_start_end_missing"));
         }
         const auto s = ParseMinute(start->get_string());
         const auto e = ParseMinute(end->get_string());
-        if (!s) return BadHours("giờ " + Quote(start->get_string()) + " không đúng dạng HH:MM");
-        if (!e) return BadHours("giờ " + Quote(end->get_string()) + " không đúng dạng HH:MM");
+        if (!s) return BadHours(core::Msg("calendar.hours_time_invalid", {{"time", Quote(start->get_string())}}));
+        if (!e) return BadHours(core::Msg("calendar.hours_time_invalid", {{"time", Quote(end->get_string())}}));
         hours.push_back({*s, *e});
     }
     return hours;
@@ -158,26 +157,22 @@ core::Result<std::vector<Interval>> TryParseHoursText(std::string_view text) {
             dash_len = 1;
         }
         if (dash == std::string_view::npos) {
-            return core::InvalidInput("Giờ làm việc không hợp lệ: " + Quote(part) +
-                                      ". Cần dạng 08:00-12:00, 13:00-17:00.");
+            return core::InvalidInput(core::Msg("calendar.hours_text_invalid", {{"text", Quote(part)}}));
         }
         const auto s = ParseMinute(part.substr(0, dash));
         const auto e = ParseMinute(part.substr(dash + dash_len));
         if (!s || !e) {
-            return core::InvalidInput("Giờ làm việc không hợp lệ: " + Quote(part) +
-                                      ". Cần dạng 08:00-12:00, 13:00-17:00.");
+            return core::InvalidInput(core::Msg("calendar.hours_text_invalid", {{"text", Quote(part)}}));
         }
         hours.push_back({*s, *e});
-        if (hours.size() > 24)
-            return core::InvalidInput("Giờ làm việc không hợp lệ: quá 24 khoảng giờ trong một ngày.");
+        if (hours.size() > 24) return core::InvalidInput(core::Msg("calendar.hours_text_too_many"));
     }
     return hours;
 }
 
 core::Result<WeeklyHours> TryParseWeekly(const json::value& value) {
     if (!value.is_object()) {
-        return core::InvalidInput(
-            "Lịch tuần phải là một đối tượng dạng {\"mon\": [{\"start\": \"08:00\", \"end\": \"12:00\"}], ...}.");
+        return core::InvalidInput(core::Msg("calendar.weekly_not_object"));
     }
     WeeklyHours weekly;
     for (const auto& entry : value.get_object()) {
@@ -186,13 +181,13 @@ core::Result<WeeklyHours> TryParseWeekly(const json::value& value) {
             if (kWeekdayKeys[i] == entry.key()) day = i;
         }
         if (!day) {
-            return core::InvalidInput("Lịch tuần: khóa " + Quote(entry.key()) +
-                                      " không hợp lệ; dùng mon, tue, wed, thu, fri, sat, sun.");
+            return core::InvalidInput(core::Msg("calendar.weekly_key_invalid", {{"key", Quote(entry.key())}}));
         }
         auto hours = TryParseHours(entry.value());
         if (!hours) {
             core::Error e = hours.error();
-            e.message = "Lịch tuần, " + std::string(entry.key()) + ": " + e.message;
+            e.message = core::WithPart(core::Msg("calendar.weekly_day_invalid", {{"day", std::string(entry.key())}}),
+                                       "reason", e.message);
             return e;
         }
         weekly[*day] = std::move(hours).value();

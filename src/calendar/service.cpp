@@ -40,8 +40,6 @@ constexpr std::string_view kSelectExceptions =
 constexpr std::string_view kSelectYears =
     "SELECT id, year, schedule_json, created_at, created_by_name FROM calendar_years ORDER BY year, id DESC";
 
-const char* const kWeekdayNamesVi[7] = {"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
-
 std::string DateVi(std::chrono::year_month_day d) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", static_cast<unsigned>(d.day()), static_cast<unsigned>(d.month()),
@@ -63,7 +61,8 @@ CalendarRecord CalendarFromRow(const core::db::Row& r) {
                      .updated_at = r.Int(6)};
     boost::system::error_code ec;
     auto v = json::parse(r.Text(4), ec);
-    auto weekly = ec ? core::Result<WeeklyHours>(core::InvalidInput("")) : TryParseWeekly(v);
+    auto weekly = ec ? core::Result<WeeklyHours>(core::InvalidInput(core::Msg("calendar.stored_json_invalid")))
+                     : TryParseWeekly(v);
     if (!weekly) throw core::db::DbError("calendars.weekly_json of '" + c.code + "' is not valid");
     c.weekly = std::move(weekly).value();
     return c;
@@ -81,7 +80,8 @@ ExceptionRecord ExceptionFromRow(const core::db::Row& r) {
     auto kind = ParseDayKind(r.Text(3));
     boost::system::error_code ec;
     auto v = json::parse(r.Text(4), ec);
-    auto hours = ec ? core::Result<std::vector<Interval>>(core::InvalidInput("")) : TryParseHours(v);
+    auto hours = ec ? core::Result<std::vector<Interval>>(core::InvalidInput(core::Msg("calendar.stored_json_invalid")))
+                    : TryParseHours(v);
     if (!date || !kind || !hours) {
         throw core::db::DbError("calendar_exceptions row " + std::to_string(e.id) + " is not valid");
     }
@@ -147,48 +147,55 @@ core::Result<Calendar> Build(const CalendarRecord& record, const std::vector<Exc
     return Calendar::TryCreate(std::move(spec), std::move(holidays));
 }
 
-// --- input checks: each returns InvalidInput with a Vietnamese message naming the problem ---
+// --- input checks: each returns InvalidInput with a message naming the problem ---
 
 core::Status CheckCode(const std::string& code) {
-    if (code.empty() || code.size() > 40) return core::InvalidInput("Mã lịch phải có từ 1 đến 40 ký tự.");
+    if (code.empty() || code.size() > 40) return core::InvalidField("code", core::Msg("calendar.code_length"));
     for (char ch : code) {
         const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
-        if (!ok) return core::InvalidInput("Mã lịch chỉ gồm chữ thường không dấu (a–z), chữ số, '-' và '_'.");
+        if (!ok) return core::InvalidField("code", core::Msg("calendar.code_chars"));
     }
     return core::Ok{};
 }
 
 core::Status CheckName(const std::string& name) {
-    if (name.empty()) return core::InvalidInput("Tên lịch không được để trống.");
-    if (!core::IsValidUtf8(name)) return core::InvalidInput("Tên lịch chứa ký tự không hợp lệ.");
-    if (core::Utf8Length(name) > 200) return core::InvalidInput("Tên lịch quá dài (tối đa 200 ký tự).");
+    if (name.empty()) return core::InvalidField("name", core::Msg("calendar.name_missing"));
+    if (!core::IsValidUtf8(name)) return core::InvalidField("name", core::Msg("calendar.name_invalid_chars"));
+    if (core::Utf8Length(name) > 200) return core::InvalidField("name", core::Msg("calendar.name_too_long"));
     return core::Ok{};
 }
 
 core::Status CheckZone(const std::string& zone) {
-    if (zone.empty()) return core::InvalidInput("Cần chọn múi giờ (tên IANA, ví dụ Asia/Ho_Chi_Minh).");
+    if (zone.empty()) return core::InvalidField("time_zone", core::Msg("calendar.zone_missing"));
     if (zone.size() > 64 || !IsKnownTimeZone(zone)) {
-        return core::InvalidInput("Múi giờ không hợp lệ. Dùng tên IANA, ví dụ Asia/Ho_Chi_Minh.", zone.substr(0, 64));
+        core::Error e = core::InvalidField("time_zone", core::Msg("calendar.zone_invalid"));
+        e.detail = zone.substr(0, 64);
+        return e;
     }
     return core::Ok{};
 }
 
 // Sorts `hours`, then checks each lies within 00:00–24:00 with start before end and none overlap.
-core::Status CheckHours(std::vector<Interval>& hours, const std::string& where) {
-    if (hours.size() > 24) return core::InvalidInput(where + ": quá 24 khoảng giờ trong một ngày.");
+// `where` names the day the hours are for ("Giờ làm việc Thứ Hai", "Ngoại lệ ngày 02/01/2026").
+core::Status CheckHours(std::vector<Interval>& hours, const core::Message& where) {
+    if (hours.size() > 24)
+        return core::InvalidInput(core::WithPart(core::Msg("calendar.check_too_many"), "where", where));
     std::sort(hours.begin(), hours.end(), [](const Interval& a, const Interval& b) {
         return a.start_minute < b.start_minute || (a.start_minute == b.start_minute && a.end_minute < b.end_minute);
     });
     for (std::size_t i = 0; i < hours.size(); ++i) {
         const Interval& iv = hours[i];
         if (iv.start_minute < 0 || iv.end_minute > kMinutesPerDay || iv.start_minute >= iv.end_minute) {
-            return core::InvalidInput(where + ": khoảng " + FormatMinute(iv.start_minute) + "–" +
-                                      FormatMinute(iv.end_minute) +
-                                      " không hợp lệ (giờ bắt đầu phải trước giờ kết thúc, trong khoảng 00:00–24:00).");
+            return core::InvalidInput(core::WithPart(
+                core::Msg("calendar.check_interval_invalid",
+                          {{"start", FormatMinute(iv.start_minute)}, {"end", FormatMinute(iv.end_minute)}}),
+                "where", where));
         }
         if (i > 0 && hours[i - 1].end_minute > iv.start_minute) {
-            return core::InvalidInput(where + ": các khoảng " + HoursText({hours[i - 1]}) + " và " + HoursText({iv}) +
-                                      " chồng lên nhau.");
+            return core::InvalidInput(
+                core::WithPart(core::Msg("calendar.check_intervals_overlap",
+                                         {{"first", HoursText({hours[i - 1]})}, {"second", HoursText({iv})}}),
+                               "where", where));
         }
     }
     return core::Ok{};
@@ -197,27 +204,30 @@ core::Status CheckHours(std::vector<Interval>& hours, const std::string& where) 
 core::Status CheckWeekly(WeeklyHours& weekly) {
     bool any = false;
     for (std::size_t d = 0; d < 7; ++d) {
-        if (auto st = CheckHours(weekly[d], std::string("Giờ làm việc ") + kWeekdayNamesVi[d]); !st) return st;
+        const auto where =
+            core::WithPart(core::Msg("calendar.where_weekday"), "day", WeekdayName(static_cast<unsigned>(d)));
+        if (auto st = CheckHours(weekly[d], where); !st) return st;
         any = any || !weekly[d].empty();
     }
-    if (!any) return core::InvalidInput("Lịch tuần phải có ít nhất một ngày có giờ làm việc.");
+    if (!any) return core::InvalidInput(core::Msg("calendar.weekly_no_working_day"));
     return core::Ok{};
 }
 
 core::Status CheckNote(const std::string& note) {
-    if (!core::IsValidUtf8(note)) return core::InvalidInput("Ghi chú chứa ký tự không hợp lệ.");
-    if (core::Utf8Length(note) > 500) return core::InvalidInput("Ghi chú quá dài (tối đa 500 ký tự).");
+    if (!core::IsValidUtf8(note)) return core::InvalidField("note", core::Msg("calendar.note_invalid_chars"));
+    if (core::Utf8Length(note) > 500) return core::InvalidField("note", core::Msg("calendar.note_too_long"));
     return core::Ok{};
 }
 
 core::Error CalendarNotFound(std::string_view code) {
     // The code may come straight from a URL: quote only what could be a real code.
-    if (code.size() > 40) return core::NotFound("Không tìm thấy lịch làm việc.");
-    return core::NotFound("Không tìm thấy lịch làm việc '" + std::string(code) + "'.");
+    if (code.size() > 40) return core::NotFound(core::Msg("calendar.not_found"));
+    return core::NotFound(core::Msg("calendar.not_found_code", {{"code", std::string(code)}}));
 }
 
 core::Error CannotApply(const std::string& code, const core::Error& why) {
-    return core::InvalidInput("Không áp dụng được cho lịch '" + code + "': " + why.message, why.detail);
+    return core::InvalidInput(
+        core::WithPart(core::Msg("calendar.cannot_apply", {{"code", code}}), "reason", why.message), why.detail);
 }
 
 }  // namespace
@@ -273,7 +283,7 @@ core::Result<CalendarRecord> Service::Create(const audit::Actor& actor, std::str
     try {
         auto r = db_.Transact([&](Connection& c) -> core::Result<CalendarRecord> {
             c.Execute(kBumpVersion);
-            if (LoadCalendar(c, code)) return core::Conflict("Mã lịch '" + code + "' đã tồn tại.");
+            if (LoadCalendar(c, code)) return core::Conflict(core::Msg("calendar.code_taken", {{"code", code}}));
             if (auto built = Build(record, {}, EffectiveYears(c, shipped_)); !built)
                 return CannotApply(code, built.error());
             record.id = c.QueryOne(
@@ -287,7 +297,7 @@ core::Result<CalendarRecord> Service::Create(const audit::Actor& actor, std::str
         if (r) Invalidate();
         return r;
     } catch (const core::db::UniqueViolation&) {
-        return core::Conflict("Mã lịch '" + code + "' đã tồn tại.");
+        return core::Conflict(core::Msg("calendar.code_taken", {{"code", code}}));
     }
 }
 
@@ -324,16 +334,22 @@ core::Result<ExceptionRecord> Service::AddException(const audit::Actor& actor, s
                                                     std::vector<Interval> hours, std::string note) {
     if (!date.ok() || static_cast<int>(date.year()) < kFirstExceptionYear ||
         static_cast<int>(date.year()) > kLastExceptionYear) {
-        return core::InvalidInput("Ngày ngoại lệ không hợp lệ (YYYY-MM-DD, từ năm 1900 đến 2199).");
+        return core::InvalidField("date", core::Msg("calendar.exception_date_range"));
     }
-    const std::string where = "Ngoại lệ ngày " + DateVi(date);
+    const auto where = core::Msg("calendar.where_exception", {{"date", DateVi(date)}});
     if (auto st = CheckHours(hours, where); !st) return st.error();
     switch (kind) {
         case DayKind::kDayOff:
-            if (!hours.empty()) return core::InvalidInput(where + ": ngày nghỉ không có giờ làm việc.");
+            if (!hours.empty()) {
+                return core::InvalidInput(
+                    core::WithPart(core::Msg("calendar.check_day_off_with_hours"), "where", where));
+            }
             break;
         case DayKind::kShortenedDay:
-            if (hours.empty()) return core::InvalidInput(where + ": ngày làm việc rút ngắn cần giờ làm việc.");
+            if (hours.empty()) {
+                return core::InvalidInput(
+                    core::WithPart(core::Msg("calendar.check_shortened_without_hours"), "where", where));
+            }
             break;
         case DayKind::kWorkingDay:
             break;  // no hours: Monday's
@@ -350,7 +366,7 @@ core::Result<ExceptionRecord> Service::AddException(const audit::Actor& actor, s
                            .created_by = actor.username};
     const std::string day = FormatIsoDate(date);
     const auto conflict = [&] {
-        return core::Conflict("Lịch đã có một ngoại lệ cho ngày " + DateVi(date) + "; hãy gỡ ngoại lệ đó trước.");
+        return core::Conflict(core::Msg("calendar.exception_exists", {{"date", DateVi(date)}}));
     };
     try {
         auto r = db_.Transact([&](Connection& c) -> core::Result<ExceptionRecord> {
@@ -365,7 +381,7 @@ core::Result<ExceptionRecord> Service::AddException(const audit::Actor& actor, s
             auto active = LoadExceptions(c, code, ExceptionFilter::kActive);
             active.push_back(record);
             if (auto built = Build(*cal, active, EffectiveYears(c, shipped_)); !built)
-                return core::InvalidInput(built.error().message);
+                return core::InvalidInput(built.error().message, built.error().detail);
             record.id = c.QueryOne(
                              "INSERT INTO calendar_exceptions (calendar_id, day, kind, hours_json, note, created_by,"
                              " created_by_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -390,9 +406,9 @@ core::Result<ExceptionRecord> Service::RemoveException(const audit::Actor& actor
     auto r = db_.Transact([&](Connection& c) -> core::Result<ExceptionRecord> {
         c.Execute(kBumpVersion);
         auto row = c.QueryOne(std::string(kSelectExceptions) + " WHERE e.id = $1 AND c.code = $2", {id, code});
-        if (!row) return core::NotFound("Không tìm thấy ngoại lệ này trong lịch làm việc.");
+        if (!row) return core::NotFound(core::Msg("calendar.exception_not_found"));
         auto before = ExceptionFromRow(*row);
-        if (!before.Active()) return core::Conflict("Ngoại lệ này đã được gỡ trước đó.");
+        if (!before.Active()) return core::Conflict(core::Msg("calendar.exception_removed_already"));
         // Removing never makes a calendar invalid: an exception only narrows the weekly pattern.
         c.Execute("UPDATE calendar_exceptions SET removed_at = $2, removed_by = $3, removed_by_name = $4 WHERE id = $1",
                   {id, now, UserId(actor), actor.username});
@@ -416,8 +432,8 @@ namespace {
 
 // The checks AddYear and PreviewYear share before the database: size, UTF-8, the file format.
 core::Result<YearSchedule> ParseYearInput(std::string_view json_text) {
-    if (json_text.size() > kMaxYearJson) return core::InvalidInput("Lịch nghỉ lễ quá lớn (tối đa 256 KiB).");
-    if (!core::IsValidUtf8(json_text)) return core::InvalidInput("Lịch nghỉ lễ chứa ký tự không hợp lệ (cần UTF-8).");
+    if (json_text.size() > kMaxYearJson) return core::InvalidInput(core::Msg("calendar.year_json_too_large"));
+    if (!core::IsValidUtf8(json_text)) return core::InvalidInput(core::Msg("calendar.year_json_not_utf8"));
     return TryParseYearSchedule(json_text);
 }
 
@@ -519,9 +535,8 @@ core::Result<std::shared_ptr<const Calendar>> Service::GetShared(std::string_vie
         auto cal = Build(*record, LoadExceptions(c, code, ExceptionFilter::kActive), EffectiveYears(c, shipped_));
         if (!cal) {
             // Stored data is validated on every change; reaching this means it was edited by hand.
-            return core::Error{core::ErrorCode::kInternal,
-                               "Lịch làm việc đang bị lỗi cấu hình, vui lòng báo quản trị viên.",
-                               "calendar '" + std::string(code) + "': " + cal.error().message};
+            return core::Error{core::ErrorCode::kInternal, core::Msg("calendar.misconfigured"),
+                               "calendar '" + std::string(code) + "': " + core::Text(cal.error().message, "vi")};
         }
         return std::make_shared<const Calendar>(std::move(cal).value());
     });
@@ -560,7 +575,7 @@ core::Result<core::TimePoint> TryParseInstant(std::string_view text, std::string
         sec > 59) {
         return iso.error();
     }
-    if (!IsKnownTimeZone(time_zone)) return core::InvalidInput("Múi giờ không hợp lệ.");
+    if (!IsKnownTimeZone(time_zone)) return core::InvalidInput(core::Msg("calendar.zone_invalid_short"));
     const date::local_seconds local{std::chrono::sys_days{*day}.time_since_epoch() + std::chrono::hours{h} +
                                     std::chrono::minutes{m} + std::chrono::seconds{sec}};
     // As Calendar does: a time skipped by DST maps to the transition, an ambiguous one to its first occurrence.

@@ -87,7 +87,7 @@ enum class ExceptionFilter { kActive, kRemoved, kAll };
 /// administrators' dated exceptions, and the government's yearly schedules (the files shipped
 /// with the binary, overridden year by year by schedules an administrator adds).
 ///
-/// Every change validates its input (Vietnamese messages; InvalidInput / NotFound / Conflict),
+/// Every change validates its input (message keys; InvalidInput / NotFound / Conflict),
 /// checks that every affected calendar still builds, increments calendar_state.version and writes
 /// the audit log, all in one transaction: a refused change leaves nothing behind.
 ///

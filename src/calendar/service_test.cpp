@@ -315,7 +315,7 @@ TEST_P(CalendarService, InvalidInputChangesNothing_X1) {
     auto expect = [&](const auto& result, ErrorCode code, std::string_view what) {
         ASSERT_FALSE(result.ok()) << what;
         EXPECT_EQ(result.error().code, code) << what << ": " << result.error().message;
-        EXPECT_FALSE(result.error().message.empty()) << what;
+        EXPECT_FALSE(result.error().message.key.empty()) << what;
     };
     // Weekly hours and zones.
     expect(svc_->UpdateWeekly(actor_, "vn-office", "Asia/Hanoi_Typo", office), ErrorCode::kInvalidInput, "zone");

@@ -85,8 +85,8 @@ bool PortalCovers(const Grant& g, const Scope& s) { return g.portal.empty() || g
 
 Result<Actor> Policy::Authorize(const Principal& who, Permission p, const Scope& scope) const {
     if (who.is_operator) return who.ActorAs("operator");
-    if (!who.Ready()) return Forbidden("Cần hoàn tất đăng nhập (xác thực hai yếu tố, đổi mật khẩu) trước.");
-    if (!TokenAllows(who, p)) return Forbidden("Mã truy cập API không có phạm vi " + std::string(p.name) + ".");
+    if (!who.Ready()) return Forbidden(Msg("core.sign_in_incomplete"));
+    if (!TokenAllows(who, p)) return Forbidden(Msg("core.token_scope_missing", {{"scope", std::string(p.name)}}));
     if (!tree_) return Forbidden();
     if (!scope.global && scope.unit_id <= 0 && scope.portal.empty()) return Forbidden();
     for (const auto& g : who.grants) {
@@ -141,8 +141,8 @@ int Policy::RankOver(const Principal& who, Permission p, std::int64_t unit) cons
 
 Status Policy::MayActOnRank(const Principal& who, Permission p, int rank, std::int64_t unit) const {
     const int mine = RankOver(who, p, unit);
-    if (mine == 0) return Forbidden("Đơn vị này nằm ngoài phạm vi quyền của bạn.");
-    if (mine < rank) return Forbidden("Không được đề nghị, cấp, đặt lại hay thu hồi vai trò mạnh hơn vai trò bạn đang giữ.");
+    if (mine == 0) return Forbidden(Msg("core.unit_outside_scope"));
+    if (mine < rank) return Forbidden(Msg("core.role_above_own"));
     return Ok{};
 }
 

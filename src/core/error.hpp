@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/message.hpp"
+
 namespace vp::core {
 
 /// @brief What kind of expected failure happened. Mapped to an HTTP status in exactly one place:
@@ -25,24 +27,29 @@ enum class ErrorCode {
 /// Stable machine-readable name, used as `error.code` in JSON ("invalid_input", ...).
 const char* ErrorCodeName(ErrorCode code);
 
-/// @brief An expected failure. `message` is the Vietnamese text shown to the user;
-/// `detail` is for the log only and is never sent to a client.
+/// @brief An expected failure. `message` is what the person is told, rendered in their language
+/// at the edge (core/message.hpp); `detail` is for the log only and is never sent to a client.
 struct Error {
     ErrorCode code = ErrorCode::kInternal;
-    std::string message;
+    Message message;
     std::string detail;
     int retry_after_s = 0;  ///< > 0: the answer carries Retry-After (429, 503)
+    std::string field;      ///< the input field a validation error names ("" when none); JSON "field"
 };
 
-inline Error InvalidInput(std::string message, std::string detail = {}) {
+inline Error InvalidInput(Message message, std::string detail = {}) {
     return {ErrorCode::kInvalidInput, std::move(message), std::move(detail)};
 }
-inline Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
-inline Error Forbidden(std::string message = "Bạn không có quyền thực hiện thao tác này.") {
+/// A validation error about one input field (a form shows it next to the field).
+inline Error InvalidField(std::string field, Message message) {
+    return {ErrorCode::kInvalidInput, std::move(message), {}, 0, std::move(field)};
+}
+inline Error NotFound(Message message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
+inline Error Forbidden(Message message = Msg("core.forbidden")) {
     return {ErrorCode::kForbidden, std::move(message), {}};
 }
-inline Error Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message), {}}; }
-inline Error Unauthorized(std::string message = "Cần đăng nhập.") {
+inline Error Conflict(Message message) { return {ErrorCode::kConflict, std::move(message), {}}; }
+inline Error Unauthorized(Message message = Msg("core.sign_in_required")) {
     return {ErrorCode::kUnauthorized, std::move(message), {}};
 }
 

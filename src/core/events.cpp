@@ -150,7 +150,7 @@ Result<std::int64_t> ParseLastEventId(std::string_view text) {
     std::int64_t v = -1;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || ec != std::errc() || p != text.data() + text.size() || v < 0) {
-        return InvalidInput("Last-Event-ID không hợp lệ.", "expected a non-negative integer");
+        return InvalidInput(Msg("core.last_event_id_invalid"), "expected a non-negative integer");
     }
     return v;
 }
@@ -330,7 +330,7 @@ Result<std::shared_ptr<Subscription>> EventBus::Subscribe(SubscribeOptions o) {
             for (auto& t : o.topics) {
                 auto it = topics_.find(t);
                 if (it == topics_.end()) {
-                    return InvalidInput("Không có chủ đề sự kiện \"" + Excerpt(t) + "\".", "unknown topic");
+                    return InvalidInput(Msg("core.event_topic_unknown", {{"topic", Excerpt(t)}}), "unknown topic");
                 }
                 wanted.emplace_back(it->first, it->second.filter);
             }

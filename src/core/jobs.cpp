@@ -60,7 +60,8 @@ std::string NewLeaseToken() {
     return hex;
 }
 
-std::string ErrorText(const Error& e) { return e.detail.empty() ? e.message : e.detail; }
+// What the job history keeps of a failure: the detail, or the message in Vietnamese.
+std::string ErrorText(const Error& e) { return e.detail.empty() ? Text(e.message, "vi") : e.detail; }
 
 }  // namespace
 
@@ -164,12 +165,12 @@ bool JobQueue::RunOne() {
         running_[job->id] = Running{token, lost};
     }
     JobContext ctx(*this, *job, token, lost);
-    Status outcome = Error{ErrorCode::kInternal, "no handler", "no handler for job kind " + job->kind};
+    Status outcome = Error{ErrorCode::kInternal, Msg("core.job_no_handler"), "no handler for job kind " + job->kind};
     if (auto it = handlers_.find(job->kind); it != handlers_.end()) {
         try {
             outcome = it->second(*job, ctx);
         } catch (const std::exception& e) {
-            outcome = Error{ErrorCode::kInternal, "exception", e.what()};
+            outcome = Error{ErrorCode::kInternal, Msg("core.job_failed"), e.what()};
         }
     }
     {

@@ -39,7 +39,9 @@ TEST_P(Jobs, RunsOnceAndRecordsHistory) {
 TEST_P(Jobs, RetriesWithBackoffThenFails) {
     Db().Transact([&](Connection& c) { core::JobQueue::Enqueue(c, clock_, "t.fail", "{}", 2); });
     core::JobQueue q(Db(), clock_, {.node_id = "a"});
-    q.Register("t.fail", [](const core::Job&) -> core::Status { return core::InvalidInput("x", "always fails"); });
+    q.Register("t.fail", [](const core::Job&) -> core::Status {
+        return core::InvalidInput(core::Msg("core.job_failed"), "always fails");
+    });
     EXPECT_TRUE(q.RunOne());
     EXPECT_FALSE(q.RunOne()) << "the retry waits for its back-off";
     clock_.Advance(std::chrono::seconds(6));
@@ -114,7 +116,7 @@ TEST_P(Jobs, StaleRunnerCannotOverwriteTheOutcomeOfTheRunnerThatTookOver) {
     a.Register("t.slow", [&](const core::Job&) -> core::Status {
         clock_.Advance(2min);  // a outlives its one-minute lease; b takes the job over and finishes it
         EXPECT_TRUE(b.RunOne());
-        return core::InvalidInput("x", "stale failure");
+        return core::InvalidInput(core::Msg("core.job_failed"), "stale failure");
     });
     EXPECT_TRUE(a.RunOne());
     auto v = a.Recent(1).at(0);
@@ -131,7 +133,9 @@ TEST_P(Jobs, StaleSuccessDoesNotHideTheFailureOfTheRunnerThatTookOver) {
     Db().Transact([&](Connection& c) { core::JobQueue::Enqueue(c, clock_, "t.slow", "{}"); });
     core::JobQueue a(Db(), clock_, Node("a"));
     core::JobQueue b(Db(), clock_, Node("b"));
-    b.Register("t.slow", [](const core::Job&) -> core::Status { return core::InvalidInput("x", "b failed"); });
+    b.Register("t.slow", [](const core::Job&) -> core::Status {
+        return core::InvalidInput(core::Msg("core.job_failed"), "b failed");
+    });
     a.Register("t.slow", [&](const core::Job&) -> core::Status {
         clock_.Advance(2min);
         EXPECT_TRUE(b.RunOne());

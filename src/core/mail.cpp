@@ -75,12 +75,14 @@ bool Append(SlistPtr& list, const std::string& line) {
     return true;
 }
 
-Error SendFailed(std::string detail) { return Error{ErrorCode::kUnavailable, "Không gửi được thư.", std::move(detail)}; }
+Error SendFailed(std::string detail) {
+    return Error{ErrorCode::kUnavailable, Msg("core.mail_not_sent"), std::move(detail)};
+}
 
 }  // namespace
 
 Status CheckMailAddress(std::string_view a) {
-    const auto bad = [] { return InvalidInput("Địa chỉ thư không hợp lệ."); };
+    const auto bad = [] { return InvalidInput(Msg("core.mail_address_invalid")); };
     if (a.empty() || a.size() > 254) return bad();
     const auto at = a.find('@');
     if (at == 0 || at == std::string_view::npos || at + 1 == a.size() || a.find('@', at + 1) != std::string_view::npos) {
@@ -96,11 +98,11 @@ Status CheckMailAddress(std::string_view a) {
 Status CheckSmtpSettings(const SmtpSettings& s) {
     if (s.url.empty()) return Ok{};
     if (!StartsWithNoCase(s.url, "smtp://") && !StartsWithNoCase(s.url, "smtps://")) {
-        return InvalidInput("Địa chỉ máy chủ thư phải bắt đầu bằng smtp:// hoặc smtps://.");
+        return InvalidInput(Msg("core.smtp_url_scheme"));
     }
-    if (s.url.find_first_of("\r\n") != std::string::npos) return InvalidInput("Địa chỉ máy chủ thư không hợp lệ.");
+    if (s.url.find_first_of("\r\n") != std::string::npos) return InvalidInput(Msg("core.smtp_url_invalid"));
     if (auto st = CheckMailAddress(s.from); !st) {
-        return InvalidInput("Địa chỉ người gửi thư (--smtp-from) không hợp lệ.");
+        return InvalidInput(Msg("core.smtp_from_invalid"));
     }
     return Ok{};
 }
@@ -128,9 +130,9 @@ std::string EncodeSubjectHeader(std::string_view subject) {
 }
 
 Status SmtpMailer::Send(const Mail& mail) {
-    if (settings_.url.empty()) return Error{ErrorCode::kUnavailable, "Chưa cấu hình máy chủ thư.", "smtp disabled"};
+    if (settings_.url.empty()) return Error{ErrorCode::kUnavailable, Msg("core.smtp_not_configured"), "smtp disabled"};
     if (auto st = CheckSmtpSettings(settings_); !st) {
-        spdlog::error("smtp: refusing to send: {}", st.error().message);
+        spdlog::error("smtp: refusing to send: {}", Text(st.error().message, "vi"));
         return st;
     }
     if (auto st = CheckMailAddress(mail.to); !st) return st;
@@ -141,7 +143,7 @@ Status SmtpMailer::Send(const Mail& mail) {
     const bool implicit_tls = StartsWithNoCase(settings_.url, "smtps://");
 
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-    if (!curl) return Error{ErrorCode::kInternal, "Không gửi được thư.", "curl_easy_init failed"};
+    if (!curl) return Error{ErrorCode::kInternal, Msg("core.mail_not_sent"), "curl_easy_init failed"};
     CURL* h = curl.get();
 
     unsigned char rnd[12];
@@ -156,16 +158,16 @@ Status SmtpMailer::Send(const Mail& mail) {
               Append(headers, "From: <" + settings_.from + ">") && Append(headers, "To: <" + mail.to + ">") &&
               Append(headers, fmt::format("Message-ID: <{}@{}>", hex, domain)) &&
               Append(headers, EncodeSubjectHeader(mail.subject)) && Append(rcpt, "<" + mail.to + ">");
-    if (!ok) return Error{ErrorCode::kInternal, "Không gửi được thư.", "curl_slist_append failed"};
+    if (!ok) return Error{ErrorCode::kInternal, Msg("core.mail_not_sent"), "curl_slist_append failed"};
 
     std::unique_ptr<curl_mime, MimeDeleter> mime(curl_mime_init(h));
     curl_mimepart* part = mime ? curl_mime_addpart(mime.get()) : nullptr;
-    if (part == nullptr) return Error{ErrorCode::kInternal, "Không gửi được thư.", "curl_mime_init failed"};
+    if (part == nullptr) return Error{ErrorCode::kInternal, Msg("core.mail_not_sent"), "curl_mime_init failed"};
     const std::string body = CrLf(mail.text);
     if (curl_mime_data(part, body.data(), body.size()) != CURLE_OK ||
         curl_mime_type(part, "text/plain; charset=utf-8") != CURLE_OK ||
         curl_mime_encoder(part, "quoted-printable") != CURLE_OK) {
-        return Error{ErrorCode::kInternal, "Không gửi được thư.", "curl_mime part setup failed"};
+        return Error{ErrorCode::kInternal, Msg("core.mail_not_sent"), "curl_mime part setup failed"};
     }
 
     curl_easy_setopt(h, CURLOPT_URL, settings_.url.c_str());
@@ -189,8 +191,7 @@ Status SmtpMailer::Send(const Mail& mail) {
     if (rc == CURLE_USE_SSL_FAILED) {
         // Not the URL: it may carry the credentials.
         spdlog::error("smtp: the server offers no STARTTLS; refusing to send the configured credentials in the clear");
-        return Error{ErrorCode::kUnavailable,
-                     "Máy chủ thư không hỗ trợ STARTTLS: không gửi tên đăng nhập và mật khẩu qua kết nối không mã hóa.",
+        return Error{ErrorCode::kUnavailable, Msg("core.smtp_starttls_missing"),
                      "smtp: STARTTLS required because credentials are configured, but the server does not offer it "
                      "(use smtps:// or a server with STARTTLS)"};
     }

@@ -52,7 +52,7 @@ bool ParseOffset(std::string_view s, minutes& out) {
     return out >= -kMaxOffset && out <= kMaxOffset;
 }
 
-Error Bad(std::string detail) { return InvalidInput("Lịch chạy định kỳ không hợp lệ.", std::move(detail)); }
+Error Bad(std::string detail) { return InvalidInput(Msg("core.schedule_invalid"), std::move(detail)); }
 
 }  // namespace
 

@@ -62,19 +62,19 @@ std::string SecretBox::Seal(std::string_view plain) const {
 }
 
 Result<std::string> SecretBox::Open(std::string_view sealed) const {
-    if (!IsSealed(sealed)) return InvalidInput("Dữ liệu mã hóa không hợp lệ.", "not a sealed value");
+    if (!IsSealed(sealed)) return InvalidInput(Msg("core.sealed_invalid"), "not a sealed value");
     auto b64 = sealed.substr(4);
     std::vector<unsigned char> buf(b64.size());
     std::size_t len = 0;
     if (sodium_base642bin(buf.data(), buf.size(), b64.data(), b64.size(), nullptr, &len, nullptr,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
-        return InvalidInput("Dữ liệu mã hóa không hợp lệ.", "bad base64");
+        return InvalidInput(Msg("core.sealed_invalid"), "bad base64");
     }
     std::string plain(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
     if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), buf.data() + crypto_secretbox_NONCEBYTES,
                                    len - crypto_secretbox_NONCEBYTES, buf.data(), key_) != 0) {
-        return InvalidInput("Dữ liệu mã hóa không hợp lệ.", "authentication failed (altered, or another key)");
+        return InvalidInput(Msg("core.sealed_invalid"), "authentication failed (altered, or another key)");
     }
     return plain;
 }

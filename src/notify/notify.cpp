@@ -69,7 +69,8 @@ bool Service::MarkRead(std::int64_t user_id, std::int64_t id) {
 core::Status Service::SendMailJob(core::Mailer& mailer, const std::string& payload_json) {
     boost::system::error_code ec;
     auto v = json::parse(payload_json, ec);
-    if (ec || !v.is_object()) return core::InvalidInput("bad payload", "mail.send payload is not a JSON object");
+    if (ec || !v.is_object())
+        return core::InvalidInput(core::Msg("notify.mail_payload_invalid"), "mail.send payload is not a JSON object");
     auto& o = v.as_object();
     auto str = [&](const char* k) { return o.contains(k) && o.at(k).is_string() ? std::string(o.at(k).as_string()) : std::string(); };
     return mailer.Send({str("to"), str("subject"), str("text")});

@@ -37,7 +37,8 @@ Response Handlers::Tree(Request& req) {
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto& p = std::get<auth::Web::Allowed>(allowed).who;
     auto date = req.QueryParam("date").value_or("");
-    if (!date.empty() && !IsIsoDate(date)) return web_.Fail(req, &p, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
+    if (!date.empty() && !IsIsoDate(date))
+        return web_.Fail(req, &p, core::InvalidField("date", core::Msg("units.as_of_date_invalid")));
     auto all = units_.List(date);
     json::array kinds;
     for (const auto& k : kKinds) kinds.push_back(json::string(k));
@@ -56,7 +57,7 @@ Response Handlers::Show(Request& req) {
     auto& p = std::get<auth::Web::Allowed>(allowed).who;
     auto id = auth::ParseId(req.path_params["id"]);
     auto u = id ? units_.Find(*id) : std::nullopt;
-    if (!u) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đơn vị."));
+    if (!u) return web_.Fail(req, &p, core::NotFound(core::Msg("units.not_found")));
     json::array history;
     for (const auto& n : units_.NameHistory(u->id)) {
         history.push_back(json::object{{"name_vi", n.name_vi}, {"name_en", n.name_en}, {"valid_from", n.valid_from}, {"valid_to", n.valid_to}});
@@ -87,7 +88,7 @@ Response Handlers::Create(Request& req) {
     // A parent that is not a valid id is refused (never read as "no parent").
     const auto parent_text = auth::FormField(form, "parent_id");
     const auto parent = parent_text.empty() ? std::optional<std::int64_t>(0) : auth::ParseId(parent_text);
-    if (!parent) return web_.Fail(req, &p, core::NotFound("Không tìm thấy đơn vị cấp trên."));
+    if (!parent) return web_.Fail(req, &p, core::NotFound(core::Msg("units.parent_missing")));
     auto r = units_.Create(p, {.code = auth::FormField(form, "code"),
                                             .kind = auth::FormField(form, "kind"),
                                             .name_vi = auth::FormField(form, "name_vi"),
@@ -106,7 +107,7 @@ Response UnitAction(auth::Web& web, Request& req, bool api, F f) {
     if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
     auto& p = std::get<Principal>(g);
     auto id = auth::ParseId(req.path_params["id"]);
-    if (!id) return web.Fail(req, &p, core::NotFound("Không tìm thấy đơn vị."));
+    if (!id) return web.Fail(req, &p, core::NotFound(core::Msg("units.not_found")));
     json::object in;
     if (api) {
         auto body = auth::JsonBody(req);
@@ -144,7 +145,8 @@ Response Handlers::ApiList(Request& req) {
     auto allowed = web_.RequireApiPermission(req, kUnitView);
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto date = req.QueryParam("date").value_or("");
-    if (!date.empty() && !IsIsoDate(date)) return http::JsonError(req, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
+    if (!date.empty() && !IsIsoDate(date))
+        return http::JsonError(req, core::InvalidField("date", core::Msg("units.as_of_date_invalid")));
     json::array list;
     for (const auto& u : units_.List(date)) list.push_back(ToJson(u));
     return http::Json(req, json::object{{"units", list}});
@@ -155,9 +157,10 @@ Response Handlers::ApiShow(Request& req) {
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     auto id = auth::ParseId(req.path_params["id"]);
     auto date = req.QueryParam("date").value_or("");
-    if (!date.empty() && !IsIsoDate(date)) return http::JsonError(req, core::InvalidInput("Ngày không hợp lệ (YYYY-MM-DD)."));
+    if (!date.empty() && !IsIsoDate(date))
+        return http::JsonError(req, core::InvalidField("date", core::Msg("units.as_of_date_invalid")));
     auto u = id ? units_.Find(*id, date) : std::nullopt;
-    if (!u) return http::JsonError(req, core::NotFound("Không tìm thấy đơn vị."));
+    if (!u) return http::JsonError(req, core::NotFound(core::Msg("units.not_found")));
     auto j = ToJson(*u).as_object();
     json::array history;
     for (const auto& n : units_.NameHistory(u->id)) {
@@ -177,7 +180,8 @@ Response Handlers::ApiCreate(Request& req) {
     // parent_id absent or null: a new top unit; anything else must be a valid id.
     std::int64_t parent = 0;
     if (auto* v = body->if_contains("parent_id"); v && !v->is_null()) {
-        if (!v->is_int64() || v->get_int64() <= 0) return http::JsonError(req, core::NotFound("Không tìm thấy đơn vị cấp trên."));
+        if (!v->is_int64() || v->get_int64() <= 0)
+            return http::JsonError(req, core::NotFound(core::Msg("units.parent_missing")));
         parent = v->get_int64();
     }
     auto r = units_.Create(p, {.code = auth::JsonText(*body, "code"),

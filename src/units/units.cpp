@@ -41,10 +41,12 @@ std::optional<Unit> LoadOne(Connection& c, std::string_view where, const core::d
 }
 
 core::Status CheckNames(const std::string& vi, const std::string& en) {
-    if (vi.empty()) return core::InvalidInput("Tên đơn vị (tiếng Việt) không được để trống.");
-    if (en.empty()) return core::InvalidInput("Tên đơn vị (tiếng Anh) không được để trống.");
-    if (!core::IsValidUtf8(vi) || !core::IsValidUtf8(en)) return core::InvalidInput("Tên đơn vị chứa ký tự không hợp lệ.");
-    if (core::Utf8Length(vi) > 300 || core::Utf8Length(en) > 300) return core::InvalidInput("Tên đơn vị quá dài (tối đa 300 ký tự).");
+    if (vi.empty()) return core::InvalidField("name_vi", core::Msg("units.name_vi_missing"));
+    if (en.empty()) return core::InvalidField("name_en", core::Msg("units.name_en_missing"));
+    if (!core::IsValidUtf8(vi) || !core::IsValidUtf8(en))
+        return core::InvalidInput(core::Msg("units.name_invalid_chars"));
+    if (core::Utf8Length(vi) > 300 || core::Utf8Length(en) > 300)
+        return core::InvalidInput(core::Msg("units.name_too_long"));
     return core::Ok{};
 }
 
@@ -166,7 +168,7 @@ bool Service::IsNational(std::int64_t unit) const {
 
 core::Result<Unit> Service::Create(const core::access::Principal& who, NewUnit n) {
     // No "any unit": a unit without a parent is a new top of the tree, which needs a national grant.
-    if (n.parent_id < 0) return core::NotFound("Không tìm thấy đơn vị cấp trên.");
+    if (n.parent_id < 0) return core::NotFound(core::Msg("units.parent_missing"));
     auto allowed = policy_.Authorize(who, kUnitManage,
                                      n.parent_id ? core::access::Scope::Unit(n.parent_id) : core::access::Scope::Global());
     if (!allowed) return allowed.error();
@@ -174,24 +176,26 @@ core::Result<Unit> Service::Create(const core::access::Principal& who, NewUnit n
     n.code = core::Trim(n.code);
     n.name_vi = core::ToNfc(core::Trim(n.name_vi));
     n.name_en = core::ToNfc(core::Trim(n.name_en));
-    if (n.code.empty() || n.code.size() > 40) return core::InvalidInput("Mã đơn vị phải có từ 1 đến 40 ký tự.");
+    if (n.code.empty() || n.code.size() > 40) return core::InvalidField("code", core::Msg("units.code_length"));
     for (char ch : n.code) {
         if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
-            return core::InvalidInput("Mã đơn vị chỉ gồm chữ cái không dấu, chữ số, '-', '_' và '.'.");
+            return core::InvalidField("code", core::Msg("units.code_chars"));
         }
     }
-    if (std::find(kKinds.begin(), kKinds.end(), n.kind) == kKinds.end()) return core::InvalidInput("Loại đơn vị không hợp lệ.");
+    if (std::find(kKinds.begin(), kKinds.end(), n.kind) == kKinds.end())
+        return core::InvalidField("kind", core::Msg("units.kind_invalid"));
     if (auto st = CheckNames(n.name_vi, n.name_en); !st) return st.error();
     if (n.valid_from.empty()) n.valid_from = Today();
-    if (!IsIsoDate(n.valid_from)) return core::InvalidInput("Ngày hiệu lực không hợp lệ (YYYY-MM-DD).");
+    if (!IsIsoDate(n.valid_from)) return core::InvalidField("valid_from", core::Msg("units.date_invalid"));
     const auto now = core::ToMillis(clock_.Now());
     return db_.Transact([&](Connection& c) -> core::Result<Unit> {
         if (n.parent_id) {
             auto parent = c.QueryOne("SELECT status FROM units WHERE id = $1", {n.parent_id});
-            if (!parent) return core::NotFound("Không tìm thấy đơn vị cấp trên.");
-            if (parent->Text(0) != "active") return core::Conflict("Đơn vị cấp trên đã ngừng hoạt động.");
+            if (!parent) return core::NotFound(core::Msg("units.parent_missing"));
+            if (parent->Text(0) != "active") return core::Conflict(core::Msg("units.parent_inactive"));
         }
-        if (c.QueryOne("SELECT id FROM units WHERE code = $1", {n.code})) return core::Conflict("Mã đơn vị đã tồn tại.");
+        if (c.QueryOne("SELECT id FROM units WHERE code = $1", {n.code}))
+            return core::Conflict(core::Msg("units.code_taken"));
         auto sort = c.QueryOne("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM units WHERE parent_id IS NOT DISTINCT FROM $1",
                                {n.parent_id ? core::db::Value(n.parent_id) : core::db::Value()})
                         ->Int(0);
@@ -217,15 +221,15 @@ core::Result<Unit> Service::Rename(const core::access::Principal& who, std::int6
     name_en = core::ToNfc(core::Trim(name_en));
     if (auto st = CheckNames(name_vi, name_en); !st) return st.error();
     if (effective.empty()) effective = Today();
-    if (!IsIsoDate(effective)) return core::InvalidInput("Ngày hiệu lực không hợp lệ (YYYY-MM-DD).");
+    if (!IsIsoDate(effective)) return core::InvalidField("effective", core::Msg("units.date_invalid"));
     const auto now = core::ToMillis(clock_.Now());
     return db_.Transact([&](Connection& c) -> core::Result<Unit> {
         auto before = LoadOne(c, "u.id = $2", {effective, id});
-        if (!before) return core::NotFound("Không tìm thấy đơn vị.");
-        if (before->status != "active") return core::Conflict("Đơn vị đã ngừng hoạt động, không thể đổi tên.");
+        if (!before) return core::NotFound(core::Msg("units.not_found"));
+        if (before->status != "active") return core::Conflict(core::Msg("units.rename_inactive"));
         auto current = c.QueryOne("SELECT id, valid_from FROM unit_names WHERE unit_id = $1 AND valid_to IS NULL", {id});
         if (current && current->Text(1) >= effective) {
-            return core::Conflict("Ngày hiệu lực phải sau ngày hiệu lực của tên hiện tại (" + current->Text(1) + ").");
+            return core::Conflict(core::Msg("units.effective_before_current", {{"date", current->Text(1)}}));
         }
         if (current) c.Execute("UPDATE unit_names SET valid_to = $2 WHERE id = $1", {current->Int(0), effective});
         c.Execute("INSERT INTO unit_names (unit_id, name_vi, name_en, short_name, valid_from, created_at)"
@@ -242,23 +246,23 @@ core::Result<Unit> Service::Rename(const core::access::Principal& who, std::int6
 
 core::Result<Unit> Service::Merge(const core::access::Principal& who, std::int64_t from, std::int64_t into,
                                   std::string effective) {
-    if (into <= 0) return core::NotFound("Không tìm thấy đơn vị tiếp nhận.");
+    if (into <= 0) return core::NotFound(core::Msg("units.merge_target_missing"));
     // Both sides: a merge moves the unit's history into `into`.
     auto allowed = policy_.Authorize(who, kUnitManage, core::access::Scope::Unit(from));
     if (!allowed) return allowed.error();
     if (auto other = policy_.Authorize(who, kUnitManage, core::access::Scope::Unit(into)); !other) return other.error();
     const auto actor = allowed.value();
-    if (from == into) return core::InvalidInput("Không thể sáp nhập một đơn vị vào chính nó.");
+    if (from == into) return core::InvalidInput(core::Msg("units.merge_into_itself"));
     if (effective.empty()) effective = Today();
-    if (!IsIsoDate(effective)) return core::InvalidInput("Ngày hiệu lực không hợp lệ (YYYY-MM-DD).");
+    if (!IsIsoDate(effective)) return core::InvalidField("effective", core::Msg("units.date_invalid"));
     return db_.Transact([&](Connection& c) -> core::Result<Unit> {
         auto src = LoadOne(c, "u.id = $2", {effective, from});
         auto dst = LoadOne(c, "u.id = $2", {effective, into});
-        if (!src || !dst) return core::NotFound("Không tìm thấy đơn vị.");
-        if (src->status != "active") return core::Conflict("Đơn vị bị sáp nhập đã ngừng hoạt động.");
-        if (dst->status != "active") return core::Conflict("Đơn vị tiếp nhận đã ngừng hoạt động.");
+        if (!src || !dst) return core::NotFound(core::Msg("units.not_found"));
+        if (src->status != "active") return core::Conflict(core::Msg("units.merge_source_inactive"));
+        if (dst->status != "active") return core::Conflict(core::Msg("units.merge_target_inactive"));
         if (c.QueryOne("SELECT id FROM units WHERE parent_id = $1 AND status = 'active' LIMIT 1", {from})) {
-            return core::Conflict("Đơn vị còn đơn vị trực thuộc đang hoạt động; hãy sáp nhập hoặc giải thể các đơn vị đó trước.");
+            return core::Conflict(core::Msg("units.has_active_children"));
         }
         c.Execute("UPDATE units SET status = 'merged', ended_on = $2, merged_into_id = $3 WHERE id = $1", {from, effective, into});
         // Names stay open: the last name is how records after the merge still refer to it.
@@ -273,13 +277,13 @@ core::Result<Unit> Service::Dissolve(const core::access::Principal& who, std::in
     if (!allowed) return allowed.error();
     const auto actor = allowed.value();
     if (effective.empty()) effective = Today();
-    if (!IsIsoDate(effective)) return core::InvalidInput("Ngày hiệu lực không hợp lệ (YYYY-MM-DD).");
+    if (!IsIsoDate(effective)) return core::InvalidField("effective", core::Msg("units.date_invalid"));
     return db_.Transact([&](Connection& c) -> core::Result<Unit> {
         auto before = LoadOne(c, "u.id = $2", {effective, id});
-        if (!before) return core::NotFound("Không tìm thấy đơn vị.");
-        if (before->status != "active") return core::Conflict("Đơn vị đã ngừng hoạt động.");
+        if (!before) return core::NotFound(core::Msg("units.not_found"));
+        if (before->status != "active") return core::Conflict(core::Msg("units.inactive"));
         if (c.QueryOne("SELECT id FROM units WHERE parent_id = $1 AND status = 'active' LIMIT 1", {id})) {
-            return core::Conflict("Đơn vị còn đơn vị trực thuộc đang hoạt động; hãy sáp nhập hoặc giải thể các đơn vị đó trước.");
+            return core::Conflict(core::Msg("units.has_active_children"));
         }
         c.Execute("UPDATE units SET status = 'dissolved', ended_on = $2 WHERE id = $1", {id, effective});
         auto after = *LoadOne(c, "u.id = $2", {effective, id});
@@ -293,7 +297,8 @@ core::Result<int> Service::SeedIfEmpty(const core::access::Principal& who, std::
     const auto actor = who.ActorAs();
     boost::system::error_code ec;
     auto doc = boost::json::parse(seed_json, ec);
-    if (ec || !doc.is_object() || !doc.as_object().contains("root")) return core::InvalidInput("Tệp dữ liệu đơn vị không hợp lệ.");
+    if (ec || !doc.is_object() || !doc.as_object().contains("root"))
+        return core::InvalidInput(core::Msg("units.seed_invalid"));
     const std::string from = doc.as_object().contains("effective_from") ? std::string(doc.at("effective_from").as_string()) : Today();
     const auto now = core::ToMillis(clock_.Now());
     return db_.Transact([&](Connection& c) -> core::Result<int> {

@@ -150,7 +150,7 @@ TEST_P(Units, ProvincialAdminCannotCreateTopUnitsWithABadParent_X5) {
     EXPECT_FALSE(elsewhere.ok()) << "another province";
     auto inside = svc_->Create(hni_admin, {.code = "X-HNI", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X",
                                            .parent_id = svc_->FindByCode("TU-HNI")->id});
-    EXPECT_TRUE(inside.ok()) << (inside.ok() ? "" : inside.error().message);
+    EXPECT_TRUE(inside.ok()) << (inside.ok() ? std::string() : core::Text(inside.error().message, "vi"));
     EXPECT_FALSE(svc_->FindByCode("X-TOP"));
     EXPECT_FALSE(svc_->FindByCode("X-HCM"));
 }

@@ -178,6 +178,58 @@ TEST_P(HttpApi, JsonErrorsHaveCodeAndVietnameseMessage_X4) {
     EXPECT_EQ(m.status, 405);
 }
 
+// Errors are message keys rendered in the reader's language: the same bad request gets the
+// English text with ?lang=en or the lang=en cookie, the Vietnamese one otherwise.
+TEST_P(HttpApi, ErrorsSpeakTheReadersLanguage_X7) {
+    const auto error_of = [](const testing::HttpReply& r) { return json::parse(r.body).at("error").as_object(); };
+    const auto vi = Http(port_, "GET", "/api/v1/units");
+    EXPECT_EQ(vi.status, 401);
+    EXPECT_EQ(error_of(vi).at("key").as_string(), "auth.sign_in_or_token");
+    EXPECT_EQ(error_of(vi).at("message").as_string(), "Cần đăng nhập hoặc mã truy cập API hợp lệ.");
+    EXPECT_FALSE(error_of(vi).contains("field"));
+    const auto en = Http(port_, "GET", "/api/v1/units?lang=en");
+    EXPECT_EQ(en.status, 401);
+    EXPECT_EQ(error_of(en).at("key").as_string(), "auth.sign_in_or_token");
+    EXPECT_EQ(error_of(en).at("message").as_string(), "Sign in or use a valid API token.");
+    const auto cookie = Http(port_, "GET", "/api/v1/units", "", {{"Cookie", "lang=en"}});
+    EXPECT_EQ(error_of(cookie).at("message").as_string(), "Sign in or use a valid API token.");
+    EXPECT_EQ(error_of(cookie).at("code").as_string(), "unauthorized") << "the code does not depend on the language";
+
+    // A validation error names its field.
+    const auto token = Token("admin");
+    const std::map<std::string, std::string> bearer{{"Authorization", "Bearer " + token}};
+    const auto bad_vi = Http(port_, "GET", "/api/v1/units?date=2026-13-45", "", bearer);
+    EXPECT_EQ(bad_vi.status, 400) << bad_vi.body;
+    EXPECT_EQ(error_of(bad_vi).at("field").as_string(), "date");
+    EXPECT_EQ(error_of(bad_vi).at("key").as_string(), "units.as_of_date_invalid");
+    EXPECT_EQ(error_of(bad_vi).at("message").as_string(), "Ngày không hợp lệ (YYYY-MM-DD).");
+    EXPECT_FALSE(error_of(bad_vi).at("request_id").as_string().empty());
+    const auto bad_en = Http(port_, "GET", "/api/v1/units?date=2026-13-45&lang=en", "", bearer);
+    EXPECT_EQ(bad_en.status, 400);
+    EXPECT_EQ(error_of(bad_en).at("message").as_string(), "The date is not valid (YYYY-MM-DD).");
+
+    // Pages: the plain error page and a form's error.
+    const auto page_vi = Http(port_, "GET", "/nowhere");
+    EXPECT_EQ(page_vi.status, 404);
+    EXPECT_NE(page_vi.body.find("Không tìm thấy trang hoặc tài nguyên yêu cầu."), std::string::npos) << page_vi.body;
+    const auto page_en = Http(port_, "GET", "/nowhere", "", {{"Cookie", "lang=en"}});
+    EXPECT_EQ(page_en.status, 404);
+    EXPECT_NE(page_en.body.find("The page or resource you asked for was not found."), std::string::npos)
+        << page_en.body;
+    EXPECT_EQ(page_en.Header("content-language"), "en");
+    for (const std::string lang : {"vi", "en"}) {
+        Browser b(port_);
+        b.SetCookie("lang", lang);
+        auto form = b.Get("/login");
+        auto r = b.Post(
+            "/login", "_csrf=" + testing::FormValue(form.body, "_csrf") + "&username=admin&password=wrong-Password-1");
+        EXPECT_EQ(r.status, 401) << lang;
+        const char* expected =
+            lang == "en" ? "The user name or password is wrong." : "Tên đăng nhập hoặc mật khẩu không đúng.";
+        EXPECT_NE(r.body.find(expected), std::string::npos) << lang << ": " << r.body;
+    }
+}
+
 TEST_P(HttpApi, OpenApiDescribesEveryRoute_X4) {
     auto r = Http(port_, "GET", "/api/v1/openapi.json");
     ASSERT_EQ(r.status, 200);

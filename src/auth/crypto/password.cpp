@@ -226,14 +226,14 @@ bool ContainsNamePart(std::string_view folded_password, std::string_view full_na
     return ContainsFolded(folded_password, squashed, kMinNameWord);
 }
 
-core::Error Weak(std::string message, std::string detail) {
+core::Error Weak(core::Message message, std::string detail) {
     return core::InvalidInput(std::move(message), std::move(detail));
 }
 
 }  // namespace
 
 core::Status CheckPasswordStrength(std::string_view password, std::string_view username, std::string_view full_name) {
-    if (!core::IsValidUtf8(password)) return Weak("Mật khẩu chứa ký tự không hợp lệ.", "password_invalid_utf8");
+    if (!core::IsValidUtf8(password)) return Weak(core::Msg("auth.password_invalid_chars"), "password_invalid_utf8");
 
     int length = 0;
     bool has_lower = false;
@@ -245,7 +245,7 @@ core::Status CheckPasswordStrength(std::string_view password, std::string_view u
     for (std::int32_t i = 0; i < size;) {
         UChar32 cp = 0;
         U8_NEXT(bytes, i, size, cp);
-        if (IsControl(cp)) return Weak("Mật khẩu chứa ký tự không hợp lệ.", "password_control_char");
+        if (IsControl(cp)) return Weak(core::Msg("auth.password_invalid_chars"), "password_control_char");
         if (IsCombiningMark(cp)) continue;
         ++length;
         if (u_islower(cp)) {
@@ -259,26 +259,25 @@ core::Status CheckPasswordStrength(std::string_view password, std::string_view u
         }
     }
     if (length < kMinPasswordLength) {
-        return Weak("Mật khẩu phải có ít nhất 12 ký tự.", "password_too_short");
+        return Weak(core::Msg("auth.password_too_short"), "password_too_short");
     }
     if (length > kMaxPasswordLength) {
-        return Weak("Mật khẩu không được dài quá 256 ký tự.", "password_too_long");
+        return Weak(core::Msg("auth.password_too_long"), "password_too_long");
     }
     if (int{has_lower} + int{has_upper} + int{has_digit} + int{has_other} < 3) {
-        return Weak("Mật khẩu phải có ít nhất 3 trong 4 loại ký tự: chữ thường, chữ hoa, chữ số, ký tự đặc biệt.",
-                    "password_too_few_classes");
+        return Weak(core::Msg("auth.password_too_few_classes"), "password_too_few_classes");
     }
 
     const std::string folded = core::FoldDiacritics(password);
     constexpr std::size_t kMinUsernameCheck = 3;  // a 1-2 letter name would refuse half the passwords
     if (ContainsFolded(folded, username, kMinUsernameCheck)) {
-        return Weak("Mật khẩu không được chứa tên đăng nhập.", "password_contains_username");
+        return Weak(core::Msg("auth.password_contains_username"), "password_contains_username");
     }
     if (ContainsNamePart(folded, full_name)) {
-        return Weak("Mật khẩu không được chứa họ tên của bạn.", "password_contains_name");
+        return Weak(core::Msg("auth.password_contains_name"), "password_contains_name");
     }
     if (IsBuiltOnCommonWord(folded)) {
-        return Weak("Mật khẩu này quá phổ biến, dễ bị đoán. Hãy chọn mật khẩu khác.", "password_common");
+        return Weak(core::Msg("auth.password_common"), "password_common");
     }
     return core::Ok{};
 }

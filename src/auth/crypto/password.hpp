@@ -114,7 +114,7 @@ inline constexpr int kMaxPasswordLength = 256;
 ///   leading/trailing digits and symbols are removed (with "@"->a, "0"->o, "1"->i, "3"->e, "$"->s
 ///   inside) must not be, or repeat, a word of a small built-in list ("Password@2024",
 ///   "MatKhau123!", "Qwerty123456" are refused).
-/// @returns Ok, or kInvalidInput with a Vietnamese message for the user and a machine-readable
+/// @returns Ok, or kInvalidInput with a message for the user (auth.password_*) and a machine-readable
 /// `detail` (never containing the password).
 core::Status CheckPasswordStrength(std::string_view password, std::string_view username, std::string_view full_name);
 

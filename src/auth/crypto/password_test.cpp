@@ -110,8 +110,8 @@ void ExpectWeak(std::string_view password, std::string_view detail, std::string_
     ASSERT_FALSE(status.ok()) << password;
     EXPECT_EQ(status.error().code, core::ErrorCode::kInvalidInput);
     EXPECT_EQ(status.error().detail, detail) << password;
-    EXPECT_FALSE(status.error().message.empty());
-    EXPECT_EQ(status.error().message.find(password), std::string::npos);
+    EXPECT_FALSE(status.error().message.key.empty());
+    EXPECT_EQ(core::Text(status.error().message, "vi").find(password), std::string::npos);
 }
 
 void ExpectStrong(std::string_view password, std::string_view username = "bob42", std::string_view full_name = "") {
@@ -141,7 +141,8 @@ TEST(PasswordStrength, LengthCountsCharactersNotBytes_P8) {
     ExpectStrong(
         "Đươ\xCC\x80ng#pho\xCC\x82\xCC\x81"
         "9xy");
-    EXPECT_EQ(CheckPasswordStrength("Ab1!efgh", "", "").error().message, "Mật khẩu phải có ít nhất 12 ký tự.");
+    EXPECT_EQ(core::Text(CheckPasswordStrength("Ab1!efgh", "", "").error().message, "vi"),
+              "Mật khẩu phải có ít nhất 12 ký tự.");
 }
 
 // covers P-8
@@ -207,7 +208,7 @@ TEST(PasswordStrength, CommonPasswordsRefused_P8) {
           "PasswordPassword1", "!!Iloveyou2024", "Anhyeuem@1234", "1qaz@WSX3edc", "Mậtkhẩu@12345"}) {
         ExpectWeak(pw, "password_common");
     }
-    EXPECT_EQ(CheckPasswordStrength("Password@2024", "bob42", "").error().message,
+    EXPECT_EQ(core::Text(CheckPasswordStrength("Password@2024", "bob42", "").error().message, "vi"),
               "Mật khẩu này quá phổ biến, dễ bị đoán. Hãy chọn mật khẩu khác.");
 }
 

@@ -150,7 +150,7 @@ std::string Base32Encode(std::span<const unsigned char> data) {
 
 core::Result<std::vector<unsigned char>> TryBase32Decode(std::string_view text) {
     const auto invalid = [](std::string detail) {
-        return core::InvalidInput("Khóa bí mật không hợp lệ.", std::move(detail));
+        return core::InvalidInput(core::Msg("auth.totp_secret_invalid"), std::move(detail));
     };
     std::string symbols;
     symbols.reserve(text.size());

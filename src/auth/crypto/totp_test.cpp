@@ -212,7 +212,7 @@ TEST(Base32, DecodeRefusesGarbage_X3) {
         const auto decoded = TryBase32Decode(text);
         ASSERT_FALSE(decoded.ok()) << text;
         EXPECT_EQ(decoded.error().code, core::ErrorCode::kInvalidInput);
-        EXPECT_FALSE(decoded.error().message.empty());
+        EXPECT_FALSE(decoded.error().message.key.empty());
     }
 }
 

@@ -52,7 +52,7 @@ TEST_P(DbBasics, ExceptionRollsBack) {
 TEST_P(DbBasics, ErrorResultRollsBack) {
     auto r = Db().Transact([](Connection& c) -> core::Status {
         c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('e', 'k', 1)");
-        return core::InvalidInput("no");
+        return core::InvalidInput(core::Msg("core.job_failed"));
     });
     EXPECT_FALSE(r.ok());
     auto n = Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = 'e'")->Int(0); });

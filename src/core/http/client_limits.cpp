@@ -67,14 +67,14 @@ Result<AddressList> AddressList::Parse(std::string_view list) {
         } else {
             ec = boost::asio::error::invalid_argument;
         }
-        if (ec) return InvalidInput("Địa chỉ hoặc mạng không hợp lệ: " + text, text);
+        if (ec) return InvalidInput(Msg("core.address_invalid", {{"address", text}}), text);
     }
     return out;
 }
 
 Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
     auto parsed = AddressList::Parse(list);
-    if (!parsed) return InvalidInput("Địa chỉ máy chủ trung gian không hợp lệ: " + parsed.error().detail);
+    if (!parsed) return InvalidInput(Msg("core.proxy_address_invalid", {{"address", parsed.error().detail}}));
     TrustedProxies out;
     out.proxies_ = std::move(parsed).value();
     return out;

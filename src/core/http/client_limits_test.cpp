@@ -22,7 +22,7 @@ TEST(TrustedProxies, ParsesAddressesAndNetworksAndRefusesNonsense) {
         auto r = TrustedProxies::Parse(bad);
         ASSERT_FALSE(r.ok()) << bad;
         EXPECT_EQ(r.error().code, ErrorCode::kInvalidInput);
-        EXPECT_NE(r.error().message.find("không hợp lệ"), std::string::npos);
+        EXPECT_NE(core::Text(r.error().message, "vi").find("không hợp lệ"), std::string::npos);
     }
 }
 
@@ -43,7 +43,7 @@ TEST(AddressList, DefaultMetricsNetworksAreLoopbackOnly) {
     EXPECT_TRUE(AddressList::Parse("")->Empty());
     auto bad = AddressList::Parse("may-chu");
     ASSERT_FALSE(bad.ok());
-    EXPECT_NE(bad.error().message.find("may-chu"), std::string::npos);
+    EXPECT_NE(core::Text(bad.error().message, "vi").find("may-chu"), std::string::npos);
 }
 
 TEST(TrustedProxies, ClientAddressIsTheRightMostUntrustedHop) {

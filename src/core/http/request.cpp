@@ -104,8 +104,7 @@ bool IsBinaryType(std::string_view type) {
 }
 
 Error FieldErrorFor(FieldError e) {
-    return InvalidInput(e == FieldError::kBadEscape ? "Yêu cầu chứa mã %XX không hợp lệ."
-                                                    : "Yêu cầu chứa ký tự không hợp lệ (không phải UTF-8).");
+    return InvalidInput(e == FieldError::kBadEscape ? Msg("core.request_bad_escape") : Msg("core.request_not_utf8"));
 }
 
 }  // namespace

@@ -55,14 +55,24 @@ Response Json(const Request& req, const boost::json::value& v, beast_http::statu
     return res;
 }
 
-Response JsonError(const Request& req, beast_http::status status, std::string_view code, std::string_view message) {
-    boost::json::object err{{"code", code}, {"message", message}};
+namespace {
+
+Response JsonErrorWith(const Request& req, beast_http::status status, std::string_view code, const Message& message,
+                       std::string_view field) {
+    boost::json::object err{{"code", code}, {"key", message.key}, {"message", Text(message, req.Lang())}};
+    if (!field.empty()) err["field"] = field;
     if (!req.request_id.empty()) err["request_id"] = req.request_id;
     return Json(req, boost::json::object{{"error", std::move(err)}}, status);
 }
 
+}  // namespace
+
+Response JsonError(const Request& req, beast_http::status status, std::string_view code, const Message& message) {
+    return JsonErrorWith(req, status, code, message, {});
+}
+
 Response JsonError(const Request& req, const Error& error) {
-    auto res = JsonError(req, HttpStatusFor(error.code), ErrorCodeName(error.code), error.message);
+    auto res = JsonErrorWith(req, HttpStatusFor(error.code), ErrorCodeName(error.code), error.message, error.field);
     if (error.retry_after_s > 0) res.set(beast_http::field::retry_after, std::to_string(error.retry_after_s));
     return res;
 }
@@ -83,16 +93,19 @@ Response Redirect(const Request& req, std::string_view location) {
 
 Response ErrorFor(const Request& req, const Error& error) {
     if (req.WantsJson()) return JsonError(req, error);
-    std::string body =
-        "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Lỗi</title>"
-        "<link rel=\"stylesheet\" href=\"/static/app.css\"><main class=\"error-page\"><h1>" +
-        EscapeHtml(error.message) + "</h1><p><a href=\"/\">Về trang chủ / Home</a></p></main></html>";
-    return Html(req, std::move(body), HttpStatusFor(error.code));
+    const auto lang = req.Lang();
+    std::string body = "<!doctype html><html lang=\"" + lang + "\"><meta charset=\"utf-8\"><title>" +
+                       EscapeHtml(Text(Msg("core.error_page_title"), lang)) +
+                       "</title><link rel=\"stylesheet\" href=\"/static/app.css\"><main class=\"error-page\"><h1>" +
+                       EscapeHtml(Text(error.message, lang)) + "</h1><p><a href=\"/\">" +
+                       EscapeHtml(Text(Msg("core.error_page_home"), lang)) + "</a></p></main></html>";
+    auto res = Html(req, std::move(body), HttpStatusFor(error.code));
+    res.set(beast_http::field::content_language, lang);
+    return res;
 }
 
 Response InternalError(const Request& req) {
-    return ErrorFor(req,
-                    Error{ErrorCode::kInternal, "Lỗi hệ thống, vui lòng thử lại sau. Mã yêu cầu: " + req.request_id, {}});
+    return ErrorFor(req, Error{ErrorCode::kInternal, Msg("core.internal_error", {{"request_id", req.request_id}}), {}});
 }
 
 namespace {

@@ -15,13 +15,15 @@ beast_http::status HttpStatusFor(ErrorCode code);
 
 Response MakeResponse(const Request& req, beast_http::status status, std::string body, std::string_view content_type);
 Response Json(const Request& req, const boost::json::value& v, beast_http::status status = beast_http::status::ok);
-/// `{"error":{"code":"...","message":"..."}}` with the status for error.code. The detail is
-/// not sent (log it separately).
+/// `{"error":{"code":"...","key":"...","message":"...","field":"...","request_id":"..."}}` with
+/// the status for error.code: `key` is the message key, `message` its text in req.Lang(),
+/// `field` only for an error about one input field. The detail is not sent (log it separately).
 Response JsonError(const Request& req, const Error& error);
-Response JsonError(const Request& req, beast_http::status status, std::string_view code, std::string_view message);
+/// The same shape for an answer with no ErrorCode of its own (`code` is the JSON `code`).
+Response JsonError(const Request& req, beast_http::status status, std::string_view code, const Message& message);
 Response Html(const Request& req, std::string body, beast_http::status status = beast_http::status::ok);
 Response Redirect(const Request& req, std::string_view location);
-/// Error as JSON under /api/, as a plain page elsewhere (message HTML-escaped).
+/// Error as JSON under /api/, as a plain page elsewhere (message in req.Lang(), HTML-escaped).
 Response ErrorFor(const Request& req, const Error& error);
 /// The generic 500 (JSON or page): only the request id, never what went wrong.
 Response InternalError(const Request& req);

@@ -143,8 +143,7 @@ struct Server::Impl {
         } catch (const Overloaded& e) {
             // A bounded resource is full (the password hashing queue): tell the client when to retry.
             spdlog::warn("request {} {} refused: {}", req.request_id, route.pattern, e.what());
-            auto res = JsonError(req, beast_http::status::service_unavailable, "overloaded",
-                                 "Máy chủ đang bận. Vui lòng thử lại sau ít giây.");
+            auto res = JsonError(req, beast_http::status::service_unavailable, "overloaded", Msg("core.server_busy"));
             res.set(beast_http::field::retry_after, std::to_string(e.RetryAfterSeconds()));
             return res;
         } catch (const std::exception& e) {
@@ -158,17 +157,17 @@ struct Server::Impl {
     // Validates the target and fills path/query. Returns an error for hostile targets.
     std::optional<Error> PrepareTarget(Request& req) {
         std::string_view target(req.raw.target().data(), req.raw.target().size());
-        if (target.empty() || target.front() != '/') return InvalidInput("Đường dẫn không hợp lệ.");
+        if (target.empty() || target.front() != '/') return InvalidInput(Msg("core.path_invalid"));
         auto q = target.find('?');
         auto raw_path = target.substr(0, q);
         req.query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
         auto decoded = PercentDecode(raw_path, false);
-        if (!decoded) return InvalidInput("Đường dẫn không hợp lệ.");
+        if (!decoded) return InvalidInput(Msg("core.path_invalid"));
         if (!core::IsValidUtf8(*decoded) || !core::IsValidUtf8(req.query)) {
-            return InvalidInput("Đường dẫn chứa ký tự không hợp lệ (không phải UTF-8).");
+            return InvalidInput(Msg("core.path_not_utf8"));
         }
         if (decoded->find('\0') != std::string::npos || decoded->find('\\') != std::string::npos) {
-            return InvalidInput("Đường dẫn không hợp lệ.");
+            return InvalidInput(Msg("core.path_invalid"));
         }
         // Path traversal: no segment may be "." or "..", encoded or not.
         std::string_view p(*decoded);
@@ -177,7 +176,7 @@ struct Server::Impl {
             auto j = p.find('/', i);
             if (j == std::string_view::npos) j = p.size();
             auto seg = p.substr(i, j - i);
-            if (seg == ".." || seg == ".") return InvalidInput("Đường dẫn không hợp lệ.");
+            if (seg == ".." || seg == ".") return InvalidInput(Msg("core.path_invalid"));
             i = j + 1;
         }
         req.path = std::move(*decoded);
@@ -190,8 +189,7 @@ struct Server::Impl {
         int retry_after = 0;
         if (limiter.Allow(req.remote_address, RateLimiter::Clock::now(), retry_after)) return std::nullopt;
         auto res = ErrorFor(req, Error{ErrorCode::kTooManyRequests,
-                                       "Quá nhiều yêu cầu từ địa chỉ này. Vui lòng thử lại sau " +
-                                           std::to_string(retry_after) + " giây.",
+                                       Msg("core.too_many_requests", {{"seconds", std::to_string(retry_after)}}),
                                        {}});
         res.set(beast_http::field::retry_after, std::to_string(retry_after));
         return res;
@@ -202,12 +200,12 @@ struct Server::Impl {
         auto match = router.Find(req.raw.method(), req.path);
         if (!match.route) {
             if (match.path_matched_other_verb) {
-                auto res = ErrorFor(req, Error{ErrorCode::kInvalidInput, "Phương thức không được hỗ trợ.", {}});
+                auto res = ErrorFor(req, Error{ErrorCode::kInvalidInput, Msg("core.method_not_allowed"), {}});
                 res.result(beast_http::status::method_not_allowed);
                 return res;
             }
             req.route = "(unmatched)";
-            return ErrorFor(req, NotFound("Không tìm thấy trang hoặc tài nguyên yêu cầu."));
+            return ErrorFor(req, NotFound(Msg("core.page_not_found")));
         }
         route_out = match.route;
         req.route = match.route->pattern;
@@ -337,7 +335,7 @@ using RequestParser = beast_http::request_parser<beast_http::string_body>;
 struct Refusal {
     beast_http::status status;
     std::string_view code;
-    std::string_view message;
+    Message message;
 };
 
 // Request smuggling and Host (RFC 9112 3.2, 6.1, 6.3), checked as soon as the header is parsed
@@ -367,15 +365,15 @@ std::optional<Refusal> CheckFraming(const RawRequest& h) {
         }
     }
     if (hosts == 0 && h.version() >= 11) {
-        return Refusal{status::bad_request, "bad_request", "Yêu cầu HTTP/1.1 thiếu trường Host."};
+        return Refusal{status::bad_request, "bad_request", Msg("core.host_missing")};
     }
-    if (hosts > 1) return Refusal{status::bad_request, "bad_request", "Yêu cầu có nhiều trường Host."};
+    if (hosts > 1) return Refusal{status::bad_request, "bad_request", Msg("core.host_repeated")};
     if (!has_coding) return std::nullopt;
     if (h.version() < 11) {
-        return Refusal{status::bad_request, "bad_request", "HTTP/1.0 không dùng Transfer-Encoding."};
+        return Refusal{status::bad_request, "bad_request", Msg("core.http10_transfer_encoding")};
     }
     if (has_length) {
-        return Refusal{status::bad_request, "bad_request", "Yêu cầu có cả Transfer-Encoding và Content-Length."};
+        return Refusal{status::bad_request, "bad_request", Msg("core.transfer_encoding_and_length")};
     }
     std::vector<std::string> list;
     for (std::size_t i = 0; i <= codings.size();) {
@@ -393,11 +391,11 @@ std::optional<Refusal> CheckFraming(const RawRequest& h) {
     }
     // Without a final chunked the length of the body cannot be known (RFC 9112 6.3: 400, close).
     if (list.empty() || list.back() != "chunked" || std::count(list.begin(), list.end(), "chunked") > 1) {
-        return Refusal{status::bad_request, "bad_request", "Transfer-Encoding không hợp lệ."};
+        return Refusal{status::bad_request, "bad_request", Msg("core.transfer_encoding_invalid")};
     }
     // Another coding before chunked (gzip, ...): not one this server decodes.
     if (list.size() > 1) {
-        return Refusal{status::not_implemented, "not_implemented", "Transfer-Encoding không được hỗ trợ."};
+        return Refusal{status::not_implemented, "not_implemented", Msg("core.transfer_encoding_unsupported")};
     }
     return std::nullopt;
 }
@@ -516,7 +514,7 @@ std::string ForwardedFor(const RawRequest& raw) {
 
 template <class Stream>
 asio::awaitable<void> WriteSimple(Stream& stream, bool tls, beast_http::status status, std::string_view code,
-                                  std::string_view message) {
+                                  const Message& message) {
     Request req;
     req.raw.version(11);
     req.path = "/api/";
@@ -587,32 +585,32 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
         if (timed_out) {
             if (parser.got_some()) {
                 co_await WriteSimple(stream, tls, beast_http::status::request_timeout, "request_timeout",
-                                     "Yêu cầu gửi quá chậm.");
+                                     Msg("core.request_too_slow"));
             }
             break;
         }
         if (ec == beast_http::error::end_of_stream || ec == asio::error::eof) break;
         if (ec == beast_http::error::header_limit) {
             co_await WriteSimple(stream, tls, beast_http::status::request_header_fields_too_large, "header_too_large",
-                                 "Phần đầu yêu cầu quá lớn.");
+                                 Msg("core.header_too_large"));
             break;
         }
         if (ec == beast_http::error::body_limit) {
             co_await WriteSimple(stream, tls, beast_http::status::payload_too_large, "payload_too_large",
-                                 "Nội dung gửi lên quá lớn.");
+                                 Msg("core.payload_too_large"));
             break;
         }
         if (ec == beast::error::timeout) {
             if (parser.got_some()) {
                 co_await WriteSimple(stream, tls, beast_http::status::request_timeout, "request_timeout",
-                                     "Yêu cầu gửi quá chậm.");
+                                     Msg("core.request_too_slow"));
             }
             break;
         }
         if (ec) {
             if (parser.got_some()) {
                 co_await WriteSimple(stream, tls, beast_http::status::bad_request, "bad_request",
-                                     "Yêu cầu HTTP không hợp lệ.");
+                                     Msg("core.http_request_invalid"));
             }
             break;
         }
@@ -637,7 +635,7 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
             if (auto refused = impl.OverLimit(*route, req)) {
                 res = std::move(*refused);
             } else if (route->options.operator_only && !impl.OperatorAllowed(req)) {
-                res = ErrorFor(req, Forbidden("Địa chỉ này không được phép truy cập trang này."));
+                res = ErrorFor(req, Forbidden(Msg("core.address_not_allowed")));
             } else if (auto invalid = CheckFields(req)) {
                 // Bad escapes or bytes that are not UTF-8 in the query, the form or a text body.
                 res = ErrorFor(req, *invalid);

@@ -141,7 +141,7 @@ void StaticFiles::Put(std::string url_path, std::string content) {
 
 Response StaticFiles::Serve(const Request& req) const {
     auto it = assets_.find(req.path);
-    if (it == assets_.end()) return ErrorFor(req, NotFound("Không tìm thấy tệp."));
+    if (it == assets_.end()) return ErrorFor(req, NotFound(Msg("core.file_not_found")));
     const Asset& a = it->second;
     Response res{beast_http::status::ok, req.raw.version()};
     res.keep_alive(req.raw.keep_alive());

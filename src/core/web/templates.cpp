@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include <boost/json/parse.hpp>
 #include <kainjow/mustache.hpp>
 
 namespace vp::core::web {
@@ -40,7 +39,10 @@ mustache::data ToData(const boost::json::value& v) {
 
 }  // namespace
 
-TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, std::span<const EmbeddedFile> strings) {
+TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, std::span<const EmbeddedFile> strings)
+    : TemplateStore(templates, MessageCatalog::FromFiles(strings)) {}
+
+TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, const MessageCatalog& strings) {
     for (const auto& f : templates) {
         auto c = std::make_shared<Compiled>(std::string(f.content));
         if (!c->tmpl.is_valid()) {
@@ -50,11 +52,9 @@ TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, std::span<
         if (name.ends_with(".html")) name.resize(name.size() - 5);
         templates_[name] = std::move(c);
     }
-    for (const auto& f : strings) {
-        std::string lang(f.path);
-        if (auto slash = lang.rfind('/'); slash != std::string::npos) lang = lang.substr(slash + 1);
-        if (lang.ends_with(".json")) lang.resize(lang.size() - 5);
-        strings_[lang] = boost::json::parse(f.content).as_object();
+    for (const auto& lang : strings.Languages()) {
+        auto& object = strings_[lang];
+        for (const auto& [key, text] : strings.TextsOf(lang)) object[key] = text;
     }
     // English falls back to Vietnamese key by key.
     if (strings_.count("vi") && strings_.count("en")) {

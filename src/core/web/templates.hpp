@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include "core/embedded.hpp"
+#include "core/message.hpp"
 
 namespace vp::core::web {
 
@@ -17,8 +18,12 @@ namespace vp::core::web {
 /// construction.
 class TemplateStore {
 public:
-    /// `templates`: files "<module>/<name>.html"; `strings`: files "<lang>.json" (flat objects).
-    /// Throws std::runtime_error when a template does not compile.
+    /// `templates`: files "<module>/<name>.html"; `strings`: the interface strings, the same
+    /// catalogue the messages render from (one source of text). Throws std::runtime_error when
+    /// a template does not compile.
+    TemplateStore(std::span<const EmbeddedFile> templates, const MessageCatalog& strings);
+    /// The same, with the strings read from files "<folder>/<lang>.json" (flat objects, merged per
+    /// language: see MessageCatalog::FromFiles, which also throws for a key defined twice).
     TemplateStore(std::span<const EmbeddedFile> templates, std::span<const EmbeddedFile> strings);
 
     /// Renders one template. `{{x}}` is HTML-escaped; `{{{x}}}` is used only for values the

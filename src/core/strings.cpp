@@ -1,0 +1,7 @@
+#include "core/strings.hpp"
+
+namespace vp::core {
+
+MessageCatalog ShippedStrings() { return MessageCatalog::FromFiles(embedded::Strings()); }
+
+}  // namespace vp::core
