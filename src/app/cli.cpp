@@ -20,6 +20,7 @@
 
 #include "app/impl.hpp"
 #include "calendar/iso_time.hpp"
+#include "media/media.hpp"
 
 extern char** environ;
 
@@ -123,6 +124,8 @@ int RunCli(int argc, char** argv) {
                       "Key that encrypts secrets at rest (default: <data-dir>/secret.key; the same file on every node)")
             ->envname("VANPHONG_SECRET_KEY_FILE");
         c->add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error")->envname("VANPHONG_LOG_LEVEL")->capture_default_str();
+        c->add_option("--media-dir", cfg.media_dir, "Uploaded files, stored by SHA-256 (default: <data-dir>/media)")
+            ->envname("VANPHONG_MEDIA_DIR");
     };
 
     auto* serve = cli.add_subcommand("serve", "Serve HTTP (applies migrations; loads demo data on first start)");
@@ -142,6 +145,13 @@ int RunCli(int argc, char** argv) {
                       "(default: none; with --demo the TEST ONLY demo CA)")
         ->envname("VANPHONG_TRUST_ANCHORS")
         ->check(CLI::ExistingDirectory);
+    serve->add_option("--media-limits", cfg.media_limits,
+                      "Upload size limits per kind in MiB (default image=20,audio=100,video=256,document=50)")
+        ->envname("VANPHONG_MEDIA_LIMITS")
+        ->check([](const std::string& v) {
+            auto p = media::ParseLimits(v);
+            return p ? std::string() : core::Text(p.error().message, "vi");
+        });
     serve->add_option("--static-dir", cfg.static_dir, "Extra files served from memory under /static/")->envname("VANPHONG_STATIC_DIR");
     serve->add_option("--node-id", cfg.node_id, "Name of this node in job history (default: host-pid)")->envname("VANPHONG_NODE_ID");
     serve->add_option("--max-jobs", cfg.max_jobs, "Background jobs this node runs at once")

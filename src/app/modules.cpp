@@ -3,6 +3,7 @@
 #include "audit/module.hpp"
 #include "auth/module.hpp"
 #include "calendar/module.hpp"
+#include "media/module.hpp"
 #include "signatures/module.hpp"
 #include "units/module.hpp"
 
@@ -15,6 +16,7 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     m.push_back(audit::MakeModule());
     m.push_back(calendar::MakeModule(calendar));
     m.push_back(signatures::MakeModule(secret_box, signatures::SettingsFor(config.trust_anchors, config.demo), signature_service));
+    m.push_back(media::MakeModule(config.MediaDir(), config.media_limits));
     return m;
 }
 

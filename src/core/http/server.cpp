@@ -92,6 +92,15 @@ struct Server::Impl {
                            reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
     }
 
+    // The largest body any route takes (RouteOptions::body_limit, uploads): what the parser is
+    // given before the route is known; RouteLimits lowers it once the header names the route.
+    std::size_t max_body_limit = MaxBodyLimit(settings.body_limit, router);
+    static std::size_t MaxBodyLimit(std::size_t server_limit, const Router& r) {
+        std::size_t m = server_limit;
+        for (const auto& route : r.Routes()) m = std::max(m, route.options.body_limit);
+        return m;
+    }
+
     // The operator token's hash: the token a client presents is hashed and compared in
     // constant time, so neither its bytes nor its length can be learnt from response times.
     std::array<unsigned char, crypto_generichash_BYTES> operator_token_hash{};
@@ -218,9 +227,16 @@ namespace {
 
 // DecodeFields, called only when there is something to decode: most requests (every static
 // file) have neither a query nor a body and cost this branch alone.
-std::optional<Error> CheckFields(Request& req) {
+// A route with a binary body (RouteOptions::binary_body, uploads) has only its query decoded.
+std::optional<Error> CheckFields(Request& req, bool binary_body) {
     if (req.query.empty() && req.raw.body().empty()) return std::nullopt;
-    return DecodeFields(req);
+    if (!binary_body) return DecodeFields(req);
+    if (req.query.empty()) return std::nullopt;
+    FieldError error = FieldError::kNone;
+    req.query_fields = DecodeUrlEncoded(req.query, error);
+    if (error == FieldError::kBadEscape) return InvalidInput(Msg("core.request_bad_escape"));
+    if (error == FieldError::kNotUtf8) return InvalidInput(Msg("core.request_not_utf8"));
+    return std::nullopt;
 }
 
 // Metric labels for requests that matched no route (kept by address in Metrics).
@@ -248,15 +264,19 @@ asio::awaitable<beast::error_code> WaitWritable(tcp::socket& sock, std::chrono::
 // Sends `head` (when not empty) and then bytes [offset, end) of the asset's memory file with
 // sendfile(2): the page-cache pages go to the socket without being copied, as nginx does for
 // static files. MSG_MORE makes the header leave with the first body segment instead of as a
-// packet of its own.
+// packet of its own. The bytes end at `end` (0: the file's end). `per_progress` (files on disk,
+// which may be hundreds of megabytes): the deadline starts again whenever bytes leave, so a
+// slow but steady client (a video on a mobile link) is not cut off, while one that stops
+// reading still is.
 asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::string_view head, const MemoryFile& file,
-                                                   off_t offset, std::chrono::steady_clock::duration timeout) {
+                                                   off_t offset, std::chrono::steady_clock::duration timeout,
+                                                   std::size_t end = 0, bool per_progress = false) {
     beast::error_code ec;
     // Once per connection: the getter reads Asio's cached flag, the setter costs an ioctl.
     if (!sock.native_non_blocking()) sock.native_non_blocking(true, ec);
     if (ec) co_return ec;
     std::size_t sent = 0;
-    const auto total = static_cast<off_t>(file.Size());
+    const auto total = static_cast<off_t>(end > 0 ? std::min(end, file.Size()) : file.Size());
     // The response's write deadline, from the first time the kernel buffer is full (most
     // responses never wait, and so never read the clock).
     std::chrono::steady_clock::time_point deadline{};
@@ -267,6 +287,7 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::strin
             if (n > 0) sent += static_cast<std::size_t>(n);
         } else if (offset < total) {
             n = ::sendfile(sock.native_handle(), file.Fd(), &offset, static_cast<std::size_t>(total - offset));
+            if (n > 0 && per_progress) deadline = {};
         } else {
             co_return beast::error_code{};
         }
@@ -304,7 +325,8 @@ asio::awaitable<beast::error_code> WriteResponse(Stream& stream, Response& res, 
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
         // The prepared answer has no field of the handler's (checked when it was prepared).
         const auto& body = res.body();
-        if (send_body && body.file && body.file_head > 0 && res.version() == 11 && res.begin() == res.end()) {
+        if (send_body && body.file && body.file_head > 0 && body.file_end == 0 && res.version() == 11 &&
+            res.begin() == res.end()) {
             co_return co_await SendHeadAndFile(stream.socket(), {}, *body.file, 0, timeout);
         }
     }
@@ -317,9 +339,28 @@ asio::awaitable<beast::error_code> WriteResponse(Stream& stream, Response& res, 
     const auto& body = res.body();
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
         if (send_body && body.file) {
-            co_return co_await SendHeadAndFile(stream.socket(), head, *body.file,
-                                               static_cast<off_t>(body.file_head), timeout);
+            co_return co_await SendHeadAndFile(stream.socket(), head, *body.file, static_cast<off_t>(body.file_head),
+                                               timeout, body.file_end, body.file_end > 0);
         }
+    }
+    if (send_body && body.file && body.file_end > 0) {
+        // A file on disk where sendfile cannot go (TLS): read and written in pieces, each
+        // within the deadline (the same rule as per_progress above).
+        beast::get_lowest_layer(stream).expires_after(timeout);
+        auto [hec, hn] = co_await asio::async_write(stream, asio::buffer(head), kTuple);
+        if (hec) co_return hec;
+        const std::size_t end = std::min(body.file_end, body.file->Size());
+        std::string piece(std::min<std::size_t>(256 * 1024, end > body.file_head ? end - body.file_head : 0), '\0');
+        for (std::size_t at = body.file_head; at < end;) {
+            const auto n = ::pread(body.file->Fd(), piece.data(), std::min(piece.size(), end - at), static_cast<off_t>(at));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) co_return beast::error_code(n < 0 ? errno : EIO, boost::system::system_category());
+            beast::get_lowest_layer(stream).expires_after(timeout);
+            auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(piece.data(), static_cast<std::size_t>(n)), kTuple);
+            if (wec) co_return wec;
+            at += static_cast<std::size_t>(n);
+        }
+        co_return beast::error_code{};
     }
     beast::get_lowest_layer(stream).expires_after(timeout);
     const auto& bytes = body.Bytes();
@@ -405,10 +446,11 @@ std::optional<Refusal> CheckFraming(const RawRequest& h) {
 // socket itself, without tcp_stream's per-operation timer bookkeeping and the composed
 // operations' layers, which together were the largest user-space cost per request left on
 // the static-file benchmark. Deadlines are the caller's (see ReadDeadline).
-// A header CheckFraming refuses ends the read with `refused` set (and an error).
-template <class ReadStream>
+// A header CheckFraming refuses ends the read with `refused` set (and an error); so does one that
+// `on_header` (the route's own limits, called once the header passed) refuses.
+template <class ReadStream, class OnHeader>
 asio::awaitable<beast::error_code> ReadRequest(ReadStream& in, beast::flat_buffer& buffer, RequestParser& parser,
-                                               std::optional<Refusal>& refused) {
+                                               std::optional<Refusal>& refused, const OnHeader& on_header) {
     beast::error_code ec;
     bool checked = false;
     while (!parser.is_done()) {
@@ -420,6 +462,7 @@ asio::awaitable<beast::error_code> ReadRequest(ReadStream& in, beast::flat_buffe
             if (!checked && parser.is_header_done()) {
                 checked = true;
                 if ((refused = CheckFraming(parser.get()))) co_return beast_http::error::bad_transfer_encoding;
+                if ((refused = on_header(parser))) co_return beast_http::error::body_limit;
             }
             if (!ec && used > 0) continue;  // progress: parse the rest, or done
             ec = {};
@@ -500,6 +543,30 @@ private:
     Clock::duration check_interval_;
 };
 
+// Once the header is parsed and before the body: the route's own body limit and deadline
+// (RouteOptions::body_limit, request_timeout: uploads). The route is found from the raw path,
+// before the decoding Dispatch does, so a target that would only match once decoded keeps the
+// server's limits (the safe side). The parser was given the largest limit of any route: a
+// Content-Length over this route's is refused here, as Beast refuses one over the limit it
+// has; a chunked body is held to it as it arrives. Requests without a body cost one branch.
+std::optional<Refusal> RouteLimits(const Server::Impl& impl, RequestParser& parser, ReadDeadline& deadline) {
+    const auto length = parser.content_length();
+    if (!parser.chunked() && (!length || *length == 0)) return std::nullopt;
+    const auto& h = parser.get();
+    const std::string_view target(h.target().data(), h.target().size());
+    const auto* route = impl.router.Find(h.method(), target.substr(0, target.find('?'))).route;
+    std::size_t limit = impl.settings.body_limit;
+    if (route && route->options.body_limit > 0) limit = route->options.body_limit;
+    if (route && route->options.request_timeout.count() > 0) deadline.Start(route->options.request_timeout);
+    if (limit < impl.max_body_limit) {
+        if (length && *length > limit) {
+            return Refusal{beast_http::status::payload_too_large, "payload_too_large", Msg("core.payload_too_large")};
+        }
+        parser.body_limit(limit);
+    }
+    return std::nullopt;
+}
+
 // Every X-Forwarded-For line, in order, joined as one list: some proxies add a line of their
 // own instead of appending to the client's, and the right-most entries are the trusted ones.
 std::string ForwardedFor(const RawRequest& raw) {
@@ -565,15 +632,16 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
     for (;;) {
         RequestParser parser;
         parser.header_limit(static_cast<std::uint32_t>(impl.settings.header_limit));
-        parser.body_limit(impl.settings.body_limit);
+        parser.body_limit(impl.max_body_limit);
         deadline.Start(first ? impl.settings.request_timeout : impl.settings.keep_alive_timeout);
         beast::error_code ec;
         std::optional<Refusal> refused;
+        const auto route_limits = [&](RequestParser& p) { return RouteLimits(impl, p, deadline); };
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-            ec = co_await ReadRequest(stream.socket(), buffer, parser, refused);
+            ec = co_await ReadRequest(stream.socket(), buffer, parser, refused, route_limits);
         } else {
             beast::get_lowest_layer(stream).expires_never();
-            ec = co_await ReadRequest(stream, buffer, parser, refused);
+            ec = co_await ReadRequest(stream, buffer, parser, refused, route_limits);
         }
         const bool timed_out = deadline.Finish(ec);
         first = false;
@@ -636,7 +704,7 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
                 res = std::move(*refused);
             } else if (route->options.operator_only && !impl.OperatorAllowed(req)) {
                 res = ErrorFor(req, Forbidden(Msg("core.address_not_allowed")));
-            } else if (auto invalid = CheckFields(req)) {
+            } else if (auto invalid = CheckFields(req, route->options.binary_body)) {
                 // Bad escapes or bytes that are not UTF-8 in the query, the form or a text body.
                 res = ErrorFor(req, *invalid);
             } else if (route->options.on_io_thread) {
