@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages vanphong needs, and only those that are missing.
-#   scripts/install-deps.sh            build + run
+#   scripts/install-deps.sh            build + run (with Node.js and npm: the editor is bundled at build time)
 #   scripts/install-deps.sh --test     + what `make test` needs (PostgreSQL, SMTP sink, Chromium, ...)
 #   scripts/install-deps.sh --bench    + what `make bench` needs (nginx, wrk)
 # Idempotent: when everything is installed it runs no apt command at all (one dpkg-query).
@@ -32,13 +32,12 @@ test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl
 bench_pkgs=(nginx-light wrk curl)
 
 pkgs=("${build_pkgs[@]}")
-if [ "$want_test" = 1 ]; then
-  pkgs+=("${test_pkgs[@]}")
-  # Node.js may come from outside apt (e.g. a preinstalled node 20 + npm 11): use it when present,
-  # and only fall back to Debian's nodejs/npm when there is none.
-  command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
-  command -v npm >/dev/null 2>&1 || pkgs+=(npm)
-fi
+# Node.js and npm build the back-office editor (web/editor, bundled by esbuild: every build) and
+# run the browser tests. They may come from outside apt (e.g. a preinstalled node 20 + npm 11):
+# use them when present, and only fall back to Debian's nodejs/npm when there are none.
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+[ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 [ "$want_bench" = 1 ] && pkgs+=("${bench_pkgs[@]}")
 mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | awk '!seen[$0]++')
 

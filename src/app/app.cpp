@@ -149,9 +149,10 @@ void App::Impl::Build() {
     jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id, .max_concurrent = config.max_jobs});
     jobs->Register("mail.send", [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
-    platform::Platform platform{*db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify};
+    platform = std::make_unique<platform::Platform>(
+        platform::Platform{*db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify});
     for (auto* m : ordered) {
-        m->Build(platform);
+        m->Build(*platform);
         m->AddNavigation(*web);
         m->AddJobs(*jobs);
         m->AddTopics(events);
@@ -187,6 +188,7 @@ void App::Impl::Build() {
         auto demo = EnsureDemoAccounts(*auth, *units, config.data_dir);  // operator: creates accounts directly
         if (!demo.empty()) std::fputs(demo.c_str(), stdout);
         std::fflush(stdout);
+        for (auto* m : ordered) m->LoadDemo(*platform);
     }
     Routes();
 }

@@ -109,8 +109,8 @@ void PrintJson(const json::value& v) { std::cout << json::serialize(v) << "\n"; 
 }  // namespace
 
 int RunCli(int argc, char** argv) {
-    CLI::App cli{"vanphong — the platform of the Central Party Office (portal, tasks, conferences)", "vanphong"};
     InstalledStrings();  // the command line speaks Vietnamese (core::Text(..., "vi"))
+    CLI::App cli{"vanphong — the platform of the Central Party Office (portal, tasks, conferences)", "vanphong"};
     cli.set_version_flag("--version", std::string("vanphong ") + VP_VERSION);
     cli.require_subcommand(1);
     cli.set_config("--config", "", "Optional configuration file (TOML/INI: key = value)");
@@ -140,11 +140,6 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--smtp-from", cfg.smtp_from, "Sender address")->envname("VANPHONG_SMTP_FROM")->capture_default_str();
     serve->add_option("--smtp-user", cfg.smtp_user, "SMTP user name")->envname("VANPHONG_SMTP_USER");
     serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password (prefer the environment variable)")->envname("VANPHONG_SMTP_PASSWORD");
-    serve->add_option("--trust-anchors", cfg.trust_anchors,
-                      "Folder of PEM certificates that signatures embedded in PDF files must chain to "
-                      "(default: none; with --demo the TEST ONLY demo CA)")
-        ->envname("VANPHONG_TRUST_ANCHORS")
-        ->check(CLI::ExistingDirectory);
     serve->add_option("--media-limits", cfg.media_limits,
                       "Upload size limits per kind in MiB (default image=20,audio=100,video=256,document=50)")
         ->envname("VANPHONG_MEDIA_LIMITS")
@@ -152,6 +147,11 @@ int RunCli(int argc, char** argv) {
             auto p = media::ParseLimits(v);
             return p ? std::string() : core::Text(p.error().message, "vi");
         });
+    serve->add_option("--trust-anchors", cfg.trust_anchors,
+                      "Folder of PEM certificates that signatures embedded in PDF files must chain to "
+                      "(default: none; with --demo the TEST ONLY demo CA)")
+        ->envname("VANPHONG_TRUST_ANCHORS")
+        ->check(CLI::ExistingDirectory);
     serve->add_option("--static-dir", cfg.static_dir, "Extra files served from memory under /static/")->envname("VANPHONG_STATIC_DIR");
     serve->add_option("--node-id", cfg.node_id, "Name of this node in job history (default: host-pid)")->envname("VANPHONG_NODE_ID");
     serve->add_option("--max-jobs", cfg.max_jobs, "Background jobs this node runs at once")
@@ -313,6 +313,13 @@ int RunCli(int argc, char** argv) {
     restore->add_option("--from", b_file, "Backup file")->required()->check(CLI::ExistingFile);
     common(restore);
 
+    // The modules' own commands (platform::Module::AddCommands), declared on instances made for it.
+    App::Impl declaring(cfg);
+    auto declared = declaring.ListModules();
+    platform::Commands module_commands;
+    module_commands.common = common;
+    for (auto& m : declared) m->AddCommands(cli, module_commands);
+
     CLI11_PARSE(cli, argc, argv);
     // Logs go to standard error; standard output carries command results only.
     spdlog::set_default_logger(spdlog::stderr_color_mt("vanphong"));
@@ -372,6 +379,7 @@ int RunCli(int argc, char** argv) {
         cfg.jobs = false;
         App app(cfg);
         auto& a = app.Internals();
+        if (auto run = module_commands.Chosen()) return run(*a.platform);
         if (migrate->parsed()) {
             std::cout << "schema up to date\n";
             return 0;

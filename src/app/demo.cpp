@@ -18,18 +18,20 @@ struct DemoAccount {
     const char* full_name;
     const char* role;
     const char* unit;
+    const char* portal = "";  ///< a portal's editorial board: the grant is on that portal (at the root unit)
 };
 // One account per role, placed in a plausible unit.
 constexpr DemoAccount kDemo[] = {
     {"admin", "Quản trị Hệ thống", "system_admin", "DCSVN"},
     {"lanhdao", "Lãnh đạo Văn phòng", "leader", "DCSVN"},
-    {"bientap", "Biên tập viên Cổng", "editor", "VPTW-TTCNTT"},
-    {"kiemduyet", "Kiểm duyệt viên Cổng", "reviewer", "VPTW-TTCNTT"},
-    {"xuatban", "Người xuất bản Cổng", "publisher", "VPTW-TTCNTT"},
-    {"bbt", "Lãnh đạo Ban biên tập", "portal_director", "VPTW-TTCNTT"},
-    {"quantricong", "Quản trị Cổng", "portal_admin", "VPTW-TTCNTT"},
-    {"biendich", "Biên dịch viên", "translator", "VPTW-TTCNTT"},
-    {"congtacvien", "Cộng tác viên Hà Nội", "contributor", "VP-HNI"},
+    {"lanhdaovp", "Lãnh đạo Văn phòng Trung ương Đảng", "office_leader", "VPTW"},
+    {"bientap", "Biên tập viên Cổng", "editor", "VPTW-TTCNTT", "main"},
+    {"kiemduyet", "Kiểm duyệt viên Cổng", "reviewer", "VPTW-TTCNTT", "main"},
+    {"xuatban", "Người xuất bản Cổng", "publisher", "VPTW-TTCNTT", "main"},
+    {"bbt", "Lãnh đạo Ban biên tập", "portal_director", "VPTW-TTCNTT", "main"},
+    {"quantricong", "Quản trị Cổng", "portal_admin", "VPTW-TTCNTT", "main"},
+    {"biendich", "Biên dịch viên", "translator", "VPTW-TTCNTT", "main"},
+    {"congtacvien", "Cộng tác viên Hà Nội", "contributor", "VP-HNI", "main"},
     {"vpnhiemvu", "Chuyên viên theo dõi nhiệm vụ", "task_office", "VPTW-VTH"},
     {"daumoi", "Đầu mối Văn phòng Thành ủy Hà Nội", "unit_focal_point", "VP-HNI"},
     {"duyetdonvi", "Lãnh đạo Văn phòng Thành ủy Hà Nội", "unit_approver", "VP-HNI"},
@@ -51,10 +53,13 @@ std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const
         for (const auto& d : kDemo) {
             auto unit = units.FindByCode(d.unit);
             if (!unit) continue;
+            // A portal board's grant sits on the root unit, limited to that portal.
+            const auto grant_unit = *d.portal ? units.FindByCode("DCSVN") : unit;
+            if (!grant_unit) continue;
             auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
             auto r = auth.CreateActive(core::access::Principal::Operator(),
                                        {.username = d.username, .full_name = d.full_name, .unit_id = unit->id,
-                                        .roles = {{d.role, unit->id}}, .reason = "demo"},
+                                        .roles = {{d.role, grant_unit->id, d.portal}}, .reason = "demo"},
                                        kDemoPassword, secret);
             if (!r) throw std::runtime_error(std::string("demo account ") + d.username + ": " + core::Text(r.error().message, "vi"));
             out << fmt::format("{:<14} {:<22} {:<34} oathtool --totp -b {}\n", d.username, d.role, secret, secret);

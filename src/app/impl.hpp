@@ -59,6 +59,7 @@ struct App::Impl {
     std::unique_ptr<auth::Web> web;
     std::vector<std::unique_ptr<platform::Module>> modules;
     std::vector<platform::Module*> ordered;  ///< modules in dependency order
+    std::unique_ptr<platform::Platform> platform;  ///< what the modules were built on (commands run on it)
     std::string openapi;                    ///< the API document, merged from the modules' parts
     std::unique_ptr<Handlers> app_handlers;
     http::StaticFiles static_files;

@@ -3,8 +3,9 @@
 #include "audit/module.hpp"
 #include "auth/module.hpp"
 #include "calendar/module.hpp"
-#include "media/module.hpp"
 #include "signatures/module.hpp"
+#include "media/module.hpp"
+#include "portal/module.hpp"
 #include "units/module.hpp"
 
 namespace vp::app {
@@ -17,6 +18,7 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     m.push_back(calendar::MakeModule(calendar));
     m.push_back(signatures::MakeModule(secret_box, signatures::SettingsFor(config.trust_anchors, config.demo), signature_service));
     m.push_back(media::MakeModule(config.MediaDir(), config.media_limits));
+    m.push_back(portal::MakeModule());
     return m;
 }
 

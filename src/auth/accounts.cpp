@@ -121,15 +121,16 @@ core::Result<std::int64_t> Service::ValidateNewAccount(Connection& c, NewAccount
     if (!rules::ValidEmail(a.email)) return core::InvalidField("email", core::Msg("auth.email_invalid"));
     if (a.roles.empty()) return core::InvalidField("roles", core::Msg("auth.roles_missing"));
     if (a.unit_id <= 0) return core::InvalidField("unit_id", core::Msg("auth.unit_missing"));
-    auto unit = c.QueryOne("SELECT status FROM units WHERE id = $1", {a.unit_id});
+    // Units through the units module's interface, never its tables.
+    auto unit = units_.Find(a.unit_id);
     if (!unit) return core::InvalidField("unit_id", core::Msg("auth.unit_unknown"));
-    if (unit->Text(0) != "active") return core::InvalidField("unit_id", core::Msg("auth.unit_inactive"));
+    if (unit->status != "active") return core::InvalidField("unit_id", core::Msg("auth.unit_inactive"));
     for (auto& r : a.roles) {
         if (!policy_.FindRole(r.role)) return core::InvalidField("roles", core::Msg("auth.role_invalid", {{"role", r.role}}));
         if (r.unit_id == 0) r.unit_id = a.unit_id;
-        if (!c.QueryOne("SELECT id FROM units WHERE id = $1 AND status = 'active'", {r.unit_id})) {
-            return core::InvalidField("roles", core::Msg("auth.role_unit_invalid"));
-        }
+        auto ru = units_.Find(r.unit_id);
+        if (!ru || ru->status != "active") return core::InvalidField("roles", core::Msg("auth.role_unit_invalid"));
+        if (!rules::ValidPortalCode(r.portal)) return core::InvalidField("roles", core::Msg("auth.role_portal_invalid"));
     }
     if (c.QueryOne("SELECT id FROM users WHERE username = $1", {a.username})) {
         return core::Conflict(core::Msg("auth.username_taken"));
@@ -155,7 +156,11 @@ core::Result<AccountRequestView> Service::RequestAccount(const Principal& who, N
                                   {a.username, a.full_name, a.email, a.unit_id, now})
                            ->Int(0);
         json::array roles;
-        for (const auto& r : a.roles) roles.push_back(json::object{{"role", r.role}, {"unit_id", r.unit_id}});
+        for (const auto& r : a.roles) {
+            json::object o{{"role", r.role}, {"unit_id", r.unit_id}};
+            if (!r.portal.empty()) o["portal"] = r.portal;
+            roles.push_back(std::move(o));
+        }
         auto roles_json = json::serialize(roles);
         auto req_id = c.QueryOne("INSERT INTO account_requests (user_id, roles_json, reason, requested_by, requested_at)"
                                  " VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -176,7 +181,9 @@ std::vector<RequestedRole> RolesOf(const AccountRequestView& r) {
     std::vector<RequestedRole> out;
     const auto parsed = json::parse(r.roles_json);
     for (const auto& v : parsed.as_array()) {
-        out.push_back({std::string(v.at("role").as_string()), v.at("unit_id").to_number<std::int64_t>()});
+        RequestedRole role{std::string(v.at("role").as_string()), v.at("unit_id").to_number<std::int64_t>()};
+        if (const auto* p = v.as_object().if_contains("portal"); p && p->is_string()) role.portal = p->get_string();
+        out.push_back(std::move(role));
     }
     return out;
 }
@@ -217,8 +224,9 @@ core::Result<Service::Approval> Service::Approve(const Principal& who, std::int6
         c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
                   {req->user_id, hash, now});
         for (const auto& role : RolesOf(*req)) {
-            c.Execute("INSERT INTO role_grants (user_id, role, unit_id, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5)",
-                      {req->user_id, role.role, role.unit_id, ActorId(*actor), now});
+            c.Execute("INSERT INTO role_grants (user_id, role, unit_id, portal, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                      {req->user_id, role.role, role.unit_id,
+                       role.portal.empty() ? core::db::Value{} : core::db::Value{role.portal}, ActorId(*actor), now});
         }
         auto u = UserFromRow(*c.QueryOne("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1", {req->user_id}));
         u.grants = LoadGrants(c, u.id);
@@ -461,8 +469,8 @@ core::Result<UserView> Service::CreateActive(const Principal& who, NewAccount a,
                       ->Int(0);
         c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)", {id, hash, now});
         for (const auto& r : a.roles) {
-            c.Execute("INSERT INTO role_grants (user_id, role, unit_id, granted_at) VALUES ($1, $2, $3, $4)",
-                      {id, r.role, r.unit_id, now});
+            c.Execute("INSERT INTO role_grants (user_id, role, unit_id, portal, granted_at) VALUES ($1, $2, $3, $4, $5)",
+                      {id, r.role, r.unit_id, r.portal.empty() ? core::db::Value{} : core::db::Value{r.portal}, now});
         }
         auto u = UserFromRow(*c.QueryOne("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1", {id}));
         u.grants = LoadGrants(c, id);

@@ -53,6 +53,9 @@ struct AccountRequestView {
 struct RequestedRole {
     std::string role;
     std::int64_t unit_id = 0;
+    /// "" = every portal of the unit and below; else only that portal's board (the Portal's
+    /// roles). The format is checked here; what a portal is, is the Portal module's business.
+    std::string portal;
 };
 
 struct NewAccount {

@@ -47,4 +47,9 @@ std::string MaskEmail(std::string_view email) {
 
 std::string SecondsText(std::int64_t ms) { return std::to_string(std::max<std::int64_t>(1, (ms + 999) / 1000)); }
 
+bool ValidPortalCode(std::string_view s) {
+    if (s.size() > 40) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
 }  // namespace vp::auth::rules

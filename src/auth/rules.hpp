@@ -15,6 +15,8 @@ namespace vp::auth::rules {
 bool ValidUsername(std::string_view s);
 /// Empty, or one address without spaces, quotes, angle brackets or line breaks.
 bool ValidEmail(std::string_view s);
+/// A grant's portal: "" (not limited) or a portal code, 1–40 of a–z, 0–9 and '-'.
+bool ValidPortalCode(std::string_view s);
 
 struct LockoutPolicy {
     int slow_down_after = 3;

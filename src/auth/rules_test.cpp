@@ -36,6 +36,10 @@ TEST(AuthRules, UsernamesAndAddresses_P7) {
     EXPECT_FALSE(ValidEmail("a@b@c.d"));
     EXPECT_FALSE(ValidEmail("a b@c.d"));
     EXPECT_EQ(MaskEmail("lan@vptw.vn"), "l***@vptw.vn");
+    EXPECT_TRUE(ValidPortalCode(""));
+    EXPECT_TRUE(ValidPortalCode("tu-hue"));
+    EXPECT_FALSE(ValidPortalCode("TU-HUE"));
+    EXPECT_FALSE(ValidPortalCode("main\r\nx"));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <boost/json/object.hpp>
 
 #include "audit/audit.hpp"
@@ -53,6 +54,27 @@ struct RouteKinds {
     static core::http::RouteOptions Api() { return {}; }
 };
 
+/// @brief The command-line sub-commands the modules declare (`vanphong portal create ...`).
+/// A module adds its CLI11 sub-commands (options bound to its own members) and, for each, what
+/// runs once the node is built (migrated; no server, no jobs), as the operator at the console.
+class Commands {
+public:
+    using Run = std::function<int(Platform&)>;
+    void Add(CLI::App* command, Run run) { runs_.emplace_back(command, std::move(run)); }
+    /// The command given on the line, if it is a module's (after parsing).
+    Run Chosen() const {
+        for (const auto& [c, r] : runs_) {
+            if (c->parsed()) return r;
+        }
+        return {};
+    }
+    /// Options every command takes (data folder, database, key file), added by src/app.
+    std::function<void(CLI::App*)> common;
+
+private:
+    std::vector<std::pair<CLI::App*, Run>> runs_;
+};
+
 class Module {
 public:
     virtual ~Module() = default;
@@ -74,6 +96,12 @@ public:
     virtual void AddJobs(core::JobQueue&) {}
     /// Live-event topics with their per-subscriber filter (EventBus::RegisterTopic).
     virtual void AddTopics(core::EventBus&) {}
+    /// Command-line sub-commands. The instance that declares them is not the one that serves:
+    /// a command builds what it needs from the Platform it is given.
+    virtual void AddCommands(CLI::App&, Commands&) {}
+    /// Demo data (`vanphong serve --demo` on SQLite only, after the demo accounts): idempotent,
+    /// as the operator.
+    virtual void LoadDemo(Platform&) {}
     /// The module's part of the OpenAPI document: an object of paths (and "tags").
     virtual boost::json::object OpenApi() const { return {}; }
 };

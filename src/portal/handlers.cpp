@@ -87,7 +87,7 @@ json::array StateOptions(const std::optional<State>& selected) {
     json::array out;
     for (auto s : {State::kDraft, State::kSubmitted, State::kEditing, State::kInReview, State::kApproved, State::kScheduled,
                    State::kPublished, State::kTakenDown, State::kWithdrawn}) {
-        out.push_back(json::object{{"code", StateCode(s)}, {"selected", selected == s}});
+        out.push_back(json::object{{"code", StateCode(s)}, {"selected", selected == s}, {"label_key", "portal_state_" + std::string(StateCode(s))}});
     }
     return out;
 }
@@ -149,6 +149,7 @@ Response Handlers::Queue(Request& req) {
         for (const auto& it : portal_.Queue(p, f)) {
             auto j = ToJson(it, ZoneOf(it.portal));
             j["state_" + std::string(StateCode(it.state))] = true;
+            j["state_label"] = web_.Templates().T(req.Lang(), "portal_state_" + std::string(StateCode(it.state)));
             j["late"] = it.deadline_met == false;
             j["updated"] = auth::FormatLocalTime(core::ToMillis(it.updated_at));
             items.push_back(std::move(j));
@@ -215,6 +216,7 @@ Response Handlers::ItemPage(Request& req) {
         if (!it) return web_.Fail(req, &p, it.error());
         const auto tz = ZoneOf(it->portal);
         auto j = ToJson(it.value(), tz);
+        j["state_label"] = web_.Templates().T(req.Lang(), "portal_state_" + std::string(StateCode(it->state)));
         j["event_at_local"] = LocalInput(j["event_at"]);
         j["issued_at_local"] = LocalInput(j["issued_at"]);
         std::string authors, tags;
@@ -238,7 +240,7 @@ Response Handlers::ItemPage(Request& req) {
             auto step = PlanAction(facts, a);
             if (!step) continue;
             json::object o{{"code", ActionCode(a)},
-                           {"label_key", "portal_action_" + std::string(ActionCode(a))},
+                           {"label", web_.Templates().T(req.Lang(), "portal_action_" + std::string(ActionCode(a)))},
                            {"needs_comment", step->needs_comment},
                            {"needs_reason", step->needs_reason},
                            {"needs_time", a == Action::kSchedule},
@@ -250,6 +252,8 @@ Response Handlers::ItemPage(Request& req) {
             for (const auto& e : h.value()) {
                 auto o = ToJson(e, tz);
                 o["when"] = auth::FormatLocalTime(core::ToMillis(e.at));
+                o["has_comment"] = !e.comment.empty();
+                o["moved"] = e.from_state != e.to_state;
                 history.push_back(std::move(o));
             }
         }
@@ -261,7 +265,8 @@ Response Handlers::ItemPage(Request& req) {
                                                  {"role", r.role},
                                                  {"when", auth::FormatLocalTime(core::ToMillis(r.created_at))},
                                                  {"live", r.no == it->live_revision},
-                                                 {"prev", r.no - 1}});
+                                                 {"prev", r.no - 1},
+                                                 {"has_prev", r.no > 1}});
             }
         }
         json::array cases;
@@ -272,7 +277,7 @@ Response Handlers::ItemPage(Request& req) {
                 o["awaiting_request"] = t.requested_by_unit_id != 0 && !t.request_recorded_at;
                 o["needs_agreement"] = !t.central && !t.agreement_recorded_at && t.status == kAwaitingDecision;
                 o["needs_confirmation"] = t.executed_at && !t.responsibility_confirmed_at;
-                o["record_json"] = json::serialize(t.responsibility);
+                if (t.correction_note.empty()) o.erase("correction_note");  // logic-less templates: absent, not ""
                 cases.push_back(std::move(o));
             }
         }

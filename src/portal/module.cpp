@@ -1,5 +1,7 @@
 #include "portal/module.hpp"
 
+#include <iostream>
+
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -12,6 +14,7 @@ std::span<const vp::core::EmbeddedFile> PortalApi();
 }
 
 namespace vp::portal {
+void LoadDemo(Service& svc, const core::Clock& clock);  // demo.cpp
 namespace {
 
 using core::http::beast_http::verb;
@@ -114,12 +117,42 @@ public:
         });
     }
 
+    void AddCommands(CLI::App& cli, platform::Commands& commands) override {
+        auto* group = cli.add_subcommand("portal", "Portals of the e-portal (P-1, P-27, P-28)");
+        group->require_subcommand(1);
+        auto* create = group->add_subcommand("create", "Create a unit's component portal from the template (mandatory sections ready)");
+        create->add_option("--unit", unit_code_, "The unit's code, e.g. TU-HUE")->required();
+        auto* list = group->add_subcommand("list", "List portals");
+        for (auto* c : {create, list}) commands.common(c);
+        commands.Add(create, [this](platform::Platform& p) {
+            Service svc(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events, {});
+            auto r = svc.CreateComponentPortal(core::access::Principal::Operator(), unit_code_);
+            if (!r) {
+                std::cerr << "vanphong: " << core::Text(r.error().message, "vi") << "\n";
+                return 1;
+            }
+            std::cout << boost::json::serialize(ToJson(r.value())) << "\n";
+            for (const auto& s : svc.Sections(r->id)) std::cout << "  " << s.code << "\t" << s.name_vi << (s.mandatory ? "\t(bắt buộc)" : "") << "\n";
+            return 0;
+        });
+        commands.Add(list, [](platform::Platform& p) {
+            Service svc(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events, {});
+            for (const auto& pt : svc.ListPortals()) {
+                std::cout << pt.code << "\t" << pt.kind << "\t" << (pt.host.empty() ? pt.path_prefix : pt.host) << "\t" << pt.name_vi << "\n";
+            }
+            return 0;
+        });
+    }
+
+    void LoadDemo(platform::Platform& p) override { portal::LoadDemo(*service_, p.clock); }
+
     boost::json::object OpenApi() const override { return platform::ParseOpenApiPart(embedded::PortalApi().front().content, Name()); }
 
     Service* service() { return service_.get(); }
 
 private:
     const core::access::Policy* policy_ = nullptr;
+    std::string unit_code_;  // `portal create --unit`
     std::unique_ptr<Service> service_;
     std::unique_ptr<Handlers> handlers_;
 };

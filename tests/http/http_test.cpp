@@ -79,11 +79,11 @@ protected:
         std::filesystem::remove_all(dir_, ec);
     }
 
-    void MakeUser(const std::string& name, const std::string& role, std::int64_t unit) {
+    void MakeUser(const std::string& name, const std::string& role, std::int64_t unit, const std::string& portal = "") {
         auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
         secrets_[name] = secret;
         auto r = app_->Internals().auth->CreateActive(core::access::Principal::Operator(),
-                                                      {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit}}},
+                                                      {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit, portal}}},
                                                       kPassword, secret);
         ASSERT_TRUE(r.ok()) << r.error().message;
     }
@@ -265,10 +265,10 @@ TEST_P(HttpApi, EveryStateChangingRouteRefusesACookieRequestWithoutCsrf_X3) {
         const auto v = route.verb;
         if (v == boost::beast::http::verb::get || v == boost::beast::http::verb::head) continue;
         std::string target = route.pattern;
-        for (const auto* param : {"{id}", "{code}", "{lang}"}) {
-            for (auto at = target.find(param); at != std::string::npos; at = target.find(param)) {
-                target.replace(at, std::string(param).size(), std::string(param) == "{code}" ? "default" : "1");
-            }
+        const std::map<std::string, std::string> fill{{"{id}", "1"}, {"{code}", "default"}, {"{lang}", "1"}, {"{a}", "1"},
+                                                      {"{b}", "2"}, {"{action}", "submit"}, {"{step}", "decide"}};
+        for (const auto& [param, value] : fill) {
+            for (auto at = target.find(param); at != std::string::npos; at = target.find(param)) target.replace(at, param.size(), value);
         }
         ASSERT_EQ(target.find('{'), std::string::npos) << "a path parameter this test does not fill: " << route.pattern;
         const bool api = route.pattern.starts_with("/api/");
@@ -1107,11 +1107,111 @@ TEST_P(HttpMetricsAccess, MetricsNeedAnAllowedNetworkOrTheToken_X5) {
     EXPECT_EQ(Http(port_, "GET", "/login").status, 200);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Portal back office over HTTP (src/portal)
+
+class PortalHttp : public HttpApi {
+protected:
+    void SetUp() override {
+        HttpApi::SetUp();
+        if (IsSkipped() || HasFailure()) return;
+        auto root = app_->Internals().units->FindByCode("DCSVN")->id;
+        for (auto [name, role] : {std::pair{"ctv", "contributor"}, {"bientap", "editor"}, {"kiemduyet", "reviewer"},
+                                  {"xuatban", "publisher"}, {"lanhdaobbt", "portal_director"}}) {
+            MakeUser(name, role, root, "main");
+        }
+    }
+    json::object Call(const std::string& token, const std::string& method, const std::string& path, const std::string& body = "",
+                      int expect = 200, const std::string& lang = "") {
+        std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}};
+        if (!lang.empty()) h["Cookie"] = "lang=" + lang;
+        auto r = Http(port_, method, path, body, h);
+        EXPECT_EQ(r.status, expect) << method << " " << path << ": " << r.body;
+        auto v = json::parse(r.body.empty() ? "{}" : r.body);
+        return v.is_object() ? v.as_object() : json::object{};
+    }
+};
+
+// covers P-10, P-13, P-14, P-16, X-4
+TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
+    auto ctv = Token("ctv"), bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban");
+    auto created = Call(ctv, "POST", "/api/v1/portal/items",
+                        R"({"portal":"main","kind":"news","language":"vi","title":"Khai mạc Hội nghị Trung ương",
+                            "lead":"Sáng nay…","body_html":"<p>Nội dung<script>alert(1)</script></p>","source":"TTXVN",
+                            "sections":["thoi-su"],"tags":["hội nghị"],"event_at":"2026-03-09T08:30:00+07:00"})",
+                        201);
+    const auto id = std::to_string(created.at("id").as_int64());
+    EXPECT_EQ(created.at("state").as_string(), "draft");
+    EXPECT_EQ(created.at("body_html").as_string(), "<p>Nội dung</p>") << "sanitised on the server";
+    EXPECT_TRUE(created.at("live_revision").is_null());
+    EXPECT_EQ(created.at("deadline").at("due_at").as_string(), "2026-03-10T08:30:00+07:00");
+    const auto base = "/api/v1/portal/items/" + id;
+    Call(ctv, "POST", base + "/actions/submit");
+    Call(ctv, "POST", base + "/actions/take", "", 403);
+    Call(bt, "POST", base + "/actions/take");
+    Call(bt, "PUT", base, R"({"title":"Khai mạc Hội nghị lần thứ nhất","body_html":"<p>Nội dung</p><p>Thêm</p>","source":"TTXVN","sections":["thoi-su"],"event_at":"2026-03-09T08:30:00+07:00"})");
+    Call(bt, "POST", base + "/actions/send_to_review");
+    auto back = Call(kd, "POST", base + "/actions/send_back", "{}", 400);
+    EXPECT_EQ(back.at("error").at("field").as_string(), "comment");
+    Call(kd, "POST", base + "/actions/approve");
+    Call(kd, "POST", base + "/actions/approve", "", 409);
+    auto live = Call(xb, "POST", base + "/actions/publish");
+    EXPECT_EQ(live.at("state").as_string(), "published");
+    EXPECT_EQ(live.at("live_revision").as_int64(), 2);
+    EXPECT_EQ(live.at("post_check").at("state").as_string(), "pending");
+    EXPECT_TRUE(live.at("pending_revision").is_null());
+    // An edit of the published item is pending; the live revision stays.
+    auto pending = Call(bt, "PUT", base, R"({"title":"Tiêu đề mới","body_html":"<p>Sửa</p>","source":"TTXVN","sections":["thoi-su"]})");
+    EXPECT_EQ(pending.at("live_revision").as_int64(), 2);
+    EXPECT_EQ(pending.at("pending_revision").as_int64(), 3);
+    auto revs = Call(bt, "GET", base + "/revisions");
+    EXPECT_EQ(revs.at("revisions").as_array().size(), 3u);
+    auto diff = Call(bt, "GET", base + "/revisions/1/diff/2");
+    EXPECT_FALSE(diff.at("fields").as_array().empty());
+    auto hist = Call(bt, "GET", base + "/history");
+    EXPECT_GE(hist.at("history").as_array().size(), 7u);
+    auto queue = Call(bt, "GET", "/api/v1/portal/items?pending=1");
+    EXPECT_EQ(queue.at("items").as_array().size(), 1u);
+    auto checks = Call(kd, "GET", "/api/v1/portal/post-checks?portal=main");
+    ASSERT_EQ(checks.at("post_checks").as_array().size(), 1u);
+    const auto check = std::to_string(checks.at("post_checks").as_array()[0].at("id").as_int64());
+    Call(kd, "POST", "/api/v1/portal/post-checks/" + check + "/complete", R"({"outcome":"checked"})");
+    Call(kd, "POST", "/api/v1/portal/post-checks/" + check + "/complete", R"({"outcome":"checked"})", 409);
+}
+
+// covers P-6, X-3, X-7
+TEST_P(PortalHttp, BadInputNamesTheFieldInTheReadersLanguageAndStoresNothing_P6_X7) {
+    auto ctv = Token("ctv");
+    auto count = [&] {
+        return app_->Internals().db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM portal_items")->Int(0); });
+    };
+    const auto before = count();
+    auto vi = Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":""})", 400);
+    EXPECT_EQ(vi.at("error").at("field").as_string(), "source");
+    EXPECT_NE(std::string(vi.at("error").at("message").as_string()).find("nguồn"), std::string::npos);
+    auto en = Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":""})", 400, "en");
+    EXPECT_NE(std::string(en.at("error").at("message").as_string()).find("source"), std::string::npos);
+    Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"nowhere","kind":"news","title":"Tin","source":"x"})", 400);
+    Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":"x","event_at":"hôm qua"})", 400);
+    Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":["x"],"source":"x"})", 400);
+    EXPECT_EQ(count(), before);
+    Call(ctv, "POST", "/api/v1/portal/items/999999/actions/submit", "", 404);
+    Call(ctv, "POST", "/api/v1/portal/items/1/actions/destroy", "", 404);
+    // Someone without a portal role sees nothing of the back office.
+    auto admin = Token("kiemtra");
+    auto q = Call(admin, "GET", "/api/v1/portal/items");
+    EXPECT_TRUE(q.at("items").as_array().empty());
+}
+
+
 INSTANTIATE_TEST_SUITE_P(Engines, HttpMetricsAccess, ::testing::Values(core::db::Engine::kSqlite), testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpBehindProxy,
                          ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres), testing::EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, PortalHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
+                         testing::EngineName);
 
 }  // namespace
 }  // namespace vp

@@ -1,0 +1,221 @@
+// The editorial workflow of the Portal back office, through the pages, in headless Chromium
+// against a throw-away `vanphong serve --demo` (SQLite):
+//
+//   congtacvien (contributor) writes and submits a news item in the rich-text editor →
+//   bientap (editor) takes it, edits it, sends it to review → kiemduyet (reviewer) approves →
+//   xuatban (publisher) publishes → bientap edits the published item (a pending revision; the
+//   live one stays) → bbt (the board's director) takes it down with a reason, and confirms the
+//   responsibility record filled from the history.
+//
+// covers P-10, P-14, P-15, P-16. Screenshots go to tests/browser/screenshots/portal-*.png.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+
+import { CHROMIUM, DESKTOP, PHONE, clickAndWait, launchChromium, shot, watchPage } from './lib/browser.mjs';
+import { serverBinary, startServer } from './lib/server.mjs';
+import { freshCode } from './lib/totp.mjs';
+
+const CI = process.env.CI === 'true' || process.env.CI === '1';
+const STEP_TIMEOUT = 120_000;
+
+function missingPrerequisite() {
+  if (CI) return false;
+  if (!existsSync(serverBinary())) return `server binary not built yet: ${serverBinary()}`;
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
+  return false;
+}
+
+const TITLE = 'Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ nhất';
+const EDITED = 'Khai mạc Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ nhất';
+const PENDING = 'Bế mạc Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ nhất';
+
+describe('a contribution goes through editing, review and publication, then a take-down', { skip: missingPrerequisite() }, () => {
+  let server;
+  let browser;
+  let broken = null;
+  let itemPath = '';
+  const pages = {};
+  const problems = { scriptErrors: [], consoleErrors: [], serverErrors: [], ui: [] };
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  function step(name, fn) {
+    it(name, { timeout: STEP_TIMEOUT }, async (t) => {
+      if (broken) return t.skip(`needs the earlier step "${broken}"`);
+      try {
+        await fn(t);
+      } catch (e) {
+        broken = name;
+        for (const [who, page] of Object.entries(pages)) {
+          const p = await shot(page, `portal-FAILED-${who}`).catch(() => null);
+          if (p) t.diagnostic(`screenshot of ${who} at failure: ${p} (${page.url()})`);
+        }
+        for (const line of server.logTail(15).split('\n')) if (line.trim()) t.diagnostic(`  ${line}`);
+        throw e;
+      }
+    });
+  }
+
+  // Each person in a browser context of their own, signed in with password and one-time code.
+  async function as(username) {
+    if (pages[username]) return pages[username];
+    const context = await browser.newContext({ baseURL: server.url, viewport: DESKTOP, locale: 'vi-VN' });
+    const page = await context.newPage();
+    watchPage(page, problems);
+    await page.goto('/login');
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(server.demoPassword);
+    await clickAndWait(page, page.locator('form[action="/login"] button[type=submit]'));
+    assert.equal(new URL(page.url()).pathname, '/login/otp', `${username}: the one-time code is asked`);
+    const { code } = await freshCode(server.accounts[username].secret);
+    await page.locator('#code').fill(code);
+    await clickAndWait(page, page.locator('form[action="/login/otp"] button[type=submit]'));
+    assert.notEqual(new URL(page.url()).pathname, '/login/otp', `${username}: signed in`);
+    pages[username] = page;
+    return page;
+  }
+
+  async function act(page, action, fields = {}) {
+    const form = page.locator(`form.action-form:has(button[data-action="${action}"])`);
+    assert.equal(await form.count(), 1, `the action "${action}" is offered on ${page.url()}`);
+    for (const [name, value] of Object.entries(fields)) await form.locator(`[name="${name}"]`).fill(value);
+    await clickAndWait(page, form.locator(`button[data-action="${action}"]`));
+    assert.ok(!(await page.locator('.error-page, .alert.error').count()), `"${action}" was accepted: ${await page.locator('main').innerText()}`);
+  }
+
+  async function state(page) {
+    return page.locator('h1 + .state').first().getAttribute('data-state');
+  }
+
+  // The body field: the rich-text editor when it is on the page, else the HTML textarea.
+  async function writeBody(page, text) {
+    const editor = page.locator('.rte .ProseMirror, .rte [contenteditable=true]').first();
+    if (await editor.count()) {
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(text);
+      const bold = page.locator('.rte [data-cmd="bold"]').first();
+      if (await bold.count()) {
+        await page.keyboard.press('Control+A');
+        await bold.click();
+      }
+    } else {
+      await page.locator('textarea[name="body_html"]').fill(`<p>${text}</p>`);
+    }
+  }
+
+  step('a contributor writes and submits a news item', async () => {
+    const page = await as('congtacvien');
+    await page.goto('/admin/portal');
+    await shot(page, 'portal-01-queue-contributor');
+    await clickAndWait(page, page.locator('a[href="/admin/portal/items/new"]'));
+    await page.locator('input[name="title"]').fill(TITLE);
+    await page.locator('textarea[name="lead"]').fill('Sáng nay, Hội nghị lần thứ nhất khai mạc tại Hội trường Tỉnh ủy.');
+    await writeBody(page, 'Hội nghị thảo luận chương trình hành động thực hiện Nghị quyết Đại hội.');
+    await page.locator('input[name="source"]').fill('Cộng tác viên Văn phòng Thành ủy Hà Nội');
+    await page.locator('input[name="sections"][value="thoi-su"]').check();
+    await page.locator('input[name="event_at"]').fill('2026-12-01T08:30');
+    await shot(page, 'portal-02-new-item');
+    await clickAndWait(page, page.locator('form.editor-form button[type=submit]'));
+    itemPath = new URL(page.url()).pathname;
+    assert.match(itemPath, /^\/admin\/portal\/items\/\d+$/, 'the draft has its page');
+    assert.equal(await state(page), 'draft');
+    await act(page, 'submit');
+    assert.equal(await state(page), 'submitted');
+  });
+
+  step('an editor takes it, edits it and sends it to review', async () => {
+    const page = await as('bientap');
+    await page.goto('/admin/portal?state=submitted');
+    await shot(page, 'portal-03-queue-editor');
+    await clickAndWait(page, page.getByRole('link', { name: TITLE }));
+    await act(page, 'take');
+    assert.equal(await state(page), 'editing');
+    await page.locator('form.editor-form input[name="title"]').fill(EDITED);
+    await page.locator('form.editor-form input[name="comment"]').fill('Sửa tiêu đề');
+    await shot(page, 'portal-04-editing');
+    await clickAndWait(page, page.locator('form.editor-form button[type=submit]'));
+    assert.equal((await page.locator('h1').first().innerText()).trim(), EDITED);
+    await act(page, 'send_to_review');
+    assert.equal(await state(page), 'in_review');
+  });
+
+  step('the reviewer must comment to send back, then approves', async () => {
+    const page = await as('kiemduyet');
+    await page.goto(itemPath);
+    assert.equal(await page.locator('button[data-action="publish"]').count(), 0, 'no publish button in review');
+    await act(page, 'approve');
+    assert.equal(await state(page), 'approved');
+  });
+
+  step('the publisher publishes; the post-check is due at midnight', async () => {
+    const page = await as('xuatban');
+    await page.goto(itemPath);
+    await act(page, 'publish');
+    assert.equal(await state(page), 'published');
+    const facts = await page.locator('dl.facts').innerText();
+    assert.match(facts, /pending/, 'the post-check is pending');
+    assert.match(facts, /T00:00:00\+07:00/, 'due at 24:00 of the day');
+    await shot(page, 'portal-05-published');
+  });
+
+  step('an edit of the published item stays pending while the live one stays', async () => {
+    const page = await as('bientap');
+    await page.goto(itemPath);
+    assert.ok(await page.locator('.alert.info').count(), 'the editor is told the edit will be pending');
+    await page.locator('form.editor-form input[name="title"]').fill(PENDING);
+    await clickAndWait(page, page.locator('form.editor-form button[type=submit]'));
+    const facts = await page.locator('dl.facts').innerText();
+    assert.match(facts, /editing/, 'the pending revision is being edited');
+    // The revisions table has three rows and the live one is marked.
+    assert.equal(await page.locator('section:has(h2) table tbody tr').filter({ hasText: /^\d/ }).count() >= 3, true);
+    await clickAndWait(page, page.locator('a[href*="/diff?a=1&b=2"]'));
+    assert.match(await page.locator('main').innerText(), new RegExp(EDITED));
+    await shot(page, 'portal-06-diff');
+  });
+
+  step('the director takes it down with a reason and confirms the responsibility record', async () => {
+    const page = await as('bbt');
+    await page.goto(itemPath);
+    const form = page.locator('form.action-form:has(button[data-action="take_down"])');
+    await form.locator('button[data-action="take_down"]').click();
+    // The reason is required (the browser's own check stops an empty one).
+    assert.equal(new URL(page.url()).pathname, itemPath);
+    await act(page, 'take_down', { reason: 'Thông tin chưa được kiểm chứng, gỡ bỏ ngay theo Điều 10' });
+    assert.equal(await state(page), 'taken_down');
+    const cases = page.locator('#takedowns');
+    assert.match(await cases.innerText(), /executed/);
+    await cases.locator('details summary').first().click();
+    const record = await cases.innerText();
+    for (const who of ['congtacvien', 'bientap', 'kiemduyet', 'xuatban']) assert.match(record, new RegExp(who), `the record names ${who}`);
+    await shot(page, 'portal-07-takedown');
+    await clickAndWait(page, cases.locator('button[data-step="responsibility"]'));
+    assert.match(await page.locator('#takedowns').innerText(), /✓/, 'confirmed');
+  });
+
+  step('the history lists every step with its role', async () => {
+    const page = pages.bbt;
+    const history = await page.locator('ol.history').innerText();
+    for (const a of ['create', 'submit', 'take', 'edit', 'send_to_review', 'approve', 'publish', 'edit_published', 'take_down']) {
+      assert.match(history, new RegExp(`\\b${a}\\b`), `history has ${a}`);
+    }
+    await page.setViewportSize(PHONE);
+    await page.goto('/admin/portal');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    if (wide) problems.ui.push('/admin/portal scrolls sideways on a phone');
+    await shot(page, 'portal-08-queue-phone');
+  });
+
+  step('no script errors or server errors', async () => {
+    assert.deepEqual(problems.scriptErrors, []);
+    assert.deepEqual(problems.serverErrors, []);
+  });
+});

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Bundles the editor with esbuild and writes, into OUT:
+//   editor.js             src/editor.js and the npm packages it imports (IIFE, minified)
+//   editor.css            src/editor.css with ProseMirror's style sheets
+//   editor-licenses.txt   name, version, licence and licence text of every bundled package
+// Usage: node scripts/build.mjs --out DIR [--modules NODE_MODULES_DIR]
+// --modules is where `npm ci` installed the packages (default: web/editor/node_modules); the
+// CMake build (cmake/EditorBundle.cmake) installs them in the build folder instead.
+
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : fallback;
+};
+const out = arg('--out', join(root, 'dist'));
+const modules = arg('--modules', join(root, 'node_modules'));
+
+if (!existsSync(join(modules, 'esbuild'))) {
+  console.error(`editor: esbuild is not installed in ${modules} (run npm ci in web/editor)`);
+  process.exit(1);
+}
+const esbuild = createRequire(join(modules, 'noop.js'))('esbuild');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const tiptap = pkg.dependencies['@tiptap/core'];
+
+mkdirSync(out, { recursive: true });
+const tmp = join(out, `.editor-build-${process.pid}`);
+mkdirSync(tmp, { recursive: true });
+
+const banner = `/*! vanphong editor: TipTap ${tiptap} on ProseMirror (MIT), bundled by esbuild. Licences: /static/editor-licenses.txt */`;
+const result = await esbuild.build({
+  entryPoints: [join(root, 'src', 'editor.js')],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020'],
+  charset: 'utf8',
+  legalComments: 'none', // the licences go to editor-licenses.txt, whole
+  banner: { js: banner, css: banner },
+  outfile: join(tmp, 'editor.js'),
+  nodePaths: [modules],
+  metafile: true,
+  logLevel: 'warning',
+});
+if (result.errors.length) process.exit(1); // esbuild.build also throws on errors
+
+// Every package a bundled file came from, with its licence.
+const packages = new Map();
+for (const output of Object.values(result.metafile.outputs)) {
+  for (const input of Object.keys(output.inputs)) {
+    const abs = resolve(input);
+    const at = abs.lastIndexOf(`${sep}node_modules${sep}`);
+    if (at < 0) continue;
+    const rest = abs.slice(at + 14).split(sep);
+    const name = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+    const dir = join(abs.slice(0, at + 14), ...name.split('/'));
+    if (!packages.has(name)) packages.set(name, dir);
+  }
+}
+const sections = [];
+for (const [name, dir] of [...packages].sort(([a], [b]) => a.localeCompare(b))) {
+  const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+  if (!file) {
+    console.error(`editor: ${name} ships no licence file; check it before bundling it`);
+    process.exit(1);
+  }
+  const text = readFileSync(join(dir, file), 'utf8').trim();
+  sections.push(`${name}@${meta.version} (${meta.license})\n${meta.homepage || ''}\n\n${text}\n`);
+}
+writeFileSync(
+  join(tmp, 'editor-licenses.txt'),
+  `Third-party software in /static/editor.js and /static/editor.css (vanphong's back-office editor).\n` +
+    `Source and versions: web/editor/package-lock.json in the vanphong repository.\n\n` +
+    sections.join(`\n${'-'.repeat(72)}\n\n`),
+);
+// Replace the outputs only when all three are written (a failed build leaves the old ones).
+for (const f of ['editor.js', 'editor.css', 'editor-licenses.txt']) {
+  if (!existsSync(join(tmp, f))) {
+    console.error(`editor: esbuild wrote no ${f}`);
+    process.exit(1);
+  }
+  renameSync(join(tmp, f), join(out, f));
+}
+rmSync(tmp, { recursive: true, force: true });
+console.log(`editor: ${packages.size} packages bundled into ${out}/editor.{js,css}`);
