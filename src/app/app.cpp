@@ -141,6 +141,7 @@ void App::Impl::Build() {
         notify->Create(c, user_id, "account", title, body, link, false);
     };
     auth = std::make_unique<auth::Service>(*db, audit, clock, *units, policy, *hasher, events, std::move(auth_settings));
+    notify->SetEmailLookup([this](core::db::Connection& c, std::int64_t id) { return auth->EmailOf(c, id); });
     if (auto st = auth->CheckSecretKey(); !st) throw std::runtime_error(core::Text(st.error().message, "vi"));
     calendar = std::make_unique<calendar::Service>(*db, audit, clock, ShippedYears());
     if (auto st = calendar->EnsureDefault(operator_.ActorAs()); !st) {

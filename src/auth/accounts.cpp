@@ -594,4 +594,9 @@ core::Status Service::CheckSecretKey() const {
     });
 }
 
+std::string Service::EmailOf(core::db::Connection& c, std::int64_t user_id) const {
+    auto r = c.QueryOne("SELECT email FROM users WHERE id = $1 AND status = 'active'", {user_id});
+    return r ? r->Text(0) : std::string();
+}
+
 }  // namespace vp::auth

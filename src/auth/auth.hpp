@@ -177,6 +177,9 @@ public:
     std::vector<AccountRequestView> ListRequests(const Principal& who, bool pending_only) const;
     /// Unscoped look-ups for the module itself and the command line.
     std::optional<UserView> FindUser(std::int64_t id) const;
+    /// A person's e-mail address ("" when none or revoked), read inside the caller's transaction
+    /// (the notification service's address book).
+    std::string EmailOf(core::db::Connection& c, std::int64_t user_id) const;
     std::optional<UserView> FindUserByName(std::string_view username) const;
     std::optional<AccountRequestView> FindRequest(std::int64_t id) const;
     bool AnyUsers() const;

@@ -16,11 +16,11 @@ std::int64_t Service::Create(core::db::Connection& c, std::int64_t user_id, std:
                          " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                          {user_id, kind, title, body, link, now})
                   ->Int(0);
-    if (email) {
-        auto to = c.QueryOne("SELECT email FROM users WHERE id = $1", {user_id});
-        if (to && !to->Text(0).empty()) {
+    if (email && email_of_) {
+        const auto to = email_of_(c, user_id);
+        if (!to.empty()) {
             auto payload = json::serialize(json::object{
-                {"to", to->Text(0)}, {"subject", title}, {"text", std::string(body) + (link.empty() ? "" : "\n\n" + std::string(link))}});
+                {"to", to}, {"subject", title}, {"text", std::string(body) + (link.empty() ? "" : "\n\n" + std::string(link))}});
             core::JobQueue::Enqueue(c, clock_, "mail.send", payload, 8);
         }
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,6 +28,11 @@ public:
     /// Registers the live-event topic "notification": each person sees their own (and user 0's).
     Service(core::db::Database& db, const core::Clock& clock, core::EventBus& events);
 
+    /// Where a person's e-mail address comes from: the accounts module (notify never reads its
+    /// tables). Called inside the caller's transaction; "" means no address. Without it, no mail.
+    using EmailLookup = std::function<std::string(core::db::Connection&, std::int64_t user_id)>;
+    void SetEmailLookup(EmailLookup lookup) { email_of_ = std::move(lookup); }
+
     /// Stores a notification for `user_id` inside `c`'s transaction and, when `email` is set and
     /// the user has an address, queues a "mail.send" job. Call Announce after commit.
     std::int64_t Create(core::db::Connection& c, std::int64_t user_id, std::string_view kind, std::string_view title,
@@ -47,6 +54,7 @@ private:
     core::db::Database& db_;
     const core::Clock& clock_;
     core::EventBus& events_;
+    EmailLookup email_of_;
 };
 
 }  // namespace vp::notify

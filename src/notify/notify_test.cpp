@@ -123,6 +123,10 @@ protected:
 TEST_P(Notify, StoredListedAndPushed_X5) {
     auto user = MakeUser("");
     notify::Service svc(Db(), clock_, bus_);
+    svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
+        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        return r ? r->Text(0) : std::string();
+    });
     auto sub = bus_.Subscribe([&](const core::Event& e) { return e.user_id == user; });
     auto id = Db().Transact([&](core::db::Connection& c) { return svc.Create(c, user, "test", "Tiêu đề", "Nội dung", "/x", false); });
     svc.Announce(user);
@@ -145,6 +149,10 @@ TEST_P(Notify, EmailGoesThroughTheJobQueueToSmtp_X5) {
     const std::string marker = "ma-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
     auto user = MakeUser(marker + "@example.org");
     notify::Service svc(Db(), clock_, bus_);
+    svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
+        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        return r ? r->Text(0) : std::string();
+    });
     Db().Transact([&](core::db::Connection& c) { svc.Create(c, user, "test", "Thông báo thử", "Nội dung " + marker, "", true); });
     core::SmtpMailer mailer({.url = url, .from = "vanphong@example.org"});
     core::JobQueue q(Db(), clock_, {});
@@ -168,6 +176,10 @@ TEST_P(Notify, EmailGoesThroughTheJobQueueToSmtp_X5) {
 TEST_P(Notify, UnreachableSmtpIsRetried_X5) {
     auto user = MakeUser("a@example.org");
     notify::Service svc(Db(), clock_, bus_);
+    svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
+        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        return r ? r->Text(0) : std::string();
+    });
     Db().Transact([&](core::db::Connection& c) { svc.Create(c, user, "t", "T", "B", "", true); });
     core::SmtpMailer mailer({.url = "smtp://127.0.0.1:1", .from = "x@example.org"});
     core::JobQueue q(Db(), clock_, {});
@@ -190,6 +202,10 @@ TEST_P(Notify, VietnameseSubjectAndBodyRoundTripThroughSmtp_X2) {
     core::SmtpMailer mailer({.url = url, .from = "vanphong@example.org"});
     auto user = MakeUser(marker + "@example.org");
     notify::Service svc(Db(), clock_, bus_);
+    svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
+        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        return r ? r->Text(0) : std::string();
+    });
     Db().Transact([&](core::db::Connection& c) { svc.Create(c, user, "test", subject, text, "", true); });
     core::JobQueue q(Db(), clock_, {});
     q.Register("mail.send", [&](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
@@ -242,6 +258,10 @@ TEST_P(Notify, CredentialsOverPlainSmtpWithoutStarttlsAreRefused_X3) {
     core::SmtpMailer mailer({.url = url, .from = "vanphong@example.org", .username = "vanphong", .password = password});
     auto user = MakeUser(marker + "@example.org");
     notify::Service svc(Db(), clock_, bus_);
+    svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
+        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        return r ? r->Text(0) : std::string();
+    });
     Db().Transact([&](core::db::Connection& c) { svc.Create(c, user, "test", "Thử", "Nội dung " + marker, "", true); });
     core::JobQueue q(Db(), clock_, {});
     q.Register("mail.send", [&](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });

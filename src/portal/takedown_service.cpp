@@ -297,8 +297,8 @@ int Service::RemindTakedowns() {
             if (settings_.notify) {
                 const bool request = r.Text(2) == kAwaitingWrittenRequest;
                 settings_.notify(c, r.Int(1),
-                                 core::Text(Msg(request ? "portal.reminder_written_request" : "portal.reminder_responsibility",
-                                                {{"id", std::to_string(r.Int(0))}}),
+                                 core::Text(request ? Msg("portal.reminder_written_request", {{"id", std::to_string(r.Int(0))}})
+                                                    : Msg("portal.reminder_responsibility", {{"id", std::to_string(r.Int(0))}}),
                                             "vi"),
                                  "", "/admin/portal/items/" + std::to_string(r.Int(3)));
             }

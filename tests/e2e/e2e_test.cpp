@@ -181,6 +181,9 @@ TEST_P(E2e, BackupRestoreRoundTrip_X5_P29) {
     auto file = (dir_ / "backup.bin").string();
     auto [b, bout] = Cli({"backup", "--out", file});
     ASSERT_EQ(b, 0) << bout;
+    // A backup holds password hashes and sealed secrets: its owner's only (issue defect 14).
+    namespace fs = std::filesystem;
+    EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
     auto [c, cout] = Cli({"unit", "create", "--code", "SAU-SAO-LUU", "--kind", "other", "--name-vi", "Sau sao lưu", "--name-en", "After"});
     ASSERT_EQ(c, 0) << cout;
     auto [r, rout] = Cli({"restore", "--from", file});
