@@ -132,11 +132,13 @@ function mount(host) {
   status.setAttribute('aria-live', 'polite');
   status.setAttribute('data-rte-status', '');
 
+  let sayTimer = 0;
   const say = (message, isError = false) => {
-    status.classList.toggle('rte-status-error', isError);
+    window.clearTimeout(sayTimer);
     status.textContent = '';
-    // A new text node after the clear, so the same message twice is still announced.
-    window.setTimeout(() => {
+    // Set after a moment, so the same message twice is still announced.
+    sayTimer = window.setTimeout(() => {
+      status.classList.toggle('rte-status-error', isError);
       status.textContent = message;
     }, 30);
   };

@@ -14,7 +14,8 @@ export function normaliseLink(raw) {
   // Browsers drop tabs and newlines inside URLs, so "java\nscript:" would still be a scheme.
   const url = raw.trim().replace(/[\t\n\r]/g, '');
   if (url === '' || /[\u0000-\u001f\u007f\s]/.test(url)) return null;
-  if (url.startsWith('//') || url.startsWith('\\')) return null;
+  // "//host", and "/\host" or "\\host", which browsers read as "//host" too.
+  if (/^[/\\]{2}/.test(url)) return null;
   const scheme = SCHEME.exec(url);
   if (scheme) {
     const s = scheme[1].toLowerCase();
