@@ -39,6 +39,7 @@ Response Handlers::Upload(Request& req) {
     std::string unit_text = req.QueryParam("unit_id").value_or("");
     std::string kind_text = req.QueryParam("kind").value_or("");
     in.purpose = req.QueryParam("purpose").value_or("");
+    in.portal = req.QueryParam("portal").value_or("");
     std::optional<http::Multipart> form;
     if (LowerType(req.Header("Content-Type")) == "multipart/form-data") {
         auto parsed = http::ParseMultipart(req, {.max_parts = 8,
@@ -53,6 +54,7 @@ Response Handlers::Upload(Request& req) {
         in.filename = *file->filename;
         in.content_type = file->content_type;
         if (auto v = form->Field("purpose")) in.purpose = *v;
+        if (auto v = form->Field("portal")) in.portal = *v;
         if (auto v = form->Field("unit_id")) unit_text = *v;
         if (auto v = form->Field("kind")) kind_text = *v;
     } else {

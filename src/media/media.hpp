@@ -75,6 +75,7 @@ struct MediaFile {
     std::vector<Variant> variants;  ///< images only, by width then format
     std::string purpose;  ///< owner module and use, e.g. "portal.article"
     std::int64_t unit_id = 0;
+    std::string portal;            ///< the portal it was uploaded for, or ""
     std::int64_t uploaded_by = 0;  ///< user id; 0 for the operator
     std::int64_t uploaded_at = 0;  ///< UTC ms
     bool is_public = true;
@@ -104,6 +105,9 @@ struct UploadInput {
     std::string content_type;  ///< declared; never trusted (the content decides)
     std::string purpose;       ///< owner module and use: [a-z0-9._-], 1–64 characters
     std::int64_t unit_id = 0;  ///< the unit the file is for; 0: the uploader's own unit
+    /// The portal the file is for ("" none): checked against grants limited to that portal, so
+    /// a portal's editorial board uploads with its portal-scoped roles.
+    std::string portal;
     std::vector<Kind> accept;  ///< kinds the caller takes (empty: any)
     /// Called once the content is identified and within limits, before anything is written:
     /// an error refuses the upload with that error (a secret document, say) and nothing is

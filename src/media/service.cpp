@@ -40,9 +40,14 @@ bool ValidPurpose(std::string_view p) {
     });
 }
 
+// A file for a portal is checked on that portal (and the unit), else on the unit alone.
+core::access::Scope ScopeOf(std::int64_t unit, const std::string& portal) {
+    return portal.empty() ? core::access::Scope::Unit(unit) : core::access::Scope::Portal(portal, unit);
+}
+
 constexpr std::string_view kRecordSelect =
     "SELECT u.id, u.sha256, f.mime, f.size, u.filename, f.kind, f.width, f.height, u.purpose, u.unit_id,"
-    " u.uploaded_by, u.uploaded_at, u.is_public FROM media_uploads u JOIN media_files f ON f.sha256 = u.sha256";
+    " u.uploaded_by, u.uploaded_at, u.is_public, COALESCE(u.portal, '') FROM media_uploads u JOIN media_files f ON f.sha256 = u.sha256";
 
 std::vector<Variant> LoadVariants(Connection& c, const std::string& sha256) {
     std::vector<Variant> out;
@@ -74,6 +79,7 @@ std::optional<MediaFile> LoadRecord(Connection& c, std::int64_t id) {
     f.uploaded_by = r->Int(10);
     f.uploaded_at = r->Int(11);
     f.is_public = r->Bool(12);
+    f.portal = r->Text(13);
     f.variants = LoadVariants(c, f.sha256);
     return f;
 }
@@ -180,7 +186,11 @@ core::Result<Service::Processed> Service::Process(const UploadInput& in, const I
 core::Result<MediaFile> Service::Upload(const core::access::Principal& who, const UploadInput& input) {
     // No "any unit": a file is uploaded for a unit, by default the uploader's own.
     const std::int64_t unit = input.unit_id ? input.unit_id : who.unit_id;
-    auto allowed = policy_.Authorize(who, kMediaUpload, core::access::Scope::Unit(unit));
+    const bool portal_ok = input.portal.size() <= 40 && std::all_of(input.portal.begin(), input.portal.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+    });
+    if (!portal_ok) return core::InvalidField("portal", core::Msg("media.portal_invalid"));
+    auto allowed = policy_.Authorize(who, kMediaUpload, ScopeOf(unit, input.portal));
     if (!allowed) return allowed.error();
     auto seen = Inspect(input);
     if (!seen) return seen.error();
@@ -225,9 +235,10 @@ core::Result<MediaFile> Service::Upload(const core::access::Principal& who, cons
                           {p.sha256, v.width, v.format, v.height, v.sha256, v.size});
             }
         }
-        const auto id = c.QueryOne("INSERT INTO media_uploads (sha256, filename, purpose, unit_id, uploaded_by, uploaded_at, is_public)"
-                                   " VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING id",
-                                   {sha, seen->filename, input.purpose, unit, who.user_id, now})
+        const auto id = c.QueryOne("INSERT INTO media_uploads (sha256, filename, purpose, unit_id, portal, uploaded_by, uploaded_at, is_public)"
+                                   " VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id",
+                                   {sha, seen->filename, input.purpose, unit,
+                                    input.portal.empty() ? core::db::Value{} : core::db::Value{input.portal}, who.user_id, now})
                             ->Int(0);
         auto record = LoadRecord(c, id);
         if (!record) throw std::logic_error("media: upload not found after insert");
@@ -246,7 +257,7 @@ std::optional<MediaFile> Service::Find(std::int64_t id) const {
 core::Result<MediaFile> Service::Get(const core::access::Principal& who, std::int64_t id) const {
     auto record = Find(id);
     if (!record) return core::NotFound(core::Msg("media.not_found"));
-    auto allowed = policy_.Authorize(who, kMediaUpload, core::access::Scope::Unit(record->unit_id));
+    auto allowed = policy_.Authorize(who, kMediaUpload, ScopeOf(record->unit_id, record->portal));
     if (!allowed) return allowed.error();
     return std::move(*record);
 }

@@ -377,7 +377,8 @@ Response Handlers::CompletePostCheck(Request& req) {
         auto form = req.Form();
         auto r = portal_.CompletePostCheck(p, *id, auth::FormField(form, "outcome") == "finding", auth::FormField(form, "finding"));
         if (!r) return web_.Fail(req, &p, r.error());
-        return http::Redirect(req, "/admin/portal/post-checks?portal=" + auth::FormField(form, "portal"));
+        // A form field in a Location header: encoded, whatever the form sent.
+        return http::Redirect(req, "/admin/portal/post-checks?portal=" + http::PercentEncode(auth::FormField(form, "portal")));
     });
 }
 

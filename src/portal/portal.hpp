@@ -318,6 +318,10 @@ public:
 private:
     struct Loaded;
     core::Result<Portal> PortalOrError(std::string_view code) const;
+    core::Result<Portal> InsertPortal(const audit::Actor& actor, const NewPortal& in, const std::string& vi, const std::string& en,
+                                      const std::string& langs, std::int64_t created_by);
+    core::Result<Item> InsertItem(const audit::Actor& actor, const Portal& portal, const NewItem& in, const ItemFields& f,
+                                  const std::optional<core::TimePoint>& due, const Principal& who);
     core::Result<Item> Load(core::db::Connection& c, std::int64_t id) const;
     core::Result<ItemFields> Clean(const Portal& portal, std::string_view kind, ItemFields f) const;
     core::Result<Item> ApplyStep(core::db::Connection& c, const Item& item, const Step& step, Action action,

@@ -316,6 +316,16 @@ core::Result<Portal> Service::CreatePortal(const Principal& who, NewPortal in) {
     }
     std::string langs;
     for (const auto& l : in.languages) langs += (langs.empty() ? "" : ",") + l;
+    // The checks below name what is taken; two creations at once meet at the unique indexes.
+    try {
+        return InsertPortal(actor.value(), in, vi.value(), en.value(), langs, who.user_id);
+    } catch (const core::db::UniqueViolation&) {
+        return core::Conflict(Msg("portal.portal_exists", {{"code", in.code}}));
+    }
+}
+
+core::Result<Portal> Service::InsertPortal(const audit::Actor& actor, const NewPortal& in, const std::string& vi,
+                                           const std::string& en, const std::string& langs, std::int64_t created_by) {
     return db_.Transact([&](Connection& c) -> core::Result<Portal> {
         if (c.QueryOne("SELECT 1 FROM portal_portals WHERE code = $1", {in.code})) {
             return core::Conflict(Msg("portal.portal_exists", {{"code", in.code}}));
@@ -333,12 +343,12 @@ core::Result<Portal> Service::CreatePortal(const Principal& who, NewPortal in) {
                        "INSERT INTO portal_portals (code, unit_id, kind, name_vi, name_en, host, path_prefix, languages,"
                        " time_zone, calendar_code, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                        " RETURNING id",
-                       {in.code, in.unit_id, in.kind, *vi, *en, in.host.empty() ? core::db::Value{} : core::db::Value{in.host},
+                       {in.code, in.unit_id, in.kind, vi, en, in.host.empty() ? core::db::Value{} : core::db::Value{in.host},
                         in.path_prefix.empty() ? core::db::Value{} : core::db::Value{in.path_prefix}, langs, in.time_zone,
-                        std::string(calendar::kDefaultCalendarCode), Ms(clock_.Now()), who.user_id})
+                        std::string(calendar::kDefaultCalendarCode), Ms(clock_.Now()), created_by})
                       ->Int(0);
         auto p = PortalFromRow(*c.QueryOne(std::string(kSelectPortal) + " WHERE id = $1", {id}));
-        audit_.Write(c, actor.value(), {"portal.create", "portal", p.code, nullptr, ToJson(p)});
+        audit_.Write(c, actor, {"portal.create", "portal", p.code, nullptr, ToJson(p)});
         // The template's sections (P-27 for every portal, P-28 for provinces and cities).
         std::int64_t order = 0;
         for (const auto& t : TemplateSections(p.kind)) {
@@ -381,12 +391,17 @@ core::Result<Portal> Service::EnsureMainPortal(const Principal& who) {
         }
     }
     if (root == 0) return core::Conflict(Msg("portal.no_root_unit"));
-    return CreatePortal(who, NewPortal{.code = std::string(kMainPortal),
+    auto created = CreatePortal(who, NewPortal{.code = std::string(kMainPortal),
                                        .unit_id = root,
                                        .kind = "main",
                                        .name_vi = "Cổng Thông tin điện tử Đảng Cộng sản Việt Nam",
                                        .name_en = "Online Newspaper of the Communist Party of Vietnam",
                                        .languages = {"vi", "en"}});
+    // Several nodes starting at once: the one that lost the race finds the winner's portal.
+    if (!created && created.error().code == core::ErrorCode::kConflict) {
+        if (auto p = FindPortal(kMainPortal)) return *p;
+    }
+    return created;
 }
 
 std::vector<Section> Service::Sections(std::int64_t portal_id) const {
@@ -586,12 +601,22 @@ core::Result<Item> Service::CreateItem(const Principal& who, NewItem in) {
     if (!fields) return fields.error();
     auto due = DueFor(*portal, in.kind, fields.value());
     if (!due) return due.error();
+    try {
+        return InsertItem(actor.value(), *portal, in, fields.value(), due.value(), who);
+    } catch (const core::db::UniqueViolation&) {
+        // Two translations into one language at once: the index keeps one (V003).
+        return core::Conflict(Msg("portal.translation_exists", {{"language", in.language}}));
+    }
+}
+
+core::Result<Item> Service::InsertItem(const audit::Actor& actor, const Portal& portal, const NewItem& in, const ItemFields& f,
+                                       const std::optional<core::TimePoint>& due, const Principal& who) {
     const auto now = clock_.Now();
     return db_.Transact([&](Connection& c) -> core::Result<Item> {
         if (in.translation_of) {
             auto orig = c.QueryOne("SELECT portal_id, language, COALESCE(translation_of, 0) FROM portal_items WHERE id = $1",
                                    {in.translation_of});
-            if (!orig || orig->Int(0) != portal->id) {
+            if (!orig || orig->Int(0) != portal.id) {
                 return core::InvalidField("translation_of", Msg("portal.original_not_found"));
             }
             if (orig->Int(2) != 0) return core::InvalidField("translation_of", Msg("portal.translation_of_translation"));
@@ -601,22 +626,21 @@ core::Result<Item> Service::CreateItem(const Principal& who, NewItem in) {
                 return core::Conflict(Msg("portal.translation_exists", {{"language", in.language}}));
             }
         }
-        const auto& f = fields.value();
         auto id = c.QueryOne("INSERT INTO portal_items (portal_id, kind, language, translation_of, state, current_revision,"
                              " created_by, providing_unit_id, created_at, updated_at, event_at, issued_at, deadline_due_at)"
                              " VALUES ($1, $2, $3, $4, 'draft', 1, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
-                             {portal->id, in.kind, in.language,
+                             {portal.id, in.kind, in.language,
                               in.translation_of ? core::db::Value{in.translation_of} : core::db::Value{}, who.user_id,
-                              who.unit_id > 0 ? who.unit_id : portal->unit_id, Ms(now), OptMs(f.event_at), OptMs(f.issued_at),
-                              OptMs(due.value())})
+                              who.unit_id > 0 ? who.unit_id : portal.unit_id, Ms(now), OptMs(f.event_at), OptMs(f.issued_at),
+                              OptMs(due)})
                       ->Int(0);
         c.Execute("INSERT INTO portal_revisions (item_id, no, created_at, created_by, created_by_name, role, comment, title, lead,"
                   " body_html, body_text, fields_json) VALUES ($1, 1, $2, $3, $4, $5, '', $6, $7, $8, $9, $10)",
-                  {id, Ms(now), actor->user_id, actor->username, actor->role, f.title, f.lead, f.body_html,
+                  {id, Ms(now), actor.user_id, actor.username, actor.role, f.title, f.lead, f.body_html,
                    settings_.to_text(f.body_html), json::serialize(FieldsToJson(f))});
         auto item = Load(c, id);
-        Record(c, item.value(), actor.value(), "create", State::kDraft, State::kDraft, 1, "");
-        audit_.Write(c, actor.value(), {"portal.item.create", "portal_item", std::to_string(id), nullptr, SnapshotOf(item.value())});
+        Record(c, item.value(), actor, "create", State::kDraft, State::kDraft, 1, "");
+        audit_.Write(c, actor, {"portal.item.create", "portal_item", std::to_string(id), nullptr, SnapshotOf(item.value())});
         return item;
     });
 }

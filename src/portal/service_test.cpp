@@ -508,6 +508,48 @@ TEST_P(PortalService, ComponentContentNeedsTheProvidingUnitsAgreement_P15) {
     EXPECT_FALSE(svc_->OpenTakedown(director_, item.id, {.reason = "x", .urgent = true}).ok());
 }
 
+TEST_P(PortalService, TwoCreationsAtOnceMeetAtTheUniqueIndexes_P1_P5) {
+    Cast();
+    // Two component portals for one unit at once: one is made, the other is told it exists.
+    std::atomic<int> made{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+        threads.emplace_back([&] {
+            auto r = svc_->CreateComponentPortal(op_, "TU-HNI");
+            if (r.ok()) {
+                ++made;
+            } else if (r.error().code == core::ErrorCode::kConflict) {
+                ++refused;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(made.load(), 1);
+    EXPECT_EQ(refused.load(), 3);
+    // Two translations of one original into one language at once: one stays.
+    auto orig = Publish(svc_->CreateItem(contributor_, News()).value());
+    made = 0;
+    refused = 0;
+    threads.clear();
+    for (int i = 0; i < 4; ++i) {
+        threads.emplace_back([&, i] {
+            NewItem t = News("Translation " + std::to_string(i));
+            t.language = "en";
+            t.translation_of = orig.id;
+            auto r = svc_->CreateItem(On("main", "translator", 500 + i), t);
+            if (r.ok()) {
+                ++made;
+            } else if (r.error().code == core::ErrorCode::kConflict) {
+                ++refused;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(made.load(), 1);
+    EXPECT_EQ(refused.load(), 3);
+    EXPECT_TRUE(svc_->EnsureMainPortal(op_).ok()) << "a node starting later finds the main portal";
+}
+
 VP_INSTANTIATE_DB_TEST(PortalService);
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "app/impl.hpp"
 #include "auth/crypto/totp.hpp"
 #include "core/testing/db_fixture.hpp"
+#include "media/test_images.hpp"
 #include "support/http_client.hpp"
 
 namespace vp {
@@ -1204,6 +1205,45 @@ TEST_P(PortalHttp, BadInputNamesTheFieldInTheReadersLanguageAndStoresNothing_P6_
     EXPECT_TRUE(q.at("items").as_array().empty());
 }
 
+
+
+// covers X-3: a form field that reaches a Location header is encoded, never a header of its own.
+TEST_P(PortalHttp, AFormFieldInARedirectIsEncoded_X3) {
+    // The director approves and publishes here: the reviewer signs in through the form below, and
+    // one person's one-time code is accepted once.
+    auto ctv = Token("ctv"), bt = Token("bientap"), kd = Token("lanhdaobbt"), xb = kd;
+    auto created = Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":"TTXVN","sections":["thoi-su"]})", 201);
+    const auto base = "/api/v1/portal/items/" + std::to_string(created.at("id").as_int64());
+    Call(ctv, "POST", base + "/actions/submit");
+    Call(bt, "POST", base + "/actions/take");
+    Call(bt, "POST", base + "/actions/send_to_review");
+    Call(kd, "POST", base + "/actions/approve");
+    Call(xb, "POST", base + "/actions/publish");
+    const auto check = Call(kd, "GET", "/api/v1/portal/post-checks?portal=main").at("post_checks").as_array()[0].at("id").as_int64();
+    auto b = SignIn("kiemduyet");
+    auto r = b.Post("/admin/portal/post-checks/" + std::to_string(check),
+                    "_csrf=" + Csrf(b) + "&outcome=checked&portal=" + UrlEncode("main\r\nSet-Cookie: x=1"));
+    EXPECT_EQ(r.status, 303) << r.body;
+    EXPECT_EQ(r.Header("set-cookie").find("x=1"), std::string::npos);
+    EXPECT_EQ(r.Header("location"), "/admin/portal/post-checks?portal=main%0D%0ASet-Cookie%3A%20x%3D1");
+}
+
+// covers P-10, X-5: the board of a portal uploads images for it with its portal-scoped role.
+TEST_P(PortalHttp, APortalsBoardUploadsImagesForItsPortal_P10) {
+    auto bt = Token("bientap");
+    const auto png = media::testing::MakeImage({.width = 40, .height = 30, .format = "png"});
+    auto upload = [&](const std::string& query) {
+        return Http(port_, "POST", "/api/v1/media" + query, png,
+                    {{"Authorization", "Bearer " + bt}, {"Content-Type", "image/png"}, {"X-File-Name", "anh.png"}});
+    };
+    EXPECT_EQ(upload("?kind=image").status, 403) << "the editor's grant is the main portal's, not his unit's";
+    EXPECT_EQ(upload("?kind=image&portal=tu-hue").status, 403) << "nor another portal's";
+    EXPECT_EQ(upload("?kind=image&portal=Main%0D%0A").status, 400);
+    auto ok = upload("?kind=image&portal=main");
+    ASSERT_EQ(ok.status, 201) << ok.body;
+    const auto id = json::parse(ok.body).at("id").as_int64();
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/media/" + std::to_string(id), "", {{"Authorization", "Bearer " + bt}}).status, 200);
+}
 
 INSTANTIATE_TEST_SUITE_P(Engines, HttpMetricsAccess, ::testing::Values(core::db::Engine::kSqlite), testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),

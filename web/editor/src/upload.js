@@ -22,6 +22,9 @@ export async function uploadImage(file, form, t) {
   const token = await csrfToken(form).catch(() => '');
   const body = new FormData();
   body.append('file', file, file.name || 'image');
+  // The portal the article is for: a portal's board uploads with its portal-scoped roles.
+  const portal = form && form.elements && form.elements.portal ? form.elements.portal.value : '';
+  if (portal) body.append('portal', portal);
   let response;
   try {
     response = await fetch('/api/v1/media?kind=image', {
