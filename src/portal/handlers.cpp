@@ -63,16 +63,9 @@ core::Result<ItemFields> FieldsFromForm(const Request& req) {
     return FieldsFromJson(o);
 }
 
-json::object ActionInputJson(const json::object& in, ActionInput& out) {
-    out.comment = auth::JsonText(in, "comment");
-    out.reason = auth::JsonText(in, "reason");
-    out.expected_version = auth::JsonInt(in, "version");
-    return in;
-}
-
 core::Result<ActionInput> ParseActionInput(const json::object& in) {
-    ActionInput a;
-    ActionInputJson(in, a);
+    ActionInput a{.comment = auth::JsonText(in, "comment"), .reason = auth::JsonText(in, "reason"),
+                  .expected_version = auth::JsonInt(in, "version")};
     auto at = auth::JsonText(in, "at");
     if (!at.empty()) {
         if (at.size() == 16) at += ":00+07:00";
@@ -147,7 +140,7 @@ Response Handlers::Queue(Request& req) {
         f.query = req.QueryParam("q").value_or("");
         json::array items;
         for (const auto& it : portal_.Queue(p, f)) {
-            auto j = ToJson(it, ZoneOf(it.portal));
+            auto j = ToJson(it, it.time_zone);
             j["state_" + std::string(StateCode(it.state))] = true;
             j["state_label"] = web_.Templates().T(req.Lang(), "portal_state_" + std::string(StateCode(it.state)));
             j["late"] = it.deadline_met == false;
@@ -214,7 +207,7 @@ Response Handlers::ItemPage(Request& req) {
         auto id = PathId(req);
         auto it = id ? portal_.GetItem(p, *id) : core::Result<Item>(core::NotFound(core::Msg("portal.item_not_found")));
         if (!it) return web_.Fail(req, &p, it.error());
-        const auto tz = ZoneOf(it->portal);
+        const auto& tz = it->time_zone;
         auto j = ToJson(it.value(), tz);
         j["state_label"] = web_.Templates().T(req.Lang(), "portal_state_" + std::string(StateCode(it->state)));
         j["event_at_local"] = LocalInput(j["event_at"]);
@@ -224,9 +217,8 @@ Response Handlers::ItemPage(Request& req) {
         for (const auto& t : it->current.fields.tags) tags += (tags.empty() ? "" : ", ") + t;
         j["authors_text"] = authors;
         j["tags_text"] = tags;
-        auto portal = portal_.FindPortal(it->portal);
         json::array sections;
-        for (const auto& s : portal_.Sections(portal ? portal->id : 0)) {
+        for (const auto& s : portal_.Sections(it->portal_id)) {
             const auto& chosen = it->current.fields.sections;
             sections.push_back(json::object{{"code", s.code},
                                             {"name", s.name_vi},
@@ -234,7 +226,7 @@ Response Handlers::ItemPage(Request& req) {
         }
         // The actions the rules allow from this state (the service still checks the role).
         json::array actions;
-        const ItemFacts facts{.state = it->state, .pending = it->pending_state, .locked = it->locked};
+        const auto facts = FactsOf(it.value());
         for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack, Action::kPublish,
                        Action::kSchedule, Action::kTakeDown, Action::kWithdraw}) {
             auto step = PlanAction(facts, a);
@@ -414,7 +406,8 @@ Response Handlers::ApiTakedowns(Request& req) {
         auto r = portal_.Takedowns(p, *id);
         if (!r) return http::JsonError(req, r.error());
         json::array list;
-        for (const auto& t : r.value()) list.push_back(ToJson(t, ZoneOf(t.portal)));
+        const auto tz = r->empty() ? std::string("Asia/Ho_Chi_Minh") : ZoneOf(r->front().portal);  // one item, one portal
+        for (const auto& t : r.value()) list.push_back(ToJson(t, tz));
         return http::Json(req, json::object{{"takedowns", std::move(list)}});
     });
 }
@@ -506,7 +499,7 @@ Response Handlers::ApiItems(Request& req) {
         f.limit = static_cast<int>(auth::ParseId(req.QueryParam("limit").value_or("50")).value_or(50));
         f.offset = static_cast<int>(auth::ParseId(req.QueryParam("offset").value_or("0")).value_or(0));
         json::array list;
-        for (const auto& it : portal_.Queue(p, f)) list.push_back(ToJson(it, ZoneOf(it.portal)));
+        for (const auto& it : portal_.Queue(p, f)) list.push_back(ToJson(it, it.time_zone));
         return http::Json(req, json::object{{"items", std::move(list)}});
     });
 }
@@ -525,7 +518,7 @@ Response Handlers::ApiCreateItem(Request& req) {
         if (n.language.empty()) n.language = "vi";
         auto r = portal_.CreateItem(p, std::move(n));
         if (!r) return http::JsonError(req, r.error());
-        auto res = http::Json(req, ToJson(r.value(), ZoneOf(r->portal)), http::beast_http::status::created);
+        auto res = http::Json(req, ToJson(r.value(), r->time_zone), http::beast_http::status::created);
         res.set(http::beast_http::field::location, "/api/v1/portal/items/" + std::to_string(r->id));
         return res;
     });
@@ -537,7 +530,7 @@ Response Handlers::ApiItem(Request& req) {
         if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
         auto r = portal_.GetItem(p, *id);
         if (!r) return http::JsonError(req, r.error());
-        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+        return http::Json(req, ToJson(r.value(), r->time_zone));
     });
 }
 
@@ -551,7 +544,7 @@ Response Handlers::ApiSaveItem(Request& req) {
         if (!fields) return http::JsonError(req, fields.error());
         auto r = portal_.SaveRevision(p, *id, std::move(fields).value(), auth::JsonText(*body, "comment"), auth::JsonInt(*body, "version"));
         if (!r) return http::JsonError(req, r.error());
-        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+        return http::Json(req, ToJson(r.value(), r->time_zone));
     });
 }
 
@@ -573,7 +566,7 @@ Response Handlers::ApiAct(Request& req) {
         if (!input) return http::JsonError(req, input.error());
         auto r = portal_.Act(p, *id, *action, std::move(input).value());
         if (!r) return http::JsonError(req, r.error());
-        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+        return http::Json(req, ToJson(r.value(), r->time_zone));
     });
 }
 
@@ -584,7 +577,7 @@ Response Handlers::ApiRevisions(Request& req) {
         auto r = portal_.Revisions(p, *id);
         if (!r) return http::JsonError(req, r.error());
         auto item = portal_.GetItem(p, *id);
-        const auto tz = item ? ZoneOf(item->portal) : std::string("Asia/Ho_Chi_Minh");
+        const auto tz = item ? item->time_zone : std::string("Asia/Ho_Chi_Minh");
         json::array list;
         for (const auto& rev : r.value()) list.push_back(ToJson(rev, tz));
         return http::Json(req, json::object{{"revisions", std::move(list)}});
@@ -619,9 +612,8 @@ Response Handlers::ApiPostChecks(Request& req) {
     return Guarded(web_, req, true, [&](const Principal& p) {
         const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
         json::array list;
-        for (const auto& c : portal_.PostCheckQueue(p, code, req.QueryParam("all").value_or("") != "1")) {
-            list.push_back(ToJson(c, ZoneOf(code)));
-        }
+        const auto tz = ZoneOf(code);
+        for (const auto& c : portal_.PostCheckQueue(p, code, req.QueryParam("all").value_or("") != "1")) list.push_back(ToJson(c, tz));
         return http::Json(req, json::object{{"post_checks", std::move(list)}});
     });
 }
@@ -647,7 +639,7 @@ Response Handlers::ApiMissingTranslations(Request& req) {
         auto r = portal_.MissingTranslations(p, req.path_params["code"], req.QueryParam("language").value_or("en"));
         if (!r) return http::JsonError(req, r.error());
         json::array list;
-        for (const auto& it : r.value()) list.push_back(ToJson(it, ZoneOf(it.portal)));
+        for (const auto& it : r.value()) list.push_back(ToJson(it, it.time_zone));
         return http::Json(req, json::object{{"items", std::move(list)}});
     });
 }

@@ -119,6 +119,8 @@ struct Item {
     std::int64_t id = 0;
     std::string portal;  ///< code
     std::int64_t portal_id = 0;
+    std::int64_t portal_unit_id = 0;  ///< the portal's unit (the scope of every check on the item)
+    std::string time_zone;            ///< the portal's zone (its post-check day, its times in JSON)
     std::string kind, language;
     std::int64_t translation_of = 0;
     State state = State::kDraft;
@@ -140,6 +142,11 @@ struct Item {
     /// Deadline met: published at or before the due time; nullopt while unpublished and not due.
     std::optional<bool> deadline_met;
 };
+
+/// What the workflow rules need to know of an item.
+inline ItemFacts FactsOf(const Item& it) { return {.state = it.state, .pending = it.pending_state, .locked = it.locked}; }
+/// The scope of every permission check on an item: its portal, and that portal's unit.
+inline core::access::Scope ScopeOf(const Item& it) { return core::access::Scope::Portal(it.portal, it.portal_unit_id); }
 
 struct HistoryEntry {
     std::int64_t id = 0;
@@ -333,6 +340,7 @@ private:
     void EnterPostCheck(core::db::Connection& c, const Item& item, std::int64_t revision, std::string_view reason,
                         core::TimePoint at) const;
     core::Result<Takedown> LoadTakedown(core::db::Connection& c, std::int64_t id) const;
+    core::Result<std::pair<Takedown, audit::Actor>> CaseForDirector(const Principal& who, std::int64_t case_id) const;
     core::Result<Takedown> ExecuteTakedown(core::db::Connection& c, Takedown t, const audit::Actor& actor);
     boost::json::value ResponsibilityOf(core::db::Connection& c, const Item& item) const;
     core::Result<std::optional<core::TimePoint>> DueFor(const Portal& portal, std::string_view kind,

@@ -122,7 +122,7 @@ constexpr std::string_view kSelectItem =
     " r.no, r.created_at, r.created_by, r.created_by_name, r.role, r.comment, r.title, r.lead, r.body_html,"
     " r.body_text, r.fields_json,"
     " pc.id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state, pc.checked_by, pc.checked_at, pc.finding,"
-    " COALESCE(i.correction_note, ''), i.corrected_at"
+    " COALESCE(i.correction_note, ''), i.corrected_at, p.unit_id, p.time_zone"
     " FROM portal_items i JOIN portal_portals p ON p.id = i.portal_id"
     " JOIN portal_revisions r ON r.item_id = i.id AND r.no = i.current_revision"
     " LEFT JOIN portal_post_checks pc ON pc.id = (SELECT MAX(x.id) FROM portal_post_checks x WHERE x.item_id = i.id)";
@@ -176,6 +176,8 @@ Item ItemFromRow(const Row& r, core::TimePoint now) {
     }
     it.correction_note = r.Text(42);
     it.corrected_at = OptTime(r, 43);
+    it.portal_unit_id = r.Int(44);
+    it.time_zone = r.Text(45);
     it.locked = it.lock_at && now >= *it.lock_at && it.state != State::kWithdrawn;
     if (it.deadline_due_at) {
         if (it.first_published_at) {
@@ -216,6 +218,17 @@ constexpr std::string_view kSelectPortal =
 
 Section SectionFromRow(const Row& r) {
     return Section{r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.Bool(7), r.Text(8), r.Int(9)};
+}
+
+// A post-check entry with the title of the revision it is about.
+constexpr std::string_view kSelectPostCheck =
+    "SELECT pc.id, pc.item_id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state, COALESCE(pc.checked_by, 0),"
+    " pc.checked_at, pc.finding, rv.title FROM portal_post_checks pc"
+    " JOIN portal_revisions rv ON rv.item_id = pc.item_id AND rv.no = pc.revision";
+
+PostCheck PostCheckFromRow(const Row& r) {
+    return PostCheck{r.Int(0), r.Int(1), r.Int(2), r.Text(3), core::FromMillis(r.Int(4)), core::FromMillis(r.Int(5)),
+                     r.Text(6), r.Int(7), OptTime(r, 8), r.Text(9), r.Text(10)};
 }
 
 constexpr std::string_view kSelectSection =
@@ -547,9 +560,7 @@ core::Result<std::optional<core::TimePoint>> Service::DueFor(const Portal& porta
 
 core::Result<audit::Actor> Service::AuthorizeOn(const Principal& who, core::access::Permission p, const Item& item,
                                                bool author_may) const {
-    auto portal = FindPortal(item.portal);
-    if (!portal) return core::NotFound(Msg("portal.item_not_found"));
-    const auto scope = core::access::Scope::Portal(portal->code, portal->unit_id);
+    const auto scope = ScopeOf(item);
     if (author_may && who.user_id != 0 && item.created_by == who.user_id) {
         auto own = policy_.Authorize(who, item.translation_of ? kItemTranslate : kItemCreate, scope);
         if (own) return own;
@@ -576,8 +587,7 @@ void Service::Record(Connection& c, const Item& item, const audit::Actor& actor,
 
 void Service::EnterPostCheck(Connection& c, const Item& item, std::int64_t revision, std::string_view reason,
                              core::TimePoint at) const {
-    auto portal = FindPortal(item.portal);
-    const auto due = PostCheckDue(at, portal ? portal->time_zone : "Asia/Ho_Chi_Minh");
+    const auto due = PostCheckDue(at, item.time_zone);
     c.Execute("INSERT INTO portal_post_checks (item_id, portal_id, revision, reason, entered_at, due_at) VALUES ($1, $2, $3, $4, $5, $6)",
               {item.id, item.portal_id, revision, std::string(reason), Ms(at), Ms(due)});
     // After the deadline the item is locked (Hậu Giang Art. 10.3).
@@ -648,8 +658,7 @@ core::Result<Item> Service::InsertItem(const audit::Actor& actor, const Portal& 
 core::Result<Item> Service::GetItem(const Principal& who, std::int64_t id) const {
     auto item = db_.Read([&](Connection& c) { return Load(c, id); });
     if (!item) return item;
-    auto portal = FindPortal(item->portal);
-    const auto scope = core::access::Scope::Portal(item->portal, portal ? portal->unit_id : 0);
+    const auto scope = ScopeOf(item.value());
     if (policy_.Authorize(who, kItemRead, scope)) return item;
     // Contributors see their own items.
     if (who.user_id != 0 && item->created_by == who.user_id && policy_.Authorize(who, kItemCreate, scope)) return item;
@@ -660,7 +669,7 @@ core::Result<Item> Service::SaveRevision(const Principal& who, std::int64_t id, 
                                          std::int64_t expected_version) {
     auto current = GetItem(who, id);
     if (!current) return current.error();
-    auto plan = PlanSave({.state = current->state, .pending = current->pending_state, .locked = current->locked});
+    auto plan = PlanSave(FactsOf(current.value()));
     if (!plan) return plan.error();
     auto actor = AuthorizeOn(who, plan->permission, current.value(), plan->author_may);
     if (!actor) return actor.error();
@@ -678,7 +687,7 @@ core::Result<Item> Service::SaveRevision(const Principal& who, std::int64_t id, 
         if (!before) return before.error();
         if (expected_version > 0 && before->version != expected_version) return core::Conflict(Msg("portal.changed_meanwhile"));
         // The state may have moved since the check above: decide again inside the transaction.
-        auto again = PlanSave({.state = before->state, .pending = before->pending_state, .locked = before->locked});
+        auto again = PlanSave(FactsOf(before.value()));
         if (!again) return again.error();
         if (again->permission != plan->permission || again->creates_pending != plan->creates_pending) {
             return core::Conflict(Msg("portal.changed_meanwhile"));
@@ -786,8 +795,7 @@ core::Result<Item> Service::Act(const Principal& who, std::int64_t id, Action ac
     }
     auto item = GetItem(who, id);
     if (!item) return item.error();
-    const ItemFacts facts{.state = item->state, .pending = item->pending_state, .locked = item->locked};
-    auto step = PlanAction(facts, action);
+    auto step = PlanAction(FactsOf(item.value()), action);
     if (!step) return step.error();
     auto actor = AuthorizeOn(who, step->permission, item.value(), step->author_may);
     if (!actor) return actor.error();
@@ -812,7 +820,7 @@ core::Result<Item> Service::Act(const Principal& who, std::int64_t id, Action ac
             return core::Conflict(Msg("portal.changed_meanwhile"));
         }
         // Decide again on what the transaction sees: a concurrent request may have moved it.
-        auto again = PlanAction({.state = fresh->state, .pending = fresh->pending_state, .locked = fresh->locked}, action);
+        auto again = PlanAction(FactsOf(fresh.value()), action);
         if (!again) return again.error();
         if (!(again->permission == step->permission)) return core::Conflict(Msg("portal.changed_meanwhile"));
         return ApplyStep(c, fresh.value(), again.value(), action, actor.value(), input);
@@ -835,7 +843,7 @@ int Service::PublishDue() {
             auto item = Load(c, id);
             if (!item) return item;
             if (item->state != State::kScheduled) return core::Conflict(Msg("portal.changed_meanwhile"));
-            auto step = PlanAction({.state = item->state, .pending = item->pending_state, .locked = item->locked}, Action::kPublish);
+            auto step = PlanAction(FactsOf(item.value()), Action::kPublish);
             if (!step) return step.error();
             audit::Actor system{.username = "system", .role = "scheduler", .address = "job"};
             return ApplyStep(c, item.value(), step.value(), Action::kPublish, system, {});
@@ -925,12 +933,20 @@ std::vector<Item> Service::Queue(const Principal& who, const QueueFilter& f) con
     sql += " ORDER BY i.updated_at DESC, i.id DESC";
     const auto query = core::FoldDiacritics(f.query);
     const int limit = std::clamp(f.limit, 1, 500);
+    const int offset = std::max(f.offset, 0);
+    // Without a title filter the database pages; with one (folded, so not in SQL) the rows are
+    // read until the page is full.
+    if (query.empty()) {
+        params.emplace_back(static_cast<std::int64_t>(limit));
+        params.emplace_back(static_cast<std::int64_t>(offset));
+        sql += " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size());
+    }
     return db_.Read([&](Connection& c) {
         int skipped = 0;
         for (const auto& r : c.Query(sql, params)) {
             auto it = ItemFromRow(r, clock_.Now());
             if (!query.empty() && core::FoldDiacritics(it.current.fields.title).find(query) == std::string::npos) continue;
-            if (skipped++ < f.offset) continue;
+            if (!query.empty() && skipped++ < offset) continue;
             out.push_back(std::move(it));
             if (static_cast<int>(out.size()) >= limit) break;
         }
@@ -966,16 +982,11 @@ std::vector<PostCheck> Service::PostCheckQueue(const Principal& who, const std::
     auto portal = FindPortal(portal_code);
     if (!portal || !policy_.Authorize(who, kPostCheck, core::access::Scope::Portal(portal->code, portal->unit_id))) return out;
     return db_.Read([&](Connection& c) {
-        for (const auto& r : c.Query("SELECT pc.id, pc.item_id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state,"
-                                     " COALESCE(pc.checked_by, 0), pc.checked_at, pc.finding, rv.title FROM portal_post_checks pc"
-                                     " JOIN portal_revisions rv ON rv.item_id = pc.item_id AND rv.no = pc.revision"
-                                     " WHERE pc.portal_id = $1" +
+        for (const auto& r : c.Query(std::string(kSelectPostCheck) + " WHERE pc.portal_id = $1" +
                                          std::string(open_only ? " AND pc.state = 'pending'" : "") +
                                          " ORDER BY pc.due_at, pc.id LIMIT 500",
                                      {portal->id})) {
-            PostCheck p{r.Int(0), r.Int(1), r.Int(2), r.Text(3), core::FromMillis(r.Int(4)), core::FromMillis(r.Int(5)),
-                        r.Text(6), r.Int(7), OptTime(r, 8), r.Text(9), r.Text(10)};
-            out.push_back(std::move(p));
+            out.push_back(PostCheckFromRow(r));
         }
         return out;
     });
@@ -1006,11 +1017,7 @@ core::Result<PostCheck> Service::CompletePostCheck(const Principal& who, std::in
         audit_.Write(c, actor.value(),
                      {finding ? "portal.post_check.finding" : "portal.post_check.checked", "portal_post_check",
                       std::to_string(check_id), nullptr, json::object{{"item", item->id}, {"finding", note.value()}}});
-        auto r = c.QueryOne("SELECT pc.id, pc.item_id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state,"
-                            " COALESCE(pc.checked_by, 0), pc.checked_at, pc.finding FROM portal_post_checks pc WHERE pc.id = $1",
-                            {check_id});
-        return PostCheck{r->Int(0), r->Int(1), r->Int(2), r->Text(3), core::FromMillis(r->Int(4)), core::FromMillis(r->Int(5)),
-                         r->Text(6), r->Int(7), OptTime(*r, 8), r->Text(9), item->current.fields.title};
+        return PostCheckFromRow(*c.QueryOne(std::string(kSelectPostCheck) + " WHERE pc.id = $1", {check_id}));
     });
 }
 

@@ -178,14 +178,22 @@ core::Result<Takedown> Service::OpenTakedown(const Principal& who, std::int64_t 
     });
 }
 
-core::Result<Takedown> Service::RecordWrittenRequest(const Principal& who, std::int64_t case_id, WrittenRequest rq) {
+core::Result<std::pair<Takedown, audit::Actor>> Service::CaseForDirector(const Principal& who, std::int64_t case_id) const {
+    // The steps of a case are the portal's directors': the case, and the actor allowed on its item.
     auto t = db_.Read([&](Connection& c) { return LoadTakedown(c, case_id); });
     if (!t) return t.error();
     auto item = GetItem(who, t->item_id);
     if (!item) return item.error();
     auto actor = AuthorizeOn(who, kItemDirect, item.value(), false);
     if (!actor) return actor.error();
-    if (!t->requested_by_unit_id) return core::Conflict(Msg("portal.takedown_no_unit_request"));
+    return std::pair{std::move(t).value(), std::move(actor).value()};
+}
+
+core::Result<Takedown> Service::RecordWrittenRequest(const Principal& who, std::int64_t case_id, WrittenRequest rq) {
+    auto held = CaseForDirector(who, case_id);
+    if (!held) return held.error();
+    auto& [t, actor] = held.value();
+    if (!t.requested_by_unit_id) return core::Conflict(Msg("portal.takedown_no_unit_request"));
     auto number = CleanText("number", rq.number, 100);
     if (!number) return number.error();
     if (number->empty()) return core::InvalidField("number", Msg("portal.field_required", {{"field", "number"}}));
@@ -200,23 +208,20 @@ core::Result<Takedown> Service::RecordWrittenRequest(const Principal& who, std::
                                  " request_recorded_by = $4, request_recorded_at = $5,"
                                  " status = CASE WHEN status = 'awaiting_written_request' THEN 'executed' ELSE status END"
                                  " WHERE id = $6 AND request_recorded_at IS NULL",
-                                 {number.value(), rq.date, rq.file, actor->user_id, Ms(now), case_id});
+                                 {number.value(), rq.date, rq.file, actor.user_id, Ms(now), case_id});
         if (changed != 1) return core::Conflict(Msg("portal.takedown_request_recorded"));
         auto after = LoadTakedown(c, case_id);
-        audit_.Write(c, actor.value(),
-                     {"portal.takedown.written_request", "portal_takedown", std::to_string(case_id), ToJson(t.value(), "Asia/Ho_Chi_Minh"),
+        audit_.Write(c, actor,
+                     {"portal.takedown.written_request", "portal_takedown", std::to_string(case_id), ToJson(t, "Asia/Ho_Chi_Minh"),
                       ToJson(after.value(), "Asia/Ho_Chi_Minh")});
         return after;
     });
 }
 
 core::Result<Takedown> Service::RecordAgreement(const Principal& who, std::int64_t case_id, std::string note) {
-    auto t = db_.Read([&](Connection& c) { return LoadTakedown(c, case_id); });
-    if (!t) return t.error();
-    auto item = GetItem(who, t->item_id);
-    if (!item) return item.error();
-    auto actor = AuthorizeOn(who, kItemDirect, item.value(), false);
-    if (!actor) return actor.error();
+    auto held = CaseForDirector(who, case_id);
+    if (!held) return held.error();
+    auto& [t, actor] = held.value();
     auto text = CleanText("note", note, 2000, true);
     if (!text) return text.error();
     if (text->empty()) return core::InvalidField("note", Msg("portal.field_required", {{"field", "note"}}));
@@ -224,10 +229,10 @@ core::Result<Takedown> Service::RecordAgreement(const Principal& who, std::int64
     return db_.Transact([&](Connection& c) -> core::Result<Takedown> {
         auto changed = c.Execute("UPDATE portal_takedowns SET agreement_note = $1, agreement_recorded_by = $2, agreement_recorded_at = $3"
                                  " WHERE id = $4 AND agreement_recorded_at IS NULL",
-                                 {text.value(), actor->user_id, Ms(now), case_id});
+                                 {text.value(), actor.user_id, Ms(now), case_id});
         if (changed != 1) return core::Conflict(Msg("portal.takedown_agreement_recorded"));
         auto after = LoadTakedown(c, case_id);
-        audit_.Write(c, actor.value(),
+        audit_.Write(c, actor,
                      {"portal.takedown.agreement", "portal_takedown", std::to_string(case_id), nullptr, json::object{{"note", text.value()}}});
         return after;
     });
@@ -255,20 +260,17 @@ core::Result<Takedown> Service::DecideTakedown(const Principal& who, std::int64_
 }
 
 core::Result<Takedown> Service::ConfirmResponsibility(const Principal& who, std::int64_t case_id) {
-    auto t = db_.Read([&](Connection& c) { return LoadTakedown(c, case_id); });
-    if (!t) return t.error();
-    auto item = GetItem(who, t->item_id);
-    if (!item) return item.error();
-    auto actor = AuthorizeOn(who, kItemDirect, item.value(), false);
-    if (!actor) return actor.error();
-    if (!t->executed_at) return core::Conflict(Msg("portal.takedown_not_executed"));
+    auto held = CaseForDirector(who, case_id);
+    if (!held) return held.error();
+    auto& [t, actor] = held.value();
+    if (!t.executed_at) return core::Conflict(Msg("portal.takedown_not_executed"));
     return db_.Transact([&](Connection& c) -> core::Result<Takedown> {
         auto changed = c.Execute("UPDATE portal_takedowns SET responsibility_confirmed_by = $1, responsibility_confirmed_at = $2"
                                  " WHERE id = $3 AND responsibility_confirmed_at IS NULL",
-                                 {actor->user_id, Ms(clock_.Now()), case_id});
+                                 {actor.user_id, Ms(clock_.Now()), case_id});
         if (changed != 1) return core::Conflict(Msg("portal.takedown_responsibility_confirmed"));
         auto after = LoadTakedown(c, case_id);
-        audit_.Write(c, actor.value(),
+        audit_.Write(c, actor,
                      {"portal.takedown.responsibility", "portal_takedown", std::to_string(case_id), nullptr, after->responsibility});
         return after;
     });

@@ -50,6 +50,8 @@ TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, const Mess
         }
         std::string name(f.path);
         if (name.ends_with(".html")) name.resize(name.size() - 5);
+        const auto slash = name.rfind('/');
+        if (name.compare(slash == std::string::npos ? 0 : slash + 1, 1, "_") == 0) partials_[name] = std::string(f.content);
         templates_[name] = std::move(c);
     }
     for (const auto& lang : strings.Languages()) {
@@ -69,7 +71,13 @@ std::string TemplateStore::Render(std::string_view name, const boost::json::valu
     if (it == templates_.end()) throw std::runtime_error("unknown template " + std::string(name));
     // kainjow's render is not const: render on a copy so concurrent requests never share state.
     mustache::mustache copy = it->second->tmpl;
-    return copy.render(ToData(data));
+    auto view = ToData(data);
+    if (view.is_object()) {
+        for (const auto& [partial, text] : partials_) {
+            view.set(partial, mustache::partial([&text] { return text; }));
+        }
+    }
+    return copy.render(view);
 }
 
 const boost::json::object& TemplateStore::Strings(std::string_view lang) const {

@@ -37,6 +37,8 @@ public:
 private:
     struct Compiled;
     std::map<std::string, std::shared_ptr<Compiled>, std::less<>> templates_;
+    /// Files named "_x.html" are also partials, included as {{> module/_x}} in any template.
+    std::map<std::string, std::string, std::less<>> partials_;
     std::map<std::string, boost::json::object, std::less<>> strings_;
 };
 
