@@ -26,10 +26,15 @@ export async function launchChromium() {
   });
 }
 
-/** A full-page PNG in tests/browser/screenshots/<name>.png; returns its path. */
+/**
+ * A full-page PNG in tests/browser/screenshots/<name>.png; returns its path. The page is
+ * scrolled to the top first: a full-page capture keeps sticky elements (the editor's toolbar)
+ * where the current scroll put them, which would draw them over the middle of the page.
+ */
 export async function shot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   return path;
 }
