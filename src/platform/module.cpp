@@ -3,10 +3,21 @@
 #include <map>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <iostream>
 #include <set>
 #include <stdexcept>
 
+#include "core/message.hpp"
+
 namespace vp::platform {
+
+int CommandFailed(const core::Error& e) {
+    std::cerr << "Lỗi / Error: " << core::Text(e.message, "vi") << "\n";
+    return e.code == core::ErrorCode::kNotFound ? 3 : 2;
+}
+
+void PrintJson(const boost::json::value& v) { std::cout << boost::json::serialize(v) << "\n"; }
 
 std::vector<Module*> InDependencyOrder(const std::vector<std::unique_ptr<Module>>& modules) {
     std::map<std::string, Module*, std::less<>> by_name;

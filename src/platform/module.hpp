@@ -75,6 +75,16 @@ private:
     std::vector<std::pair<CLI::App*, Run>> runs_;
 };
 
+/// What a command prints for a refused action: the message in Vietnamese on standard error; the
+/// exit code 3 for "not found", 2 for every other refusal (scripts tell them apart).
+int CommandFailed(const core::Error& e);
+template <class T>
+int CommandResult(const core::Result<T>& r) {
+    return r.ok() ? 0 : CommandFailed(r.error());
+}
+/// One JSON value on one line of standard output.
+void PrintJson(const boost::json::value& v);
+
 class Module {
 public:
     virtual ~Module() = default;

@@ -127,11 +127,8 @@ public:
         commands.Add(create, [this](platform::Platform& p) {
             Service svc(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events, {});
             auto r = svc.CreateComponentPortal(core::access::Principal::Operator(), unit_code_);
-            if (!r) {
-                std::cerr << "vanphong: " << core::Text(r.error().message, "vi") << "\n";
-                return 1;
-            }
-            std::cout << boost::json::serialize(ToJson(r.value())) << "\n";
+            if (!r) return platform::CommandFailed(r.error());
+            platform::PrintJson(ToJson(r.value()));
             for (const auto& s : svc.Sections(r->id)) std::cout << "  " << s.code << "\t" << s.name_vi << (s.mandatory ? "\t(bắt buộc)" : "") << "\n";
             return 0;
         });

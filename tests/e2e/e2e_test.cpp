@@ -195,6 +195,31 @@ TEST_P(E2e, BackupRestoreRoundTrip_X5_P29) {
     EXPECT_EQ(v, 0) << vout;
 }
 
+// A backup file named with a leading dash and control characters is just a file name: neither
+// pg_dump nor pg_restore reads it as an option, and the file gets exactly that name, 0600.
+TEST_P(E2e, BackupFileNamesAreNeverOptions_X5) {
+    namespace fs = std::filesystem;
+    const auto before = fs::current_path();
+    fs::current_path(dir_);
+    struct Back {
+        fs::path p;
+        ~Back() { fs::current_path(p); }
+    } back{before};
+    const std::string name = "-d\r\nSet-Cookie: x\t.bin";
+    auto [m, mout] = Cli({"migrate"});
+    ASSERT_EQ(m, 0) << mout;
+    auto [b, bout] = Cli({"backup", "--out=" + name});
+    ASSERT_EQ(b, 0) << bout;
+    ASSERT_TRUE(fs::exists(dir_ / name));
+    EXPECT_EQ(fs::status(dir_ / name).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+    auto [c, cout] = Cli({"unit", "create", "--code", "SAU-TEN-LA", "--kind", "other", "--name-vi", "Sau", "--name-en", "After"});
+    ASSERT_EQ(c, 0) << cout;
+    auto [r, rout] = Cli({"restore", "--from=" + name});
+    ASSERT_EQ(r, 0) << rout;
+    auto [l, lout] = Cli({"unit", "list"});
+    EXPECT_EQ(lout.find("SAU-TEN-LA"), std::string::npos) << "the restore read the named file";
+}
+
 TEST_P(E2e, AuditVerifyNamesTheTamperedRecord_P9) {
     auto [c1, o1] = Cli({"unit", "create", "--code", "A1", "--kind", "other", "--name-vi", "A", "--name-en", "A"});
     ASSERT_EQ(c1, 0) << o1;
@@ -290,6 +315,12 @@ TEST_P(E2e, CalendarCli_X1) {
     auto [bc, bout] = Cli({"calendar", "add", "--from", "not-a-date", "--working-hours", "4"});
     EXPECT_NE(bc, 0);
     EXPECT_NE(bout.find("Lỗi"), std::string::npos);
+    auto [mc, mout] = Cli({"calendar", "add", "--from", "2026-02-13T16:00:00+07:00"});
+    EXPECT_EQ(mc, 2) << "a refusal";
+    EXPECT_NE(mout.find("--working-hours"), std::string::npos) << mout;
+    auto [uc, uout] = Cli({"unit", "show", "KHONG-CO"});
+    EXPECT_EQ(uc, 3) << "not found";
+    EXPECT_NE(uout.find("KHONG-CO"), std::string::npos) << uout;
 }
 
 TEST_P(E2e, HelpForEverySubcommand_X4) {
