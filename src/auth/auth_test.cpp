@@ -458,6 +458,35 @@ TEST_P(Auth, PasswordResetIsHandedToTheOwner_P7) {
     EXPECT_FALSE(op->password.empty());
 }
 
+// covers P-7, X-3: one handover code redeemed from several places at once gives one password.
+TEST_P(Auth, ConcurrentRedemptionsOfOneHandoverSucceedOnce_P7) {
+    auto ed = MakeReady("handrace", "editor", hni_);
+    auto admin = MakeReady("handadmin", "system_admin", hni_);
+    ASSERT_TRUE(svc_->ResetPassword(admin, ed.user_id).ok());
+    const auto code = HandoverCode("handrace@vptw.vn");
+    ASSERT_FALSE(code.empty());
+    constexpr int kN = 6;
+    std::vector<std::string> passwords(kN);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kN; ++i) {
+        threads.emplace_back([&, i] {
+            auto r = svc_->RedeemHandover("handrace", code, "10.7.7." + std::to_string(i));
+            if (r) passwords[i] = r.value();
+        });
+    }
+    for (auto& t : threads) t.join();
+    int won = 0;
+    std::string pw;
+    for (const auto& p : passwords) {
+        if (!p.empty()) {
+            ++won;
+            pw = p;
+        }
+    }
+    ASSERT_EQ(won, 1);
+    EXPECT_TRUE(svc_->Login("handrace", pw, "a", "t").ok()) << "the password handed out is the one stored";
+}
+
 // covers P-7, X-3: credential changes end API tokens and the other sessions.
 TEST_P(Auth, CredentialChangesEndTokensAndSessions_X3) {
     auto p = MakeReady("changer", "editor", vdp1_);
