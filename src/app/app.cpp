@@ -29,8 +29,6 @@
 #include "notify/notify.hpp"
 #include "units/handlers.hpp"
 
-
-
 namespace vp::app {
 
 namespace http = core::http;
@@ -102,7 +100,8 @@ void App::Impl::Build() {
     auto report = core::db::Migrate(*db, embedded::Migrations(), names);
     for (const auto& m : report.modules_applied) spdlog::info("database {}: applied {}", db->Describe(), m);
     if (!report.applied.empty()) spdlog::info("database {}: schema now at version {}", db->Describe(), report.current);
-    events.AttachLog(*db, clock, {.keep_events = config.event_log_keep, .keep_for = std::chrono::hours(config.event_log_hours)});
+    events.AttachLog(*db, clock,
+                     {.keep_events = config.event_log_keep, .keep_for = std::chrono::hours(config.event_log_hours)});
     if (db->GetEngine() == core::db::Engine::kPostgres) {
         bridge = std::make_unique<core::PgEventBridge>(config.DatabaseUrl(), events);
     }
@@ -114,9 +113,10 @@ void App::Impl::Build() {
                                                          : std::filesystem::path(config.secret_key_file);
     const bool holds_secrets = auth::Service::HoldsSealedSecrets(*db) || audit::Log::HoldsKeyedRecords(*db);
     if (holds_secrets && !std::filesystem::exists(key_path)) {
-        throw std::runtime_error("the secret key file " + key_path.string() +
-                                 " is missing, but the database holds secrets sealed with a key: start with the key file "
-                                 "this installation was created with (--secret-key-file); a new key is never made for it");
+        throw std::runtime_error(
+            "the secret key file " + key_path.string() +
+            " is missing, but the database holds secrets sealed with a key: start with the key file "
+            "this installation was created with (--secret-key-file); a new key is never made for it");
     }
     secret_box = core::SecretBox::FromKeyFile(key_path, !holds_secrets);
     audit.Configure(audit::ChainKey::FromSecretKeyFile(key_path),
@@ -129,9 +129,9 @@ void App::Impl::Build() {
     if (!seeded) throw std::runtime_error("unit seed: " + core::Text(seeded.error().message, "vi"));
     if (seeded.value() > 0) spdlog::info("seeded {} units", seeded.value());
     // Password hashing has its own threads; at most half the request workers wait for it.
-    hasher = std::make_unique<auth::PasswordHasher>(auth::PasswordHasherSettings{
-        .max_concurrent = config.max_password_hashes,
-        .max_queue = std::max(1, config.workers / 2 - config.max_password_hashes)});
+    hasher = std::make_unique<auth::PasswordHasher>(
+        auth::PasswordHasherSettings{.max_concurrent = config.max_password_hashes,
+                                     .max_queue = std::max(1, config.workers / 2 - config.max_password_hashes)});
     notify = std::make_unique<notify::Service>(*db, clock, events);
     auth::AuthSettings auth_settings{.secret_box = secret_box.get()};
     auth_settings.queue_mail = [this](core::db::Connection& c, const std::string& to, const std::string& subject,
@@ -140,18 +140,21 @@ void App::Impl::Build() {
                                        const std::string& body, const std::string& link) {
         notify->Create(c, user_id, "account", title, body, link, false);
     };
-    auth = std::make_unique<auth::Service>(*db, audit, clock, *units, policy, *hasher, events, std::move(auth_settings));
+    auth =
+        std::make_unique<auth::Service>(*db, audit, clock, *units, policy, *hasher, events, std::move(auth_settings));
     notify->SetEmailLookup([this](core::db::Connection& c, std::int64_t id) { return auth->EmailOf(c, id); });
     if (auto st = auth->CheckSecretKey(); !st) throw std::runtime_error(core::Text(st.error().message, "vi"));
     calendar = std::make_unique<calendar::Service>(*db, audit, clock, ShippedYears());
     if (auto st = calendar->EnsureDefault(operator_.ActorAs()); !st) {
         throw std::runtime_error("calendar: " + core::Text(st.error().message, "vi"));
     }
-    jobs = std::make_unique<core::JobQueue>(*db, clock, core::JobQueueSettings{.node_id = config.node_id, .max_concurrent = config.max_jobs});
-    jobs->Register("mail.send", [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
+    jobs = std::make_unique<core::JobQueue>(
+        *db, clock, core::JobQueueSettings{.node_id = config.node_id, .max_concurrent = config.max_jobs});
+    jobs->Register("mail.send",
+                   [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
-    platform = std::make_unique<platform::Platform>(
-        platform::Platform{*db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify});
+    platform = std::make_unique<platform::Platform>(platform::Platform{
+        *db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify});
     for (auto* m : ordered) {
         m->Build(*platform);
         m->AddNavigation(*web);
@@ -161,7 +164,8 @@ void App::Impl::Build() {
     web->AddNav({"/admin/jobs", "nav_jobs", kJobsView, 50});
     openapi = boost::json::serialize(
         platform::MergeOpenApi(platform::ParseOpenApiPart(EmbeddedData("api/openapi.json"), "app"), ordered));
-    app_handlers = std::make_unique<Handlers>(HandlerDeps{*web, *auth, *units, *notify, *jobs, events, *db, metrics, router, openapi});
+    app_handlers = std::make_unique<Handlers>(
+        HandlerDeps{*web, *auth, *units, *notify, *jobs, events, *db, metrics, router, openapi});
     static_files.SetFileDirectory(config.data_dir);
     static_files.Add(embedded::Static(), "");
     if (!config.static_dir.empty()) {
@@ -182,7 +186,8 @@ void App::Impl::Build() {
             "# TYPE vp_db_pool_waits_total counter\nvp_db_pool_waits_total {}\n"
             "# HELP vp_db_pool_acquisitions_total Connections handed out.\n"
             "# TYPE vp_db_pool_acquisitions_total counter\nvp_db_pool_acquisitions_total {}\n"
-            "# HELP vp_sse_subscribers Open server-sent event streams.\n# TYPE vp_sse_subscribers gauge\nvp_sse_subscribers {}\n",
+            "# HELP vp_sse_subscribers Open server-sent event streams.\n# TYPE vp_sse_subscribers "
+            "gauge\nvp_sse_subscribers {}\n",
             s.size, s.in_use, s.waits, s.acquisitions, events.SubscriberCount());
     });
     if (config.demo) {
@@ -204,19 +209,29 @@ void App::Impl::DeclareAccess() {
 void App::Impl::Routes() {
     // The routing table: every URL of the node, in one place.
     auto& r = router;
-    auto bind = [](auto* obj, auto method) { return [obj, method](http::Request& req) { return (obj->*method)(req); }; };
+    auto bind = [](auto* obj, auto method) {
+        return [obj, method](http::Request& req) { return (obj->*method)(req); };
+    };
     const http::RouteOptions page{.on_io_thread = false, .api = false};
     // Static files and metrics: answered on the network thread, never rate-limited.
     const http::RouteOptions fast_page{.on_io_thread = true, .api = false, .rate_limited = false};
     const http::RouteOptions probe{.on_io_thread = false, .api = false, .rate_limited = false};
-    const http::RouteOptions operators{.on_io_thread = true, .api = false, .rate_limited = false, .operator_only = true};
+    const http::RouteOptions operators{
+        .on_io_thread = true, .api = false, .rate_limited = false, .operator_only = true};
     auto* h = app_handlers.get();
 
     // Operations.
     r.Add(verb::get, "/healthz", bind(h, &Handlers::Health), probe);
     r.Add(verb::get, "/metrics", bind(h, &Handlers::MetricsText), operators);
-    r.Add(verb::get, "/static/{*path}", [this](http::Request& req) { return static_files.Serve(req); }, fast_page);
-    r.Add(verb::get, "/favicon.ico", [this](http::Request& req) { req.path = "/static/favicon.svg"; return static_files.Serve(req); }, fast_page);
+    r.Add(
+        verb::get, "/static/{*path}", [this](http::Request& req) { return static_files.Serve(req); }, fast_page);
+    r.Add(
+        verb::get, "/favicon.ico",
+        [this](http::Request& req) {
+            req.path = "/static/favicon.svg";
+            return static_files.Serve(req);
+        },
+        fast_page);
 
     // Pages of the node itself; each module adds its own below.
     r.Add(verb::get, "/", bind(h, &Handlers::Home), page);
@@ -274,8 +289,8 @@ std::uint16_t App::StartInBackground() {
 int App::Serve() {
     auto port = StartInBackground();
     impl_->server->StopOnSignals();
-    spdlog::info("vanphong serving http{}://{}:{} on {}", impl_->config.tls_cert.empty() ? "" : "s", impl_->config.address, port,
-                 impl_->db->Describe());
+    spdlog::info("vanphong serving http{}://{}:{} on {}", impl_->config.tls_cert.empty() ? "" : "s",
+                 impl_->config.address, port, impl_->db->Describe());
     impl_->server->Wait();
     impl_->jobs->Stop();
     spdlog::info("stopped cleanly");

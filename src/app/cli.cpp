@@ -88,7 +88,8 @@ int SqliteCopy(const std::string& from, const std::string& to) {
             rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
         }
     }
-    if (rc != SQLITE_OK) std::cerr << "sqlite backup failed: " << (dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc)) << "\n";
+    if (rc != SQLITE_OK)
+        std::cerr << "sqlite backup failed: " << (dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc)) << "\n";
     sqlite3_close(src);
     sqlite3_close(dst);
     return rc == SQLITE_OK ? 0 : 1;
@@ -104,14 +105,20 @@ int RunCli(int argc, char** argv) {
     cli.set_config("--config", "", "Optional configuration file (TOML/INI: key = value)");
     Config cfg;
     auto common = [&](CLI::App* c) {
-        c->add_option("--data-dir", cfg.data_dir, "Data folder (SQLite database, demo list)")->envname("VANPHONG_DATA_DIR")->capture_default_str();
-        c->add_option("--database", cfg.database, "Database URL: postgresql://... or sqlite:PATH (default: SQLite in the data folder)")
+        c->add_option("--data-dir", cfg.data_dir, "Data folder (SQLite database, demo list)")
+            ->envname("VANPHONG_DATA_DIR")
+            ->capture_default_str();
+        c->add_option("--database", cfg.database,
+                      "Database URL: postgresql://... or sqlite:PATH (default: SQLite in the data folder)")
             ->envname("VANPHONG_DATABASE");
-        c->add_option("--db-pool", cfg.db_pool, "Database connections per node (0: engine default)")->envname("VANPHONG_DB_POOL");
+        c->add_option("--db-pool", cfg.db_pool, "Database connections per node (0: engine default)")
+            ->envname("VANPHONG_DB_POOL");
         c->add_option("--secret-key-file", cfg.secret_key_file,
                       "Key that encrypts secrets at rest (default: <data-dir>/secret.key; the same file on every node)")
             ->envname("VANPHONG_SECRET_KEY_FILE");
-        c->add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error")->envname("VANPHONG_LOG_LEVEL")->capture_default_str();
+        c->add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error")
+            ->envname("VANPHONG_LOG_LEVEL")
+            ->capture_default_str();
         c->add_option("--media-dir", cfg.media_dir, "Uploaded files, stored by SHA-256 (default: <data-dir>/media)")
             ->envname("VANPHONG_MEDIA_DIR");
     };
@@ -119,73 +126,115 @@ int RunCli(int argc, char** argv) {
     auto* serve = cli.add_subcommand("serve", "Serve HTTP (applies migrations; loads demo data on first start)");
     common(serve);
     serve->add_option("--address", cfg.address, "Listen address")->envname("VANPHONG_ADDRESS")->capture_default_str();
-    serve->add_option("--port", cfg.port, "Listen port (0: any free port)")->envname("VANPHONG_PORT")->capture_default_str();
-    serve->add_option("--io-threads", cfg.io_threads, "Network threads")->envname("VANPHONG_IO_THREADS")->capture_default_str();
-    serve->add_option("--workers", cfg.workers, "Worker threads for handlers")->envname("VANPHONG_WORKERS")->capture_default_str();
-    serve->add_option("--tls-cert", cfg.tls_cert, "PEM certificate chain (enables TLS with --tls-key)")->envname("VANPHONG_TLS_CERT");
+    serve->add_option("--port", cfg.port, "Listen port (0: any free port)")
+        ->envname("VANPHONG_PORT")
+        ->capture_default_str();
+    serve->add_option("--io-threads", cfg.io_threads, "Network threads")
+        ->envname("VANPHONG_IO_THREADS")
+        ->capture_default_str();
+    serve->add_option("--workers", cfg.workers, "Worker threads for handlers")
+        ->envname("VANPHONG_WORKERS")
+        ->capture_default_str();
+    serve->add_option("--tls-cert", cfg.tls_cert, "PEM certificate chain (enables TLS with --tls-key)")
+        ->envname("VANPHONG_TLS_CERT");
     serve->add_option("--tls-key", cfg.tls_key, "PEM private key")->envname("VANPHONG_TLS_KEY");
-    serve->add_option("--smtp-url", cfg.smtp_url, "SMTP server, e.g. smtp://mail.example:25 (empty: no e-mail)")->envname("VANPHONG_SMTP_URL");
-    serve->add_option("--smtp-from", cfg.smtp_from, "Sender address")->envname("VANPHONG_SMTP_FROM")->capture_default_str();
+    serve->add_option("--smtp-url", cfg.smtp_url, "SMTP server, e.g. smtp://mail.example:25 (empty: no e-mail)")
+        ->envname("VANPHONG_SMTP_URL");
+    serve->add_option("--smtp-from", cfg.smtp_from, "Sender address")
+        ->envname("VANPHONG_SMTP_FROM")
+        ->capture_default_str();
     serve->add_option("--smtp-user", cfg.smtp_user, "SMTP user name")->envname("VANPHONG_SMTP_USER");
-    serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password (prefer the environment variable)")->envname("VANPHONG_SMTP_PASSWORD");
-    serve->add_option("--media-limits", cfg.media_limits,
-                      "Upload size limits per kind in MiB (default image=20,audio=100,video=256,document=50)")
+    serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password (prefer the environment variable)")
+        ->envname("VANPHONG_SMTP_PASSWORD");
+    serve
+        ->add_option("--media-limits", cfg.media_limits,
+                     "Upload size limits per kind in MiB (default image=20,audio=100,video=256,document=50)")
         ->envname("VANPHONG_MEDIA_LIMITS")
         ->check([](const std::string& v) {
             auto p = media::ParseLimits(v);
             return p ? std::string() : core::Text(p.error().message, "vi");
         });
-    serve->add_option("--trust-anchors", cfg.trust_anchors,
-                      "Folder of PEM certificates that signatures embedded in PDF files must chain to "
-                      "(default: none; with --demo the TEST ONLY demo CA)")
+    serve
+        ->add_option("--trust-anchors", cfg.trust_anchors,
+                     "Folder of PEM certificates that signatures embedded in PDF files must chain to "
+                     "(default: none; with --demo the TEST ONLY demo CA)")
         ->envname("VANPHONG_TRUST_ANCHORS")
         ->check(CLI::ExistingDirectory);
-    serve->add_option("--static-dir", cfg.static_dir, "Extra files served from memory under /static/")->envname("VANPHONG_STATIC_DIR");
-    serve->add_option("--node-id", cfg.node_id, "Name of this node in job history (default: host-pid)")->envname("VANPHONG_NODE_ID");
+    serve->add_option("--static-dir", cfg.static_dir, "Extra files served from memory under /static/")
+        ->envname("VANPHONG_STATIC_DIR");
+    serve->add_option("--node-id", cfg.node_id, "Name of this node in job history (default: host-pid)")
+        ->envname("VANPHONG_NODE_ID");
     serve->add_option("--max-jobs", cfg.max_jobs, "Background jobs this node runs at once")
-        ->envname("VANPHONG_MAX_JOBS")->check(CLI::Range(1, 64))->capture_default_str();
-    serve->add_option("--public-url", cfg.public_url, "Address users reach the site at")->envname("VANPHONG_PUBLIC_URL")->capture_default_str();
+        ->envname("VANPHONG_MAX_JOBS")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    serve->add_option("--public-url", cfg.public_url, "Address users reach the site at")
+        ->envname("VANPHONG_PUBLIC_URL")
+        ->capture_default_str();
     serve->add_option("--request-timeout", cfg.request_timeout_s, "Seconds a client has to send a whole request")
-        ->envname("VANPHONG_REQUEST_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
-    serve->add_option("--trusted-proxies", cfg.trusted_proxies,
-                      "Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For "
-                      "names the client")
+        ->envname("VANPHONG_REQUEST_TIMEOUT")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    serve
+        ->add_option("--trusted-proxies", cfg.trusted_proxies,
+                     "Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For "
+                     "names the client")
         ->envname("VANPHONG_TRUSTED_PROXIES")
         ->check([](const std::string& v) {
             auto p = core::http::TrustedProxies::Parse(v);
             return p ? std::string() : core::Text(p.error().message, "vi");
         });
-    serve->add_option("--metrics-allow", cfg.metrics_allow,
-                      "Client addresses or CIDR networks (comma-separated) that may read /metrics")
-        ->envname("VANPHONG_METRICS_ALLOW")->capture_default_str()
+    serve
+        ->add_option("--metrics-allow", cfg.metrics_allow,
+                     "Client addresses or CIDR networks (comma-separated) that may read /metrics")
+        ->envname("VANPHONG_METRICS_ALLOW")
+        ->capture_default_str()
         ->check([](const std::string& v) {
             auto p = core::http::AddressList::Parse(v);
             return p ? std::string() : core::Text(p.error().message, "vi");
         });
-    serve->add_option("--metrics-token", cfg.metrics_token,
-                      "Bearer token that may read /metrics from anywhere (prefer the environment variable)")
+    serve
+        ->add_option("--metrics-token", cfg.metrics_token,
+                     "Bearer token that may read /metrics from anywhere (prefer the environment variable)")
         ->envname("VANPHONG_METRICS_TOKEN");
     serve->add_option("--rate-limit", cfg.rate_limit, "Requests per second per client address (0: no limit)")
-        ->envname("VANPHONG_RATE_LIMIT")->check(CLI::Range(0.0, 1e6))->capture_default_str();
+        ->envname("VANPHONG_RATE_LIMIT")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
     serve->add_option("--rate-burst", cfg.rate_burst, "Requests a client may send at once above that rate")
-        ->envname("VANPHONG_RATE_BURST")->check(CLI::Range(1.0, 1e6))->capture_default_str();
-    serve->add_option("--keep-alive-timeout", cfg.keep_alive_timeout_s,
-                      "Seconds an idle keep-alive connection may wait for its next request")
-        ->envname("VANPHONG_KEEP_ALIVE_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
+        ->envname("VANPHONG_RATE_BURST")
+        ->check(CLI::Range(1.0, 1e6))
+        ->capture_default_str();
+    serve
+        ->add_option("--keep-alive-timeout", cfg.keep_alive_timeout_s,
+                     "Seconds an idle keep-alive connection may wait for its next request")
+        ->envname("VANPHONG_KEEP_ALIVE_TIMEOUT")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
     serve->add_option("--event-log-keep", cfg.event_log_keep, "Live events kept for reconnecting browsers")
-        ->envname("VANPHONG_EVENT_LOG_KEEP")->capture_default_str()->check(CLI::Range(std::int64_t{100}, std::int64_t{10000000}));
+        ->envname("VANPHONG_EVENT_LOG_KEEP")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{100}, std::int64_t{10000000}));
     serve->add_option("--event-log-hours", cfg.event_log_hours, "Hours a live event is kept at most")
-        ->envname("VANPHONG_EVENT_LOG_HOURS")->capture_default_str()->check(CLI::Range(1, 24 * 90));
-    serve->add_option("--body-limit", cfg.body_limit, "Largest request body in bytes")->envname("VANPHONG_BODY_LIMIT")->capture_default_str();
+        ->envname("VANPHONG_EVENT_LOG_HOURS")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 24 * 90));
+    serve->add_option("--body-limit", cfg.body_limit, "Largest request body in bytes")
+        ->envname("VANPHONG_BODY_LIMIT")
+        ->capture_default_str();
     std::string access_log = "on";
-    serve->add_option("--access-log", access_log, "on or off")->envname("VANPHONG_ACCESS_LOG")->check(CLI::IsMember({"on", "off"}));
+    serve->add_option("--access-log", access_log, "on or off")
+        ->envname("VANPHONG_ACCESS_LOG")
+        ->check(CLI::IsMember({"on", "off"}));
     bool no_demo = false, no_jobs = false;
     bool demo = false;
-    serve->add_flag("--demo", demo,
-                    "Create the demo accounts (one per role, a shared password) on an empty installation: for "
-                    "trying the system out, never on a real one")
+    serve
+        ->add_flag("--demo", demo,
+                   "Create the demo accounts (one per role, a shared password) on an empty installation: for "
+                   "trying the system out, never on a real one")
         ->envname("VANPHONG_DEMO");
-    serve->add_flag("--no-demo", no_demo, "No demo accounts (the default; kept for scripts)")->envname("VANPHONG_NO_DEMO");
+    serve->add_flag("--no-demo", no_demo, "No demo accounts (the default; kept for scripts)")
+        ->envname("VANPHONG_NO_DEMO");
     serve->add_flag("--no-jobs", no_jobs, "Do not run background jobs on this node")->envname("VANPHONG_NO_JOBS");
 
     auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
@@ -195,7 +244,8 @@ int RunCli(int argc, char** argv) {
     std::string b_file;
     backup->add_option("--out", b_file, "Backup file")->required();
     common(backup);
-    auto* restore = cli.add_subcommand("restore", "Restore a backup into the configured database (stop the servers first)");
+    auto* restore =
+        cli.add_subcommand("restore", "Restore a backup into the configured database (stop the servers first)");
     restore->add_option("--from", b_file, "Backup file")->required()->check(CLI::ExistingFile);
     common(restore);
 
@@ -209,8 +259,9 @@ int RunCli(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
     // Logs go to standard error; standard output carries command results only.
     spdlog::set_default_logger(spdlog::stderr_color_mt("vanphong"));
-    const bool level_given = std::any_of(argv, argv + argc, [](const char* a) { return std::string_view(a).starts_with("--log-level"); }) ||
-                             std::getenv("VANPHONG_LOG_LEVEL");
+    const bool level_given =
+        std::any_of(argv, argv + argc, [](const char* a) { return std::string_view(a).starts_with("--log-level"); }) ||
+        std::getenv("VANPHONG_LOG_LEVEL");
     spdlog::set_level(spdlog::level::from_str(serve->parsed() || level_given ? cfg.log_level : "warn"));
     cfg.access_log = access_log == "on";
     cfg.demo = demo && !no_demo;
@@ -232,7 +283,8 @@ int RunCli(int argc, char** argv) {
             int rc = 0;
             if (IsPostgres(url)) {
                 auto pg = WithoutPassword(url);
-                rc = RunProgram({"pg_dump", "--format=custom", "--no-owner", "--file=" + b_file, "--dbname=" + pg.url}, pg.env);
+                rc = RunProgram({"pg_dump", "--format=custom", "--no-owner", "--file=" + b_file, "--dbname=" + pg.url},
+                                pg.env);
             } else {
                 rc = SqliteCopy(SqlitePath(url), b_file);
             }

@@ -58,10 +58,15 @@ std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const
             if (!grant_unit) continue;
             auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
             auto r = auth.CreateActive(core::access::Principal::Operator(),
-                                       {.username = d.username, .full_name = d.full_name, .unit_id = unit->id,
-                                        .roles = {{d.role, grant_unit->id, d.portal}}, .reason = "demo"},
+                                       {.username = d.username,
+                                        .full_name = d.full_name,
+                                        .unit_id = unit->id,
+                                        .roles = {{d.role, grant_unit->id, d.portal}},
+                                        .reason = "demo"},
                                        kDemoPassword, secret);
-            if (!r) throw std::runtime_error(std::string("demo account ") + d.username + ": " + core::Text(r.error().message, "vi"));
+            if (!r)
+                throw std::runtime_error(std::string("demo account ") + d.username + ": " +
+                                         core::Text(r.error().message, "vi"));
             out << fmt::format("{:<14} {:<22} {:<34} oathtool --totp -b {}\n", d.username, d.role, secret, secret);
         }
         std::ofstream f(path);

@@ -8,9 +8,9 @@ namespace vp::app {
 
 namespace http = core::http;
 namespace json = boost::json;
+using auth::Principal;
 using http::Request;
 using http::Response;
-using auth::Principal;
 
 Response Handlers::Home(Request& req) {
     auto g = d_.web.RequirePage(req);
@@ -20,8 +20,8 @@ Response Handlers::Home(Request& req) {
     for (const auto& gr : p.grants) {
         const auto* info = d_.auth.Policy().FindRole(gr.role);
         auto unit = d_.units.Find(gr.unit_id);
-        roles.push_back(json::object{{"role_vi", info ? info->name_vi : gr.role},
-                                     {"unit_name", unit ? unit->name_vi : ""}});
+        roles.push_back(
+            json::object{{"role_vi", info ? info->name_vi : gr.role}, {"unit_name", unit ? unit->name_vi : ""}});
     }
     json::object data{{"roles", roles}};
     if (auto ok = req.QueryParam("ok")) data["ok_" + *ok] = true;
@@ -34,8 +34,12 @@ Response Handlers::Notifications(Request& req) {
     auto& p = std::get<Principal>(g);
     json::array items;
     for (const auto& n : d_.notify.List(p.user_id)) {
-        items.push_back(json::object{{"id", n.id}, {"title", n.title}, {"body", n.body}, {"link", n.link},
-                                     {"created_at", auth::FormatLocalTime(n.created_at)}, {"read", n.read}});
+        items.push_back(json::object{{"id", n.id},
+                                     {"title", n.title},
+                                     {"body", n.body},
+                                     {"link", n.link},
+                                     {"created_at", auth::FormatLocalTime(n.created_at)},
+                                     {"read", n.read}});
     }
     return d_.web.Page(req, &p, "app/notifications", {{"items", items}}, "notifications");
 }
@@ -56,8 +60,12 @@ Response Handlers::Jobs(Request& req) {
     auto& p = std::get<auth::Web::Allowed>(allowed).who;
     json::array jobs;
     for (const auto& j : d_.jobs.Recent(200)) {
-        jobs.push_back(json::object{{"id", j.id}, {"kind", j.kind}, {"status", j.status}, {"attempts", j.attempts},
-                                    {"max_attempts", j.max_attempts}, {"created_at", auth::FormatLocalTime(j.created_at)},
+        jobs.push_back(json::object{{"id", j.id},
+                                    {"kind", j.kind},
+                                    {"status", j.status},
+                                    {"attempts", j.attempts},
+                                    {"max_attempts", j.max_attempts},
+                                    {"created_at", auth::FormatLocalTime(j.created_at)},
                                     {"last_error", j.last_error}});
     }
     return d_.web.Page(req, &p, "app/jobs", {{"jobs", jobs}}, "jobs_title");
@@ -72,18 +80,19 @@ Response Handlers::Health(Request& req) {
                                core::Msg("app.database_unavailable"));
     }
     auto s = d_.db.Stats();
-    return http::Json(req, json::object{{"status", "ok"}, {"database", "ok"}, {"pool_size", s.size}, {"pool_in_use", s.in_use}});
+    return http::Json(
+        req, json::object{{"status", "ok"}, {"database", "ok"}, {"pool_size", s.size}, {"pool_in_use", s.in_use}});
 }
 
 Response Handlers::MetricsText(Request& req) {
-    auto res = http::MakeResponse(req, http::beast_http::status::ok, d_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+    auto res = http::MakeResponse(req, http::beast_http::status::ok, d_.metrics.Render(),
+                                  "text/plain; version=0.0.4; charset=utf-8");
     res.set(http::beast_http::field::cache_control, "no-store");
     return res;
 }
 
 Response Handlers::OpenApi(Request& req) {
-    auto res = http::MakeResponse(req, http::beast_http::status::ok, d_.openapi,
-                                  "application/json; charset=utf-8");
+    auto res = http::MakeResponse(req, http::beast_http::status::ok, d_.openapi, "application/json; charset=utf-8");
     res.set(http::beast_http::field::cache_control, "public, max-age=300");
     res.set(http::beast_http::field::access_control_allow_origin, "*");
     return res;
@@ -96,8 +105,13 @@ Response Handlers::ApiNotifications(Request& req) {
     json::array items;
     if (req.QueryParam("unread").value_or("") != "true") {
         for (const auto& n : d_.notify.List(p.user_id)) {
-            items.push_back(json::object{{"id", n.id}, {"kind", n.kind}, {"title", n.title}, {"body", n.body},
-                                         {"link", n.link}, {"created_at", n.created_at}, {"read", n.read}});
+            items.push_back(json::object{{"id", n.id},
+                                         {"kind", n.kind},
+                                         {"title", n.title},
+                                         {"body", n.body},
+                                         {"link", n.link},
+                                         {"created_at", n.created_at},
+                                         {"read", n.read}});
         }
     }
     return http::Json(req, json::object{{"unread", d_.notify.UnreadCount(p.user_id)}, {"items", items}});
@@ -142,9 +156,15 @@ Response Handlers::ApiJobs(Request& req) {
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array jobs;
     for (const auto& j : d_.jobs.Recent(200)) {
-        jobs.push_back(json::object{{"id", j.id}, {"kind", j.kind}, {"status", j.status}, {"attempts", j.attempts},
-                                    {"max_attempts", j.max_attempts}, {"run_at", j.run_at}, {"created_at", j.created_at},
-                                    {"finished_at", j.finished_at}, {"last_error", j.last_error}});
+        jobs.push_back(json::object{{"id", j.id},
+                                    {"kind", j.kind},
+                                    {"status", j.status},
+                                    {"attempts", j.attempts},
+                                    {"max_attempts", j.max_attempts},
+                                    {"run_at", j.run_at},
+                                    {"created_at", j.created_at},
+                                    {"finished_at", j.finished_at},
+                                    {"last_error", j.last_error}});
     }
     return http::Json(req, json::object{{"jobs", jobs}});
 }

@@ -58,9 +58,9 @@ struct App::Impl {
     core::web::TemplateStore templates{embedded::Templates(), InstalledStrings()};
     std::unique_ptr<auth::Web> web;
     std::vector<std::unique_ptr<platform::Module>> modules;
-    std::vector<platform::Module*> ordered;  ///< modules in dependency order
+    std::vector<platform::Module*> ordered;        ///< modules in dependency order
     std::unique_ptr<platform::Platform> platform;  ///< what the modules were built on (commands run on it)
-    std::string openapi;                    ///< the API document, merged from the modules' parts
+    std::string openapi;                           ///< the API document, merged from the modules' parts
     std::unique_ptr<Handlers> app_handlers;
     http::StaticFiles static_files;
     http::Metrics metrics;
@@ -70,7 +70,10 @@ struct App::Impl {
 
     explicit Impl(Config c)
         : config(std::move(c)),
-          mailer({.url = config.smtp_url, .from = config.smtp_from, .username = config.smtp_user, .password = config.smtp_password}) {}
+          mailer({.url = config.smtp_url,
+                  .from = config.smtp_from,
+                  .username = config.smtp_user,
+                  .password = config.smtp_password}) {}
 
     void Build();
     /// The node's modules (app/modules.cpp).
@@ -78,6 +81,5 @@ struct App::Impl {
     void DeclareAccess();
     void Routes();
 };
-
 
 }  // namespace vp::app

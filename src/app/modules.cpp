@@ -16,7 +16,8 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     m.push_back(auth::MakeModule());
     m.push_back(audit::MakeModule());
     m.push_back(calendar::MakeModule(calendar));
-    m.push_back(signatures::MakeModule(secret_box, signatures::SettingsFor(config.trust_anchors, config.demo), signature_service));
+    m.push_back(signatures::MakeModule(secret_box, signatures::SettingsFor(config.trust_anchors, config.demo),
+                                       signature_service));
     m.push_back(media::MakeModule(config.MediaDir(), config.media_limits));
     m.push_back(portal::MakeModule());
     return m;

@@ -33,11 +33,13 @@ constexpr std::string_view kColumns =
     " before_json, after_json, address, request_id, prev_hash, hash";
 
 Record FromRow(const core::db::Row& r) {
-    return Record{r.Int(0),  r.Int(1),  r.Int(2),  r.Text(3),  r.Int(4),  r.Text(5),  r.Text(6), r.Text(7),
+    return Record{r.Int(0),  r.Int(1),  r.Int(2),   r.Text(3),  r.Int(4),   r.Text(5),  r.Text(6), r.Text(7),
                   r.Text(8), r.Text(9), r.Text(10), r.Text(11), r.Text(12), r.Text(13), r.Text(14)};
 }
 
-std::string ToJsonOrEmpty(const boost::json::value& v) { return v.is_null() ? std::string() : boost::json::serialize(v); }
+std::string ToJsonOrEmpty(const boost::json::value& v) {
+    return v.is_null() ? std::string() : boost::json::serialize(v);
+}
 
 std::string Csv(std::string_view s) {
     // Cells starting with = + - @ are prefixed so spreadsheet programs do not run them as formulas.
@@ -50,7 +52,6 @@ std::string Csv(std::string_view s) {
     return out + "\"";
 }
 
-
 std::string Hex(const unsigned char* p, std::size_t n) {
     std::string hex(n * 2 + 1, '\0');
     sodium_bin2hex(hex.data(), hex.size(), p, n);
@@ -60,9 +61,9 @@ std::string Hex(const unsigned char* p, std::size_t n) {
 
 // A JSON array is an unambiguous encoding of the fields (no separator can be forged).
 std::string Canonical(const std::string& prev_hash, const Record& r) {
-    boost::json::array fields{r.seq,          r.at,          r.actor_user_id, r.actor_username, r.actor_unit_id,
-                              r.actor_role,   r.action,      r.object_type,   r.object_id,      r.before_json,
-                              r.after_json,   r.address,     r.request_id};
+    boost::json::array fields{r.seq,        r.at,      r.actor_user_id, r.actor_username, r.actor_unit_id,
+                              r.actor_role, r.action,  r.object_type,   r.object_id,      r.before_json,
+                              r.after_json, r.address, r.request_id};
     return prev_hash + "\n" + boost::json::serialize(fields);
 }
 
@@ -128,8 +129,8 @@ Walk WalkChain(const Log& log, core::db::Connection& c, std::int64_t from_seq, s
     if (mark_seq == from_seq) w.hash_at_mark = w.last_hash;
     bool seen_keyed = from_seq >= keyed_from;
     for (;;) {
-        auto rows = c.Query("SELECT " + std::string(kColumns) + " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000",
-                            {w.last_seq});
+        auto rows = c.Query(
+            "SELECT " + std::string(kColumns) + " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000", {w.last_seq});
         if (rows.empty()) break;
         for (const auto& row : rows) {
             Record r = FromRow(row);
@@ -230,7 +231,8 @@ std::string ChainKey::ChainMac(std::string_view message) const {
 
 std::string ChainKey::CheckpointMac(std::string_view message) const {
     unsigned char out[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256(out, reinterpret_cast<const unsigned char*>(message.data()), message.size(), keys_ + kSubkey);
+    crypto_auth_hmacsha256(out, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                           keys_ + kSubkey);
     return Hex(out, sizeof out);
 }
 
@@ -329,7 +331,8 @@ CheckpointOutcome Log::WriteCheckpoint(core::db::Database& db, CheckpointMode mo
         auto consistent = [&](const Walk& w) -> Target {
             if (!w.ok) return {.problem = w.problem};
             if (w.last_seq != head.seq || !SameText(w.last_hash, head.hash)) {
-                return {.problem = fmt::format("audit_head (record {}) does not match the last record ({})", head.seq, w.last_seq)};
+                return {.problem = fmt::format("audit_head (record {}) does not match the last record ({})", head.seq,
+                                               w.last_seq)};
             }
             return {.seq = w.last_seq, .hash = w.last_hash};
         };
@@ -338,8 +341,9 @@ CheckpointOutcome Log::WriteCheckpoint(core::db::Database& db, CheckpointMode mo
             return consistent(WalkChain(*this, c, 0, kZeroHash, head.keyed_from, -1));
         }
         if (head.seq < latest->seq) {
-            return {.problem = fmt::format("the chain ends at record {}, before the latest checkpoint (record {} of {})", head.seq,
-                                           latest->seq, FormatUtc(latest->at))};
+            return {.problem =
+                        fmt::format("the chain ends at record {}, before the latest checkpoint (record {} of {})",
+                                    head.seq, latest->seq, FormatUtc(latest->at))};
         }
         if (latest->seq > 0) {
             auto row = c.QueryOne("SELECT hash FROM audit_log WHERE seq = $1", {latest->seq});
@@ -348,7 +352,8 @@ CheckpointOutcome Log::WriteCheckpoint(core::db::Database& db, CheckpointMode mo
             }
         }
         // Everything after a checkpoint is keyed, whatever audit_head.keyed_from says now.
-        return consistent(WalkChain(*this, c, latest->seq, latest->hash, std::min(head.keyed_from, latest->seq + 1), -1));
+        return consistent(
+            WalkChain(*this, c, latest->seq, latest->hash, std::min(head.keyed_from, latest->seq + 1), -1));
     });
     if (target.unchanged) {
         outcome.status = CheckpointOutcome::Status::kUnchanged;
@@ -357,8 +362,9 @@ CheckpointOutcome Log::WriteCheckpoint(core::db::Database& db, CheckpointMode mo
     if (!target.problem.empty()) {
         outcome.status = CheckpointOutcome::Status::kRefused;
         outcome.problem = target.problem;
-        spdlog::error("audit checkpoint refused, the chain may have been tampered with: {} (run `vanphong audit verify`)",
-                      target.problem);
+        spdlog::error(
+            "audit checkpoint refused, the chain may have been tampered with: {} (run `vanphong audit verify`)",
+            target.problem);
         return outcome;
     }
     auto cp = SignCheckpoint(*key_, target.seq, target.hash, core::ToMillis(clock_.Now()));
@@ -464,12 +470,15 @@ void Log::Configure(std::shared_ptr<const ChainKey> key, CheckpointSettings chec
 
 bool Log::HoldsKeyedRecords(core::db::Database& db) {
     return db.Read([](core::db::Connection& c) {
-        auto row = c.QueryOne("SELECT COUNT(*) FROM audit_log WHERE seq >= (SELECT keyed_from FROM audit_head WHERE id = 1)");
+        auto row =
+            c.QueryOne("SELECT COUNT(*) FROM audit_log WHERE seq >= (SELECT keyed_from FROM audit_head WHERE id = 1)");
         return row && row->Int(0) > 0;
     });
 }
 
-std::string Log::ChainHash(const std::string& prev_hash, const Record& r) const { return key_->ChainMac(Canonical(prev_hash, r)); }
+std::string Log::ChainHash(const std::string& prev_hash, const Record& r) const {
+    return key_->ChainMac(Canonical(prev_hash, r));
+}
 
 std::string Log::LegacyHash(const std::string& prev_hash, const Record& r) {
     std::string text = Canonical(prev_hash, r);
@@ -557,18 +566,20 @@ VerifyReport Log::Verify(core::db::Database& db, const VerifyOptions& options) c
         }
         if (cp) {
             if (last < cp->seq) {
-                return fail(last + 1, fmt::format("records after {} up to at least {} were removed (checkpoint of {})", last,
-                                                  cp->seq, FormatUtc(cp->at)));
+                return fail(last + 1, fmt::format("records after {} up to at least {} were removed (checkpoint of {})",
+                                                  last, cp->seq, FormatUtc(cp->at)));
             }
             if (!w.hash_at_mark || !SameText(*w.hash_at_mark, cp->hash)) {
-                return fail(cp->seq, fmt::format("record {} does not match the checkpoint of {}: the chain up to it was "
-                                                 "rewritten",
-                                                 cp->seq, FormatUtc(cp->at)));
+                return fail(cp->seq,
+                            fmt::format("record {} does not match the checkpoint of {}: the chain up to it was "
+                                        "rewritten",
+                                        cp->seq, FormatUtc(cp->at)));
             }
         }
         if (rep.bad_checkpoint_lines > 0) {
-            return fail(0, fmt::format("the checkpoint file has {} line(s) with a bad signature after the latest valid one",
-                                       rep.bad_checkpoint_lines));
+            return fail(
+                0, fmt::format("the checkpoint file has {} line(s) with a bad signature after the latest valid one",
+                               rep.bad_checkpoint_lines));
         }
         return rep;
     });
@@ -593,9 +604,9 @@ std::vector<Record> Log::Find(core::db::Database& db, const Filter& f) const {
     if (!f.action_prefix.empty()) sql.replace(sql.find("LIKE $6"), 7, "LIKE $6 ESCAPE '\\'");
     return db.Read([&](core::db::Connection& c) {
         std::vector<Record> out;
-        for (const auto& row : c.Query(sql, {f.before_seq, f.from_ms.value_or(-1), f.to_ms.value_or(-1),
-                                             f.actor_user_id.value_or(0), f.action_prefix, like, f.object_type,
-                                             f.object_id, std::min(std::max(f.limit, 1), 100000)})) {
+        for (const auto& row : c.Query(
+                 sql, {f.before_seq, f.from_ms.value_or(-1), f.to_ms.value_or(-1), f.actor_user_id.value_or(0),
+                       f.action_prefix, like, f.object_type, f.object_id, std::min(std::max(f.limit, 1), 100000)})) {
             out.push_back(FromRow(row));
         }
         return out;

@@ -104,7 +104,7 @@ struct CheckpointSettings {
     /// The append-only checkpoint file (mode 0600), normally <data-dir>/audit-checkpoints.log.
     /// Empty: no checkpoints are written and Verify compares with none.
     std::filesystem::path file;
-    std::int64_t every_records = 100;                       ///< a checkpoint after this many writes
+    std::int64_t every_records = 100;                           ///< a checkpoint after this many writes
     std::chrono::milliseconds every{std::chrono::seconds(60)};  ///< and at most this long after a write
 };
 
@@ -144,9 +144,9 @@ struct VerifyOptions {
 struct VerifyReport {
     bool ok = true;
     std::int64_t checked = 0;
-    std::int64_t first_broken_seq = 0;  ///< 0 when ok, or when only the checkpoint file is bad
-    std::string problem;                ///< English description for operators
-    std::int64_t keyed_from = 1;        ///< records before this carry the unkeyed SHA-256 of old versions
+    std::int64_t first_broken_seq = 0;     ///< 0 when ok, or when only the checkpoint file is bad
+    std::string problem;                   ///< English description for operators
+    std::int64_t keyed_from = 1;           ///< records before this carry the unkeyed SHA-256 of old versions
     std::optional<Checkpoint> checkpoint;  ///< the checkpoint the chain was compared with
     int bad_checkpoint_lines = 0;          ///< checkpoint lines after it with a bad signature
 };
@@ -223,7 +223,7 @@ private:
     CheckpointSettings checkpoints_;
     mutable std::atomic<std::int64_t> since_checkpoint_{0};
     mutable std::mutex checkpoint_mu_;  // one checkpoint at a time in this process
-    mutable std::mutex worker_mu_;     // guards worker_
+    mutable std::mutex worker_mu_;      // guards worker_
     std::unique_ptr<Worker> worker_;
 };
 

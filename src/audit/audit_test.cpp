@@ -45,15 +45,22 @@ protected:
     void TearDown() override { fs::remove(checkpoints_); }
 
     audit::Actor Tester(int i) {
-        return {.user_id = 0, .username = "tester", .role = "system_admin", .address = "127.0.0.1", .request_id = "r" + std::to_string(i)};
+        return {.user_id = 0,
+                .username = "tester",
+                .role = "system_admin",
+                .address = "127.0.0.1",
+                .request_id = "r" + std::to_string(i)};
     }
 
     void WriteN(int n) {
         for (int i = 1; i <= n; ++i) {
             Db().Transact([&](Connection& c) {
                 log_.Write(c, Tester(i),
-                           {.action = "unit.rename", .object_type = "unit", .object_id = std::to_string(i),
-                            .before = boost::json::object{{"name", "A"}}, .after = boost::json::object{{"name", "B"}}});
+                           {.action = "unit.rename",
+                            .object_type = "unit",
+                            .object_id = std::to_string(i),
+                            .before = boost::json::object{{"name", "A"}},
+                            .after = boost::json::object{{"name", "B"}}});
             });
             clock_.Advance(std::chrono::seconds(1));
         }
@@ -117,7 +124,8 @@ TEST_P(AuditLog, IntactChainVerifies_P9) {
 
 TEST_P(AuditLog, AlteredRecordIsNamed_P9) {
     WriteN(5);
-    Db().Transact([](Connection& c) { c.Execute("UPDATE audit_log SET after_json = '{\"name\":\"X\"}' WHERE seq = 3"); });
+    Db().Transact(
+        [](Connection& c) { c.Execute("UPDATE audit_log SET after_json = '{\"name\":\"X\"}' WHERE seq = 3"); });
     auto rep = log_.Verify(Db());
     EXPECT_FALSE(rep.ok);
     EXPECT_EQ(rep.first_broken_seq, 3);
@@ -345,7 +353,8 @@ TEST_P(AuditLog, VerifyConcurrentWithWritersNeverReportsAFalseGap_P16) {
         writers.emplace_back([&, w] {
             for (int i = 0; i < kEach; ++i) {
                 Db().Transact([&](Connection& c) {
-                    log_.Write(c, Tester(w * 1000 + i), {.action = "unit.rename", .object_type = "unit", .object_id = std::to_string(i)});
+                    log_.Write(c, Tester(w * 1000 + i),
+                               {.action = "unit.rename", .object_type = "unit", .object_id = std::to_string(i)});
                 });
             }
             ++writers_done;
@@ -364,7 +373,8 @@ TEST_P(AuditLog, VerifyConcurrentWithWritersNeverReportsAFalseGap_P16) {
     for (auto& t : writers) t.join();
     verifier.join();
     log_.StopCheckpoints(Db());
-    EXPECT_TRUE(problems.empty()) << problems.size() << " false report(s) in " << verified << ", first: " << problems.front();
+    EXPECT_TRUE(problems.empty()) << problems.size() << " false report(s) in " << verified
+                                  << ", first: " << problems.front();
     EXPECT_GT(verified, 1);
     auto rep = log_.Verify(Db());
     EXPECT_TRUE(rep.ok) << rep.problem;
@@ -400,12 +410,19 @@ TEST_P(AuditLog, RecordsOfOldVersionsStayVerifiable_P9) {
     Db().Transact([&](Connection& c) {
         std::string prev(64, '0');
         for (int i = 1; i <= 3; ++i) {
-            audit::Record r{.seq = i, .at = 1000 * i, .actor_username = "old", .action = "unit.create", .object_type = "unit",
-                            .object_id = std::to_string(i), .prev_hash = prev};
+            audit::Record r{.seq = i,
+                            .at = 1000 * i,
+                            .actor_username = "old",
+                            .action = "unit.create",
+                            .object_type = "unit",
+                            .object_id = std::to_string(i),
+                            .prev_hash = prev};
             r.hash = audit::Log::LegacyHash(prev, r);
-            c.Execute("INSERT INTO audit_log (seq, at, actor_username, action, object_type, object_id, before_json, after_json,"
-                      " prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, '', '', $7, $8)",
-                      {r.seq, r.at, r.actor_username, r.action, r.object_type, r.object_id, r.prev_hash, r.hash});
+            c.Execute(
+                "INSERT INTO audit_log (seq, at, actor_username, action, object_type, object_id, before_json, "
+                "after_json,"
+                " prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, '', '', $7, $8)",
+                {r.seq, r.at, r.actor_username, r.action, r.object_type, r.object_id, r.prev_hash, r.hash});
             prev = r.hash;
         }
         c.Execute("UPDATE audit_head SET seq = 3, last_hash = $1, keyed_from = 4 WHERE id = 1", {prev});
@@ -443,7 +460,8 @@ TEST_P(AuditLog, CheckpointAfterRestoreAcceptsAShorterChain_P16) {
     EXPECT_EQ(lines[1].substr(0, 1), "#") << "the restore is noted in the file";
     // A restore does not whitewash a broken chain.
     RewriteFrom(2, &audit::Log::LegacyHash);
-    EXPECT_EQ(log_.WriteCheckpoint(Db(), audit::CheckpointMode::kAfterRestore).status, audit::CheckpointOutcome::Status::kRefused);
+    EXPECT_EQ(log_.WriteCheckpoint(Db(), audit::CheckpointMode::kAfterRestore).status,
+              audit::CheckpointOutcome::Status::kRefused);
 }
 
 TEST_P(AuditLog, WriteRollsBackWithTheChange_P9) {

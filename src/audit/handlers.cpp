@@ -9,9 +9,9 @@ namespace vp::audit {
 
 namespace http = core::http;
 namespace json = boost::json;
+using auth::Principal;
 using http::Request;
 using http::Response;
-using auth::Principal;
 
 namespace {
 
@@ -64,7 +64,8 @@ core::Result<Filter> ParseFilter(const Request& req) {
     f.object_type = q("object_type");
     f.object_id = q("object_id");
     if (auto b = q("before"); !b.empty()) f.before_seq = auth::ParseId(b).value_or(0);
-    if (auto l = q("limit"); !l.empty()) f.limit = static_cast<int>(std::min<std::int64_t>(auth::ParseId(l).value_or(100), 1000));
+    if (auto l = q("limit"); !l.empty())
+        f.limit = static_cast<int>(std::min<std::int64_t>(auth::ParseId(l).value_or(100), 1000));
     return f;
 }
 
@@ -81,9 +82,12 @@ Response Handlers::Page(Request& req) {
         rows.push_back(RecordJson(r));
         last = r.seq;
     }
-    json::object filter{{"from", req.QueryParam("from").value_or("")}, {"to", req.QueryParam("to").value_or("")},
-                        {"action", f->action_prefix},                   {"object_type", f->object_type},
-                        {"object_id", f->object_id},                    {"actor", req.QueryParam("actor").value_or("")}};
+    json::object filter{{"from", req.QueryParam("from").value_or("")},
+                        {"to", req.QueryParam("to").value_or("")},
+                        {"action", f->action_prefix},
+                        {"object_type", f->object_type},
+                        {"object_id", f->object_id},
+                        {"actor", req.QueryParam("actor").value_or("")}};
     std::string query = req.query;
     json::object data{{"records", rows}, {"filter", filter}, {"export_query", query}};
     if (static_cast<int>(rows.size()) == f->limit && last > 1) data["next_before"] = last;
@@ -127,7 +131,8 @@ Response Handlers::ApiVerify(Request& req) {
     auto rep = log_.Verify(db_, {.against_checkpoint = true});
     json::object o{{"ok", rep.ok}, {"checked", rep.checked}, {"keyed_from", rep.keyed_from}};
     if (rep.checkpoint) {
-        o["checkpoint"] = json::object{{"seq", rep.checkpoint->seq}, {"hash", rep.checkpoint->hash}, {"at", rep.checkpoint->at}};
+        o["checkpoint"] =
+            json::object{{"seq", rep.checkpoint->seq}, {"hash", rep.checkpoint->hash}, {"at", rep.checkpoint->at}};
     } else {
         o["checkpoint"] = nullptr;
     }

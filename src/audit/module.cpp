@@ -38,24 +38,29 @@ public:
     void AddCommands(CLI::App& cli, platform::Commands& commands) override {
         auto* audit = cli.add_subcommand("audit", "Audit log (P-9)");
         audit->require_subcommand(1);
-        auto* verify = audit->add_subcommand(
-            "verify", "Verify the keyed hash chain and that it reaches the latest signed checkpoint; names the first broken record");
+        auto* verify = audit->add_subcommand("verify",
+                                             "Verify the keyed hash chain and that it reaches the latest signed "
+                                             "checkpoint; names the first broken record");
         verify
             ->add_option("--checkpoint-file", checkpoint_file_,
-                         "Checkpoint file to compare with (default: <data-dir>/audit-checkpoints.log), e.g. a copy kept elsewhere")
+                         "Checkpoint file to compare with (default: <data-dir>/audit-checkpoints.log), e.g. a copy "
+                         "kept elsewhere")
             ->check(CLI::ExistingFile);
-        auto* checkpoint = audit->add_subcommand("checkpoint", "Sign the head of the chain now and append it to <data-dir>/audit-checkpoints.log");
+        auto* checkpoint = audit->add_subcommand(
+            "checkpoint", "Sign the head of the chain now and append it to <data-dir>/audit-checkpoints.log");
         auto* exp = audit->add_subcommand("export", "Export the audit log as CSV to standard output");
         for (auto* c : {verify, checkpoint, exp}) commands.common(c);
 
         commands.Add(verify, [this](platform::Platform& p) {
             auto rep = p.audit.Verify(p.db, {.against_checkpoint = true, .checkpoint_file = checkpoint_file_});
             const std::string against =
-                rep.checkpoint ? fmt::format("điểm kiểm / checkpoint: record {} of {:%Y-%m-%d %H:%M:%S} UTC", rep.checkpoint->seq,
-                                             std::chrono::sys_seconds{std::chrono::seconds{rep.checkpoint->at / 1000}})
-                               : std::string("chưa có điểm kiểm / no checkpoint yet");
+                rep.checkpoint
+                    ? fmt::format("điểm kiểm / checkpoint: record {} of {:%Y-%m-%d %H:%M:%S} UTC", rep.checkpoint->seq,
+                                  std::chrono::sys_seconds{std::chrono::seconds{rep.checkpoint->at / 1000}})
+                    : std::string("chưa có điểm kiểm / no checkpoint yet");
             if (rep.ok) {
-                std::cout << "Nhật ký kiểm tra nguyên vẹn / audit chain intact: " << rep.checked << " records verified (" << against << ")\n";
+                std::cout << "Nhật ký kiểm tra nguyên vẹn / audit chain intact: " << rep.checked
+                          << " records verified (" << against << ")\n";
                 if (!rep.checkpoint) {
                     std::cout << "Cảnh báo / warning: without a signed checkpoint a cut tail cannot be detected; "
                                  "run `vanphong audit checkpoint`\n";
@@ -63,8 +68,8 @@ public:
                 return 0;
             }
             std::cout << "Nhật ký kiểm tra bị sửa đổi / audit chain BROKEN"
-                      << (rep.first_broken_seq > 0 ? fmt::format(" at record {}", rep.first_broken_seq) : std::string()) << ": "
-                      << rep.problem << "\n"
+                      << (rep.first_broken_seq > 0 ? fmt::format(" at record {}", rep.first_broken_seq) : std::string())
+                      << ": " << rep.problem << "\n"
                       << "  " << against << "\n";
             return 1;
         });

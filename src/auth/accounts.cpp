@@ -48,9 +48,9 @@ json::value GrantsJson(const std::vector<Grant>& grants) {
 }
 
 json::value UserJson(const UserView& u) {
-    return json::object{{"id", u.id},           {"username", u.username}, {"full_name", u.full_name},
-                        {"email", u.email},     {"status", u.status},     {"unit_id", u.unit_id},
-                        {"enrolled", u.enrolled}, {"roles", GrantsJson(u.grants)}};
+    return json::object{
+        {"id", u.id},         {"username", u.username}, {"full_name", u.full_name}, {"email", u.email},
+        {"status", u.status}, {"unit_id", u.unit_id},   {"enrolled", u.enrolled},   {"roles", GrantsJson(u.grants)}};
 }
 
 std::string Lower(std::string s) {
@@ -61,10 +61,18 @@ std::string Lower(std::string s) {
 }  // namespace internal
 
 Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, units::Service& units,
-                 const core::access::Policy& policy, PasswordHasher& hasher, core::EventBus& events, AuthSettings settings)
-    : db_(db), audit_(audit), clock_(clock), units_(units), policy_(policy), hasher_(hasher), events_(events),
+                 const core::access::Policy& policy, PasswordHasher& hasher, core::EventBus& events,
+                 AuthSettings settings)
+    : db_(db),
+      audit_(audit),
+      clock_(clock),
+      units_(units),
+      policy_(policy),
+      hasher_(hasher),
+      events_(events),
       settings_(std::move(settings)) {
-    if (!settings_.secret_box) throw std::invalid_argument("auth::Service needs a SecretBox: secrets are never stored in plain text");
+    if (!settings_.secret_box)
+        throw std::invalid_argument("auth::Service needs a SecretBox: secrets are never stored in plain text");
 }
 
 audit::Actor Service::CliActor() { return Principal::Operator().ActorAs(); }
@@ -115,7 +123,8 @@ core::Result<std::int64_t> Service::ValidateNewAccount(Connection& c, NewAccount
         return core::InvalidField("username", core::Msg("auth.username_invalid"));
     }
     if (a.full_name.empty() || !core::IsValidUtf8(a.full_name) || core::Utf8Length(a.full_name) > 120 ||
-        std::any_of(a.full_name.begin(), a.full_name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20; })) {
+        std::any_of(a.full_name.begin(), a.full_name.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) < 0x20; })) {
         return core::InvalidField("full_name", core::Msg("auth.full_name_invalid"));
     }
     if (!rules::ValidEmail(a.email)) return core::InvalidField("email", core::Msg("auth.email_invalid"));
@@ -126,11 +135,13 @@ core::Result<std::int64_t> Service::ValidateNewAccount(Connection& c, NewAccount
     if (!unit) return core::InvalidField("unit_id", core::Msg("auth.unit_unknown"));
     if (unit->status != "active") return core::InvalidField("unit_id", core::Msg("auth.unit_inactive"));
     for (auto& r : a.roles) {
-        if (!policy_.FindRole(r.role)) return core::InvalidField("roles", core::Msg("auth.role_invalid", {{"role", r.role}}));
+        if (!policy_.FindRole(r.role))
+            return core::InvalidField("roles", core::Msg("auth.role_invalid", {{"role", r.role}}));
         if (r.unit_id == 0) r.unit_id = a.unit_id;
         auto ru = units_.Find(r.unit_id);
         if (!ru || ru->status != "active") return core::InvalidField("roles", core::Msg("auth.role_unit_invalid"));
-        if (!rules::ValidPortalCode(r.portal)) return core::InvalidField("roles", core::Msg("auth.role_portal_invalid"));
+        if (!rules::ValidPortalCode(r.portal))
+            return core::InvalidField("roles", core::Msg("auth.role_portal_invalid"));
     }
     if (c.QueryOne("SELECT id FROM users WHERE username = $1", {a.username})) {
         return core::Conflict(core::Msg("auth.username_taken"));
@@ -151,9 +162,10 @@ core::Result<AccountRequestView> Service::RequestAccount(const Principal& who, N
     const auto now = core::ToMillis(clock_.Now());
     auto id = db_.Transact([&](Connection& c) -> core::Result<std::int64_t> {
         if (auto v = ValidateNewAccount(c, a); !v) return v.error();
-        auto user_id = c.QueryOne("INSERT INTO users (username, full_name, email, unit_id, status, must_change_password,"
-                                  " created_at, updated_at) VALUES ($1, $2, $3, $4, 'pending', 1, $5, $5) RETURNING id",
-                                  {a.username, a.full_name, a.email, a.unit_id, now})
+        auto user_id = c.QueryOne(
+                            "INSERT INTO users (username, full_name, email, unit_id, status, must_change_password,"
+                            " created_at, updated_at) VALUES ($1, $2, $3, $4, 'pending', 1, $5, $5) RETURNING id",
+                            {a.username, a.full_name, a.email, a.unit_id, now})
                            ->Int(0);
         json::array roles;
         for (const auto& r : a.roles) {
@@ -162,14 +174,18 @@ core::Result<AccountRequestView> Service::RequestAccount(const Principal& who, N
             roles.push_back(std::move(o));
         }
         auto roles_json = json::serialize(roles);
-        auto req_id = c.QueryOne("INSERT INTO account_requests (user_id, roles_json, reason, requested_by, requested_at)"
-                                 " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                                 {user_id, roles_json, a.reason, ActorId(*actor), now})
+        auto req_id = c.QueryOne(
+                           "INSERT INTO account_requests (user_id, roles_json, reason, requested_by, requested_at)"
+                           " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                           {user_id, roles_json, a.reason, ActorId(*actor), now})
                           ->Int(0);
         audit_.Write(c, *actor,
                      {"account.request", "account_request", std::to_string(req_id), nullptr,
-                      json::object{{"username", a.username}, {"full_name", a.full_name}, {"unit_id", a.unit_id},
-                                   {"roles", roles}, {"reason", a.reason}}});
+                      json::object{{"username", a.username},
+                                   {"full_name", a.full_name},
+                                   {"unit_id", a.unit_id},
+                                   {"roles", roles},
+                                   {"reason", a.reason}}});
         return req_id;
     });
     if (!id) return id.error();
@@ -196,7 +212,8 @@ core::Result<Service::Approval> Service::Approve(const Principal& who, std::int6
     if (!actor) return actor.error();
     for (const auto& r : RolesOf(*req)) {
         const auto* info = policy_.FindRole(r.role);
-        if (auto st = policy_.MayActOnRank(who, kAccountApprove, info ? info->rank : 1 << 20, r.unit_id); !st) return st.error();
+        if (auto st = policy_.MayActOnRank(who, kAccountApprove, info ? info->rank : 1 << 20, r.unit_id); !st)
+            return st.error();
     }
     if (!req->decision.empty()) return core::Conflict(core::Msg("auth.request_decided"));
     const auto initial = NewStrongPassword(req->username, req->full_name);
@@ -218,20 +235,25 @@ core::Result<Service::Approval> Service::Approve(const Principal& who, std::int6
                       {request_id, note, ActorId(*actor), now}) != 1) {
             return core::Conflict(core::Msg("auth.request_decided"));
         }
-        c.Execute("UPDATE users SET status = 'active', password_hash = $2, password_changed_at = $3,"
-                  " must_change_password = 1, updated_at = $3 WHERE id = $1",
-                  {req->user_id, hash, now});
+        c.Execute(
+            "UPDATE users SET status = 'active', password_hash = $2, password_changed_at = $3,"
+            " must_change_password = 1, updated_at = $3 WHERE id = $1",
+            {req->user_id, hash, now});
         c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
                   {req->user_id, hash, now});
         for (const auto& role : RolesOf(*req)) {
-            c.Execute("INSERT INTO role_grants (user_id, role, unit_id, portal, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                      {req->user_id, role.role, role.unit_id,
-                       role.portal.empty() ? core::db::Value{} : core::db::Value{role.portal}, ActorId(*actor), now});
+            c.Execute(
+                "INSERT INTO role_grants (user_id, role, unit_id, portal, granted_by, granted_at) VALUES ($1, $2, $3, "
+                "$4, $5, $6)",
+                {req->user_id, role.role, role.unit_id,
+                 role.portal.empty() ? core::db::Value{} : core::db::Value{role.portal}, ActorId(*actor), now});
         }
-        auto u = UserFromRow(*c.QueryOne("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1", {req->user_id}));
+        auto u = UserFromRow(
+            *c.QueryOne("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1", {req->user_id}));
         u.grants = LoadGrants(c, u.id);
-        audit_.Write(c, *actor, {"account.approve", "user", std::to_string(u.id),
-                                 json::object{{"status", "pending"}, {"request_id", request_id}}, UserJson(u)});
+        audit_.Write(c, *actor,
+                     {"account.approve", "user", std::to_string(u.id),
+                      json::object{{"status", "pending"}, {"request_id", request_id}}, UserJson(u)});
         if (requester && settings_.notify_user) {
             settings_.notify_user(c, requester, "Đề nghị cấp tài khoản đã được phê duyệt",
                                   "Tài khoản " + u.username + " đã được cấp.", "/admin/accounts");
@@ -258,8 +280,9 @@ core::Result<AccountRequestView> Service::Refuse(const Principal& who, std::int6
             return core::Conflict(core::Msg("auth.request_decided"));
         }
         c.Execute("UPDATE users SET status = 'refused', updated_at = $2 WHERE id = $1", {req->user_id, now});
-        audit_.Write(c, *actor, {"account.refuse", "account_request", std::to_string(request_id),
-                                 json::object{{"decision", nullptr}}, json::object{{"decision", "refused"}, {"note", note}}});
+        audit_.Write(c, *actor,
+                     {"account.refuse", "account_request", std::to_string(request_id),
+                      json::object{{"decision", nullptr}}, json::object{{"decision", "refused"}, {"note", note}}});
         return request_id;
     });
     if (!r) return r.error();
@@ -268,8 +291,9 @@ core::Result<AccountRequestView> Service::Refuse(const Principal& who, std::int6
 
 void Service::EndCredentials(Connection& c, std::int64_t user_id, std::string_view reason, std::int64_t keep_session) {
     const auto now = core::ToMillis(clock_.Now());
-    c.Execute("UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE user_id = $1 AND ended_at IS NULL AND id <> $4",
-              {user_id, now, reason, keep_session});
+    c.Execute(
+        "UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE user_id = $1 AND ended_at IS NULL AND id <> $4",
+        {user_id, now, reason, keep_session});
     c.Execute("UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", {user_id, now});
 }
 
@@ -334,15 +358,18 @@ core::Result<UserView> Service::ResetSecondFactor(const Principal& who, std::int
         auto u = LoadTarget(c, user_id);
         if (!u) return u.error();
         if (u->status != "active") return core::Conflict(core::Msg("auth.reset_active_only"));
-        c.Execute("UPDATE users SET totp_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,"
-                  " second_factor_failures = 0, second_factor_locked_until = NULL, credentials_reset_by = $3,"
-                  " updated_at = $2 WHERE id = $1",
-                  {user_id, now, ActorId(*actor)});
-        c.Execute("UPDATE recovery_codes SET retired_at = $2 WHERE user_id = $1 AND retired_at IS NULL AND used_at IS NULL",
-                  {user_id, now});
+        c.Execute(
+            "UPDATE users SET totp_secret = NULL, totp_enrolled_at = NULL, totp_last_step = NULL,"
+            " second_factor_failures = 0, second_factor_locked_until = NULL, credentials_reset_by = $3,"
+            " updated_at = $2 WHERE id = $1",
+            {user_id, now, ActorId(*actor)});
+        c.Execute(
+            "UPDATE recovery_codes SET retired_at = $2 WHERE user_id = $1 AND retired_at IS NULL AND used_at IS NULL",
+            {user_id, now});
         EndCredentials(c, user_id, "second_factor_reset");
-        audit_.Write(c, *actor, {"account.reset_second_factor", "user", std::to_string(user_id),
-                                 json::object{{"enrolled", u->enrolled}}, json::object{{"enrolled", false}, {"reason", reason}}});
+        audit_.Write(c, *actor,
+                     {"account.reset_second_factor", "user", std::to_string(user_id),
+                      json::object{{"enrolled", u->enrolled}}, json::object{{"enrolled", false}, {"reason", reason}}});
         u->enrolled = false;
         return *u;
     });
@@ -367,23 +394,27 @@ core::Result<PasswordReset> Service::ResetPassword(const Principal& who, std::in
     db_.Transact([&](Connection& c) {
         // Until the owner collects it through the handover, the new password is known to nobody:
         // only the operator's reset sets it directly.
-        c.Execute("UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = 1,"
-                  " failed_logins = 0, locked_until = NULL, credentials_reset_by = $4, updated_at = $3 WHERE id = $1",
-                  {user_id, who.is_operator ? hash : hasher_.DummyHash(), now, ActorId(*actor)});
+        c.Execute(
+            "UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = 1,"
+            " failed_logins = 0, locked_until = NULL, credentials_reset_by = $4, updated_at = $3 WHERE id = $1",
+            {user_id, who.is_operator ? hash : hasher_.DummyHash(), now, ActorId(*actor)});
         if (who.is_operator) {
             c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
                       {user_id, hash, now});
         }
-        c.Execute("UPDATE credential_handovers SET retired_at = $2 WHERE user_id = $1 AND used_at IS NULL AND retired_at IS NULL",
-                  {user_id, now});
+        c.Execute(
+            "UPDATE credential_handovers SET retired_at = $2 WHERE user_id = $1 AND used_at IS NULL AND retired_at IS "
+            "NULL",
+            {user_id, now});
         EndCredentials(c, user_id, "password_reset");
         json::object after{{"must_change_password", true}};
         if (!who.is_operator) {
             const auto expires =
                 now + std::chrono::duration_cast<std::chrono::milliseconds>(settings_.handover_valid).count();
-            c.Execute("INSERT INTO credential_handovers (user_id, code_hash, created_by, created_at, expires_at)"
-                      " VALUES ($1, $2, $3, $4, $5)",
-                      {user_id, HashToken(code), ActorId(*actor), now, expires});
+            c.Execute(
+                "INSERT INTO credential_handovers (user_id, code_hash, created_by, created_at, expires_at)"
+                " VALUES ($1, $2, $3, $4, $5)",
+                {user_id, HashToken(code), ActorId(*actor), now, expires});
             settings_.queue_mail(
                 c, u->email, "Mã nhận mật khẩu mới / Password handover code",
                 fmt::format("Mật khẩu của tài khoản {} đã được đặt lại.\n"
@@ -415,8 +446,9 @@ core::Result<std::string> Service::RedeemHandover(const std::string& username_in
     const core::Error refused = core::InvalidInput(core::Msg("auth.handover_refused"));
     if (username.empty() || code.empty() || code.size() > 100) return refused;
     auto recent = db_.Read([&](Connection& c) {
-        return c.QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'handover' AND address = $1 AND at > $2",
-                          {address, now - 15 * 60 * 1000})
+        return c
+            .QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'handover' AND address = $1 AND at > $2",
+                      {address, now - 15 * 60 * 1000})
             ->Int(0);
     });
     if (recent >= settings_.address_failures_per_15min) {
@@ -433,10 +465,12 @@ core::Result<std::string> Service::RedeemHandover(const std::string& username_in
                       {u->id, HashToken(code), now}) != 1) {
             return refused;
         }
-        c.Execute("UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = 1, updated_at = $3"
-                  " WHERE id = $1",
+        c.Execute(
+            "UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = 1, updated_at = $3"
+            " WHERE id = $1",
+            {u->id, hash, now});
+        c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
                   {u->id, hash, now});
-        c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)", {u->id, hash, now});
         audit_.Write(c, {.user_id = u->id, .username = u->username, .unit_id = u->unit_id, .address = address},
                      {"auth.handover_redeemed", "user", std::to_string(u->id), nullptr, nullptr});
         return pw;
@@ -460,17 +494,21 @@ core::Result<UserView> Service::CreateActive(const Principal& who, NewAccount a,
     const auto actor = who.ActorAs();
     return db_.Transact([&](Connection& c) -> core::Result<UserView> {
         if (auto v = ValidateNewAccount(c, a); !v) return v.error();
-        auto id = c.QueryOne("INSERT INTO users (username, full_name, email, unit_id, status, password_hash,"
-                             " password_changed_at, must_change_password, totp_secret, totp_enrolled_at, created_at, updated_at)"
-                             " VALUES ($1, $2, $3, $4, 'active', $5, $6, 0, $7, $8, $6, $6) RETURNING id",
-                             {a.username, a.full_name, a.email, a.unit_id, hash, now,
-                              totp_secret_b32 ? Value(SealSecret(*totp_secret_b32)) : Value(),
-                              totp_secret_b32 ? Value(now) : Value()})
-                      ->Int(0);
-        c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)", {id, hash, now});
+        auto id =
+            c.QueryOne(
+                 "INSERT INTO users (username, full_name, email, unit_id, status, password_hash,"
+                 " password_changed_at, must_change_password, totp_secret, totp_enrolled_at, created_at, updated_at)"
+                 " VALUES ($1, $2, $3, $4, 'active', $5, $6, 0, $7, $8, $6, $6) RETURNING id",
+                 {a.username, a.full_name, a.email, a.unit_id, hash, now,
+                  totp_secret_b32 ? Value(SealSecret(*totp_secret_b32)) : Value(),
+                  totp_secret_b32 ? Value(now) : Value()})
+                ->Int(0);
+        c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
+                  {id, hash, now});
         for (const auto& r : a.roles) {
-            c.Execute("INSERT INTO role_grants (user_id, role, unit_id, portal, granted_at) VALUES ($1, $2, $3, $4, $5)",
-                      {id, r.role, r.unit_id, r.portal.empty() ? core::db::Value{} : core::db::Value{r.portal}, now});
+            c.Execute(
+                "INSERT INTO role_grants (user_id, role, unit_id, portal, granted_at) VALUES ($1, $2, $3, $4, $5)",
+                {id, r.role, r.unit_id, r.portal.empty() ? core::db::Value{} : core::db::Value{r.portal}, now});
         }
         auto u = UserFromRow(*c.QueryOne("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1", {id}));
         u.grants = LoadGrants(c, id);
@@ -531,7 +569,7 @@ constexpr std::string_view kRequestSelect =
     " FROM account_requests r JOIN users u ON u.id = r.user_id"
     " LEFT JOIN users q ON q.id = r.requested_by LEFT JOIN users d ON d.id = r.decided_by";
 AccountRequestView RequestFromRow(const core::db::Row& r) {
-    return {r.Int(0),  r.Int(1),  r.Text(2), r.Text(3),  r.Text(4),  r.Int(5),  r.Text(6),
+    return {r.Int(0),  r.Int(1),  r.Text(2), r.Text(3),  r.Text(4),  r.Int(5),   r.Text(6),
             r.Text(7), r.Text(8), r.Int(9),  r.Text(10), r.Text(11), r.Text(12), r.Int(13)};
 }
 }  // namespace
@@ -583,11 +621,13 @@ bool Service::HoldsSealedSecrets(core::db::Database& db) {
 
 core::Status Service::CheckSecretKey() const {
     return db_.Read([&](Connection& c) -> core::Status {
-        for (const auto& r : c.Query("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id LIMIT 50")) {
+        for (const auto& r :
+             c.Query("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id LIMIT 50")) {
             const auto stored = r.Text(1);
             if (!core::SecretBox::IsSealed(stored) || !settings_.secret_box->Open(stored)) {
                 return core::Error{core::ErrorCode::kInternal,
-                                   core::Msg("auth.secret_key_mismatch", {{"account_id", std::to_string(r.Int(0))}}), {}};
+                                   core::Msg("auth.secret_key_mismatch", {{"account_id", std::to_string(r.Int(0))}}),
+                                   {}};
             }
         }
         return core::Ok{};

@@ -101,16 +101,17 @@ struct AuthSettings {
     int slow_down_after = 3;                       ///< failures before each attempt must wait
     int lock_out_after = 10;                       ///< failures before a 30-minute lock-out
     std::chrono::minutes lock_out{30};
-    int address_failures_per_15min = 30;           ///< password failures from one address
-    int second_factor_slow_down_after = 3;         ///< code failures before each attempt must wait
-    int second_factor_lock_out_after = 5;          ///< code failures before the lock-out
+    int address_failures_per_15min = 30;    ///< password failures from one address
+    int second_factor_slow_down_after = 3;  ///< code failures before each attempt must wait
+    int second_factor_lock_out_after = 5;   ///< code failures before the lock-out
     int address_second_factor_failures_per_15min = 20;
-    std::chrono::hours handover_valid{72};         ///< how long a reset's handover code is good
+    std::chrono::hours handover_valid{72};  ///< how long a reset's handover code is good
     /// Encrypts TOTP secrets at rest. Required: there is no plaintext fallback.
     const core::SecretBox* secret_box = nullptr;
     /// Queues an e-mail inside the caller's transaction (notify::Service::QueueMail); resets
     /// are refused from the web when it is not set.
-    std::function<void(core::db::Connection&, const std::string& to, const std::string& subject, const std::string& text)>
+    std::function<void(core::db::Connection&, const std::string& to, const std::string& subject,
+                       const std::string& text)>
         queue_mail;
     /// Stores an in-app notification inside the caller's transaction (notify::Service::Create).
     std::function<void(core::db::Connection&, std::int64_t user_id, const std::string& title, const std::string& body,
@@ -133,7 +134,8 @@ struct PasswordReset {
 class Service {
 public:
     Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, units::Service& units,
-            const core::access::Policy& policy, PasswordHasher& hasher, core::EventBus& events, AuthSettings settings = {});
+            const core::access::Policy& policy, PasswordHasher& hasher, core::EventBus& events,
+            AuthSettings settings = {});
 
     // --- permission check (deny by default) ---
     core::Result<audit::Actor> Authorize(const Principal& who, core::access::Permission p,
@@ -167,7 +169,8 @@ public:
     /// A new password that must be changed at the next sign-in; sessions and API tokens end.
     core::Result<PasswordReset> ResetPassword(const Principal& who, std::int64_t user_id);
     /// Collects the password a reset handed over: username + the code from the e-mail (once).
-    core::Result<std::string> RedeemHandover(const std::string& username, const std::string& code, const std::string& address);
+    core::Result<std::string> RedeemHandover(const std::string& username, const std::string& code,
+                                             const std::string& address);
     /// Creates an active account directly (demo data and first administrator: operator only).
     core::Result<UserView> CreateActive(const Principal& who, NewAccount account, const std::string& password,
                                         std::optional<std::string> totp_secret_b32);
@@ -185,8 +188,8 @@ public:
     bool AnyUsers() const;
 
     // --- signing in (P-8) ---
-    core::Result<LoginResult> Login(const std::string& username, const std::string& password, const std::string& address,
-                                    const std::string& user_agent);
+    core::Result<LoginResult> Login(const std::string& username, const std::string& password,
+                                    const std::string& address, const std::string& user_agent);
     /// Accepts a TOTP code (each 30-second step at most once, atomically) or an unused
     /// recovery code. Failures are counted apart from password failures, per account and per
     /// address, never reset by the password step.
@@ -231,9 +234,11 @@ private:
     /// The strongest rank among an account's active roles (0 for none).
     int AccountRank(const std::vector<Grant>& grants) const;
     /// Checks `who` may act with `p` on account `u` (its unit, and no role stronger than his).
-    core::Result<audit::Actor> AuthorizeOnAccount(const Principal& who, core::access::Permission p, const UserView& u) const;
+    core::Result<audit::Actor> AuthorizeOnAccount(const Principal& who, core::access::Permission p,
+                                                  const UserView& u) const;
     /// Ends sessions (all, or all but `keep_session`) and API tokens of an account.
-    void EndCredentials(core::db::Connection& c, std::int64_t user_id, std::string_view reason, std::int64_t keep_session = 0);
+    void EndCredentials(core::db::Connection& c, std::int64_t user_id, std::string_view reason,
+                        std::int64_t keep_session = 0);
     /// Counts a failed password (atomically in SQL) and sets slow-down or lock-out.
     void RecordPasswordFailure(core::db::Connection& c, std::int64_t user_id, std::int64_t now) const;
     void RecordSecondFactorFailure(core::db::Connection& c, std::int64_t user_id, const std::string& address,

@@ -51,7 +51,12 @@ protected:
         auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
         secrets_[name] = secret;
         more.insert(more.begin(), {role, unit});
-        auto u = svc_->CreateActive(cli_, {.username = name, .full_name = "Người " + name, .email = name + "@vptw.vn", .unit_id = unit, .roles = more},
+        auto u = svc_->CreateActive(cli_,
+                                    {.username = name,
+                                     .full_name = "Người " + name,
+                                     .email = name + "@vptw.vn",
+                                     .unit_id = unit,
+                                     .roles = more},
                                     kPassword, secret);
         EXPECT_TRUE(u.ok()) << (u.ok() ? std::string() : core::Text(u.error().message, "vi"));
         auto login = svc_->Login(name, kPassword, "10.0.0.1", "test");
@@ -72,7 +77,8 @@ protected:
     audit::Log log_{clock_};
     auth::AuthSettings Settings() {
         auth::AuthSettings s{.secret_box = box_.get()};
-        s.queue_mail = [this](core::db::Connection&, const std::string& to, const std::string&, const std::string& text) {
+        s.queue_mail = [this](core::db::Connection&, const std::string& to, const std::string&,
+                              const std::string& text) {
             std::lock_guard lock(mail_mu_);
             mail_[to] = text;
         };
@@ -91,9 +97,8 @@ protected:
     std::mutex mail_mu_;
     std::map<std::string, std::string> mail_;
     auth::Principal cli_ = auth::Principal::Operator();
-    auth::PasswordHasher hasher_{{.max_concurrent = 2,
-                                  .opslimit = crypto_pwhash_OPSLIMIT_MIN,
-                                  .memlimit = crypto_pwhash_MEMLIMIT_MIN}};
+    auth::PasswordHasher hasher_{
+        {.max_concurrent = 2, .opslimit = crypto_pwhash_OPSLIMIT_MIN, .memlimit = crypto_pwhash_MEMLIMIT_MIN}};
     core::EventBus bus_;
     std::unique_ptr<units::Service> units_;
     std::unique_ptr<auth::Service> svc_;
@@ -103,12 +108,16 @@ protected:
 };
 
 TEST_P(Auth, NewAccountIsApprovedChangesPasswordEnrolsAndSignsIn_P7_P8) {
-    auto req = svc_->RequestAccount(admin_,
-                                    {.username = "bientap1", .full_name = "Trần Thị Biên", .email = "bt1@example.org",
-                                     .unit_id = vdp1_, .roles = {{"editor", 0}}, .reason = "Biên tập viên mới"});
+    auto req = svc_->RequestAccount(admin_, {.username = "bientap1",
+                                             .full_name = "Trần Thị Biên",
+                                             .email = "bt1@example.org",
+                                             .unit_id = vdp1_,
+                                             .roles = {{"editor", 0}},
+                                             .reason = "Biên tập viên mới"});
     ASSERT_TRUE(req.ok()) << req.error().message;
     EXPECT_EQ(svc_->FindUserByName("bientap1")->status, "pending");
-    EXPECT_EQ(svc_->Login("bientap1", "anything-at-all-1A", "10.0.0.2", "t").error().code, core::ErrorCode::kUnauthorized);
+    EXPECT_EQ(svc_->Login("bientap1", "anything-at-all-1A", "10.0.0.2", "t").error().code,
+              core::ErrorCode::kUnauthorized);
 
     auto approved = svc_->Approve(leader_, req->id, "Đồng ý");
     ASSERT_TRUE(approved.ok()) << approved.error().message;
@@ -157,8 +166,8 @@ TEST_P(Auth, NewAccountIsApprovedChangesPasswordEnrolsAndSignsIn_P7_P8) {
 
 TEST_P(Auth, RequesterCannotApproveOwnRequest_P7) {
     auto mixed = MakeReady("both", "system_admin", vptw_, {{"leader", vptw_}});
-    auto req = svc_->RequestAccount(mixed, {.username = "xuser1", .full_name = "X", .unit_id = vdp1_,
-                                                                  .roles = {{"contributor", 0}}});
+    auto req = svc_->RequestAccount(
+        mixed, {.username = "xuser1", .full_name = "X", .unit_id = vdp1_, .roles = {{"contributor", 0}}});
     ASSERT_TRUE(req.ok());
     auto self = svc_->Approve(mixed, req->id, "");
     ASSERT_FALSE(self.ok());
@@ -190,7 +199,8 @@ TEST_P(Auth, RevokeEndsEverySessionAtOnce_P7) {
 TEST_P(Auth, SlowDownThenLockOut_P8_X3) {
     MakeReady("target", "editor", vdp1_);
     for (int i = 0; i < 3; ++i) {
-        EXPECT_EQ(svc_->Login("target", "wrong-password-1A", "10.9.9.9", "t").error().code, core::ErrorCode::kUnauthorized);
+        EXPECT_EQ(svc_->Login("target", "wrong-password-1A", "10.9.9.9", "t").error().code,
+                  core::ErrorCode::kUnauthorized);
         if (i < 2) clock_.Advance(std::chrono::milliseconds(10));
     }
     // The third failure imposes a wait: even the right password is not looked at yet.
@@ -273,12 +283,22 @@ TEST_P(Auth, SessionsEndOnIdleAndByTheUser_X3) {
 TEST_P(Auth, BadAccountRequestsChangeNothing_P7) {
     auto before = svc_->ListUsers(cli_).size();
     auto a = admin_;
-    EXPECT_FALSE(svc_->RequestAccount(a, {.username = "AB", .full_name = "x", .unit_id = vdp1_, .roles = {{"editor", 0}}}).ok());
-    EXPECT_FALSE(svc_->RequestAccount(a, {.username = "okname", .full_name = "", .unit_id = vdp1_, .roles = {{"editor", 0}}}).ok());
-    EXPECT_FALSE(svc_->RequestAccount(a, {.username = "okname", .full_name = "x", .unit_id = vdp1_, .roles = {{"king", 0}}}).ok());
-    EXPECT_FALSE(svc_->RequestAccount(a, {.username = "okname", .full_name = "x", .unit_id = 999999, .roles = {{"editor", 0}}}).ok());
-    EXPECT_EQ(svc_->RequestAccount(a, {.username = "admin", .full_name = "x", .unit_id = vdp1_, .roles = {{"editor", 0}}}).error().code,
-              core::ErrorCode::kConflict);
+    EXPECT_FALSE(
+        svc_->RequestAccount(a, {.username = "AB", .full_name = "x", .unit_id = vdp1_, .roles = {{"editor", 0}}}).ok());
+    EXPECT_FALSE(
+        svc_->RequestAccount(a, {.username = "okname", .full_name = "", .unit_id = vdp1_, .roles = {{"editor", 0}}})
+            .ok());
+    EXPECT_FALSE(
+        svc_->RequestAccount(a, {.username = "okname", .full_name = "x", .unit_id = vdp1_, .roles = {{"king", 0}}})
+            .ok());
+    EXPECT_FALSE(
+        svc_->RequestAccount(a, {.username = "okname", .full_name = "x", .unit_id = 999999, .roles = {{"editor", 0}}})
+            .ok());
+    EXPECT_EQ(
+        svc_->RequestAccount(a, {.username = "admin", .full_name = "x", .unit_id = vdp1_, .roles = {{"editor", 0}}})
+            .error()
+            .code,
+        core::ErrorCode::kConflict);
     EXPECT_EQ(svc_->ListUsers(cli_).size(), before);
 }
 
@@ -287,10 +307,16 @@ TEST_P(Auth, PasswordsAreComparedInNfc_P12) {
     const std::string nfc = "M\xE1\xBA\xADt-kh\xE1\xBA\xA9u-Vi\xE1\xBB\x87t-2026";
     const std::string nfd = "Ma\xCC\xA3\xCC\x82t-kha\xCC\x82\xCC\x89u-Vie\xCC\xA3\xCC\x82t-2026";
     auto unit = units_->FindByCode("VPTW-VDP1")->id;
-    ASSERT_TRUE(svc_->CreateActive(cli_, {.username = "nfcuser", .full_name = "Ngu\xCC\x9Bo\xCC\x9B\xCC\x80i Du\xCC\x80ng", .unit_id = unit,
-                                          .roles = {{"contributor", unit}}}, nfc, std::nullopt).ok());
+    ASSERT_TRUE(svc_->CreateActive(cli_,
+                                   {.username = "nfcuser",
+                                    .full_name = "Ngu\xCC\x9Bo\xCC\x9B\xCC\x80i Du\xCC\x80ng",
+                                    .unit_id = unit,
+                                    .roles = {{"contributor", unit}}},
+                                   nfc, std::nullopt)
+                    .ok());
     EXPECT_TRUE(svc_->Login("nfcuser", nfd, "a", "t").ok());
-    EXPECT_EQ(svc_->FindUserByName("nfcuser")->full_name, "Ng\xC6\xB0\xE1\xBB\x9Di D\xC3\xB9ng") << "names are stored in NFC";
+    EXPECT_EQ(svc_->FindUserByName("nfcuser")->full_name, "Ng\xC6\xB0\xE1\xBB\x9Di D\xC3\xB9ng")
+        << "names are stored in NFC";
 }
 
 TEST_P(Auth, TotpSecretsAreEncryptedAtRest_X3) {
@@ -298,8 +324,13 @@ TEST_P(Auth, TotpSecretsAreEncryptedAtRest_X3) {
     auth::Service sealed(Db(), log_, clock_, *units_, policy_, hasher_, bus_, {.secret_box = box.get()});
     auto unit = units_->FindByCode("VPTW-VDP1")->id;
     const std::string secret = auth::Base32Encode(auth::GenerateTotpSecret());
-    ASSERT_TRUE(sealed.CreateActive(cli_, {.username = "sealed1", .full_name = "Người Mã Hóa", .unit_id = unit,
-                                          .roles = {{"editor", unit}}}, kPassword, secret).ok());
+    ASSERT_TRUE(
+        sealed
+            .CreateActive(
+                cli_,
+                {.username = "sealed1", .full_name = "Người Mã Hóa", .unit_id = unit, .roles = {{"editor", unit}}},
+                kPassword, secret)
+            .ok());
     auto stored = Db().Read([](core::db::Connection& c) {
         return c.QueryOne("SELECT totp_secret FROM users WHERE username = 'sealed1'")->Text(0);
     });
@@ -307,7 +338,10 @@ TEST_P(Auth, TotpSecretsAreEncryptedAtRest_X3) {
     EXPECT_EQ(stored.find(secret), std::string::npos) << "the database never holds the secret in clear";
     auto login = sealed.Login("sealed1", kPassword, "a", "t");
     auto p = *sealed.Authenticate(login->session_token, "a");
-    EXPECT_TRUE(sealed.VerifySecondFactor(p, auth::TotpCode(auth::TryBase32Decode(secret).value(), core::ToMillis(clock_.Now()) / 1000)).ok());
+    EXPECT_TRUE(sealed
+                    .VerifySecondFactor(
+                        p, auth::TotpCode(auth::TryBase32Decode(secret).value(), core::ToMillis(clock_.Now()) / 1000))
+                    .ok());
     // With another key the secret cannot be opened, so no code is accepted.
     auto other = core::SecretBox::Random();
     auth::Service wrong(Db(), log_, clock_, *units_, policy_, hasher_, bus_, {.secret_box = other.get()});
@@ -315,7 +349,10 @@ TEST_P(Auth, TotpSecretsAreEncryptedAtRest_X3) {
     clock_.Advance(std::chrono::seconds(60));
     auto l2 = wrong.Login("sealed1", kPassword, "a", "t");
     auto p2 = *wrong.Authenticate(l2->session_token, "a");
-    EXPECT_FALSE(wrong.VerifySecondFactor(p2, auth::TotpCode(auth::TryBase32Decode(secret).value(), core::ToMillis(clock_.Now()) / 1000)).ok());
+    EXPECT_FALSE(wrong
+                     .VerifySecondFactor(
+                         p2, auth::TotpCode(auth::TryBase32Decode(secret).value(), core::ToMillis(clock_.Now()) / 1000))
+                     .ok());
 }
 
 // --- the second pass of the security review (each failed on the earlier code) ---
@@ -397,7 +434,8 @@ TEST_P(Auth, ParallelPasswordGuessesAllCount_P8) {
     constexpr int kN = 8;
     std::vector<std::thread> threads;
     for (int i = 0; i < kN; ++i) {
-        threads.emplace_back([&, i] { (void)patient.Login("parallel", "Wrong-password-9x", "10.6.6." + std::to_string(i), "t"); });
+        threads.emplace_back(
+            [&, i] { (void)patient.Login("parallel", "Wrong-password-9x", "10.6.6." + std::to_string(i), "t"); });
     }
     for (auto& t : threads) t.join();
     auto failed = Db().Read([](core::db::Connection& c) {
@@ -410,17 +448,23 @@ TEST_P(Auth, ParallelPasswordGuessesAllCount_P8) {
 TEST_P(Auth, NoEscalationThroughRequestsOrResets_P7) {
     auto hni_admin = MakeReady("hnadmin2", "system_admin", hni_);
     auto root = units_->FindByCode("DCSVN")->id;
-    auto r1 = svc_->RequestAccount(hni_admin, {.username = "rootadm", .full_name = "Quản trị gốc", .unit_id = hni_,
-                                               .roles = {{"system_admin", root}}});
+    auto r1 = svc_->RequestAccount(
+        hni_admin,
+        {.username = "rootadm", .full_name = "Quản trị gốc", .unit_id = hni_, .roles = {{"system_admin", root}}});
     ASSERT_FALSE(r1.ok()) << "a role outside his unit";
-    auto r2 = svc_->RequestAccount(hni_admin, {.username = "hnleader", .full_name = "Lãnh đạo", .unit_id = hni_,
-                                               .roles = {{"leader", 0}}});
+    auto r2 = svc_->RequestAccount(
+        hni_admin, {.username = "hnleader", .full_name = "Lãnh đạo", .unit_id = hni_, .roles = {{"leader", 0}}});
     ASSERT_FALSE(r2.ok()) << "a role stronger than his";
     auto portal_admin = MakeReady("padmin", "portal_admin", hni_);
-    EXPECT_FALSE(svc_->RequestAccount(portal_admin, {.username = "padmin2", .full_name = "Quản trị", .unit_id = hni_,
-                                                     .roles = {{"system_admin", 0}}}).ok());
-    EXPECT_TRUE(svc_->RequestAccount(portal_admin, {.username = "bt2", .full_name = "Biên tập", .unit_id = hni_,
-                                                    .roles = {{"editor", 0}}}).ok());
+    EXPECT_FALSE(
+        svc_->RequestAccount(
+                portal_admin,
+                {.username = "padmin2", .full_name = "Quản trị", .unit_id = hni_, .roles = {{"system_admin", 0}}})
+            .ok());
+    EXPECT_TRUE(
+        svc_->RequestAccount(portal_admin,
+                             {.username = "bt2", .full_name = "Biên tập", .unit_id = hni_, .roles = {{"editor", 0}}})
+            .ok());
     EXPECT_EQ(svc_->ListRequests(cli_, true).size(), 1u) << "refused requests stored nothing";
     // An administrator cannot reset a leader (stronger) nor anyone outside his unit.
     auto hni_leader = MakeReady("hnlead", "leader", hni_);
@@ -514,8 +558,9 @@ TEST_P(Auth, AccountListsAreScoped_X5) {
 // covers P-9: storing a pending second-factor secret is audited.
 TEST_P(Auth, EnrolmentSecretIsAudited_P9) {
     auto who = cli_;
-    auto u = svc_->CreateActive(cli_, {.username = "noenrol", .full_name = "Chưa Đăng Ký", .unit_id = vdp1_,
-                                       .roles = {{"contributor", vdp1_}}}, kPassword, std::nullopt);
+    auto u = svc_->CreateActive(
+        cli_, {.username = "noenrol", .full_name = "Chưa Đăng Ký", .unit_id = vdp1_, .roles = {{"contributor", vdp1_}}},
+        kPassword, std::nullopt);
     ASSERT_TRUE(u.ok());
     auto l = svc_->Login("noenrol", kPassword, "a", "t");
     auto p = *svc_->Authenticate(l->session_token, "a");

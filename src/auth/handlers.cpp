@@ -14,9 +14,9 @@ namespace vp::auth {
 
 namespace http = core::http;
 namespace json = boost::json;
-using http::beast_http::status;
 using http::Request;
 using http::Response;
+using http::beast_http::status;
 
 namespace {
 
@@ -66,7 +66,8 @@ json::object RequestToJson(const AccountRequestView& r, const UnitNames& names, 
     json::array roles;
     const auto parsed = json::parse(r.roles_json);
     for (const auto& v : parsed.as_array()) {
-        roles.push_back(RoleJson(policy, std::string(v.at("role").as_string()), v.at("unit_id").to_number<std::int64_t>(), names));
+        roles.push_back(
+            RoleJson(policy, std::string(v.at("role").as_string()), v.at("unit_id").to_number<std::int64_t>(), names));
     }
     return json::object{{"id", r.id},
                         {"user_id", r.user_id},
@@ -125,7 +126,8 @@ Response Handlers::LoginPage(Request& req, const std::optional<core::Message>& e
     const auto form = req.Form();
     if (auto u = form.find("username"); u != form.end()) data["username"] = u->second;
     auto res = web_.Page(req, nullptr, "auth/login", std::move(data), "login_title", st);
-    return WithCookie(std::move(res), "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict" + (req.tls ? "; Secure" : ""));
+    return WithCookie(std::move(res),
+                      "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict" + (req.tls ? "; Secure" : ""));
 }
 
 Response Handlers::LoginForm(Request& req) {
@@ -143,10 +145,12 @@ Response Handlers::Login(Request& req) {
                          std::string(req.Header("User-Agent")));
     if (!r) {
         auto res = LoginPage(req, r.error().message, http::HttpStatusFor(r.error().code));
-        if (r.error().retry_after_s > 0) res.set(http::beast_http::field::retry_after, std::to_string(r.error().retry_after_s));
+        if (r.error().retry_after_s > 0)
+            res.set(http::beast_http::field::retry_after, std::to_string(r.error().retry_after_s));
         return res;
     }
-    auto next = r->stage == Stage::kReady ? SafeNext(std::optional<std::string>(FormField(form, "next"))) : Web::StepPath(r->stage);
+    auto next = r->stage == Stage::kReady ? SafeNext(std::optional<std::string>(FormField(form, "next")))
+                                          : Web::StepPath(r->stage);
     return WithCookie(http::Redirect(req, next), web_.SessionCookie(r->session_token));
 }
 
@@ -207,7 +211,10 @@ Response Handlers::EnrolForm(Request& req) {
     auto e = auth_.BeginEnrolment(p);
     if (!e) return http::Redirect(req, Web::StepPath(p.stage));
     return web_.Page(req, &p, "auth/enrol",
-                     {{"qr_svg", e->qr_svg}, {"secret", e->secret_base32}, {"uri", e->otpauth_uri}, {"forced", p.stage == Stage::kEnrol}},
+                     {{"qr_svg", e->qr_svg},
+                      {"secret", e->secret_base32},
+                      {"uri", e->otpauth_uri},
+                      {"forced", p.stage == Stage::kEnrol}},
                      "enrol_title");
 }
 
@@ -224,7 +231,8 @@ Response Handlers::Enrol(Request& req) {
             data["secret"] = e->secret_base32;
             data["uri"] = e->otpauth_uri;
         }
-        return web_.Page(req, &p, "auth/enrol", std::move(data), "enrol_title", http::HttpStatusFor(codes.error().code));
+        return web_.Page(req, &p, "auth/enrol", std::move(data), "enrol_title",
+                         http::HttpStatusFor(codes.error().code));
     }
     json::array list;
     for (const auto& c : codes.value()) list.push_back(json::string(c));
@@ -244,7 +252,8 @@ Response Handlers::Sessions(Request& req) {
                                     {"user_agent", s.user_agent},
                                     {"current", s.current}});
     }
-    return web_.Page(req, &p, "auth/sessions", {{"sessions", list}, {"ended", req.QueryParam("ok").has_value()}}, "sessions_title");
+    return web_.Page(req, &p, "auth/sessions", {{"sessions", list}, {"ended", req.QueryParam("ok").has_value()}},
+                     "sessions_title");
 }
 
 Response Handlers::EndSession(Request& req) {
@@ -268,7 +277,8 @@ Response Handlers::Logout(Request& req) {
 Response Handlers::SwitchLanguage(Request& req) {
     auto lang = req.path_params["lang"] == "en" ? "en" : "vi";
     auto res = http::Redirect(req, SafeNext(req.QueryParam("next")));
-    res.insert(http::beast_http::field::set_cookie, std::string("lang=") + lang + "; Path=/; Max-Age=31536000; SameSite=Lax");
+    res.insert(http::beast_http::field::set_cookie,
+               std::string("lang=") + lang + "; Path=/; Max-Age=31536000; SameSite=Lax");
     return res;
 }
 
@@ -310,12 +320,14 @@ Response Handlers::RequestForm(Request& req) {
     }
     int rank = 0;
     for (const auto& g : p.grants) {
-        if (const auto* info = auth_.Policy().FindRole(g.role); info && auth_.Policy().RoleGrants(g.role, kAccountRequest)) {
+        if (const auto* info = auth_.Policy().FindRole(g.role);
+            info && auth_.Policy().RoleGrants(g.role, kAccountRequest)) {
             rank = std::max(rank, info->rank);
         }
     }
     for (const auto& r : auth_.Policy().Roles()) {
-        if (r.rank <= rank) roles.push_back(json::object{{"code", r.code}, {"name_vi", r.name_vi}, {"name_en", r.name_en}});
+        if (r.rank <= rank)
+            roles.push_back(json::object{{"code", r.code}, {"name_vi", r.name_vi}, {"name_en", r.name_en}});
     }
     return web_.Page(req, &p, "auth/account_request", {{"units", units}, {"roles", roles}}, "account_request_title");
 }
@@ -373,7 +385,9 @@ Response Handlers::ApproveRequest(Request& req) {
         auto r = auth_.Approve(p, id, FormField(req.Form(), "note"));
         if (!r) return web_.Fail(req, &p, r.error());
         return web_.Page(req, &p, "auth/account_approved",
-                         {{"username", r->user.username}, {"full_name", r->user.full_name}, {"initial_password", r->initial_password}},
+                         {{"username", r->user.username},
+                          {"full_name", r->user.full_name},
+                          {"initial_password", r->initial_password}},
                          "account_approved_title");
     });
 }
@@ -437,7 +451,8 @@ Response Handlers::HandoverPage(Request& req, const std::optional<core::Message>
     if (!password.empty()) data["password"] = password;
     auto res = web_.Page(req, nullptr, "auth/handover", std::move(data), "handover_title", st);
     res.set(http::beast_http::field::cache_control, "no-store");
-    return WithCookie(std::move(res), "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict" + (req.tls ? "; Secure" : ""));
+    return WithCookie(std::move(res),
+                      "vp_pre=" + pre + "; Path=/; HttpOnly; SameSite=Strict" + (req.tls ? "; Secure" : ""));
 }
 
 Response Handlers::Handover(Request& req) {
@@ -478,7 +493,8 @@ Response Handlers::ApiLogin(Request& req) {
     static constexpr const char* kStages[] = {"second_factor", "password_change", "enrol", "ready"};
     // The CSRF token comes back here so a script can take the next steps with X-CSRF-Token.
     auto p = auth_.Authenticate(r->session_token, req.remote_address);
-    auto res = http::Json(req, json::object{{"stage", kStages[static_cast<int>(r->stage)]}, {"csrf_token", p ? p->csrf_token : ""}});
+    auto res = http::Json(
+        req, json::object{{"stage", kStages[static_cast<int>(r->stage)]}, {"csrf_token", p ? p->csrf_token : ""}});
     return WithCookie(std::move(res), web_.SessionCookie(r->session_token));
 }
 
@@ -491,7 +507,8 @@ Response Handlers::ApiSecondFactor(Request& req) {
     auto body = JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
     auto* code = body->if_contains("code");
-    auto r = auth_.VerifySecondFactor(std::get<Principal>(g), code && code->is_string() ? std::string(code->get_string()) : "");
+    auto r = auth_.VerifySecondFactor(std::get<Principal>(g),
+                                      code && code->is_string() ? std::string(code->get_string()) : "");
     if (!r) return http::JsonError(req, r.error());
     static constexpr const char* kStages[] = {"second_factor", "password_change", "enrol", "ready"};
     return http::Json(req, json::object{{"stage", kStages[static_cast<int>(r.value())]}});
@@ -560,8 +577,9 @@ Response Handlers::ApiCreateToken(Request& req) {
     }
     auto* name = body->if_contains("name");
     auto* days = body->if_contains("days");
-    auto r = auth_.CreateApiToken(std::get<Principal>(g), name && name->is_string() ? std::string(name->get_string()) : "",
-                                  scopes, days && days->is_int64() ? static_cast<int>(days->get_int64()) : 30);
+    auto r =
+        auth_.CreateApiToken(std::get<Principal>(g), name && name->is_string() ? std::string(name->get_string()) : "",
+                             scopes, days && days->is_int64() ? static_cast<int>(days->get_int64()) : 30);
     if (!r) return http::JsonError(req, r.error());
     return http::Json(req, json::object{{"id", r->id}, {"token", r->token}}, status::created);
 }
@@ -576,7 +594,8 @@ Response Handlers::ApiUsers(Request& req) {
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array list;
     const UnitNames names(units_);
-    for (const auto& u : auth_.ListUsers(std::get<Web::Allowed>(allowed).who)) list.push_back(UserToJson(u, names, auth_.Policy()));
+    for (const auto& u : auth_.ListUsers(std::get<Web::Allowed>(allowed).who))
+        list.push_back(UserToJson(u, names, auth_.Policy()));
     return http::Json(req, json::object{{"users", list}});
 }
 
@@ -585,7 +604,8 @@ Response Handlers::ApiRequests(Request& req) {
     if (auto* res = std::get_if<Response>(&allowed)) return std::move(*res);
     json::array list;
     const UnitNames names(units_);
-    for (const auto& r : auth_.ListRequests(std::get<Web::Allowed>(allowed).who, req.QueryParam("pending").value_or("") == "true")) {
+    for (const auto& r :
+         auth_.ListRequests(std::get<Web::Allowed>(allowed).who, req.QueryParam("pending").value_or("") == "true")) {
         list.push_back(RequestToJson(r, names, auth_.Policy()));
     }
     return http::Json(req, json::object{{"requests", list}});

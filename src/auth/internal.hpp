@@ -17,6 +17,8 @@ UserView UserFromRow(const core::db::Row& r);
 boost::json::value GrantsJson(const std::vector<Grant>& grants);
 boost::json::value UserJson(const UserView& u);
 std::string Lower(std::string s);
-inline core::db::Value ActorId(const audit::Actor& a) { return a.user_id ? core::db::Value(a.user_id) : core::db::Value(); }
+inline core::db::Value ActorId(const audit::Actor& a) {
+    return a.user_id ? core::db::Value(a.user_id) : core::db::Value();
+}
 
 }  // namespace vp::auth::internal

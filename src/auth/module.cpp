@@ -122,22 +122,26 @@ public:
             for (const auto& u : p.auth.ListUsers(actor)) {
                 std::string roles;
                 for (auto& g : u.grants) roles += (roles.empty() ? "" : ",") + g.role;
-                std::cout << fmt::format("{}\t{}\t{}\t2fa={}\t{}\t{}\n", u.id, u.username, u.status, u.enrolled ? "yes" : "no", roles,
-                                         u.full_name);
+                std::cout << fmt::format("{}\t{}\t{}\t2fa={}\t{}\t{}\n", u.id, u.username, u.status,
+                                         u.enrolled ? "yes" : "no", roles, u.full_name);
             }
             return 0;
         });
         commands.Add(requests, [actor](platform::Platform& p) {
             for (const auto& r : p.auth.ListRequests(actor, false)) {
-                std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\n", r.id, r.username, r.decision.empty() ? "pending" : r.decision, r.roles_json,
-                                         r.full_name);
+                std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\n", r.id, r.username,
+                                         r.decision.empty() ? "pending" : r.decision, r.roles_json, r.full_name);
             }
             return 0;
         });
         commands.Add(request, [this, actor, unit_id](platform::Platform& p) {
             auto u = unit_id(p, o_.unit);
             if (!u) return platform::CommandFailed(u.error());
-            NewAccount acc{.username = o_.name, .full_name = o_.full_name, .email = o_.email, .unit_id = u.value(), .reason = o_.reason};
+            NewAccount acc{.username = o_.name,
+                           .full_name = o_.full_name,
+                           .email = o_.email,
+                           .unit_id = u.value(),
+                           .reason = o_.reason};
             for (const auto& r : o_.roles) {
                 auto at = r.find('@');
                 std::int64_t ru = 0;
@@ -149,22 +153,30 @@ public:
                 acc.roles.push_back({r.substr(0, at), ru});
             }
             auto r = p.auth.RequestAccount(actor, std::move(acc));
-            if (r) std::cout << "request " << r->id << " created for " << r->username << "; approve with: vanphong user approve " << r->id << "\n";
+            if (r)
+                std::cout << "request " << r->id << " created for " << r->username
+                          << "; approve with: vanphong user approve " << r->id << "\n";
             return platform::CommandResult(r);
         });
         commands.Add(approve, [this, actor](platform::Platform& p) {
             auto r = p.auth.Approve(actor, o_.id, o_.note);
-            if (r) std::cout << "approved " << r->user.username << "\ninitial password (shown once): " << r->initial_password << "\n";
+            if (r)
+                std::cout << "approved " << r->user.username
+                          << "\ninitial password (shown once): " << r->initial_password << "\n";
             return platform::CommandResult(r);
         });
-        commands.Add(refuse, [this, actor](platform::Platform& p) { return platform::CommandResult(p.auth.Refuse(actor, o_.id, o_.note)); });
+        commands.Add(refuse, [this, actor](platform::Platform& p) {
+            return platform::CommandResult(p.auth.Refuse(actor, o_.id, o_.note));
+        });
         commands.Add(revoke, [this, actor, user_id](platform::Platform& p) {
             auto id = user_id(p, o_.name);
-            return id ? platform::CommandResult(p.auth.Revoke(actor, id.value(), o_.reason)) : platform::CommandFailed(id.error());
+            return id ? platform::CommandResult(p.auth.Revoke(actor, id.value(), o_.reason))
+                      : platform::CommandFailed(id.error());
         });
         commands.Add(reset2fa, [this, actor, user_id](platform::Platform& p) {
             auto id = user_id(p, o_.name);
-            return id ? platform::CommandResult(p.auth.ResetSecondFactor(actor, id.value(), o_.reason.empty() ? "cli" : o_.reason))
+            return id ? platform::CommandResult(
+                            p.auth.ResetSecondFactor(actor, id.value(), o_.reason.empty() ? "cli" : o_.reason))
                       : platform::CommandFailed(id.error());
         });
         commands.Add(resetpw, [this, actor, user_id](platform::Platform& p) {

@@ -14,7 +14,8 @@ bool ValidUsername(std::string_view s) {
 bool ValidEmail(std::string_view s) {
     if (s.empty()) return true;
     auto at = s.find('@');
-    if (s.size() > 200 || at == std::string_view::npos || at == 0 || s.find('.', at) == std::string_view::npos) return false;
+    if (s.size() > 200 || at == std::string_view::npos || at == 0 || s.find('.', at) == std::string_view::npos)
+        return false;
     if (s.find('@', at + 1) != std::string_view::npos) return false;
     return std::none_of(s.begin(), s.end(), [](char c) {
         const auto u = static_cast<unsigned char>(c);
@@ -49,7 +50,8 @@ std::string SecondsText(std::int64_t ms) { return std::to_string(std::max<std::i
 
 bool ValidPortalCode(std::string_view s) {
     if (s.size() > 40) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 }  // namespace vp::auth::rules

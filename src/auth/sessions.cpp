@@ -18,9 +18,10 @@ std::optional<Principal> Service::Authenticate(const std::string& token, const s
     const auto now = core::ToMillis(clock_.Now());
     const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.session_idle).count();
     return db_.Read([&](Connection& c) -> std::optional<Principal> {
-        auto s = c.QueryOne("SELECT id, user_id, csrf_token, last_seen_at, expires_at, second_factor_at FROM sessions"
-                            " WHERE token_hash = $1 AND ended_at IS NULL",
-                            {HashToken(token)});
+        auto s = c.QueryOne(
+            "SELECT id, user_id, csrf_token, last_seen_at, expires_at, second_factor_at FROM sessions"
+            " WHERE token_hash = $1 AND ended_at IS NULL",
+            {HashToken(token)});
         if (!s) return std::nullopt;
         if (s->Int(4) <= now || s->Int(3) + idle <= now) {
             c.Execute("UPDATE sessions SET ended_at = $2, ended_reason = 'expired' WHERE id = $1 AND ended_at IS NULL",
@@ -49,9 +50,10 @@ std::vector<SessionView> Service::ListSessions(const Principal& who) const {
     const auto now = core::ToMillis(clock_.Now());
     return db_.Read([&](Connection& c) {
         std::vector<SessionView> out;
-        for (const auto& r : c.Query("SELECT id, created_at, last_seen_at, expires_at, address, user_agent FROM sessions"
-                                     " WHERE user_id = $1 AND ended_at IS NULL AND expires_at > $2 ORDER BY id DESC",
-                                     {who.user_id, now})) {
+        for (const auto& r :
+             c.Query("SELECT id, created_at, last_seen_at, expires_at, address, user_agent FROM sessions"
+                     " WHERE user_id = $1 AND ended_at IS NULL AND expires_at > $2 ORDER BY id DESC",
+                     {who.user_id, now})) {
             out.push_back({r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Text(4), r.Text(5), r.Int(0) == who.session_id});
         }
         return out;

@@ -29,22 +29,25 @@ core::Error Busy() {
 
 void Service::RecordPasswordFailure(Connection& c, std::int64_t user_id, std::int64_t now) const {
     // Counted in SQL: parallel guesses each count (a read-increment-write in C++ counted them once).
-    auto n = c.QueryOne("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins", {user_id});
-    const auto until = rules::NextAttemptAt(n ? n->Int(0) : 1, now,
-                                            {settings_.slow_down_after, settings_.lock_out_after,
-                                             std::chrono::duration_cast<std::chrono::milliseconds>(settings_.lock_out)});
+    auto n = c.QueryOne("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+                        {user_id});
+    const auto until =
+        rules::NextAttemptAt(n ? n->Int(0) : 1, now,
+                             {settings_.slow_down_after, settings_.lock_out_after,
+                              std::chrono::duration_cast<std::chrono::milliseconds>(settings_.lock_out)});
     if (until) c.Execute("UPDATE users SET locked_until = $2 WHERE id = $1", {user_id, until});
 }
 
 void Service::RecordSecondFactorFailure(Connection& c, std::int64_t user_id, const std::string& address,
                                         std::int64_t now) const {
-    auto n = c.QueryOne("UPDATE users SET second_factor_failures = second_factor_failures + 1 WHERE id = $1"
-                        " RETURNING second_factor_failures",
-                        {user_id});
-    const auto until = rules::NextAttemptAt(
-        n ? n->Int(0) : 1, now,
-        {settings_.second_factor_slow_down_after, settings_.second_factor_lock_out_after,
-         std::chrono::duration_cast<std::chrono::milliseconds>(settings_.lock_out)});
+    auto n = c.QueryOne(
+        "UPDATE users SET second_factor_failures = second_factor_failures + 1 WHERE id = $1"
+        " RETURNING second_factor_failures",
+        {user_id});
+    const auto until =
+        rules::NextAttemptAt(n ? n->Int(0) : 1, now,
+                             {settings_.second_factor_slow_down_after, settings_.second_factor_lock_out_after,
+                              std::chrono::duration_cast<std::chrono::milliseconds>(settings_.lock_out)});
     if (until) c.Execute("UPDATE users SET second_factor_locked_until = $2 WHERE id = $1", {user_id, until});
     c.Execute("INSERT INTO login_failures (address, username, at, kind) VALUES ($1, $2, $3, 'second_factor')",
               {address, std::to_string(user_id), now});
@@ -59,8 +62,9 @@ core::Result<LoginResult> Service::Login(const std::string& username_in, const s
     if (username.empty() || password.empty()) return core::InvalidInput(core::Msg("auth.credentials_missing"));
     if (password.size() > 1024 || username.size() > 100) return core::Unauthorized(core::Msg("auth.bad_credentials"));
     auto recent = db_.Read([&](Connection& c) {
-        return c.QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'password' AND address = $1 AND at > $2",
-                          {address, now - 15 * 60 * 1000})
+        return c
+            .QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'password' AND address = $1 AND at > $2",
+                      {address, now - 15 * 60 * 1000})
             ->Int(0);
     });
     if (recent >= settings_.address_failures_per_15min) {
@@ -87,15 +91,17 @@ core::Result<LoginResult> Service::Login(const std::string& username_in, const s
             c.Execute("INSERT INTO login_failures (address, username, at, kind) VALUES ($1, $2, $3, 'password')",
                       {address, username, now});
             if (row) RecordPasswordFailure(c, row->Int(0), now);
-            audit_.Write(c, actor, {"auth.login_failed", "user", row ? std::to_string(row->Int(0)) : "", nullptr,
-                                    json::object{{"username", username}}});
+            audit_.Write(c, actor,
+                         {"auth.login_failed", "user", row ? std::to_string(row->Int(0)) : "", nullptr,
+                          json::object{{"username", username}}});
         });
         return core::Unauthorized(core::Msg("auth.bad_credentials"));
     }
     if (row->Text(2) != "active") {
         db_.Transact([&](Connection& c) {
-            audit_.Write(c, actor, {"auth.login_refused", "user", std::to_string(row->Int(0)), nullptr,
-                                    json::object{{"status", row->Text(2)}}});
+            audit_.Write(c, actor,
+                         {"auth.login_refused", "user", std::to_string(row->Int(0)), nullptr,
+                          json::object{{"status", row->Text(2)}}});
         });
         return core::Error{core::ErrorCode::kForbidden, core::Msg("auth.account_not_active"), {}};
     }
@@ -104,13 +110,16 @@ core::Result<LoginResult> Service::Login(const std::string& username_in, const s
     db_.Transact([&](Connection& c) {
         // Only the password counter: second-factor failures are never reset by this step.
         c.Execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", {user_id});
-        auto sid = c.QueryOne("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at,"
-                              " address, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
-                              {HashToken(token), user_id, RandomToken(24), now,
-                               now + std::chrono::duration_cast<std::chrono::milliseconds>(settings_.session_absolute).count(),
-                               address, user_agent.substr(0, 300)})
-                       ->Int(0);
-        audit_.Write(c, actor, {"auth.login", "session", std::to_string(sid), nullptr, json::object{{"step", "password"}}});
+        auto sid =
+            c.QueryOne(
+                 "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at,"
+                 " address, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
+                 {HashToken(token), user_id, RandomToken(24), now,
+                  now + std::chrono::duration_cast<std::chrono::milliseconds>(settings_.session_absolute).count(),
+                  address, user_agent.substr(0, 300)})
+                ->Int(0);
+        audit_.Write(c, actor,
+                     {"auth.login", "session", std::to_string(sid), nullptr, json::object{{"step", "password"}}});
     });
     auto p = Authenticate(token, address);
     if (!p) return core::Unauthorized(core::Msg("auth.bad_credentials"));
@@ -118,9 +127,10 @@ core::Result<LoginResult> Service::Login(const std::string& username_in, const s
 }
 
 std::optional<Principal> Service::LoadPrincipal(Connection& c, std::int64_t user_id) const {
-    auto r = c.QueryOne("SELECT id, username, full_name, email, unit_id, status, totp_enrolled_at, must_change_password,"
-                        " COALESCE(password_changed_at, 0) FROM users WHERE id = $1",
-                        {user_id});
+    auto r = c.QueryOne(
+        "SELECT id, username, full_name, email, unit_id, status, totp_enrolled_at, must_change_password,"
+        " COALESCE(password_changed_at, 0) FROM users WHERE id = $1",
+        {user_id});
     if (!r || r->Text(5) != "active") return std::nullopt;
     Principal p;
     p.user_id = r->Int(0);
@@ -153,8 +163,9 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
         return TooMany(core::Msg("auth.code_locked", {{"seconds", rules::SecondsText(row->Int(1) - now)}}));
     }
     auto from_address = db_.Read([&](Connection& c) {
-        return c.QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'second_factor' AND address = $1 AND at > $2",
-                          {who.address, now - 15 * 60 * 1000})
+        return c
+            .QueryOne("SELECT COUNT(*) FROM login_failures WHERE kind = 'second_factor' AND address = $1 AND at > $2",
+                      {who.address, now - 15 * 60 * 1000})
             ->Int(0);
     });
     if (from_address >= settings_.address_second_factor_failures_per_15min) {
@@ -188,17 +199,20 @@ core::Result<Stage> Service::VerifySecondFactor(const Principal& who, const std:
         } else {
             return core::InvalidInput(core::Msg("auth.code_wrong"));
         }
-        if (c.Execute("UPDATE sessions SET second_factor_at = $2 WHERE id = $1 AND ended_at IS NULL", {who.session_id, now}) != 1) {
+        if (c.Execute("UPDATE sessions SET second_factor_at = $2 WHERE id = $1 AND ended_at IS NULL",
+                      {who.session_id, now}) != 1) {
             return core::Unauthorized(core::Msg("auth.session_ended"));
         }
-        audit_.Write(c, who.ActorAs(), {"auth.second_factor", "session", std::to_string(who.session_id), nullptr,
-                                        json::object{{"method", method}}});
+        audit_.Write(c, who.ActorAs(),
+                     {"auth.second_factor", "session", std::to_string(who.session_id), nullptr,
+                      json::object{{"method", method}}});
         return Stage::kReady;
     });
     if (!result) {
         db_.Transact([&](Connection& c) {
             RecordSecondFactorFailure(c, who.user_id, who.address, now);
-            audit_.Write(c, who.ActorAs(), {"auth.second_factor_failed", "session", std::to_string(who.session_id), nullptr, nullptr});
+            audit_.Write(c, who.ActorAs(),
+                         {"auth.second_factor_failed", "session", std::to_string(who.session_id), nullptr, nullptr});
         });
         return result;
     }
@@ -220,8 +234,9 @@ core::Result<Enrolment> Service::BeginEnrolment(const Principal& who) {
         }
         auto s = Base32Encode(GenerateTotpSecret());
         c.Execute("UPDATE users SET totp_secret = $2 WHERE id = $1", {who.user_id, SealSecret(s)});
-        audit_.Write(c, who.ActorAs(), {"auth.enrol_second_factor_begin", "user", std::to_string(who.user_id), nullptr,
-                                        json::object{{"secret_stored", "sealed"}}});
+        audit_.Write(c, who.ActorAs(),
+                     {"auth.enrol_second_factor_begin", "user", std::to_string(who.user_id), nullptr,
+                      json::object{{"secret_stored", "sealed"}}});
         return s;
     });
     if (!secret_b32) return secret_b32.error();
@@ -253,26 +268,30 @@ core::Result<std::vector<std::string>> Service::CompleteEnrolment(const Principa
                       {who.user_id, now, *step, stored}) != 1) {
             return core::Conflict(core::Msg("auth.already_enrolled"));
         }
-        c.Execute("UPDATE recovery_codes SET retired_at = $2 WHERE user_id = $1 AND retired_at IS NULL", {who.user_id, now});
+        c.Execute("UPDATE recovery_codes SET retired_at = $2 WHERE user_id = $1 AND retired_at IS NULL",
+                  {who.user_id, now});
         for (const auto& rc : codes) {
             c.Execute("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)",
                       {who.user_id, HashRecoveryCode(rc), now});
         }
         c.Execute("UPDATE sessions SET second_factor_at = $2 WHERE id = $1", {who.session_id, now});
-        audit_.Write(c, who.ActorAs(), {"auth.enrol_second_factor", "user", std::to_string(who.user_id),
-                                        json::object{{"enrolled", false}}, json::object{{"enrolled", true}}});
+        audit_.Write(c, who.ActorAs(),
+                     {"auth.enrol_second_factor", "user", std::to_string(who.user_id),
+                      json::object{{"enrolled", false}}, json::object{{"enrolled", true}}});
         return core::Ok{};
     });
     if (!done) return done.error();
     return codes;
 }
 
-core::Result<Stage> Service::ChangePassword(const Principal& who, const std::string& current_in, const std::string& next_in) {
+core::Result<Stage> Service::ChangePassword(const Principal& who, const std::string& current_in,
+                                            const std::string& next_in) {
     const auto current = core::ToNfc(current_in);
     const auto next = core::ToNfc(next_in);
     if (who.stage == Stage::kSecondFactor) return core::Forbidden(core::Msg("auth.code_first"));
     if (who.api_token_id) return core::Forbidden(core::Msg("auth.no_password_change_by_token"));
-    auto row = db_.Read([&](Connection& c) { return c.QueryOne("SELECT password_hash FROM users WHERE id = $1", {who.user_id}); });
+    auto row = db_.Read(
+        [&](Connection& c) { return c.QueryOne("SELECT password_hash FROM users WHERE id = $1", {who.user_id}); });
     try {
         if (!row || !hasher_.Verify(row->Text(0), current))
             return core::InvalidField("current", core::Msg("auth.current_password_wrong"));
@@ -293,9 +312,10 @@ core::Result<Stage> Service::ChangePassword(const Principal& who, const std::str
     auto hash = hasher_.Hash(next);
     const auto now = core::ToMillis(clock_.Now());
     db_.Transact([&](Connection& c) {
-        c.Execute("UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = 0, updated_at = $3"
-                  " WHERE id = $1",
-                  {who.user_id, hash, now});
+        c.Execute(
+            "UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = 0, updated_at = $3"
+            " WHERE id = $1",
+            {who.user_id, hash, now});
         c.Execute("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
                   {who.user_id, hash, now});
         // Whoever knew the old password is signed out everywhere else, and API tokens end.

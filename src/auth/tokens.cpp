@@ -30,12 +30,14 @@ core::Result<Service::NewToken> Service::CreateApiToken(const Principal& who, st
     const auto token = "vpt_" + RandomToken(32);
     const auto now = core::ToMillis(clock_.Now());
     auto id = db_.Transact([&](Connection& c) {
-        auto id = c.QueryOne("INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at)"
-                             " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                             {who.user_id, name, HashToken(token), joined, now, now + days_valid * 86400000LL})
+        auto id = c.QueryOne(
+                       "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at)"
+                       " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                       {who.user_id, name, HashToken(token), joined, now, now + days_valid * 86400000LL})
                       ->Int(0);
-        audit_.Write(c, who.ActorAs(), {"auth.create_api_token", "api_token", std::to_string(id), nullptr,
-                                      json::object{{"name", name}, {"scopes", joined}, {"days", days_valid}}});
+        audit_.Write(c, who.ActorAs(),
+                     {"auth.create_api_token", "api_token", std::to_string(id), nullptr,
+                      json::object{{"name", name}, {"scopes", joined}, {"days", days_valid}}});
         return id;
     });
     return NewToken{id, token};
@@ -45,9 +47,10 @@ std::optional<Principal> Service::AuthenticateBearer(const std::string& token, c
     if (token.rfind("vpt_", 0) != 0 || token.size() > 200) return std::nullopt;
     const auto now = core::ToMillis(clock_.Now());
     return db_.Read([&](Connection& c) -> std::optional<Principal> {
-        auto t = c.QueryOne("SELECT id, user_id, scopes, COALESCE(last_used_at, 0) FROM api_tokens WHERE token_hash = $1"
-                            " AND revoked_at IS NULL AND expires_at > $2",
-                            {HashToken(token), now});
+        auto t = c.QueryOne(
+            "SELECT id, user_id, scopes, COALESCE(last_used_at, 0) FROM api_tokens WHERE token_hash = $1"
+            " AND revoked_at IS NULL AND expires_at > $2",
+            {HashToken(token), now});
         if (!t) return std::nullopt;
         auto p = LoadPrincipal(c, t->Int(1));
         if (!p) return std::nullopt;
@@ -61,7 +64,8 @@ std::optional<Principal> Service::AuthenticateBearer(const std::string& token, c
             if (j > i) p->scopes.push_back(s.substr(i, j - i));
             i = j + 1;
         }
-        if (now - t->Int(3) > 60 * 1000) c.Execute("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", {t->Int(0), now});
+        if (now - t->Int(3) > 60 * 1000)
+            c.Execute("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", {t->Int(0), now});
         return p;
     });
 }

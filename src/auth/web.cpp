@@ -98,7 +98,8 @@ bool Web::CsrfOk(const http::Request& req, const Principal& who) const {
 namespace {
 bool Mutating(const http::Request& req) {
     auto m = req.raw.method();
-    return m != http::beast_http::verb::get && m != http::beast_http::verb::head && m != http::beast_http::verb::options;
+    return m != http::beast_http::verb::get && m != http::beast_http::verb::head &&
+           m != http::beast_http::verb::options;
 }
 }  // namespace
 
@@ -196,9 +197,10 @@ http::Response Web::Page(const http::Request& req, const Principal* who, std::st
             for (const auto& e : nav_) {
                 if (e.permission && !auth_.HoldsAnywhere(*who, *e.permission)) continue;
                 auto* label = t.if_contains(e.label_key);
-                items.push_back(json::object{{"path", e.path},
-                                             {"label", label && label->is_string() ? label->get_string() : json::string(e.label_key)},
-                                             {"current", req.path == e.path || req.path.starts_with(e.path + "/")}});
+                items.push_back(json::object{
+                    {"path", e.path},
+                    {"label", label && label->is_string() ? label->get_string() : json::string(e.label_key)},
+                    {"current", req.path == e.path || req.path.starts_with(e.path + "/")}});
             }
             json::object nav{{"items", items}};
             data["nav"] = nav;
@@ -223,7 +225,8 @@ http::Response Web::Fail(const http::Request& req, const Principal* who, const c
 }
 
 void Web::AddNav(NavEntry entry) {
-    auto at = std::upper_bound(nav_.begin(), nav_.end(), entry.order, [](int o, const NavEntry& e) { return o < e.order; });
+    auto at =
+        std::upper_bound(nav_.begin(), nav_.end(), entry.order, [](int o, const NavEntry& e) { return o < e.order; });
     nav_.insert(at, std::move(entry));
 }
 

@@ -524,34 +524,39 @@ Response AdminChange(auth::Web& web, Request& req, F action) {
 }  // namespace
 
 Response Handlers::AdminAddException(Request& req) {
-    return AdminChange(web_, req, [&](const audit::Actor& actor, const auto& form, const std::string& code) -> core::Result<std::string> {
-        auto input = ParseExceptionInput(auth::FormField(form, "date"), auth::FormField(form, "kind"));
-        if (!input) return input.error();
-        auto hours = TryParseHoursText(auth::FormField(form, "hours"));
-        if (!hours) return hours.error();
-        auto r = calendars_.AddException(actor, code, input->date, input->kind, std::move(hours).value(),
-                                         auth::FormField(form, "note"));
-        if (!r) return r.error();
-        return AdminUrl(code, static_cast<int>(input->date.year()), "exception_added");
-    });
+    return AdminChange(
+        web_, req,
+        [&](const audit::Actor& actor, const auto& form, const std::string& code) -> core::Result<std::string> {
+            auto input = ParseExceptionInput(auth::FormField(form, "date"), auth::FormField(form, "kind"));
+            if (!input) return input.error();
+            auto hours = TryParseHoursText(auth::FormField(form, "hours"));
+            if (!hours) return hours.error();
+            auto r = calendars_.AddException(actor, code, input->date, input->kind, std::move(hours).value(),
+                                             auth::FormField(form, "note"));
+            if (!r) return r.error();
+            return AdminUrl(code, static_cast<int>(input->date.year()), "exception_added");
+        });
 }
 
 Response Handlers::AdminRemoveException(Request& req) {
-    return AdminChange(web_, req, [&](const audit::Actor& actor, const auto&, const std::string& code) -> core::Result<std::string> {
-        auto id = auth::ParseId(req.path_params["id"]);
-        if (!id) return core::NotFound(core::Msg("calendar.exception_not_found"));
-        auto r = calendars_.RemoveException(actor, code, *id);
-        if (!r) return r.error();
-        return AdminUrl(code, static_cast<int>(r->date.year()), "exception_removed");
-    });
+    return AdminChange(
+        web_, req, [&](const audit::Actor& actor, const auto&, const std::string& code) -> core::Result<std::string> {
+            auto id = auth::ParseId(req.path_params["id"]);
+            if (!id) return core::NotFound(core::Msg("calendar.exception_not_found"));
+            auto r = calendars_.RemoveException(actor, code, *id);
+            if (!r) return r.error();
+            return AdminUrl(code, static_cast<int>(r->date.year()), "exception_removed");
+        });
 }
 
 Response Handlers::AdminAddYear(Request& req) {
-    return AdminChange(web_, req, [&](const audit::Actor& actor, const auto& form, const std::string& code) -> core::Result<std::string> {
-        auto r = calendars_.AddYear(actor, auth::FormField(form, "schedule"));
-        if (!r) return r.error();
-        return AdminUrl(code, r->year, "year_added");
-    });
+    return AdminChange(
+        web_, req,
+        [&](const audit::Actor& actor, const auto& form, const std::string& code) -> core::Result<std::string> {
+            auto r = calendars_.AddYear(actor, auth::FormField(form, "schedule"));
+            if (!r) return r.error();
+            return AdminUrl(code, r->year, "year_added");
+        });
 }
 
 Response Handlers::AdminPreviewYear(Request& req) {
@@ -590,13 +595,10 @@ Response Handlers::AdminPreviewYear(Request& req) {
                                     {"origin_key", origin},
                                     {"origin", t("calendar_merged_" + origin)}});
     }
-    json::object shown{{"year", preview->schedule.year},
-                       {"source", preview->schedule.source},
-                       {"note", preview->schedule.note},
-                       {"days_off", body["days_off"]},
-                       {"working_days", body["working_days"]},
-                       {"replaced", body["replaced"]},
-                       {"days", std::move(days)}};
+    json::object shown{
+        {"year", preview->schedule.year}, {"source", preview->schedule.source},   {"note", preview->schedule.note},
+        {"days_off", body["days_off"]},   {"working_days", body["working_days"]}, {"replaced", body["replaced"]},
+        {"days", std::move(days)}};
     if (const auto& current = preview->current) {
         json::object replaces{{"year", current->year},
                               {"origin", t("calendar_origin_" + std::string(YearOriginName(current->origin)))},

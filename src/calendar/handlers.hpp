@@ -7,7 +7,9 @@ namespace vp::calendar {
 
 /// Changing the working-time calendar: national (a grant on the Central Party Office).
 inline constexpr core::access::Permission kCalendarManage{"calendar.manage"};
-inline void DeclareAccess(core::access::Policy& policy) { policy.Allow(kCalendarManage, {"task_office", "system_admin"}); }
+inline void DeclareAccess(core::access::Policy& policy) {
+    policy.Allow(kCalendarManage, {"task_office", "system_admin"});
+}
 
 /// @brief HTTP adapter for working-time calendars: the computing API for every signed-in
 /// caller, the management API (calendar.manage) and the admin page.

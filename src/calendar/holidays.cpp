@@ -69,9 +69,8 @@ core::Result<std::string> GetHolidayKey(const json::object& object, std::string_
     const json::value* v = object.if_contains("holiday");
     if (v == nullptr) return std::string();
     const bool ok = v->is_string() && !v->get_string().empty() && v->get_string().size() <= 40 &&
-                    std::all_of(v->get_string().begin(), v->get_string().end(), [](char c) {
-                        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-                    });
+                    std::all_of(v->get_string().begin(), v->get_string().end(),
+                                [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
     if (!ok) {
         return InvalidSchedule(core::Msg("calendar.schedule_holiday_key_invalid", {{"where", std::string(where)}}));
     }
@@ -142,7 +141,8 @@ std::vector<Holiday> ComputedHolidays(int year) {
         holidays.push_back({year_month_day{first - days{1}}, "Tết Nguyên đán (ngày cuối năm)",
                             "Lunar New Year (New Year's Eve)", false, "tet"});
         for (int i = 0; i < 4; ++i) {
-            holidays.push_back({year_month_day{first + days{i}}, "Tết Nguyên đán", "Lunar New Year (Tết)", false, "tet"});
+            holidays.push_back(
+                {year_month_day{first + days{i}}, "Tết Nguyên đán", "Lunar New Year (Tết)", false, "tet"});
         }
     }
     if (const auto hung = LunarToSolar({.day = 10, .month = 3, .year = year})) {

@@ -14,7 +14,7 @@ namespace vp::calendar {
 /// The holidays of the Labour Code 2019, Art. 112.1, by key: each computed day carries the key of
 /// the holiday it belongs to (a compensatory day that of the holiday it compensates), and an
 /// official schedule's entry names the holiday it settles with the same key (`"holiday": "tet"`).
-inline constexpr std::array<std::string_view, 6> kHolidayKeys = {"new_year", "tet",    "hung_kings",
+inline constexpr std::array<std::string_view, 6> kHolidayKeys = {"new_year",      "tet",    "hung_kings",
                                                                  "reunification", "labour", "national_day"};
 /// True for a key of kHolidayKeys.
 bool IsKnownHolidayKey(std::string_view key);

@@ -231,7 +231,6 @@ TEST(YearSchedule, MissingDirectoryIsNotFound_X1) {
     EXPECT_EQ(schedules.error().code, core::ErrorCode::kNotFound);
 }
 
-
 // --- MergeYear: computed holidays + an official schedule, holiday by holiday ---
 
 namespace merge {
@@ -276,8 +275,8 @@ TEST(MergeYear, AnEntryReplacesOnlyTheHolidayItNames_X1) {
     EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kReplaced), computed_tet);
     EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kOfficial),
               (Strings{"2027-01-30", "2027-02-04", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10"}));
-    for (const char* kept : {"2027-01-01", "2027-04-16", "2027-04-30", "2027-05-01", "2027-05-03", "2027-09-01",
-                             "2027-09-02"}) {
+    for (const char* kept :
+         {"2027-01-01", "2027-04-16", "2027-04-30", "2027-05-01", "2027-05-03", "2027-09-01", "2027-09-02"}) {
         const auto in_force = merge::InForce(merged);
         EXPECT_NE(std::find(in_force.begin(), in_force.end(), kept), in_force.end()) << kept << " stays computed";
     }
@@ -290,8 +289,10 @@ TEST(MergeYear, EntriesWithoutAKnownHolidayAreExtraDays_X1) {
     // computed holiday kept.
     YearSchedule extras{.year = 2026, .source = "Thông báo thử"};
     extras.days_off.push_back({.date = Ymd(2026, 3, 9), .name_vi = "Nghỉ thử", .name_en = "Test"});
-    extras.days_off.push_back(
-        {.date = Ymd(2026, 11, 24), .name_vi = "Ngày Văn hóa Việt Nam", .name_en = "Culture Day", .holiday = "culture_day"});
+    extras.days_off.push_back({.date = Ymd(2026, 11, 24),
+                               .name_vi = "Ngày Văn hóa Việt Nam",
+                               .name_en = "Culture Day",
+                               .holiday = "culture_day"});
     extras.working_days.push_back({.date = Ymd(2026, 3, 14), .note_vi = "Làm bù", .note_en = "Make-up"});
     const auto merged = MergeYear(ComputedHolidays(2026), extras);
     EXPECT_TRUE(merge::WithOrigin(merged, MergedOrigin::kReplaced).empty());
@@ -306,10 +307,12 @@ TEST(MergeYear, AnOfficialEntryOnAComputedDateDecidesThatDate_X1) {
     // Without a key, an entry on 30/4 still says what 30/4 is: the computed day gives way on that
     // date only (1/5 stays computed). The replaced day sorts before the official one.
     YearSchedule s{.year = 2026, .source = "x"};
-    s.days_off.push_back({.date = Ymd(2026, 4, 30), .name_vi = "Chiến thắng (theo thông báo)", .name_en = "Reunification"});
+    s.days_off.push_back(
+        {.date = Ymd(2026, 4, 30), .name_vi = "Chiến thắng (theo thông báo)", .name_en = "Reunification"});
     const auto merged = MergeYear(ComputedHolidays(2026), s);
     EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kReplaced), (Strings{"2026-04-30"}));
-    const auto it = std::find_if(merged.begin(), merged.end(), [](const MergedDay& d) { return d.date == Ymd(2026, 4, 30); });
+    const auto it =
+        std::find_if(merged.begin(), merged.end(), [](const MergedDay& d) { return d.date == Ymd(2026, 4, 30); });
     ASSERT_NE(it, merged.end());
     EXPECT_EQ(it->origin, MergedOrigin::kReplaced);
     EXPECT_EQ((it + 1)->origin, MergedOrigin::kOfficial);
@@ -326,7 +329,8 @@ TEST(MergeYear, ShippedFilesNameEveryHolidaySoTheyAreTheirYearExactly_X1) {
         ASSERT_NE(s, nullptr);
         const auto merged = MergeYear(ComputedHolidays(year), *s);
         EXPECT_TRUE(merge::WithOrigin(merged, MergedOrigin::kComputed).empty()) << year;
-        EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kOfficial).size(), s->days_off.size() + s->working_days.size());
+        EXPECT_EQ(merge::WithOrigin(merged, MergedOrigin::kOfficial).size(),
+                  s->days_off.size() + s->working_days.size());
         for (const auto& h : s->days_off) EXPECT_TRUE(IsKnownHolidayKey(h.holiday)) << FormatIsoDate(h.date);
     }
 }
@@ -340,7 +344,8 @@ TEST(YearSchedule, HolidayKeysAreParsedAndChecked_X1) {
     EXPECT_EQ(ok->working_days[0].holiday, "tet");
     for (const char* bad : {R"("holiday": "Tết")", R"("holiday": "")", R"("holiday": 1)"}) {
         const std::string json = std::string(R"({"year": 2027, "source": "x", "days_off": [{"date": "2027-02-05",
-            "name_vi": "Tết", "name_en": "Tet", )") + bad + "}]}";
+            "name_vi": "Tết", "name_en": "Tet", )") +
+                                 bad + "}]}";
         EXPECT_FALSE(TryParseYearSchedule(json).ok()) << bad;
     }
     for (const auto& h : ComputedHolidays(2027)) EXPECT_TRUE(IsKnownHolidayKey(h.holiday)) << FormatIsoDate(h.date);

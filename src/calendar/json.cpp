@@ -36,12 +36,9 @@ std::string Quote(std::string_view s) {
 
 std::string_view DayKindName(DayKind kind) {
     switch (kind) {
-        case DayKind::kDayOff:
-            return "day_off";
-        case DayKind::kWorkingDay:
-            return "working_day";
-        case DayKind::kShortenedDay:
-            return "shortened_day";
+        case DayKind::kDayOff: return "day_off";
+        case DayKind::kWorkingDay: return "working_day";
+        case DayKind::kShortenedDay: return "shortened_day";
     }
     return "day_off";
 }
@@ -55,26 +52,19 @@ std::optional<DayKind> ParseDayKind(std::string_view name) {
 
 std::string_view DaySourceName(DaySource source) {
     switch (source) {
-        case DaySource::kWeekly:
-            return "weekly";
-        case DaySource::kComputedHoliday:
-            return "computed_holiday";
-        case DaySource::kOfficialSchedule:
-            return "official_schedule";
-        case DaySource::kException:
-            return "exception";
+        case DaySource::kWeekly: return "weekly";
+        case DaySource::kComputedHoliday: return "computed_holiday";
+        case DaySource::kOfficialSchedule: return "official_schedule";
+        case DaySource::kException: return "exception";
     }
     return "weekly";
 }
 
 std::string_view MergedOriginName(MergedOrigin origin) {
     switch (origin) {
-        case MergedOrigin::kComputed:
-            return "computed";
-        case MergedOrigin::kOfficial:
-            return "official";
-        case MergedOrigin::kReplaced:
-            return "replaced";
+        case MergedOrigin::kComputed: return "computed";
+        case MergedOrigin::kOfficial: return "official";
+        case MergedOrigin::kReplaced: return "replaced";
     }
     return "computed";
 }

@@ -48,7 +48,9 @@ public:
         r.Add(verb::post, "/api/v1/calendars/{code}/exceptions", Bind(h, &Handlers::AddException));
         r.Add(verb::post, "/api/v1/calendars/{code}/exceptions/{id}/remove", Bind(h, &Handlers::RemoveException));
     }
-    void AddNavigation(auth::Web& web) const override { web.AddNav({"/admin/calendar", "nav_calendar", std::nullopt, 40}); }
+    void AddNavigation(auth::Web& web) const override {
+        web.AddNav({"/admin/calendar", "nav_calendar", std::nullopt, 40});
+    }
     boost::json::object OpenApi() const override {
         return platform::ParseOpenApiPart(embedded::CalendarApi().front().content, Name());
     }
@@ -90,9 +92,11 @@ public:
         commands.Add(add, on_calendar([this](const Calendar& calendar) {
                          auto from = TryParseIso(o_.from);
                          if (!from) return platform::CommandFailed(from.error());
-                         core::Result<core::TimePoint> r = core::InvalidInput(core::Msg("calendar.cli_working_amount_missing"));
+                         core::Result<core::TimePoint> r =
+                             core::InvalidInput(core::Msg("calendar.cli_working_amount_missing"));
                          if (o_.hours >= 0) {
-                             r = calendar.TryAddWorkingHours(from.value(), std::chrono::minutes(static_cast<long>(o_.hours * 60 + 0.5)));
+                             r = calendar.TryAddWorkingHours(
+                                 from.value(), std::chrono::minutes(static_cast<long>(o_.hours * 60 + 0.5)));
                          } else if (o_.days >= 0) {
                              r = calendar.TryAddWorkingDays(from.value(), o_.days);
                          }
@@ -113,17 +117,19 @@ public:
                          if (!t) return platform::CommandFailed(t.error());
                          auto r = calendar.TryWorkingTimeBetween(f.value(), t.value());
                          if (!r) return platform::CommandFailed(r.error());
-                         std::cout << fmt::format("{}h{:02}m ({} minutes)\n", r->count() / 60, std::abs(r->count() % 60), r->count());
+                         std::cout << fmt::format("{}h{:02}m ({} minutes)\n", r->count() / 60,
+                                                  std::abs(r->count() % 60), r->count());
                          return 0;
                      }));
-        commands.Add(next, on_calendar([this](const Calendar& calendar) {
-                         auto at = TryParseIso(o_.at);
-                         if (!at) return platform::CommandFailed(at.error());
-                         auto r = calendar.FindNextWorkingInstant(at.value());
-                         if (!r) return platform::CommandFailed(core::InvalidInput(core::Msg("calendar.cli_no_working_time")));
-                         std::cout << calendar.FormatIso(*r) << "\n";
-                         return 0;
-                     }));
+        commands.Add(
+            next, on_calendar([this](const Calendar& calendar) {
+                auto at = TryParseIso(o_.at);
+                if (!at) return platform::CommandFailed(at.error());
+                auto r = calendar.FindNextWorkingInstant(at.value());
+                if (!r) return platform::CommandFailed(core::InvalidInput(core::Msg("calendar.cli_no_working_time")));
+                std::cout << calendar.FormatIso(*r) << "\n";
+                return 0;
+            }));
     }
 
 private:
@@ -131,7 +137,7 @@ private:
         std::string from, to, at, code = "vn-office";
         double hours = -1;
         int days = -1, year = 0;
-    } o_;  // the command line's options
+    } o_;                                        // the command line's options
     const std::unique_ptr<Service>& calendars_;  // built by src/app before Build
     std::unique_ptr<Handlers> h_;
 };

@@ -351,8 +351,7 @@ core::Result<ExceptionRecord> Service::AddException(const audit::Actor& actor, s
                     core::WithPart(core::Msg("calendar.check_shortened_without_hours"), "where", where));
             }
             break;
-        case DayKind::kWorkingDay:
-            break;  // no hours: Monday's
+        case DayKind::kWorkingDay: break;  // no hours: Monday's
     }
     note = core::Trim(note);
     if (auto st = CheckNote(note); !st) return st.error();

@@ -296,7 +296,8 @@ TEST_P(CalendarService, PreviewShowsTheMergedYearAndChangesNothing_X1) {
     EXPECT_EQ(body.at("replaced").to_number<std::int64_t>(), 0) << "an empty schedule keeps every computed holiday";
 
     // The same refusals as saving, still without a change.
-    for (const char* bad : {"{", R"({"year": 2027})", R"({"year": 2027, "source": "x", "days_off": [{"date": "2028-01-01",
+    for (const char* bad :
+         {"{", R"({"year": 2027})", R"({"year": 2027, "source": "x", "days_off": [{"date": "2028-01-01",
         "name_vi": "a", "name_en": "b"}]})"}) {
         auto r = svc_->PreviewYear(bad);
         ASSERT_FALSE(r.ok()) << bad;

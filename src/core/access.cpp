@@ -19,7 +19,8 @@ bool Principal::HasRole(std::string_view role) const {
 }
 
 Actor Principal::ActorAs(std::string role) const {
-    if (is_operator) return Actor{.user_id = 0, .username = "cli", .role = "operator", .address = "cli", .request_id = request_id};
+    if (is_operator)
+        return Actor{.user_id = 0, .username = "cli", .role = "operator", .address = "cli", .request_id = request_id};
     return Actor{.user_id = user_id,
                  .username = username,
                  .unit_id = unit_id,

@@ -104,7 +104,9 @@ struct Scope {
     std::string portal;
     bool global = false;
     static Scope Unit(std::int64_t id) { return Scope{.unit_id = id}; }
-    static Scope Portal(std::string code, std::int64_t unit = 0) { return Scope{.unit_id = unit, .portal = std::move(code)}; }
+    static Scope Portal(std::string code, std::int64_t unit = 0) {
+        return Scope{.unit_id = unit, .portal = std::move(code)};
+    }
     static Scope Global() { return Scope{.global = true}; }
 };
 
@@ -153,7 +155,7 @@ private:
     bool TokenAllows(const Principal& who, Permission p) const;
     std::vector<RoleInfo> roles_;
     std::map<std::string, std::set<std::string, std::less<>>, std::less<>> grants_;  // permission -> roles
-    std::set<std::string, std::less<>> everyone_;                        // permissions every role holds
+    std::set<std::string, std::less<>> everyone_;                                    // permissions every role holds
     const UnitTree* tree_ = nullptr;
 };
 

@@ -161,8 +161,9 @@ Result<std::int64_t> ParseLastEventId(std::string_view text) {
 EventBus::EventBus() {
     // Built in: a person's own "sessions ended" signal (revocation, password change), which
     // also ends their streams (SubscribeOptions::ends).
-    topics_.emplace(std::string(kSessionEndedTopic),
-                    TopicEntry{[](const Subscriber& s, const Event& e) { return e.user_id != 0 && e.user_id == s.user_id; }});
+    topics_.emplace(std::string(kSessionEndedTopic), TopicEntry{[](const Subscriber& s, const Event& e) {
+                        return e.user_id != 0 && e.user_id == s.user_id;
+                    }});
 }
 
 EventBus::~EventBus() {
@@ -180,7 +181,8 @@ void EventBus::AttachLog(db::Database& db, const Clock& clock, EventLogSettings 
     clock_ = &clock;
     settings_ = settings;
     // Start from the newest event: a node that starts does not re-deliver history.
-    last_seen_ = db.Read([](db::Connection& c) { return c.QueryOne("SELECT COALESCE(MAX(id), 0) FROM event_log")->Int(0); });
+    last_seen_ =
+        db.Read([](db::Connection& c) { return c.QueryOne("SELECT COALESCE(MAX(id), 0) FROM event_log")->Int(0); });
     thread_ = std::thread([this] { Run(); });
 }
 
@@ -306,7 +308,7 @@ std::int64_t EventBus::Publish(db::Connection& c, const Event& in) {
         return 0;
     }
     auto id = Append(c, *e);  // throws with the caller's transaction
-    Wake();  // before the commit: the row may not be visible yet, the poll (or NOTIFY) follows
+    Wake();                   // before the commit: the row may not be visible yet, the poll (or NOTIFY) follows
     return id;
 }
 
@@ -374,14 +376,15 @@ void EventBus::Replay(Subscription& sub, std::int64_t after) {
             through = std::min(after, newest);  // an id from the future (another database) replays nothing
             if (oldest > after + 1) {
                 // Events after `after` were pruned: tell the client to reload what it shows.
-                auto gap = std::make_shared<const std::string>("event: replay.incomplete\ndata: {\"oldest_id\":" +
-                                                               std::to_string(oldest) + "}\n\n");
+                auto gap = std::make_shared<const std::string>(
+                    "event: replay.incomplete\ndata: {\"oldest_id\":" + std::to_string(oldest) + "}\n\n");
                 std::lock_guard lock(sub.mu_);
                 sub.PushLocked(std::move(gap), false);
             }
             for (std::int64_t from = after;;) {
-                auto rows = c.Query("SELECT id, topic, user_id, data_json FROM event_log WHERE id > $1 ORDER BY id LIMIT $2",
-                                    {from, kPageSize});
+                auto rows =
+                    c.Query("SELECT id, topic, user_id, data_json FROM event_log WHERE id > $1 ORDER BY id LIMIT $2",
+                            {from, kPageSize});
                 for (const auto& r : rows) {
                     from = through = r.Int(0);
                     std::optional<Event> e;
@@ -435,7 +438,8 @@ void EventBus::DeliverNew() {
 
 std::int64_t EventBus::Prune() {
     if (!db_) return 0;
-    const auto cutoff = ToMillis(clock_->Now()) - std::chrono::duration_cast<std::chrono::milliseconds>(settings_.keep_for).count();
+    const auto cutoff =
+        ToMillis(clock_->Now()) - std::chrono::duration_cast<std::chrono::milliseconds>(settings_.keep_for).count();
     return db_->Transact([&](db::Connection& c) {
         std::int64_t below = 0;
         if (settings_.keep_events > 0) {
@@ -533,7 +537,8 @@ void PgEventBridge::Run() {
                 auto [p, ec] = std::from_chars(payload.data(), payload.data() + payload.size(), id);
                 if (payload.empty() || ec != std::errc() || p != payload.data() + payload.size() || id <= 0) {
                     ++malformed_;
-                    spdlog::warn("event bridge: ignored a notification that is not an event id: \"{}\"", Excerpt(payload));
+                    spdlog::warn("event bridge: ignored a notification that is not an event id: \"{}\"",
+                                 Excerpt(payload));
                 } else {
                     wake = true;
                 }

@@ -32,7 +32,7 @@ struct Event {
     std::string topic;      ///< e.g. "notification", "session.ended", "tasks.status"
     std::string data_json;  ///< JSON payload
     std::int64_t user_id = 0;
-    std::int64_t id = 0;    ///< position in the event log (set by the bus; 0: not logged)
+    std::int64_t id = 0;  ///< position in the event log (set by the bus; 0: not logged)
 };
 
 /// @brief Who holds a subscription, as the application knows them. Core never looks inside
@@ -98,11 +98,11 @@ private:
 
 /// Settings of the durable event log (EventBus::AttachLog).
 struct EventLogSettings {
-    std::int64_t keep_events = 10000;                    ///< the log keeps at most this many events …
-    std::chrono::hours keep_for{24};                     ///< … and none older than this
-    std::chrono::milliseconds poll_interval{200};        ///< how often the log is read without a wake-up
-    std::chrono::milliseconds prune_interval{60000};     ///< how often old events are deleted
-    std::size_t max_event_bytes = 64 * 1024;             ///< larger payloads are refused and skipped
+    std::int64_t keep_events = 10000;                 ///< the log keeps at most this many events …
+    std::chrono::hours keep_for{24};                  ///< … and none older than this
+    std::chrono::milliseconds poll_interval{200};     ///< how often the log is read without a wake-up
+    std::chrono::milliseconds prune_interval{60000};  ///< how often old events are deleted
+    std::size_t max_event_bytes = 64 * 1024;          ///< larger payloads are refused and skipped
     std::size_t max_queued_per_subscriber = 1000;
 };
 

@@ -61,10 +61,11 @@ protected:
         return Db().Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM event_log")->Int(0); });
     }
     std::int64_t LastId() {
-        return Db().Read([](core::db::Connection& c) { return c.QueryOne("SELECT COALESCE(MAX(id), 0) FROM event_log")->Int(0); });
+        return Db().Read(
+            [](core::db::Connection& c) { return c.QueryOne("SELECT COALESCE(MAX(id), 0) FROM event_log")->Int(0); });
     }
-    std::shared_ptr<Subscription> Sub(EventBus& bus, std::vector<std::string> topics, std::optional<std::int64_t> last = {},
-                                      std::int64_t user = 1) {
+    std::shared_ptr<Subscription> Sub(EventBus& bus, std::vector<std::string> topics,
+                                      std::optional<std::int64_t> last = {}, std::int64_t user = 1) {
         auto r = bus.Subscribe({.subscriber = {user, {}}, .topics = std::move(topics), .last_event_id = last});
         EXPECT_TRUE(r.ok());
         return r.ok() ? r.value() : nullptr;
@@ -82,7 +83,8 @@ TEST_P(Events, ReplaysTheEventsAfterLastEventIdThenLiveOnes_X5) {
     ASSERT_EQ(replayed.size(), 3u);
     for (int i = 0; i < 3; ++i) {
         EXPECT_EQ(IdOf(replayed[i]), last - 2 + i);
-        EXPECT_NE(replayed[i].find("event: tasks.status\ndata: {\"n\":" + std::to_string(i + 3) + "}\n\n"), std::string::npos)
+        EXPECT_NE(replayed[i].find("event: tasks.status\ndata: {\"n\":" + std::to_string(i + 3) + "}\n\n"),
+                  std::string::npos)
             << replayed[i];
     }
     bus_.Publish({"tasks.status", "{\"n\":6}"});
@@ -110,7 +112,8 @@ TEST_P(Events, ReplayRacingLivePublishesHasNoGapsNorDuplicates_X5) {
     writer.join();
     auto frames = Collect(*sub, 60, 5000ms);
     ASSERT_EQ(frames.size(), 60u);
-    for (std::size_t i = 0; i < frames.size(); ++i) EXPECT_EQ(IdOf(frames[i]), start + 1 + static_cast<std::int64_t>(i));
+    for (std::size_t i = 0; i < frames.size(); ++i)
+        EXPECT_EQ(IdOf(frames[i]), start + 1 + static_cast<std::int64_t>(i));
     EXPECT_TRUE(Collect(*sub, 1, 300ms).empty());
 }
 
@@ -159,9 +162,13 @@ TEST_P(Events, AFilterThatDeniesAnEventNeverDeliversIt_X3) {
         auto* role = std::any_cast<std::string>(&s.context);
         return role && *role == "inspector";
     });
-    bus_.RegisterTopic("notification", [](const core::Subscriber& s, const Event& e) { return e.user_id == s.user_id; });
-    auto inspector = bus_.Subscribe({.subscriber = {7, std::string("inspector")}, .topics = {"audit.alert", "notification"}}).value();
-    auto editor = bus_.Subscribe({.subscriber = {8, std::string("editor")}, .topics = {"audit.alert", "notification"}}).value();
+    bus_.RegisterTopic("notification",
+                       [](const core::Subscriber& s, const Event& e) { return e.user_id == s.user_id; });
+    auto inspector =
+        bus_.Subscribe({.subscriber = {7, std::string("inspector")}, .topics = {"audit.alert", "notification"}})
+            .value();
+    auto editor =
+        bus_.Subscribe({.subscriber = {8, std::string("editor")}, .topics = {"audit.alert", "notification"}}).value();
     auto tasks_only = bus_.Subscribe({.subscriber = {7, std::string("inspector")}, .topics = {"tasks.status"}}).value();
     bus_.Publish({"audit.alert", "{\"chain\":\"broken\"}"});
     bus_.Publish({"notification", "{}", 7});
@@ -175,7 +182,8 @@ TEST_P(Events, AFilterThatDeniesAnEventNeverDeliversIt_X3) {
     auto editor_again = bus_.Subscribe({.subscriber = {8, std::string("editor")}, .last_event_id = 0}).value();
     EXPECT_TRUE(Collect(*editor_again, 1, 300ms).empty());
     // A filter that throws denies, and the others still get the event.
-    bus_.RegisterTopic("broken", [](const core::Subscriber&, const Event&) -> bool { throw std::runtime_error("bug"); });
+    bus_.RegisterTopic("broken",
+                       [](const core::Subscriber&, const Event&) -> bool { throw std::runtime_error("bug"); });
     auto b = bus_.Subscribe({.subscriber = {7, {}}, .topics = {"broken", "tasks.status"}}).value();
     bus_.Publish({"broken", "{}"});
     bus_.Publish({"tasks.status", "{}"});
@@ -210,9 +218,10 @@ TEST_P(Events, AnotherProcessOnTheSameDatabaseDeliversWithinASecond_X5) {
     Attach(other, *other_db);
     std::unique_ptr<core::PgEventBridge> bridge;
     if (GetParam() == core::db::Engine::kPostgres) bridge = std::make_unique<core::PgEventBridge>(url_, bus_);
-    auto sub = bus_.Subscribe({.subscriber = {42, {}},
-                               .ends = [](const Event& e) { return e.topic == core::kSessionEndedTopic && e.user_id == 42; }})
-                   .value();
+    auto sub =
+        bus_.Subscribe({.subscriber = {42, {}},
+                        .ends = [](const Event& e) { return e.topic == core::kSessionEndedTopic && e.user_id == 42; }})
+            .value();
     std::this_thread::sleep_for(300ms);  // the bridge is listening
     const auto t0 = std::chrono::steady_clock::now();
     other.Publish({"session.ended", "{\"user_id\":42}", 42});
@@ -271,7 +280,8 @@ TEST_P(Events, MalformedNotificationsAreIgnoredByTheBridge_X5) {
         c.Query("SELECT pg_notify('vp_events', '')");
     });
     const auto end = std::chrono::steady_clock::now() + 3s;
-    while (bridge.MalformedNotifications() < 4 && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(10ms);
+    while (bridge.MalformedNotifications() < 4 && std::chrono::steady_clock::now() < end)
+        std::this_thread::sleep_for(10ms);
     EXPECT_GE(bridge.MalformedNotifications(), 4u);
     auto other_db = OpenAgain();
     EventBus other;

@@ -50,7 +50,8 @@ TEST_P(Jobs, RetriesWithBackoffThenFails) {
     EXPECT_EQ(v.status, "failed");
     EXPECT_EQ(v.attempts, 2);
     EXPECT_EQ(v.last_error, "always fails");
-    auto runs = Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM job_runs WHERE outcome = 'error'")->Int(0); });
+    auto runs = Db().Read(
+        [](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM job_runs WHERE outcome = 'error'")->Int(0); });
     EXPECT_EQ(runs, 2);
 }
 
@@ -68,13 +69,20 @@ TEST_P(Jobs, ConcurrentNodesRunEachJobExactlyOnce) {
     core::JobQueue b(Db(), clock_, {.node_id = "b"});
     a.Register("t.count", handler);
     b.Register("t.count", handler);
-    std::thread ta([&] { while (a.RunOne()) {} });
-    std::thread tb([&] { while (b.RunOne()) {} });
+    std::thread ta([&] {
+        while (a.RunOne()) {
+        }
+    });
+    std::thread tb([&] {
+        while (b.RunOne()) {
+        }
+    });
     ta.join();
     tb.join();
     EXPECT_EQ(runs.load(), kJobs);
     auto dup = Db().Read([](Connection& c) {
-        return c.QueryOne("SELECT COUNT(*) FROM (SELECT job_id FROM job_runs GROUP BY job_id HAVING COUNT(*) > 1) d")->Int(0);
+        return c.QueryOne("SELECT COUNT(*) FROM (SELECT job_id FROM job_runs GROUP BY job_id HAVING COUNT(*) > 1) d")
+            ->Int(0);
     });
     EXPECT_EQ(dup, 0);
 }
@@ -149,13 +157,16 @@ TEST_P(Jobs, StaleSuccessDoesNotHideTheFailureOfTheRunnerThatTookOver) {
 
 // covers X-5: a handler's own result is written only while its attempt holds the lease.
 TEST_P(Jobs, StaleRunnerCannotOverwriteTheResult) {
-    Db().Read([](Connection& c) { c.ExecuteScript("CREATE TABLE t_results (job_id BIGINT PRIMARY KEY, value TEXT NOT NULL)"); });
+    Db().Read([](Connection& c) {
+        c.ExecuteScript("CREATE TABLE t_results (job_id BIGINT PRIMARY KEY, value TEXT NOT NULL)");
+    });
     auto id = Db().Transact([&](Connection& c) { return core::JobQueue::Enqueue(c, clock_, "t.result", "{}"); });
     auto write = [](std::string value) {
         return [value](Connection& c) {
-            c.Execute("INSERT INTO t_results (job_id, value) VALUES (1, $1)"
-                      " ON CONFLICT (job_id) DO UPDATE SET value = excluded.value",
-                      {value});
+            c.Execute(
+                "INSERT INTO t_results (job_id, value) VALUES (1, $1)"
+                " ON CONFLICT (job_id) DO UPDATE SET value = excluded.value",
+                {value});
         };
     };
     core::JobQueue a(Db(), clock_, Node("a"));
@@ -251,8 +262,9 @@ TEST_P(Jobs, LeaseExpiredOnTheLastAttemptFailsTheJob) {
 TEST_P(Jobs, LeaseTimerKeepsARunningJobOnItsNode) {
     core::SystemClock sys;
     auto id = Db().Transact([&](Connection& c) { return core::JobQueue::Enqueue(c, sys, "t.long", "{}"); });
-    core::JobQueue a(Db(), sys, {.node_id = "a", .poll_interval = 10ms, .lease = 800ms, .heartbeat_interval = 100ms,
-                                 .max_concurrent = 1});
+    core::JobQueue a(
+        Db(), sys,
+        {.node_id = "a", .poll_interval = 10ms, .lease = 800ms, .heartbeat_interval = 100ms, .max_concurrent = 1});
     core::JobQueue b(Db(), sys, Node("b", 800ms));
     std::atomic<bool> started{false}, finished{false};
     a.Register("t.long", [&](const core::Job&) -> core::Status {
@@ -303,7 +315,8 @@ TEST_P(Jobs, RunsJobsInParallelButNeverMoreThanMaxConcurrent) {
     q.Stop();
     EXPECT_EQ(done.load(), kJobs);
     EXPECT_EQ(peak.load(), 3);
-    auto finished = Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM jobs WHERE status = 'done'")->Int(0); });
+    auto finished =
+        Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM jobs WHERE status = 'done'")->Int(0); });
     EXPECT_EQ(finished, kJobs);
 }
 

@@ -85,7 +85,8 @@ Status CheckMailAddress(std::string_view a) {
     const auto bad = [] { return InvalidInput(Msg("core.mail_address_invalid")); };
     if (a.empty() || a.size() > 254) return bad();
     const auto at = a.find('@');
-    if (at == 0 || at == std::string_view::npos || at + 1 == a.size() || a.find('@', at + 1) != std::string_view::npos) {
+    if (at == 0 || at == std::string_view::npos || at + 1 == a.size() ||
+        a.find('@', at + 1) != std::string_view::npos) {
         return bad();
     }
     for (unsigned char c : a) {

@@ -22,7 +22,7 @@ public:
 };
 
 struct SmtpSettings {
-    std::string url;       ///< "smtp://host:port" or "smtps://host:port"; empty disables e-mail
+    std::string url;  ///< "smtp://host:port" or "smtps://host:port"; empty disables e-mail
     std::string from = "vanphong@localhost";
     std::string username;  ///< optional; never logged
     std::string password;  ///< optional; never logged

@@ -53,8 +53,8 @@ std::unique_ptr<SecretBox> SecretBox::FromKeyFile(const std::filesystem::path& p
 std::string SecretBox::Seal(std::string_view plain) const {
     std::vector<unsigned char> buf(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size());
     randombytes_buf(buf.data(), crypto_secretbox_NONCEBYTES);
-    crypto_secretbox_easy(buf.data() + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(plain.data()),
-                          plain.size(), buf.data(), key_);
+    crypto_secretbox_easy(buf.data() + crypto_secretbox_NONCEBYTES,
+                          reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), buf.data(), key_);
     std::string b64(sodium_base64_ENCODED_LEN(buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
     sodium_bin2base64(b64.data(), b64.size(), buf.data(), buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     b64.resize(std::strlen(b64.c_str()));
@@ -72,8 +72,9 @@ Result<std::string> SecretBox::Open(std::string_view sealed) const {
         return InvalidInput(Msg("core.sealed_invalid"), "bad base64");
     }
     std::string plain(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), buf.data() + crypto_secretbox_NONCEBYTES,
-                                   len - crypto_secretbox_NONCEBYTES, buf.data(), key_) != 0) {
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
+                                   buf.data() + crypto_secretbox_NONCEBYTES, len - crypto_secretbox_NONCEBYTES,
+                                   buf.data(), key_) != 0) {
         return InvalidInput(Msg("core.sealed_invalid"), "authentication failed (altered, or another key)");
     }
     return plain;

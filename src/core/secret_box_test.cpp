@@ -33,7 +33,8 @@ TEST(SecretBox, KeyFileIsCreatedOnceAndReused_X3) {
     std::filesystem::remove(path);
     auto a = core::SecretBox::FromKeyFile(path, true);
     EXPECT_EQ(std::filesystem::file_size(path), 32u);
-    EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::others_read, std::filesystem::perms::none);
+    EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::others_read,
+              std::filesystem::perms::none);
     auto b = core::SecretBox::FromKeyFile(path, false);
     EXPECT_EQ(b->Open(a->Seal("x")).value(), "x");
     std::filesystem::remove(path);

@@ -53,7 +53,8 @@ std::size_t Utf8Length(std::string_view s) {
 
 std::string ToNfc(std::string_view s) {
     // ASCII is already NFC: skip ICU for the common case.
-    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }) || !IsValidUtf8(s)) {
+    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }) ||
+        !IsValidUtf8(s)) {
         return std::string(s);
     }
     UErrorCode status = U_ZERO_ERROR;
@@ -73,8 +74,8 @@ std::string FoldDiacritics(std::string_view s) {
     const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
     if (U_FAILURE(status)) return std::string(s);
-    const auto decomposed =
-        nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size()))), status);
+    const auto decomposed = nfd->normalize(
+        icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size()))), status);
     if (U_FAILURE(status)) return std::string(s);
     icu::UnicodeString folded;
     for (int32_t i = 0; i < decomposed.length(); i = decomposed.moveIndex32(i, 1)) {

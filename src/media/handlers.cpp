@@ -9,9 +9,9 @@
 namespace vp::media {
 
 namespace http = core::http;
-using http::beast_http::status;
 using http::Request;
 using http::Response;
+using http::beast_http::status;
 
 namespace {
 
@@ -42,14 +42,16 @@ Response Handlers::Upload(Request& req) {
     in.portal = req.QueryParam("portal").value_or("");
     std::optional<http::Multipart> form;
     if (LowerType(req.Header("Content-Type")) == "multipart/form-data") {
-        auto parsed = http::ParseMultipart(req, {.max_parts = 8,
-                                                 .max_header_bytes = 8 * 1024,
-                                                 .max_file_bytes = static_cast<std::size_t>(media_.GetLimits().Largest()),
-                                                 .max_field_bytes = 1024});
+        auto parsed =
+            http::ParseMultipart(req, {.max_parts = 8,
+                                       .max_header_bytes = 8 * 1024,
+                                       .max_file_bytes = static_cast<std::size_t>(media_.GetLimits().Largest()),
+                                       .max_field_bytes = 1024});
         if (!parsed) return http::JsonError(req, parsed.error());
         form = std::move(parsed.value());
         const auto* file = form->Find("file");
-        if (!file || !file->filename) return http::JsonError(req, core::InvalidField("file", core::Msg("media.file_missing")));
+        if (!file || !file->filename)
+            return http::JsonError(req, core::InvalidField("file", core::Msg("media.file_missing")));
         in.bytes = file->body;
         in.filename = *file->filename;
         in.content_type = file->content_type;
@@ -63,13 +65,15 @@ Response Handlers::Upload(Request& req) {
         in.content_type = std::string(req.Header("Content-Type"));
         // A header carries ASCII: a Vietnamese name comes percent-encoded (UTF-8).
         auto name = http::PercentDecode(req.Header("X-File-Name"), false);
-        if (!name) return http::JsonError(req, core::InvalidField("X-File-Name", core::Msg("media.filename_header_invalid")));
+        if (!name)
+            return http::JsonError(req, core::InvalidField("X-File-Name", core::Msg("media.filename_header_invalid")));
         in.filename = std::move(*name);
     }
     if (in.purpose.empty()) in.purpose = "upload";
     if (!unit_text.empty()) {
         auto id = auth::ParseId(unit_text);
-        if (!id || *id <= 0) return http::JsonError(req, core::InvalidField("unit_id", core::Msg("media.unit_invalid")));
+        if (!id || *id <= 0)
+            return http::JsonError(req, core::InvalidField("unit_id", core::Msg("media.unit_invalid")));
         in.unit_id = *id;
     }
     for (std::string_view rest = kind_text; !rest.empty();) {
@@ -132,7 +136,8 @@ Response Handlers::ServeVariant(Request& req) {
     const auto digits = v.substr(0, dot);
     const bool ok = dot != std::string::npos && !digits.empty() && digits.size() <= 5 &&
                     std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-    auto f = ok ? media_.FindServedVariant(req.path_params["sha256"], std::stoi(digits), v.substr(dot + 1)) : std::nullopt;
+    auto f =
+        ok ? media_.FindServedVariant(req.path_params["sha256"], std::stoi(digits), v.substr(dot + 1)) : std::nullopt;
     if (!f) return http::ErrorFor(req, core::NotFound(core::Msg("media.not_found")));
     return ServeStored(req, *f);
 }

@@ -117,8 +117,12 @@ std::optional<std::string> Encode(VipsImage* image, Format format, int quality) 
             rc = vips_jpegsave_buffer(image, &buffer, &size, "Q", quality, "strip", TRUE, "optimize_coding", TRUE,
                                       "interlace", TRUE, nullptr);
             break;
-        case Format::kPng: rc = vips_pngsave_buffer(image, &buffer, &size, "strip", TRUE, "compression", 6, nullptr); break;
-        case Format::kWebp: rc = vips_webpsave_buffer(image, &buffer, &size, "Q", quality, "strip", TRUE, nullptr); break;
+        case Format::kPng:
+            rc = vips_pngsave_buffer(image, &buffer, &size, "strip", TRUE, "compression", 6, nullptr);
+            break;
+        case Format::kWebp:
+            rc = vips_webpsave_buffer(image, &buffer, &size, "Q", quality, "strip", TRUE, nullptr);
+            break;
         case Format::kGif: rc = vips_gifsave_buffer(image, &buffer, &size, "strip", TRUE, nullptr); break;
     }
     if (rc != 0) {
@@ -172,11 +176,11 @@ core::Result<ImageHeader> ProbeImage(std::string_view bytes, std::string_view mi
     // canvas of gigapixels (a decompression bomb).
     const std::int64_t pixels = std::int64_t{h.width} * h.height * h.pages;
     if (pixels > max_pixels) {
-        return core::InvalidInput(core::Msg("media.image_too_many_pixels",
-                                            {{"width", std::to_string(h.width)},
-                                             {"height", std::to_string(h.height)},
-                                             {"max", std::to_string(max_pixels / 1'000'000) + " MP"}}),
-                                  "pixels " + std::to_string(pixels));
+        return core::InvalidInput(
+            core::Msg("media.image_too_many_pixels", {{"width", std::to_string(h.width)},
+                                                      {"height", std::to_string(h.height)},
+                                                      {"max", std::to_string(max_pixels / 1'000'000) + " MP"}}),
+            "pixels " + std::to_string(pixels));
     }
     return h;
 }
@@ -197,7 +201,8 @@ core::Result<ProcessedImage> ProcessImage(std::string_view bytes, std::string_vi
         // them), and from CMYK, 16-bit or other spaces.
         if (vips_image_get_typeof(image.get(), VIPS_META_ICC_NAME)) {
             if (!Step(image, [](VipsImage* in, VipsImage** out) {
-                    return vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent", VIPS_INTENT_PERCEPTUAL, nullptr);
+                    return vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent", VIPS_INTENT_PERCEPTUAL,
+                                              nullptr);
                 })) {
                 spdlog::debug("media: embedded ICC profile not usable: {}", TakeVipsError());
             }
@@ -254,7 +259,8 @@ core::Result<ProcessedImage> ProcessImage(std::string_view bytes, std::string_vi
     for (const int target : kVariantWidths) {
         if (target >= width) break;
         VipsImage* scaled = nullptr;
-        if (vips_thumbnail_image(first.get(), &scaled, target, "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, nullptr) != 0) {
+        if (vips_thumbnail_image(first.get(), &scaled, target, "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN,
+                                 nullptr) != 0) {
             return Corrupt(TakeVipsError());
         }
         Image variant(scaled);

@@ -35,7 +35,7 @@ struct EncodedImage {
 };
 
 struct ProcessedImage {
-    EncodedImage original;  ///< upright, sRGB, no metadata, same format as the upload
+    EncodedImage original;               ///< upright, sRGB, no metadata, same format as the upload
     std::vector<EncodedImage> variants;  ///< by width, WebP then JPEG for each
 };
 

@@ -65,15 +65,15 @@ struct Variant {
 /// who uploaded it, for which unit and purpose.
 struct MediaFile {
     std::int64_t id = 0;
-    std::string sha256;    ///< hex digest of the stored bytes (for images: the cleaned original)
-    std::string mime;      ///< detected from the content, as served
+    std::string sha256;  ///< hex digest of the stored bytes (for images: the cleaned original)
+    std::string mime;    ///< detected from the content, as served
     std::int64_t size = 0;
     std::string filename;  ///< for display and downloads: sanitised, extension matching `mime`
     Kind kind = Kind::kDocument;
-    int width = 0;   ///< images only (upright, after EXIF orientation)
+    int width = 0;  ///< images only (upright, after EXIF orientation)
     int height = 0;
     std::vector<Variant> variants;  ///< images only, by width then format
-    std::string purpose;  ///< owner module and use, e.g. "portal.article"
+    std::string purpose;            ///< owner module and use, e.g. "portal.article"
     std::int64_t unit_id = 0;
     std::string portal;            ///< the portal it was uploaded for, or ""
     std::int64_t uploaded_by = 0;  ///< user id; 0 for the operator
@@ -91,11 +91,11 @@ boost::json::value ToJson(const MediaFile& f);
 /// What a caller may look at before anything is stored (UploadInput::before_store).
 struct Inspection {
     Kind kind = Kind::kDocument;
-    std::string mime;      ///< detected
+    std::string mime;  ///< detected
     std::int64_t size = 0;
-    std::string filename;  ///< sanitised
+    std::string filename;       ///< sanitised
     std::string source_sha256;  ///< digest of the bytes as uploaded
-    int width = 0;   ///< images: from the header (before orientation)
+    int width = 0;              ///< images: from the header (before orientation)
     int height = 0;
 };
 

@@ -73,7 +73,10 @@ TEST(DetectMime, RefusedTypesAreNotOnTheAllowList_P12) {
     EXPECT_EQ(DetectMime(Sample("sample.html")), "text/html");
     EXPECT_EQ(DetectMime(Sample("sample.svg")), "image/svg+xml");
     EXPECT_EQ(DetectMime(Sample("sample.zip")), "application/zip");
-    EXPECT_FALSE(KindOfMime(DetectMime(std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(200, '\0'))));
+    EXPECT_FALSE(KindOfMime(DetectMime(std::string("\x7f"
+                                                   "ELF\x02\x01\x01",
+                                                   7) +
+                                       std::string(200, '\0'))));
     EXPECT_FALSE(KindOfMime(DetectMime("")));
 }
 
@@ -128,7 +131,8 @@ TEST(NameForType, ExtensionFollowsTheContent_P12) {
 TEST(ContentDisposition, VietnameseName_P12) {
     EXPECT_EQ(ContentDisposition(true, "Báo cáo quý 1.pdf"),
               "attachment; filename=\"Bao cao quy 1.pdf\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20qu%C3%BD%201.pdf");
-    EXPECT_EQ(ContentDisposition(false, "Đảng.jpg"), "inline; filename=\"Dang.jpg\"; filename*=UTF-8''%C4%90%E1%BA%A3ng.jpg");
+    EXPECT_EQ(ContentDisposition(false, "Đảng.jpg"),
+              "inline; filename=\"Dang.jpg\"; filename*=UTF-8''%C4%90%E1%BA%A3ng.jpg");
 }
 
 TEST(ContentDisposition, HostileNamesCannotEscapeTheHeader_X3) {
@@ -179,8 +183,14 @@ TEST(Kinds, NamesRoundTrip) {
 }
 
 TEST(Json, RecordShape_P12) {
-    MediaFile f{.id = 7, .sha256 = std::string(64, 'a'), .mime = "image/jpeg", .size = 10, .filename = "ảnh.jpg",
-                .kind = Kind::kImage, .width = 800, .height = 600};
+    MediaFile f{.id = 7,
+                .sha256 = std::string(64, 'a'),
+                .mime = "image/jpeg",
+                .size = 10,
+                .filename = "ảnh.jpg",
+                .kind = Kind::kImage,
+                .width = 800,
+                .height = 600};
     f.variants.push_back({320, 240, "webp", "image/webp", std::string(64, 'b'), 5});
     auto j = ToJson(f).as_object();
     EXPECT_EQ(j.at("url").as_string(), "/media/" + std::string(64, 'a'));
@@ -211,7 +221,8 @@ TEST(Image, ExifAndGpsStrippedAndTurnedUpright_P12) {
     EXPECT_EQ(r->original.bytes.find("Exif"), std::string::npos);
     ASSERT_FALSE(r->variants.empty());
     for (const auto& v : r->variants) {
-        for (const auto& f : MetadataOf(v.bytes)) EXPECT_FALSE(f.starts_with("exif-") || f == "xmp-data") << f << " in " << v.width << "." << v.format;
+        for (const auto& f : MetadataOf(v.bytes))
+            EXPECT_FALSE(f.starts_with("exif-") || f == "xmp-data") << f << " in " << v.width << "." << v.format;
         EXPECT_EQ(v.bytes.find("Exif"), std::string::npos);
     }
 }
@@ -232,7 +243,8 @@ TEST(Image, VariantsNeverUpscale_P12) {
     ASSERT_TRUE(mid.ok());
     ASSERT_EQ(mid->variants.size(), 4u) << "320 and 640 only";
     for (const auto& v : mid->variants) EXPECT_LT(v.width, 700);
-    auto small = detail::ProcessImage(MakeImage({.width = 320, .height = 100, .format = "webp"}), "image/webp", 50'000'000);
+    auto small =
+        detail::ProcessImage(MakeImage({.width = 320, .height = 100, .format = "webp"}), "image/webp", 50'000'000);
     ASSERT_TRUE(small.ok());
     EXPECT_TRUE(small->variants.empty()) << "an image 320 wide gets no variant (none would be narrower)";
     EXPECT_EQ(small->original.width, 320);
@@ -240,7 +252,8 @@ TEST(Image, VariantsNeverUpscale_P12) {
 }
 
 TEST(Image, TransparentImagesGetWhiteJpegVariants) {
-    auto r = detail::ProcessImage(MakeImage({.width = 700, .height = 100, .format = "png", .alpha = true}), "image/png", 50'000'000);
+    auto r = detail::ProcessImage(MakeImage({.width = 700, .height = 100, .format = "png", .alpha = true}), "image/png",
+                                  50'000'000);
     ASSERT_TRUE(r.ok()) << r.error().detail;
     for (const auto& v : r->variants) EXPECT_EQ(DetectMime(v.bytes), v.mime);
     EXPECT_EQ(DetectMime(r->original.bytes), "image/png");
@@ -289,7 +302,8 @@ TEST(Image, DecompressionBombRefusedFromTheHeader_P12) {
 class StoreTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        root_ = std::filesystem::temp_directory_path() / ("vp-store-" + std::to_string(::getpid()) + "-" + std::to_string(n_++));
+        root_ = std::filesystem::temp_directory_path() /
+                ("vp-store-" + std::to_string(::getpid()) + "-" + std::to_string(n_++));
         std::filesystem::remove_all(root_);
     }
     void TearDown() override { std::filesystem::remove_all(root_); }
@@ -331,7 +345,8 @@ TEST_F(StoreTest, SameBytesStoredOnce_P12) {
     EXPECT_EQ(a, b);
     EXPECT_EQ(Files().size(), 1u);
     std::vector<std::thread> threads;
-    for (int i = 0; i < 6; ++i) threads.emplace_back([&] { EXPECT_EQ(store.Put("concurrent"), Store::Sha256Hex("concurrent")); });
+    for (int i = 0; i < 6; ++i)
+        threads.emplace_back([&] { EXPECT_EQ(store.Put("concurrent"), Store::Sha256Hex("concurrent")); });
     for (auto& t : threads) t.join();
     EXPECT_EQ(Files().size(), 2u) << "concurrent writers of the same bytes leave one file and no temporary";
 }
@@ -354,7 +369,8 @@ TEST_F(StoreTest, AtomicWrite_P12) {
     EXPECT_EQ(Files().size(), 1u) << "the temporary file is gone";
     // A failure before the rename leaves nothing at the final name and no temporary file.
     const std::string other = "other bytes";
-    Store failing(root_, {.before_rename = [](const std::filesystem::path&) { throw std::runtime_error("disk gone"); }});
+    Store failing(root_,
+                  {.before_rename = [](const std::filesystem::path&) { throw std::runtime_error("disk gone"); }});
     EXPECT_THROW(failing.Put(other), std::runtime_error);
     EXPECT_FALSE(store.Contains(Store::Sha256Hex(other)));
     EXPECT_EQ(Files().size(), 1u);

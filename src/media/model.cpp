@@ -99,7 +99,9 @@ core::Result<Limits> ParseLimits(std::string_view text) {
         if (eq == std::string::npos) return bad;
         const auto name = core::Trim(item.substr(0, eq));
         const auto value = core::Trim(item.substr(eq + 1));
-        if (value.empty() || value.size() > 12 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) return bad;
+        if (value.empty() || value.size() > 12 ||
+            !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return bad;
         const std::int64_t n = std::stoll(value);
         if (n <= 0) return bad;
         if (name == "pixels") {
@@ -165,7 +167,8 @@ std::string SanitizeFilename(std::string_view declared) {
     // Only the last path segment, whichever separator the sender's system uses.
     const auto slash = declared.find_last_of("/\\");
     if (slash != std::string_view::npos) declared.remove_prefix(slash + 1);
-    const auto u = icu::UnicodeString::fromUTF8(icu::StringPiece(declared.data(), static_cast<int32_t>(declared.size())));
+    const auto u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(declared.data(), static_cast<int32_t>(declared.size())));
     icu::UnicodeString kept;
     for (int32_t i = 0; i < u.length();) {
         const UChar32 c = u.char32At(i);

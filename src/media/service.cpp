@@ -47,7 +47,8 @@ core::access::Scope ScopeOf(std::int64_t unit, const std::string& portal) {
 
 constexpr std::string_view kRecordSelect =
     "SELECT u.id, u.sha256, f.mime, f.size, u.filename, f.kind, f.width, f.height, u.purpose, u.unit_id,"
-    " u.uploaded_by, u.uploaded_at, u.is_public, COALESCE(u.portal, '') FROM media_uploads u JOIN media_files f ON f.sha256 = u.sha256";
+    " u.uploaded_by, u.uploaded_at, u.is_public, COALESCE(u.portal, '') FROM media_uploads u JOIN media_files f ON "
+    "f.sha256 = u.sha256";
 
 std::vector<Variant> LoadVariants(Connection& c, const std::string& sha256) {
     std::vector<Variant> out;
@@ -106,8 +107,8 @@ struct Service::Processed {
     std::vector<std::pair<Variant, std::string>> variants;
 };
 
-Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
-                 ServiceSettings settings)
+Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock,
+                 const core::access::Policy& policy, ServiceSettings settings)
     : db_(db),
       audit_(audit),
       clock_(clock),
@@ -128,7 +129,8 @@ core::Result<Inspection> Service::Inspect(const UploadInput& in) const {
     const auto kind = KindOfMime(mime);
     const std::string why = "detected " + mime + ", declared " + in.content_type.substr(0, 100);
     if (!kind) {
-        return core::Error{core::ErrorCode::kUnsupportedMediaType, core::Msg("media.type_refused", {{"type", mime}}), why};
+        return core::Error{core::ErrorCode::kUnsupportedMediaType, core::Msg("media.type_refused", {{"type", mime}}),
+                           why};
     }
     if (!in.accept.empty() && std::find(in.accept.begin(), in.accept.end(), *kind) == in.accept.end()) {
         auto m = core::WithPart(core::Msg("media.kind_refused", {{"type", mime}}), "kind", KindMessage(*kind));
@@ -138,9 +140,10 @@ core::Result<Inspection> Service::Inspect(const UploadInput& in) const {
     }
     const auto limit = settings_.limits.For(*kind);
     if (static_cast<std::int64_t>(in.bytes.size()) > limit) {
-        return core::Error{core::ErrorCode::kPayloadTooLarge,
-                           core::WithPart(core::Msg("media.too_large", {{"max", HumanBytes(limit)}}), "kind", KindMessage(*kind)),
-                           why};
+        return core::Error{
+            core::ErrorCode::kPayloadTooLarge,
+            core::WithPart(core::Msg("media.too_large", {{"max", HumanBytes(limit)}}), "kind", KindMessage(*kind)),
+            why};
     }
     if (mime == "text/plain" && core::IsValidUtf8(in.bytes)) mime = "text/plain; charset=utf-8";
     Inspection seen{*kind, mime, static_cast<std::int64_t>(in.bytes.size()),
@@ -177,7 +180,8 @@ core::Result<Service::Processed> Service::Process(const UploadInput& in, const I
     p.width = image->original.width;
     p.height = image->original.height;
     for (auto& v : image->variants) {
-        Variant variant{v.width, v.height, v.format, v.mime, Store::Sha256Hex(v.bytes), static_cast<std::int64_t>(v.bytes.size())};
+        Variant variant{
+            v.width, v.height, v.format, v.mime, Store::Sha256Hex(v.bytes), static_cast<std::int64_t>(v.bytes.size())};
         p.variants.emplace_back(std::move(variant), std::move(v.bytes));
     }
     return p;
@@ -186,9 +190,10 @@ core::Result<Service::Processed> Service::Process(const UploadInput& in, const I
 core::Result<MediaFile> Service::Upload(const core::access::Principal& who, const UploadInput& input) {
     // No "any unit": a file is uploaded for a unit, by default the uploader's own.
     const std::int64_t unit = input.unit_id ? input.unit_id : who.unit_id;
-    const bool portal_ok = input.portal.size() <= 40 && std::all_of(input.portal.begin(), input.portal.end(), [](char ch) {
-        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-    });
+    const bool portal_ok =
+        input.portal.size() <= 40 && std::all_of(input.portal.begin(), input.portal.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+        });
     if (!portal_ok) return core::InvalidField("portal", core::Msg("media.portal_invalid"));
     auto allowed = policy_.Authorize(who, kMediaUpload, ScopeOf(unit, input.portal));
     if (!allowed) return allowed.error();
@@ -226,20 +231,25 @@ core::Result<MediaFile> Service::Upload(const core::access::Principal& who, cons
     return db_.Transact([&](Connection& c) -> core::Result<MediaFile> {
         std::string sha = known ? *known : p.sha256;
         if (!known) {
-            c.Execute("INSERT INTO media_files (sha256, source_sha256, kind, mime, size, width, height, created_at)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (sha256) DO NOTHING",
-                      {p.sha256, seen->source_sha256, std::string(KindName(p.kind)), p.mime, p.size, p.width, p.height, now});
+            c.Execute(
+                "INSERT INTO media_files (sha256, source_sha256, kind, mime, size, width, height, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (sha256) DO NOTHING",
+                {p.sha256, seen->source_sha256, std::string(KindName(p.kind)), p.mime, p.size, p.width, p.height, now});
             for (const auto& [v, bytes] : p.variants) {
-                c.Execute("INSERT INTO media_variants (file_sha256, width, format, height, sha256, size)"
-                          " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (file_sha256, width, format) DO NOTHING",
-                          {p.sha256, v.width, v.format, v.height, v.sha256, v.size});
+                c.Execute(
+                    "INSERT INTO media_variants (file_sha256, width, format, height, sha256, size)"
+                    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (file_sha256, width, format) DO NOTHING",
+                    {p.sha256, v.width, v.format, v.height, v.sha256, v.size});
             }
         }
-        const auto id = c.QueryOne("INSERT INTO media_uploads (sha256, filename, purpose, unit_id, portal, uploaded_by, uploaded_at, is_public)"
-                                   " VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id",
-                                   {sha, seen->filename, input.purpose, unit,
-                                    input.portal.empty() ? core::db::Value{} : core::db::Value{input.portal}, who.user_id, now})
-                            ->Int(0);
+        const auto id =
+            c.QueryOne(
+                 "INSERT INTO media_uploads (sha256, filename, purpose, unit_id, portal, uploaded_by, uploaded_at, "
+                 "is_public)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id",
+                 {sha, seen->filename, input.purpose, unit,
+                  input.portal.empty() ? core::db::Value{} : core::db::Value{input.portal}, who.user_id, now})
+                ->Int(0);
         auto record = LoadRecord(c, id);
         if (!record) throw std::logic_error("media: upload not found after insert");
         auto after = ToJson(*record).as_object();
@@ -265,21 +275,24 @@ core::Result<MediaFile> Service::Get(const core::access::Principal& who, std::in
 std::optional<ServedFile> Service::FindServed(std::string_view sha256) const {
     if (!Store::IsDigest(sha256)) return std::nullopt;
     return db_.Read([&](Connection& c) -> std::optional<ServedFile> {
-        auto r = c.QueryOne("SELECT f.mime, f.kind, u.filename FROM media_files f JOIN media_uploads u ON u.sha256 = f.sha256"
-                            " WHERE f.sha256 = $1 AND u.is_public = 1 ORDER BY u.id LIMIT 1",
-                            {std::string(sha256)});
+        auto r = c.QueryOne(
+            "SELECT f.mime, f.kind, u.filename FROM media_files f JOIN media_uploads u ON u.sha256 = f.sha256"
+            " WHERE f.sha256 = $1 AND u.is_public = 1 ORDER BY u.id LIMIT 1",
+            {std::string(sha256)});
         if (!r) return std::nullopt;
         return ServedFile{std::string(sha256), r->Text(0), ParseKind(r->Text(1)).value_or(Kind::kDocument), r->Text(2)};
     });
 }
 
-std::optional<ServedFile> Service::FindServedVariant(std::string_view sha256, int width, std::string_view format) const {
+std::optional<ServedFile> Service::FindServedVariant(std::string_view sha256, int width,
+                                                     std::string_view format) const {
     if (!Store::IsDigest(sha256) || (format != "webp" && format != "jpg")) return std::nullopt;
     return db_.Read([&](Connection& c) -> std::optional<ServedFile> {
-        auto r = c.QueryOne("SELECT v.sha256, u.filename FROM media_variants v JOIN media_uploads u ON u.sha256 = v.file_sha256"
-                            " WHERE v.file_sha256 = $1 AND v.width = $2 AND v.format = $3 AND u.is_public = 1"
-                            " ORDER BY u.id LIMIT 1",
-                            {std::string(sha256), width, std::string(format)});
+        auto r = c.QueryOne(
+            "SELECT v.sha256, u.filename FROM media_variants v JOIN media_uploads u ON u.sha256 = v.file_sha256"
+            " WHERE v.file_sha256 = $1 AND v.width = $2 AND v.format = $3 AND u.is_public = 1"
+            " ORDER BY u.id LIMIT 1",
+            {std::string(sha256), width, std::string(format)});
         if (!r) return std::nullopt;
         // "ảnh.jpg" → "ảnh-640.webp"
         auto name = r->Text(1);

@@ -53,12 +53,16 @@ protected:
         DeclareAccess(policy_);
         policy_.SetUnitTree(&tree_);
         policy_.Validate();
-        dir_ = std::filesystem::temp_directory_path() / ("vp-media-" + std::to_string(::getpid()) + "-" + std::to_string(n_++));
+        dir_ = std::filesystem::temp_directory_path() /
+               ("vp-media-" + std::to_string(::getpid()) + "-" + std::to_string(n_++));
         std::filesystem::remove_all(dir_);
         service_ = std::make_unique<Service>(Db(), log_, clock_, policy_,
                                              ServiceSettings{.directory = dir_,
-                                                             .limits = {.image = 2 << 20, .audio = 1 << 20, .video = 1 << 20,
-                                                                        .document = 64 * 1024, .max_pixels = 20'000'000}});
+                                                             .limits = {.image = 2 << 20,
+                                                                        .audio = 1 << 20,
+                                                                        .video = 1 << 20,
+                                                                        .document = 64 * 1024,
+                                                                        .max_pixels = 20'000'000}});
     }
     void TearDown() override {
         service_.reset();
@@ -73,10 +77,14 @@ protected:
         return p;
     }
     UploadInput Input(std::string_view bytes, std::string filename, std::string declared = "application/octet-stream") {
-        return {.bytes = bytes, .filename = std::move(filename), .content_type = std::move(declared), .purpose = "portal.article"};
+        return {.bytes = bytes,
+                .filename = std::move(filename),
+                .content_type = std::move(declared),
+                .purpose = "portal.article"};
     }
     std::int64_t Count(std::string_view table) {
-        return Db().Read([&](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM " + std::string(table))->Int(0); });
+        return Db().Read(
+            [&](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM " + std::string(table))->Int(0); });
     }
     std::size_t FilesOnDisk() const {
         std::size_t n = 0;
@@ -184,8 +192,10 @@ TEST_P(MediaService, TypeComesFromTheContentNotTheDeclaration_P12) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, core::ErrorCode::kUnsupportedMediaType);
     EXPECT_EQ(r.error().message.key, "media.kind_refused");
-    EXPECT_NE(core::Text(r.error().message, "vi").find("hình ảnh"), std::string::npos) << core::Text(r.error().message, "vi");
-    EXPECT_NE(core::Text(r.error().message, "en").find("a document"), std::string::npos) << core::Text(r.error().message, "en");
+    EXPECT_NE(core::Text(r.error().message, "vi").find("hình ảnh"), std::string::npos)
+        << core::Text(r.error().message, "vi");
+    EXPECT_NE(core::Text(r.error().message, "en").find("a document"), std::string::npos)
+        << core::Text(r.error().message, "en");
     ExpectNothingStored(audit_before);
     // An HTML page declared as image/png: refused whatever is accepted.
     auto html = service_->Upload(Who("editor", 3), Input(Sample("sample.html"), "anh.png", "image/png"));
@@ -206,12 +216,11 @@ TEST_P(MediaService, TypeComesFromTheContentNotTheDeclaration_P12) {
 }
 
 TEST_P(MediaService, EveryKindWithinItsLimit_P12) {
-    const std::pair<const char*, Kind> ok[] = {{"sample.mp3", Kind::kAudio},   {"sample.m4a", Kind::kAudio},
-                                               {"sample.opus", Kind::kAudio},  {"sample.wav", Kind::kAudio},
-                                               {"sample.mp4", Kind::kVideo},   {"sample.webm", Kind::kVideo},
-                                               {"sample.docx", Kind::kDocument}, {"sample.xlsx", Kind::kDocument},
-                                               {"sample.odt", Kind::kDocument},  {"sample.ods", Kind::kDocument},
-                                               {"sample.txt", Kind::kDocument}};
+    const std::pair<const char*, Kind> ok[] = {
+        {"sample.mp3", Kind::kAudio},     {"sample.m4a", Kind::kAudio},     {"sample.opus", Kind::kAudio},
+        {"sample.wav", Kind::kAudio},     {"sample.mp4", Kind::kVideo},     {"sample.webm", Kind::kVideo},
+        {"sample.docx", Kind::kDocument}, {"sample.xlsx", Kind::kDocument}, {"sample.odt", Kind::kDocument},
+        {"sample.ods", Kind::kDocument},  {"sample.txt", Kind::kDocument}};
     for (const auto& [file, kind] : ok) {
         const auto bytes = Sample(file);
         auto r = service_->Upload(Who("editor", 3), Input(bytes, file));
@@ -231,7 +240,8 @@ TEST_P(MediaService, EveryKindWithinItsLimit_P12) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, core::ErrorCode::kPayloadTooLarge);
     EXPECT_EQ(r.error().message.key, "media.too_large");
-    EXPECT_NE(core::Text(r.error().message, "vi").find("64 KB"), std::string::npos) << core::Text(r.error().message, "vi");
+    EXPECT_NE(core::Text(r.error().message, "vi").find("64 KB"), std::string::npos)
+        << core::Text(r.error().message, "vi");
     EXPECT_EQ(FilesOnDisk(), files);
     EXPECT_EQ(Count("media_uploads"), rows);
     auto empty = service_->Upload(Who("editor", 3), Input("", "x.txt"));

@@ -46,7 +46,8 @@ std::string Store::Sha256Hex(std::string_view bytes) {
 }
 
 bool Store::IsDigest(std::string_view s) {
-    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return s.size() == 64 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 std::filesystem::path Store::PathOf(std::string_view sha256) const {
@@ -65,7 +66,8 @@ std::string Store::Put(std::string_view bytes) const {
     const auto final_path = PathOf(digest);
     struct stat st {};
     // The same bytes are stored once. A file at its name is complete: it got there by rename.
-    if (::stat(final_path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) == bytes.size()) {
+    if (::stat(final_path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        static_cast<std::size_t>(st.st_size) == bytes.size()) {
         return digest;
     }
     const auto dir = final_path.parent_path();

@@ -9,18 +9,21 @@ namespace vp::notify {
 
 namespace json = boost::json;
 
-std::int64_t Service::Create(core::db::Connection& c, std::int64_t user_id, std::string_view kind, std::string_view title,
-                             std::string_view body, std::string_view link, bool email) {
+std::int64_t Service::Create(core::db::Connection& c, std::int64_t user_id, std::string_view kind,
+                             std::string_view title, std::string_view body, std::string_view link, bool email) {
     const auto now = core::ToMillis(clock_.Now());
-    auto id = c.QueryOne("INSERT INTO notifications (user_id, kind, title, body, link, created_at)"
-                         " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                         {user_id, kind, title, body, link, now})
+    auto id = c.QueryOne(
+                   "INSERT INTO notifications (user_id, kind, title, body, link, created_at)"
+                   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                   {user_id, kind, title, body, link, now})
                   ->Int(0);
     if (email && email_of_) {
         const auto to = email_of_(c, user_id);
         if (!to.empty()) {
-            auto payload = json::serialize(json::object{
-                {"to", to}, {"subject", title}, {"text", std::string(body) + (link.empty() ? "" : "\n\n" + std::string(link))}});
+            auto payload = json::serialize(
+                json::object{{"to", to},
+                             {"subject", title},
+                             {"text", std::string(body) + (link.empty() ? "" : "\n\n" + std::string(link))}});
             core::JobQueue::Enqueue(c, clock_, "mail.send", payload, 8);
         }
     }
@@ -34,8 +37,10 @@ Service::Service(core::db::Database& db, const core::Clock& clock, core::EventBu
     });
 }
 
-void Service::QueueMail(core::db::Connection& c, const std::string& to, const std::string& subject, const std::string& text) {
-    core::JobQueue::Enqueue(c, clock_, "mail.send", json::serialize(json::object{{"to", to}, {"subject", subject}, {"text", text}}), 8);
+void Service::QueueMail(core::db::Connection& c, const std::string& to, const std::string& subject,
+                        const std::string& text) {
+    core::JobQueue::Enqueue(c, clock_, "mail.send",
+                            json::serialize(json::object{{"to", to}, {"subject", subject}, {"text", text}}), 8);
 }
 
 void Service::Announce(std::int64_t user_id) { events_.Publish({"notification", "{}", user_id}); }
@@ -54,7 +59,8 @@ std::vector<Notification> Service::List(std::int64_t user_id, int limit) const {
 
 std::int64_t Service::UnreadCount(std::int64_t user_id) const {
     return db_.Read([&](core::db::Connection& c) {
-        return c.QueryOne("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL", {user_id})->Int(0);
+        return c.QueryOne("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL", {user_id})
+            ->Int(0);
     });
 }
 
@@ -72,7 +78,9 @@ core::Status Service::SendMailJob(core::Mailer& mailer, const std::string& paylo
     if (ec || !v.is_object())
         return core::InvalidInput(core::Msg("notify.mail_payload_invalid"), "mail.send payload is not a JSON object");
     auto& o = v.as_object();
-    auto str = [&](const char* k) { return o.contains(k) && o.at(k).is_string() ? std::string(o.at(k).as_string()) : std::string(); };
+    auto str = [&](const char* k) {
+        return o.contains(k) && o.at(k).is_string() ? std::string(o.at(k).as_string()) : std::string();
+    };
     return mailer.Send({str("to"), str("subject"), str("text")});
 }
 

@@ -19,13 +19,13 @@ namespace vp {
 namespace {
 
 // The SMTP sink of scripts/test-all.sh, or skip (fail in CI).
-#define VP_REQUIRE_SMTP_SINK(url, dir)                                                                  \
-    const char* url = std::getenv("VANPHONG_TEST_SMTP_URL");                                            \
-    const char* dir = std::getenv("VANPHONG_TEST_SMTP_DIR");                                            \
-    if (!url || !dir) {                                                                                 \
-        const char* ci = std::getenv("CI");                                                             \
-        if (ci && std::string(ci) == "true") FAIL() << "VANPHONG_TEST_SMTP_URL/DIR not set in CI";     \
-        GTEST_SKIP() << "no SMTP test server (VANPHONG_TEST_SMTP_URL, VANPHONG_TEST_SMTP_DIR)";        \
+#define VP_REQUIRE_SMTP_SINK(url, dir)                                                             \
+    const char* url = std::getenv("VANPHONG_TEST_SMTP_URL");                                       \
+    const char* dir = std::getenv("VANPHONG_TEST_SMTP_DIR");                                       \
+    if (!url || !dir) {                                                                            \
+        const char* ci = std::getenv("CI");                                                        \
+        if (ci && std::string(ci) == "true") FAIL() << "VANPHONG_TEST_SMTP_URL/DIR not set in CI"; \
+        GTEST_SKIP() << "no SMTP test server (VANPHONG_TEST_SMTP_URL, VANPHONG_TEST_SMTP_DIR)";    \
     }
 
 // The text of the received message containing `marker`, waiting up to 5 s; empty if none.
@@ -49,7 +49,8 @@ std::string Unique(const char* prefix) {
 // The raw header block (up to the first empty line), with CRLF turned into LF.
 std::string HeaderBlock(const std::string& message) {
     std::string s;
-    for (char c : message) if (c != '\r') s += c;
+    for (char c : message)
+        if (c != '\r') s += c;
     return s.substr(0, s.find("\n\n"));
 }
 
@@ -110,10 +111,13 @@ class Notify : public testing::DbTest {
 protected:
     std::int64_t MakeUser(const std::string& email) {
         return Db().Transact([&](core::db::Connection& c) {
-            auto unit = c.QueryOne("INSERT INTO units (code, kind, created_at) VALUES ('U', 'other', 1) RETURNING id")->Int(0);
-            return c.QueryOne("INSERT INTO users (username, full_name, email, unit_id, status, created_at, updated_at)"
-                              " VALUES ('nv', 'Nguyễn Văn', $1, $2, 'active', 1, 1) RETURNING id",
-                              {email, unit})
+            auto unit =
+                c.QueryOne("INSERT INTO units (code, kind, created_at) VALUES ('U', 'other', 1) RETURNING id")->Int(0);
+            return c
+                .QueryOne(
+                    "INSERT INTO users (username, full_name, email, unit_id, status, created_at, updated_at)"
+                    " VALUES ('nv', 'Nguyễn Văn', $1, $2, 'active', 1, 1) RETURNING id",
+                    {email, unit})
                 ->Int(0);
         });
     }
@@ -124,11 +128,13 @@ TEST_P(Notify, StoredListedAndPushed_X5) {
     auto user = MakeUser("");
     notify::Service svc(Db(), clock_, bus_);
     svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
-        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        auto r =
+            c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
         return r ? r->Text(0) : std::string();
     });
     auto sub = bus_.Subscribe([&](const core::Event& e) { return e.user_id == user; });
-    auto id = Db().Transact([&](core::db::Connection& c) { return svc.Create(c, user, "test", "Tiêu đề", "Nội dung", "/x", false); });
+    auto id = Db().Transact(
+        [&](core::db::Connection& c) { return svc.Create(c, user, "test", "Tiêu đề", "Nội dung", "/x", false); });
     svc.Announce(user);
     EXPECT_EQ(svc.UnreadCount(user), 1);
     EXPECT_TRUE(sub->Next().has_value());
@@ -150,10 +156,12 @@ TEST_P(Notify, EmailGoesThroughTheJobQueueToSmtp_X5) {
     auto user = MakeUser(marker + "@example.org");
     notify::Service svc(Db(), clock_, bus_);
     svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
-        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        auto r =
+            c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
         return r ? r->Text(0) : std::string();
     });
-    Db().Transact([&](core::db::Connection& c) { svc.Create(c, user, "test", "Thông báo thử", "Nội dung " + marker, "", true); });
+    Db().Transact(
+        [&](core::db::Connection& c) { svc.Create(c, user, "test", "Thông báo thử", "Nội dung " + marker, "", true); });
     core::SmtpMailer mailer({.url = url, .from = "vanphong@example.org"});
     core::JobQueue q(Db(), clock_, {});
     q.Register("mail.send", [&](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
@@ -177,7 +185,8 @@ TEST_P(Notify, UnreachableSmtpIsRetried_X5) {
     auto user = MakeUser("a@example.org");
     notify::Service svc(Db(), clock_, bus_);
     svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
-        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        auto r =
+            c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
         return r ? r->Text(0) : std::string();
     });
     Db().Transact([&](core::db::Connection& c) { svc.Create(c, user, "t", "T", "B", "", true); });
@@ -196,14 +205,15 @@ TEST_P(Notify, VietnameseSubjectAndBodyRoundTripThroughSmtp_X2) {
     VP_REQUIRE_SMTP_SINK(url, dir);
     const std::string marker = Unique("vi-");
     // Long enough to need several encoded words, so the header is folded.
-    const std::string subject = "Thông báo: hồ sơ số 12/VPTW được giao cho Vụ Tổng hợp — hạn xử lý 05 ngày làm việc " +
-                                marker;
+    const std::string subject =
+        "Thông báo: hồ sơ số 12/VPTW được giao cho Vụ Tổng hợp — hạn xử lý 05 ngày làm việc " + marker;
     const std::string text = "Kính gửi đồng chí Nguyễn Văn Ánh,\n.dòng bắt đầu bằng dấu chấm\nĐảng ủy " + marker;
     core::SmtpMailer mailer({.url = url, .from = "vanphong@example.org"});
     auto user = MakeUser(marker + "@example.org");
     notify::Service svc(Db(), clock_, bus_);
     svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
-        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        auto r =
+            c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
         return r ? r->Text(0) : std::string();
     });
     Db().Transact([&](core::db::Connection& c) { svc.Create(c, user, "test", subject, text, "", true); });
@@ -230,11 +240,12 @@ TEST_P(Notify, VietnameseSubjectAndBodyRoundTripThroughSmtp_X2) {
     // Python's email package (as a mail client would) reads the same subject and body.
     const auto file = std::filesystem::path(::testing::TempDir()) / (marker + ".eml");
     { std::ofstream(file, std::ios::binary) << message; }
-    const std::string cmd = "/usr/bin/python3 -c 'import sys,email,email.policy as p; "
-                            "m=email.message_from_binary_file(open(sys.argv[1],\"rb\"),policy=p.default); "
-                            "b=m.get_body((\"plain\",)); "
-                            "sys.stdout.buffer.write((str(m[\"subject\"])+\"\\0\"+b.get_content()).encode())' " +
-                            file.string();
+    const std::string cmd =
+        "/usr/bin/python3 -c 'import sys,email,email.policy as p; "
+        "m=email.message_from_binary_file(open(sys.argv[1],\"rb\"),policy=p.default); "
+        "b=m.get_body((\"plain\",)); "
+        "sys.stdout.buffer.write((str(m[\"subject\"])+\"\\0\"+b.get_content()).encode())' " +
+        file.string();
     // (The sink itself runs on /usr/bin/python3, so it is there.)
     FILE* py = popen(cmd.c_str(), "r");
     ASSERT_NE(py, nullptr);
@@ -259,7 +270,8 @@ TEST_P(Notify, CredentialsOverPlainSmtpWithoutStarttlsAreRefused_X3) {
     auto user = MakeUser(marker + "@example.org");
     notify::Service svc(Db(), clock_, bus_);
     svc.SetEmailLookup([](core::db::Connection& c, std::int64_t id) {
-        auto r = c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
+        auto r =
+            c.QueryOne("SELECT email FROM users WHERE id = $1", {id});  // the test stands in for the accounts module
         return r ? r->Text(0) : std::string();
     });
     Db().Transact([&](core::db::Connection& c) { svc.Create(c, user, "test", "Thử", "Nội dung " + marker, "", true); });

@@ -48,7 +48,8 @@ std::vector<Module*> InDependencyOrder(const std::vector<std::unique_ptr<Module>
 boost::json::object ParseOpenApiPart(std::string_view json_text, std::string_view module) {
     boost::system::error_code ec;
     auto v = boost::json::parse(json_text, ec);
-    if (ec || !v.is_object()) throw std::runtime_error("module " + std::string(module) + ": its openapi.json is not a JSON object");
+    if (ec || !v.is_object())
+        throw std::runtime_error("module " + std::string(module) + ": its openapi.json is not a JSON object");
     return std::move(v.as_object());
 }
 

@@ -47,18 +47,21 @@ TEST(Modules, UnknownOrCircularDependenciesAreRefused_X5) {
 
 TEST(Modules, ApiPartsMergeAndCollisionsAreRefused_X5) {
     std::vector<std::unique_ptr<Module>> ms;
-    ms.push_back(std::make_unique<Fake>("a", std::vector<std::string>{},
-                                        boost::json::object{{"paths", {{"/api/v1/a", boost::json::object{{"get", 1}}}}}}));
-    ms.push_back(std::make_unique<Fake>("b", std::vector<std::string>{},
-                                        boost::json::object{{"paths", {{"/api/v1/b", boost::json::object{{"get", 1}}}}}}));
+    ms.push_back(
+        std::make_unique<Fake>("a", std::vector<std::string>{},
+                               boost::json::object{{"paths", {{"/api/v1/a", boost::json::object{{"get", 1}}}}}}));
+    ms.push_back(
+        std::make_unique<Fake>("b", std::vector<std::string>{},
+                               boost::json::object{{"paths", {{"/api/v1/b", boost::json::object{{"get", 1}}}}}}));
     auto doc = MergeOpenApi(
         boost::json::object{{"openapi", "3.0.3"}, {"paths", {{"/api/v1/base", boost::json::object{{"get", 1}}}}}},
         InDependencyOrder(ms));
     EXPECT_TRUE(doc.at("paths").as_object().contains("/api/v1/base")) << "the base document's own paths stay";
     EXPECT_TRUE(doc.at("paths").as_object().contains("/api/v1/a"));
     EXPECT_TRUE(doc.at("paths").as_object().contains("/api/v1/b"));
-    ms.push_back(std::make_unique<Fake>("c", std::vector<std::string>{},
-                                        boost::json::object{{"paths", {{"/api/v1/a", boost::json::object{{"get", 1}}}}}}));
+    ms.push_back(
+        std::make_unique<Fake>("c", std::vector<std::string>{},
+                               boost::json::object{{"paths", {{"/api/v1/a", boost::json::object{{"get", 1}}}}}}));
     EXPECT_THROW(MergeOpenApi({}, InDependencyOrder(ms)), std::logic_error);
 }
 

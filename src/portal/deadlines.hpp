@@ -13,9 +13,9 @@ namespace vp::portal {
 
 /// What the publication deadline depends on.
 struct DeadlineFacts {
-    std::string_view kind;                      ///< item kind ("news", "official_document", ...)
-    std::optional<core::TimePoint> event_at;    ///< the event a news item reports
-    std::optional<core::TimePoint> issued_at;   ///< the issue date of an official document
+    std::string_view kind;                     ///< item kind ("news", "official_document", ...)
+    std::optional<core::TimePoint> event_at;   ///< the event a news item reports
+    std::optional<core::TimePoint> issued_at;  ///< the issue date of an official document
 };
 
 /// Working hours within which news of an event must be published (Hậu Giang Art. 10.1).

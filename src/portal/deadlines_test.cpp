@@ -46,19 +46,23 @@ TEST(PortalDeadlines, TetIsNotWorkingTime_P13) {
     // 2 h that day, the remaining 6 h on Monday 23 February.
     EXPECT_EQ(Due({.kind = "news", .event_at = At("2026-02-13T15:00:00+07:00")}), "2026-02-23T15:00:00+07:00");
     // A document issued on 13 February is due by the end of the second working day after it.
-    EXPECT_EQ(Due({.kind = "official_document", .issued_at = At("2026-02-13T10:00:00+07:00")}), "2026-02-24T17:00:00+07:00");
+    EXPECT_EQ(Due({.kind = "official_document", .issued_at = At("2026-02-13T10:00:00+07:00")}),
+              "2026-02-24T17:00:00+07:00");
 }
 
 TEST(PortalDeadlines, DocumentsAreDueTwoWorkingDaysAfterIssue_P13) {
     // Issued Thursday: Friday and Monday are the two working days.
-    EXPECT_EQ(Due({.kind = "official_document", .issued_at = At("2026-03-05T00:00:00+07:00")}), "2026-03-09T17:00:00+07:00");
+    EXPECT_EQ(Due({.kind = "official_document", .issued_at = At("2026-03-05T00:00:00+07:00")}),
+              "2026-03-09T17:00:00+07:00");
     // Without a time there is no deadline; pages have none either.
     EXPECT_EQ(Due({.kind = "official_document"}), "none");
     EXPECT_EQ(Due({.kind = "page", .event_at = At("2026-03-05T00:00:00+07:00")}), "none");
 }
 
 TEST(PortalDeadlines, PostCheckIsDueAtMidnightOfThePublicationDay_P14) {
-    auto due = [](std::string_view at) { return calendar::FormatIso(PostCheckDue(At(at), "Asia/Ho_Chi_Minh"), "Asia/Ho_Chi_Minh"); };
+    auto due = [](std::string_view at) {
+        return calendar::FormatIso(PostCheckDue(At(at), "Asia/Ho_Chi_Minh"), "Asia/Ho_Chi_Minh");
+    };
     EXPECT_EQ(due("2026-03-09T00:10:00+07:00"), "2026-03-10T00:00:00+07:00");
     EXPECT_EQ(due("2026-03-09T23:59:00+07:00"), "2026-03-10T00:00:00+07:00");
     // 18:00 UTC is already the next day in Hà Nội.

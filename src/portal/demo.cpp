@@ -26,18 +26,23 @@ void LoadDemo(Service& svc, const core::Clock& clock) {
         Action up_to;
     };
     const Sample samples[] = {
-        {"Khai mạc Hội nghị lần thứ nhất Ban Chấp hành Trung ương Đảng", "Sáng nay, tại Thủ đô Hà Nội, Hội nghị lần thứ nhất Ban Chấp hành Trung ương Đảng khóa XIV khai mạc.",
-         "<p>Hội nghị thảo luận, cho ý kiến về các nội dung quan trọng.</p><p>Phát biểu khai mạc nêu rõ yêu cầu đổi mới phương thức lãnh đạo.</p>",
+        {"Khai mạc Hội nghị lần thứ nhất Ban Chấp hành Trung ương Đảng",
+         "Sáng nay, tại Thủ đô Hà Nội, Hội nghị lần thứ nhất Ban Chấp hành Trung ương Đảng khóa XIV khai mạc.",
+         "<p>Hội nghị thảo luận, cho ý kiến về các nội dung quan trọng.</p><p>Phát biểu khai mạc nêu rõ yêu cầu đổi "
+         "mới phương thức lãnh đạo.</p>",
          "thoi-su", "Thông tấn xã Việt Nam", 3, Action::kPublish},
-        {"Văn phòng Trung ương Đảng triển khai nhiệm vụ chuyển đổi số năm 2027", "Hội nghị trực tuyến với văn phòng các tỉnh ủy, thành ủy.",
-         "<p>Các đại biểu thống nhất kế hoạch triển khai trong toàn hệ thống.</p>", "xay-dung-dang", "Văn phòng Trung ương Đảng", 5,
-         Action::kPublish},
+        {"Văn phòng Trung ương Đảng triển khai nhiệm vụ chuyển đổi số năm 2027",
+         "Hội nghị trực tuyến với văn phòng các tỉnh ủy, thành ủy.",
+         "<p>Các đại biểu thống nhất kế hoạch triển khai trong toàn hệ thống.</p>", "xay-dung-dang",
+         "Văn phòng Trung ương Đảng", 5, Action::kPublish},
         {"Đà Nẵng tổng kết công tác xây dựng Đảng năm 2026", "Thành ủy Đà Nẵng tổ chức hội nghị tổng kết.",
-         "<p>Hội nghị đánh giá kết quả và đề ra phương hướng năm 2027.</p>", "dia-phuong", "Báo Đà Nẵng", 2, Action::kApprove},
+         "<p>Hội nghị đánh giá kết quả và đề ra phương hướng năm 2027.</p>", "dia-phuong", "Báo Đà Nẵng", 2,
+         Action::kApprove},
         {"Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh ở cơ sở", "Nhiều mô hình hay được nhân rộng.",
-         "<p>Bài viết giới thiệu các điển hình tiên tiến.</p>", "hoc-tap-lam-theo-bac", "Tạp chí Xây dựng Đảng", 1, Action::kSendToReview},
-        {"Tin cộng tác viên gửi về từ Hà Nội", "Bản nháp đang chờ gửi.", "<p>Nội dung bản nháp.</p>", "tin-tuc", "Cộng tác viên", 1,
-         Action::kSubmit},
+         "<p>Bài viết giới thiệu các điển hình tiên tiến.</p>", "hoc-tap-lam-theo-bac", "Tạp chí Xây dựng Đảng", 1,
+         Action::kSendToReview},
+        {"Tin cộng tác viên gửi về từ Hà Nội", "Bản nháp đang chờ gửi.", "<p>Nội dung bản nháp.</p>", "tin-tuc",
+         "Cộng tác viên", 1, Action::kSubmit},
     };
     for (const auto& s : samples) {
         NewItem n{.portal = std::string(kMainPortal), .kind = "news", .language = "vi"};

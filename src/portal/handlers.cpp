@@ -23,7 +23,9 @@ Response Guarded(auth::Web& web, Request& req, bool api, F f) {
     return f(std::get<Principal>(g));
 }
 
-std::optional<std::int64_t> PathId(Request& req, const char* name = "id") { return auth::ParseId(req.path_params[name]); }
+std::optional<std::int64_t> PathId(Request& req, const char* name = "id") {
+    return auth::ParseId(req.path_params[name]);
+}
 
 std::vector<std::string> Lines(const std::string& s) {
     std::vector<std::string> out;
@@ -44,8 +46,8 @@ std::vector<std::string> Lines(const std::string& s) {
 core::Result<ItemFields> FieldsFromForm(const Request& req) {
     auto form = req.Form();
     json::object o;
-    for (const char* k : {"title", "lead", "body_html", "source", "original_source", "original_url", "royalty_grade", "event_at",
-                          "issued_at"}) {
+    for (const char* k : {"title", "lead", "body_html", "source", "original_source", "original_url", "royalty_grade",
+                          "event_at", "issued_at"}) {
         o[k] = auth::FormField(form, k);
     }
     // datetime-local inputs carry no offset: they are the portal's local time (UTC+7).
@@ -64,7 +66,8 @@ core::Result<ItemFields> FieldsFromForm(const Request& req) {
 }
 
 core::Result<ActionInput> ParseActionInput(const json::object& in) {
-    ActionInput a{.comment = auth::JsonText(in, "comment"), .reason = auth::JsonText(in, "reason"),
+    ActionInput a{.comment = auth::JsonText(in, "comment"),
+                  .reason = auth::JsonText(in, "reason"),
                   .expected_version = auth::JsonInt(in, "version")};
     auto at = auth::JsonText(in, "at");
     if (!at.empty()) {
@@ -78,9 +81,11 @@ core::Result<ActionInput> ParseActionInput(const json::object& in) {
 
 json::array StateOptions(const std::optional<State>& selected) {
     json::array out;
-    for (auto s : {State::kDraft, State::kSubmitted, State::kEditing, State::kInReview, State::kApproved, State::kScheduled,
-                   State::kPublished, State::kTakenDown, State::kWithdrawn}) {
-        out.push_back(json::object{{"code", StateCode(s)}, {"selected", selected == s}, {"label_key", "portal_state_" + std::string(StateCode(s))}});
+    for (auto s : {State::kDraft, State::kSubmitted, State::kEditing, State::kInReview, State::kApproved,
+                   State::kScheduled, State::kPublished, State::kTakenDown, State::kWithdrawn}) {
+        out.push_back(json::object{{"code", StateCode(s)},
+                                   {"selected", selected == s},
+                                   {"label_key", "portal_state_" + std::string(StateCode(s))}});
     }
     return out;
 }
@@ -91,23 +96,26 @@ std::string LocalInput(const json::value& iso) {
     return std::string(iso.get_string().subview(0, 16));
 }
 
-
 core::Result<NewTakedown> TakedownFrom(const json::object& in) {
     auto kind = ParseCaseKind(auth::JsonText(in, "kind").empty() ? "take_down" : auth::JsonText(in, "kind"));
     if (!kind) return core::InvalidField("kind", core::Msg("portal.takedown_kind_invalid"));
     const auto urgent = in.if_contains("urgent");
     return NewTakedown{.kind = *kind,
                        .reason = auth::JsonText(in, "reason"),
-                       .urgent = urgent && ((urgent->is_bool() && urgent->get_bool()) || (urgent->is_string() && urgent->get_string() == "1")),
+                       .urgent = urgent && ((urgent->is_bool() && urgent->get_bool()) ||
+                                            (urgent->is_string() && urgent->get_string() == "1")),
                        .requested_by_unit = auth::JsonText(in, "requested_by_unit"),
                        .correction_note = auth::JsonText(in, "correction_note")};
 }
 
 // One step of a case: written-request, agreement, decide, responsibility.
-core::Result<Takedown> CaseStep(Service& portal, const Principal& p, std::int64_t id, const std::string& step, const json::object& in) {
+core::Result<Takedown> CaseStep(Service& portal, const Principal& p, std::int64_t id, const std::string& step,
+                                const json::object& in) {
     if (step == "written-request") {
-        return portal.RecordWrittenRequest(p, id, {.number = auth::JsonText(in, "number"), .date = auth::JsonText(in, "date"),
-                                                   .file = auth::JsonText(in, "file")});
+        return portal.RecordWrittenRequest(p, id,
+                                           {.number = auth::JsonText(in, "number"),
+                                            .date = auth::JsonText(in, "date"),
+                                            .file = auth::JsonText(in, "file")});
     }
     if (step == "agreement") return portal.RecordAgreement(p, id, auth::JsonText(in, "note"));
     if (step == "decide") return portal.DecideTakedown(p, id);
@@ -170,7 +178,8 @@ Response Handlers::NewItemPage(Request& req) {
         if (!portal) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.portal_not_found", {{"code", code}})));
         json::array kinds, sections, portals, languages;
         for (const auto& k : ItemKinds()) kinds.push_back(json::object{{"code", k}, {"selected", k == "news"}});
-        for (const auto& s : portal_.Sections(portal->id)) sections.push_back(json::object{{"code", s.code}, {"name", s.name_vi}});
+        for (const auto& s : portal_.Sections(portal->id))
+            sections.push_back(json::object{{"code", s.code}, {"name", s.name_vi}});
         for (const auto& pt : portal_.ListPortals()) {
             portals.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == code}});
         }
@@ -220,15 +229,16 @@ Response Handlers::ItemPage(Request& req) {
         json::array sections;
         for (const auto& s : portal_.Sections(it->portal_id)) {
             const auto& chosen = it->current.fields.sections;
-            sections.push_back(json::object{{"code", s.code},
-                                            {"name", s.name_vi},
-                                            {"checked", std::find(chosen.begin(), chosen.end(), s.code) != chosen.end()}});
+            sections.push_back(
+                json::object{{"code", s.code},
+                             {"name", s.name_vi},
+                             {"checked", std::find(chosen.begin(), chosen.end(), s.code) != chosen.end()}});
         }
         // The actions the rules allow from this state (the service still checks the role).
         json::array actions;
         const auto facts = FactsOf(it.value());
-        for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack, Action::kPublish,
-                       Action::kSchedule, Action::kTakeDown, Action::kWithdraw}) {
+        for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack,
+                       Action::kPublish, Action::kSchedule, Action::kTakeDown, Action::kWithdraw}) {
             auto step = PlanAction(facts, a);
             if (!step) continue;
             json::object o{{"code", ActionCode(a)},
@@ -314,7 +324,8 @@ Response Handlers::ActOnItem(Request& req) {
         if (!input) return web_.Fail(req, &p, input.error());
         auto r = portal_.Act(p, *id, *action, std::move(input).value());
         if (!r) return web_.Fail(req, &p, r.error());
-        return http::Redirect(req, "/admin/portal/items/" + std::to_string(*id) + "?ok=" + std::string(ActionCode(*action)));
+        return http::Redirect(req,
+                              "/admin/portal/items/" + std::to_string(*id) + "?ok=" + std::string(ActionCode(*action)));
     });
 }
 
@@ -328,8 +339,10 @@ Response Handlers::DiffPage(Request& req) {
         if (!d) return web_.Fail(req, &p, d.error());
         json::array fields, body;
         for (const auto& f : d->fields) {
-            fields.push_back(json::object{{"field", f.field}, {"a", f.a.is_string() ? json::value(f.a) : json::value(json::serialize(f.a))},
-                                          {"b", f.b.is_string() ? json::value(f.b) : json::value(json::serialize(f.b))}});
+            fields.push_back(
+                json::object{{"field", f.field},
+                             {"a", f.a.is_string() ? json::value(f.a) : json::value(json::serialize(f.a))},
+                             {"b", f.b.is_string() ? json::value(f.b) : json::value(json::serialize(f.b))}});
         }
         for (const auto& l : d->body) {
             body.push_back(json::object{{"text", l.text}, {"added", l.op == '+'}, {"removed", l.op == '-'}});
@@ -357,7 +370,8 @@ Response Handlers::PostChecks(Request& req) {
         for (const auto& pt : portal_.ListPortals()) {
             portals.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == code}});
         }
-        return web_.Page(req, &p, "portal/post_checks", {{"checks", std::move(checks)}, {"portals", std::move(portals)}, {"portal", code}},
+        return web_.Page(req, &p, "portal/post_checks",
+                         {{"checks", std::move(checks)}, {"portals", std::move(portals)}, {"portal", code}},
                          "portal_post_checks_title");
     });
 }
@@ -367,10 +381,12 @@ Response Handlers::CompletePostCheck(Request& req) {
         auto id = PathId(req);
         if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.post_check_not_found")));
         auto form = req.Form();
-        auto r = portal_.CompletePostCheck(p, *id, auth::FormField(form, "outcome") == "finding", auth::FormField(form, "finding"));
+        auto r = portal_.CompletePostCheck(p, *id, auth::FormField(form, "outcome") == "finding",
+                                           auth::FormField(form, "finding"));
         if (!r) return web_.Fail(req, &p, r.error());
         // A form field in a Location header: encoded, whatever the form sent.
-        return http::Redirect(req, "/admin/portal/post-checks?portal=" + http::PercentEncode(auth::FormField(form, "portal")));
+        return http::Redirect(
+            req, "/admin/portal/post-checks?portal=" + http::PercentEncode(auth::FormField(form, "portal")));
     });
 }
 
@@ -406,7 +422,8 @@ Response Handlers::ApiTakedowns(Request& req) {
         auto r = portal_.Takedowns(p, *id);
         if (!r) return http::JsonError(req, r.error());
         json::array list;
-        const auto tz = r->empty() ? std::string("Asia/Ho_Chi_Minh") : ZoneOf(r->front().portal);  // one item, one portal
+        const auto tz =
+            r->empty() ? std::string("Asia/Ho_Chi_Minh") : ZoneOf(r->front().portal);  // one item, one portal
         for (const auto& t : r.value()) list.push_back(ToJson(t, tz));
         return http::Json(req, json::object{{"takedowns", std::move(list)}});
     });
@@ -464,7 +481,9 @@ Response Handlers::ApiCreatePortal(Request& req) {
 Response Handlers::ApiSections(Request& req) {
     return Guarded(web_, req, true, [&](const Principal&) {
         auto portal = portal_.FindPortal(req.path_params["code"]);
-        if (!portal) return http::JsonError(req, core::NotFound(core::Msg("portal.portal_not_found", {{"code", req.path_params["code"]}})));
+        if (!portal)
+            return http::JsonError(
+                req, core::NotFound(core::Msg("portal.portal_not_found", {{"code", req.path_params["code"]}})));
         json::array list;
         for (const auto& s : portal_.Sections(portal->id)) list.push_back(ToJson(s));
         return http::Json(req, json::object{{"sections", std::move(list)}});
@@ -542,7 +561,8 @@ Response Handlers::ApiSaveItem(Request& req) {
         if (!body) return http::JsonError(req, body.error());
         auto fields = FieldsFromJson(*body);
         if (!fields) return http::JsonError(req, fields.error());
-        auto r = portal_.SaveRevision(p, *id, std::move(fields).value(), auth::JsonText(*body, "comment"), auth::JsonInt(*body, "version"));
+        auto r = portal_.SaveRevision(p, *id, std::move(fields).value(), auth::JsonText(*body, "comment"),
+                                      auth::JsonInt(*body, "version"));
         if (!r) return http::JsonError(req, r.error());
         return http::Json(req, ToJson(r.value(), r->time_zone));
     });
@@ -554,7 +574,8 @@ Response Handlers::ApiAct(Request& req) {
         if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
         auto action = ParseAction(req.path_params["action"]);
         if (!action) {
-            return http::JsonError(req, core::NotFound(core::Msg("portal.action_unknown", {{"action", req.path_params["action"]}})));
+            return http::JsonError(
+                req, core::NotFound(core::Msg("portal.action_unknown", {{"action", req.path_params["action"]}})));
         }
         json::object in;
         if (!req.raw.body().empty()) {
@@ -613,7 +634,8 @@ Response Handlers::ApiPostChecks(Request& req) {
         const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
         json::array list;
         const auto tz = ZoneOf(code);
-        for (const auto& c : portal_.PostCheckQueue(p, code, req.QueryParam("all").value_or("") != "1")) list.push_back(ToJson(c, tz));
+        for (const auto& c : portal_.PostCheckQueue(p, code, req.QueryParam("all").value_or("") != "1"))
+            list.push_back(ToJson(c, tz));
         return http::Json(req, json::object{{"post_checks", std::move(list)}});
     });
 }

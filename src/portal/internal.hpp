@@ -19,7 +19,8 @@ std::optional<core::TimePoint> OptTime(const core::db::Row& r, std::size_t i);
 core::db::Value OptMs(const std::optional<core::TimePoint>& t);
 /// Text fields: valid UTF-8, NFC (TCVN 6909:2011, P-12), no control characters, trimmed,
 /// at most `max_chars`; errors name the field.
-core::Result<std::string> CleanText(std::string_view field, std::string_view s, std::size_t max_chars, bool multiline = false);
+core::Result<std::string> CleanText(std::string_view field, std::string_view s, std::size_t max_chars,
+                                    bool multiline = false);
 /// What the audit log keeps of an item before and after a change.
 boost::json::value SnapshotOf(const Item& it);
 

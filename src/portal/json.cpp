@@ -26,9 +26,13 @@ core::Result<std::vector<std::string>> StringsOf(const json::object& o, std::str
     std::vector<std::string> out;
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return out;
-    if (!v->is_array()) return core::InvalidField(std::string(key), core::Msg("portal.field_list_expected", {{"field", std::string(key)}}));
+    if (!v->is_array())
+        return core::InvalidField(std::string(key),
+                                  core::Msg("portal.field_list_expected", {{"field", std::string(key)}}));
     for (const auto& e : v->get_array()) {
-        if (!e.is_string()) return core::InvalidField(std::string(key), core::Msg("portal.field_list_expected", {{"field", std::string(key)}}));
+        if (!e.is_string())
+            return core::InvalidField(std::string(key),
+                                      core::Msg("portal.field_list_expected", {{"field", std::string(key)}}));
         out.emplace_back(e.get_string());
     }
     return out;
@@ -37,16 +41,22 @@ core::Result<std::vector<std::string>> StringsOf(const json::object& o, std::str
 core::Result<std::string> StringOf(const json::object& o, std::string_view key) {
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return std::string();
-    if (!v->is_string()) return core::InvalidField(std::string(key), core::Msg("portal.field_text_expected", {{"field", std::string(key)}}));
+    if (!v->is_string())
+        return core::InvalidField(std::string(key),
+                                  core::Msg("portal.field_text_expected", {{"field", std::string(key)}}));
     return std::string(v->get_string());
 }
 
 core::Result<std::optional<core::TimePoint>> TimeOf(const json::object& o, std::string_view key) {
     auto* v = o.if_contains(key);
     if (!v || v->is_null() || (v->is_string() && v->get_string().empty())) return std::optional<core::TimePoint>{};
-    if (!v->is_string()) return core::InvalidField(std::string(key), core::Msg("portal.field_time_invalid", {{"field", std::string(key)}}));
+    if (!v->is_string())
+        return core::InvalidField(std::string(key),
+                                  core::Msg("portal.field_time_invalid", {{"field", std::string(key)}}));
     auto t = calendar::TryParseIso(v->get_string());
-    if (!t) return core::InvalidField(std::string(key), core::Msg("portal.field_time_invalid", {{"field", std::string(key)}}));
+    if (!t)
+        return core::InvalidField(std::string(key),
+                                  core::Msg("portal.field_time_invalid", {{"field", std::string(key)}}));
     return std::optional<core::TimePoint>{t.value()};
 }
 
@@ -54,8 +64,12 @@ core::Result<std::optional<core::TimePoint>> TimeOf(const json::object& o, std::
 
 core::Result<ItemFields> FieldsFromJson(const json::object& o) {
     ItemFields f;
-    for (auto [key, out] : {std::pair{"title", &f.title}, {"lead", &f.lead}, {"body_html", &f.body_html}, {"source", &f.source},
-                            {"original_source", &f.original_source}, {"original_url", &f.original_url},
+    for (auto [key, out] : {std::pair{"title", &f.title},
+                            {"lead", &f.lead},
+                            {"body_html", &f.body_html},
+                            {"source", &f.source},
+                            {"original_source", &f.original_source},
+                            {"original_url", &f.original_url},
                             {"royalty_grade", &f.royalty_grade}}) {
         auto s = StringOf(o, key);
         if (!s) return s.error();
@@ -67,9 +81,11 @@ core::Result<ItemFields> FieldsFromJson(const json::object& o) {
         *out = std::move(s).value();
     }
     if (auto* m = o.if_contains("media"); m && !m->is_null()) {
-        if (!m->is_array()) return core::InvalidField("media", core::Msg("portal.field_list_expected", {{"field", "media"}}));
+        if (!m->is_array())
+            return core::InvalidField("media", core::Msg("portal.field_list_expected", {{"field", "media"}}));
         for (const auto& e : m->get_array()) {
-            if (!e.is_object()) return core::InvalidField("media", core::Msg("portal.field_list_expected", {{"field", "media"}}));
+            if (!e.is_object())
+                return core::InvalidField("media", core::Msg("portal.field_list_expected", {{"field", "media"}}));
             MediaRef ref;
             auto url = StringOf(e.get_object(), "url");
             auto cap = StringOf(e.get_object(), "caption");
@@ -129,8 +145,10 @@ json::object ToJson(const Item& it, std::string_view tz) {
     o["first_published_at"] = Iso(it.first_published_at, tz);
     o["published_at"] = Iso(it.published_at, tz);
     o["locked"] = it.locked;
-    o["correction"] = it.corrected_at ? json::value(json::object{{"note", it.correction_note}, {"corrected_at", Iso(it.corrected_at, tz)}})
-                                      : json::value(nullptr);
+    o["correction"] =
+        it.corrected_at
+            ? json::value(json::object{{"note", it.correction_note}, {"corrected_at", Iso(it.corrected_at, tz)}})
+            : json::value(nullptr);
     o["lock_at"] = Iso(it.lock_at, tz);
     o["integrated_from"] = it.integrated_from ? json::value(it.integrated_from) : nullptr;
     json::object deadline{{"due_at", Iso(it.deadline_due_at, tz)}};
@@ -148,18 +166,29 @@ json::object ToJson(const Item& it, std::string_view tz) {
 }
 
 json::object ToJson(const Portal& p) {
-    json::object o{{"id", p.id},         {"code", p.code},           {"unit_id", p.unit_id},
-                   {"kind", p.kind},     {"name_vi", p.name_vi},     {"name_en", p.name_en},
-                   {"languages", StringArray(p.languages)},          {"time_zone", p.time_zone},
-                   {"calendar", p.calendar_code},                    {"status", p.status}};
+    json::object o{{"id", p.id},
+                   {"code", p.code},
+                   {"unit_id", p.unit_id},
+                   {"kind", p.kind},
+                   {"name_vi", p.name_vi},
+                   {"name_en", p.name_en},
+                   {"languages", StringArray(p.languages)},
+                   {"time_zone", p.time_zone},
+                   {"calendar", p.calendar_code},
+                   {"status", p.status}};
     o["host"] = p.host.empty() ? json::value(nullptr) : json::value(p.host);
     o["path_prefix"] = p.path_prefix.empty() ? json::value(nullptr) : json::value(p.path_prefix);
     return o;
 }
 
 json::object ToJson(const Section& s) {
-    json::object o{{"id", s.id},           {"code", s.code},         {"name_vi", s.name_vi}, {"name_en", s.name_en},
-                   {"sort_order", s.sort_order}, {"mandatory", s.mandatory}, {"status", s.status}};
+    json::object o{{"id", s.id},
+                   {"code", s.code},
+                   {"name_vi", s.name_vi},
+                   {"name_en", s.name_en},
+                   {"sort_order", s.sort_order},
+                   {"mandatory", s.mandatory},
+                   {"status", s.status}};
     o["parent_id"] = s.parent_id ? json::value(s.parent_id) : nullptr;
     o["maps_to_section_id"] = s.maps_to_section_id ? json::value(s.maps_to_section_id) : nullptr;
     return o;
@@ -181,9 +210,15 @@ json::object ToJson(const PostCheck& p, std::string_view tz) {
 }
 
 json::object ToJson(const HistoryEntry& h, std::string_view tz) {
-    json::object o{{"id", h.id},          {"at", calendar::FormatIso(h.at, tz)}, {"user_id", h.user_id},
-                   {"username", h.username}, {"role", h.role},                   {"action", h.action},
-                   {"from_state", h.from_state}, {"to_state", h.to_state},      {"comment", h.comment}};
+    json::object o{{"id", h.id},
+                   {"at", calendar::FormatIso(h.at, tz)},
+                   {"user_id", h.user_id},
+                   {"username", h.username},
+                   {"role", h.role},
+                   {"action", h.action},
+                   {"from_state", h.from_state},
+                   {"to_state", h.to_state},
+                   {"comment", h.comment}};
     o["revision"] = h.revision ? json::value(h.revision) : nullptr;
     return o;
 }
@@ -193,7 +228,10 @@ json::object ToJson(const RevisionDiff& d) {
     for (const auto& f : d.fields) fields.push_back(json::object{{"field", f.field}, {"a", f.a}, {"b", f.b}});
     json::array body;
     for (const auto& l : d.body) {
-        body.push_back(json::object{{"op", l.op == '+' ? "added" : l.op == '-' ? "removed" : "same"}, {"text", l.text}});
+        body.push_back(json::object{{"op", l.op == '+'   ? "added"
+                                           : l.op == '-' ? "removed"
+                                                         : "same"},
+                                    {"text", l.text}});
     }
     return json::object{{"a", d.a}, {"b", d.b}, {"fields", std::move(fields)}, {"body", std::move(body)}};
 }

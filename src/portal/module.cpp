@@ -33,12 +33,16 @@ public:
         settings.sanitize = [](std::string_view html) { return core::html::SanitizeHtml(html); };
         settings.to_text = [](std::string_view html) { return core::html::HtmlToText(html); };
         auto* notify = &p.notify;
-        settings.notify = [notify](core::db::Connection& c, std::int64_t user, const std::string& title, const std::string& body,
-                                   const std::string& link) { notify->Create(c, user, "portal", title, body, link, false); };
-        service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events, std::move(settings));
+        settings.notify = [notify](core::db::Connection& c, std::int64_t user, const std::string& title,
+                                   const std::string& body, const std::string& link) {
+            notify->Create(c, user, "portal", title, body, link, false);
+        };
+        service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
+                                             std::move(settings));
         // The main portal exists from the first start (the operator creates component portals).
         auto main = service_->EnsureMainPortal(core::access::Principal::Operator());
-        if (!main) spdlog::warn("portal: the main portal could not be created: {}", core::Text(main.error().message, "en"));
+        if (!main)
+            spdlog::warn("portal: the main portal could not be created: {}", core::Text(main.error().message, "en"));
         handlers_ = std::make_unique<Handlers>(p.web, *service_);
     }
 
@@ -61,7 +65,8 @@ public:
         r.Add(verb::post, "/api/v1/portal/portals", Bind(h, &Handlers::ApiCreatePortal));
         r.Add(verb::get, "/api/v1/portal/portals/{code}/sections", Bind(h, &Handlers::ApiSections));
         r.Add(verb::post, "/api/v1/portal/portals/{code}/sections", Bind(h, &Handlers::ApiAddSection));
-        r.Add(verb::get, "/api/v1/portal/portals/{code}/missing-translations", Bind(h, &Handlers::ApiMissingTranslations));
+        r.Add(verb::get, "/api/v1/portal/portals/{code}/missing-translations",
+              Bind(h, &Handlers::ApiMissingTranslations));
         r.Add(verb::get, "/api/v1/portal/items", Bind(h, &Handlers::ApiItems));
         r.Add(verb::post, "/api/v1/portal/items", Bind(h, &Handlers::ApiCreateItem));
         r.Add(verb::get, "/api/v1/portal/items/{id}", Bind(h, &Handlers::ApiItem));
@@ -89,13 +94,15 @@ public:
             if (n > 0) spdlog::info("portal: published {} scheduled item(s)", n);
             return core::Ok{};
         });
-        jobs.Schedule("portal.publish_due", "portal.publish_due", core::ScheduleSpec::Every(std::chrono::minutes(1)).value());
+        jobs.Schedule("portal.publish_due", "portal.publish_due",
+                      core::ScheduleSpec::Every(std::chrono::minutes(1)).value());
         // Reminders of missing written requests and responsibility records (09-QC/TW Art. 10).
         jobs.Register("portal.takedown_reminders", [this](const core::Job&) -> core::Status {
             service_->RemindTakedowns();
             return core::Ok{};
         });
-        jobs.Schedule("portal.takedown_reminders", "portal.takedown_reminders", core::ScheduleSpec::Every(std::chrono::minutes(60)).value());
+        jobs.Schedule("portal.takedown_reminders", "portal.takedown_reminders",
+                      core::ScheduleSpec::Every(std::chrono::minutes(60)).value());
     }
 
     void AddTopics(core::EventBus& events) override {
@@ -111,7 +118,8 @@ public:
             const auto* portal = v.as_object().if_contains("portal");
             if (!portal || !portal->is_string()) return false;
             for (const auto& g : who->grants) {
-                if (policy->RoleGrants(g.role, kItemRead) && (g.portal.empty() || g.portal == portal->get_string())) return true;
+                if (policy->RoleGrants(g.role, kItemRead) && (g.portal.empty() || g.portal == portal->get_string()))
+                    return true;
             }
             return false;
         });
@@ -120,7 +128,8 @@ public:
     void AddCommands(CLI::App& cli, platform::Commands& commands) override {
         auto* group = cli.add_subcommand("portal", "Portals of the e-portal (P-1, P-27, P-28)");
         group->require_subcommand(1);
-        auto* create = group->add_subcommand("create", "Create a unit's component portal from the template (mandatory sections ready)");
+        auto* create = group->add_subcommand(
+            "create", "Create a unit's component portal from the template (mandatory sections ready)");
         create->add_option("--unit", unit_code_, "The unit's code, e.g. TU-HUE")->required();
         auto* list = group->add_subcommand("list", "List portals");
         for (auto* c : {create, list}) commands.common(c);
@@ -129,13 +138,15 @@ public:
             auto r = svc.CreateComponentPortal(core::access::Principal::Operator(), unit_code_);
             if (!r) return platform::CommandFailed(r.error());
             platform::PrintJson(ToJson(r.value()));
-            for (const auto& s : svc.Sections(r->id)) std::cout << "  " << s.code << "\t" << s.name_vi << (s.mandatory ? "\t(bắt buộc)" : "") << "\n";
+            for (const auto& s : svc.Sections(r->id))
+                std::cout << "  " << s.code << "\t" << s.name_vi << (s.mandatory ? "\t(bắt buộc)" : "") << "\n";
             return 0;
         });
         commands.Add(list, [](platform::Platform& p) {
             Service svc(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events, {});
             for (const auto& pt : svc.ListPortals()) {
-                std::cout << pt.code << "\t" << pt.kind << "\t" << (pt.host.empty() ? pt.path_prefix : pt.host) << "\t" << pt.name_vi << "\n";
+                std::cout << pt.code << "\t" << pt.kind << "\t" << (pt.host.empty() ? pt.path_prefix : pt.host) << "\t"
+                          << pt.name_vi << "\n";
             }
             return 0;
         });
@@ -143,7 +154,9 @@ public:
 
     void LoadDemo(platform::Platform& p) override { portal::LoadDemo(*service_, p.clock); }
 
-    boost::json::object OpenApi() const override { return platform::ParseOpenApiPart(embedded::PortalApi().front().content, Name()); }
+    boost::json::object OpenApi() const override {
+        return platform::ParseOpenApiPart(embedded::PortalApi().front().content, Name());
+    }
 
     Service* service() { return service_.get(); }
 

@@ -108,7 +108,7 @@ struct PostCheck {
     std::int64_t revision = 0;
     std::string reason;  ///< publication | update | integration
     core::TimePoint entered_at{}, due_at{};
-    std::string state;   ///< pending | checked | finding
+    std::string state;  ///< pending | checked | finding
     std::int64_t checked_by = 0;
     std::optional<core::TimePoint> checked_at;
     std::string finding;
@@ -144,7 +144,9 @@ struct Item {
 };
 
 /// What the workflow rules need to know of an item.
-inline ItemFacts FactsOf(const Item& it) { return {.state = it.state, .pending = it.pending_state, .locked = it.locked}; }
+inline ItemFacts FactsOf(const Item& it) {
+    return {.state = it.state, .pending = it.pending_state, .locked = it.locked};
+}
 /// The scope of every permission check on an item: its portal, and that portal's unit.
 inline core::access::Scope ScopeOf(const Item& it) { return core::access::Scope::Portal(it.portal, it.portal_unit_id); }
 
@@ -172,8 +174,8 @@ struct RevisionDiff {
 };
 
 struct ActionInput {
-    std::string comment;  ///< sending back needs one (P-10)
-    std::string reason;   ///< taking down and withdrawing need one (P-15)
+    std::string comment;                ///< sending back needs one (P-10)
+    std::string reason;                 ///< taking down and withdrawing need one (P-15)
     std::optional<core::TimePoint> at;  ///< schedule: when (future, exact to the minute)
     std::int64_t expected_version = 0;  ///< > 0: refuse with Conflict when the item changed since
 };
@@ -260,7 +262,8 @@ struct ServiceSettings {
 class Service {
 public:
     Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
-            const units::Service& units, const calendar::Service& calendars, core::EventBus& events, ServiceSettings settings);
+            const units::Service& units, const calendar::Service& calendars, core::EventBus& events,
+            ServiceSettings settings);
 
     // Portals and sections (P-1, P-27, P-28).
     core::Result<Portal> CreatePortal(const Principal& who, NewPortal p);
@@ -296,7 +299,8 @@ public:
     // Post-checks (P-14).
     std::vector<PostCheck> PostCheckQueue(const Principal& who, const std::string& portal, bool open_only) const;
     /// Marks an entry checked, or raises a finding (text required).
-    core::Result<PostCheck> CompletePostCheck(const Principal& who, std::int64_t check_id, bool finding, std::string text);
+    core::Result<PostCheck> CompletePostCheck(const Principal& who, std::int64_t check_id, bool finding,
+                                              std::string text);
 
     // Take-downs, deletions and corrections (P-15).
     /// Opens a case. Urgent take-downs and deletions are executed at once by the portal's
@@ -325,10 +329,10 @@ public:
 private:
     struct Loaded;
     core::Result<Portal> PortalOrError(std::string_view code) const;
-    core::Result<Portal> InsertPortal(const audit::Actor& actor, const NewPortal& in, const std::string& vi, const std::string& en,
-                                      const std::string& langs, std::int64_t created_by);
-    core::Result<Item> InsertItem(const audit::Actor& actor, const Portal& portal, const NewItem& in, const ItemFields& f,
-                                  const std::optional<core::TimePoint>& due, const Principal& who);
+    core::Result<Portal> InsertPortal(const audit::Actor& actor, const NewPortal& in, const std::string& vi,
+                                      const std::string& en, const std::string& langs, std::int64_t created_by);
+    core::Result<Item> InsertItem(const audit::Actor& actor, const Portal& portal, const NewItem& in,
+                                  const ItemFields& f, const std::optional<core::TimePoint>& due, const Principal& who);
     core::Result<Item> Load(core::db::Connection& c, std::int64_t id) const;
     core::Result<ItemFields> Clean(const Portal& portal, std::string_view kind, ItemFields f) const;
     core::Result<Item> ApplyStep(core::db::Connection& c, const Item& item, const Step& step, Action action,

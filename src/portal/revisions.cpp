@@ -73,7 +73,8 @@ std::vector<DiffLine> DiffLines(std::string_view a, std::string_view b, std::siz
 
 boost::json::object FieldsToJson(const ItemFields& f) {
     boost::json::array media;
-    for (const auto& m : f.media) media.push_back(boost::json::object{{"url", m.url}, {"caption", m.caption}, {"credit", m.credit}});
+    for (const auto& m : f.media)
+        media.push_back(boost::json::object{{"url", m.url}, {"caption", m.caption}, {"credit", m.credit}});
     return boost::json::object{{"authors", Strings(f.authors)},
                                {"source", f.source},
                                {"original_source", f.original_source},

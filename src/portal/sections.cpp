@@ -10,7 +10,8 @@ std::vector<SectionTemplate> TemplateSections(std::string_view kind) {
         {"van-ban", "Văn bản", "Official documents", true},
         {"hoat-dong-lanh-dao", "Hoạt động lãnh đạo Đảng, Nhà nước", "Activities of Party and State leaders", true},
         {"tai-lieu-hoc-tap", "Tài liệu học tập", "Study materials", true},
-        {"bao-ve-nen-tang-tu-tuong", "Bảo vệ nền tảng tư tưởng của Đảng", "Protecting the Party's ideological foundation", true},
+        {"bao-ve-nen-tang-tu-tuong", "Bảo vệ nền tảng tư tưởng của Đảng",
+         "Protecting the Party's ideological foundation", true},
         {"hoc-tap-lam-theo-bac", "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
          "Studying and following Hồ Chí Minh's thought, morality and style", true},
     };

@@ -30,16 +30,20 @@ using core::Msg;
 
 // Text fields: valid UTF-8, NFC (TCVN 6909:2011, P-12), no control characters, trimmed.
 core::Result<std::string> CleanText(std::string_view field, std::string_view s, std::size_t max_chars, bool multiline) {
-    if (!core::IsValidUtf8(s)) return core::InvalidField(std::string(field), Msg("portal.field_invalid_text", {{"field", std::string(field)}}));
+    if (!core::IsValidUtf8(s))
+        return core::InvalidField(std::string(field),
+                                  Msg("portal.field_invalid_text", {{"field", std::string(field)}}));
     for (unsigned char c : s) {
         if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f) {
-            return core::InvalidField(std::string(field), Msg("portal.field_control_chars", {{"field", std::string(field)}}));
+            return core::InvalidField(std::string(field),
+                                      Msg("portal.field_control_chars", {{"field", std::string(field)}}));
         }
     }
     auto out = core::ToNfc(core::Trim(s));
     if (core::Utf8Length(out) > max_chars) {
-        return core::InvalidField(std::string(field),
-                                  Msg("portal.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_chars)}}));
+        return core::InvalidField(
+            std::string(field),
+            Msg("portal.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_chars)}}));
     }
     return out;
 }
@@ -217,7 +221,8 @@ constexpr std::string_view kSelectPortal =
     " time_zone, calendar_code, status FROM portal_portals";
 
 Section SectionFromRow(const Row& r) {
-    return Section{r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.Bool(7), r.Text(8), r.Int(9)};
+    return Section{r.Int(0),  r.Int(1), r.Int(2),  r.Text(3), r.Text(4),
+                   r.Text(5), r.Int(6), r.Bool(7), r.Text(8), r.Int(9)};
 }
 
 // A post-check entry with the title of the revision it is about.
@@ -227,8 +232,17 @@ constexpr std::string_view kSelectPostCheck =
     " JOIN portal_revisions rv ON rv.item_id = pc.item_id AND rv.no = pc.revision";
 
 PostCheck PostCheckFromRow(const Row& r) {
-    return PostCheck{r.Int(0), r.Int(1), r.Int(2), r.Text(3), core::FromMillis(r.Int(4)), core::FromMillis(r.Int(5)),
-                     r.Text(6), r.Int(7), OptTime(r, 8), r.Text(9), r.Text(10)};
+    return PostCheck{r.Int(0),
+                     r.Int(1),
+                     r.Int(2),
+                     r.Text(3),
+                     core::FromMillis(r.Int(4)),
+                     core::FromMillis(r.Int(5)),
+                     r.Text(6),
+                     r.Int(7),
+                     OptTime(r, 8),
+                     r.Text(9),
+                     r.Text(10)};
 }
 
 constexpr std::string_view kSelectSection =
@@ -237,7 +251,8 @@ constexpr std::string_view kSelectSection =
 
 bool IsCode(std::string_view s, std::size_t max) {
     if (s.empty() || s.size() > max) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 }  // namespace
@@ -255,10 +270,16 @@ const std::vector<std::string>& KnownLanguages() {
     return kLangs;
 }
 
-Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
-                 const units::Service& units, const calendar::Service& calendars, core::EventBus& events,
-                 ServiceSettings settings)
-    : db_(db), audit_(audit), clock_(clock), policy_(policy), units_(units), calendars_(calendars), events_(events),
+Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock,
+                 const core::access::Policy& policy, const units::Service& units, const calendar::Service& calendars,
+                 core::EventBus& events, ServiceSettings settings)
+    : db_(db),
+      audit_(audit),
+      clock_(clock),
+      policy_(policy),
+      units_(units),
+      calendars_(calendars),
+      events_(events),
       settings_(std::move(settings)) {
     if (!settings_.sanitize) settings_.sanitize = [](std::string_view s) { return std::string(s); };
     if (!settings_.to_text) settings_.to_text = [](std::string_view s) { return std::string(s); };
@@ -270,7 +291,8 @@ Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& c
 std::vector<Portal> Service::ListPortals() const {
     return db_.Read([&](Connection& c) {
         std::vector<Portal> out;
-        for (const auto& r : c.Query(std::string(kSelectPortal) + " ORDER BY CASE WHEN code = 'main' THEN 0 ELSE 1 END, name_vi")) {
+        for (const auto& r :
+             c.Query(std::string(kSelectPortal) + " ORDER BY CASE WHEN code = 'main' THEN 0 ELSE 1 END, name_vi")) {
             out.push_back(PortalFromRow(r));
         }
         return out;
@@ -312,7 +334,8 @@ core::Result<Portal> Service::CreatePortal(const Principal& who, NewPortal in) {
             return core::InvalidField("languages", Msg("portal.language_unknown", {{"language", l}}));
         }
     }
-    if (std::find(in.languages.begin(), in.languages.end(), "vi") == in.languages.end()) in.languages.insert(in.languages.begin(), "vi");
+    if (std::find(in.languages.begin(), in.languages.end(), "vi") == in.languages.end())
+        in.languages.insert(in.languages.begin(), "vi");
     if (in.kind == "main" && std::find(in.languages.begin(), in.languages.end(), "en") == in.languages.end()) {
         in.languages.push_back("en");  // 09-QC/TW Art. 8.2: Vietnamese and English on the main portal
     }
@@ -349,26 +372,30 @@ core::Result<Portal> Service::InsertPortal(const audit::Actor& actor, const NewP
         if (!in.host.empty() && c.QueryOne("SELECT 1 FROM portal_portals WHERE host = $1", {in.host})) {
             return core::Conflict(Msg("portal.host_taken"));
         }
-        if (!in.path_prefix.empty() && c.QueryOne("SELECT 1 FROM portal_portals WHERE path_prefix = $1", {in.path_prefix})) {
+        if (!in.path_prefix.empty() &&
+            c.QueryOne("SELECT 1 FROM portal_portals WHERE path_prefix = $1", {in.path_prefix})) {
             return core::Conflict(Msg("portal.path_prefix_taken"));
         }
-        auto id = c.QueryOne(
-                       "INSERT INTO portal_portals (code, unit_id, kind, name_vi, name_en, host, path_prefix, languages,"
-                       " time_zone, calendar_code, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-                       " RETURNING id",
-                       {in.code, in.unit_id, in.kind, vi, en, in.host.empty() ? core::db::Value{} : core::db::Value{in.host},
-                        in.path_prefix.empty() ? core::db::Value{} : core::db::Value{in.path_prefix}, langs, in.time_zone,
-                        std::string(calendar::kDefaultCalendarCode), Ms(clock_.Now()), created_by})
-                      ->Int(0);
+        auto id =
+            c.QueryOne(
+                 "INSERT INTO portal_portals (code, unit_id, kind, name_vi, name_en, host, path_prefix, languages,"
+                 " time_zone, calendar_code, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                 "$11, $12)"
+                 " RETURNING id",
+                 {in.code, in.unit_id, in.kind, vi, en, in.host.empty() ? core::db::Value{} : core::db::Value{in.host},
+                  in.path_prefix.empty() ? core::db::Value{} : core::db::Value{in.path_prefix}, langs, in.time_zone,
+                  std::string(calendar::kDefaultCalendarCode), Ms(clock_.Now()), created_by})
+                ->Int(0);
         auto p = PortalFromRow(*c.QueryOne(std::string(kSelectPortal) + " WHERE id = $1", {id}));
         audit_.Write(c, actor, {"portal.create", "portal", p.code, nullptr, ToJson(p)});
         // The template's sections (P-27 for every portal, P-28 for provinces and cities).
         std::int64_t order = 0;
         for (const auto& t : TemplateSections(p.kind)) {
-            c.Execute("INSERT INTO portal_sections (portal_id, code, name_vi, name_en, sort_order, mandatory, created_at)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                      {p.id, std::string(t.code), std::string(t.name_vi), std::string(t.name_en), order += 10, t.mandatory,
-                       Ms(clock_.Now())});
+            c.Execute(
+                "INSERT INTO portal_sections (portal_id, code, name_vi, name_en, sort_order, mandatory, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                {p.id, std::string(t.code), std::string(t.name_vi), std::string(t.name_en), order += 10, t.mandatory,
+                 Ms(clock_.Now())});
         }
         return p;
     });
@@ -405,11 +432,11 @@ core::Result<Portal> Service::EnsureMainPortal(const Principal& who) {
     }
     if (root == 0) return core::Conflict(Msg("portal.no_root_unit"));
     auto created = CreatePortal(who, NewPortal{.code = std::string(kMainPortal),
-                                       .unit_id = root,
-                                       .kind = "main",
-                                       .name_vi = "Cổng Thông tin điện tử Đảng Cộng sản Việt Nam",
-                                       .name_en = "Online Newspaper of the Communist Party of Vietnam",
-                                       .languages = {"vi", "en"}});
+                                               .unit_id = root,
+                                               .kind = "main",
+                                               .name_vi = "Cổng Thông tin điện tử Đảng Cộng sản Việt Nam",
+                                               .name_en = "Online Newspaper of the Communist Party of Vietnam",
+                                               .languages = {"vi", "en"}});
     // Several nodes starting at once: the one that lost the race finds the winner's portal.
     if (!created && created.error().code == core::ErrorCode::kConflict) {
         if (auto p = FindPortal(kMainPortal)) return *p;
@@ -420,7 +447,8 @@ core::Result<Portal> Service::EnsureMainPortal(const Principal& who) {
 std::vector<Section> Service::Sections(std::int64_t portal_id) const {
     return db_.Read([&](Connection& c) {
         std::vector<Section> out;
-        for (const auto& r : c.Query(std::string(kSelectSection) + " WHERE portal_id = $1 ORDER BY sort_order, id", {portal_id})) {
+        for (const auto& r :
+             c.Query(std::string(kSelectSection) + " WHERE portal_id = $1 ORDER BY sort_order, id", {portal_id})) {
             out.push_back(SectionFromRow(r));
         }
         return out;
@@ -441,25 +469,30 @@ core::Result<Section> Service::AddSection(const Principal& who, NewSection s) {
     return db_.Transact([&](Connection& c) -> core::Result<Section> {
         core::db::Value parent;
         if (!s.parent.empty()) {
-            auto pr = c.QueryOne("SELECT id FROM portal_sections WHERE portal_id = $1 AND code = $2", {portal->id, s.parent});
+            auto pr =
+                c.QueryOne("SELECT id FROM portal_sections WHERE portal_id = $1 AND code = $2", {portal->id, s.parent});
             if (!pr) return core::InvalidField("parent", Msg("portal.section_not_found", {{"code", s.parent}}));
             parent = pr->Int(0);
         }
         if (c.QueryOne("SELECT 1 FROM portal_sections WHERE portal_id = $1 AND code = $2", {portal->id, s.code})) {
             return core::Conflict(Msg("portal.section_exists", {{"code", s.code}}));
         }
-        auto id = c.QueryOne("INSERT INTO portal_sections (portal_id, parent_id, code, name_vi, name_en, sort_order, mandatory,"
-                             " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                             {portal->id, parent, s.code, *vi, en->empty() ? *vi : *en, s.sort_order, s.mandatory, Ms(clock_.Now())})
-                      ->Int(0);
+        auto id =
+            c.QueryOne(
+                 "INSERT INTO portal_sections (portal_id, parent_id, code, name_vi, name_en, sort_order, mandatory,"
+                 " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                 {portal->id, parent, s.code, *vi, en->empty() ? *vi : *en, s.sort_order, s.mandatory,
+                  Ms(clock_.Now())})
+                ->Int(0);
         auto sec = SectionFromRow(*c.QueryOne(std::string(kSelectSection) + " WHERE id = $1", {id}));
-        audit_.Write(c, actor.value(), {"portal.section.create", "portal_section", std::to_string(id), nullptr, ToJson(sec)});
+        audit_.Write(c, actor.value(),
+                     {"portal.section.create", "portal_section", std::to_string(id), nullptr, ToJson(sec)});
         return sec;
     });
 }
 
-core::Result<Section> Service::MapSection(const Principal& who, const std::string& portal_code, const std::string& section,
-                                          const std::string& main_section) {
+core::Result<Section> Service::MapSection(const Principal& who, const std::string& portal_code,
+                                          const std::string& section, const std::string& main_section) {
     auto portal = PortalOrError(portal_code);
     if (!portal) return portal.error();
     auto main = PortalOrError(kMainPortal);
@@ -468,14 +501,18 @@ core::Result<Section> Service::MapSection(const Principal& who, const std::strin
     auto actor = policy_.Authorize(who, kPortalManage, core::access::Scope::Portal(main->code, main->unit_id));
     if (!actor) return actor.error();
     return db_.Transact([&](Connection& c) -> core::Result<Section> {
-        auto from = c.QueryOne(std::string(kSelectSection) + " WHERE portal_id = $1 AND code = $2", {portal->id, section});
+        auto from =
+            c.QueryOne(std::string(kSelectSection) + " WHERE portal_id = $1 AND code = $2", {portal->id, section});
         if (!from) return core::InvalidField("section", Msg("portal.section_not_found", {{"code", section}}));
-        auto to = c.QueryOne("SELECT id FROM portal_sections WHERE portal_id = $1 AND code = $2", {main->id, main_section});
+        auto to =
+            c.QueryOne("SELECT id FROM portal_sections WHERE portal_id = $1 AND code = $2", {main->id, main_section});
         if (!to) return core::InvalidField("main_section", Msg("portal.section_not_found", {{"code", main_section}}));
         auto before = SectionFromRow(*from);
         c.Execute("UPDATE portal_sections SET maps_to_section_id = $1 WHERE id = $2", {to->Int(0), before.id});
         auto after = SectionFromRow(*c.QueryOne(std::string(kSelectSection) + " WHERE id = $1", {before.id}));
-        audit_.Write(c, actor.value(), {"portal.section.map", "portal_section", std::to_string(before.id), ToJson(before), ToJson(after)});
+        audit_.Write(
+            c, actor.value(),
+            {"portal.section.map", "portal_section", std::to_string(before.id), ToJson(before), ToJson(after)});
         return after;
     });
 }
@@ -491,9 +528,11 @@ core::Result<ItemFields> Service::Clean(const Portal& portal, std::string_view k
     auto lead = CleanText("lead", f.lead, 2000, true);
     if (!lead) return lead.error();
     f.lead = std::move(lead).value();
-    if (!core::IsValidUtf8(f.body_html)) return core::InvalidField("body_html", Msg("portal.field_invalid_text", {{"field", "body_html"}}));
+    if (!core::IsValidUtf8(f.body_html))
+        return core::InvalidField("body_html", Msg("portal.field_invalid_text", {{"field", "body_html"}}));
     if (f.body_html.size() > 2'000'000) {
-        return core::InvalidField("body_html", Msg("portal.field_too_long", {{"field", "body_html"}, {"max", "2000000"}}));
+        return core::InvalidField("body_html",
+                                  Msg("portal.field_too_long", {{"field", "body_html"}, {"max", "2000000"}}));
     }
     f.body_html = settings_.sanitize(f.body_html);  // allow-list, NFC
     auto source = CleanText("source", f.source, 500);
@@ -522,7 +561,8 @@ core::Result<ItemFields> Service::Clean(const Portal& portal, std::string_view k
         std::erase_if(*list, [](const std::string& s) { return s.empty(); });
     }
     for (auto& m : f.media) {
-        if (!m.url.starts_with('/') || m.url.starts_with("//") || m.url.find_first_of("\"'<> \r\n\\") != std::string::npos) {
+        if (!m.url.starts_with('/') || m.url.starts_with("//") ||
+            m.url.find_first_of("\"'<> \r\n\\") != std::string::npos) {
             return core::InvalidField("media", Msg("portal.media_url_invalid"));
         }
         auto cap = CleanText("media", m.caption, 1000);
@@ -552,14 +592,14 @@ core::Result<ItemFields> Service::Clean(const Portal& portal, std::string_view k
 }
 
 core::Result<std::optional<core::TimePoint>> Service::DueFor(const Portal& portal, std::string_view kind,
-                                                            const ItemFields& f) const {
+                                                             const ItemFields& f) const {
     auto cal = calendars_.GetShared(portal.calendar_code);
     if (!cal) return cal.error();
     return PublicationDue({.kind = kind, .event_at = f.event_at, .issued_at = f.issued_at}, *cal.value());
 }
 
 core::Result<audit::Actor> Service::AuthorizeOn(const Principal& who, core::access::Permission p, const Item& item,
-                                               bool author_may) const {
+                                                bool author_may) const {
     const auto scope = ScopeOf(item);
     if (author_may && who.user_id != 0 && item.created_by == who.user_id) {
         auto own = policy_.Authorize(who, item.translation_of ? kItemTranslate : kItemCreate, scope);
@@ -579,17 +619,21 @@ core::Result<Item> Service::Load(Connection& c, std::int64_t id) const {
 
 void Service::Record(Connection& c, const Item& item, const audit::Actor& actor, std::string_view action, State from,
                      State to, std::int64_t revision, const std::string& comment) const {
-    c.Execute("INSERT INTO portal_item_events (item_id, at, user_id, username, role, action, from_state, to_state, revision, comment)"
-              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-              {item.id, Ms(clock_.Now()), actor.user_id, actor.username, actor.role, std::string(action),
-               std::string(StateCode(from)), std::string(StateCode(to)), revision, comment});
+    c.Execute(
+        "INSERT INTO portal_item_events (item_id, at, user_id, username, role, action, from_state, to_state, revision, "
+        "comment)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        {item.id, Ms(clock_.Now()), actor.user_id, actor.username, actor.role, std::string(action),
+         std::string(StateCode(from)), std::string(StateCode(to)), revision, comment});
 }
 
 void Service::EnterPostCheck(Connection& c, const Item& item, std::int64_t revision, std::string_view reason,
                              core::TimePoint at) const {
     const auto due = PostCheckDue(at, item.time_zone);
-    c.Execute("INSERT INTO portal_post_checks (item_id, portal_id, revision, reason, entered_at, due_at) VALUES ($1, $2, $3, $4, $5, $6)",
-              {item.id, item.portal_id, revision, std::string(reason), Ms(at), Ms(due)});
+    c.Execute(
+        "INSERT INTO portal_post_checks (item_id, portal_id, revision, reason, entered_at, due_at) VALUES ($1, $2, $3, "
+        "$4, $5, $6)",
+        {item.id, item.portal_id, revision, std::string(reason), Ms(at), Ms(due)});
     // After the deadline the item is locked (Hậu Giang Art. 10.3).
     c.Execute("UPDATE portal_items SET lock_at = $1 WHERE id = $2", {Ms(due), item.id});
 }
@@ -619,38 +663,47 @@ core::Result<Item> Service::CreateItem(const Principal& who, NewItem in) {
     }
 }
 
-core::Result<Item> Service::InsertItem(const audit::Actor& actor, const Portal& portal, const NewItem& in, const ItemFields& f,
-                                       const std::optional<core::TimePoint>& due, const Principal& who) {
+core::Result<Item> Service::InsertItem(const audit::Actor& actor, const Portal& portal, const NewItem& in,
+                                       const ItemFields& f, const std::optional<core::TimePoint>& due,
+                                       const Principal& who) {
     const auto now = clock_.Now();
     return db_.Transact([&](Connection& c) -> core::Result<Item> {
         if (in.translation_of) {
-            auto orig = c.QueryOne("SELECT portal_id, language, COALESCE(translation_of, 0) FROM portal_items WHERE id = $1",
-                                   {in.translation_of});
+            auto orig =
+                c.QueryOne("SELECT portal_id, language, COALESCE(translation_of, 0) FROM portal_items WHERE id = $1",
+                           {in.translation_of});
             if (!orig || orig->Int(0) != portal.id) {
                 return core::InvalidField("translation_of", Msg("portal.original_not_found"));
             }
-            if (orig->Int(2) != 0) return core::InvalidField("translation_of", Msg("portal.translation_of_translation"));
-            if (orig->Text(1) == in.language) return core::InvalidField("language", Msg("portal.translation_same_language"));
-            if (c.QueryOne("SELECT 1 FROM portal_items WHERE translation_of = $1 AND language = $2 AND state <> 'withdrawn'",
-                           {in.translation_of, in.language})) {
+            if (orig->Int(2) != 0)
+                return core::InvalidField("translation_of", Msg("portal.translation_of_translation"));
+            if (orig->Text(1) == in.language)
+                return core::InvalidField("language", Msg("portal.translation_same_language"));
+            if (c.QueryOne(
+                    "SELECT 1 FROM portal_items WHERE translation_of = $1 AND language = $2 AND state <> 'withdrawn'",
+                    {in.translation_of, in.language})) {
                 return core::Conflict(Msg("portal.translation_exists", {{"language", in.language}}));
             }
         }
-        auto id = c.QueryOne("INSERT INTO portal_items (portal_id, kind, language, translation_of, state, current_revision,"
-                             " created_by, providing_unit_id, created_at, updated_at, event_at, issued_at, deadline_due_at)"
-                             " VALUES ($1, $2, $3, $4, 'draft', 1, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
-                             {portal.id, in.kind, in.language,
-                              in.translation_of ? core::db::Value{in.translation_of} : core::db::Value{}, who.user_id,
-                              who.unit_id > 0 ? who.unit_id : portal.unit_id, Ms(now), OptMs(f.event_at), OptMs(f.issued_at),
-                              OptMs(due)})
+        auto id = c.QueryOne(
+                       "INSERT INTO portal_items (portal_id, kind, language, translation_of, state, current_revision,"
+                       " created_by, providing_unit_id, created_at, updated_at, event_at, issued_at, deadline_due_at)"
+                       " VALUES ($1, $2, $3, $4, 'draft', 1, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
+                       {portal.id, in.kind, in.language,
+                        in.translation_of ? core::db::Value{in.translation_of} : core::db::Value{}, who.user_id,
+                        who.unit_id > 0 ? who.unit_id : portal.unit_id, Ms(now), OptMs(f.event_at), OptMs(f.issued_at),
+                        OptMs(due)})
                       ->Int(0);
-        c.Execute("INSERT INTO portal_revisions (item_id, no, created_at, created_by, created_by_name, role, comment, title, lead,"
-                  " body_html, body_text, fields_json) VALUES ($1, 1, $2, $3, $4, $5, '', $6, $7, $8, $9, $10)",
-                  {id, Ms(now), actor.user_id, actor.username, actor.role, f.title, f.lead, f.body_html,
-                   settings_.to_text(f.body_html), json::serialize(FieldsToJson(f))});
+        c.Execute(
+            "INSERT INTO portal_revisions (item_id, no, created_at, created_by, created_by_name, role, comment, title, "
+            "lead,"
+            " body_html, body_text, fields_json) VALUES ($1, 1, $2, $3, $4, $5, '', $6, $7, $8, $9, $10)",
+            {id, Ms(now), actor.user_id, actor.username, actor.role, f.title, f.lead, f.body_html,
+             settings_.to_text(f.body_html), json::serialize(FieldsToJson(f))});
         auto item = Load(c, id);
         Record(c, item.value(), actor, "create", State::kDraft, State::kDraft, 1, "");
-        audit_.Write(c, actor, {"portal.item.create", "portal_item", std::to_string(id), nullptr, SnapshotOf(item.value())});
+        audit_.Write(c, actor,
+                     {"portal.item.create", "portal_item", std::to_string(id), nullptr, SnapshotOf(item.value())});
         return item;
     });
 }
@@ -685,7 +738,8 @@ core::Result<Item> Service::SaveRevision(const Principal& who, std::int64_t id, 
     return db_.Transact([&](Connection& c) -> core::Result<Item> {
         auto before = Load(c, id);
         if (!before) return before.error();
-        if (expected_version > 0 && before->version != expected_version) return core::Conflict(Msg("portal.changed_meanwhile"));
+        if (expected_version > 0 && before->version != expected_version)
+            return core::Conflict(Msg("portal.changed_meanwhile"));
         // The state may have moved since the check above: decide again inside the transaction.
         auto again = PlanSave(FactsOf(before.value()));
         if (!again) return again.error();
@@ -693,28 +747,33 @@ core::Result<Item> Service::SaveRevision(const Principal& who, std::int64_t id, 
             return core::Conflict(Msg("portal.changed_meanwhile"));
         }
         const std::int64_t no = before->current_revision + 1;
-        c.Execute("INSERT INTO portal_revisions (item_id, no, created_at, created_by, created_by_name, role, comment, title, lead,"
-                  " body_html, body_text, fields_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                  {id, no, Ms(now), actor->user_id, actor->username, actor->role, note.value(), f->title, f->lead, f->body_html,
-                   settings_.to_text(f->body_html), json::serialize(FieldsToJson(f.value()))});
+        c.Execute(
+            "INSERT INTO portal_revisions (item_id, no, created_at, created_by, created_by_name, role, comment, title, "
+            "lead,"
+            " body_html, body_text, fields_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            {id, no, Ms(now), actor->user_id, actor->username, actor->role, note.value(), f->title, f->lead,
+             f->body_html, settings_.to_text(f->body_html), json::serialize(FieldsToJson(f.value()))});
         std::int64_t changed = 0;
         if (plan->creates_pending) {
             // The live revision stays online; this one waits for review (P-10).
-            changed = c.Execute("UPDATE portal_items SET current_revision = $1, pending_revision = $1, pending_state = 'editing',"
-                                " version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
-                                {no, Ms(now), id, before->version});
+            changed = c.Execute(
+                "UPDATE portal_items SET current_revision = $1, pending_revision = $1, pending_state = 'editing',"
+                " version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+                {no, Ms(now), id, before->version});
         } else {
             // The publication deadline follows the event and issue times of the newest revision.
-            changed = c.Execute("UPDATE portal_items SET current_revision = $1, version = version + 1, updated_at = $2,"
-                                " event_at = $3, issued_at = $4, deadline_due_at = $5 WHERE id = $6 AND version = $7",
-                                {no, Ms(now), OptMs(f->event_at), OptMs(f->issued_at), OptMs(due.value()), id, before->version});
+            changed = c.Execute(
+                "UPDATE portal_items SET current_revision = $1, version = version + 1, updated_at = $2,"
+                " event_at = $3, issued_at = $4, deadline_due_at = $5 WHERE id = $6 AND version = $7",
+                {no, Ms(now), OptMs(f->event_at), OptMs(f->issued_at), OptMs(due.value()), id, before->version});
         }
         if (changed != 1) return core::Conflict(Msg("portal.changed_meanwhile"));
         auto after = Load(c, id);
-        Record(c, after.value(), actor.value(), plan->creates_pending ? "edit_published" : "edit", before->state, after->state, no,
-               note.value());
+        Record(c, after.value(), actor.value(), plan->creates_pending ? "edit_published" : "edit", before->state,
+               after->state, no, note.value());
         audit_.Write(c, actor.value(),
-                     {"portal.item.save", "portal_item", std::to_string(id), SnapshotOf(before.value()), SnapshotOf(after.value())});
+                     {"portal.item.save", "portal_item", std::to_string(id), SnapshotOf(before.value()),
+                      SnapshotOf(after.value())});
         return after;
     });
 }
@@ -727,28 +786,33 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
     std::string pending_state = step.pending_to ? std::string(StateCode(*step.pending_to)) : std::string();
     if (step.on_pending) {
         if (step.goes_live) {
-            changed = c.Execute("UPDATE portal_items SET live_revision = pending_revision, pending_revision = NULL,"
-                                " pending_state = NULL, published_at = $1, version = version + 1, updated_at = $1"
-                                " WHERE id = $2 AND version = $3",
-                                {Ms(now), item.id, item.version});
+            changed = c.Execute(
+                "UPDATE portal_items SET live_revision = pending_revision, pending_revision = NULL,"
+                " pending_state = NULL, published_at = $1, version = version + 1, updated_at = $1"
+                " WHERE id = $2 AND version = $3",
+                {Ms(now), item.id, item.version});
         } else {
-            changed = c.Execute("UPDATE portal_items SET pending_state = $1, version = version + 1, updated_at = $2"
-                                " WHERE id = $3 AND version = $4",
-                                {pending_state, Ms(now), item.id, item.version});
+            changed = c.Execute(
+                "UPDATE portal_items SET pending_state = $1, version = version + 1, updated_at = $2"
+                " WHERE id = $3 AND version = $4",
+                {pending_state, Ms(now), item.id, item.version});
         }
     } else if (step.goes_live) {
-        changed = c.Execute("UPDATE portal_items SET state = 'published', live_revision = current_revision,"
-                            " pending_revision = NULL, pending_state = NULL, scheduled_at = NULL, published_at = $1,"
-                            " first_published_at = COALESCE(first_published_at, $1), version = version + 1, updated_at = $1"
-                            " WHERE id = $2 AND version = $3",
-                            {Ms(now), item.id, item.version});
+        changed = c.Execute(
+            "UPDATE portal_items SET state = 'published', live_revision = current_revision,"
+            " pending_revision = NULL, pending_state = NULL, scheduled_at = NULL, published_at = $1,"
+            " first_published_at = COALESCE(first_published_at, $1), version = version + 1, updated_at = $1"
+            " WHERE id = $2 AND version = $3",
+            {Ms(now), item.id, item.version});
     } else {
         core::db::Value scheduled;
         if (action == Action::kSchedule) scheduled = Ms(*input.at);
-        changed = c.Execute("UPDATE portal_items SET state = $1, pending_state = $2, scheduled_at = $3, version = version + 1,"
-                            " updated_at = $4 WHERE id = $5 AND version = $6",
-                            {std::string(StateCode(step.to)), pending_state.empty() ? core::db::Value{} : core::db::Value{pending_state},
-                             scheduled, Ms(now), item.id, item.version});
+        changed = c.Execute(
+            "UPDATE portal_items SET state = $1, pending_state = $2, scheduled_at = $3, version = version + 1,"
+            " updated_at = $4 WHERE id = $5 AND version = $6",
+            {std::string(StateCode(step.to)),
+             pending_state.empty() ? core::db::Value{} : core::db::Value{pending_state}, scheduled, Ms(now), item.id,
+             item.version});
     }
     // Another request changed the item between our read and this write: nothing happened.
     if (changed != 1) return core::Conflict(Msg("portal.changed_meanwhile"));
@@ -757,10 +821,12 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
         const auto revision = step.on_pending ? item.pending_revision : item.current_revision;
         EnterPostCheck(c, item, revision, first ? "publication" : "update", now);
         // A decided correction: the corrected revision's public page says so (P-15).
-        if (auto corr = c.QueryOne("SELECT id, correction_note FROM portal_takedowns WHERE item_id = $1 AND kind = 'correction'"
-                                   " AND executed_at IS NOT NULL AND correction_applied_at IS NULL ORDER BY id DESC LIMIT 1",
-                                   {item.id})) {
-            c.Execute("UPDATE portal_items SET correction_note = $1, corrected_at = $2 WHERE id = $3", {corr->Text(1), Ms(now), item.id});
+        if (auto corr =
+                c.QueryOne("SELECT id, correction_note FROM portal_takedowns WHERE item_id = $1 AND kind = 'correction'"
+                           " AND executed_at IS NOT NULL AND correction_applied_at IS NULL ORDER BY id DESC LIMIT 1",
+                           {item.id})) {
+            c.Execute("UPDATE portal_items SET correction_note = $1, corrected_at = $2 WHERE id = $3",
+                      {corr->Text(1), Ms(now), item.id});
             c.Execute("UPDATE portal_takedowns SET correction_applied_at = $1 WHERE id = $2", {Ms(now), corr->Int(0)});
         }
     }
@@ -769,19 +835,20 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
     Record(c, after.value(), actor, ActionCode(action), item.state, after->state,
            step.on_pending ? item.pending_revision : item.current_revision, text);
     audit_.Write(c, actor,
-                 {"portal.item." + std::string(ActionCode(action)), "portal_item", std::to_string(item.id), SnapshotOf(item),
-                  SnapshotOf(after.value())});
+                 {"portal.item." + std::string(ActionCode(action)), "portal_item", std::to_string(item.id),
+                  SnapshotOf(item), SnapshotOf(after.value())});
     // Tell the author when his item moves on or comes back (P-10), and the queues' pages.
     if (settings_.notify && after->created_by != 0 && after->created_by != actor.user_id) {
         settings_.notify(c, after->created_by,
                          fmt::format("{} — {}", after->current.fields.title, StateCode(after->state)), text,
                          "/admin/portal/items/" + std::to_string(after->id));
     }
-    events_.Publish(c, core::Event{.topic = "portal.item",
-                                   .data_json = json::serialize(json::object{{"id", after->id},
-                                                                             {"portal", after->portal},
-                                                                             {"state", StateCode(after->state)},
-                                                                             {"action", ActionCode(action)}})});
+    events_.Publish(c, core::Event{
+                           .topic = "portal.item",
+                           .data_json = json::serialize(json::object{{"id", after->id},
+                                                                     {"portal", after->portal},
+                                                                     {"state", StateCode(after->state)},
+                                                                     {"action", ActionCode(action)}})});
     return after;
 }
 
@@ -805,7 +872,8 @@ core::Result<Item> Service::Act(const Principal& who, std::int64_t id, Action ac
     auto reason = CleanText("reason", input.reason, 4000, true);
     if (!reason) return reason.error();
     input.reason = std::move(reason).value();
-    if (step->needs_comment && input.comment.empty()) return core::InvalidField("comment", Msg("portal.comment_required"));
+    if (step->needs_comment && input.comment.empty())
+        return core::InvalidField("comment", Msg("portal.comment_required"));
     if (step->needs_reason && input.reason.empty()) return core::InvalidField("reason", Msg("portal.reason_required"));
     if (action == Action::kSchedule) {
         if (!input.at) return core::InvalidField("at", Msg("portal.schedule_time_required"));
@@ -831,8 +899,9 @@ int Service::PublishDue() {
     const auto now = clock_.Now();
     auto due = db_.Read([&](Connection& c) {
         std::vector<std::int64_t> ids;
-        for (const auto& r : c.Query("SELECT id FROM portal_items WHERE state = 'scheduled' AND scheduled_at <= $1 ORDER BY scheduled_at",
-                                     {Ms(now)})) {
+        for (const auto& r : c.Query(
+                 "SELECT id FROM portal_items WHERE state = 'scheduled' AND scheduled_at <= $1 ORDER BY scheduled_at",
+                 {Ms(now)})) {
             ids.push_back(r.Int(0));
         }
         return ids;
@@ -858,9 +927,10 @@ core::Result<std::vector<Revision>> Service::Revisions(const Principal& who, std
     if (!item) return item.error();
     return db_.Read([&](Connection& c) {
         std::vector<Revision> out;
-        for (const auto& r : c.Query("SELECT no, created_at, created_by, created_by_name, role, comment, title, lead, body_html,"
-                                     " body_text, fields_json FROM portal_revisions WHERE item_id = $1 ORDER BY no",
-                                     {id})) {
+        for (const auto& r :
+             c.Query("SELECT no, created_at, created_by, created_by_name, role, comment, title, lead, body_html,"
+                     " body_text, fields_json FROM portal_revisions WHERE item_id = $1 ORDER BY no",
+                     {id})) {
             Revision rev;
             rev.no = r.Int(0);
             rev.created_at = core::FromMillis(r.Int(1));
@@ -897,8 +967,8 @@ core::Result<std::vector<HistoryEntry>> Service::History(const Principal& who, s
         for (const auto& r : c.Query("SELECT id, at, user_id, username, role, action, from_state, to_state, comment,"
                                      " COALESCE(revision, 0) FROM portal_item_events WHERE item_id = $1 ORDER BY id",
                                      {id})) {
-            out.push_back(HistoryEntry{r.Int(0), core::FromMillis(r.Int(1)), r.Int(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6),
-                                       r.Text(7), r.Text(8), r.Int(9)});
+            out.push_back(HistoryEntry{r.Int(0), core::FromMillis(r.Int(1)), r.Int(2), r.Text(3), r.Text(4), r.Text(5),
+                                       r.Text(6), r.Text(7), r.Text(8), r.Int(9)});
         }
         return out;
     });
@@ -927,8 +997,10 @@ std::vector<Item> Service::Queue(const Principal& who, const QueueFilter& f) con
     if (f.pending_only) sql += " AND i.pending_revision IS NOT NULL";
     if (f.late_only) {
         params.emplace_back(Ms(clock_.Now()));
-        sql += " AND i.deadline_due_at IS NOT NULL AND (i.first_published_at > i.deadline_due_at OR"
-               " (i.first_published_at IS NULL AND i.deadline_due_at < $" + std::to_string(params.size()) + "))";
+        sql +=
+            " AND i.deadline_due_at IS NOT NULL AND (i.first_published_at > i.deadline_due_at OR"
+            " (i.first_published_at IS NULL AND i.deadline_due_at < $" +
+            std::to_string(params.size()) + "))";
     }
     sql += " ORDER BY i.updated_at DESC, i.id DESC";
     const auto query = core::FoldDiacritics(f.query);
@@ -945,7 +1017,8 @@ std::vector<Item> Service::Queue(const Principal& who, const QueueFilter& f) con
         int skipped = 0;
         for (const auto& r : c.Query(sql, params)) {
             auto it = ItemFromRow(r, clock_.Now());
-            if (!query.empty() && core::FoldDiacritics(it.current.fields.title).find(query) == std::string::npos) continue;
+            if (!query.empty() && core::FoldDiacritics(it.current.fields.title).find(query) == std::string::npos)
+                continue;
             if (!query.empty() && skipped++ < offset) continue;
             out.push_back(std::move(it));
             if (static_cast<int>(out.size()) >= limit) break;
@@ -962,12 +1035,13 @@ core::Result<std::vector<Item>> Service::MissingTranslations(const Principal& wh
     if (!actor) return actor.error();
     return db_.Read([&](Connection& c) {
         std::vector<Item> out;
-        for (const auto& r : c.Query(std::string(kSelectItem) +
-                                         " WHERE i.portal_id = $1 AND i.state = 'published' AND i.translation_of IS NULL"
-                                         " AND i.language <> $2 AND NOT EXISTS (SELECT 1 FROM portal_items t WHERE"
-                                         " t.translation_of = i.id AND t.language = $2 AND t.state <> 'withdrawn')"
-                                         " ORDER BY i.published_at DESC LIMIT 200",
-                                     {portal->id, language})) {
+        for (const auto& r :
+             c.Query(std::string(kSelectItem) +
+                         " WHERE i.portal_id = $1 AND i.state = 'published' AND i.translation_of IS NULL"
+                         " AND i.language <> $2 AND NOT EXISTS (SELECT 1 FROM portal_items t WHERE"
+                         " t.translation_of = i.id AND t.language = $2 AND t.state <> 'withdrawn')"
+                         " ORDER BY i.published_at DESC LIMIT 200",
+                     {portal->id, language})) {
             out.push_back(ItemFromRow(r, clock_.Now()));
         }
         return out;
@@ -977,10 +1051,12 @@ core::Result<std::vector<Item>> Service::MissingTranslations(const Principal& wh
 // ---------------------------------------------------------------------------------------------
 // Post-checks
 
-std::vector<PostCheck> Service::PostCheckQueue(const Principal& who, const std::string& portal_code, bool open_only) const {
+std::vector<PostCheck> Service::PostCheckQueue(const Principal& who, const std::string& portal_code,
+                                               bool open_only) const {
     std::vector<PostCheck> out;
     auto portal = FindPortal(portal_code);
-    if (!portal || !policy_.Authorize(who, kPostCheck, core::access::Scope::Portal(portal->code, portal->unit_id))) return out;
+    if (!portal || !policy_.Authorize(who, kPostCheck, core::access::Scope::Portal(portal->code, portal->unit_id)))
+        return out;
     return db_.Read([&](Connection& c) {
         for (const auto& r : c.Query(std::string(kSelectPostCheck) + " WHERE pc.portal_id = $1" +
                                          std::string(open_only ? " AND pc.state = 'pending'" : "") +
@@ -992,23 +1068,27 @@ std::vector<PostCheck> Service::PostCheckQueue(const Principal& who, const std::
     });
 }
 
-core::Result<PostCheck> Service::CompletePostCheck(const Principal& who, std::int64_t check_id, bool finding, std::string text) {
+core::Result<PostCheck> Service::CompletePostCheck(const Principal& who, std::int64_t check_id, bool finding,
+                                                   std::string text) {
     auto note = CleanText("finding", text, 4000, true);
     if (!note) return note.error();
     if (finding && note->empty()) return core::InvalidField("finding", Msg("portal.finding_required"));
     auto row = db_.Read([&](Connection& c) {
-        return c.QueryOne("SELECT pc.item_id, p.code, p.unit_id FROM portal_post_checks pc JOIN portal_portals p ON p.id = pc.portal_id"
-                          " WHERE pc.id = $1",
-                          {check_id});
+        return c.QueryOne(
+            "SELECT pc.item_id, p.code, p.unit_id FROM portal_post_checks pc JOIN portal_portals p ON p.id = "
+            "pc.portal_id"
+            " WHERE pc.id = $1",
+            {check_id});
     });
     if (!row) return core::NotFound(Msg("portal.post_check_not_found"));
     auto actor = policy_.Authorize(who, kPostCheck, core::access::Scope::Portal(row->Text(1), row->Int(2)));
     if (!actor) return actor.error();
     const auto now = clock_.Now();
     return db_.Transact([&](Connection& c) -> core::Result<PostCheck> {
-        auto changed = c.Execute("UPDATE portal_post_checks SET state = $1, checked_by = $2, checked_at = $3, finding = $4"
-                                 " WHERE id = $5 AND state = 'pending'",
-                                 {finding ? "finding" : "checked", actor->user_id, Ms(now), note.value(), check_id});
+        auto changed = c.Execute(
+            "UPDATE portal_post_checks SET state = $1, checked_by = $2, checked_at = $3, finding = $4"
+            " WHERE id = $5 AND state = 'pending'",
+            {finding ? "finding" : "checked", actor->user_id, Ms(now), note.value(), check_id});
         if (changed != 1) return core::Conflict(Msg("portal.post_check_done"));
         auto item = Load(c, row->Int(0));
         if (!item) return item.error();
@@ -1029,9 +1109,10 @@ std::optional<Item> Service::PublishedItem(std::int64_t id) const {
         auto it = ItemFromRow(*r, clock_.Now());
         if (it.state != State::kPublished || it.live_revision == 0) return std::nullopt;
         if (it.live_revision != it.current_revision) {
-            auto lr = c.QueryOne("SELECT no, created_at, created_by, created_by_name, role, comment, title, lead, body_html, body_text,"
-                                 " fields_json FROM portal_revisions WHERE item_id = $1 AND no = $2",
-                                 {id, it.live_revision});
+            auto lr = c.QueryOne(
+                "SELECT no, created_at, created_by, created_by_name, role, comment, title, lead, body_html, body_text,"
+                " fields_json FROM portal_revisions WHERE item_id = $1 AND no = $2",
+                {id, it.live_revision});
             if (!lr) return std::nullopt;
             it.current.no = lr->Int(0);
             it.current.created_at = core::FromMillis(lr->Int(1));

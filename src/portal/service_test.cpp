@@ -38,8 +38,8 @@ protected:
         DbTest::SetUp();
         if (IsSkipped() || HasFailure()) return;
         core::db::Migrate(Db(), embedded::Migrations(), std::vector<std::string>{"portal"});
-        for (const char* r : {"contributor", "editor", "reviewer", "publisher", "portal_director", "portal_admin", "translator", "office_leader",
-                              "system_admin"}) {
+        for (const char* r : {"contributor", "editor", "reviewer", "publisher", "portal_director", "portal_admin",
+                              "translator", "office_leader", "system_admin"}) {
             policy_.AddRole({.code = r, .rank = 1});
         }
         units::DeclareAccess(policy_);
@@ -51,11 +51,10 @@ protected:
         ASSERT_TRUE(years.ok());
         calendars_ = std::make_unique<calendar::Service>(Db(), log_, clock_, years.value());
         ASSERT_TRUE(calendars_->EnsureDefault(op_.ActorAs()).ok());
-        svc_ = std::make_unique<Service>(Db(), log_, clock_, policy_, *units_, *calendars_, events_,
-                                         ServiceSettings{.notify = [this](core::db::Connection&, std::int64_t user, const std::string&,
-                                                                          const std::string&, const std::string&) {
-                                             notified_.push_back(user);
-                                         }});
+        svc_ = std::make_unique<Service>(
+            Db(), log_, clock_, policy_, *units_, *calendars_, events_,
+            ServiceSettings{.notify = [this](core::db::Connection&, std::int64_t user, const std::string&,
+                                             const std::string&, const std::string&) { notified_.push_back(user); }});
         ASSERT_TRUE(svc_->EnsureMainPortal(op_).ok());
         auto hue = svc_->CreateComponentPortal(op_, "TU-HUE");
         ASSERT_TRUE(hue.ok()) << (hue.ok() ? "" : core::Text(hue.error().message, "en"));
@@ -96,7 +95,8 @@ protected:
     }
 
     std::int64_t CountItems() {
-        return Db().Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM portal_items")->Int(0); });
+        return Db().Read(
+            [](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM portal_items")->Int(0); });
     }
 
     audit::Log log_{clock_};
@@ -126,9 +126,9 @@ TEST_P(PortalService, ComponentPortalsComeWithTheirMandatorySections_P1_P27_P28)
     EXPECT_EQ(hue->path_prefix, "/tu-hue");
     std::set<std::string> codes;
     for (const auto& s : svc_->Sections(hue->id)) codes.insert(s.code);
-    for (const char* c : {"van-kien-dang", "hoat-dong-lanh-dao", "tai-lieu-hoc-tap", "bao-ve-nen-tang-tu-tuong",
-                          "hoc-tap-lam-theo-bac", "gioi-thieu", "ban-chap-hanh", "co-cau-to-chuc", "pano-khau-hieu",
-                          "phim-tu-lieu", "lien-ket"}) {
+    for (const char* c :
+         {"van-kien-dang", "hoat-dong-lanh-dao", "tai-lieu-hoc-tap", "bao-ve-nen-tang-tu-tuong", "hoc-tap-lam-theo-bac",
+          "gioi-thieu", "ban-chap-hanh", "co-cau-to-chuc", "pano-khau-hieu", "phim-tu-lieu", "lien-ket"}) {
         EXPECT_TRUE(codes.contains(c)) << c;
     }
     auto agency = svc_->CreateComponentPortal(op_, "BTCTW");
@@ -152,7 +152,8 @@ TEST_P(PortalService, AContributionGoesThroughEditingReviewAndPublication_P10_P1
     EXPECT_EQ(draft->state, State::kDraft);
     EXPECT_EQ(draft->current_revision, 1);
     // Nobody but the author submits it; the contributor cannot take it himself.
-    EXPECT_EQ(svc_->Act(On("main", "contributor", 999), draft->id, Action::kSubmit, {}).error().code, core::ErrorCode::kNotFound);
+    EXPECT_EQ(svc_->Act(On("main", "contributor", 999), draft->id, Action::kSubmit, {}).error().code,
+              core::ErrorCode::kNotFound);
     ASSERT_TRUE(svc_->Act(contributor_, draft->id, Action::kSubmit, {}).ok());
     EXPECT_EQ(svc_->Act(contributor_, draft->id, Action::kTake, {}).error().code, core::ErrorCode::kForbidden);
     ASSERT_TRUE(svc_->Act(editor_, draft->id, Action::kTake, {}).ok());
@@ -251,7 +252,8 @@ TEST_P(PortalService, AfterThePostCheckDeadlineOnlyTakeDownOrWithdrawal_P14_P15)
     ASSERT_FALSE(save.ok());
     EXPECT_EQ(save.error().code, core::ErrorCode::kConflict);
     // Withdrawal is the board's, with a reason.
-    EXPECT_EQ(svc_->Act(editor_, item.id, Action::kWithdraw, {.reason = "Sai lệch"}).error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(svc_->Act(editor_, item.id, Action::kWithdraw, {.reason = "Sai lệch"}).error().code,
+              core::ErrorCode::kForbidden);
     EXPECT_EQ(svc_->Act(director_, item.id, Action::kWithdraw, {}).error().field, "reason");
     auto w = svc_->Act(director_, item.id, Action::kWithdraw, {.reason = "Thông tin sai lệch"});
     ASSERT_TRUE(w.ok());
@@ -269,7 +271,8 @@ TEST_P(PortalService, AfterThePostCheckDeadlineOnlyTakeDownOrWithdrawal_P14_P15)
 TEST_P(PortalService, TakeDownNeedsAReasonAndTheBoard_P15) {
     Cast();
     auto item = Publish(svc_->CreateItem(contributor_, News()).value());
-    EXPECT_EQ(svc_->Act(publisher_, item.id, Action::kTakeDown, {.reason = "x"}).error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(svc_->Act(publisher_, item.id, Action::kTakeDown, {.reason = "x"}).error().code,
+              core::ErrorCode::kForbidden);
     EXPECT_EQ(svc_->Act(director_, item.id, Action::kTakeDown, {}).error().field, "reason");
     auto down = svc_->Act(director_, item.id, Action::kTakeDown, {.reason = "Ngoài phạm vi cho phép"});
     ASSERT_TRUE(down.ok());
@@ -303,7 +306,8 @@ TEST_P(PortalService, BadInputNamesTheFieldAndStoresNothing_P6_P12) {
     EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "media");
     n = News();
     n.fields.original_url = "https://vnexpress.net/x";
-    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "original_source") << "quoted items name the original (P-6)";
+    EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "original_source")
+        << "quoted items name the original (P-6)";
     n = News();
     n.kind = "official_document";
     EXPECT_EQ(svc_->CreateItem(contributor_, n).error().field, "issued_at");
@@ -354,7 +358,8 @@ TEST_P(PortalService, ConcurrentApprovalsTakeEffectOnce_P10) {
     EXPECT_EQ(ok.load(), 1) << "one decision wins; the others see the changed state";
     EXPECT_EQ(conflict.load(), 5);
     auto h = svc_->History(editor_, item.id).value();
-    EXPECT_EQ(std::count_if(h.begin(), h.end(), [](auto& e) { return e.action == "approve" || e.action == "send_back"; }), 1);
+    EXPECT_EQ(
+        std::count_if(h.begin(), h.end(), [](auto& e) { return e.action == "approve" || e.action == "send_back"; }), 1);
 }
 
 TEST_P(PortalService, ScheduledPublicationIsExactToTheMinute_P10) {
@@ -364,7 +369,8 @@ TEST_P(PortalService, ScheduledPublicationIsExactToTheMinute_P10) {
     ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kTake, {}).ok());
     ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kSendToReview, {}).ok());
     ASSERT_TRUE(svc_->Act(reviewer_, item.id, Action::kApprove, {}).ok());
-    EXPECT_EQ(svc_->Act(publisher_, item.id, Action::kSchedule, {.at = At("2026-03-09T08:00:00+07:00")}).error().field, "at");
+    EXPECT_EQ(svc_->Act(publisher_, item.id, Action::kSchedule, {.at = At("2026-03-09T08:00:00+07:00")}).error().field,
+              "at");
     auto s = svc_->Act(publisher_, item.id, Action::kSchedule, {.at = At("2026-03-09T10:30:45+07:00")});
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(calendar::FormatIso(*s->scheduled_at, "Asia/Ho_Chi_Minh"), "2026-03-09T10:30:00+07:00");
@@ -413,8 +419,9 @@ TEST_P(PortalService, LateItemsAreFlagged_P13) {
 TEST_P(PortalService, AnUrgentTakeDownWaitsForTheUnitsWrittenRequest_P15) {
     Cast();
     auto item = Publish(svc_->CreateItem(contributor_, News()).value());
-    auto t = svc_->OpenTakedown(director_, item.id, {.kind = CaseKind::kTakeDown, .reason = "Sai sự thật", .urgent = true,
-                                                     .requested_by_unit = "BTGDVTW"});
+    auto t = svc_->OpenTakedown(
+        director_, item.id,
+        {.kind = CaseKind::kTakeDown, .reason = "Sai sự thật", .urgent = true, .requested_by_unit = "BTGDVTW"});
     ASSERT_TRUE(t.ok()) << core::Text(t.error().message, "en");
     EXPECT_EQ(t->status, "awaiting_written_request");
     EXPECT_EQ(svc_->GetItem(editor_, item.id)->state, State::kTakenDown) << "urgent: done first";
@@ -431,8 +438,11 @@ TEST_P(PortalService, AnUrgentTakeDownWaitsForTheUnitsWrittenRequest_P15) {
     EXPECT_EQ(svc_->RemindTakedowns(), 1);
     EXPECT_EQ(svc_->RemindTakedowns(), 0);
     EXPECT_EQ(notified_, (std::vector<std::int64_t>{105}));
-    EXPECT_EQ(svc_->RecordWrittenRequest(director_, t->id, {.number = "12-CV/BTGDVTW", .date = "9/3/2026"}).error().field, "date");
-    auto done = svc_->RecordWrittenRequest(director_, t->id, {.number = "12-CV/BTGDVTW", .date = "2026-03-09", .file = "/media/abc"});
+    EXPECT_EQ(
+        svc_->RecordWrittenRequest(director_, t->id, {.number = "12-CV/BTGDVTW", .date = "9/3/2026"}).error().field,
+        "date");
+    auto done = svc_->RecordWrittenRequest(director_, t->id,
+                                           {.number = "12-CV/BTGDVTW", .date = "2026-03-09", .file = "/media/abc"});
     ASSERT_TRUE(done.ok());
     EXPECT_EQ(done->status, "executed");
     EXPECT_EQ(svc_->ConfirmResponsibility(editor_, t->id).error().code, core::ErrorCode::kForbidden);
@@ -447,13 +457,16 @@ TEST_P(PortalService, ChangesOfSubstanceToCentralContentAreTheLeadershipsDecisio
     auto item = Publish(svc_->CreateItem(contributor_, News("Bản gốc")).value());
     clock_.Set(At("2026-03-10T10:00:00+07:00"));  // locked since 24:00
     ASSERT_TRUE(svc_->GetItem(editor_, item.id)->locked);
-    auto t = svc_->OpenTakedown(director_, item.id, {.kind = CaseKind::kCorrection, .reason = "Sai tên đại biểu",
-                                                     .correction_note = "Sửa tên đại biểu ở đoạn 2"});
+    auto t = svc_->OpenTakedown(
+        director_, item.id,
+        {.kind = CaseKind::kCorrection, .reason = "Sai tên đại biểu", .correction_note = "Sửa tên đại biểu ở đoạn 2"});
     ASSERT_TRUE(t.ok());
     EXPECT_EQ(t->status, "awaiting_decision");
     EXPECT_TRUE(t->central);
-    EXPECT_EQ(svc_->OpenTakedown(director_, item.id, {.kind = CaseKind::kCorrection, .reason = "x", .urgent = true,
-                                                      .correction_note = "y"}).error().code,
+    EXPECT_EQ(svc_->OpenTakedown(director_, item.id,
+                                 {.kind = CaseKind::kCorrection, .reason = "x", .urgent = true, .correction_note = "y"})
+                  .error()
+                  .code,
               core::ErrorCode::kConflict)
         << "a correction is never done first";
     // The portal's director cannot decide on central content; the office leadership can.

@@ -17,9 +17,12 @@ using core::db::Connection;
 using namespace detail;
 
 constexpr std::string_view kSelectCase =
-    "SELECT t.id, t.item_id, p.code, t.kind, t.reason, t.urgent, t.central, t.status, COALESCE(t.requested_by_unit_id, 0),"
-    " COALESCE(t.request_number, ''), COALESCE(t.request_date, ''), COALESCE(t.request_file, ''), t.request_recorded_at,"
-    " COALESCE(t.agreement_note, ''), t.agreement_recorded_at, COALESCE(t.decided_by_name, ''), COALESCE(t.decided_role, ''),"
+    "SELECT t.id, t.item_id, p.code, t.kind, t.reason, t.urgent, t.central, t.status, COALESCE(t.requested_by_unit_id, "
+    "0),"
+    " COALESCE(t.request_number, ''), COALESCE(t.request_date, ''), COALESCE(t.request_file, ''), "
+    "t.request_recorded_at,"
+    " COALESCE(t.agreement_note, ''), t.agreement_recorded_at, COALESCE(t.decided_by_name, ''), "
+    "COALESCE(t.decided_role, ''),"
     " t.decided_at, t.executed_at, t.correction_note, COALESCE(t.responsibility_json, 'null'), t.responsibility_due_at,"
     " t.responsibility_confirmed_at, t.created_by, t.created_at"
     " FROM portal_takedowns t JOIN portal_portals p ON p.id = t.portal_id";
@@ -88,10 +91,12 @@ json::value Service::ResponsibilityOf(Connection& c, const Item& item) const {
         }
         to.push_back(json::object{{"username", user}, {"role", role}});
     };
-    for (const auto& r : c.Query("SELECT username, role, action FROM portal_item_events WHERE item_id = $1 ORDER BY id", {item.id})) {
+    for (const auto& r :
+         c.Query("SELECT username, role, action FROM portal_item_events WHERE item_id = $1 ORDER BY id", {item.id})) {
         const auto& action = r.Text(2);
         if (action == "create" || action == "submit") add(provided, r.Text(0), r.Text(1));
-        if (action == "take" || action == "edit" || action == "edit_published" || action == "send_to_review") add(edited, r.Text(0), r.Text(1));
+        if (action == "take" || action == "edit" || action == "edit_published" || action == "send_to_review")
+            add(edited, r.Text(0), r.Text(1));
         if (action == "approve") add(reviewed, r.Text(0), r.Text(1));
         if (action == "publish") add(published, r.Text(0), r.Text(1));
     }
@@ -110,28 +115,37 @@ core::Result<Takedown> Service::ExecuteTakedown(Connection& c, Takedown t, const
     std::int64_t changed = 0;
     if (to) {
         // The live revision leaves the public site; every revision stays.
-        changed = c.Execute("UPDATE portal_items SET state = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
-                            {std::string(StateCode(*to)), Ms(now), item->id, item->version});
+        changed = c.Execute(
+            "UPDATE portal_items SET state = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+            {std::string(StateCode(*to)), Ms(now), item->id, item->version});
     } else {
         // A decided correction reopens the item for one edit through the workflow, even after the
         // post-check lock; the corrected revision carries the notice when it goes live.
-        changed = c.Execute("UPDATE portal_items SET lock_at = NULL, version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
-                            {Ms(now), item->id, item->version});
+        changed = c.Execute(
+            "UPDATE portal_items SET lock_at = NULL, version = version + 1, updated_at = $1 WHERE id = $2 AND version "
+            "= $3",
+            {Ms(now), item->id, item->version});
     }
     if (changed != 1) return core::Conflict(Msg("portal.changed_meanwhile"));
     const auto status = StatusAfterExecution(FactsOf(t));
-    c.Execute("UPDATE portal_takedowns SET status = $1, executed_at = $2, decided_by = $3, decided_by_name = $4, decided_role = $5,"
-              " decided_at = $2, responsibility_json = $6 WHERE id = $7",
-              {std::string(status), Ms(now), actor.user_id, actor.username, actor.role, json::serialize(ResponsibilityOf(c, *item)), t.id});
+    c.Execute(
+        "UPDATE portal_takedowns SET status = $1, executed_at = $2, decided_by = $3, decided_by_name = $4, "
+        "decided_role = $5,"
+        " decided_at = $2, responsibility_json = $6 WHERE id = $7",
+        {std::string(status), Ms(now), actor.user_id, actor.username, actor.role,
+         json::serialize(ResponsibilityOf(c, *item)), t.id});
     auto after = Load(c, t.item_id);
-    Record(c, after.value(), actor, std::string(CaseKindCode(t.kind)), item->state, after->state, item->live_revision, t.reason);
+    Record(c, after.value(), actor, std::string(CaseKindCode(t.kind)), item->state, after->state, item->live_revision,
+           t.reason);
     audit_.Write(c, actor,
-                 {"portal.takedown.execute", "portal_takedown", std::to_string(t.id), SnapshotOf(*item), SnapshotOf(after.value())});
-    events_.Publish(c, core::Event{.topic = "portal.item",
-                                   .data_json = json::serialize(json::object{{"id", after->id},
-                                                                             {"portal", after->portal},
-                                                                             {"state", StateCode(after->state)},
-                                                                             {"action", CaseKindCode(t.kind)}})});
+                 {"portal.takedown.execute", "portal_takedown", std::to_string(t.id), SnapshotOf(*item),
+                  SnapshotOf(after.value())});
+    events_.Publish(c, core::Event{
+                           .topic = "portal.item",
+                           .data_json = json::serialize(json::object{{"id", after->id},
+                                                                     {"portal", after->portal},
+                                                                     {"state", StateCode(after->state)},
+                                                                     {"action", CaseKindCode(t.kind)}})});
     return LoadTakedown(c, t.id);
 }
 
@@ -164,21 +178,25 @@ core::Result<Takedown> Service::OpenTakedown(const Principal& who, std::int64_t 
     }
     const auto now = clock_.Now();
     return db_.Transact([&](Connection& c) -> core::Result<Takedown> {
-        auto id = c.QueryOne("INSERT INTO portal_takedowns (item_id, portal_id, kind, reason, urgent, central, status,"
-                             " requested_by_unit_id, correction_note, responsibility_due_at, created_by, created_at)"
-                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                             {item->id, item->portal_id, std::string(CaseKindCode(in.kind)), reason.value(), in.urgent, central,
-                              std::string(kAwaitingDecision), unit ? core::db::Value{unit->id} : core::db::Value{}, note.value(),
-                              Ms(now + std::chrono::hours(24)), actor->user_id, Ms(now)})
+        auto id = c.QueryOne(
+                       "INSERT INTO portal_takedowns (item_id, portal_id, kind, reason, urgent, central, status,"
+                       " requested_by_unit_id, correction_note, responsibility_due_at, created_by, created_at)"
+                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                       {item->id, item->portal_id, std::string(CaseKindCode(in.kind)), reason.value(), in.urgent,
+                        central, std::string(kAwaitingDecision), unit ? core::db::Value{unit->id} : core::db::Value{},
+                        note.value(), Ms(now + std::chrono::hours(24)), actor->user_id, Ms(now)})
                       ->Int(0);
         auto t = LoadTakedown(c, id);
-        audit_.Write(c, actor.value(), {"portal.takedown.open", "portal_takedown", std::to_string(id), nullptr, ToJson(t.value(), "Asia/Ho_Chi_Minh")});
+        audit_.Write(c, actor.value(),
+                     {"portal.takedown.open", "portal_takedown", std::to_string(id), nullptr,
+                      ToJson(t.value(), "Asia/Ho_Chi_Minh")});
         if (!in.urgent) return t;
         return ExecuteTakedown(c, t.value(), actor.value());
     });
 }
 
-core::Result<std::pair<Takedown, audit::Actor>> Service::CaseForDirector(const Principal& who, std::int64_t case_id) const {
+core::Result<std::pair<Takedown, audit::Actor>> Service::CaseForDirector(const Principal& who,
+                                                                         std::int64_t case_id) const {
     // The steps of a case are the portal's directors': the case, and the actor allowed on its item.
     auto t = db_.Read([&](Connection& c) { return LoadTakedown(c, case_id); });
     if (!t) return t.error();
@@ -204,16 +222,17 @@ core::Result<Takedown> Service::RecordWrittenRequest(const Principal& who, std::
     }
     const auto now = clock_.Now();
     return db_.Transact([&](Connection& c) -> core::Result<Takedown> {
-        auto changed = c.Execute("UPDATE portal_takedowns SET request_number = $1, request_date = $2, request_file = $3,"
-                                 " request_recorded_by = $4, request_recorded_at = $5,"
-                                 " status = CASE WHEN status = 'awaiting_written_request' THEN 'executed' ELSE status END"
-                                 " WHERE id = $6 AND request_recorded_at IS NULL",
-                                 {number.value(), rq.date, rq.file, actor.user_id, Ms(now), case_id});
+        auto changed = c.Execute(
+            "UPDATE portal_takedowns SET request_number = $1, request_date = $2, request_file = $3,"
+            " request_recorded_by = $4, request_recorded_at = $5,"
+            " status = CASE WHEN status = 'awaiting_written_request' THEN 'executed' ELSE status END"
+            " WHERE id = $6 AND request_recorded_at IS NULL",
+            {number.value(), rq.date, rq.file, actor.user_id, Ms(now), case_id});
         if (changed != 1) return core::Conflict(Msg("portal.takedown_request_recorded"));
         auto after = LoadTakedown(c, case_id);
         audit_.Write(c, actor,
-                     {"portal.takedown.written_request", "portal_takedown", std::to_string(case_id), ToJson(t, "Asia/Ho_Chi_Minh"),
-                      ToJson(after.value(), "Asia/Ho_Chi_Minh")});
+                     {"portal.takedown.written_request", "portal_takedown", std::to_string(case_id),
+                      ToJson(t, "Asia/Ho_Chi_Minh"), ToJson(after.value(), "Asia/Ho_Chi_Minh")});
         return after;
     });
 }
@@ -227,13 +246,15 @@ core::Result<Takedown> Service::RecordAgreement(const Principal& who, std::int64
     if (text->empty()) return core::InvalidField("note", Msg("portal.field_required", {{"field", "note"}}));
     const auto now = clock_.Now();
     return db_.Transact([&](Connection& c) -> core::Result<Takedown> {
-        auto changed = c.Execute("UPDATE portal_takedowns SET agreement_note = $1, agreement_recorded_by = $2, agreement_recorded_at = $3"
-                                 " WHERE id = $4 AND agreement_recorded_at IS NULL",
-                                 {text.value(), actor.user_id, Ms(now), case_id});
+        auto changed = c.Execute(
+            "UPDATE portal_takedowns SET agreement_note = $1, agreement_recorded_by = $2, agreement_recorded_at = $3"
+            " WHERE id = $4 AND agreement_recorded_at IS NULL",
+            {text.value(), actor.user_id, Ms(now), case_id});
         if (changed != 1) return core::Conflict(Msg("portal.takedown_agreement_recorded"));
         auto after = LoadTakedown(c, case_id);
         audit_.Write(c, actor,
-                     {"portal.takedown.agreement", "portal_takedown", std::to_string(case_id), nullptr, json::object{{"note", text.value()}}});
+                     {"portal.takedown.agreement", "portal_takedown", std::to_string(case_id), nullptr,
+                      json::object{{"note", text.value()}}});
         return after;
     });
 }
@@ -252,7 +273,8 @@ core::Result<Takedown> Service::DecideTakedown(const Principal& who, std::int64_
         auto fresh = LoadTakedown(c, case_id);
         if (!fresh) return fresh.error();
         // Claim the decision: of two concurrent decisions one executes.
-        if (c.Execute("UPDATE portal_takedowns SET status = 'deciding' WHERE id = $1 AND status = 'awaiting_decision'", {case_id}) != 1) {
+        if (c.Execute("UPDATE portal_takedowns SET status = 'deciding' WHERE id = $1 AND status = 'awaiting_decision'",
+                      {case_id}) != 1) {
             return core::Conflict(Msg("portal.takedown_decided"));
         }
         return ExecuteTakedown(c, fresh.value(), actor.value());
@@ -265,13 +287,15 @@ core::Result<Takedown> Service::ConfirmResponsibility(const Principal& who, std:
     auto& [t, actor] = held.value();
     if (!t.executed_at) return core::Conflict(Msg("portal.takedown_not_executed"));
     return db_.Transact([&](Connection& c) -> core::Result<Takedown> {
-        auto changed = c.Execute("UPDATE portal_takedowns SET responsibility_confirmed_by = $1, responsibility_confirmed_at = $2"
-                                 " WHERE id = $3 AND responsibility_confirmed_at IS NULL",
-                                 {actor.user_id, Ms(clock_.Now()), case_id});
+        auto changed = c.Execute(
+            "UPDATE portal_takedowns SET responsibility_confirmed_by = $1, responsibility_confirmed_at = $2"
+            " WHERE id = $3 AND responsibility_confirmed_at IS NULL",
+            {actor.user_id, Ms(clock_.Now()), case_id});
         if (changed != 1) return core::Conflict(Msg("portal.takedown_responsibility_confirmed"));
         auto after = LoadTakedown(c, case_id);
         audit_.Write(c, actor,
-                     {"portal.takedown.responsibility", "portal_takedown", std::to_string(case_id), nullptr, after->responsibility});
+                     {"portal.takedown.responsibility", "portal_takedown", std::to_string(case_id), nullptr,
+                      after->responsibility});
         return after;
     });
 }
@@ -281,7 +305,8 @@ core::Result<std::vector<Takedown>> Service::Takedowns(const Principal& who, std
     if (!item) return item.error();
     return db_.Read([&](Connection& c) {
         std::vector<Takedown> out;
-        for (const auto& r : c.Query(std::string(kSelectCase) + " WHERE t.item_id = $1 ORDER BY t.id", {item_id})) out.push_back(CaseFromRow(r));
+        for (const auto& r : c.Query(std::string(kSelectCase) + " WHERE t.item_id = $1 ORDER BY t.id", {item_id}))
+            out.push_back(CaseFromRow(r));
         return out;
     });
 }
@@ -298,11 +323,12 @@ int Service::RemindTakedowns() {
                                      {Ms(now + std::chrono::hours(1)), Ms(day_ago)})) {
             if (settings_.notify) {
                 const bool request = r.Text(2) == kAwaitingWrittenRequest;
-                settings_.notify(c, r.Int(1),
-                                 core::Text(request ? Msg("portal.reminder_written_request", {{"id", std::to_string(r.Int(0))}})
-                                                    : Msg("portal.reminder_responsibility", {{"id", std::to_string(r.Int(0))}}),
-                                            "vi"),
-                                 "", "/admin/portal/items/" + std::to_string(r.Int(3)));
+                settings_.notify(
+                    c, r.Int(1),
+                    core::Text(request ? Msg("portal.reminder_written_request", {{"id", std::to_string(r.Int(0))}})
+                                       : Msg("portal.reminder_responsibility", {{"id", std::to_string(r.Int(0))}}),
+                               "vi"),
+                    "", "/admin/portal/items/" + std::to_string(r.Int(3)));
             }
             c.Execute("UPDATE portal_takedowns SET reminded_at = $1 WHERE id = $2", {Ms(now), r.Int(0)});
             ++sent;
@@ -340,8 +366,10 @@ json::object ToJson(const Takedown& t, std::string_view tz) {
                                                           {"file", t.request_file},
                                                           {"recorded_at", iso(t.request_recorded_at)}})
                                : json::value(nullptr);
-    o["agreement"] = t.agreement_recorded_at ? json::value(json::object{{"note", t.agreement_note}, {"recorded_at", iso(t.agreement_recorded_at)}})
-                                             : json::value(nullptr);
+    o["agreement"] =
+        t.agreement_recorded_at
+            ? json::value(json::object{{"note", t.agreement_note}, {"recorded_at", iso(t.agreement_recorded_at)}})
+            : json::value(nullptr);
     return o;
 }
 

@@ -28,9 +28,9 @@ inline constexpr std::string_view kExecuted = "executed";
 
 struct CaseFacts {
     CaseKind kind = CaseKind::kTakeDown;
-    bool central = false;             ///< an item of the main portal, not integrated from a component portal
-    bool urgent = false;              ///< act first, complete the records after
-    bool unit_requested = false;      ///< a unit asked for it: its written request must be recorded
+    bool central = false;         ///< an item of the main portal, not integrated from a component portal
+    bool urgent = false;          ///< act first, complete the records after
+    bool unit_requested = false;  ///< a unit asked for it: its written request must be recorded
     bool request_recorded = false;
     bool agreement_recorded = false;  ///< the providing unit's agreement (component content)
 };

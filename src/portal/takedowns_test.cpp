@@ -35,7 +35,8 @@ TEST(PortalTakedowns, OnlyRemovalsComeFirst_P15) {
     EXPECT_EQ(StateAfterExecution(CaseKind::kTakeDown), State::kTakenDown);
     EXPECT_EQ(StateAfterExecution(CaseKind::kDeletion), State::kWithdrawn) << "hidden, never destroyed";
     EXPECT_FALSE(StateAfterExecution(CaseKind::kCorrection));
-    for (auto k : {CaseKind::kTakeDown, CaseKind::kDeletion, CaseKind::kCorrection}) EXPECT_EQ(ParseCaseKind(CaseKindCode(k)), k);
+    for (auto k : {CaseKind::kTakeDown, CaseKind::kDeletion, CaseKind::kCorrection})
+        EXPECT_EQ(ParseCaseKind(CaseKindCode(k)), k);
     EXPECT_FALSE(ParseCaseKind("destroy"));
 }
 

@@ -33,8 +33,9 @@ constexpr std::array<std::pair<Action, std::string_view>, 9> kActions{{
 }};
 
 core::Error NotNow(const ItemFacts& f, Action a) {
-    return core::Conflict(core::Msg("portal.action_not_allowed_in_state",
-                                    {{"action", std::string(ActionCode(a))}, {"state", std::string(StateCode(f.state))}}));
+    return core::Conflict(
+        core::Msg("portal.action_not_allowed_in_state",
+                  {{"action", std::string(ActionCode(a))}, {"state", std::string(StateCode(f.state))}}));
 }
 
 Step Main(core::access::Permission p, State to) { return Step{.permission = p, .to = to}; }
@@ -72,8 +73,9 @@ core::Result<Step> PlanPending(const ItemFacts& f, Action a) {
             return s;
         default: break;
     }
-    return core::Conflict(core::Msg("portal.pending_action_not_allowed",
-                                    {{"action", std::string(ActionCode(a))}, {"state", std::string(StateCode(*f.pending))}}));
+    return core::Conflict(
+        core::Msg("portal.pending_action_not_allowed",
+                  {{"action", std::string(ActionCode(a))}, {"state", std::string(StateCode(*f.pending))}}));
 }
 
 }  // namespace

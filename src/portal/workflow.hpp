@@ -13,15 +13,16 @@
 namespace vp::portal {
 
 // The permissions of the back office, each checked on the item's portal (Scope::Portal).
-inline constexpr core::access::Permission kItemRead{"portal.item.read"};        ///< see the back office queues
-inline constexpr core::access::Permission kItemCreate{"portal.item.create"};    ///< write and submit one's own drafts
-inline constexpr core::access::Permission kItemEdit{"portal.item.edit"};        ///< take and edit anyone's items
+inline constexpr core::access::Permission kItemRead{"portal.item.read"};      ///< see the back office queues
+inline constexpr core::access::Permission kItemCreate{"portal.item.create"};  ///< write and submit one's own drafts
+inline constexpr core::access::Permission kItemEdit{"portal.item.edit"};      ///< take and edit anyone's items
 inline constexpr core::access::Permission kItemTranslate{"portal.item.translate"};  ///< write translations (P-5)
-inline constexpr core::access::Permission kItemReview{"portal.item.review"};    ///< approve or send back (kiểm duyệt)
+inline constexpr core::access::Permission kItemReview{"portal.item.review"};  ///< approve or send back (kiểm duyệt)
 inline constexpr core::access::Permission kItemPublish{"portal.item.publish"};  ///< publish, schedule
-inline constexpr core::access::Permission kItemDirect{"portal.item.direct"};    ///< take down, withdraw (the board's directors)
-inline constexpr core::access::Permission kPostCheck{"portal.post_check"};      ///< mark post-checks (hậu kiểm)
-inline constexpr core::access::Permission kPortalManage{"portal.manage"};       ///< portals, sections, settings
+inline constexpr core::access::Permission kItemDirect{
+    "portal.item.direct"};  ///< take down, withdraw (the board's directors)
+inline constexpr core::access::Permission kPostCheck{"portal.post_check"};  ///< mark post-checks (hậu kiểm)
+inline constexpr core::access::Permission kPortalManage{"portal.manage"};   ///< portals, sections, settings
 
 enum class State { kDraft, kSubmitted, kEditing, kInReview, kApproved, kScheduled, kPublished, kTakenDown, kWithdrawn };
 enum class Action { kSubmit, kTake, kSendToReview, kApprove, kSendBack, kPublish, kSchedule, kTakeDown, kWithdraw };
@@ -48,12 +49,12 @@ struct Step {
     core::access::Permission permission;
     /// The author may take this step with kItemCreate alone (submit, withdraw his own draft).
     bool author_may = false;
-    bool needs_comment = false;  ///< sending back (P-10)
-    bool needs_reason = false;   ///< take-down, withdrawal (P-15)
-    bool on_pending = false;     ///< acts on the pending edit of a published item
-    State to = State::kDraft;    ///< the item's state afterwards (unchanged when on_pending)
+    bool needs_comment = false;       ///< sending back (P-10)
+    bool needs_reason = false;        ///< take-down, withdrawal (P-15)
+    bool on_pending = false;          ///< acts on the pending edit of a published item
+    State to = State::kDraft;         ///< the item's state afterwards (unchanged when on_pending)
     std::optional<State> pending_to;  ///< the pending edit's state afterwards; nullopt: it is gone
-    bool goes_live = false;      ///< the (pending or current) revision becomes the live one
+    bool goes_live = false;           ///< the (pending or current) revision becomes the live one
 };
 
 /// The step `action` takes from `facts`, or Conflict (409) naming why the state does not allow it.
@@ -62,7 +63,7 @@ core::Result<Step> PlanAction(const ItemFacts& facts, Action action);
 /// What saving a new revision does.
 struct SavePlan {
     core::access::Permission permission;
-    bool author_may = false;   ///< the author of a draft may save it with kItemCreate
+    bool author_may = false;       ///< the author of a draft may save it with kItemCreate
     bool creates_pending = false;  ///< an edit of a published item: a pending revision
 };
 

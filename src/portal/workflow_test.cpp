@@ -7,12 +7,12 @@ namespace vp::portal {
 namespace {
 
 TEST(PortalWorkflow, CodesRoundTrip_P10) {
-    for (auto s : {State::kDraft, State::kSubmitted, State::kEditing, State::kInReview, State::kApproved, State::kScheduled,
-                   State::kPublished, State::kTakenDown, State::kWithdrawn}) {
+    for (auto s : {State::kDraft, State::kSubmitted, State::kEditing, State::kInReview, State::kApproved,
+                   State::kScheduled, State::kPublished, State::kTakenDown, State::kWithdrawn}) {
         EXPECT_EQ(ParseState(StateCode(s)), s);
     }
-    for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack, Action::kPublish,
-                   Action::kSchedule, Action::kTakeDown, Action::kWithdraw}) {
+    for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack,
+                   Action::kPublish, Action::kSchedule, Action::kTakeDown, Action::kWithdraw}) {
         EXPECT_EQ(ParseAction(ActionCode(a)), a);
     }
     EXPECT_FALSE(ParseState("deleted"));
@@ -107,8 +107,8 @@ TEST(PortalWorkflow, ALockedItemCanOnlyBeTakenDownOrWithdrawn_P14) {
     const ItemFacts locked{.state = State::kPublished, .locked = true};
     EXPECT_TRUE(PlanAction(locked, Action::kTakeDown));
     EXPECT_TRUE(PlanAction(locked, Action::kWithdraw));
-    for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack, Action::kPublish,
-                   Action::kSchedule}) {
+    for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack,
+                   Action::kPublish, Action::kSchedule}) {
         auto r = PlanAction(locked, a);
         ASSERT_FALSE(r) << ActionCode(a);
         EXPECT_EQ(r.error().code, core::ErrorCode::kConflict);

@@ -69,8 +69,8 @@ json::object PageResult(const Verification& v, std::string_view lang) {
                        {"signature_invalid", !c.signature_valid},
                        {"public_key", e.public_key}};
         if (e.withdrawn) {
-            o["withdrawn"] = json::object{{"at_text", auth::FormatLocalTime(e.withdrawn->at)},
-                                          {"reason", e.withdrawn->reason}};
+            o["withdrawn"] =
+                json::object{{"at_text", auth::FormatLocalTime(e.withdrawn->at)}, {"reason", e.withdrawn->reason}};
         }
         entries.push_back(std::move(o));
     }
@@ -111,8 +111,9 @@ json::object ToJson(const Entry& e) {
                    {"public_key", e.public_key},
                    {"signature", e.signature},
                    {"canonical_message", CanonicalMessage(e.sha256, e.size, e.signer, e.registered_at)}};
-    o["withdrawn"] = e.withdrawn ? json::value(json::object{{"at", IsoUtc(e.withdrawn->at)}, {"reason", e.withdrawn->reason}})
-                                 : json::value(nullptr);
+    o["withdrawn"] = e.withdrawn
+                         ? json::value(json::object{{"at", IsoUtc(e.withdrawn->at)}, {"reason", e.withdrawn->reason}})
+                         : json::value(nullptr);
     return o;
 }
 
@@ -181,10 +182,8 @@ Response Handlers::VerifyPagePost(Request& req) {
         return web_.Fail(req, nullptr, UnsupportedType(Msg("signatures.form_not_multipart")));
     }
     json::object data;
-    auto form = http::ParseMultipart(req, {.max_parts = 4,
-                                           .max_header_bytes = 8 * 1024,
-                                           .max_file_bytes = kMaxFileBytes,
-                                           .max_field_bytes = 1024});
+    auto form = http::ParseMultipart(
+        req, {.max_parts = 4, .max_header_bytes = 8 * 1024, .max_file_bytes = kMaxFileBytes, .max_field_bytes = 1024});
     if (!form) {
         data["error"] = core::Text(form.error().message, req.Lang());
         return RenderPage(req, std::move(data), http::HttpStatusFor(form.error().code));
@@ -240,7 +239,8 @@ Response Handlers::KeyApi(Request& req) {
 
 Response Handlers::EntryApi(Request& req) {
     const auto id = auth::ParseId(req.path_params["id"]);
-    if (!id) return http::JsonError(req, core::NotFound(Msg("signatures.entry_not_found", {{"id", req.path_params["id"]}})));
+    if (!id)
+        return http::JsonError(req, core::NotFound(Msg("signatures.entry_not_found", {{"id", req.path_params["id"]}})));
     auto e = service_.Find(*id);
     if (!e) return http::JsonError(req, e.error());
     return http::Json(req, ToJson(e.value()));
@@ -253,7 +253,8 @@ Response Handlers::WithdrawApi(Request& req) {
     auto body = auth::JsonBody(req);
     if (!body) return http::JsonError(req, body.error());
     const auto id = auth::ParseId(req.path_params["id"]);
-    if (!id) return http::JsonError(req, core::NotFound(Msg("signatures.entry_not_found", {{"id", req.path_params["id"]}})));
+    if (!id)
+        return http::JsonError(req, core::NotFound(Msg("signatures.entry_not_found", {{"id", req.path_params["id"]}})));
     auto e = service_.Withdraw(who, *id, auth::JsonText(body.value(), "reason"));
     if (!e) return http::JsonError(req, e.error());
     return http::Json(req, ToJson(e.value()));

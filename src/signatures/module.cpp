@@ -7,7 +7,7 @@
 namespace vp::embedded {
 std::span<const vp::core::EmbeddedFile> SignaturesApi();
 std::span<const vp::core::EmbeddedFile> SignaturesDemoAnchors();
-}
+}  // namespace vp::embedded
 
 namespace vp::signatures {
 namespace {

@@ -277,7 +277,8 @@ void CheckOne(std::string_view file, const SignatureDict& d, const TrustAnchors&
         STACK_OF(X509)* again = CMS_get0_signers(cms.get());
         X509* leaf = again != nullptr && sk_X509_num(again) == 1 ? sk_X509_value(again, 0) : nullptr;
         bool chain_ok = false;
-        if (ctx != nullptr && leaf != nullptr && store != nullptr && X509_STORE_CTX_init(ctx, store, leaf, certs) == 1) {
+        if (ctx != nullptr && leaf != nullptr && store != nullptr &&
+            X509_STORE_CTX_init(ctx, store, leaf, certs) == 1) {
             X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
             chain_ok = X509_verify_cert(ctx) == 1;
             if (!chain_ok) r.detail = X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx));

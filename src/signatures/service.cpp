@@ -39,8 +39,8 @@ std::string Base64(const unsigned char* data, std::size_t n) {
 std::optional<std::string> FromBase64(std::string_view b64, std::size_t expected) {
     std::string out(b64.size(), '\0');
     std::size_t len = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), b64.data(), b64.size(), nullptr, &len,
-                          nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), b64.data(), b64.size(), nullptr,
+                          &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
         len != expected) {
         return std::nullopt;
     }
@@ -53,8 +53,8 @@ std::string PublicKeyPem(std::string_view public_key_b64) {
     if (!raw) return {};
     std::string der(reinterpret_cast<const char*>(kEd25519SpkiPrefix), sizeof kEd25519SpkiPrefix);
     der += *raw;
-    return "-----BEGIN PUBLIC KEY-----\n" +
-           Base64(reinterpret_cast<const unsigned char*>(der.data()), der.size()) + "\n-----END PUBLIC KEY-----\n";
+    return "-----BEGIN PUBLIC KEY-----\n" + Base64(reinterpret_cast<const unsigned char*>(der.data()), der.size()) +
+           "\n-----END PUBLIC KEY-----\n";
 }
 
 bool IsNameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'; }
@@ -98,9 +98,15 @@ Entry EntryFromRow(const Row& r) {
 }
 
 json::object EntryJson(const Entry& e) {
-    json::object o{{"id", e.id},           {"sha256", e.sha256},       {"size", e.size},
-                   {"filename", e.filename}, {"title", e.title},       {"signer", e.signer},
-                   {"owner_module", e.owner_module}, {"owner_id", e.owner_id}, {"registered_at", e.registered_at}};
+    json::object o{{"id", e.id},
+                   {"sha256", e.sha256},
+                   {"size", e.size},
+                   {"filename", e.filename},
+                   {"title", e.title},
+                   {"signer", e.signer},
+                   {"owner_module", e.owner_module},
+                   {"owner_id", e.owner_id},
+                   {"registered_at", e.registered_at}};
     if (e.withdrawn) o["withdrawn_reason"] = e.withdrawn->reason;
     return o;
 }
@@ -114,7 +120,9 @@ std::string Hex(const unsigned char* p, std::size_t n) {
 
 }  // namespace
 
-void DeclareAccess(core::access::Policy& policy) { policy.Allow(kSignaturesWithdraw, {"portal_director", "system_admin"}); }
+void DeclareAccess(core::access::Policy& policy) {
+    policy.Allow(kSignaturesWithdraw, {"portal_director", "system_admin"});
+}
 
 std::string IsoUtc(std::int64_t ms) {
     std::int64_t secs = ms / 1000;
@@ -182,7 +190,8 @@ Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& c
 }
 
 core::Result<SignerKey> Service::EnsureKey(Connection& c, const audit::Actor& actor, const std::string& signer) const {
-    if (auto row = c.QueryOne("SELECT signer, public_key, created_at FROM signature_keys WHERE signer = $1", {signer})) {
+    if (auto row =
+            c.QueryOne("SELECT signer, public_key, created_at FROM signature_keys WHERE signer = $1", {signer})) {
         return SignerKey{row->Text(0), row->Text(1), PublicKeyPem(row->Text(1)), row->Int(2)};
     }
     // A new key: the 32-byte seed is all that is kept, sealed; the key pair is derived from it.
@@ -231,9 +240,10 @@ core::Result<Entry> Service::Register(Connection& c, const audit::Actor& actor, 
     const auto title = CleanLine(in.title, kMaxTitleChars, true);
     if (!title) return core::InvalidField("title", Msg("signatures.title_invalid"));
 
-    const std::string select_existing = std::string("SELECT ") + std::string(kEntryColumns) +
-                                        " FROM signature_entries WHERE sha256 = $1 AND signer = $2 AND owner_module = $3"
-                                        " AND owner_id = $4";
+    const std::string select_existing =
+        std::string("SELECT ") + std::string(kEntryColumns) +
+        " FROM signature_entries WHERE sha256 = $1 AND signer = $2 AND owner_module = $3"
+        " AND owner_id = $4";
     if (auto row = c.QueryOne(select_existing, {*sha, in.signer, in.owner_module, *owner_id})) {
         Entry e = EntryFromRow(*row);
         if (e.withdrawn) return core::Conflict(Msg("signatures.entry_withdrawn", {{"id", std::to_string(e.id)}}));
@@ -327,11 +337,11 @@ core::Result<Verification> Service::VerifyDigest(std::string_view sha256) const 
     for (auto& e : Lookup(*sha)) {
         // Checked against the signer's published key (not only the copy in the entry), so a row
         // written into the table with another key does not pass.
-        const auto key = std::find_if(keys.begin(), keys.end(), [&](const SignerKey& k) { return k.signer == e.signer; });
-        const bool ok = key != keys.end() && key->public_key == e.public_key &&
-                        e.sha256 == *sha &&
-                        VerifyEd25519(CanonicalMessage(e.sha256, e.size, e.signer, e.registered_at), e.signature,
-                                      key->public_key);
+        const auto key =
+            std::find_if(keys.begin(), keys.end(), [&](const SignerKey& k) { return k.signer == e.signer; });
+        const bool ok =
+            key != keys.end() && key->public_key == e.public_key && e.sha256 == *sha &&
+            VerifyEd25519(CanonicalMessage(e.sha256, e.size, e.signer, e.registered_at), e.signature, key->public_key);
         v.entries.push_back({std::move(e), ok});
     }
     v.pdf = FindPdfCheck(*sha);
@@ -357,7 +367,8 @@ PdfSignatureCheck Service::CheckPdfSignature(std::string_view bytes) const {
     const std::int64_t now = core::ToMillis(clock_.Now());
     db_.Transact([&](Connection& c) {
         c.Execute(
-            "INSERT INTO signature_pdf_checks (sha256, checked_at, is_pdf, present, valid, covers_whole_file, sub_filter,"
+            "INSERT INTO signature_pdf_checks (sha256, checked_at, is_pdf, present, valid, covers_whole_file, "
+            "sub_filter,"
             " signer_subject, signer_issuer, signing_time, signing_time_source, reason, signature_count)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
             " ON CONFLICT (sha256) DO UPDATE SET checked_at = excluded.checked_at, is_pdf = excluded.is_pdf,"
@@ -366,8 +377,8 @@ PdfSignatureCheck Service::CheckPdfSignature(std::string_view bytes) const {
             " signer_issuer = excluded.signer_issuer, signing_time = excluded.signing_time,"
             " signing_time_source = excluded.signing_time_source, reason = excluded.reason,"
             " signature_count = excluded.signature_count",
-            {sha, now, r.is_pdf, r.present, r.valid, r.covers_whole_file, r.sub_filter, r.signer_subject, r.signer_issuer,
-             r.signing_time_ms, r.signing_time_source, r.reason, r.signature_count});
+            {sha, now, r.is_pdf, r.present, r.valid, r.covers_whole_file, r.sub_filter, r.signer_subject,
+             r.signer_issuer, r.signing_time_ms, r.signing_time_source, r.reason, r.signature_count});
     });
     return r;
 }
@@ -405,8 +416,8 @@ core::Result<Entry> Service::Withdraw(const core::access::Principal& who, std::i
     const auto clean = CleanLine(reason, kMaxReasonChars, false);
     if (!clean) return core::InvalidField("reason", Msg("signatures.reason_invalid"));
     return db_.Transact([&](Connection& c) -> core::Result<Entry> {
-        auto row = c.QueryOne(std::string("SELECT ") + std::string(kEntryColumns) + " FROM signature_entries WHERE id = $1",
-                              {id});
+        auto row = c.QueryOne(
+            std::string("SELECT ") + std::string(kEntryColumns) + " FROM signature_entries WHERE id = $1", {id});
         if (!row) return core::NotFound(Msg("signatures.entry_not_found", {{"id", std::to_string(id)}}));
         Entry before = EntryFromRow(*row);
         if (before.withdrawn) {

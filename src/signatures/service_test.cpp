@@ -236,10 +236,11 @@ TEST_P(SignaturesTest, OpenSslVerifiesTheRegistrySignature_P31) {
     std::ofstream(dir / "sig.b64") << e->signature << "\n";
     const std::string d = dir.string();
     ASSERT_EQ(std::system(("openssl base64 -d -in " + d + "/sig.b64 -out " + d + "/sig").c_str()), 0);
-    const std::string verify =
-        "openssl pkeyutl -verify -pubin -inkey " + d + "/pub.pem -rawin -in " + d + "/msg -sigfile " + d + "/sig >/dev/null 2>&1";
+    const std::string verify = "openssl pkeyutl -verify -pubin -inkey " + d + "/pub.pem -rawin -in " + d +
+                               "/msg -sigfile " + d + "/sig >/dev/null 2>&1";
     EXPECT_EQ(std::system(verify.c_str()), 0) << "OpenSSL accepts the signature";
-    std::ofstream(dir / "msg", std::ios::binary) << CanonicalMessage(e->sha256, e->size + 1, e->signer, e->registered_at);
+    std::ofstream(dir / "msg", std::ios::binary)
+        << CanonicalMessage(e->sha256, e->size + 1, e->signer, e->registered_at);
     EXPECT_NE(std::system(verify.c_str()), 0) << "and refuses it over a changed message";
     std::filesystem::remove_all(dir);
 }

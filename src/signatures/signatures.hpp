@@ -157,7 +157,8 @@ public:
     const TrustAnchors& Anchors() const { return *settings_.anchors; }
 
 private:
-    core::Result<SignerKey> EnsureKey(core::db::Connection& c, const audit::Actor& actor, const std::string& signer) const;
+    core::Result<SignerKey> EnsureKey(core::db::Connection& c, const audit::Actor& actor,
+                                      const std::string& signer) const;
 
     core::db::Database& db_;
     audit::Log& audit_;

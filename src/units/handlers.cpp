@@ -6,10 +6,10 @@ namespace vp::units {
 
 namespace http = core::http;
 namespace json = boost::json;
-using http::beast_http::status;
+using auth::Principal;
 using http::Request;
 using http::Response;
-using auth::Principal;
+using http::beast_http::status;
 
 namespace {
 
@@ -60,7 +60,8 @@ Response Handlers::Show(Request& req) {
     if (!u) return web_.Fail(req, &p, core::NotFound(core::Msg("units.not_found")));
     json::array history;
     for (const auto& n : units_.NameHistory(u->id)) {
-        history.push_back(json::object{{"name_vi", n.name_vi}, {"name_en", n.name_en}, {"valid_from", n.valid_from}, {"valid_to", n.valid_to}});
+        history.push_back(json::object{
+            {"name_vi", n.name_vi}, {"name_en", n.name_en}, {"valid_from", n.valid_from}, {"valid_to", n.valid_to}});
     }
     json::array targets;
     for (const auto& o : units_.List()) {
@@ -90,12 +91,12 @@ Response Handlers::Create(Request& req) {
     const auto parent = parent_text.empty() ? std::optional<std::int64_t>(0) : auth::ParseId(parent_text);
     if (!parent) return web_.Fail(req, &p, core::NotFound(core::Msg("units.parent_missing")));
     auto r = units_.Create(p, {.code = auth::FormField(form, "code"),
-                                            .kind = auth::FormField(form, "kind"),
-                                            .name_vi = auth::FormField(form, "name_vi"),
-                                            .name_en = auth::FormField(form, "name_en"),
-                                            .short_name = auth::FormField(form, "short_name"),
-                                            .parent_id = *parent,
-                                            .valid_from = auth::FormField(form, "valid_from")});
+                               .kind = auth::FormField(form, "kind"),
+                               .name_vi = auth::FormField(form, "name_vi"),
+                               .name_en = auth::FormField(form, "name_en"),
+                               .short_name = auth::FormField(form, "short_name"),
+                               .parent_id = *parent,
+                               .valid_from = auth::FormField(form, "valid_from")});
     if (!r) return web_.Fail(req, &p, r.error());
     return http::Redirect(req, "/admin/units/" + std::to_string(r->id) + "?ok=created");
 }
@@ -125,13 +126,15 @@ Response UnitAction(auth::Web& web, Request& req, bool api, F f) {
 
 Response Handlers::Rename(Request& req) {
     return UnitAction(web_, req, false, [&](const Principal& a, std::int64_t id, const json::object& in) {
-        return units_.Rename(a, id, auth::JsonText(in, "name_vi"), auth::JsonText(in, "name_en"), auth::JsonText(in, "short_name"), auth::JsonText(in, "effective"));
+        return units_.Rename(a, id, auth::JsonText(in, "name_vi"), auth::JsonText(in, "name_en"),
+                             auth::JsonText(in, "short_name"), auth::JsonText(in, "effective"));
     });
 }
 
 Response Handlers::Merge(Request& req) {
     return UnitAction(web_, req, false, [&](const Principal& a, std::int64_t id, const json::object& in) {
-        return units_.Merge(a, id, auth::ParseId(auth::JsonText(in, "into_id")).value_or(0), auth::JsonText(in, "effective"));
+        return units_.Merge(a, id, auth::ParseId(auth::JsonText(in, "into_id")).value_or(0),
+                            auth::JsonText(in, "effective"));
     });
 }
 
@@ -164,8 +167,11 @@ Response Handlers::ApiShow(Request& req) {
     auto j = ToJson(*u).as_object();
     json::array history;
     for (const auto& n : units_.NameHistory(u->id)) {
-        history.push_back(json::object{{"name_vi", n.name_vi}, {"name_en", n.name_en}, {"valid_from", n.valid_from},
-                                       {"valid_to", n.valid_to.empty() ? json::value(nullptr) : json::value(n.valid_to)}});
+        history.push_back(
+            json::object{{"name_vi", n.name_vi},
+                         {"name_en", n.name_en},
+                         {"valid_from", n.valid_from},
+                         {"valid_to", n.valid_to.empty() ? json::value(nullptr) : json::value(n.valid_to)}});
     }
     j["names"] = history;
     return http::Json(req, j);
@@ -185,19 +191,20 @@ Response Handlers::ApiCreate(Request& req) {
         parent = v->get_int64();
     }
     auto r = units_.Create(p, {.code = auth::JsonText(*body, "code"),
-                                            .kind = auth::JsonText(*body, "kind"),
-                                            .name_vi = auth::JsonText(*body, "name_vi"),
-                                            .name_en = auth::JsonText(*body, "name_en"),
-                                            .short_name = auth::JsonText(*body, "short_name"),
-                                            .parent_id = parent,
-                                            .valid_from = auth::JsonText(*body, "valid_from")});
+                               .kind = auth::JsonText(*body, "kind"),
+                               .name_vi = auth::JsonText(*body, "name_vi"),
+                               .name_en = auth::JsonText(*body, "name_en"),
+                               .short_name = auth::JsonText(*body, "short_name"),
+                               .parent_id = parent,
+                               .valid_from = auth::JsonText(*body, "valid_from")});
     if (!r) return http::JsonError(req, r.error());
     return http::Json(req, ToJson(r.value()), status::created);
 }
 
 Response Handlers::ApiRename(Request& req) {
     return UnitAction(web_, req, true, [&](const Principal& a, std::int64_t id, const json::object& in) {
-        return units_.Rename(a, id, auth::JsonText(in, "name_vi"), auth::JsonText(in, "name_en"), auth::JsonText(in, "short_name"), auth::JsonText(in, "effective"));
+        return units_.Rename(a, id, auth::JsonText(in, "name_vi"), auth::JsonText(in, "name_en"),
+                             auth::JsonText(in, "short_name"), auth::JsonText(in, "effective"));
     });
 }
 

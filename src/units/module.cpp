@@ -86,7 +86,8 @@ public:
             return platform::CommandResult(r);
         };
         commands.Add(list, [this](platform::Platform& p) {
-            for (const auto& u : p.units.List(o_.date)) std::cout << fmt::format("{}\t{}\t{}\t{}\n", u.code, u.kind, u.status, u.name_vi);
+            for (const auto& u : p.units.List(o_.date))
+                std::cout << fmt::format("{}\t{}\t{}\t{}\n", u.code, u.kind, u.status, u.name_vi);
             return 0;
         });
         commands.Add(show, [this, by_code](platform::Platform& p) {
@@ -95,7 +96,10 @@ public:
             auto j = ToJson(u.value()).as_object();
             boost::json::array names;
             for (auto& n : p.units.NameHistory(u->id)) {
-                names.push_back({{"name_vi", n.name_vi}, {"name_en", n.name_en}, {"valid_from", n.valid_from}, {"valid_to", n.valid_to}});
+                names.push_back({{"name_vi", n.name_vi},
+                                 {"name_en", n.name_en},
+                                 {"valid_from", n.valid_from},
+                                 {"valid_to", n.valid_to}});
             }
             j["names"] = names;
             platform::PrintJson(j);
@@ -108,8 +112,13 @@ public:
                 if (!pu) return platform::CommandFailed(pu.error());
                 parent = pu->id;
             }
-            return print(p.units.Create(actor, {.code = o_.code, .kind = o_.kind, .name_vi = o_.vi, .name_en = o_.en,
-                                                .short_name = o_.short_name, .parent_id = parent, .valid_from = o_.date}));
+            return print(p.units.Create(actor, {.code = o_.code,
+                                                .kind = o_.kind,
+                                                .name_vi = o_.vi,
+                                                .name_en = o_.en,
+                                                .short_name = o_.short_name,
+                                                .parent_id = parent,
+                                                .valid_from = o_.date}));
         });
         commands.Add(rename, [this, actor, by_code, print](platform::Platform& p) {
             auto u = by_code(p.units, o_.code);

@@ -20,7 +20,7 @@ constexpr std::string_view kSelectUnits =
     " LEFT JOIN unit_names n ON n.unit_id = u.id AND n.valid_from <= $1 AND (n.valid_to IS NULL OR n.valid_to > $1)";
 
 Unit FromRow(const core::db::Row& r) {
-    return Unit{r.Int(0),  r.Text(1), r.Text(2), r.Int(3),  r.Text(4), r.Text(5),
+    return Unit{r.Int(0),  r.Text(1), r.Text(2), r.Int(3), r.Text(4), r.Text(5),
                 r.Text(6), r.Text(7), r.Text(8), r.Int(9), r.Int(10)};
 }
 
@@ -30,8 +30,9 @@ std::optional<Unit> LoadOne(Connection& c, std::string_view where, const core::d
     auto u = FromRow(rows.front());
     if (u.name_vi.empty()) {
         // Before the first recorded name: show the earliest one rather than nothing.
-        if (auto n = c.QueryOne("SELECT name_vi, name_en, short_name FROM unit_names WHERE unit_id = $1 ORDER BY valid_from LIMIT 1",
-                                {u.id})) {
+        if (auto n = c.QueryOne(
+                "SELECT name_vi, name_en, short_name FROM unit_names WHERE unit_id = $1 ORDER BY valid_from LIMIT 1",
+                {u.id})) {
             u.name_vi = n->Text(0);
             u.name_en = n->Text(1);
             u.short_name = n->Text(2);
@@ -63,7 +64,7 @@ bool IsIsoDate(std::string_view s) {
 }
 
 boost::json::value ToJson(const Unit& u) {
-    boost::json::object o{{"id", u.id},         {"code", u.code},       {"kind", u.kind},
+    boost::json::object o{{"id", u.id},           {"code", u.code},       {"kind", u.kind},
                           {"name_vi", u.name_vi}, {"name_en", u.name_en}, {"short_name", u.short_name},
                           {"status", u.status}};
     o["parent_id"] = u.parent_id ? boost::json::value(u.parent_id) : nullptr;
@@ -82,7 +83,8 @@ std::string Service::Today() const {
 
 std::vector<Unit> Service::List(std::string date) const {
     if (date.empty()) date = Today();
-    auto rows = db_.Read([&](Connection& c) { return c.Query(std::string(kSelectUnits) + " ORDER BY u.sort_order, u.id", {date}); });
+    auto rows = db_.Read(
+        [&](Connection& c) { return c.Query(std::string(kSelectUnits) + " ORDER BY u.sort_order, u.id", {date}); });
     std::map<std::int64_t, std::vector<Unit>> by_parent;
     for (const auto& r : rows) {
         auto u = FromRow(r);
@@ -152,9 +154,10 @@ bool Service::IsNational(std::int64_t unit) const {
     // National: the root; the Central Party Office and its departments; a central inspection
     // commission (one not under a provincial committee).
     return db_.Read([&](Connection& c) {
-        auto rows = c.Query(std::string(kAncestors) +
-                                " SELECT kind, CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END, depth FROM up ORDER BY depth",
-                            {unit});
+        auto rows =
+            c.Query(std::string(kAncestors) +
+                        " SELECT kind, CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END, depth FROM up ORDER BY depth",
+                    {unit});
         if (rows.empty()) return false;
         if (rows.front().Int(1) != 0) return true;  // the root
         bool under_province = false, central_office = false;
@@ -169,8 +172,8 @@ bool Service::IsNational(std::int64_t unit) const {
 core::Result<Unit> Service::Create(const core::access::Principal& who, NewUnit n) {
     // No "any unit": a unit without a parent is a new top of the tree, which needs a national grant.
     if (n.parent_id < 0) return core::NotFound(core::Msg("units.parent_missing"));
-    auto allowed = policy_.Authorize(who, kUnitManage,
-                                     n.parent_id ? core::access::Scope::Unit(n.parent_id) : core::access::Scope::Global());
+    auto allowed = policy_.Authorize(
+        who, kUnitManage, n.parent_id ? core::access::Scope::Unit(n.parent_id) : core::access::Scope::Global());
     if (!allowed) return allowed.error();
     const auto actor = allowed.value();
     n.code = core::Trim(n.code);
@@ -196,16 +199,19 @@ core::Result<Unit> Service::Create(const core::access::Principal& who, NewUnit n
         }
         if (c.QueryOne("SELECT id FROM units WHERE code = $1", {n.code}))
             return core::Conflict(core::Msg("units.code_taken"));
-        auto sort = c.QueryOne("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM units WHERE parent_id IS NOT DISTINCT FROM $1",
-                               {n.parent_id ? core::db::Value(n.parent_id) : core::db::Value()})
-                        ->Int(0);
-        auto id = c.QueryOne("INSERT INTO units (code, kind, parent_id, sort_order, status, created_at)"
-                             " VALUES ($1, $2, $3, $4, 'active', $5) RETURNING id",
-                             {n.code, n.kind, n.parent_id ? core::db::Value(n.parent_id) : core::db::Value(), sort, now})
+        auto sort =
+            c.QueryOne("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM units WHERE parent_id IS NOT DISTINCT FROM $1",
+                       {n.parent_id ? core::db::Value(n.parent_id) : core::db::Value()})
+                ->Int(0);
+        auto id = c.QueryOne(
+                       "INSERT INTO units (code, kind, parent_id, sort_order, status, created_at)"
+                       " VALUES ($1, $2, $3, $4, 'active', $5) RETURNING id",
+                       {n.code, n.kind, n.parent_id ? core::db::Value(n.parent_id) : core::db::Value(), sort, now})
                       ->Int(0);
-        c.Execute("INSERT INTO unit_names (unit_id, name_vi, name_en, short_name, valid_from, created_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6)",
-                  {id, n.name_vi, n.name_en, n.short_name, n.valid_from, now});
+        c.Execute(
+            "INSERT INTO unit_names (unit_id, name_vi, name_en, short_name, valid_from, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            {id, n.name_vi, n.name_en, n.short_name, n.valid_from, now});
         auto u = *LoadOne(c, "u.id = $2", {n.valid_from, id});
         audit_.Write(c, actor, {"unit.create", "unit", std::to_string(id), nullptr, ToJson(u)});
         return u;
@@ -227,14 +233,16 @@ core::Result<Unit> Service::Rename(const core::access::Principal& who, std::int6
         auto before = LoadOne(c, "u.id = $2", {effective, id});
         if (!before) return core::NotFound(core::Msg("units.not_found"));
         if (before->status != "active") return core::Conflict(core::Msg("units.rename_inactive"));
-        auto current = c.QueryOne("SELECT id, valid_from FROM unit_names WHERE unit_id = $1 AND valid_to IS NULL", {id});
+        auto current =
+            c.QueryOne("SELECT id, valid_from FROM unit_names WHERE unit_id = $1 AND valid_to IS NULL", {id});
         if (current && current->Text(1) >= effective) {
             return core::Conflict(core::Msg("units.effective_before_current", {{"date", current->Text(1)}}));
         }
         if (current) c.Execute("UPDATE unit_names SET valid_to = $2 WHERE id = $1", {current->Int(0), effective});
-        c.Execute("INSERT INTO unit_names (unit_id, name_vi, name_en, short_name, valid_from, created_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6)",
-                  {id, name_vi, name_en, short_name, effective, now});
+        c.Execute(
+            "INSERT INTO unit_names (unit_id, name_vi, name_en, short_name, valid_from, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            {id, name_vi, name_en, short_name, effective, now});
         auto after = *LoadOne(c, "u.id = $2", {effective, id});
         auto b = ToJson(*before);
         auto a = ToJson(after);
@@ -264,7 +272,8 @@ core::Result<Unit> Service::Merge(const core::access::Principal& who, std::int64
         if (c.QueryOne("SELECT id FROM units WHERE parent_id = $1 AND status = 'active' LIMIT 1", {from})) {
             return core::Conflict(core::Msg("units.has_active_children"));
         }
-        c.Execute("UPDATE units SET status = 'merged', ended_on = $2, merged_into_id = $3 WHERE id = $1", {from, effective, into});
+        c.Execute("UPDATE units SET status = 'merged', ended_on = $2, merged_into_id = $3 WHERE id = $1",
+                  {from, effective, into});
         // Names stay open: the last name is how records after the merge still refer to it.
         auto after = *LoadOne(c, "u.id = $2", {effective, from});
         audit_.Write(c, actor, {"unit.merge", "unit", std::to_string(from), ToJson(*src), ToJson(after)});
@@ -299,20 +308,24 @@ core::Result<int> Service::SeedIfEmpty(const core::access::Principal& who, std::
     auto doc = boost::json::parse(seed_json, ec);
     if (ec || !doc.is_object() || !doc.as_object().contains("root"))
         return core::InvalidInput(core::Msg("units.seed_invalid"));
-    const std::string from = doc.as_object().contains("effective_from") ? std::string(doc.at("effective_from").as_string()) : Today();
+    const std::string from =
+        doc.as_object().contains("effective_from") ? std::string(doc.at("effective_from").as_string()) : Today();
     const auto now = core::ToMillis(clock_.Now());
     return db_.Transact([&](Connection& c) -> core::Result<int> {
         if (c.QueryOne("SELECT COUNT(*) FROM units")->Int(0) > 0) return 0;
         int created = 0;
-        std::function<void(const boost::json::object&, std::int64_t, int)> add = [&](const boost::json::object& n, std::int64_t parent, int order) {
+        std::function<void(const boost::json::object&, std::int64_t, int)> add = [&](const boost::json::object& n,
+                                                                                     std::int64_t parent, int order) {
             auto str = [&](const char* k) { return n.contains(k) ? std::string(n.at(k).as_string()) : std::string(); };
-            auto id = c.QueryOne("INSERT INTO units (code, kind, parent_id, sort_order, status, created_at)"
-                                 " VALUES ($1, $2, $3, $4, 'active', $5) RETURNING id",
-                                 {str("code"), str("kind"), parent ? core::db::Value(parent) : core::db::Value(), order, now})
+            auto id = c.QueryOne(
+                           "INSERT INTO units (code, kind, parent_id, sort_order, status, created_at)"
+                           " VALUES ($1, $2, $3, $4, 'active', $5) RETURNING id",
+                           {str("code"), str("kind"), parent ? core::db::Value(parent) : core::db::Value(), order, now})
                           ->Int(0);
-            c.Execute("INSERT INTO unit_names (unit_id, name_vi, name_en, short_name, valid_from, created_at)"
-                      " VALUES ($1, $2, $3, $4, $5, $6)",
-                      {id, str("name_vi"), str("name_en"), str("short_name"), from, now});
+            c.Execute(
+                "INSERT INTO unit_names (unit_id, name_vi, name_en, short_name, valid_from, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6)",
+                {id, str("name_vi"), str("name_en"), str("short_name"), from, now});
             ++created;
             if (n.contains("children")) {
                 int i = 0;
@@ -320,7 +333,9 @@ core::Result<int> Service::SeedIfEmpty(const core::access::Principal& who, std::
             }
         };
         add(doc.at("root").as_object(), 0, 1);
-        audit_.Write(c, actor, {"unit.seed", "unit", "", nullptr, boost::json::object{{"created", created}, {"effective_from", from}}});
+        audit_.Write(
+            c, actor,
+            {"unit.seed", "unit", "", nullptr, boost::json::object{{"created", created}, {"effective_from", from}}});
         return created;
     });
 }

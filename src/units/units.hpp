@@ -35,10 +35,19 @@ struct NameRecord {
 };
 
 /// Unit kinds (ORG-1). When adding one ^, also add its label in templates' i18n files.
-inline const std::vector<std::string> kKinds = {
-    "party",          "group",           "issuing_body",    "central_office",      "office_department",
-    "central_agency", "direct_committee", "ministry",       "mass_organisation",   "provincial_committee",
-    "provincial_office", "inspection_commission", "other"};
+inline const std::vector<std::string> kKinds = {"party",
+                                                "group",
+                                                "issuing_body",
+                                                "central_office",
+                                                "office_department",
+                                                "central_agency",
+                                                "direct_committee",
+                                                "ministry",
+                                                "mass_organisation",
+                                                "provincial_committee",
+                                                "provincial_office",
+                                                "inspection_commission",
+                                                "other"};
 
 struct NewUnit {
     std::string code, kind, name_vi, name_en, short_name;
@@ -76,10 +85,11 @@ public:
     bool IsNational(std::int64_t unit) const override;
 
     core::Result<Unit> Create(const core::access::Principal& who, NewUnit u);
-    core::Result<Unit> Rename(const core::access::Principal& who, std::int64_t id, std::string name_vi, std::string name_en,
-                              std::string short_name, std::string effective);
+    core::Result<Unit> Rename(const core::access::Principal& who, std::int64_t id, std::string name_vi,
+                              std::string name_en, std::string short_name, std::string effective);
     /// Ends `from` on `effective`; its successor is `into`. Refused while `from` has active children.
-    core::Result<Unit> Merge(const core::access::Principal& who, std::int64_t from, std::int64_t into, std::string effective);
+    core::Result<Unit> Merge(const core::access::Principal& who, std::int64_t from, std::int64_t into,
+                             std::string effective);
     core::Result<Unit> Dissolve(const core::access::Principal& who, std::int64_t id, std::string effective);
 
     /// Loads data/units/seed.json (a nested tree) when the registry is empty; returns the

@@ -76,8 +76,8 @@ TEST_P(Units, SeedHasTheCurrentOrganisation_ORG1_ORG2) {
 
 TEST_P(Units, RenameKeepsTheOldNameForOldDates_ORG2) {
     auto u = *svc_->FindByCode("BO-KHCN");
-    auto r = svc_->Rename(actor_, u.id, "Bộ Khoa học, Công nghệ và Đổi mới", "Ministry of Science, Technology and Innovation",
-                          "", "2026-03-01");
+    auto r = svc_->Rename(actor_, u.id, "Bộ Khoa học, Công nghệ và Đổi mới",
+                          "Ministry of Science, Technology and Innovation", "", "2026-03-01");
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(svc_->Find(u.id, "2026-02-28")->name_vi, "Bộ Khoa học và Công nghệ");
     EXPECT_EQ(svc_->Find(u.id, "2026-03-01")->name_vi, "Bộ Khoa học, Công nghệ và Đổi mới");
@@ -109,16 +109,20 @@ TEST_P(Units, MergeAndDissolveKeepHistory_ORG2) {
 
 TEST_P(Units, BadInputChangesNothing_ORG1) {
     auto before = svc_->List().size();
-    EXPECT_EQ(svc_->Create(actor_, {.code = "bad code!", .kind = "ministry", .name_vi = "A", .name_en = "A"}).error().code,
-              core::ErrorCode::kInvalidInput);
+    EXPECT_EQ(
+        svc_->Create(actor_, {.code = "bad code!", .kind = "ministry", .name_vi = "A", .name_en = "A"}).error().code,
+        core::ErrorCode::kInvalidInput);
     EXPECT_EQ(svc_->Create(actor_, {.code = "X1", .kind = "nonsense", .name_vi = "A", .name_en = "A"}).error().code,
               core::ErrorCode::kInvalidInput);
     EXPECT_EQ(svc_->Create(actor_, {.code = "X1", .kind = "ministry", .name_vi = "", .name_en = "A"}).error().code,
               core::ErrorCode::kInvalidInput);
     EXPECT_EQ(svc_->Create(actor_, {.code = "VPTW", .kind = "ministry", .name_vi = "A", .name_en = "A"}).error().code,
               core::ErrorCode::kConflict);
-    EXPECT_EQ(svc_->Create(actor_, {.code = "X2", .kind = "ministry", .name_vi = "A", .name_en = "A", .parent_id = 999999}).error().code,
-              core::ErrorCode::kNotFound);
+    EXPECT_EQ(
+        svc_->Create(actor_, {.code = "X2", .kind = "ministry", .name_vi = "A", .name_en = "A", .parent_id = 999999})
+            .error()
+            .code,
+        core::ErrorCode::kNotFound);
     EXPECT_EQ(svc_->List().size(), before);
     EXPECT_EQ(log_.Find(Db(), {.action_prefix = "unit.create"}).size(), 0u);
 }
@@ -130,8 +134,11 @@ TEST_P(Units, TreeMembership_ORG1) {
     EXPECT_TRUE(svc_->IsWithin(vptw.id, vdp1.id));
     EXPECT_TRUE(svc_->IsWithin(root.id, vdp1.id));
     EXPECT_FALSE(svc_->IsWithin(vdp1.id, vptw.id));
-    auto created = svc_->Create(actor_, {.code = "VPTW-NEW", .kind = "office_department", .name_vi = "Vụ mới",
-                                         .name_en = "New department", .parent_id = vptw.id});
+    auto created = svc_->Create(actor_, {.code = "VPTW-NEW",
+                                         .kind = "office_department",
+                                         .name_vi = "Vụ mới",
+                                         .name_en = "New department",
+                                         .parent_id = vptw.id});
     ASSERT_TRUE(created.ok());
     EXPECT_TRUE(svc_->IsWithin(vptw.id, created->id));
 }
@@ -143,12 +150,19 @@ TEST_P(Units, ProvincialAdminCannotCreateTopUnitsWithABadParent_X5) {
     auto hni_admin = Holder("system_admin", "TU-HNI");
     auto top = svc_->Create(hni_admin, {.code = "X-TOP", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X"});
     EXPECT_FALSE(top.ok()) << "parent 0 is a new top unit, not 'any unit'";
-    auto bad = svc_->Create(hni_admin, {.code = "X-BAD", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X", .parent_id = -3});
+    auto bad = svc_->Create(hni_admin,
+                            {.code = "X-BAD", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X", .parent_id = -3});
     EXPECT_FALSE(bad.ok());
-    auto elsewhere = svc_->Create(hni_admin, {.code = "X-HCM", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X",
+    auto elsewhere = svc_->Create(hni_admin, {.code = "X-HCM",
+                                              .kind = "other",
+                                              .name_vi = "Đơn vị X",
+                                              .name_en = "X",
                                               .parent_id = svc_->FindByCode("TU-HCM")->id});
     EXPECT_FALSE(elsewhere.ok()) << "another province";
-    auto inside = svc_->Create(hni_admin, {.code = "X-HNI", .kind = "other", .name_vi = "Đơn vị X", .name_en = "X",
+    auto inside = svc_->Create(hni_admin, {.code = "X-HNI",
+                                           .kind = "other",
+                                           .name_vi = "Đơn vị X",
+                                           .name_en = "X",
                                            .parent_id = svc_->FindByCode("TU-HNI")->id});
     EXPECT_TRUE(inside.ok()) << (inside.ok() ? std::string() : core::Text(inside.error().message, "vi"));
     EXPECT_FALSE(svc_->FindByCode("X-TOP"));
@@ -157,7 +171,10 @@ TEST_P(Units, ProvincialAdminCannotCreateTopUnitsWithABadParent_X5) {
 
 TEST_P(Units, MergeNeedsScopeOverBothUnits_X5) {
     auto hni_admin = Holder("system_admin", "TU-HNI");
-    auto mine = svc_->Create(actor_, {.code = "X-MINE", .kind = "other", .name_vi = "Đơn vị của tôi", .name_en = "Mine",
+    auto mine = svc_->Create(actor_, {.code = "X-MINE",
+                                      .kind = "other",
+                                      .name_vi = "Đơn vị của tôi",
+                                      .name_en = "Mine",
                                       .parent_id = svc_->FindByCode("TU-HNI")->id});
     ASSERT_TRUE(mine.ok());
     auto into_other = svc_->Merge(hni_admin, mine->id, svc_->FindByCode("TU-HCM")->id, "");

@@ -29,7 +29,6 @@ namespace json = boost::json;
 using testing::Http;
 using testing::Process;
 
-
 const std::string kBin = VP_BINARY;
 
 class E2e : public ::testing::TestWithParam<std::string> {
@@ -67,7 +66,8 @@ protected:
     std::vector<std::string> Common() const { return {"--data-dir", dir_.string(), "--database", url_}; }
 
     std::unique_ptr<Process> StartServer(std::uint16_t port, bool demo = true) {
-        std::vector<std::string> args{kBin, "serve", "--port", std::to_string(port), "--access-log", "off", "--workers", "4"};
+        std::vector<std::string> args{kBin,           "serve", "--port",    std::to_string(port),
+                                      "--access-log", "off",   "--workers", "4"};
         if (demo) args.push_back("--demo");
         for (auto& a : Common()) args.push_back(a);
         auto p = std::make_unique<Process>(args, (dir_ / "server.log").string());
@@ -97,7 +97,8 @@ protected:
         cookie = cookie.substr(0, cookie.find(';'));
         auto csrf = std::string(json::parse(login.body).at("csrf_token").as_string());
         auto otp = Http(port, "POST", "/api/v1/session/second-factor",
-                        "{\"code\":\"" + auth::TotpCode(secret, std::time(nullptr)) + "\"}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+                        "{\"code\":\"" + auth::TotpCode(secret, std::time(nullptr)) + "\"}",
+                        {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
         EXPECT_EQ(otp.status, 200) << otp.body;
         if (otp.status != 200) return "";
         auto tok = Http(port, "POST", "/api/v1/tokens", R"({"name":"e2e","scopes":["*"],"days":1})",
@@ -132,7 +133,8 @@ TEST_P(E2e, NoAcknowledgedWriteIsLostOnSigkill_X5) {
             std::string code = "K" + std::to_string(w) + "-" + std::to_string(i);
             try {
                 auto r = Http(port, "POST", "/api/v1/units",
-                              "{\"code\":\"" + code + "\",\"kind\":\"other\",\"name_vi\":\"Đơn vị " + code + "\",\"name_en\":\"Unit\"}",
+                              "{\"code\":\"" + code + "\",\"kind\":\"other\",\"name_vi\":\"Đơn vị " + code +
+                                  "\",\"name_en\":\"Unit\"}",
                               {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
                 if (r.status == 201) {
                     std::lock_guard lock(mu);
@@ -172,7 +174,8 @@ TEST_P(E2e, BackupRestoreRoundTrip_X5_P29) {
     {
         auto server = StartServer(port);
         auto token = AdminToken(port);
-        auto r = Http(port, "POST", "/api/v1/units", R"({"code":"TRUOC-SAO-LUU","kind":"other","name_vi":"Trước sao lưu","name_en":"Before"})",
+        auto r = Http(port, "POST", "/api/v1/units",
+                      R"({"code":"TRUOC-SAO-LUU","kind":"other","name_vi":"Trước sao lưu","name_en":"Before"})",
                       {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
         ASSERT_EQ(r.status, 201) << r.body;
         server->Signal(SIGTERM);
@@ -184,7 +187,8 @@ TEST_P(E2e, BackupRestoreRoundTrip_X5_P29) {
     // A backup holds password hashes and sealed secrets: its owner's only (issue defect 14).
     namespace fs = std::filesystem;
     EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
-    auto [c, cout] = Cli({"unit", "create", "--code", "SAU-SAO-LUU", "--kind", "other", "--name-vi", "Sau sao lưu", "--name-en", "After"});
+    auto [c, cout] = Cli({"unit", "create", "--code", "SAU-SAO-LUU", "--kind", "other", "--name-vi", "Sau sao lưu",
+                          "--name-en", "After"});
     ASSERT_EQ(c, 0) << cout;
     auto [r, rout] = Cli({"restore", "--from", file});
     ASSERT_EQ(r, 0) << rout;
@@ -212,7 +216,8 @@ TEST_P(E2e, BackupFileNamesAreNeverOptions_X5) {
     ASSERT_EQ(b, 0) << bout;
     ASSERT_TRUE(fs::exists(dir_ / name));
     EXPECT_EQ(fs::status(dir_ / name).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
-    auto [c, cout] = Cli({"unit", "create", "--code", "SAU-TEN-LA", "--kind", "other", "--name-vi", "Sau", "--name-en", "After"});
+    auto [c, cout] =
+        Cli({"unit", "create", "--code", "SAU-TEN-LA", "--kind", "other", "--name-vi", "Sau", "--name-en", "After"});
     ASSERT_EQ(c, 0) << cout;
     auto [r, rout] = Cli({"restore", "--from=" + name});
     ASSERT_EQ(r, 0) << rout;
@@ -227,9 +232,14 @@ TEST_P(E2e, AuditVerifyNamesTheTamperedRecord_P9) {
     ASSERT_EQ(c2, 0) << o2;
     auto db = core::db::OpenByUrl(url_, 1);
     auto seq = db->Read([](core::db::Connection& c) {
-        return c.QueryOne("SELECT seq FROM audit_log WHERE object_type = 'unit' AND action = 'unit.create' ORDER BY seq LIMIT 1")->Int(0);
+        return c
+            .QueryOne(
+                "SELECT seq FROM audit_log WHERE object_type = 'unit' AND action = 'unit.create' ORDER BY seq LIMIT 1")
+            ->Int(0);
     });
-    db->Transact([&](core::db::Connection& c) { c.Execute("UPDATE audit_log SET actor_username = 'mallory' WHERE seq = $1", {seq}); });
+    db->Transact([&](core::db::Connection& c) {
+        c.Execute("UPDATE audit_log SET actor_username = 'mallory' WHERE seq = $1", {seq});
+    });
     auto [rc, out] = Cli({"audit", "verify"});
     EXPECT_EQ(rc, 1);
     EXPECT_NE(out.find("record " + std::to_string(seq)), std::string::npos) << out;
@@ -324,18 +334,27 @@ TEST_P(E2e, CalendarCli_X1) {
 }
 
 TEST_P(E2e, HelpForEverySubcommand_X4) {
-    for (std::vector<std::string> a : std::vector<std::vector<std::string>>{
-             {"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"unit", "--help"}, {"user", "--help"},
-             {"user", "approve", "--help"}, {"audit", "verify", "--help"}, {"calendar", "add", "--help"},
-             {"backup", "--help"}, {"restore", "--help"}}) {
+    for (std::vector<std::string> a : std::vector<std::vector<std::string>>{{"--help"},
+                                                                            {"serve", "--help"},
+                                                                            {"migrate", "--help"},
+                                                                            {"unit", "--help"},
+                                                                            {"user", "--help"},
+                                                                            {"user", "approve", "--help"},
+                                                                            {"audit", "verify", "--help"},
+                                                                            {"calendar", "add", "--help"},
+                                                                            {"backup", "--help"},
+                                                                            {"restore", "--help"}}) {
         auto [rc, out] = Cli(a, false);
         EXPECT_EQ(rc, 0) << a[0];
         EXPECT_NE(out.find("Usage"), std::string::npos) << a[0] << ": " << out;
     }
     // A bad setting stops the start with a clear message (covers X-3: proxies and rate limits).
-    for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{
-             {"serve", "--trusted-proxies", "10.0.0.1/8"}, {"serve", "--trusted-proxies", "may-chu"},
-             {"serve", "--rate-limit", "-1"}, {"serve", "--rate-burst", "0"}, {"serve", "--metrics-allow", "may-chu"}}) {
+    for (std::vector<std::string> bad :
+         std::vector<std::vector<std::string>>{{"serve", "--trusted-proxies", "10.0.0.1/8"},
+                                               {"serve", "--trusted-proxies", "may-chu"},
+                                               {"serve", "--rate-limit", "-1"},
+                                               {"serve", "--rate-burst", "0"},
+                                               {"serve", "--metrics-allow", "may-chu"}}) {
         auto [rc, out] = Cli(bad, false);
         EXPECT_NE(rc, 0) << bad[1] << " " << bad[2];
         EXPECT_NE(out.find(bad[1]), std::string::npos) << out;
@@ -348,7 +367,8 @@ TEST_P(E2e, HelpForEverySubcommand_X4) {
 }
 
 TEST_P(E2e, AccountLifeCycleFromTheCli_P7) {
-    auto [r1, o1] = Cli({"user", "request", "--username", "nguoimoi", "--full-name", "Người Mới", "--unit", "VPTW-VDP2", "--role", "editor"});
+    auto [r1, o1] = Cli({"user", "request", "--username", "nguoimoi", "--full-name", "Người Mới", "--unit", "VPTW-VDP2",
+                         "--role", "editor"});
     ASSERT_EQ(r1, 0) << o1;
     std::smatch m;
     ASSERT_TRUE(std::regex_search(o1, m, std::regex("request (\\d+) created")));
@@ -376,7 +396,8 @@ std::string ReadStreamFor(std::uint16_t port, const std::string& request, int ti
     std::string out;
     char buf[4096];
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
         if (left <= 0) break;
         pollfd pfd{s.native_handle(), POLLIN, 0};
         if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) continue;
@@ -406,7 +427,8 @@ TEST_P(E2e, CliRevocationEndsOpenStreamsOnTheRunningServer_P7) {
     cookie = cookie.substr(0, cookie.find(';'));
     auto csrf = std::string(json::parse(login.body).at("csrf_token").as_string());
     ASSERT_EQ(Http(port, "POST", "/api/v1/session/second-factor",
-                   "{\"code\":\"" + auth::TotpCode(secret, std::time(nullptr)) + "\"}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
+                   "{\"code\":\"" + auth::TotpCode(secret, std::time(nullptr)) + "\"}",
+                   {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
                   .status,
               200);
     std::string stream;
@@ -428,40 +450,46 @@ TEST_P(E2e, CliRevocationEndsOpenStreamsOnTheRunningServer_P7) {
 
 TEST_P(E2e, TlsFromFlagsWithHstsAndSecureCookies_X3) {
     auto key = (dir_ / "key.pem").string(), cert = (dir_ / "cert.pem").string();
-    auto [oc, oout] = testing::Run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                                    "-days", "1", "-subj", "/CN=127.0.0.1"},
+    auto [oc, oout] = testing::Run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+                                    cert, "-days", "1", "-subj", "/CN=127.0.0.1"},
                                    (dir_ / "openssl.log").string());
     ASSERT_EQ(oc, 0) << oout;
     auto port = testing::FreePort();
-    std::vector<std::string> args{kBin, "serve", "--port", std::to_string(port), "--access-log", "off", "--no-demo",
-                                  "--tls-cert", cert, "--tls-key", key};
+    std::vector<std::string> args{kBin,           "serve",     "--port",    std::to_string(port),
+                                  "--access-log", "off",       "--no-demo", "--tls-cert",
+                                  cert,           "--tls-key", key};
     for (auto& a : Common()) args.push_back(a);
     Process server(args, (dir_ / "tls.log").string());
     std::pair<int, std::string> r{1, ""};
     for (int i = 0; i < 100 && r.first != 0; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        r = testing::Run({"curl", "-sk", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:" + std::to_string(port) + "/login"},
-                         (dir_ / "curl.log").string());
+        r = testing::Run(
+            {"curl", "-sk", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:" + std::to_string(port) + "/login"},
+            (dir_ / "curl.log").string());
     }
     ASSERT_EQ(r.first, 0) << r.second << server.Log();
     EXPECT_NE(r.second.find("HTTP/1.1 200"), std::string::npos);
     EXPECT_NE(r.second.find("Strict-Transport-Security: max-age="), std::string::npos) << r.second;
     EXPECT_NE(r.second.find("SameSite=Strict; Secure"), std::string::npos) << "cookies are Secure under TLS";
-    auto login = testing::Run({"curl", "-sk", "-D", "-", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json",
-                               "--data", "{\"username\":\"x\",\"password\":\"y-Wrong-1\"}",
-                               "https://127.0.0.1:" + std::to_string(port) + "/api/v1/session"},
-                              (dir_ / "curl2.log").string());
+    auto login =
+        testing::Run({"curl", "-sk", "-D", "-", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json",
+                      "--data", "{\"username\":\"x\",\"password\":\"y-Wrong-1\"}",
+                      "https://127.0.0.1:" + std::to_string(port) + "/api/v1/session"},
+                     (dir_ / "curl2.log").string());
     EXPECT_NE(login.second.find("HTTP/1.1 401"), std::string::npos) << login.second;
     // Plain HTTP to the TLS port is not served.
-    auto plain = testing::Run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:" + std::to_string(port) + "/login"},
-                              (dir_ / "curl3.log").string());
+    auto plain = testing::Run(
+        {"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:" + std::to_string(port) + "/login"},
+        (dir_ / "curl3.log").string());
     EXPECT_EQ(plain.second.find("200"), std::string::npos);
     server.Signal(SIGTERM);
     EXPECT_EQ(server.Wait(), 0) << server.Log();
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, E2e, ::testing::Values("sqlite", "postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param == "sqlite" ? "Sqlite" : "Postgres"; });
+                         [](const ::testing::TestParamInfo<std::string>& i) {
+                             return i.param == "sqlite" ? "Sqlite" : "Postgres";
+                         });
 
 }  // namespace
 }  // namespace vp

@@ -45,7 +45,8 @@ protected:
             GTEST_SKIP() << "PostgreSQL not configured";
         }
         db.reset();
-        dir_ = std::filesystem::temp_directory_path() / ("vp-http-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+        dir_ = std::filesystem::temp_directory_path() /
+               ("vp-http-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);
         app::Config c;
         c.data_dir = dir_.string();
@@ -83,9 +84,10 @@ protected:
     void MakeUser(const std::string& name, const std::string& role, std::int64_t unit, const std::string& portal = "") {
         auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
         secrets_[name] = secret;
-        auto r = app_->Internals().auth->CreateActive(core::access::Principal::Operator(),
-                                                      {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit, portal}}},
-                                                      kPassword, secret);
+        auto r = app_->Internals().auth->CreateActive(
+            core::access::Principal::Operator(),
+            {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit, portal}}},
+            kPassword, secret);
         ASSERT_TRUE(r.ok()) << r.error().message;
     }
     std::string Code(const std::string& name, int offset_steps = 0) {
@@ -98,7 +100,8 @@ protected:
         auto form = b.Get("/login");
         EXPECT_EQ(form.status, 200);
         auto csrf = testing::FormValue(form.body, "_csrf");
-        auto r = b.Post("/login", "_csrf=" + csrf + "&username=" + name + "&password=" + UrlEncode(kPassword) + "&next=/");
+        auto r =
+            b.Post("/login", "_csrf=" + csrf + "&username=" + name + "&password=" + UrlEncode(kPassword) + "&next=/");
         EXPECT_EQ(r.status, 303);
         EXPECT_EQ(r.Header("location"), "/login/otp");
         auto otp = b.Get("/login/otp");
@@ -113,13 +116,15 @@ protected:
     }
     std::string Token(const std::string& name, const std::string& scopes = "[\"*\"]") {
         auto b = SignIn(name);
-        auto r = b.PostJson("/api/v1/tokens", "{\"name\":\"t\",\"scopes\":" + scopes + ",\"days\":1}", {{"X-CSRF-Token", Csrf(b)}});
+        auto r = b.PostJson("/api/v1/tokens", "{\"name\":\"t\",\"scopes\":" + scopes + ",\"days\":1}",
+                            {{"X-CSRF-Token", Csrf(b)}});
         EXPECT_EQ(r.status, 201) << r.body;
         return std::string(json::parse(r.body).at("token").as_string());
     }
     std::int64_t AuditCount() {
         auto& in = app_->Internals();
-        return in.db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM audit_log")->Int(0); });
+        return in.db->Read(
+            [](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM audit_log")->Int(0); });
     }
     std::int64_t UnitCount() {
         auto& in = app_->Internals();
@@ -129,7 +134,8 @@ protected:
     // ~60 KB of HTML, larger than the threshold for a memory file.
     static std::string LargeAsset() {
         std::string s = "<!doctype html><title>Danh sách đơn vị</title><table>";
-        for (int i = 0; s.size() < 60000; ++i) s += "<tr><td>" + std::to_string(i) + "</td><td>Văn phòng Tỉnh ủy</td></tr>\n";
+        for (int i = 0; s.size() < 60000; ++i)
+            s += "<tr><td>" + std::to_string(i) + "</td><td>Văn phòng Tỉnh ủy</td></tr>\n";
         return s + "</table>";
     }
     static void WriteFile(const std::filesystem::path& p, const std::string& bytes) {
@@ -150,7 +156,9 @@ TEST_P(HttpApi, HealthAndMetrics_X5) {
     EXPECT_NE(h.body.find("\"database\":\"ok\""), std::string::npos);
     auto m = Http(port_, "GET", "/metrics");
     EXPECT_EQ(m.status, 200);
-    EXPECT_NE(m.body.find("vp_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"), std::string::npos) << m.body;
+    EXPECT_NE(m.body.find("vp_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"),
+              std::string::npos)
+        << m.body;
     EXPECT_NE(m.body.find("vp_http_request_duration_seconds_bucket"), std::string::npos);
     EXPECT_NE(m.body.find("vp_db_pool_connections{state=\"size\"}"), std::string::npos);
 }
@@ -239,7 +247,8 @@ TEST_P(HttpApi, OpenApiDescribesEveryRoute_X4) {
     const auto& paths = doc.at("paths").as_object();
     std::set<std::string> documented;
     for (const auto& [path, ops] : paths) {
-        for (const auto& [method, op] : ops.as_object()) documented.insert(std::string(method) + " " + std::string(path));
+        for (const auto& [method, op] : ops.as_object())
+            documented.insert(std::string(method) + " " + std::string(path));
     }
     std::set<std::string> routed;
     for (const auto& route : app_->Router().Routes()) {
@@ -258,7 +267,8 @@ TEST_P(HttpApi, EveryStateChangingRouteRefusesACookieRequestWithoutCsrf_X3) {
     auto b = SignIn("admin");
     const std::string cookie = "vp_session=" + b.Cookie("vp_session") + "; vp_pre=forged-pre-session-value";
     auto audit_count = [&] {
-        return app_->Internals().db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM audit_log")->Int(0); });
+        return app_->Internals().db->Read(
+            [](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM audit_log")->Int(0); });
     };
     const auto before = audit_count();
     int checked = 0;
@@ -266,18 +276,22 @@ TEST_P(HttpApi, EveryStateChangingRouteRefusesACookieRequestWithoutCsrf_X3) {
         const auto v = route.verb;
         if (v == boost::beast::http::verb::get || v == boost::beast::http::verb::head) continue;
         std::string target = route.pattern;
-        const std::map<std::string, std::string> fill{{"{id}", "1"}, {"{code}", "default"}, {"{lang}", "1"}, {"{a}", "1"},
-                                                      {"{b}", "2"}, {"{action}", "submit"}, {"{step}", "decide"}};
+        const std::map<std::string, std::string> fill{
+            {"{id}", "1"}, {"{code}", "default"},  {"{lang}", "1"},     {"{a}", "1"},
+            {"{b}", "2"},  {"{action}", "submit"}, {"{step}", "decide"}};
         for (const auto& [param, value] : fill) {
-            for (auto at = target.find(param); at != std::string::npos; at = target.find(param)) target.replace(at, param.size(), value);
+            for (auto at = target.find(param); at != std::string::npos; at = target.find(param))
+                target.replace(at, param.size(), value);
         }
         ASSERT_EQ(target.find('{'), std::string::npos) << "a path parameter this test does not fill: " << route.pattern;
         const bool api = route.pattern.starts_with("/api/");
         // A cross-site form: urlencoded, or text/plain that looks like JSON; never the CSRF token.
         auto r = Http(port_, std::string(boost::beast::http::to_string(v)), target,
-                      api ? R"({"name":"x","reason":"x","note":"x","username":"admin","password":"x"})" : "reason=x&note=x&name=x",
+                      api ? R"({"name":"x","reason":"x","note":"x","username":"admin","password":"x"})"
+                          : "reason=x&note=x&name=x",
                       {{"Cookie", cookie}, {"Content-Type", api ? "text/plain" : "application/x-www-form-urlencoded"}});
-        EXPECT_TRUE(r.status == 403 || r.status == 415) << route.pattern << " answered " << r.status << ": " << r.body.substr(0, 200);
+        EXPECT_TRUE(r.status == 403 || r.status == 415)
+            << route.pattern << " answered " << r.status << ": " << r.body.substr(0, 200);
         ++checked;
     }
     EXPECT_GE(checked, 30) << "the routes of every module";
@@ -307,8 +321,9 @@ TEST_P(HttpApi, SignInFloodLeavesOtherPagesAnswering_X3) {
     for (int i = 0; i < 12; ++i) {
         flood.emplace_back([&] {
             while (!stop) {
-                auto r = Http(port_, "POST", "/api/v1/session", R"({"username":"admin","password":"Wrong-password-42x"})",
-                              {{"X-Forwarded-For", "10.8.8.8"}});
+                auto r =
+                    Http(port_, "POST", "/api/v1/session", R"({"username":"admin","password":"Wrong-password-42x"})",
+                         {{"X-Forwarded-For", "10.8.8.8"}});
                 if (r.status == 503) {
                     ++busy;
                     EXPECT_FALSE(r.Header("retry-after").empty());
@@ -363,7 +378,8 @@ std::vector<RawResponse> SplitResponses(std::string_view bytes, bool bodies = tr
         bytes.remove_prefix(end + 4);
         std::smatch m;
         std::size_t len = 0;
-        if (std::regex_search(r.head, m, std::regex("\r\nContent-Length: (\\d+)\r\n", std::regex::icase))) len = std::stoul(m[1]);
+        if (std::regex_search(r.head, m, std::regex("\r\nContent-Length: (\\d+)\r\n", std::regex::icase)))
+            len = std::stoul(m[1]);
         if (bodies) {
             r.body = std::string(bytes.substr(0, len));
             bytes.remove_prefix(std::min(len, bytes.size()));
@@ -385,7 +401,8 @@ TEST_P(HttpApi, LargeStaticAssetByKeepAliveHttp10AndHead_X6) {
     // Two requests on one connection (pipelined); the second closes it, so its answer is
     // built per request (Connection: close, a request id) and the body follows its own header.
     const std::string get = "GET /static/large.html HTTP/1.1\r\nHost: x\r\n\r\n";
-    auto two = SplitResponses(testing::RawExchange(port_, get + "GET /static/large.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    auto two = SplitResponses(
+        testing::RawExchange(port_, get + "GET /static/large.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     ASSERT_EQ(two.size(), 2u);
     for (const auto& one : two) {
         EXPECT_TRUE(one.head.starts_with("HTTP/1.1 200 OK\r\n")) << one.head;
@@ -419,8 +436,9 @@ TEST_P(HttpApi, AdminFormsChangeCalendarsAndAccounts_X1_P7) {
     ASSERT_EQ(page.status, 200);
     const auto csrf = testing::FormValue(page.body, "_csrf");
     const auto audits = AuditCount();
-    auto added = b.Post("/admin/calendar/exceptions", "_csrf=" + csrf + "&calendar=&date=2027-03-10&kind=day_off&hours=&note=" +
-                                                          UrlEncode("Nghỉ bù"));
+    auto added =
+        b.Post("/admin/calendar/exceptions",
+               "_csrf=" + csrf + "&calendar=&date=2027-03-10&kind=day_off&hours=&note=" + UrlEncode("Nghỉ bù"));
     ASSERT_EQ(added.status, 303) << added.body;
     EXPECT_NE(added.Header("location").find("ok=exception_added"), std::string::npos) << added.Header("location");
     auto bad = b.Post("/admin/calendar/exceptions", "_csrf=" + csrf + "&date=10/03/2027&kind=day_off");
@@ -428,25 +446,29 @@ TEST_P(HttpApi, AdminFormsChangeCalendarsAndAccounts_X1_P7) {
     EXPECT_EQ(AuditCount(), audits + 1) << "the bad form changed nothing";
     std::smatch m;
     auto listed = b.Get("/admin/calendar?year=2027");
-    ASSERT_TRUE(std::regex_search(listed.body, m, std::regex("/admin/calendar/exceptions/(\\d+)/remove"))) << "the new day is listed";
+    ASSERT_TRUE(std::regex_search(listed.body, m, std::regex("/admin/calendar/exceptions/(\\d+)/remove")))
+        << "the new day is listed";
     auto removed = b.Post("/admin/calendar/exceptions/" + m[1].str() + "/remove", "_csrf=" + csrf + "&calendar=");
     ASSERT_EQ(removed.status, 303) << removed.body;
     EXPECT_NE(removed.Header("location").find("ok=exception_removed"), std::string::npos);
     EXPECT_EQ(b.Post("/admin/calendar/exceptions/999999/remove", "_csrf=" + csrf).status, 404);
-    auto year = b.Post("/admin/calendar/years",
-                       "_csrf=" + csrf + "&schedule=" +
-                           UrlEncode("{\"year\": 2031, \"source\": \"Thông báo thử\", \"days_off\": [{\"date\": \"2031-01-01\", "
-                                     "\"name_vi\": \"Tết Dương lịch\", \"name_en\": \"New Year\"}], \"working_days\": []}"));
+    auto year = b.Post(
+        "/admin/calendar/years",
+        "_csrf=" + csrf + "&schedule=" +
+            UrlEncode("{\"year\": 2031, \"source\": \"Thông báo thử\", \"days_off\": [{\"date\": \"2031-01-01\", "
+                      "\"name_vi\": \"Tết Dương lịch\", \"name_en\": \"New Year\"}], \"working_days\": []}"));
     ASSERT_EQ(year.status, 303) << year.body;
     EXPECT_NE(year.Header("location").find("ok=year_added"), std::string::npos);
     EXPECT_EQ(b.Post("/admin/calendar/years", "_csrf=" + csrf + "&schedule=%7B").status, 400);
 
     MakeUser("nguoidung", "editor", app_->Internals().units->FindByCode("DCSVN")->id);
     const auto uid = std::to_string(app_->Internals().auth->FindUserByName("nguoidung")->id);
-    auto reset = b.Post("/admin/accounts/" + uid + "/reset-2fa", "_csrf=" + csrf + "&reason=" + UrlEncode("mất điện thoại"));
+    auto reset =
+        b.Post("/admin/accounts/" + uid + "/reset-2fa", "_csrf=" + csrf + "&reason=" + UrlEncode("mất điện thoại"));
     ASSERT_EQ(reset.status, 303) << reset.body;
     EXPECT_EQ(reset.Header("location"), "/admin/accounts?ok=reset_2fa");
-    auto revoked = b.Post("/admin/accounts/" + uid + "/revoke", "_csrf=" + csrf + "&reason=" + UrlEncode("chuyển công tác"));
+    auto revoked =
+        b.Post("/admin/accounts/" + uid + "/revoke", "_csrf=" + csrf + "&reason=" + UrlEncode("chuyển công tác"));
     ASSERT_EQ(revoked.status, 303) << revoked.body;
     EXPECT_EQ(revoked.Header("location"), "/admin/accounts?ok=revoked");
     EXPECT_EQ(app_->Internals().auth->FindUserByName("nguoidung")->status, "revoked");
@@ -486,21 +508,25 @@ TEST_P(HttpApi, HostileInputGetsA4xxAndChangesNothing_X3) {
     const auto units = UnitCount();
     const auto audits = AuditCount();
     // Oversized header.
-    auto big = testing::RawExchange(port_, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n");
+    auto big =
+        testing::RawExchange(port_, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n");
     EXPECT_NE(big.find("HTTP/1.1 431"), std::string::npos) << big.substr(0, 80);
     // Oversized body.
-    auto body = Http(port_, "POST", "/api/v1/units", std::string(100 * 1024, 'x'), {{"Authorization", "Bearer " + token}});
+    auto body =
+        Http(port_, "POST", "/api/v1/units", std::string(100 * 1024, 'x'), {{"Authorization", "Bearer " + token}});
     EXPECT_EQ(body.status, 413);
     // Malformed JSON.
     auto bad = Http(port_, "POST", "/api/v1/units", "{\"code\": ", {{"Authorization", "Bearer " + token}});
     EXPECT_EQ(bad.status, 400);
     EXPECT_EQ(json::parse(bad.body).at("error").at("code").as_string(), "invalid_input");
     // Invalid UTF-8 in a JSON body.
-    auto utf = Http(port_, "POST", "/api/v1/units", "{\"code\":\"X9\",\"kind\":\"other\",\"name_vi\":\"\xff\xfe\",\"name_en\":\"a\"}",
+    auto utf = Http(port_, "POST", "/api/v1/units",
+                    "{\"code\":\"X9\",\"kind\":\"other\",\"name_vi\":\"\xff\xfe\",\"name_en\":\"a\"}",
                     {{"Authorization", "Bearer " + token}});
     EXPECT_EQ(utf.status, 400);
     // Path traversal, plain and encoded.
-    for (const char* t : {"/static/../migrations/x", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fetc%2fpasswd"}) {
+    for (const char* t :
+         {"/static/../migrations/x", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fetc%2fpasswd"}) {
         auto r = Http(port_, "GET", t);
         EXPECT_EQ(r.status, 400) << t;
     }
@@ -597,40 +623,49 @@ TEST_P(HttpApi, AmbiguousRequestFramingIsRefusedAndTheConnectionClosed_X3) {
     const std::string smuggled = "GET /static/app.css HTTP/1.1\r\nHost: x\r\n\r\n";
     auto count = [](const std::string& out) {  // status lines, not the text "HTTP/1.1" in a message
         const std::regex status_line("HTTP/1\\.[01] [0-9]{3} ");
-        return static_cast<std::size_t>(std::distance(std::sregex_iterator(out.begin(), out.end(), status_line),
-                                                      std::sregex_iterator()));
+        return static_cast<std::size_t>(
+            std::distance(std::sregex_iterator(out.begin(), out.end(), status_line), std::sregex_iterator()));
     };
     auto status = [](const std::string& out) { return out.size() >= 12 ? std::stoi(out.substr(9, 3)) : 0; };
-    for (const std::string coding : {"xchunked", "chunked, identity", "identity", "gzip, chunked", "chunked, chunked",
-                                     "chunked;q=1", "chunked\r\nTransfer-Encoding: identity", "identity\r\nTransfer-Encoding: chunked"}) {
-        auto out = testing::RawExchange(port_, "POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
-                                                   "\r\n\r\n" + smuggled);
+    for (const std::string coding :
+         {"xchunked", "chunked, identity", "identity", "gzip, chunked", "chunked, chunked", "chunked;q=1",
+          "chunked\r\nTransfer-Encoding: identity", "identity\r\nTransfer-Encoding: chunked"}) {
+        auto out = testing::RawExchange(
+            port_, "POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding + "\r\n\r\n" + smuggled);
         const int st = status(out);
         EXPECT_TRUE(st == 400 || st == 501) << coding << ": " << out.substr(0, 120);
         EXPECT_EQ(count(out), 1u) << coding << ": the smuggled request got an answer: " << out;
         EXPECT_EQ(out.find("text/css"), std::string::npos) << coding;
         EXPECT_NE(out.find("Connection: close"), std::string::npos) << coding;
     }
-    EXPECT_EQ(status(testing::RawExchange(port_, "POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")), 501);
+    EXPECT_EQ(status(testing::RawExchange(
+                  port_, "POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")),
+              501);
     for (const std::string fields :
          {"Content-Length: 5\r\nTransfer-Encoding: chunked", "Transfer-Encoding: chunked\r\nContent-Length: 5",
           "Transfer-Encoding: identity\r\nContent-Length: 5", "Content-Length: 5\r\nTransfer-Encoding: identity",
           "Content-Length: 5\r\nContent-Length: 6", "Content-Length: 5, 6"}) {
-        auto out = testing::RawExchange(port_, "POST /login HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n\r\n0\r\n\r\n" + smuggled);
+        auto out = testing::RawExchange(
+            port_, "POST /login HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n\r\n0\r\n\r\n" + smuggled);
         EXPECT_EQ(status(out), 400) << fields << ": " << out.substr(0, 120);
         EXPECT_EQ(count(out), 1u) << fields << ": " << out;
     }
     // Host: exactly one on HTTP/1.1; none needed on HTTP/1.0.
-    for (const std::string head : {"GET /healthz HTTP/1.1\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+    for (const std::string head :
+         {"GET /healthz HTTP/1.1\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
         auto out = testing::RawExchange(port_, head + smuggled);
         EXPECT_EQ(status(out), 400) << head << out.substr(0, 120);
         EXPECT_EQ(count(out), 1u) << out;
     }
     EXPECT_EQ(status(testing::RawExchange(port_, "GET /healthz HTTP/1.0\r\n\r\n")), 200);
-    EXPECT_EQ(status(testing::RawExchange(port_, "GET /healthz HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")), 400);
+    EXPECT_EQ(
+        status(testing::RawExchange(port_, "GET /healthz HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")),
+        400);
     // A lone chunked body is fine, and the connection goes on to the next request.
-    auto chunked = testing::RawExchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
-                                               "3\r\nabc\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto chunked =
+        testing::RawExchange(port_,
+                             "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                             "3\r\nabc\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(status(chunked), 200) << chunked.substr(0, 120);
     EXPECT_EQ(count(chunked), 2u) << chunked;
 }
@@ -639,7 +674,8 @@ TEST_P(HttpApi, KeepAliveConnectionsAreTimedOutWhenIdleOrStalled_X3) {
     // A second request that starts but never ends, after a first one served on the same
     // connection: 408 once the keep-alive timeout (3 s here) has passed, not before.
     auto start = std::chrono::steady_clock::now();
-    auto out = testing::RawExchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost:", 15000);
+    auto out =
+        testing::RawExchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost:", 15000);
     auto took = std::chrono::steady_clock::now() - start;
     EXPECT_TRUE(out.starts_with("HTTP/1.1 200")) << out.substr(0, 80);
     EXPECT_NE(out.find("HTTP/1.1 408"), std::string::npos) << out;
@@ -681,7 +717,8 @@ TEST_P(HttpApi, CsrfIsRequiredForCookieWrites_X3) {
 TEST_P(HttpApi, SessionCookieAttributes_X3) {
     Browser b(port_);
     auto form = b.Get("/login");
-    auto r = b.Post("/login", "_csrf=" + testing::FormValue(form.body, "_csrf") + "&username=admin&password=" + UrlEncode(kPassword));
+    auto r = b.Post("/login", "_csrf=" + testing::FormValue(form.body, "_csrf") +
+                                  "&username=admin&password=" + UrlEncode(kPassword));
     auto cookie = r.Header("set-cookie");
     EXPECT_NE(cookie.find("vp_session="), std::string::npos);
     EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
@@ -695,12 +732,14 @@ TEST_P(HttpApi, WrongPasswordThenLockOut_P8) {
     Browser b(port_);
     for (int i = 0; i < 3; ++i) {
         auto form = b.Get("/login");
-        auto r = b.Post("/login", "_csrf=" + testing::FormValue(form.body, "_csrf") + "&username=admin&password=wrong-Pass-123");
+        auto r = b.Post("/login",
+                        "_csrf=" + testing::FormValue(form.body, "_csrf") + "&username=admin&password=wrong-Pass-123");
         EXPECT_EQ(r.status, 401);
         EXPECT_NE(r.body.find("Tên đăng nhập hoặc mật khẩu không đúng"), std::string::npos);
     }
     auto form = b.Get("/login");
-    auto r = b.Post("/login", "_csrf=" + testing::FormValue(form.body, "_csrf") + "&username=admin&password=" + UrlEncode(kPassword));
+    auto r = b.Post("/login", "_csrf=" + testing::FormValue(form.body, "_csrf") +
+                                  "&username=admin&password=" + UrlEncode(kPassword));
     EXPECT_EQ(r.status, 429) << "slowed down after repeated failures";
 }
 
@@ -709,26 +748,30 @@ TEST_P(HttpApi, AccountRequestApproveRevokeOverTheApi_P7) {
     auto leader = Token("lanhdao");
     auto& in = app_->Internals();
     auto unit = in.units->FindByCode("VPTW-VDP1")->id;
-    auto req = Http(port_, "POST", "/api/v1/account-requests",
-                    "{\"username\":\"chuyenvien1\",\"full_name\":\"Lê Văn Chuyên\",\"unit_id\":" + std::to_string(unit) +
-                        ",\"roles\":[\"editor\"],\"reason\":\"mới\"}",
-                    {{"Authorization", "Bearer " + admin}});
+    auto req =
+        Http(port_, "POST", "/api/v1/account-requests",
+             "{\"username\":\"chuyenvien1\",\"full_name\":\"Lê Văn Chuyên\",\"unit_id\":" + std::to_string(unit) +
+                 ",\"roles\":[\"editor\"],\"reason\":\"mới\"}",
+             {{"Authorization", "Bearer " + admin}});
     ASSERT_EQ(req.status, 201) << req.body;
     auto id = json::parse(req.body).at("id").as_int64();
-    auto self = Http(port_, "POST", "/api/v1/account-requests/" + std::to_string(id) + "/approve", "{}", {{"Authorization", "Bearer " + admin}});
+    auto self = Http(port_, "POST", "/api/v1/account-requests/" + std::to_string(id) + "/approve", "{}",
+                     {{"Authorization", "Bearer " + admin}});
     EXPECT_EQ(self.status, 403) << "an administrator cannot approve";
-    auto ok = Http(port_, "POST", "/api/v1/account-requests/" + std::to_string(id) + "/approve", "{\"note\":\"đồng ý\"}",
-                   {{"Authorization", "Bearer " + leader}});
+    auto ok = Http(port_, "POST", "/api/v1/account-requests/" + std::to_string(id) + "/approve",
+                   "{\"note\":\"đồng ý\"}", {{"Authorization", "Bearer " + leader}});
     ASSERT_EQ(ok.status, 200) << ok.body;
     const std::string initial(json::parse(ok.body).at("initial_password").as_string());
-    auto login = Http(port_, "POST", "/api/v1/session", "{\"username\":\"chuyenvien1\",\"password\":\"" + initial + "\"}");
+    auto login =
+        Http(port_, "POST", "/api/v1/session", "{\"username\":\"chuyenvien1\",\"password\":\"" + initial + "\"}");
     EXPECT_EQ(login.status, 200);
     EXPECT_NE(login.body.find("password_change"), std::string::npos);
     auto uid = in.auth->FindUserByName("chuyenvien1")->id;
-    auto rv = Http(port_, "POST", "/api/v1/users/" + std::to_string(uid) + "/revoke", "{\"reason\":\"chuyển công tác\"}",
-                   {{"Authorization", "Bearer " + admin}});
+    auto rv = Http(port_, "POST", "/api/v1/users/" + std::to_string(uid) + "/revoke",
+                   "{\"reason\":\"chuyển công tác\"}", {{"Authorization", "Bearer " + admin}});
     EXPECT_EQ(rv.status, 200) << rv.body;
-    auto again = Http(port_, "POST", "/api/v1/session", "{\"username\":\"chuyenvien1\",\"password\":\"" + initial + "\"}");
+    auto again =
+        Http(port_, "POST", "/api/v1/session", "{\"username\":\"chuyenvien1\",\"password\":\"" + initial + "\"}");
     EXPECT_EQ(again.status, 403);
 }
 
@@ -739,9 +782,10 @@ TEST_P(HttpApi, RevocationEndsSessionsAndLiveStreamsAtOnce_P7) {
     // Open the live event stream as the browser would.
     std::string stream_out;
     std::thread reader([&] {
-        stream_out = testing::RawExchange(port_, "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: vp_session=" +
-                                                     victim.Cookie("vp_session") + "\r\n\r\n",
-                                          8000);
+        stream_out = testing::RawExchange(
+            port_,
+            "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: vp_session=" + victim.Cookie("vp_session") + "\r\n\r\n",
+            8000);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto leader = Token("lanhdao");
@@ -768,7 +812,8 @@ std::string ReadStreamFor(std::uint16_t port, const std::string& request, int ti
     std::string out;
     char buf[4096];
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
         if (left <= 0) break;
         pollfd pfd{s.native_handle(), POLLIN, 0};
         if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) continue;
@@ -792,7 +837,8 @@ TEST_P(HttpApi, EventStreamReplaysAfterLastEventIdByTopic_X5) {
     const auto me = in.auth->FindUserByName("lanhdao")->id;
     const auto other = in.auth->FindUserByName("kiemtra")->id;
     auto newest = [&] {
-        return in.db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COALESCE(MAX(id), 0) FROM event_log")->Int(0); });
+        return in.db->Read(
+            [](core::db::Connection& c) { return c.QueryOne("SELECT COALESCE(MAX(id), 0) FROM event_log")->Int(0); });
     };
     const auto before = newest();
     in.events.Publish({"notification", "{\"n\":1}", me});
@@ -802,8 +848,9 @@ TEST_P(HttpApi, EventStreamReplaysAfterLastEventIdByTopic_X5) {
     ASSERT_EQ(last, before + 3);
     std::string out;
     std::thread reader([&] {
-        out = ReadStreamFor(port_, "GET /api/v1/events?topics=notification HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                                              token + "\r\nLast-Event-ID: " + std::to_string(before) + "\r\n\r\n",
+        out = ReadStreamFor(port_,
+                            "GET /api/v1/events?topics=notification HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                token + "\r\nLast-Event-ID: " + std::to_string(before) + "\r\n\r\n",
                             1500);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
@@ -850,17 +897,20 @@ TEST_P(HttpApi, UnitChangesAreAuditedWithRequestId_ORG2_P9) {
     EXPECT_EQ(recs[0].actor_username, "admin");
     EXPECT_EQ(recs[0].actor_role, "system_admin");
     EXPECT_EQ(recs[0].address, "127.0.0.1") << "X-Forwarded-For is ignored when no proxy is trusted";
-    auto old = Http(port_, "GET", "/api/v1/units/" + std::to_string(unit) + "?date=2029-12-31", "", {{"Authorization", "Bearer " + admin}});
+    auto old = Http(port_, "GET", "/api/v1/units/" + std::to_string(unit) + "?date=2029-12-31", "",
+                    {{"Authorization", "Bearer " + admin}});
     EXPECT_NE(old.body.find("\"name_vi\":\"Bộ Y tế\""), std::string::npos);
 }
 
 TEST_P(HttpApi, CalendarApi_X1) {
     auto t = Token("admin");
-    auto add = Http(port_, "GET", "/api/v1/calendar/add?from=" + UrlEncode("2026-02-13T16:00:00+07:00") + "&working_hours=4", "",
-                    {{"Authorization", "Bearer " + t}});
+    auto add =
+        Http(port_, "GET", "/api/v1/calendar/add?from=" + UrlEncode("2026-02-13T16:00:00+07:00") + "&working_hours=4",
+             "", {{"Authorization", "Bearer " + t}});
     ASSERT_EQ(add.status, 200) << add.body;
     EXPECT_NE(add.body.find("2026-02-23T11:00:00+07:00"), std::string::npos) << add.body;
-    auto bad = Http(port_, "GET", "/api/v1/calendar/add?from=yesterday&working_hours=4", "", {{"Authorization", "Bearer " + t}});
+    auto bad = Http(port_, "GET", "/api/v1/calendar/add?from=yesterday&working_hours=4", "",
+                    {{"Authorization", "Bearer " + t}});
     EXPECT_EQ(bad.status, 400);
     auto hol = Http(port_, "GET", "/api/v1/calendar/holidays?year=2026", "", {{"Authorization", "Bearer " + t}});
     EXPECT_NE(hol.body.find("2026-02-17"), std::string::npos);
@@ -871,11 +921,14 @@ TEST_P(HttpApi, CalendarApi_X1) {
 TEST_P(HttpApi, CalendarYearPreviewBeforeSaving_X1) {
     const std::string schedule =
         "{\"year\": 2027, \"source\": \"Thông báo Tết 2027 thử\", \"days_off\": ["
-        "{\"date\": \"2027-02-04\", \"name_vi\": \"Tết Nguyên đán\", \"name_en\": \"Lunar New Year\", \"holiday\": \"tet\"},"
-        "{\"date\": \"2027-03-08\", \"name_vi\": \"Nghỉ thêm\", \"name_en\": \"Extra day off\"}], \"working_days\": []}";
+        "{\"date\": \"2027-02-04\", \"name_vi\": \"Tết Nguyên đán\", \"name_en\": \"Lunar New Year\", \"holiday\": "
+        "\"tet\"},"
+        "{\"date\": \"2027-03-08\", \"name_vi\": \"Nghỉ thêm\", \"name_en\": \"Extra day off\"}], \"working_days\": "
+        "[]}";
     // One sign-in per person (a TOTP code is accepted once), with a token made from it.
     const auto token_of = [&](Browser& br) {
-        auto r = br.PostJson("/api/v1/tokens", "{\"name\":\"t\",\"scopes\":[\"*\"],\"days\":1}", {{"X-CSRF-Token", Csrf(br)}});
+        auto r = br.PostJson("/api/v1/tokens", "{\"name\":\"t\",\"scopes\":[\"*\"],\"days\":1}",
+                             {{"X-CSRF-Token", Csrf(br)}});
         EXPECT_EQ(r.status, 201) << r.body;
         return std::string(json::parse(r.body).at("token").as_string());
     };
@@ -917,7 +970,8 @@ TEST_P(HttpApi, CalendarYearPreviewBeforeSaving_X1) {
     ASSERT_EQ(page.status, 200);
     EXPECT_NE(page.body.find("action=\"/admin/calendar/years/preview\""), std::string::npos);
     const auto csrf = testing::FormValue(page.body, "_csrf");
-    auto shown = b.Post("/admin/calendar/years/preview", "_csrf=" + csrf + "&calendar=vn-office&schedule=" + UrlEncode(schedule));
+    auto shown = b.Post("/admin/calendar/years/preview",
+                        "_csrf=" + csrf + "&calendar=vn-office&schedule=" + UrlEncode(schedule));
     ASSERT_EQ(shown.status, 200) << shown.body;
     EXPECT_NE(shown.body.find("id=\"calendar-save-year\""), std::string::npos);
     EXPECT_NE(shown.body.find("data-date=\"2027-02-05\" data-origin=\"replaced\""), std::string::npos) << shown.body;
@@ -926,7 +980,8 @@ TEST_P(HttpApi, CalendarYearPreviewBeforeSaving_X1) {
     // What the save form carries is the text that was previewed (HTML-escaped in a textarea).
     const auto save_form = shown.body.substr(shown.body.find("id=\"calendar-save-year\""));
     EXPECT_NE(save_form.find("Thông báo Tết 2027 thử"), std::string::npos);
-    auto saved = b.Post("/admin/calendar/years", "_csrf=" + csrf + "&calendar=vn-office&schedule=" + UrlEncode(schedule));
+    auto saved =
+        b.Post("/admin/calendar/years", "_csrf=" + csrf + "&calendar=vn-office&schedule=" + UrlEncode(schedule));
     ASSERT_EQ(saved.status, 303) << saved.body;
     EXPECT_EQ(AuditCount(), audits + 1);
     auto hol = Http(port_, "GET", "/api/v1/calendar/holidays?year=2027", "", {{"Authorization", "Bearer " + t}});
@@ -939,8 +994,10 @@ TEST_P(HttpApi, CalendarYearPreviewBeforeSaving_X1) {
     EXPECT_NE(bad.body.find("id=\"calendar-preview-error\""), std::string::npos);
     EXPECT_EQ(bad.body.find("id=\"calendar-save-year\""), std::string::npos) << "nothing to save";
     const auto leader_csrf = testing::FormValue(leader_page.Get("/admin/calendar").body, "_csrf");
-    EXPECT_EQ(leader_page.Post("/admin/calendar/years/preview", "_csrf=" + leader_csrf + "&schedule=" + UrlEncode(schedule)).status,
-              403);
+    EXPECT_EQ(
+        leader_page.Post("/admin/calendar/years/preview", "_csrf=" + leader_csrf + "&schedule=" + UrlEncode(schedule))
+            .status,
+        403);
 }
 
 TEST_P(HttpApi, LanguageSwitch_X7) {
@@ -965,7 +1022,8 @@ TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
     db.reset();
     auto make = [&](const std::string& name) {
         app::Config c;
-        c.data_dir = (std::filesystem::temp_directory_path() / ("vp-node-" + name + std::to_string(::getpid()))).string();
+        c.data_dir =
+            (std::filesystem::temp_directory_path() / ("vp-node-" + name + std::to_string(::getpid()))).string();
         c.database = url;
         c.port = 0;
         c.demo = false;
@@ -973,7 +1031,8 @@ TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
         c.access_log = false;
         c.node_id = name;
         // Every node of one database shares the key that seals secrets at rest.
-        c.secret_key_file = (std::filesystem::temp_directory_path() / ("vp-nodes-key-" + std::to_string(::getpid()))).string();
+        c.secret_key_file =
+            (std::filesystem::temp_directory_path() / ("vp-nodes-key-" + std::to_string(::getpid()))).string();
         return std::make_unique<app::App>(c);
     };
     auto a = make("a");
@@ -983,17 +1042,29 @@ TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
     auto& in = a->Internals();
     auto editor_unit = in.units->FindByCode("VPTW-TTCNTT")->id;
     auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
-    ASSERT_TRUE(in.auth->CreateActive(core::access::Principal::Operator(), {.username = "bientap", .full_name = "Biên Tập", .unit_id = editor_unit, .roles = {{"editor", editor_unit}}}, kPassword, secret).ok());
+    ASSERT_TRUE(in.auth
+                    ->CreateActive(core::access::Principal::Operator(),
+                                   {.username = "bientap",
+                                    .full_name = "Biên Tập",
+                                    .unit_id = editor_unit,
+                                    .roles = {{"editor", editor_unit}}},
+                                   kPassword, secret)
+                    .ok());
     // The editor signs in on node B.
-    auto login = Http(port_b, "POST", "/api/v1/session", std::string("{\"username\":\"bientap\",\"password\":\"") + kPassword + "\"}");
+    auto login = Http(port_b, "POST", "/api/v1/session",
+                      std::string("{\"username\":\"bientap\",\"password\":\"") + kPassword + "\"}");
     ASSERT_EQ(login.status, 200);
     auto cookie = login.Header("set-cookie").substr(0, login.Header("set-cookie").find(';'));
     auto csrf = std::string(json::parse(login.body).at("csrf_token").as_string());
     auto code = auth::TotpCode(auth::TryBase32Decode(secret).value(), std::time(nullptr));
-    ASSERT_EQ(Http(port_b, "POST", "/api/v1/session/second-factor", "{\"code\":\"" + code + "\"}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status, 200);
+    ASSERT_EQ(Http(port_b, "POST", "/api/v1/session/second-factor", "{\"code\":\"" + code + "\"}",
+                   {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
+                  .status,
+              200);
     std::string stream_out;
     std::thread reader([&] {
-        stream_out = testing::RawExchange(port_b, "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: " + cookie + "\r\n\r\n", 6000);
+        stream_out = testing::RawExchange(
+            port_b, "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: " + cookie + "\r\n\r\n", 6000);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     // An operator revokes the account through node A's services.
@@ -1001,7 +1072,8 @@ TEST(TwoNodes, RevocationReachesEveryNodeWithinASecond_P7) {
     const auto t0 = std::chrono::steady_clock::now();
     auto revoked = in.auth->Revoke(core::access::Principal::Operator(), uid, "vi phạm");
     EXPECT_TRUE(revoked.ok());
-    EXPECT_EQ(Http(port_b, "GET", "/api/v1/me", "", {{"Cookie", cookie}}).status, 401) << "node B refuses the session at once";
+    EXPECT_EQ(Http(port_b, "GET", "/api/v1/me", "", {{"Cookie", cookie}}).status, 401)
+        << "node B refuses the session at once";
     reader.join();
     EXPECT_NE(stream_out.find("event: session.ended"), std::string::npos) << stream_out;
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1500));
@@ -1062,11 +1134,16 @@ TEST_P(HttpBehindProxy, TheAuditLogRecordsTheClientTheProxySaw_X3_P9) {
     auto unit = app_->Internals().units->FindByCode("BO-YT")->id;
     // The client claims 1.2.3.4 in a header line of its own; the proxy adds its own line (as
     // HAProxy does) with the address it saw. Both lines count, right-most last.
-    const std::string body = "{\"name_vi\":\"Bộ Y tế (mới)\",\"name_en\":\"Ministry of Health\",\"effective\":\"2030-01-01\"}";
-    auto r = testing::RawExchange(port_, "POST /api/v1/units/" + std::to_string(unit) + "/rename HTTP/1.1\r\nHost: x\r\n"
-                                         "Authorization: Bearer " + admin + "\r\nContent-Type: application/json\r\n"
-                                         "X-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 198.51.100.23\r\n"
-                                         "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    const std::string body =
+        "{\"name_vi\":\"Bộ Y tế (mới)\",\"name_en\":\"Ministry of Health\",\"effective\":\"2030-01-01\"}";
+    auto r = testing::RawExchange(port_, "POST /api/v1/units/" + std::to_string(unit) +
+                                             "/rename HTTP/1.1\r\nHost: x\r\n"
+                                             "Authorization: Bearer " +
+                                             admin +
+                                             "\r\nContent-Type: application/json\r\n"
+                                             "X-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 198.51.100.23\r\n"
+                                             "Content-Length: " +
+                                             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     ASSERT_TRUE(r.starts_with("HTTP/1.1 200")) << r.substr(0, 300);
     auto recs = app_->Internals().audit.Find(*app_->Internals().db, {.action_prefix = "unit.rename"});
     ASSERT_EQ(recs.size(), 1u);
@@ -1108,7 +1185,6 @@ TEST_P(HttpMetricsAccess, MetricsNeedAnAllowedNetworkOrTheToken_X5) {
     EXPECT_EQ(Http(port_, "GET", "/login").status, 200);
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Portal back office over HTTP (src/portal)
 
@@ -1118,13 +1194,16 @@ protected:
         HttpApi::SetUp();
         if (IsSkipped() || HasFailure()) return;
         auto root = app_->Internals().units->FindByCode("DCSVN")->id;
-        for (auto [name, role] : {std::pair{"ctv", "contributor"}, {"bientap", "editor"}, {"kiemduyet", "reviewer"},
-                                  {"xuatban", "publisher"}, {"lanhdaobbt", "portal_director"}}) {
+        for (auto [name, role] : {std::pair{"ctv", "contributor"},
+                                  {"bientap", "editor"},
+                                  {"kiemduyet", "reviewer"},
+                                  {"xuatban", "publisher"},
+                                  {"lanhdaobbt", "portal_director"}}) {
             MakeUser(name, role, root, "main");
         }
     }
-    json::object Call(const std::string& token, const std::string& method, const std::string& path, const std::string& body = "",
-                      int expect = 200, const std::string& lang = "") {
+    json::object Call(const std::string& token, const std::string& method, const std::string& path,
+                      const std::string& body = "", int expect = 200, const std::string& lang = "") {
         std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}};
         if (!lang.empty()) h["Cookie"] = "lang=" + lang;
         auto r = Http(port_, method, path, body, h);
@@ -1151,7 +1230,9 @@ TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
     Call(ctv, "POST", base + "/actions/submit");
     Call(ctv, "POST", base + "/actions/take", "", 403);
     Call(bt, "POST", base + "/actions/take");
-    Call(bt, "PUT", base, R"({"title":"Khai mạc Hội nghị lần thứ nhất","body_html":"<p>Nội dung</p><p>Thêm</p>","source":"TTXVN","sections":["thoi-su"],"event_at":"2026-03-09T08:30:00+07:00"})");
+    Call(
+        bt, "PUT", base,
+        R"({"title":"Khai mạc Hội nghị lần thứ nhất","body_html":"<p>Nội dung</p><p>Thêm</p>","source":"TTXVN","sections":["thoi-su"],"event_at":"2026-03-09T08:30:00+07:00"})");
     Call(bt, "POST", base + "/actions/send_to_review");
     auto back = Call(kd, "POST", base + "/actions/send_back", "{}", 400);
     EXPECT_EQ(back.at("error").at("field").as_string(), "comment");
@@ -1163,7 +1244,8 @@ TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
     EXPECT_EQ(live.at("post_check").at("state").as_string(), "pending");
     EXPECT_TRUE(live.at("pending_revision").is_null());
     // An edit of the published item is pending; the live revision stays.
-    auto pending = Call(bt, "PUT", base, R"({"title":"Tiêu đề mới","body_html":"<p>Sửa</p>","source":"TTXVN","sections":["thoi-su"]})");
+    auto pending = Call(bt, "PUT", base,
+                        R"({"title":"Tiêu đề mới","body_html":"<p>Sửa</p>","source":"TTXVN","sections":["thoi-su"]})");
     EXPECT_EQ(pending.at("live_revision").as_int64(), 2);
     EXPECT_EQ(pending.at("pending_revision").as_int64(), 3);
     auto revs = Call(bt, "GET", base + "/revisions");
@@ -1185,16 +1267,20 @@ TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
 TEST_P(PortalHttp, BadInputNamesTheFieldInTheReadersLanguageAndStoresNothing_P6_X7) {
     auto ctv = Token("ctv");
     auto count = [&] {
-        return app_->Internals().db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM portal_items")->Int(0); });
+        return app_->Internals().db->Read(
+            [](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM portal_items")->Int(0); });
     };
     const auto before = count();
-    auto vi = Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":""})", 400);
+    auto vi =
+        Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":""})", 400);
     EXPECT_EQ(vi.at("error").at("field").as_string(), "source");
     EXPECT_NE(std::string(vi.at("error").at("message").as_string()).find("nguồn"), std::string::npos);
-    auto en = Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":""})", 400, "en");
+    auto en = Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":""})",
+                   400, "en");
     EXPECT_NE(std::string(en.at("error").at("message").as_string()).find("source"), std::string::npos);
     Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"nowhere","kind":"news","title":"Tin","source":"x"})", 400);
-    Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":"x","event_at":"hôm qua"})", 400);
+    Call(ctv, "POST", "/api/v1/portal/items",
+         R"({"portal":"main","kind":"news","title":"Tin","source":"x","event_at":"hôm qua"})", 400);
     Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":["x"],"source":"x"})", 400);
     EXPECT_EQ(count(), before);
     Call(ctv, "POST", "/api/v1/portal/items/999999/actions/submit", "", 404);
@@ -1205,21 +1291,22 @@ TEST_P(PortalHttp, BadInputNamesTheFieldInTheReadersLanguageAndStoresNothing_P6_
     EXPECT_TRUE(q.at("items").as_array().empty());
 }
 
-
-
 // covers X-3: a form field that reaches a Location header is encoded, never a header of its own.
 TEST_P(PortalHttp, AFormFieldInARedirectIsEncoded_X3) {
     // The director approves and publishes here: the reviewer signs in through the form below, and
     // one person's one-time code is accepted once.
     auto ctv = Token("ctv"), bt = Token("bientap"), kd = Token("lanhdaobbt"), xb = kd;
-    auto created = Call(ctv, "POST", "/api/v1/portal/items", R"({"portal":"main","kind":"news","title":"Tin","source":"TTXVN","sections":["thoi-su"]})", 201);
+    auto created =
+        Call(ctv, "POST", "/api/v1/portal/items",
+             R"({"portal":"main","kind":"news","title":"Tin","source":"TTXVN","sections":["thoi-su"]})", 201);
     const auto base = "/api/v1/portal/items/" + std::to_string(created.at("id").as_int64());
     Call(ctv, "POST", base + "/actions/submit");
     Call(bt, "POST", base + "/actions/take");
     Call(bt, "POST", base + "/actions/send_to_review");
     Call(kd, "POST", base + "/actions/approve");
     Call(xb, "POST", base + "/actions/publish");
-    const auto check = Call(kd, "GET", "/api/v1/portal/post-checks?portal=main").at("post_checks").as_array()[0].at("id").as_int64();
+    const auto check =
+        Call(kd, "GET", "/api/v1/portal/post-checks?portal=main").at("post_checks").as_array()[0].at("id").as_int64();
     auto b = SignIn("kiemduyet");
     auto r = b.Post("/admin/portal/post-checks/" + std::to_string(check),
                     "_csrf=" + Csrf(b) + "&outcome=checked&portal=" + UrlEncode("main\r\nSet-Cookie: x=1"));
@@ -1242,14 +1329,16 @@ TEST_P(PortalHttp, APortalsBoardUploadsImagesForItsPortal_P10) {
     auto ok = upload("?kind=image&portal=main");
     ASSERT_EQ(ok.status, 201) << ok.body;
     const auto id = json::parse(ok.body).at("id").as_int64();
-    EXPECT_EQ(Http(port_, "GET", "/api/v1/media/" + std::to_string(id), "", {{"Authorization", "Bearer " + bt}}).status, 200);
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/media/" + std::to_string(id), "", {{"Authorization", "Bearer " + bt}}).status,
+              200);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, HttpMetricsAccess, ::testing::Values(core::db::Engine::kSqlite), testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpBehindProxy,
-                         ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres), testing::EngineName);
+                         ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
+                         testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, PortalHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 

@@ -38,7 +38,8 @@ std::string Form(const std::string& disposition_tail, const std::string& bytes, 
                  const std::map<std::string, std::string>& fields = {}) {
     std::string b;
     for (const auto& [k, v] : fields) {
-        b += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+        b += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v +
+             "\r\n";
     }
     b += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"file\"; " + disposition_tail +
          "\r\nContent-Type: " + type + "\r\n\r\n" + bytes + "\r\n--" + kBoundary + "--\r\n";
@@ -56,7 +57,8 @@ protected:
             GTEST_SKIP() << "PostgreSQL not configured";
         }
         db.reset();
-        dir_ = std::filesystem::temp_directory_path() / ("vp-media-http-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+        dir_ = std::filesystem::temp_directory_path() /
+               ("vp-media-http-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);
         app::Config c;
         c.data_dir = dir_.string();
@@ -85,16 +87,18 @@ protected:
     void MakeUser(const std::string& name, const std::string& role, std::int64_t unit) {
         auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
         secrets_[name] = secret;
-        auto r = app_->Internals().auth->CreateActive(core::access::Principal::Operator(),
-                                                      {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit}}},
-                                                      kPassword, secret);
+        auto r = app_->Internals().auth->CreateActive(
+            core::access::Principal::Operator(),
+            {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit}}}, kPassword,
+            secret);
         ASSERT_TRUE(r.ok()) << r.error().message;
     }
     Browser SignIn(const std::string& name) {
         Browser b(port_);
         auto form = b.Get("/login");
         auto csrf = vp::testing::FormValue(form.body, "_csrf");
-        auto r = b.Post("/login", "_csrf=" + csrf + "&username=" + name + "&password=" + UrlEncode(kPassword) + "&next=/");
+        auto r =
+            b.Post("/login", "_csrf=" + csrf + "&username=" + name + "&password=" + UrlEncode(kPassword) + "&next=/");
         EXPECT_EQ(r.status, 303);
         auto otp = b.Get("/login/otp");
         auto csrf2 = vp::testing::FormValue(otp.body, "_csrf");
@@ -113,7 +117,8 @@ protected:
         EXPECT_EQ(r.status, 201) << r.body;
         return std::string(json::parse(r.body).at("token").as_string());
     }
-    HttpReply UploadForm(const std::string& token, const std::string& body, std::map<std::string, std::string> headers = {}) {
+    HttpReply UploadForm(const std::string& token, const std::string& body,
+                         std::map<std::string, std::string> headers = {}) {
         headers["Content-Type"] = std::string("multipart/form-data; boundary=") + kBoundary;
         if (!token.empty()) headers["Authorization"] = "Bearer " + token;
         return Http(port_, "POST", "/api/v1/media", body, headers);
@@ -123,7 +128,8 @@ protected:
         return r.status == 201 ? json::parse(r.body).as_object() : json::object{};
     }
     std::int64_t Uploads() {
-        return app_->Internals().db->Read([](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM media_uploads")->Int(0); });
+        return app_->Internals().db->Read(
+            [](core::db::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM media_uploads")->Int(0); });
     }
     std::size_t FilesOnDisk() {
         std::size_t n = 0;
@@ -174,19 +180,24 @@ TEST_P(MediaHttp, RawUploadWithFileNameHeader_P12) {
     const auto token = Token("bientap");
     const auto mp3 = Sample("sample.mp3");
     auto r = Http(port_, "POST", "/api/v1/media?purpose=portal.audio", mp3,
-                  {{"Authorization", "Bearer " + token}, {"Content-Type", "audio/mpeg"}, {"X-File-Name", UrlEncode("Bản tin sáng.mp3")}});
+                  {{"Authorization", "Bearer " + token},
+                   {"Content-Type", "audio/mpeg"},
+                   {"X-File-Name", UrlEncode("Bản tin sáng.mp3")}});
     auto j = Uploaded(r);
     ASSERT_FALSE(j.empty());
     EXPECT_EQ(j.at("kind").as_string(), "audio");
     EXPECT_EQ(j.at("filename").as_string(), "Bản tin sáng.mp3");
     EXPECT_EQ(j.at("purpose").as_string(), "portal.audio");
     // A text file as the raw body is bytes, not a field to check as text: Latin-1, not UTF-8.
-    auto txt = Http(port_, "POST", "/api/v1/media", "B\xe1o c\xe1o qu\xfd 1\nN\xf4i dung v\xe0 ghi ch\xfa.\n",
-                    {{"Authorization", "Bearer " + token}, {"Content-Type", "text/plain"}, {"X-File-Name", "ghi-chu.txt"}});
+    auto txt =
+        Http(port_, "POST", "/api/v1/media", "B\xe1o c\xe1o qu\xfd 1\nN\xf4i dung v\xe0 ghi ch\xfa.\n",
+             {{"Authorization", "Bearer " + token}, {"Content-Type", "text/plain"}, {"X-File-Name", "ghi-chu.txt"}});
     EXPECT_EQ(txt.status, 201) << txt.body;
-    if (txt.status == 201) EXPECT_EQ(json::parse(txt.body).at("mime").as_string(), "text/plain") << "no charset claimed";
-    auto bad_name = Http(port_, "POST", "/api/v1/media", mp3,
-                         {{"Authorization", "Bearer " + token}, {"Content-Type", "audio/mpeg"}, {"X-File-Name", "%ZZ.mp3"}});
+    if (txt.status == 201)
+        EXPECT_EQ(json::parse(txt.body).at("mime").as_string(), "text/plain") << "no charset claimed";
+    auto bad_name =
+        Http(port_, "POST", "/api/v1/media", mp3,
+             {{"Authorization", "Bearer " + token}, {"Content-Type", "audio/mpeg"}, {"X-File-Name", "%ZZ.mp3"}});
     EXPECT_EQ(bad_name.status, 400);
     auto empty = Http(port_, "POST", "/api/v1/media", "", {{"Authorization", "Bearer " + token}});
     EXPECT_EQ(empty.status, 400);
@@ -228,14 +239,18 @@ TEST_P(MediaHttp, RefusedByContentWithAClearMessage_P12) {
     EXPECT_EQ(e.at("key").as_string(), "media.type_refused");
     EXPECT_NE(std::string(e.at("message").as_string()).find("text/html"), std::string::npos);
     // A PNG named .pdf where only documents are taken.
-    auto png_as_pdf = UploadForm(token, Form("filename=\"hop-dong.pdf\"", Png(), "application/pdf", {{"kind", "document"}}));
+    auto png_as_pdf =
+        UploadForm(token, Form("filename=\"hop-dong.pdf\"", Png(), "application/pdf", {{"kind", "document"}}));
     EXPECT_EQ(png_as_pdf.status, 415) << png_as_pdf.body;
     EXPECT_EQ(json::parse(png_as_pdf.body).at("error").at("key").as_string(), "media.kind_refused");
-    auto en = Http(port_, "POST", "/api/v1/media?lang=en&kind=document", Png(),
-                   {{"Authorization", "Bearer " + token}, {"Content-Type", "application/pdf"}, {"X-File-Name", "a.pdf"}});
-    EXPECT_NE(std::string(json::parse(en.body).at("error").at("message").as_string()).find("only a document"), std::string::npos)
+    auto en =
+        Http(port_, "POST", "/api/v1/media?lang=en&kind=document", Png(),
+             {{"Authorization", "Bearer " + token}, {"Content-Type", "application/pdf"}, {"X-File-Name", "a.pdf"}});
+    EXPECT_NE(std::string(json::parse(en.body).at("error").at("message").as_string()).find("only a document"),
+              std::string::npos)
         << en.body;
-    auto bad_kind = UploadForm(token, Form("filename=\"a.pdf\"", Sample("sample.pdf"), "application/pdf", {{"kind", "archive"}}));
+    auto bad_kind =
+        UploadForm(token, Form("filename=\"a.pdf\"", Sample("sample.pdf"), "application/pdf", {{"kind", "archive"}}));
     EXPECT_EQ(bad_kind.status, 400);
     EXPECT_EQ(Uploads(), 0);
     EXPECT_EQ(FilesOnDisk(), files);
@@ -249,21 +264,23 @@ TEST_P(MediaHttp, SizeLimitsPerKindAndPerRoute_P12_X3) {
                    {{"Authorization", "Bearer " + token}, {"Content-Type", "text/plain"}, {"X-File-Name", "dai.txt"}});
     EXPECT_EQ(ok.status, 201) << ok.body;
     // Other routes keep the server's limit, refused from the header alone.
-    auto other = vp::testing::RawExchange(port_, "POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-                                                     "\r\nContent-Type: application/json\r\nContent-Length: 204800\r\n\r\n");
+    auto other =
+        vp::testing::RawExchange(port_, "POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                                            "\r\nContent-Type: application/json\r\nContent-Length: 204800\r\n\r\n");
     EXPECT_NE(other.find("HTTP/1.1 413"), std::string::npos) << other.substr(0, 80);
     // Over the document limit (1 MiB): refused by the service, nothing stored.
     const auto files = FilesOnDisk();
     std::string big(1024 * 1024 + 10, 'b');
-    auto too_big = Http(port_, "POST", "/api/v1/media", big,
-                        {{"Authorization", "Bearer " + token}, {"Content-Type", "text/plain"}, {"X-File-Name", "to.txt"}});
+    auto too_big =
+        Http(port_, "POST", "/api/v1/media", big,
+             {{"Authorization", "Bearer " + token}, {"Content-Type", "text/plain"}, {"X-File-Name", "to.txt"}});
     EXPECT_EQ(too_big.status, 413) << too_big.body;
     EXPECT_EQ(json::parse(too_big.body).at("error").at("key").as_string(), "media.too_large");
     // Over the route's limit (the largest kind, 2 MiB, and room for the form): refused from the
     // header, before a byte of the body is sent.
-    auto route = vp::testing::RawExchange(port_, "POST /api/v1/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-                                                     "\r\nContent-Type: text/plain\r\nContent-Length: " +
-                                                     std::to_string(3 * 1024 * 1024) + "\r\n\r\n");
+    auto route = vp::testing::RawExchange(
+        port_, "POST /api/v1/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                   "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(3 * 1024 * 1024) + "\r\n\r\n");
     EXPECT_NE(route.find("HTTP/1.1 413"), std::string::npos) << route.substr(0, 80);
     // Chunked: the same limit holds as the chunks arrive (the client then stops sending).
     std::string chunked = "POST /api/v1/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
@@ -301,8 +318,8 @@ TEST_P(MediaHttp, PermissionAndCsrf_P7_X3) {
 TEST_P(MediaHttp, HostileMultipartIs400_X3) {
     const auto token = Token("bientap");
     const auto pdf = Sample("sample.pdf");
-    for (const std::string& tail : {std::string("filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x%3D1.pdf"),
-                                    std::string("filename*=UTF-8''a%00.pdf")}) {
+    for (const std::string& tail :
+         {std::string("filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x%3D1.pdf"), std::string("filename*=UTF-8''a%00.pdf")}) {
         auto r = UploadForm(token, Form(tail, pdf, "application/pdf"));
         EXPECT_EQ(r.status, 400) << tail << ": " << r.body;
         EXPECT_TRUE(r.Header("set-cookie").empty());
@@ -313,7 +330,8 @@ TEST_P(MediaHttp, HostileMultipartIs400_X3) {
     auto no_boundary = Http(port_, "POST", "/api/v1/media", Form("filename=\"a.pdf\"", pdf, "application/pdf"),
                             {{"Authorization", "Bearer " + token}, {"Content-Type", "multipart/form-data"}});
     EXPECT_EQ(no_boundary.status, 400);
-    auto no_file = UploadForm(token, std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nx\r\n--" +
+    auto no_file = UploadForm(token, std::string("--") + kBoundary +
+                                         "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nx\r\n--" +
                                          kBoundary + "--\r\n");
     EXPECT_EQ(no_file.status, 400);
     EXPECT_EQ(json::parse(no_file.body).at("error").at("field").as_string(), "file");
@@ -327,7 +345,8 @@ TEST_P(MediaHttp, HostileMultipartIs400_X3) {
 TEST_P(MediaHttp, ServingHeadersAndDisposition_P12_X3) {
     const auto token = Token("bientap");
     const auto pdf = Sample("sample.pdf");
-    auto j = Uploaded(UploadForm(token, Form("filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%22qu%C3%BD%22.pdf", pdf, "application/pdf")));
+    auto j = Uploaded(
+        UploadForm(token, Form("filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%22qu%C3%BD%22.pdf", pdf, "application/pdf")));
     const std::string url(j.at("url").as_string());
     const std::string sha(j.at("sha256").as_string());
     auto r = Http(port_, "GET", url);
@@ -366,8 +385,9 @@ TEST_P(MediaHttp, RangeRequests_P12) {
     std::string mp3 = Sample("sample.mp3");
     std::string frame = mp3.substr(10, 417);
     while (mp3.size() < 600 * 1024) mp3 += frame;
-    auto j = Uploaded(Http(port_, "POST", "/api/v1/media", mp3,
-                           {{"Authorization", "Bearer " + token}, {"Content-Type", "audio/mpeg"}, {"X-File-Name", "tin.mp3"}}));
+    auto j = Uploaded(
+        Http(port_, "POST", "/api/v1/media", mp3,
+             {{"Authorization", "Bearer " + token}, {"Content-Type", "audio/mpeg"}, {"X-File-Name", "tin.mp3"}}));
     ASSERT_FALSE(j.empty());
     const std::string url(j.at("url").as_string());
     const auto size = mp3.size();
@@ -411,8 +431,8 @@ TEST_P(MediaHttp, DocumentedInTheApi_X4) {
     EXPECT_TRUE(paths.contains("/api/v1/media/{id}"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, MediaHttp,
-                         ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres), vp::testing::EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, MediaHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
+                         vp::testing::EngineName);
 
 }  // namespace
 }  // namespace vp

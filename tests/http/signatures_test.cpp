@@ -49,8 +49,8 @@ protected:
             GTEST_SKIP() << "PostgreSQL not configured";
         }
         db.reset();
-        dir_ = std::filesystem::temp_directory_path() / ("vp-sig-http-" + std::to_string(::getpid()) + "-" +
-                                                         std::to_string(counter_++));
+        dir_ = std::filesystem::temp_directory_path() /
+               ("vp-sig-http-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);
         app::Config c;
         c.data_dir = dir_.string();
@@ -80,14 +80,13 @@ protected:
 TEST_P(SignaturesHttp, RegisteredSignedPdfVerifiesByUploadAndDigest_P31) {
     const std::string pdf = Read("sample-signed.pdf");
     const std::string sha = signatures::Sha256Hex(pdf);
-    auto e = Signatures().Register(audit::Actor{.username = "portal"},
-                                   {.sha256 = sha,
-                                    .size = static_cast<std::int64_t>(pdf.size()),
-                                    .filename = "nghi-quyet-mau.pdf",
-                                    .title = "Nghị quyết mẫu (TEST ONLY)",
-                                    .signer = "portal:main",
-                                    .owner_module = "portal",
-                                    .owner_id = "1"});
+    auto e = Signatures().Register(audit::Actor{.username = "portal"}, {.sha256 = sha,
+                                                                        .size = static_cast<std::int64_t>(pdf.size()),
+                                                                        .filename = "nghi-quyet-mau.pdf",
+                                                                        .title = "Nghị quyết mẫu (TEST ONLY)",
+                                                                        .signer = "portal:main",
+                                                                        .owner_module = "portal",
+                                                                        .owner_id = "1"});
     ASSERT_TRUE(e.ok()) << e.error().message;
 
     // The API, by upload: registry, Ed25519 and the embedded signature checked now.
@@ -149,8 +148,9 @@ TEST_P(SignaturesHttp, PageUploadShowsTamperedAndUntrusted_P31) {
     auto bad = Http(port_, "GET", "/verify?sha256=xyz");
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.body.find("64 ký tự"), std::string::npos);
-    EXPECT_EQ(Http(port_, "POST", "/verify", "sha256=x", {{"Content-Type", "application/x-www-form-urlencoded"}}).status,
-              415);
+    EXPECT_EQ(
+        Http(port_, "POST", "/verify", "sha256=x", {{"Content-Type", "application/x-www-form-urlencoded"}}).status,
+        415);
 }
 
 TEST_P(SignaturesHttp, ApiRefusesWhatItDoesNotTake_P31) {
@@ -175,7 +175,8 @@ TEST_P(SignaturesHttp, ApiRefusesWhatItDoesNotTake_P31) {
 TEST(SignaturesDemo, DemoTrustsTheTestCaOnly_P31) {
     EXPECT_EQ(signatures::SettingsFor("", true).anchors->Count(), 1u);
     EXPECT_EQ(signatures::SettingsFor("", false).anchors->Count(), 0u);
-    EXPECT_TRUE(signatures::CheckPdfSignature(Read("sample-signed.pdf"), *signatures::SettingsFor("", true).anchors).valid);
+    EXPECT_TRUE(
+        signatures::CheckPdfSignature(Read("sample-signed.pdf"), *signatures::SettingsFor("", true).anchors).valid);
     EXPECT_THROW(signatures::SettingsFor("/nonexistent-vp-anchors", false), std::runtime_error);
 }
 

@@ -105,12 +105,14 @@ HttpReply Browser::Get(const std::string& target, std::map<std::string, std::str
     return Send("GET", target, "", std::move(headers));
 }
 
-HttpReply Browser::Post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers) {
+HttpReply Browser::Post(const std::string& target, const std::string& body,
+                        std::map<std::string, std::string> headers) {
     headers["Content-Type"] = "application/x-www-form-urlencoded";
     return Send("POST", target, body, std::move(headers));
 }
 
-HttpReply Browser::PostJson(const std::string& target, const std::string& json, std::map<std::string, std::string> headers) {
+HttpReply Browser::PostJson(const std::string& target, const std::string& json,
+                            std::map<std::string, std::string> headers) {
     headers["Content-Type"] = "application/json";
     return Send("POST", target, json, std::move(headers));
 }

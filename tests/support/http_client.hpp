@@ -30,7 +30,8 @@ public:
     explicit Browser(std::uint16_t port) : port_(port) {}
     HttpReply Get(const std::string& target, std::map<std::string, std::string> headers = {});
     HttpReply Post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers = {});
-    HttpReply PostJson(const std::string& target, const std::string& json, std::map<std::string, std::string> headers = {});
+    HttpReply PostJson(const std::string& target, const std::string& json,
+                       std::map<std::string, std::string> headers = {});
     std::string Cookie(const std::string& name) const;
     void SetCookie(const std::string& name, const std::string& value) { cookies_[name] = value; }
 

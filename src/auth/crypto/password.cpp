@@ -44,7 +44,6 @@ std::optional<std::array<char, crypto_pwhash_STRBYTES>> ToCString(std::string_vi
     return out;
 }
 
-
 }  // namespace
 
 PasswordHasher::PasswordHasher(PasswordHasherSettings settings) : settings_(std::move(settings)) {
@@ -89,7 +88,8 @@ T PasswordHasher::RunOnPool(std::function<T()> work) {
     auto result = task.get_future();
     {
         std::lock_guard lock(mu_);
-        if (stop_ || admitted_ >= settings_.max_concurrent + std::max(0, settings_.max_queue)) throw PasswordHasherBusy();
+        if (stop_ || admitted_ >= settings_.max_concurrent + std::max(0, settings_.max_queue))
+            throw PasswordHasherBusy();
         ++admitted_;
         queue_.emplace_back([this, t = std::make_shared<std::packaged_task<T()>>(std::move(task))] {
             (*t)();
@@ -133,23 +133,16 @@ bool IsAsciiLetter(char c) { return c >= 'a' && c <= 'z'; }
 char Unleet(char cp) {
     switch (cp) {
         case '@':
-        case '4':
-            return 'a';
-        case '0':
-            return 'o';
+        case '4': return 'a';
+        case '0': return 'o';
         case '1':
         case '!':
-        case '|':
-            return 'i';
-        case '3':
-            return 'e';
+        case '|': return 'i';
+        case '3': return 'e';
         case '$':
-        case '5':
-            return 's';
-        case '7':
-            return 't';
-        default:
-            return cp;
+        case '5': return 's';
+        case '7': return 't';
+        default: return cp;
     }
 }
 
@@ -180,7 +173,6 @@ bool IsCommonBase(std::string_view letters) {
     }
     return false;
 }
-
 
 // `folded` is the password in core::FoldDiacritics form.
 bool IsBuiltOnCommonWord(std::string_view folded) {

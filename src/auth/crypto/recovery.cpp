@@ -42,9 +42,7 @@ std::string NormalizeRecoveryCode(std::string_view code) {
     return out;
 }
 
-std::string HashRecoveryCode(std::string_view code) {
-    return HashToken(NormalizeRecoveryCode(code));
-}
+std::string HashRecoveryCode(std::string_view code) { return HashToken(NormalizeRecoveryCode(code)); }
 
 std::string HashToken(std::string_view token) {
     detail::EnsureSodium();

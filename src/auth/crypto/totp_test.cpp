@@ -13,13 +13,9 @@
 namespace vp::auth {
 namespace {
 
-std::vector<unsigned char> Bytes(std::string_view text) {
-    return {text.begin(), text.end()};
-}
+std::vector<unsigned char> Bytes(std::string_view text) { return {text.begin(), text.end()}; }
 
-std::string AsString(const std::vector<unsigned char>& bytes) {
-    return {bytes.begin(), bytes.end()};
-}
+std::string AsString(const std::vector<unsigned char>& bytes) { return {bytes.begin(), bytes.end()}; }
 
 const std::vector<unsigned char> kRfcSecret = Bytes("12345678901234567890");
 

@@ -22,16 +22,16 @@ enum class Engine { kSqlite, kPostgres };
 /// them by name), so one query text serves both wherever the dialects agree.
 class Value {
 public:
-    Value() = default;  // NULL
-    Value(std::nullptr_t) {}                              // NOLINT
-    Value(std::int64_t v) : v_(v) {}                      // NOLINT
-    Value(int v) : v_(static_cast<std::int64_t>(v)) {}    // NOLINT
+    Value() = default;                                        // NULL
+    Value(std::nullptr_t) {}                                  // NOLINT
+    Value(std::int64_t v) : v_(v) {}                          // NOLINT
+    Value(int v) : v_(static_cast<std::int64_t>(v)) {}        // NOLINT
     Value(long long v) : v_(static_cast<std::int64_t>(v)) {}  // NOLINT
-    Value(bool v) : v_(static_cast<std::int64_t>(v)) {}   // NOLINT
-    Value(double v) : v_(v) {}                            // NOLINT
-    Value(std::string v) : v_(std::move(v)) {}            // NOLINT
-    Value(std::string_view v) : v_(std::string(v)) {}     // NOLINT
-    Value(const char* v) : v_(std::string(v)) {}          // NOLINT
+    Value(bool v) : v_(static_cast<std::int64_t>(v)) {}       // NOLINT
+    Value(double v) : v_(v) {}                                // NOLINT
+    Value(std::string v) : v_(std::move(v)) {}                // NOLINT
+    Value(std::string_view v) : v_(std::string(v)) {}         // NOLINT
+    Value(const char* v) : v_(std::string(v)) {}              // NOLINT
     template <class T>
     Value(const std::optional<T>& v) {  // NOLINT
         if (v) *this = Value(*v);
@@ -102,7 +102,7 @@ public:
 struct PoolStats {
     int size = 0;
     int in_use = 0;
-    std::int64_t waits = 0;        ///< acquisitions that had to wait for a free connection
+    std::int64_t waits = 0;  ///< acquisitions that had to wait for a free connection
     std::int64_t acquisitions = 0;
 };
 
@@ -211,13 +211,13 @@ auto Database::Snapshot(F&& fn) -> std::invoke_result_t<F, Connection&> {
 }
 
 struct SqliteSettings {
-    std::string path;        ///< file path, or ":memory:" (then the pool has one connection)
+    std::string path;  ///< file path, or ":memory:" (then the pool has one connection)
     int pool_size = 4;
     int busy_timeout_ms = 10000;
 };
 
 struct PostgresSettings {
-    std::string dsn;         ///< libpq connection string or postgresql:// URI
+    std::string dsn;  ///< libpq connection string or postgresql:// URI
     int pool_size = 8;
 };
 

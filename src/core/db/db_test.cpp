@@ -16,7 +16,8 @@ TEST_P(DbBasics, InsertSelectWithParameters) {
     Db().Transact([](Connection& c) {
         c.Execute("INSERT INTO units (code, kind, created_at) VALUES ($1, $2, $3)", {"x1", "test", 5});
     });
-    auto row = Db().Read([](Connection& c) { return c.QueryOne("SELECT code, kind, created_at FROM units WHERE code = $1", {"x1"}); });
+    auto row = Db().Read(
+        [](Connection& c) { return c.QueryOne("SELECT code, kind, created_at FROM units WHERE code = $1", {"x1"}); });
     ASSERT_TRUE(row);
     EXPECT_EQ(row->Text(0), "x1");
     EXPECT_EQ(row->Int(2), 5);
@@ -24,10 +25,10 @@ TEST_P(DbBasics, InsertSelectWithParameters) {
 
 TEST_P(DbBasics, ParametersAreNeverInterpretedAsSql) {
     const std::string hostile = "x'); DROP TABLE units; --";
-    Db().Transact([&](Connection& c) {
-        c.Execute("INSERT INTO units (code, kind, created_at) VALUES ($1, 'k', 1)", {hostile});
-    });
-    auto n = Db().Read([&](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = $1", {hostile})->Int(0); });
+    Db().Transact(
+        [&](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ($1, 'k', 1)", {hostile}); });
+    auto n = Db().Read(
+        [&](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = $1", {hostile})->Int(0); });
     EXPECT_EQ(n, 1);
 }
 
@@ -96,13 +97,16 @@ TEST_P(DbBasics, ModulesHaveTheirOwnMigrationSequences) {
     EXPECT_EQ(n, 1);
     files[2].content = "CREATE TABLE beta_t (id TEXT);";
     files[3].content = "CREATE TABLE beta_t (id TEXT);";
-    EXPECT_THROW(core::db::Migrate(Db(), files, order), core::db::DbError) << "an edited module migration stops the start";
+    EXPECT_THROW(core::db::Migrate(Db(), files, order), core::db::DbError)
+        << "an edited module migration stops the start";
 }
 
 TEST_P(DbBasics, BigIntegersRoundTrip) {
     const std::int64_t big = 1767225600123;
-    Db().Transact([&](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('b', 'k', $1)", {big}); });
-    auto v = Db().Read([](Connection& c) { return c.QueryOne("SELECT created_at FROM units WHERE code = 'b'")->Int(0); });
+    Db().Transact(
+        [&](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('b', 'k', $1)", {big}); });
+    auto v =
+        Db().Read([](Connection& c) { return c.QueryOne("SELECT created_at FROM units WHERE code = 'b'")->Int(0); });
     EXPECT_EQ(v, big);
 }
 
@@ -112,7 +116,8 @@ TEST_P(DbBasics, SnapshotSeesOneStateWhileOthersCommit) {
     auto seen = Db().Snapshot([&](Connection& c) {
         auto first = count(c);
         // Another connection commits while the snapshot is open.
-        Db().Transact([](Connection& w) { w.Execute("INSERT INTO units (code, kind, created_at) VALUES ('s2', 'k', 1)"); });
+        Db().Transact(
+            [](Connection& w) { w.Execute("INSERT INTO units (code, kind, created_at) VALUES ('s2', 'k', 1)"); });
         return std::pair{first, count(c)};
     });
     EXPECT_EQ(seen.first, 1);
@@ -121,7 +126,9 @@ TEST_P(DbBasics, SnapshotSeesOneStateWhileOthersCommit) {
 }
 
 TEST_P(DbBasics, SnapshotIsReadOnlyAndLeavesTheConnectionWritable) {
-    EXPECT_THROW(Db().Snapshot([](Connection& c) { c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('ro', 'k', 1)"); }),
+    EXPECT_THROW(Db().Snapshot([](Connection& c) {
+        c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('ro', 'k', 1)");
+    }),
                  core::db::DbError);
     // The pool hands the same connections out again: writes work after a snapshot ended.
     for (int i = 0; i < 8; ++i) {
@@ -130,8 +137,11 @@ TEST_P(DbBasics, SnapshotIsReadOnlyAndLeavesTheConnectionWritable) {
             c.Execute("INSERT INTO units (code, kind, created_at) VALUES ($1, 'k', 1)", {"w" + std::to_string(i)});
         });
     }
-    EXPECT_EQ(Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code LIKE 'w%'")->Int(0); }), 8);
-    EXPECT_EQ(Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = 'ro'")->Int(0); }), 0);
+    EXPECT_EQ(
+        Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code LIKE 'w%'")->Int(0); }),
+        8);
+    EXPECT_EQ(
+        Db().Read([](Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = 'ro'")->Int(0); }), 0);
 }
 
 VP_INSTANTIATE_DB_TEST(DbBasics);

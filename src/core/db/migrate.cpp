@@ -46,12 +46,14 @@ std::vector<Migration> Collect(std::span<const EmbeddedFile> files, std::string_
 namespace {
 
 std::int64_t NowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 // Applies one sequence (the platform's, or one module's) recorded in `table` (with `module`
 // as part of the key unless empty).
-void ApplySequence(Connection& c, const std::vector<Migration>& migrations, const std::string& module, MigrationReport& report) {
+void ApplySequence(Connection& c, const std::vector<Migration>& migrations, const std::string& module,
+                   MigrationReport& report) {
     const bool platform = module.empty();
     std::map<int, std::string> applied;
     auto rows = platform ? c.Query("SELECT version, checksum FROM schema_version")
@@ -75,9 +77,10 @@ void ApplySequence(Connection& c, const std::vector<Migration>& migrations, cons
                 c.Execute("INSERT INTO schema_version (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
                           {m.version, m.name, sum, NowMs()});
             } else {
-                c.Execute("INSERT INTO module_schema_version (module, version, name, checksum, applied_at)"
-                          " VALUES ($1, $2, $3, $4, $5)",
-                          {module, m.version, m.name, sum, NowMs()});
+                c.Execute(
+                    "INSERT INTO module_schema_version (module, version, name, checksum, applied_at)"
+                    " VALUES ($1, $2, $3, $4, $5)",
+                    {module, m.version, m.name, sum, NowMs()});
             }
             c.Commit();
         } catch (...) {

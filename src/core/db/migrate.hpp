@@ -10,8 +10,8 @@
 namespace vp::core::db {
 
 struct MigrationReport {
-    std::vector<int> applied;  ///< versions applied by this call, in order
-    int current = 0;           ///< platform schema version after the call
+    std::vector<int> applied;                  ///< versions applied by this call, in order
+    int current = 0;                           ///< platform schema version after the call
     std::vector<std::string> modules_applied;  ///< "portal V1", ... applied by this call
 };
 

@@ -22,7 +22,8 @@ public:
             conn_ = nullptr;
             throw ConnectionError("postgres connect: " + msg);
         }
-        PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+        PQsetNoticeProcessor(
+            conn_, [](void*, const char*) {}, nullptr);
         Execute("SET client_min_messages = warning", {});
     }
     ~PgConnection() override {

@@ -62,7 +62,9 @@ std::string CleanText(std::string_view s) {
 /// Lower case as Excel compares sheet names (Unicode, not only ASCII: "ĐẢNG" and "đảng" clash).
 std::string Lower(std::string_view s) {
     std::string out;
-    icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size()))).toLower().toUTF8String(out);
+    icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())))
+        .toLower()
+        .toUTF8String(out);
     return out;
 }
 
@@ -103,8 +105,12 @@ lxw_datetime FromUtcMillis(std::int64_t ms, int offset_minutes) {
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-    return lxw_datetime{static_cast<int>(y), static_cast<int>(m), static_cast<int>(d), static_cast<int>(secs / 3600),
-                        static_cast<int>(secs % 3600 / 60), static_cast<double>(secs % 60)};
+    return lxw_datetime{static_cast<int>(y),
+                        static_cast<int>(m),
+                        static_cast<int>(d),
+                        static_cast<int>(secs / 3600),
+                        static_cast<int>(secs % 3600 / 60),
+                        static_cast<double>(secs % 60)};
 }
 
 /// "A", "B", … "AA" for a zero-based column.
@@ -175,7 +181,8 @@ std::vector<std::string> SheetNames(const std::vector<std::string>& names) {
         n = std::string(Trim(n));
         if (n.empty() || Lower(n) == "history") n = "Sheet " + std::to_string(i + 1);
         auto taken = [&](const std::string& candidate) {
-            return std::any_of(out.begin(), out.end(), [&](const std::string& o) { return Lower(o) == Lower(candidate); });
+            return std::any_of(out.begin(), out.end(),
+                               [&](const std::string& o) { return Lower(o) == Lower(candidate); });
         };
         std::string candidate = CutToChars(n, kMaxSheetNameChars + 1);
         if (Utf8Length(candidate) > kMaxSheetNameChars) candidate = CutToChars(n, kMaxSheetNameChars);
@@ -251,12 +258,18 @@ std::string WriteXlsx(const std::vector<Sheet>& sheets, const WorkbookInfo& info
             lxw_format* datetime;
             lxw_format* money;
         };
-        const Formats plain{number_format(nullptr, false), number_format("#,##0", false),
-                            number_format("#,##0.00", false), number_format("dd/mm/yyyy", false),
-                            number_format("dd/mm/yyyy hh:mm", false), number_format("#,##0 \"₫\"", false)};
-        const Formats bold{number_format(nullptr, true),          number_format("#,##0", true),
-                           number_format("#,##0.00", true),       number_format("dd/mm/yyyy", true),
-                           number_format("dd/mm/yyyy hh:mm", true), number_format("#,##0 \"₫\"", true)};
+        const Formats plain{number_format(nullptr, false),
+                            number_format("#,##0", false),
+                            number_format("#,##0.00", false),
+                            number_format("dd/mm/yyyy", false),
+                            number_format("dd/mm/yyyy hh:mm", false),
+                            number_format("#,##0 \"₫\"", false)};
+        const Formats bold{number_format(nullptr, true),
+                           number_format("#,##0", true),
+                           number_format("#,##0.00", true),
+                           number_format("dd/mm/yyyy", true),
+                           number_format("dd/mm/yyyy hh:mm", true),
+                           number_format("#,##0 \"₫\"", true)};
         auto format_of = [](const Formats& f, ColumnType t) {
             switch (t) {
                 case ColumnType::kText: return f.text;
@@ -344,8 +357,8 @@ std::string WriteXlsx(const std::vector<Sheet>& sheets, const WorkbookInfo& info
                         continue;
                     }
                     // Only column letters and row numbers of our own: no user text in a formula.
-                    const std::string formula = "=SUM(" + ColumnLetters(c) + "2:" + ColumnLetters(c) +
-                                                std::to_string(last_data + 1) + ")";
+                    const std::string formula =
+                        "=SUM(" + ColumnLetters(c) + "2:" + ColumnLetters(c) + std::to_string(last_data + 1) + ")";
                     Check(worksheet_write_formula_num(ws, r, c, formula.c_str(), format_of(bold, t), sum), "totals");
                 }
             }

@@ -38,13 +38,13 @@ struct Cell {
     std::variant<std::monostate, std::string, std::int64_t, double> value;
 
     Cell() = default;
-    Cell(std::string s) : value(std::move(s)) {}                   // NOLINT(google-explicit-constructor)
-    Cell(std::string_view s) : value(std::string(s)) {}            // NOLINT(google-explicit-constructor)
-    Cell(const char* s) : value(std::string(s)) {}                 // NOLINT(google-explicit-constructor)
-    Cell(std::int64_t n) : value(n) {}                             // NOLINT(google-explicit-constructor)
-    Cell(int n) : value(static_cast<std::int64_t>(n)) {}           // NOLINT(google-explicit-constructor)
-    Cell(long long n) : value(static_cast<std::int64_t>(n)) {}     // NOLINT(google-explicit-constructor)
-    Cell(double d) : value(d) {}                                   // NOLINT(google-explicit-constructor)
+    Cell(std::string s) : value(std::move(s)) {}                // NOLINT(google-explicit-constructor)
+    Cell(std::string_view s) : value(std::string(s)) {}         // NOLINT(google-explicit-constructor)
+    Cell(const char* s) : value(std::string(s)) {}              // NOLINT(google-explicit-constructor)
+    Cell(std::int64_t n) : value(n) {}                          // NOLINT(google-explicit-constructor)
+    Cell(int n) : value(static_cast<std::int64_t>(n)) {}        // NOLINT(google-explicit-constructor)
+    Cell(long long n) : value(static_cast<std::int64_t>(n)) {}  // NOLINT(google-explicit-constructor)
+    Cell(double d) : value(d) {}                                // NOLINT(google-explicit-constructor)
 };
 
 struct Sheet {

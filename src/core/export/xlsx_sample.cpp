@@ -26,8 +26,10 @@ int main(int argc, char** argv) {
         .totals_label = "Tổng cộng",
     };
     vp::core::xlsx::Sheet second{.name = "Báo/cáo:[quý]*?", .columns = {Column{"Mã"}}, .rows = {{"A"}}};
-    vp::core::xlsx::Sheet third{.name = "BÁO-CÁO--QUÝ---", .columns = {Column{"Trống", ColumnType::kInteger}},
-                                .rows = {}, .totals_label = "Tổng"};
+    vp::core::xlsx::Sheet third{.name = "BÁO-CÁO--QUÝ---",
+                                .columns = {Column{"Trống", ColumnType::kInteger}},
+                                .rows = {},
+                                .totals_label = "Tổng"};
     const std::string bytes = vp::core::xlsx::WriteXlsx(
         {royalties, second, third},
         {.title = "Nhuận bút tháng 2", .author = "Ban Biên tập", .subject = "Báo cáo", .created = 1770969600});

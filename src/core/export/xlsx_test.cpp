@@ -15,7 +15,8 @@ TEST(Xlsx, SheetNamesAreValidAndUnique) {
               (std::vector<std::string>{"Báo cáo", "báo cáo (2)", "BÁO CÁO (3)"}));
     EXPECT_EQ(SheetNames({"a/b\\c[d]e:f*g?h", "", "'quoted'", "History"}),
               (std::vector<std::string>{"a-b-c-d-e-f-g-h", "Sheet 2", "quoted", "Sheet 4"}));
-    const auto long_names = SheetNames({"Kết quả thực hiện nhiệm vụ năm 2026 của các tỉnh", "Kết quả thực hiện nhiệm vụ năm 2026 của các tỉnh ủy"});
+    const auto long_names = SheetNames(
+        {"Kết quả thực hiện nhiệm vụ năm 2026 của các tỉnh", "Kết quả thực hiện nhiệm vụ năm 2026 của các tỉnh ủy"});
     EXPECT_EQ(long_names[0], "Kết quả thực hiện nhiệm vụ năm…");
     EXPECT_EQ(long_names[1], "Kết quả thực hiện nhiệm vụ… (2)");
     for (const auto& n : long_names) EXPECT_LE(core::Utf8Length(n), 31u) << n;

@@ -91,19 +91,19 @@ std::size_t TagEnd(std::string_view s, std::size_t i, std::string& name) {
 /// keeps the parser's work linear.
 std::string BoundMarkup(std::string_view s) {
     static constexpr std::string_view kNoNest[] = {
-        "p",      "li",    "dt",    "dd",   "tr",   "td",    "th",   "option", "optgroup", "thead", "tbody",
-        "tfoot",  "rt",    "rp",    "rb",   "rtc",  "colgroup", "html", "head", "body",   "br",    "img",
-        "hr",     "input", "meta",  "link", "area", "base",  "col",  "embed", "param",  "source", "track",
-        "wbr",    "keygen", "basefont", "bgsound", "frame", "image"};
-    static constexpr std::string_view kFormatting[] = {"a",     "b",      "big", "code", "em", "font", "i",
-                                                       "nobr",  "s",      "small", "strike", "strong", "tt", "u"};
+        "p",     "li",     "dt",    "dd",    "tr",     "td",       "th",       "option", "optgroup", "thead",
+        "tbody", "tfoot",  "rt",    "rp",    "rb",     "rtc",      "colgroup", "html",   "head",     "body",
+        "br",    "img",    "hr",    "input", "meta",   "link",     "area",     "base",   "col",      "embed",
+        "param", "source", "track", "wbr",   "keygen", "basefont", "bgsound",  "frame",  "image"};
+    static constexpr std::string_view kFormatting[] = {"a",    "b", "big",   "code",   "em",     "font", "i",
+                                                       "nobr", "s", "small", "strike", "strong", "tt",   "u"};
     static constexpr std::string_view kRawText[] = {"script",   "style",    "xmp",      "iframe", "noembed",
                                                     "noframes", "noscript", "textarea", "title"};
     const auto in = [](const auto& list, std::string_view n) {
         return std::find(std::begin(list), std::end(list), n) != std::end(list);
     };
-    std::vector<std::string> open;   // kept, nesting start tags not yet closed
-    std::vector<std::string> cut;    // names of cut start tags not yet closed
+    std::vector<std::string> open;  // kept, nesting start tags not yet closed
+    std::vector<std::string> cut;   // names of cut start tags not yet closed
     std::size_t formatting = 0, start_tags = 0;
     std::string out, name;
     out.reserve(s.size());
@@ -240,44 +240,110 @@ Decision Decide(const GumboNode& node, const SanitizePolicy& policy) {
     };
     // When adding an element here ^, check IsBlockName and the attributes in EmitStartTag.
     static constexpr std::array kTable = {
-        Entry{"p", Action::kKeep, "p"}, Entry{"br", Action::kKeep, "br"}, Entry{"h1", Action::kKeep, "h2"},
-        Entry{"h2", Action::kKeep, "h2"}, Entry{"h3", Action::kKeep, "h3"}, Entry{"h4", Action::kKeep, "h4"},
-        Entry{"h5", Action::kKeep, "h4"}, Entry{"h6", Action::kKeep, "h4"}, Entry{"strong", Action::kKeep, "strong"},
-        Entry{"b", Action::kKeep, "strong"}, Entry{"em", Action::kKeep, "em"}, Entry{"i", Action::kKeep, "em"},
-        Entry{"u", Action::kKeep, "u"}, Entry{"s", Action::kKeep, "s"}, Entry{"strike", Action::kKeep, "s"},
-        Entry{"del", Action::kKeep, "s"}, Entry{"sub", Action::kKeep, "sub"}, Entry{"sup", Action::kKeep, "sup"},
-        Entry{"blockquote", Action::kKeep, "blockquote"}, Entry{"ul", Action::kKeep, "ul"},
-        Entry{"ol", Action::kKeep, "ol"}, Entry{"menu", Action::kKeep, "ul"}, Entry{"dir", Action::kKeep, "ul"},
-        Entry{"li", Action::kKeep, "li"}, Entry{"a", Action::kKeep, "a"}, Entry{"img", Action::kKeep, "img"},
-        Entry{"figure", Action::kKeep, "figure"}, Entry{"figcaption", Action::kKeep, "figcaption"},
-        Entry{"table", Action::kKeep, "table"}, Entry{"caption", Action::kKeep, "caption"},
-        Entry{"thead", Action::kKeep, "thead"}, Entry{"tbody", Action::kKeep, "tbody"},
-        Entry{"tfoot", Action::kKeep, "tfoot"}, Entry{"tr", Action::kKeep, "tr"}, Entry{"th", Action::kKeep, "th"},
-        Entry{"td", Action::kKeep, "td"}, Entry{"hr", Action::kKeep, "hr"}, Entry{"code", Action::kKeep, "code"},
-        Entry{"pre", Action::kKeep, "pre"}, Entry{"span", Action::kKeep, "span"},
+        Entry{"p", Action::kKeep, "p"},
+        Entry{"br", Action::kKeep, "br"},
+        Entry{"h1", Action::kKeep, "h2"},
+        Entry{"h2", Action::kKeep, "h2"},
+        Entry{"h3", Action::kKeep, "h3"},
+        Entry{"h4", Action::kKeep, "h4"},
+        Entry{"h5", Action::kKeep, "h4"},
+        Entry{"h6", Action::kKeep, "h4"},
+        Entry{"strong", Action::kKeep, "strong"},
+        Entry{"b", Action::kKeep, "strong"},
+        Entry{"em", Action::kKeep, "em"},
+        Entry{"i", Action::kKeep, "em"},
+        Entry{"u", Action::kKeep, "u"},
+        Entry{"s", Action::kKeep, "s"},
+        Entry{"strike", Action::kKeep, "s"},
+        Entry{"del", Action::kKeep, "s"},
+        Entry{"sub", Action::kKeep, "sub"},
+        Entry{"sup", Action::kKeep, "sup"},
+        Entry{"blockquote", Action::kKeep, "blockquote"},
+        Entry{"ul", Action::kKeep, "ul"},
+        Entry{"ol", Action::kKeep, "ol"},
+        Entry{"menu", Action::kKeep, "ul"},
+        Entry{"dir", Action::kKeep, "ul"},
+        Entry{"li", Action::kKeep, "li"},
+        Entry{"a", Action::kKeep, "a"},
+        Entry{"img", Action::kKeep, "img"},
+        Entry{"figure", Action::kKeep, "figure"},
+        Entry{"figcaption", Action::kKeep, "figcaption"},
+        Entry{"table", Action::kKeep, "table"},
+        Entry{"caption", Action::kKeep, "caption"},
+        Entry{"thead", Action::kKeep, "thead"},
+        Entry{"tbody", Action::kKeep, "tbody"},
+        Entry{"tfoot", Action::kKeep, "tfoot"},
+        Entry{"tr", Action::kKeep, "tr"},
+        Entry{"th", Action::kKeep, "th"},
+        Entry{"td", Action::kKeep, "td"},
+        Entry{"hr", Action::kKeep, "hr"},
+        Entry{"code", Action::kKeep, "code"},
+        Entry{"pre", Action::kKeep, "pre"},
+        Entry{"span", Action::kKeep, "span"},
         // Active content, forms, embedded documents and what belongs in <head>.
-        Entry{"script", Action::kDrop, {}}, Entry{"style", Action::kDrop, {}}, Entry{"object", Action::kDrop, {}},
-        Entry{"embed", Action::kDrop, {}}, Entry{"applet", Action::kDrop, {}}, Entry{"iframe", Action::kDrop, {}},
-        Entry{"frame", Action::kDrop, {}}, Entry{"frameset", Action::kDrop, {}}, Entry{"noframes", Action::kDrop, {}},
-        Entry{"noembed", Action::kDrop, {}}, Entry{"noscript", Action::kDrop, {}}, Entry{"form", Action::kDrop, {}},
-        Entry{"input", Action::kDrop, {}}, Entry{"button", Action::kDrop, {}}, Entry{"select", Action::kDrop, {}},
-        Entry{"option", Action::kDrop, {}}, Entry{"optgroup", Action::kDrop, {}}, Entry{"datalist", Action::kDrop, {}},
-        Entry{"textarea", Action::kDrop, {}}, Entry{"keygen", Action::kDrop, {}}, Entry{"output", Action::kDrop, {}},
-        Entry{"template", Action::kDrop, {}}, Entry{"title", Action::kDrop, {}}, Entry{"meta", Action::kDrop, {}},
-        Entry{"link", Action::kDrop, {}}, Entry{"base", Action::kDrop, {}}, Entry{"basefont", Action::kDrop, {}},
-        Entry{"bgsound", Action::kDrop, {}}, Entry{"head", Action::kDrop, {}}, Entry{"param", Action::kDrop, {}},
-        Entry{"source", Action::kDrop, {}}, Entry{"track", Action::kDrop, {}}, Entry{"audio", Action::kDrop, {}},
-        Entry{"video", Action::kDrop, {}}, Entry{"canvas", Action::kDrop, {}}, Entry{"map", Action::kDrop, {}},
-        Entry{"area", Action::kDrop, {}}, Entry{"dialog", Action::kDrop, {}}, Entry{"svg", Action::kDrop, {}},
-        Entry{"math", Action::kDrop, {}}, Entry{"xml", Action::kDrop, {}}, Entry{"colgroup", Action::kDrop, {}},
-        Entry{"col", Action::kDrop, {}}, Entry{"portal", Action::kDrop, {}}, Entry{"slot", Action::kDrop, {}},
+        Entry{"script", Action::kDrop, {}},
+        Entry{"style", Action::kDrop, {}},
+        Entry{"object", Action::kDrop, {}},
+        Entry{"embed", Action::kDrop, {}},
+        Entry{"applet", Action::kDrop, {}},
+        Entry{"iframe", Action::kDrop, {}},
+        Entry{"frame", Action::kDrop, {}},
+        Entry{"frameset", Action::kDrop, {}},
+        Entry{"noframes", Action::kDrop, {}},
+        Entry{"noembed", Action::kDrop, {}},
+        Entry{"noscript", Action::kDrop, {}},
+        Entry{"form", Action::kDrop, {}},
+        Entry{"input", Action::kDrop, {}},
+        Entry{"button", Action::kDrop, {}},
+        Entry{"select", Action::kDrop, {}},
+        Entry{"option", Action::kDrop, {}},
+        Entry{"optgroup", Action::kDrop, {}},
+        Entry{"datalist", Action::kDrop, {}},
+        Entry{"textarea", Action::kDrop, {}},
+        Entry{"keygen", Action::kDrop, {}},
+        Entry{"output", Action::kDrop, {}},
+        Entry{"template", Action::kDrop, {}},
+        Entry{"title", Action::kDrop, {}},
+        Entry{"meta", Action::kDrop, {}},
+        Entry{"link", Action::kDrop, {}},
+        Entry{"base", Action::kDrop, {}},
+        Entry{"basefont", Action::kDrop, {}},
+        Entry{"bgsound", Action::kDrop, {}},
+        Entry{"head", Action::kDrop, {}},
+        Entry{"param", Action::kDrop, {}},
+        Entry{"source", Action::kDrop, {}},
+        Entry{"track", Action::kDrop, {}},
+        Entry{"audio", Action::kDrop, {}},
+        Entry{"video", Action::kDrop, {}},
+        Entry{"canvas", Action::kDrop, {}},
+        Entry{"map", Action::kDrop, {}},
+        Entry{"area", Action::kDrop, {}},
+        Entry{"dialog", Action::kDrop, {}},
+        Entry{"svg", Action::kDrop, {}},
+        Entry{"math", Action::kDrop, {}},
+        Entry{"xml", Action::kDrop, {}},
+        Entry{"colgroup", Action::kDrop, {}},
+        Entry{"col", Action::kDrop, {}},
+        Entry{"portal", Action::kDrop, {}},
+        Entry{"slot", Action::kDrop, {}},
         // Containers whose line breaks matter.
-        Entry{"div", Action::kBlock, {}}, Entry{"section", Action::kBlock, {}}, Entry{"article", Action::kBlock, {}},
-        Entry{"header", Action::kBlock, {}}, Entry{"footer", Action::kBlock, {}}, Entry{"main", Action::kBlock, {}},
-        Entry{"aside", Action::kBlock, {}}, Entry{"address", Action::kBlock, {}}, Entry{"center", Action::kBlock, {}},
-        Entry{"nav", Action::kBlock, {}}, Entry{"dd", Action::kBlock, {}}, Entry{"dt", Action::kBlock, {}},
-        Entry{"details", Action::kBlock, {}}, Entry{"summary", Action::kBlock, {}},
-        Entry{"fieldset", Action::kBlock, {}}, Entry{"legend", Action::kBlock, {}}, Entry{"hgroup", Action::kBlock, {}},
+        Entry{"div", Action::kBlock, {}},
+        Entry{"section", Action::kBlock, {}},
+        Entry{"article", Action::kBlock, {}},
+        Entry{"header", Action::kBlock, {}},
+        Entry{"footer", Action::kBlock, {}},
+        Entry{"main", Action::kBlock, {}},
+        Entry{"aside", Action::kBlock, {}},
+        Entry{"address", Action::kBlock, {}},
+        Entry{"center", Action::kBlock, {}},
+        Entry{"nav", Action::kBlock, {}},
+        Entry{"dd", Action::kBlock, {}},
+        Entry{"dt", Action::kBlock, {}},
+        Entry{"details", Action::kBlock, {}},
+        Entry{"summary", Action::kBlock, {}},
+        Entry{"fieldset", Action::kBlock, {}},
+        Entry{"legend", Action::kBlock, {}},
+        Entry{"hgroup", Action::kBlock, {}},
     };
     const auto it = std::find_if(kTable.begin(), kTable.end(), [&](const Entry& x) { return x.in == name; });
     if (it == kTable.end()) return {Action::kUnwrap, {}};
@@ -296,8 +362,8 @@ Decision Decide(const GumboNode& node, const SanitizePolicy& policy) {
 
 bool IsBlockName(std::string_view n) {
     static constexpr std::string_view kBlocks[] = {
-        "p", "h2",      "h3",    "h4",    "blockquote", "ul", "ol", "li", "figure", "figcaption",
-        "table",               "caption", "thead", "tbody", "tfoot",      "tr", "th", "td", "hr",     "pre"};
+        "p",     "h2",      "h3",    "h4",    "blockquote", "ul", "ol", "li", "figure", "figcaption",
+        "table", "caption", "thead", "tbody", "tfoot",      "tr", "th", "td", "hr",     "pre"};
     return std::find(std::begin(kBlocks), std::end(kBlocks), n) != std::end(kBlocks);
 }
 
@@ -797,11 +863,11 @@ private:
 
 bool IsTextBlock(std::string_view n) {
     static constexpr std::string_view kBlocks[] = {
-        "p", "div",   "h1",     "h2",     "h3",      "h4",      "h5",      "h6",    "li",
-        "ul",                  "ol",    "dl",     "dt",     "dd",      "blockquote", "pre",  "table", "thead",
-        "tbody",               "tfoot", "tr",     "caption", "figure", "figcaption", "section", "article",
-        "header",              "footer", "main",  "aside",  "address", "nav",     "hr",      "center", "details",
-        "summary",             "fieldset", "legend", "hgroup", "menu", "dir"};
+        "p",        "div",    "h1",     "h2",      "h3",     "h4",         "h5",      "h6",      "li",
+        "ul",       "ol",     "dl",     "dt",      "dd",     "blockquote", "pre",     "table",   "thead",
+        "tbody",    "tfoot",  "tr",     "caption", "figure", "figcaption", "section", "article", "header",
+        "footer",   "main",   "aside",  "address", "nav",    "hr",         "center",  "details", "summary",
+        "fieldset", "legend", "hgroup", "menu",    "dir"};
     return std::find(std::begin(kBlocks), std::end(kBlocks), n) != std::end(kBlocks);
 }
 
@@ -838,7 +904,8 @@ void TextOf(const GumboVector& children, TextBuilder& b, bool pre, int depth) {
         } else {
             // Too deep to recurse: the text alone, without line structure.
             std::vector<const GumboNode*> stack;
-            for (unsigned i = e.children.length; i > 0; --i) stack.push_back(static_cast<const GumboNode*>(e.children.data[i - 1]));
+            for (unsigned i = e.children.length; i > 0; --i)
+                stack.push_back(static_cast<const GumboNode*>(e.children.data[i - 1]));
             while (!stack.empty()) {
                 const GumboNode* x = stack.back();
                 stack.pop_back();
@@ -846,7 +913,8 @@ void TextOf(const GumboVector& children, TextBuilder& b, bool pre, int depth) {
                     b.Text(x->v.text.text, false);
                 } else if (x->type == GUMBO_NODE_ELEMENT && Decide(*x, kAll).action != Action::kDrop) {
                     const GumboVector& c = x->v.element.children;
-                    for (unsigned i = c.length; i > 0; --i) stack.push_back(static_cast<const GumboNode*>(c.data[i - 1]));
+                    for (unsigned i = c.length; i > 0; --i)
+                        stack.push_back(static_cast<const GumboNode*>(c.data[i - 1]));
                 }
             }
         }

@@ -22,8 +22,8 @@ struct SanitizePolicy {
     std::vector<std::string> site_origins{};
     /// Class names kept (exact, case-sensitive match); every other class is dropped, and Word's
     /// Mso* classes always are. Default: the classes the portal's article style sheet defines.
-    std::vector<std::string> allowed_classes{"lead", "note", "source", "align-left", "align-center", "align-right",
-                                             "float-left", "float-right"};
+    std::vector<std::string> allowed_classes{"lead",         "note",        "source",     "align-left",
+                                             "align-center", "align-right", "float-left", "float-right"};
     /// Keeps <img> (false: every image is dropped, e.g. for comments or task notes).
     bool allow_images = true;
     /// Keeps tables (false: table elements are unwrapped, their text kept).

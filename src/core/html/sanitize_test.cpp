@@ -15,11 +15,10 @@ namespace {
 // element and attribute must be on the allow-list and every URL of an allowed kind.
 void ExpectOnlyAllowed(const GumboNode* n, const std::string& where) {
     static const std::set<std::string> kElements = {
-        "p",  "br",     "h2",    "h3",    "h4", "strong", "em",   "u",   "s",   "sub",        "sup",
-        "blockquote",   "ul",    "ol",    "li", "a",      "img",  "figure",     "figcaption", "table",
-        "caption",      "thead", "tbody", "tfoot",        "tr",   "th",  "td",  "hr",         "code",
-        "pre",          "span",  "html",  "head", "body"};
-    static const std::set<std::string> kAttrs = {"href", "title", "rel",     "class",   "src",   "alt",  "width",
+        "p",  "br", "h2", "h3", "h4",   "strong", "em",         "u",     "s",       "sub",   "sup",   "blockquote",
+        "ul", "ol", "li", "a",  "img",  "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot",
+        "tr", "th", "td", "hr", "code", "pre",    "span",       "html",  "head",    "body"};
+    static const std::set<std::string> kAttrs = {"href",   "title",  "rel",     "class",   "src",   "alt",  "width",
                                                  "height", "srcset", "colspan", "rowspan", "scope", "start"};
     if (n->type == GUMBO_NODE_COMMENT) ADD_FAILURE() << "comment survived in " << where;
     if (n->type != GUMBO_NODE_ELEMENT) return;
@@ -153,9 +152,10 @@ TEST(Sanitize, OwaspFilterEvasionVectorsLeaveNothingActive_X3) {
     };
     for (const auto& v : vectors) {
         const std::string out = LowerCopy(Clean(v));
-        for (const char* bad : {"<script", "javascript:", "vbscript:", "data:", "onerror", "onload", "onmouseover",
-                                "onclick", "ontoggle", "style=", "<style", "<iframe", "<svg", "<math", "<object",
-                                "<embed", "<meta", "<link", "<base", "expression(", "<img src=\"x", "id="}) {
+        for (const char* bad :
+             {"<script",  "javascript:", "vbscript:", "data:",       "onerror",      "onload", "onmouseover", "onclick",
+              "ontoggle", "style=",      "<style",    "<iframe",     "<svg",         "<math",  "<object",     "<embed",
+              "<meta",    "<link",       "<base",     "expression(", "<img src=\"x", "id="}) {
             // Text may mention these words (escaped, it is only text); markup may not.
             const auto pos = out.find(bad);
             if (pos != std::string::npos && bad[0] != '<') {
@@ -196,7 +196,8 @@ TEST(Sanitize, KeepsTheAllowList_X3) {
 TEST(Sanitize, Links_X3) {
     EXPECT_EQ(Clean("<a href=\"https://example.org/x?a=1&amp;b=2\" target=\"_blank\">x</a>"),
               "<a href=\"https://example.org/x?a=1&amp;b=2\" rel=\"noopener noreferrer\">x</a>");
-    EXPECT_EQ(Clean("<a href=\"//example.org/\">x</a>"), "<a href=\"//example.org/\" rel=\"noopener noreferrer\">x</a>");
+    EXPECT_EQ(Clean("<a href=\"//example.org/\">x</a>"),
+              "<a href=\"//example.org/\" rel=\"noopener noreferrer\">x</a>");
     EXPECT_EQ(Clean("<a href=\"/van-ban/123\">x</a>"), "<a href=\"/van-ban/123\">x</a>");
     EXPECT_EQ(Clean("<a href=\"van-ban/123\">x</a>"), "<a href=\"van-ban/123\">x</a>");
     EXPECT_EQ(Clean("<a href=\"#muc-2\">x</a>"), "<a href=\"#muc-2\">x</a>");
@@ -208,12 +209,14 @@ TEST(Sanitize, Links_X3) {
     EXPECT_EQ(Clean("<a href=\"http:///x\">x</a>"), "x");
     EXPECT_EQ(Clean("<a href=\"ftp://example.org/\">x</a>"), "x");
     const SanitizePolicy site{.site_origins = {"https://dangcongsan.vn"}};
-    EXPECT_EQ(Clean("<a href=\"https://dangcongsan.vn/tin\">x</a>", site), "<a href=\"https://dangcongsan.vn/tin\">x</a>");
+    EXPECT_EQ(Clean("<a href=\"https://dangcongsan.vn/tin\">x</a>", site),
+              "<a href=\"https://dangcongsan.vn/tin\">x</a>");
     EXPECT_EQ(Clean("<a href=\"//dangcongsan.vn/tin\">x</a>", site), "<a href=\"//dangcongsan.vn/tin\">x</a>");
     EXPECT_EQ(Clean("<a href=\"https://dangcongsan.vn.evil.example/\">x</a>", site),
               "<a href=\"https://dangcongsan.vn.evil.example/\" rel=\"noopener noreferrer\">x</a>");
     // Nested links are not possible in HTML; the inner one is unwrapped.
-    EXPECT_EQ(Clean("<a href=\"/a\">1<div><a href=\"/b\">2</a></div></a>").find("<a href=\"/a\"><a"), std::string::npos);
+    EXPECT_EQ(Clean("<a href=\"/a\">1<div><a href=\"/b\">2</a></div></a>").find("<a href=\"/a\"><a"),
+              std::string::npos);
 }
 
 TEST(Sanitize, Images_X3) {
@@ -248,7 +251,8 @@ TEST(Sanitize, NestingIsRepairedOnce_X3) {
               "<p><strong>đậm<em>nghiêng</em></strong><em>thường</em></p>");
     EXPECT_EQ(Clean("<ul><li>a<li>b</ul>"), "<ul><li>a</li><li>b</li></ul>");
     EXPECT_EQ(Clean("<p>a<p>b"), "<p>a</p><p>b</p>");
-    EXPECT_EQ(Clean("<table><b>x</b><tr><td>1</table>"), "<strong>x</strong><table><tbody><tr><td>1</td></tr></tbody></table>");
+    EXPECT_EQ(Clean("<table><b>x</b><tr><td>1</table>"),
+              "<strong>x</strong><table><tbody><tr><td>1</td></tr></tbody></table>");
     EXPECT_EQ(Clean("<h2><span><h5>x</h5></span></h2>"), "<h2>x</h2>");
     EXPECT_EQ(Clean("<li><section><li>x</li></section></li>"), "<li>x</li>");
     EXPECT_EQ(Clean("<pre>\n\nx</pre>"), "<pre>\n\nx</pre>");
@@ -284,15 +288,20 @@ TEST(Sanitize, EntitiesAndEscaping_X3) {
     EXPECT_EQ(Clean("a < b > c & d"), "a &lt; b &gt; c &amp; d");
     EXPECT_EQ(Clean("<a href=\"/x\" title='say \"hi\" &amp; <bye>'>t</a>"),
               "<a href=\"/x\" title=\"say &quot;hi&quot; &amp; &lt;bye&gt;\">t</a>");
-    EXPECT_EQ(Clean("<p>a&nbsp;b</p>"), "<p>a\xC2\xA0" "b</p>");
-    EXPECT_EQ(Clean(std::string("<p>a\x01\x08\x0b\x1f\x7f" "b\tc</p>")), "<p>ab\tc</p>");
+    EXPECT_EQ(Clean("<p>a&nbsp;b</p>"),
+              "<p>a\xC2\xA0"
+              "b</p>");
+    EXPECT_EQ(Clean(std::string("<p>a\x01\x08\x0b\x1f\x7f"
+                                "b\tc</p>")),
+              "<p>ab\tc</p>");
     EXPECT_EQ(Clean("<p>x\xC2\x85y</p>"), "<p>xy</p>") << "C1 controls go too";
     EXPECT_THROW(SanitizeHtml("<p>\xff</p>"), InvalidUtf8);
     EXPECT_THROW(SanitizeHtml("\xC0\xAF"), InvalidUtf8);
 }
 
 TEST(Sanitize, WordPaste_X3) {
-    const std::string word = R"v(<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">
+    const std::string word =
+        R"v(<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">
 <head><meta name=Generator content="Microsoft Word 15"><style><!-- p.MsoNormal {margin:0cm;} --></style>
 <!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]--></head>
 <body lang=VI style='tab-interval:36.0pt'>
@@ -312,10 +321,11 @@ TEST(Sanitize, WordPaste_X3) {
 }
 
 TEST(Sanitize, IdempotentOnVariedInput_X3) {
-    for (const char* in : {"<p>a<div>b</div>c</p>", "<b><p>x</b>y</p>", "<table><tr><td><div>a</div>b</td></tr></table>",
-                           "<ul><li><div>a</div><div>b<ul><li>c</ul></div></ul>", "<p><table><tr><td>x</table>",
-                           "<h2><div>a</div></h2>", "<a href=/x><p>a</p></a>", "  <p> x </p>  ", "<pre>\nx</pre>",
-                           "<strong><div>a</div></strong>", "<dl><dt>t<dd>d</dl>", "<select><option>x</select>y"}) {
+    for (const char* in :
+         {"<p>a<div>b</div>c</p>", "<b><p>x</b>y</p>", "<table><tr><td><div>a</div>b</td></tr></table>",
+          "<ul><li><div>a</div><div>b<ul><li>c</ul></div></ul>", "<p><table><tr><td>x</table>", "<h2><div>a</div></h2>",
+          "<a href=/x><p>a</p></a>", "  <p> x </p>  ", "<pre>\nx</pre>", "<strong><div>a</div></strong>",
+          "<dl><dt>t<dd>d</dl>", "<select><option>x</select>y"}) {
         Clean(in);
     }
 }
@@ -331,7 +341,8 @@ TEST(Sanitize, VietnameseNfdBecomesNfc_P12) {
 }
 
 TEST(HtmlToText, BlocksBecomeLines_X3) {
-    EXPECT_EQ(HtmlToText("<h2>Tiêu đề</h2><p>Đoạn   một\n  tiếp</p><p>Hai<br>ba</p>"), "Tiêu đề\nĐoạn một tiếp\nHai\nba");
+    EXPECT_EQ(HtmlToText("<h2>Tiêu đề</h2><p>Đoạn   một\n  tiếp</p><p>Hai<br>ba</p>"),
+              "Tiêu đề\nĐoạn một tiếp\nHai\nba");
     EXPECT_EQ(HtmlToText("<ul><li>a</li><li>b <b>đậm</b></li></ul>"), "a\nb đậm");
     EXPECT_EQ(HtmlToText("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>"), "A\tB\n1\t2");
     EXPECT_EQ(HtmlToText("<p>x<script>var a = 1;</script><style>p{}</style>y</p>"), "xy");

@@ -62,8 +62,10 @@ Result<AddressList> AddressList::Parse(std::string_view list) {
                 out.v4_.push_back(n);
             }
         } else if (auto a = ParseAddress(text)) {
-            if (a->is_v4()) out.v4_.emplace_back(a->to_v4(), 32);
-            else out.v6_.emplace_back(a->to_v6(), 128);
+            if (a->is_v4())
+                out.v4_.emplace_back(a->to_v4(), 32);
+            else
+                out.v6_.emplace_back(a->to_v6(), 128);
         } else {
             ec = boost::asio::error::invalid_argument;
         }
@@ -108,8 +110,7 @@ std::string TrustedProxies::ClientAddress(std::string_view peer, std::string_vie
     return client;
 }
 
-RateLimiter::RateLimiter(double per_second, double burst)
-    : per_second_(per_second), burst_(std::max(1.0, burst)) {}
+RateLimiter::RateLimiter(double per_second, double burst) : per_second_(per_second), burst_(std::max(1.0, burst)) {}
 
 std::string RateLimiter::ClientKey(std::string_view address) {
     auto a = ParseAddress(address);
@@ -150,8 +151,8 @@ bool RateLimiter::Allow(std::string_view address, Clock::time_point now, int& re
     std::lock_guard lock(shard.mu);
     auto found = shard.buckets.find(key);
     if (found == shard.buckets.end()) MakeRoom(shard, now);
-    auto [it, inserted] = found != shard.buckets.end() ? std::pair{found, false}
-                                                       : shard.buckets.try_emplace(key, Bucket{burst_, now});
+    auto [it, inserted] =
+        found != shard.buckets.end() ? std::pair{found, false} : shard.buckets.try_emplace(key, Bucket{burst_, now});
     auto& b = it->second;
     if (!inserted) {
         const double elapsed = std::chrono::duration<double>(now - b.updated).count();

@@ -100,8 +100,8 @@ TEST(RateLimiter, OneBucketPerIpv6Slash64AndMemoryIsBounded) {
     EXPECT_TRUE(limiter.Allow("2001:db8:1:3::1", t0, retry)) << "the next /64 is another client";
     // A flood of distinct clients never grows past the cap.
     for (std::uint32_t i = 0; i < 100000; ++i) {
-        const std::string a = "10." + std::to_string(i >> 16 & 255) + "." + std::to_string(i >> 8 & 255) + "." +
-                              std::to_string(i & 255);
+        const std::string a =
+            "10." + std::to_string(i >> 16 & 255) + "." + std::to_string(i >> 8 & 255) + "." + std::to_string(i & 255);
         ASSERT_TRUE(limiter.Allow(a, t0, retry));
     }
     EXPECT_LE(limiter.Size(), 16 * RateLimiter::kMaxBucketsPerShard);

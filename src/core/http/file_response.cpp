@@ -150,8 +150,8 @@ std::string BodyBytes(const Response& res) {
     std::string out(end > body.file_head ? end - body.file_head : 0, '\0');
     std::size_t done = 0;
     while (done < out.size()) {
-        const auto n = ::pread(body.file->Fd(), out.data() + done, out.size() - done,
-                               static_cast<off_t>(body.file_head + done));
+        const auto n =
+            ::pread(body.file->Fd(), out.data() + done, out.size() - done, static_cast<off_t>(body.file_head + done));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) throw std::system_error(n < 0 ? errno : EIO, std::generic_category(), "reading a response's file");
         done += static_cast<std::size_t>(n);

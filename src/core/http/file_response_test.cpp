@@ -42,12 +42,13 @@ TEST(DecideRange, Unsatisfiable_P12) {
     EXPECT_EQ(DecideRange("bytes=1000-2000", 1000).kind, Kind::kUnsatisfiable);
     EXPECT_EQ(DecideRange("bytes=-0", 1000).kind, Kind::kUnsatisfiable);
     EXPECT_EQ(DecideRange("bytes=0-", 0).kind, Kind::kUnsatisfiable);
-    EXPECT_EQ(DecideRange("bytes=99999999999999999999999-", 1000).kind, Kind::kUnsatisfiable) << "saturates, no overflow";
+    EXPECT_EQ(DecideRange("bytes=99999999999999999999999-", 1000).kind, Kind::kUnsatisfiable)
+        << "saturates, no overflow";
 }
 
 TEST(DecideRange, IgnoredHeadersServeTheWholeFile_X3) {
-    for (std::string_view h : {"", "bytes=0-1,5-6", "bytes=0-0,0-0,0-0", "items=0-5", "bytes=5-1", "bytes=x-", "bytes=-",
-                               "bytes=", "bytes=1-2-3", "bytes=--5", "bytes=0x10-", "bytes=+5-"}) {
+    for (std::string_view h : {"", "bytes=0-1,5-6", "bytes=0-0,0-0,0-0", "items=0-5", "bytes=5-1", "bytes=x-",
+                               "bytes=-", "bytes=", "bytes=1-2-3", "bytes=--5", "bytes=0x10-", "bytes=+5-"}) {
         EXPECT_EQ(DecideRange(h, 1000).kind, Kind::kWhole) << h;
     }
     EXPECT_EQ(DecideRange("bytes=0-18446744073709551615999", 10).range.last, 9u) << "huge last position is clamped";

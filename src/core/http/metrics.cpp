@@ -63,8 +63,8 @@ std::string Metrics::Render() const {
         out += "# TYPE vp_http_requests_total counter\n";
         for (const auto& [key, n] : requests) {
             const auto& [route, method, status] = key;
-            out += fmt::format("vp_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                               Label(*route), method, status, n);
+            out += fmt::format("vp_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n", Label(*route),
+                               method, status, n);
         }
         out += "# HELP vp_http_request_duration_seconds Request latency by route.\n";
         out += "# TYPE vp_http_request_duration_seconds histogram\n";
@@ -74,8 +74,8 @@ std::string Metrics::Render() const {
                 out += fmt::format("vp_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
                                    Label(route), kBuckets[i], h.buckets[i]);
             }
-            out += fmt::format("vp_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                               Label(route), h.count);
+            out += fmt::format("vp_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", Label(route),
+                               h.count);
             out += fmt::format("vp_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", Label(route), h.sum);
             out += fmt::format("vp_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", Label(route), h.count);
         }

@@ -202,7 +202,8 @@ Result<PartHeaders> ParsePartHeaders(std::string_view block) {
             const auto* plain = FindParam(*params, "filename");
             if (ext) {
                 auto decoded = DecodeExtValue(ext->value);
-                if (!decoded) return InvalidInput(Msg("core.multipart_bad_filename"), "filename* is not an RFC 5987 value");
+                if (!decoded)
+                    return InvalidInput(Msg("core.multipart_bad_filename"), "filename* is not an RFC 5987 value");
                 auto f = CleanText(std::move(*decoded), Msg("core.multipart_bad_filename"));
                 if (!f) return f.error();
                 h.filename = std::move(f.value());
@@ -308,10 +309,12 @@ Result<Multipart> ParseMultipart(std::string_view body, std::string_view boundar
         const std::size_t limit = h->filename ? limits.max_file_bytes : limits.max_field_bytes;
         if (content.size() > limit) {
             Error e{ErrorCode::kPayloadTooLarge,
-                    Msg("core.multipart_part_too_large", {{"name", h->name}, {"max", HumanBytes(limit)}}), {}};
+                    Msg("core.multipart_part_too_large", {{"name", h->name}, {"max", HumanBytes(limit)}}),
+                    {}};
             return e;
         }
-        if (!h->filename && !IsValidUtf8(content)) return InvalidInput(Msg("core.request_not_utf8"), "text field not UTF-8");
+        if (!h->filename && !IsValidUtf8(content))
+            return InvalidInput(Msg("core.request_not_utf8"), "text field not UTF-8");
         out.parts.push_back({std::move(h->name), std::move(h->filename), std::move(h->content_type), content});
         pos = end + delimiter.size();
     }

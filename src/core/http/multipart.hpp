@@ -22,9 +22,9 @@ namespace vp::core::http {
 /// Bounds on what a form may hold; going past one is an error, never a truncation.
 struct MultipartLimits {
     std::size_t max_parts = 16;
-    std::size_t max_header_bytes = 8 * 1024;   ///< one part's header block
-    std::size_t max_file_bytes = 64u << 20;    ///< one part with a filename (a file)
-    std::size_t max_field_bytes = 64 * 1024;   ///< one part without a filename (a text field)
+    std::size_t max_header_bytes = 8 * 1024;  ///< one part's header block
+    std::size_t max_file_bytes = 64u << 20;   ///< one part with a filename (a file)
+    std::size_t max_field_bytes = 64 * 1024;  ///< one part without a filename (a text field)
 };
 
 /// @brief One part of a form. `body` is a view into the parsed body: it lives as long as that.

@@ -28,10 +28,10 @@ TEST(MultipartBoundary, FromContentType) {
 }
 
 TEST(MultipartBoundary, MissingOrMalformedIs400_X3) {
-    for (std::string_view ct : {"multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"\"",
-                                "multipart/mixed; boundary=abc", "application/json", "",
-                                "multipart/form-data; boundary=\"unterminated", "multipart/form-data; boundary=a;boundary=b",
-                                "multipart/form-data; boundary=\"ends with space \""}) {
+    for (std::string_view ct :
+         {"multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"\"",
+          "multipart/mixed; boundary=abc", "application/json", "", "multipart/form-data; boundary=\"unterminated",
+          "multipart/form-data; boundary=a;boundary=b", "multipart/form-data; boundary=\"ends with space \""}) {
         auto r = MultipartBoundary(ct);
         ASSERT_FALSE(r.ok()) << ct;
         EXPECT_EQ(r.error().code, ErrorCode::kInvalidInput) << ct;
@@ -42,8 +42,8 @@ TEST(MultipartBoundary, MissingOrMalformedIs400_X3) {
 
 TEST(Multipart, FieldsAndFiles_P12) {
     const std::string body = "preamble to ignore\r\n" + Part("form-data; name=\"purpose\"", "portal.article") +
-                             Part("form-data; name=\"file\"; filename=\"ảnh.jpg\"", std::string("\xFF\xD8\xFF\0\r\n--x", 9),
-                                  "Image/JPEG; foo=bar") +
+                             Part("form-data; name=\"file\"; filename=\"ảnh.jpg\"",
+                                  std::string("\xFF\xD8\xFF\0\r\n--x", 9), "Image/JPEG; foo=bar") +
                              Close() + "epilogue";
     auto r = ParseMultipart(body, kBoundary);
     ASSERT_TRUE(r.ok()) << r.error().detail;
@@ -61,7 +61,8 @@ TEST(Multipart, FieldsAndFiles_P12) {
 }
 
 TEST(Multipart, EmptyPartAndEmptyHeaderBlock) {
-    std::string body = Part("form-data; name=\"a\"", "") + "--" + std::string(kBoundary) + "\r\n\r\nno headers\r\n" + Close();
+    std::string body =
+        Part("form-data; name=\"a\"", "") + "--" + std::string(kBoundary) + "\r\n\r\nno headers\r\n" + Close();
     auto r = ParseMultipart(body, kBoundary);
     ASSERT_FALSE(r.ok()) << "a part without Content-Disposition is refused";
     auto ok = ParseMultipart(Part("form-data; name=\"a\"", "") + Close(), kBoundary);
@@ -70,15 +71,18 @@ TEST(Multipart, EmptyPartAndEmptyHeaderBlock) {
 }
 
 TEST(Multipart, Rfc5987FilenameStarWins) {
-    auto r = ParseMultipart(Part("form-data; name=\"file\"; filename=\"bao-cao.pdf\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o.pdf",
-                                 "%PDF") + Close(),
-                            kBoundary);
+    auto r = ParseMultipart(
+        Part("form-data; name=\"file\"; filename=\"bao-cao.pdf\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o.pdf", "%PDF") +
+            Close(),
+        kBoundary);
     ASSERT_TRUE(r.ok()) << r.error().detail;
     EXPECT_EQ(r->parts[0].filename, "Báo cáo.pdf");
-    auto latin1 = ParseMultipart(Part("form-data; name=\"file\"; filename*=iso-8859-1'en'caf%E9.txt", "x") + Close(), kBoundary);
+    auto latin1 =
+        ParseMultipart(Part("form-data; name=\"file\"; filename*=iso-8859-1'en'caf%E9.txt", "x") + Close(), kBoundary);
     ASSERT_TRUE(latin1.ok());
     EXPECT_EQ(latin1->parts[0].filename, "café.txt");
-    for (std::string_view bad : {"filename*=UTF-8''%ZZ.pdf", "filename*=koi8-r''x.pdf", "filename*=x.pdf", "filename*=UTF-8''%C3"}) {
+    for (std::string_view bad :
+         {"filename*=UTF-8''%ZZ.pdf", "filename*=koi8-r''x.pdf", "filename*=x.pdf", "filename*=UTF-8''%C3"}) {
         auto b = ParseMultipart(Part("form-data; name=\"file\"; " + std::string(bad), "x") + Close(), kBoundary);
         ASSERT_FALSE(b.ok()) << bad;
         EXPECT_EQ(b.error().message.key, "core.multipart_bad_filename") << bad;
@@ -87,21 +91,29 @@ TEST(Multipart, Rfc5987FilenameStarWins) {
 
 TEST(Multipart, FilenameNormalisedToNfc_P12) {
     // "Đảng" typed with combining marks (NFD) becomes the precomposed bytes.
-    auto r = ParseMultipart(Part("form-data; name=\"f\"; filename=\"D\xCC\x9B" "a\xCC\x89ng.txt\"", "x") + Close(), kBoundary);
+    auto r = ParseMultipart(Part("form-data; name=\"f\"; filename=\"D\xCC\x9B"
+                                 "a\xCC\x89ng.txt\"",
+                                 "x") +
+                                Close(),
+                            kBoundary);
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(*r->parts[0].filename, core::ToNfc("D\xCC\x9B" "a\xCC\x89ng.txt"));
-    EXPECT_NE(*r->parts[0].filename, "D\xCC\x9B" "a\xCC\x89ng.txt");
+    EXPECT_EQ(*r->parts[0].filename, core::ToNfc("D\xCC\x9B"
+                                                 "a\xCC\x89ng.txt"));
+    EXPECT_NE(*r->parts[0].filename,
+              "D\xCC\x9B"
+              "a\xCC\x89ng.txt");
 }
 
 TEST(Multipart, ControlCharactersInFilenamesAreRefused_X3) {
     // A raw CR or LF inside a header line, a NUL, or the same through filename*.
-    for (std::string disposition : {std::string("form-data; name=\"f\"; filename=\"a\rSet-Cookie: x=1.pdf\""),
-                                    std::string("form-data; name=\"f\"; filename=\"a\nb.pdf\""),
-                                    std::string("form-data; name=\"f\"; filename=\"a\0b.pdf\""sv),
-                                    std::string("form-data; name=\"f\"; filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x%3D1.pdf"),
-                                    std::string("form-data; name=\"f\"; filename*=UTF-8''a%00.pdf"),
-                                    std::string("form-data; name=\"f\"; filename*=UTF-8''a%7F.pdf"),
-                                    std::string("form-data; name=\"f\"; filename=\"\x01.pdf\"")}) {
+    for (std::string disposition :
+         {std::string("form-data; name=\"f\"; filename=\"a\rSet-Cookie: x=1.pdf\""),
+          std::string("form-data; name=\"f\"; filename=\"a\nb.pdf\""),
+          std::string("form-data; name=\"f\"; filename=\"a\0b.pdf\""sv),
+          std::string("form-data; name=\"f\"; filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x%3D1.pdf"),
+          std::string("form-data; name=\"f\"; filename*=UTF-8''a%00.pdf"),
+          std::string("form-data; name=\"f\"; filename*=UTF-8''a%7F.pdf"),
+          std::string("form-data; name=\"f\"; filename=\"\x01.pdf\"")}) {
         auto r = ParseMultipart(Part(disposition, "x") + Close(), kBoundary);
         EXPECT_FALSE(r.ok()) << disposition;
         if (!r.ok()) {
@@ -145,15 +157,17 @@ TEST(Multipart, TruncatedAndMisframedBodiesAre400_X3) {
     EXPECT_FALSE(ParseMultipart("--" + std::string(kBoundary) + "X\r\n", kBoundary).ok());
     EXPECT_FALSE(ParseMultipart(Part("attachment; name=\"a\"", "x") + Close(), kBoundary).ok()) << "not form-data";
     EXPECT_FALSE(ParseMultipart(Part("form-data; filename=\"a\"", "x") + Close(), kBoundary).ok()) << "no name";
-    EXPECT_FALSE(ParseMultipart(Part("form-data; name=\"a\"; name=\"b\"", "x") + Close(), kBoundary).ok()) << "repeated";
-    const std::string folded = "--" + std::string(kBoundary) +
-                               "\r\nContent-Disposition: form-data;\r\n name=\"a\"\r\n\r\nx\r\n" + Close();
+    EXPECT_FALSE(ParseMultipart(Part("form-data; name=\"a\"; name=\"b\"", "x") + Close(), kBoundary).ok())
+        << "repeated";
+    const std::string folded =
+        "--" + std::string(kBoundary) + "\r\nContent-Disposition: form-data;\r\n name=\"a\"\r\n\r\nx\r\n" + Close();
     EXPECT_FALSE(ParseMultipart(folded, kBoundary).ok()) << "obsolete line folding";
-    const std::string b64 = "--" + std::string(kBoundary) +
-                            "\r\nContent-Disposition: form-data; name=\"a\"\r\nContent-Transfer-Encoding: base64\r\n\r\neA==\r\n" +
-                            Close();
+    const std::string b64 =
+        "--" + std::string(kBoundary) +
+        "\r\nContent-Disposition: form-data; name=\"a\"\r\nContent-Transfer-Encoding: base64\r\n\r\neA==\r\n" + Close();
     EXPECT_FALSE(ParseMultipart(b64, kBoundary).ok()) << "transfer encodings are not decoded";
-    EXPECT_FALSE(ParseMultipart(Part("form-data; name=\"a\"", "\xC3(") + Close(), kBoundary).ok()) << "text field not UTF-8";
+    EXPECT_FALSE(ParseMultipart(Part("form-data; name=\"a\"", "\xC3(") + Close(), kBoundary).ok())
+        << "text field not UTF-8";
 }
 
 TEST(Multipart, Limits_X3) {
@@ -165,11 +179,12 @@ TEST(Multipart, Limits_X3) {
     EXPECT_EQ(r.error().message.key, "core.multipart_too_many_parts");
     EXPECT_TRUE(ParseMultipart(many, kBoundary, {.max_parts = 5}).ok());
 
-    auto big_file = ParseMultipart(Part("form-data; name=\"f\"; filename=\"a\"", std::string(2049, 'x')) + Close(), kBoundary,
-                                   {.max_file_bytes = 2048});
+    auto big_file = ParseMultipart(Part("form-data; name=\"f\"; filename=\"a\"", std::string(2049, 'x')) + Close(),
+                                   kBoundary, {.max_file_bytes = 2048});
     ASSERT_FALSE(big_file.ok());
     EXPECT_EQ(big_file.error().code, ErrorCode::kPayloadTooLarge);
-    auto big_field = ParseMultipart(Part("form-data; name=\"f\"", std::string(65, 'x')) + Close(), kBoundary, {.max_field_bytes = 64});
+    auto big_field = ParseMultipart(Part("form-data; name=\"f\"", std::string(65, 'x')) + Close(), kBoundary,
+                                    {.max_field_bytes = 64});
     ASSERT_FALSE(big_field.ok());
     EXPECT_EQ(big_field.error().code, ErrorCode::kPayloadTooLarge);
 
@@ -184,9 +199,9 @@ TEST(Multipart, Limits_X3) {
 
 TEST(Multipart, RandomGarbageNeverCrashes_X3) {
     // Mutations of a valid form: every answer is a value or an error, never a crash.
-    const std::string valid = Part("form-data; name=\"purpose\"", "x") +
-                              Part("form-data; name=\"file\"; filename*=UTF-8''%C3%A1.png", std::string(300, 'b'), "image/png") +
-                              Close();
+    const std::string valid =
+        Part("form-data; name=\"purpose\"", "x") +
+        Part("form-data; name=\"file\"; filename*=UTF-8''%C3%A1.png", std::string(300, 'b'), "image/png") + Close();
     std::mt19937 rng(7);
     const std::string alphabet = std::string("\r\n-\"';=*%\\ ab\0", 14) + std::string(kBoundary);
     for (int i = 0; i < 5000; ++i) {
@@ -196,8 +211,12 @@ TEST(Multipart, RandomGarbageNeverCrashes_X3) {
             const auto at = rng() % (s.size() + 1);
             switch (rng() % 3) {
                 case 0: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-                case 1: if (at < s.size()) s.erase(at, 1 + rng() % 8); break;
-                default: if (at < s.size()) s[at] = alphabet[rng() % alphabet.size()]; break;
+                case 1:
+                    if (at < s.size()) s.erase(at, 1 + rng() % 8);
+                    break;
+                default:
+                    if (at < s.size()) s[at] = alphabet[rng() % alphabet.size()];
+                    break;
             }
         }
         auto r = ParseMultipart(s, kBoundary, {.max_parts = 3});

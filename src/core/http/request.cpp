@@ -67,9 +67,9 @@ std::multimap<std::string, std::string> Parse(std::string_view q, bool strict, F
         auto eq = part.find('=');
         auto k = PercentDecode(part.substr(0, eq), true);
         auto v = PercentDecode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
-        const FieldError bad = !k || !v                                       ? FieldError::kBadEscape
+        const FieldError bad = !k || !v                                           ? FieldError::kBadEscape
                                : !core::IsValidUtf8(*k) || !core::IsValidUtf8(*v) ? FieldError::kNotUtf8
-                                                                               : FieldError::kNone;
+                                                                                  : FieldError::kNone;
         if (bad != FieldError::kNone) {
             if (!strict) continue;
             error = bad;

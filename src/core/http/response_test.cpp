@@ -98,9 +98,9 @@ TEST(SerializeHead, PreparedAssetFieldsAndAStreamWithoutLength) {
 // and writes nothing; the server then sends a generic 500 instead.
 TEST(SerializeHead, RefusesAFieldWithCrLfNulOrAnotherControlCharacter) {
     const auto req = MakeRequest();
-    for (std::string bad : {std::string("/\r\nSet-Cookie: x=1"), std::string("/\nSet-Cookie: x=1"),
-                            std::string("/\rx"), std::string("/a\0b", 4), std::string("/\x01"),
-                            std::string("/\x7f"), std::string("/\x1b[31m")}) {
+    for (std::string bad :
+         {std::string("/\r\nSet-Cookie: x=1"), std::string("/\nSet-Cookie: x=1"), std::string("/\rx"),
+          std::string("/a\0b", 4), std::string("/\x01"), std::string("/\x7f"), std::string("/\x1b[31m")}) {
         auto res = Redirect(req, bad);
         std::string head = "kept";
         EXPECT_FALSE(SerializeHead(res, false, "r-1", head)) << ::testing::PrintToString(bad);

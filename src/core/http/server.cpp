@@ -131,7 +131,8 @@ struct Server::Impl {
         static constexpr char kHex[] = "0123456789abcdef";
         std::string id(20, '-');
         auto put = [&](std::size_t at, std::uint32_t v, int digits) {
-            for (int i = 0; i < digits; ++i) id[at + static_cast<std::size_t>(i)] = kHex[(v >> (4 * (digits - 1 - i))) & 0xf];
+            for (int i = 0; i < digits; ++i)
+                id[at + static_cast<std::size_t>(i)] = kHex[(v >> (4 * (digits - 1 - i))) & 0xf];
         };
         put(0, request_prefix, 8);
         put(9, static_cast<std::uint32_t>(ThisThreadOrdinal()), 2);
@@ -296,7 +297,8 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::strin
             // The kernel buffer is full: wait for the socket to drain.
             // One deadline for the whole response, as for the buffered path: a client that
             // reads a little now and then cannot hold the connection for ever.
-            if (deadline == std::chrono::steady_clock::time_point{}) deadline = std::chrono::steady_clock::now() + timeout;
+            if (deadline == std::chrono::steady_clock::time_point{})
+                deadline = std::chrono::steady_clock::now() + timeout;
             if (auto wec = co_await WaitWritable(sock, deadline)) co_return wec;
             continue;
         }
@@ -334,7 +336,8 @@ asio::awaitable<beast::error_code> WriteResponse(Stream& stream, Response& res, 
     head.reserve(768);
     if (!SerializeHead(res, req.tls, req.request_id, head)) {
         res = RefusedHead(req, res);
-        if (!SerializeHead(res, req.tls, req.request_id, head)) co_return beast::error_code(asio::error::invalid_argument);
+        if (!SerializeHead(res, req.tls, req.request_id, head))
+            co_return beast::error_code(asio::error::invalid_argument);
     }
     const auto& body = res.body();
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -352,11 +355,13 @@ asio::awaitable<beast::error_code> WriteResponse(Stream& stream, Response& res, 
         const std::size_t end = std::min(body.file_end, body.file->Size());
         std::string piece(std::min<std::size_t>(256 * 1024, end > body.file_head ? end - body.file_head : 0), '\0');
         for (std::size_t at = body.file_head; at < end;) {
-            const auto n = ::pread(body.file->Fd(), piece.data(), std::min(piece.size(), end - at), static_cast<off_t>(at));
+            const auto n =
+                ::pread(body.file->Fd(), piece.data(), std::min(piece.size(), end - at), static_cast<off_t>(at));
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) co_return beast::error_code(n < 0 ? errno : EIO, boost::system::system_category());
             beast::get_lowest_layer(stream).expires_after(timeout);
-            auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(piece.data(), static_cast<std::size_t>(n)), kTuple);
+            auto [wec, wn] =
+                co_await asio::async_write(stream, asio::buffer(piece.data(), static_cast<std::size_t>(n)), kTuple);
             if (wec) co_return wec;
             at += static_cast<std::size_t>(n);
         }
@@ -490,7 +495,9 @@ public:
     using Clock = std::chrono::steady_clock;
 
     ReadDeadline(tcp::socket& socket, Clock::duration check_interval)
-        : state_(std::make_shared<State>()), timer_(socket.get_executor()), socket_(&socket),
+        : state_(std::make_shared<State>()),
+          timer_(socket.get_executor()),
+          socket_(&socket),
           check_interval_(check_interval) {
         Arm(Clock::now() + check_interval_);
     }

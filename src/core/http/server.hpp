@@ -15,15 +15,15 @@ namespace vp::core::http {
 
 struct ServerSettings {
     std::string address = "127.0.0.1";
-    std::uint16_t port = 8080;          ///< 0 picks a free port (tests)
+    std::uint16_t port = 8080;  ///< 0 picks a free port (tests)
     int io_threads = 2;
-    int worker_threads = 8;             ///< handlers that may block on the database
+    int worker_threads = 8;  ///< handlers that may block on the database
     std::size_t header_limit = 16 * 1024;
     std::size_t body_limit = 2 * 1024 * 1024;
-    std::chrono::seconds request_timeout{15};    ///< a whole request must arrive within this
+    std::chrono::seconds request_timeout{15};  ///< a whole request must arrive within this
     std::chrono::seconds keep_alive_timeout{60};
-    std::chrono::seconds shutdown_grace{30};     ///< how long Stop waits for requests in flight
-    std::string tls_cert_file;          ///< PEM; TLS is on when both files are given
+    std::chrono::seconds shutdown_grace{30};  ///< how long Stop waits for requests in flight
+    std::string tls_cert_file;                ///< PEM; TLS is on when both files are given
     std::string tls_key_file;
     bool access_log = true;
     /// Reverse proxies whose X-Forwarded-For names the client (see TrustedProxies).

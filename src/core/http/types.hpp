@@ -98,9 +98,9 @@ private:
 /// @brief A request as handlers see it: the Beast message plus what the server derived.
 struct Request {
     RawRequest raw;
-    std::string path;        ///< percent-decoded path, without the query
-    std::string query;       ///< raw query string, without '?'
-    std::string route;       ///< the matched route pattern (metrics label), e.g. "/api/v1/units/{id}"
+    std::string path;   ///< percent-decoded path, without the query
+    std::string query;  ///< raw query string, without '?'
+    std::string route;  ///< the matched route pattern (metrics label), e.g. "/api/v1/units/{id}"
     std::map<std::string, std::string> path_params;
     std::string remote_address;
     std::string request_id;

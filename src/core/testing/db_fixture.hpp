@@ -28,8 +28,8 @@ protected:
 
 std::string EngineName(const ::testing::TestParamInfo<core::db::Engine>& info);
 
-#define VP_INSTANTIATE_DB_TEST(Suite)                                                                      \
-    INSTANTIATE_TEST_SUITE_P(Engines, Suite,                                                              \
+#define VP_INSTANTIATE_DB_TEST(Suite)                                                                               \
+    INSTANTIATE_TEST_SUITE_P(Engines, Suite,                                                                        \
                              ::testing::Values(::vp::core::db::Engine::kSqlite, ::vp::core::db::Engine::kPostgres), \
                              ::vp::testing::EngineName)
 

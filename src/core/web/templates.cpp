@@ -51,7 +51,8 @@ TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, const Mess
         std::string name(f.path);
         if (name.ends_with(".html")) name.resize(name.size() - 5);
         const auto slash = name.rfind('/');
-        if (name.compare(slash == std::string::npos ? 0 : slash + 1, 1, "_") == 0) partials_[name] = std::string(f.content);
+        if (name.compare(slash == std::string::npos ? 0 : slash + 1, 1, "_") == 0)
+            partials_[name] = std::string(f.content);
         templates_[name] = std::move(c);
     }
     for (const auto& lang : strings.Languages()) {
