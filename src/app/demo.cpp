@@ -31,6 +31,7 @@ constexpr DemoAccount kDemo[] = {
     {"bbt", "Lãnh đạo Ban biên tập", "portal_director", "VPTW-TTCNTT", "main"},
     {"quantricong", "Quản trị Cổng", "portal_admin", "VPTW-TTCNTT", "main"},
     {"biendich", "Biên dịch viên", "translator", "VPTW-TTCNTT", "main"},
+    {"nhuanbut", "Cán bộ nhuận bút", "royalty_officer", "VPTW-TTCNTT", "main"},
     {"congtacvien", "Cộng tác viên Hà Nội", "contributor", "VP-HNI", "main"},
     {"vpnhiemvu", "Chuyên viên theo dõi nhiệm vụ", "task_office", "VPTW-VTH"},
     {"daumoi", "Đầu mối Văn phòng Thành ủy Hà Nội", "unit_focal_point", "VP-HNI"},

@@ -19,7 +19,7 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     m.push_back(signatures::MakeModule(secret_box, signatures::SettingsFor(config.trust_anchors, config.demo),
                                        signature_service));
     m.push_back(media::MakeModule(config.MediaDir(), config.media_limits));
-    m.push_back(portal::MakeModule());
+    m.push_back(portal::MakeModule(secret_box));
     return m;
 }
 

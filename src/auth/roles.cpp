@@ -13,6 +13,7 @@ void DeclareAccess(core::access::Policy& policy) {
         {"portal_director", "Lãnh đạo Ban biên tập", "Portal director", true, 2},
         {"portal_admin", "Quản trị Cổng", "Portal administrator", true, 2},
         {"translator", "Biên dịch, hiệu đính", "Translator / proof-reader", true, 1},
+        {"royalty_officer", "Cán bộ nhuận bút", "Royalty officer", true, 1},
         {"task_office", "Văn phòng theo dõi nhiệm vụ", "Task office", true, 1},
         {"unit_focal_point", "Đầu mối cập nhật của đơn vị", "Unit focal point", false, 1},
         {"unit_approver", "Lãnh đạo duyệt của đơn vị", "Unit approver", false, 1},

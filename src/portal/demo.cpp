@@ -2,6 +2,8 @@
 // beside the main one, and a few items in several states so every queue has something in it.
 #include <spdlog/spdlog.h>
 
+#include <tuple>
+
 #include "core/message.hpp"
 #include "portal/portal.hpp"
 
@@ -16,6 +18,16 @@ void LoadDemo(Service& svc, const core::Clock& clock) {
         }
     }
     if (!svc.Queue(op, {.portal = std::string(kMainPortal), .limit = 1}).empty()) return;  // loaded before
+    // The main portal's royalty table (đồng per item) and a short list of prohibited terms.
+    const std::string main(kMainPortal);
+    for (auto [kind, grade, amount] : {std::tuple{"news", "A", 500000}, {"news", "B", 300000}, {"news", "C", 150000},
+                                       {"article", "A", 1500000}, {"article", "B", 1000000}, {"photo_story", "A", 800000}}) {
+        (void)svc.SetRoyaltyRate(op, main, {.kind = kind, .grade = grade, .amount = amount,
+                                            .valid_from = clock.Now() - std::chrono::hours(24 * 365)});
+    }
+    for (const char* term : {"phản động", "xuyên tạc", "bạo loạn", "lật đổ"}) {
+        (void)svc.AddProhibitedTerm(op, main, term, "Quy chế Điều 5 (nội dung bị cấm)");
+    }
     struct Sample {
         const char* title;
         const char* lead;
@@ -52,6 +64,7 @@ void LoadDemo(Service& svc, const core::Clock& clock) {
         n.fields.source = s.source;
         n.fields.sections = {s.section};
         n.fields.authors = {"Ban Biên tập"};
+        n.fields.royalty_grade = "B";
         n.fields.event_at = clock.Now() - std::chrono::hours(s.hours_ago);
         auto item = svc.CreateItem(op, n);
         if (!item) {

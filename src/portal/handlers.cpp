@@ -76,6 +76,28 @@ core::Result<ActionInput> ParseActionInput(const json::object& in) {
         if (!t) return core::InvalidField("at", core::Msg("portal.field_time_invalid", {{"field", "at"}}));
         a.at = t.value();
     }
+    // The contribution (P-11): a JSON object "contribution", or the form's "contribution.<field>".
+    const auto* nested = in.if_contains("contribution");
+    if (nested && !nested->is_object() && !nested->is_null())
+        return core::InvalidField("contribution", core::Msg("portal.contribution_required"));
+    auto part = [&](std::string_view key) {
+        if (nested && nested->is_object()) return auth::JsonText(nested->as_object(), key);
+        return auth::JsonText(in, "contribution." + std::string(key));
+    };
+    bool any = nested && nested->is_object();
+    for (const auto& [k, v] : in) any = any || std::string_view(k).starts_with("contribution.");
+    if (any) {
+        a.contribution = Contribution{.full_name = part("full_name"),
+                                      .title = part("title"),
+                                      .unit = part("unit"),
+                                      .phone = part("phone"),
+                                      .bank_account = part("bank_account"),
+                                      .bank_branch = part("bank_branch"),
+                                      .head_name = part("head_name"),
+                                      .head_title = part("head_title"),
+                                      .head_approved_on = part("head_approved_on"),
+                                      .head_approval_file = part("head_approval_file")};
+    }
     return a;
 }
 
@@ -234,19 +256,27 @@ Response Handlers::ItemPage(Request& req) {
                              {"name", s.name_vi},
                              {"checked", std::find(chosen.begin(), chosen.end(), s.code) != chosen.end()}});
         }
-        // The actions the rules allow from this state (the service still checks the role).
+        // The actions this person may take from this state (Act decides again).
         json::array actions;
         const auto facts = FactsOf(it.value());
-        for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kSendBack,
-                       Action::kPublish, Action::kSchedule, Action::kTakeDown, Action::kWithdraw}) {
+        for (auto a : portal_.AllowedActions(p, it.value())) {
             auto step = PlanAction(facts, a);
-            if (!step) continue;
             json::object o{{"code", ActionCode(a)},
                            {"label", web_.Templates().T(req.Lang(), "portal_action_" + std::string(ActionCode(a)))},
                            {"needs_comment", step->needs_comment},
                            {"needs_reason", step->needs_reason},
                            {"needs_time", a == Action::kSchedule},
                            {"danger", a == Action::kTakeDown || a == Action::kWithdraw}};
+            // A contributor's submission carries who he is and his unit head's approval (P-11);
+            // the form is filled from his last one (the bank account is kept if left empty).
+            if (a == Action::kSubmit && portal_.SubmitsAsContributor(p, it.value())) {
+                json::object c{{"has_profile", false}};
+                if (auto prof = portal_.OwnContributorProfile(p, it->portal); prof && prof->has_value()) {
+                    c = ToJson(**prof, tz);
+                    c["has_profile"] = true;
+                }
+                o["contribution"] = std::move(c);
+            }
             actions.push_back(std::move(o));
         }
         json::array history;
@@ -283,8 +313,19 @@ Response Handlers::ItemPage(Request& req) {
                 cases.push_back(std::move(o));
             }
         }
+        json::array contributions;
+        if (auto cs = portal_.Contributions(p, it->id)) {
+            for (const auto& c : cs.value()) contributions.push_back(ToJson(c, tz));
+        }
+        const bool held = it->screening && it->screening->held();
         auto can_save = PlanSave(facts);
+        const bool has_contributions = !contributions.empty();
         json::object data{{"item", std::move(j)},
+                          {"contributions", std::move(contributions)},
+                          {"has_contributions", has_contributions},
+                          {"screening_found", it->screening && !it->screening->terms.empty()},
+                          {"screening_held", held},
+                          {"screening_confirmed", it->screening && it->screening->confirmed},
                           {"section_choices", std::move(sections)},
                           {"actions", std::move(actions)},
                           {"history", std::move(history)},
@@ -663,6 +704,262 @@ Response Handlers::ApiMissingTranslations(Request& req) {
         json::array list;
         for (const auto& it : r.value()) list.push_back(ToJson(it, it.time_zone));
         return http::Json(req, json::object{{"items", std::move(list)}});
+    });
+}
+
+// --- Screening, contributors, royalties (P-11, P-17, P-31) -------------------------------------
+
+namespace {
+
+json::array PortalOptions(const std::vector<Portal>& portals, const std::string& selected) {
+    json::array out;
+    for (const auto& pt : portals) {
+        out.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == selected}});
+    }
+    return out;
+}
+
+// The current quarter in Vietnam, for forms that do not name one.
+std::string QuarterParam(const Request& req) {
+    auto q = req.QueryParam("quarter").value_or("");
+    return q.empty() ? QuarterOf(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()), "Asia/Ho_Chi_Minh") : q;
+}
+
+core::Result<RoyaltyRate> RateFrom(const json::object& in) {
+    RoyaltyRate r{.kind = auth::JsonText(in, "kind"), .grade = auth::JsonText(in, "grade")};
+    const auto* amount = in.if_contains("amount");
+    if (amount && amount->is_int64()) {
+        r.amount = amount->as_int64();
+    } else if (amount && amount->is_string()) {
+        const auto text = std::string(amount->as_string());
+        std::string digits;
+        for (char c : text) {
+            if (c >= '0' && c <= '9') {
+                digits += c;
+            } else if (c != '.' && c != ',' && c != ' ') {
+                return core::InvalidField("amount", core::Msg("portal.amount_invalid"));
+            }
+        }
+        if (digits.empty() || digits.size() > 10) return core::InvalidField("amount", core::Msg("portal.amount_invalid"));
+        r.amount = std::stoll(digits);
+    } else {
+        return core::InvalidField("amount", core::Msg("portal.amount_invalid"));
+    }
+    auto from = auth::JsonText(in, "valid_from");
+    if (!from.empty()) {
+        if (from.size() == 10) from += "T00:00:00+07:00";
+        auto t = calendar::TryParseIso(from);
+        if (!t) return core::InvalidField("valid_from", core::Msg("portal.field_time_invalid", {{"field", "valid_from"}}));
+        r.valid_from = t.value();
+    }
+    return r;
+}
+
+}  // namespace
+
+Response Handlers::TermsPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
+        auto terms = portal_.ProhibitedTerms(p, code);
+        if (!terms) return web_.Fail(req, &p, terms.error());
+        json::array list;
+        for (const auto& t : terms.value()) {
+            auto o = ToJson(t, ZoneOf(code));
+            o["created"] = auth::FormatLocalTime(core::ToMillis(t.created_at));
+            list.push_back(std::move(o));
+        }
+        return web_.Page(req, &p, "portal/terms",
+                         {{"terms", std::move(list)}, {"portals", PortalOptions(portal_.ListPortals(), code)}, {"portal", code}},
+                         "portal_terms_title");
+    });
+}
+
+Response Handlers::AddTerm(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto form = req.Form();
+        const auto code = auth::FormField(form, "portal");
+        auto r = portal_.AddProhibitedTerm(p, code, auth::FormField(form, "term"), auth::FormField(form, "note"));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/terms?portal=" + http::PercentEncode(code));
+    });
+}
+
+Response Handlers::RetireTerm(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.term_not_found")));
+        auto r = portal_.RetireProhibitedTerm(p, *id);
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/terms?portal=" + http::PercentEncode(r->portal));
+    });
+}
+
+Response Handlers::ConfirmScreening(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.item_not_found")));
+        auto form = req.Form();
+        auto r = portal_.ConfirmScreening(p, *id, auth::FormField(form, "reason"));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/items/" + std::to_string(*id) + "?ok=confirm_screening");
+    });
+}
+
+Response Handlers::RoyaltiesPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
+        const auto quarter = QuarterParam(req);
+        const auto tz = ZoneOf(code);
+        auto rep = portal_.Royalties(p, code, quarter);
+        if (!rep) return web_.Fail(req, &p, rep.error());
+        auto o = ToJson(rep.value(), tz);
+        for (auto& line : o["items"].as_array()) {
+            auto& l = line.as_object();
+            l["published"] = LocalInput(l["published_at"]);
+        }
+        json::array rates;
+        if (auto r = portal_.RoyaltyRates(p, code)) {
+            for (const auto& x : r.value()) rates.push_back(ToJson(x, tz));
+        }
+        json::array kinds;
+        for (const auto& k : ItemKinds()) kinds.emplace_back(k);
+        return web_.Page(req, &p, "portal/royalties",
+                         {{"report", std::move(o)},
+                          {"rates", std::move(rates)},
+                          {"kinds", std::move(kinds)},
+                          {"portals", PortalOptions(portal_.ListPortals(), code)},
+                          {"portal", code},
+                          {"quarter", quarter}},
+                         "portal_royalties_title");
+    });
+}
+
+Response Handlers::SetRoyaltyRate(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto form = req.Form();
+        json::object in;
+        for (const auto* k : {"kind", "grade", "amount", "valid_from"}) in[k] = auth::FormField(form, k);
+        auto rate = RateFrom(in);
+        if (!rate) return web_.Fail(req, &p, rate.error());
+        const auto code = auth::FormField(form, "portal");
+        auto r = portal_.SetRoyaltyRate(p, code, rate.value());
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/royalties?portal=" + http::PercentEncode(code));
+    });
+}
+
+Response Handlers::ApiTerms(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        const auto code = req.path_params["code"];
+        auto r = portal_.ProhibitedTerms(p, code);
+        if (!r) return http::JsonError(req, r.error());
+        json::array list;
+        for (const auto& t : r.value()) list.push_back(ToJson(t, ZoneOf(code)));
+        return http::Json(req, json::object{{"terms", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiAddTerm(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        const auto code = req.path_params["code"];
+        auto r = portal_.AddProhibitedTerm(p, code, auth::JsonText(*body, "term"), auth::JsonText(*body, "note"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(code)), http::beast_http::status::created);
+    });
+}
+
+Response Handlers::ApiRetireTerm(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.term_not_found")));
+        auto r = portal_.RetireProhibitedTerm(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+    });
+}
+
+Response Handlers::ApiConfirmScreening(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto r = portal_.ConfirmScreening(p, *id, auth::JsonText(*body, "reason"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), r->time_zone));
+    });
+}
+
+Response Handlers::ApiContributions(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        auto r = portal_.Contributions(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        json::array list;
+        for (const auto& c : r.value()) list.push_back(ToJson(c, "Asia/Ho_Chi_Minh"));
+        return http::Json(req, json::object{{"contributions", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiContributorProfile(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        const auto code = req.path_params["code"];
+        auto r = portal_.OwnContributorProfile(p, code);
+        if (!r) return http::JsonError(req, r.error());
+        if (!r->has_value()) return http::JsonError(req, core::NotFound(core::Msg("portal.contributor_profile_none")));
+        return http::Json(req, ToJson(**r, ZoneOf(code)));
+    });
+}
+
+Response Handlers::ApiRoyaltyRates(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        const auto code = req.path_params["code"];
+        auto r = portal_.RoyaltyRates(p, code);
+        if (!r) return http::JsonError(req, r.error());
+        json::array list;
+        for (const auto& x : r.value()) list.push_back(ToJson(x, ZoneOf(code)));
+        return http::Json(req, json::object{{"rates", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiSetRoyaltyRate(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto rate = RateFrom(*body);
+        if (!rate) return http::JsonError(req, rate.error());
+        const auto code = req.path_params["code"];
+        auto r = portal_.SetRoyaltyRate(p, code, rate.value());
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(code)), http::beast_http::status::created);
+    });
+}
+
+Response Handlers::ApiRoyalties(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
+        auto r = portal_.Royalties(p, code, QuarterParam(req));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(code)));
+    });
+}
+
+Response Handlers::ApiRoyaltiesXlsx(Request& req) {
+    // A GET: reachable from the page with the session cookie, or with a token.
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
+        auto r = portal_.Royalties(p, code, QuarterParam(req));
+        if (!r) return http::JsonError(req, r.error());
+        auto res = http::MakeResponse(req, http::beast_http::status::ok, RoyaltiesXlsx(r.value(), ZoneOf(code)),
+                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        // The portal's code and the quarter are checked ([a-z0-9-], YYYY-Qn) before they get here.
+        res.set(http::beast_http::field::content_disposition,
+                "attachment; filename=\"nhuan-but-" + r->portal + "-" + r->quarter + ".xlsx\"");
+        res.set(http::beast_http::field::cache_control, "no-store");
+        return res;
     });
 }
 

@@ -43,6 +43,23 @@ public:
     core::http::Response ApiTakedowns(core::http::Request& req);
     core::http::Response ApiOpenTakedown(core::http::Request& req);
     core::http::Response ApiTakedownStep(core::http::Request& req);
+    // Screening, contributors, royalties (P-11, P-17, P-31).
+    core::http::Response TermsPage(core::http::Request& req);
+    core::http::Response AddTerm(core::http::Request& req);
+    core::http::Response RetireTerm(core::http::Request& req);
+    core::http::Response ConfirmScreening(core::http::Request& req);
+    core::http::Response RoyaltiesPage(core::http::Request& req);
+    core::http::Response SetRoyaltyRate(core::http::Request& req);
+    core::http::Response ApiTerms(core::http::Request& req);
+    core::http::Response ApiAddTerm(core::http::Request& req);
+    core::http::Response ApiRetireTerm(core::http::Request& req);
+    core::http::Response ApiConfirmScreening(core::http::Request& req);
+    core::http::Response ApiContributions(core::http::Request& req);
+    core::http::Response ApiContributorProfile(core::http::Request& req);
+    core::http::Response ApiRoyaltyRates(core::http::Request& req);
+    core::http::Response ApiSetRoyaltyRate(core::http::Request& req);
+    core::http::Response ApiRoyalties(core::http::Request& req);
+    core::http::Response ApiRoyaltiesXlsx(core::http::Request& req);
 
 private:
     std::string ZoneOf(const std::string& portal) const;

@@ -150,6 +150,7 @@ json::object ToJson(const Item& it, std::string_view tz) {
             ? json::value(json::object{{"note", it.correction_note}, {"corrected_at", Iso(it.corrected_at, tz)}})
             : json::value(nullptr);
     o["lock_at"] = Iso(it.lock_at, tz);
+    if (it.screening) o["screening"] = ToJson(*it.screening);
     o["integrated_from"] = it.integrated_from ? json::value(it.integrated_from) : nullptr;
     json::object deadline{{"due_at", Iso(it.deadline_due_at, tz)}};
     deadline["met"] = it.deadline_met ? json::value(*it.deadline_met) : nullptr;

@@ -23,6 +23,7 @@ using platform::RouteKinds;
 
 class PortalModule final : public platform::Module {
 public:
+    explicit PortalModule(const std::unique_ptr<core::SecretBox>& secrets) : secrets_(secrets) {}
     std::string_view Name() const override { return "portal"; }
     std::vector<std::string> DependsOn() const override { return {"units", "auth", "audit", "calendar"}; }
     void DeclareAccess(core::access::Policy& policy) const override { portal::DeclareAccess(policy); }
@@ -32,6 +33,7 @@ public:
         ServiceSettings settings;
         settings.sanitize = [](std::string_view html) { return core::html::SanitizeHtml(html); };
         settings.to_text = [](std::string_view html) { return core::html::HtmlToText(html); };
+        settings.secrets = secrets_.get();
         auto* notify = &p.notify;
         settings.notify = [notify](core::db::Connection& c, std::int64_t user, const std::string& title,
                                    const std::string& body, const std::string& link) {
@@ -60,6 +62,12 @@ public:
         r.Add(verb::post, "/admin/portal/post-checks/{id}", Bind(h, &Handlers::CompletePostCheck), page);
         r.Add(verb::post, "/admin/portal/items/{id}/takedowns", Bind(h, &Handlers::OpenTakedown), page);
         r.Add(verb::post, "/admin/portal/takedowns/{id}/{step}", Bind(h, &Handlers::TakedownStep), page);
+        r.Add(verb::get, "/admin/portal/terms", Bind(h, &Handlers::TermsPage), page);
+        r.Add(verb::post, "/admin/portal/terms", Bind(h, &Handlers::AddTerm), page);
+        r.Add(verb::post, "/admin/portal/terms/{id}/retire", Bind(h, &Handlers::RetireTerm), page);
+        r.Add(verb::post, "/admin/portal/items/{id}/screening/confirm", Bind(h, &Handlers::ConfirmScreening), page);
+        r.Add(verb::get, "/admin/portal/royalties", Bind(h, &Handlers::RoyaltiesPage), page);
+        r.Add(verb::post, "/admin/portal/royalties/rates", Bind(h, &Handlers::SetRoyaltyRate), page);
 
         r.Add(verb::get, "/api/v1/portal/portals", Bind(h, &Handlers::ApiPortals));
         r.Add(verb::post, "/api/v1/portal/portals", Bind(h, &Handlers::ApiCreatePortal));
@@ -80,11 +88,23 @@ public:
         r.Add(verb::get, "/api/v1/portal/items/{id}/takedowns", Bind(h, &Handlers::ApiTakedowns));
         r.Add(verb::post, "/api/v1/portal/items/{id}/takedowns", Bind(h, &Handlers::ApiOpenTakedown));
         r.Add(verb::post, "/api/v1/portal/takedowns/{id}/{step}", Bind(h, &Handlers::ApiTakedownStep));
+        r.Add(verb::get, "/api/v1/portal/portals/{code}/prohibited-terms", Bind(h, &Handlers::ApiTerms));
+        r.Add(verb::post, "/api/v1/portal/portals/{code}/prohibited-terms", Bind(h, &Handlers::ApiAddTerm));
+        r.Add(verb::post, "/api/v1/portal/prohibited-terms/{id}/retire", Bind(h, &Handlers::ApiRetireTerm));
+        r.Add(verb::post, "/api/v1/portal/items/{id}/screening/confirm", Bind(h, &Handlers::ApiConfirmScreening));
+        r.Add(verb::get, "/api/v1/portal/items/{id}/contributions", Bind(h, &Handlers::ApiContributions));
+        r.Add(verb::get, "/api/v1/portal/portals/{code}/contributor-profile", Bind(h, &Handlers::ApiContributorProfile));
+        r.Add(verb::get, "/api/v1/portal/portals/{code}/royalty-rates", Bind(h, &Handlers::ApiRoyaltyRates));
+        r.Add(verb::post, "/api/v1/portal/portals/{code}/royalty-rates", Bind(h, &Handlers::ApiSetRoyaltyRate));
+        r.Add(verb::get, "/api/v1/portal/royalties", Bind(h, &Handlers::ApiRoyalties));
+        r.Add(verb::get, "/api/v1/portal/royalties.xlsx", Bind(h, &Handlers::ApiRoyaltiesXlsx));
     }
 
     void AddNavigation(auth::Web& web) const override {
         web.AddNav({"/admin/portal", "nav_portal", kItemCreate, 5});
         web.AddNav({"/admin/portal/post-checks", "nav_portal_post_checks", kPostCheck, 6});
+        web.AddNav({"/admin/portal/royalties", "nav_portal_royalties", kRoyaltyRead, 7});
+        web.AddNav({"/admin/portal/terms", "nav_portal_terms", kTermsManage, 8});
     }
 
     void AddJobs(core::JobQueue& jobs) override {
@@ -161,6 +181,7 @@ public:
     Service* service() { return service_.get(); }
 
 private:
+    const std::unique_ptr<core::SecretBox>& secrets_;  // built by src/app before Build
     const core::access::Policy* policy_ = nullptr;
     std::string unit_code_;  // `portal create --unit`
     std::unique_ptr<Service> service_;
@@ -169,6 +190,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<platform::Module> MakeModule() { return std::make_unique<PortalModule>(); }
+std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets) {
+    return std::make_unique<PortalModule>(secrets);
+}
 
 }  // namespace vp::portal

@@ -20,6 +20,9 @@
 #include "core/db/database.hpp"
 #include "core/events.hpp"
 #include "core/result.hpp"
+#include "core/secret_box.hpp"
+#include "portal/royalties.hpp"
+#include "portal/screening.hpp"
 #include "portal/takedowns.hpp"
 #include "portal/workflow.hpp"
 #include "units/units.hpp"
@@ -115,6 +118,17 @@ struct PostCheck {
     std::string title;  ///< of the item (queues)
 };
 
+/// The screening of an item's newest revision against its portal's prohibited terms (P-31).
+struct ScreeningState {
+    std::int64_t revision = 0;
+    std::vector<ScreeningMatch> matches;
+    std::vector<std::string> terms;  ///< distinct matched terms
+    bool confirmed = false;          ///< a publisher confirmed every matched term for this revision
+    std::string confirmed_by_name, reason;
+    /// Publication waits for a publisher's confirmation.
+    bool held() const { return !terms.empty() && !confirmed; }
+};
+
 struct Item {
     std::int64_t id = 0;
     std::string portal;  ///< code
@@ -138,6 +152,7 @@ struct Item {
     Revision current;                     ///< the newest revision (the pending one when editing a published item)
     bool locked = false;                  ///< computed at read time from lock_at
     std::string correction_note;          ///< shown on the public page once corrected (P-15)
+    std::optional<ScreeningState> screening;  ///< filled by GetItem (P-31)
     std::optional<core::TimePoint> corrected_at;
     /// Deadline met: published at or before the due time; nullopt while unpublished and not due.
     std::optional<bool> deadline_met;
@@ -178,6 +193,54 @@ struct ActionInput {
     std::string reason;                 ///< taking down and withdrawing need one (P-15)
     std::optional<core::TimePoint> at;  ///< schedule: when (future, exact to the minute)
     std::int64_t expected_version = 0;  ///< > 0: refuse with Conflict when the item changed since
+    /// submit by a contributor: who he is, how to pay him, his unit head's approval (P-11). Empty
+    /// person fields are taken from his last submission on the portal.
+    std::optional<Contribution> contribution;
+};
+
+struct ProhibitedTerm {
+    std::int64_t id = 0;
+    std::string portal;
+    std::string term, note;
+    core::TimePoint created_at{};
+    std::optional<core::TimePoint> retired_at;
+};
+
+/// A contributor's submission as stored; the bank account is masked unless the reader is the
+/// royalty officer (bank_visible).
+struct ContributionRecord {
+    std::int64_t id = 0;
+    std::int64_t item_id = 0;
+    std::int64_t revision = 0;
+    std::int64_t user_id = 0;
+    Contribution details;
+    bool bank_visible = false;
+    core::TimePoint submitted_at{};
+};
+
+struct RoyaltyRate {
+    std::int64_t id = 0;
+    std::string kind, grade;
+    std::int64_t amount = 0;  ///< đồng
+    core::TimePoint valid_from{};
+};
+
+struct RoyaltyLine {
+    std::int64_t item_id = 0;
+    std::string title, kind, grade;
+    std::int64_t amount = 0;
+    bool rated = false;  ///< false: no amount for this kind and grade in the table at publication
+    core::TimePoint published_at{};
+    std::int64_t payee_user_id = 0;
+    std::string payee_name;
+    std::string bank_account, bank_branch;  ///< the royalty officer's report only; masked otherwise
+};
+
+struct RoyaltyReport {
+    std::string portal, portal_name, quarter;
+    std::vector<RoyaltyLine> lines;  ///< by payee, then publication time
+    std::int64_t total = 0;
+    bool bank_visible = false;
 };
 
 struct QueueFilter {
@@ -257,6 +320,8 @@ struct ServiceSettings {
     /// Plain text of sanitised HTML (diffs, search).
     std::function<std::string(std::string_view)> to_text;
     NotifyFn notify;
+    /// Seals contributors' bank details (P-11); without it contributions are refused.
+    const core::SecretBox* secrets = nullptr;
 };
 
 class Service {
@@ -318,6 +383,29 @@ public:
     /// (at most once a day per case); returns how many reminders were sent.
     int RemindTakedowns();
 
+    // Screening (P-31): the portal's prohibited terms; a match holds publication until a publisher
+    // confirms it with a reason.
+    core::Result<std::vector<ProhibitedTerm>> ProhibitedTerms(const Principal& who, const std::string& portal) const;
+    core::Result<ProhibitedTerm> AddProhibitedTerm(const Principal& who, const std::string& portal, std::string term,
+                                                   std::string note);
+    core::Result<ProhibitedTerm> RetireProhibitedTerm(const Principal& who, std::int64_t term_id);
+    core::Result<Item> ConfirmScreening(const Principal& who, std::int64_t item_id, std::string reason);
+
+    // Contributors and royalties (P-11, P-17).
+    core::Result<std::vector<ContributionRecord>> Contributions(const Principal& who, std::int64_t item_id) const;
+    /// The actions the rules allow from the item's state and `who` may take (what a page offers;
+    /// Act still decides).
+    std::vector<Action> AllowedActions(const Principal& who, const Item& item) const;
+    /// Whether `who` submits `item` as a contributor (so the submission carries a contribution).
+    bool SubmitsAsContributor(const Principal& who, const Item& item) const;
+    /// The principal's own last submission on a portal (bank account masked), to fill the form.
+    core::Result<std::optional<ContributionRecord>> OwnContributorProfile(const Principal& who,
+                                                                          const std::string& portal) const;
+    core::Result<std::vector<RoyaltyRate>> RoyaltyRates(const Principal& who, const std::string& portal) const;
+    core::Result<RoyaltyRate> SetRoyaltyRate(const Principal& who, const std::string& portal, RoyaltyRate rate);
+    core::Result<RoyaltyReport> Royalties(const Principal& who, const std::string& portal,
+                                          const std::string& quarter) const;
+
     // Jobs.
     /// Publishes scheduled items whose time has come; returns how many (the "portal.publish_due"
     /// job, every minute).
@@ -349,6 +437,12 @@ private:
     boost::json::value ResponsibilityOf(core::db::Connection& c, const Item& item) const;
     core::Result<std::optional<core::TimePoint>> DueFor(const Portal& portal, std::string_view kind,
                                                         const ItemFields& f) const;
+    core::Result<audit::Actor> AuthorizeOnPortal(const Principal& who, core::access::Permission p,
+                                                 const Portal& portal) const;
+    ScreeningState ScreenItem(core::db::Connection& c, const Item& item) const;
+    core::Result<Contribution> CompleteContribution(const Principal& who, const Item& item, Contribution c) const;
+    void StoreContribution(core::db::Connection& c, const Item& item, const Contribution& details, std::int64_t user_id);
+    void RecordRoyalty(core::db::Connection& c, const Item& before, const Item& after);
 
     core::db::Database& db_;
     audit::Log& audit_;
@@ -370,6 +464,13 @@ boost::json::object ToJson(const PostCheck& p, std::string_view time_zone);
 boost::json::object ToJson(const HistoryEntry& h, std::string_view time_zone);
 boost::json::object ToJson(const RevisionDiff& d);
 boost::json::object ToJson(const Takedown& t, std::string_view time_zone);
+boost::json::object ToJson(const ScreeningState& s);
+boost::json::object ToJson(const ProhibitedTerm& t, std::string_view time_zone);
+boost::json::object ToJson(const ContributionRecord& c, std::string_view time_zone);
+boost::json::object ToJson(const RoyaltyRate& r, std::string_view time_zone);
+boost::json::object ToJson(const RoyaltyReport& r, std::string_view time_zone);
+/// The quarterly report as a workbook: one sheet of items, one of totals per payee (P-17).
+std::string RoyaltiesXlsx(const RoyaltyReport& r, std::string_view time_zone);
 /// Reads the fields of an item from the API's JSON (`title`, `lead`, `body_html`, `authors`,
 /// `source`, `original_source`, `original_url`, `sections`, `tags`, `media`, `event_at`,
 /// `issued_at`, `royalty_grade`); a wrong type or time is an error naming the field.

@@ -29,25 +29,6 @@ namespace json = boost::json;
 using core::Msg;
 
 // Text fields: valid UTF-8, NFC (TCVN 6909:2011, P-12), no control characters, trimmed.
-core::Result<std::string> CleanText(std::string_view field, std::string_view s, std::size_t max_chars, bool multiline) {
-    if (!core::IsValidUtf8(s))
-        return core::InvalidField(std::string(field),
-                                  Msg("portal.field_invalid_text", {{"field", std::string(field)}}));
-    for (unsigned char c : s) {
-        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f) {
-            return core::InvalidField(std::string(field),
-                                      Msg("portal.field_control_chars", {{"field", std::string(field)}}));
-        }
-    }
-    auto out = core::ToNfc(core::Trim(s));
-    if (core::Utf8Length(out) > max_chars) {
-        return core::InvalidField(
-            std::string(field),
-            Msg("portal.field_too_long", {{"field", std::string(field)}, {"max", std::to_string(max_chars)}}));
-    }
-    return out;
-}
-
 boost::json::value SnapshotOf(const Item& it) {
     json::object o{{"id", it.id},
                    {"portal", it.portal},
@@ -712,7 +693,11 @@ core::Result<Item> Service::GetItem(const Principal& who, std::int64_t id) const
     auto item = db_.Read([&](Connection& c) { return Load(c, id); });
     if (!item) return item;
     const auto scope = ScopeOf(item.value());
-    if (policy_.Authorize(who, kItemRead, scope)) return item;
+    if (policy_.Authorize(who, kItemRead, scope)) {
+        // The board sees what screening found (P-31); the list itself stays the board's.
+        item->screening = db_.Read([&](Connection& c) { return ScreenItem(c, item.value()); });
+        return item;
+    }
     // Contributors see their own items.
     if (who.user_id != 0 && item->created_by == who.user_id && policy_.Authorize(who, kItemCreate, scope)) return item;
     return core::NotFound(Msg("portal.item_not_found"));
@@ -782,6 +767,16 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
                                       const audit::Actor& actor, const ActionInput& input) {
     const auto now = clock_.Now();
     const std::string text = step.needs_reason ? input.reason : input.comment;
+    // Nothing goes live, nor is scheduled to, while screening holds it (P-31): a publisher must
+    // first confirm the matches with a reason (ConfirmScreening).
+    if (step.goes_live || action == Action::kSchedule) {
+        auto screening = ScreenItem(c, item);
+        if (screening.held()) {
+            std::string terms;
+            for (const auto& t : screening.terms) terms += (terms.empty() ? "" : ", ") + t;
+            return core::Conflict(Msg("portal.screening_held", {{"terms", terms}}));
+        }
+    }
     std::int64_t changed = 0;
     std::string pending_state = step.pending_to ? std::string(StateCode(*step.pending_to)) : std::string();
     if (step.on_pending) {
@@ -820,6 +815,10 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
         const bool first = !item.first_published_at;
         const auto revision = step.on_pending ? item.pending_revision : item.current_revision;
         EnterPostCheck(c, item, revision, first ? "publication" : "update", now);
+        // A royalty arises on the first publication only (P-17).
+        if (first) {
+            if (auto live = Load(c, item.id)) RecordRoyalty(c, item, live.value());
+        }
         // A decided correction: the corrected revision's public page says so (P-15).
         if (auto corr =
                 c.QueryOne("SELECT id, correction_note FROM portal_takedowns WHERE item_id = $1 AND kind = 'correction'"
@@ -875,6 +874,15 @@ core::Result<Item> Service::Act(const Principal& who, std::int64_t id, Action ac
     if (step->needs_comment && input.comment.empty())
         return core::InvalidField("comment", Msg("portal.comment_required"));
     if (step->needs_reason && input.reason.empty()) return core::InvalidField("reason", Msg("portal.reason_required"));
+    // A contributor's submission carries who he is, how to pay him and his unit head's approval
+    // (P-11; Hậu Giang Art. 9.1): without them it is refused and nothing is stored.
+    std::optional<Contribution> contribution;
+    if (action == Action::kSubmit && actor->role == "contributor") {
+        if (!input.contribution) return core::InvalidField("contribution", Msg("portal.contribution_required"));
+        auto complete = CompleteContribution(who, item.value(), *input.contribution);
+        if (!complete) return complete.error();
+        contribution = std::move(complete).value();
+    }
     if (action == Action::kSchedule) {
         if (!input.at) return core::InvalidField("at", Msg("portal.schedule_time_required"));
         // Exact to the minute: the job runs every minute and publishes what is due.
@@ -891,7 +899,18 @@ core::Result<Item> Service::Act(const Principal& who, std::int64_t id, Action ac
         auto again = PlanAction(FactsOf(fresh.value()), action);
         if (!again) return again.error();
         if (!(again->permission == step->permission)) return core::Conflict(Msg("portal.changed_meanwhile"));
-        return ApplyStep(c, fresh.value(), again.value(), action, actor.value(), input);
+        auto after = ApplyStep(c, fresh.value(), again.value(), action, actor.value(), input);
+        if (!after || action != Action::kSubmit) return after;
+        if (contribution) StoreContribution(c, after.value(), *contribution, who.user_id);
+        // A match on submission holds the item for review with the matches shown (P-31).
+        auto screening = ScreenItem(c, after.value());
+        if (screening.held()) {
+            std::string terms;
+            for (const auto& t : screening.terms) terms += (terms.empty() ? "" : ", ") + t;
+            audit::Actor system{.username = "system", .role = "screening", .address = actor->address};
+            Record(c, after.value(), system, "screening_held", after->state, after->state, screening.revision, terms);
+        }
+        return after;
     });
 }
 

@@ -39,7 +39,7 @@ protected:
         if (IsSkipped() || HasFailure()) return;
         core::db::Migrate(Db(), embedded::Migrations(), std::vector<std::string>{"portal"});
         for (const char* r : {"contributor", "editor", "reviewer", "publisher", "portal_director", "portal_admin",
-                              "translator", "office_leader", "system_admin"}) {
+                              "translator", "office_leader", "system_admin", "royalty_officer"}) {
             policy_.AddRole({.code = r, .rank = 1});
         }
         units::DeclareAccess(policy_);
@@ -54,7 +54,8 @@ protected:
         svc_ = std::make_unique<Service>(
             Db(), log_, clock_, policy_, *units_, *calendars_, events_,
             ServiceSettings{.notify = [this](core::db::Connection&, std::int64_t user, const std::string&,
-                                             const std::string&, const std::string&) { notified_.push_back(user); }});
+                                             const std::string&, const std::string&) { notified_.push_back(user); },
+                            .secrets = secrets_.get()});
         ASSERT_TRUE(svc_->EnsureMainPortal(op_).ok());
         auto hue = svc_->CreateComponentPortal(op_, "TU-HUE");
         ASSERT_TRUE(hue.ok()) << (hue.ok() ? "" : core::Text(hue.error().message, "en"));
@@ -83,9 +84,23 @@ protected:
         return n;
     }
 
+    // What a contributor sends with a submission (P-11).
+    static Contribution Details() {
+        return {.full_name = "Nguyễn Văn An",
+                .title = "Phóng viên",
+                .unit = "Ban Tuyên giáo Thành ủy Hà Nội",
+                .phone = "0243 825 6789",
+                .bank_account = "0011 0023 4567",
+                .bank_branch = "Vietcombank Hà Nội",
+                .head_name = "Trần Thị Bình",
+                .head_title = "Trưởng ban",
+                .head_approved_on = "2026-03-06"};
+    }
+    static ActionInput Submission() { return {.contribution = Details()}; }
+
     // Contributor -> editor -> reviewer -> publisher.
     Item Publish(Item it) {
-        EXPECT_TRUE(svc_->Act(contributor_, it.id, Action::kSubmit, {}).ok());
+        EXPECT_TRUE(svc_->Act(contributor_, it.id, Action::kSubmit, Submission()).ok());
         EXPECT_TRUE(svc_->Act(editor_, it.id, Action::kTake, {}).ok());
         EXPECT_TRUE(svc_->Act(editor_, it.id, Action::kSendToReview, {}).ok());
         EXPECT_TRUE(svc_->Act(reviewer_, it.id, Action::kApprove, {}).ok());
@@ -100,6 +115,7 @@ protected:
     }
 
     audit::Log log_{clock_};
+    std::unique_ptr<core::SecretBox> secrets_ = core::SecretBox::Random();
     core::EventBus events_;
     core::access::Policy policy_;
     Principal op_ = Principal::Operator();
@@ -152,9 +168,9 @@ TEST_P(PortalService, AContributionGoesThroughEditingReviewAndPublication_P10_P1
     EXPECT_EQ(draft->state, State::kDraft);
     EXPECT_EQ(draft->current_revision, 1);
     // Nobody but the author submits it; the contributor cannot take it himself.
-    EXPECT_EQ(svc_->Act(On("main", "contributor", 999), draft->id, Action::kSubmit, {}).error().code,
+    EXPECT_EQ(svc_->Act(On("main", "contributor", 999), draft->id, Action::kSubmit, Submission()).error().code,
               core::ErrorCode::kNotFound);
-    ASSERT_TRUE(svc_->Act(contributor_, draft->id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(contributor_, draft->id, Action::kSubmit, Submission()).ok());
     EXPECT_EQ(svc_->Act(contributor_, draft->id, Action::kTake, {}).error().code, core::ErrorCode::kForbidden);
     ASSERT_TRUE(svc_->Act(editor_, draft->id, Action::kTake, {}).ok());
     auto f = draft->current.fields;
@@ -323,7 +339,7 @@ TEST_P(PortalService, PortalsAreKeptApart_P1) {
     Cast();
     auto item = svc_->CreateItem(contributor_, News());
     ASSERT_TRUE(item.ok());
-    ASSERT_TRUE(svc_->Act(contributor_, item->id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(contributor_, item->id, Action::kSubmit, Submission()).ok());
     auto hue_editor = On("tu-hue", "editor", 201);
     EXPECT_EQ(svc_->GetItem(hue_editor, item->id).error().code, core::ErrorCode::kNotFound);
     EXPECT_FALSE(svc_->Act(hue_editor, item->id, Action::kTake, {}).ok());
@@ -337,7 +353,7 @@ TEST_P(PortalService, PortalsAreKeptApart_P1) {
 TEST_P(PortalService, ConcurrentApprovalsTakeEffectOnce_P10) {
     Cast();
     auto item = svc_->CreateItem(contributor_, News()).value();
-    ASSERT_TRUE(svc_->Act(contributor_, item.id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(contributor_, item.id, Action::kSubmit, Submission()).ok());
     ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kTake, {}).ok());
     ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kSendToReview, {}).ok());
     std::atomic<int> ok{0}, conflict{0};
@@ -365,7 +381,7 @@ TEST_P(PortalService, ConcurrentApprovalsTakeEffectOnce_P10) {
 TEST_P(PortalService, ScheduledPublicationIsExactToTheMinute_P10) {
     Cast();
     auto item = svc_->CreateItem(contributor_, News()).value();
-    ASSERT_TRUE(svc_->Act(contributor_, item.id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(contributor_, item.id, Action::kSubmit, Submission()).ok());
     ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kTake, {}).ok());
     ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kSendToReview, {}).ok());
     ASSERT_TRUE(svc_->Act(reviewer_, item.id, Action::kApprove, {}).ok());
@@ -501,7 +517,7 @@ TEST_P(PortalService, ComponentContentNeedsTheProvidingUnitsAgreement_P15) {
     n.portal = "tu-hue";
     n.fields.sections = {"tin-tuc"};
     auto item = svc_->CreateItem(hue_ctv, n).value();
-    ASSERT_TRUE(svc_->Act(hue_ctv, item.id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue_ctv, item.id, Action::kSubmit, Submission()).ok());
     ASSERT_TRUE(svc_->Act(hue_bt, item.id, Action::kTake, {}).ok());
     ASSERT_TRUE(svc_->Act(hue_bt, item.id, Action::kSendToReview, {}).ok());
     ASSERT_TRUE(svc_->Act(hue_kd, item.id, Action::kApprove, {}).ok());
@@ -561,6 +577,189 @@ TEST_P(PortalService, TwoCreationsAtOnceMeetAtTheUniqueIndexes_P1_P5) {
     EXPECT_EQ(made.load(), 1);
     EXPECT_EQ(refused.load(), 3);
     EXPECT_TRUE(svc_->EnsureMainPortal(op_).ok()) << "a node starting later finds the main portal";
+}
+
+// covers P-11: a contributor's submission needs every detail and the head's approval; nothing is
+// stored without them; bank details are sealed and only the royalty officer reads them.
+TEST_P(PortalService, ContributorsSubmitWithTheirDetailsAndTheirHeadsApproval_P11) {
+    Cast();
+    auto item = svc_->CreateItem(contributor_, News());
+    ASSERT_TRUE(item.ok());
+    auto none = svc_->Act(contributor_, item->id, Action::kSubmit, {});
+    ASSERT_FALSE(none.ok());
+    EXPECT_EQ(none.error().field, "contribution");
+    auto missing = Submission();
+    missing.contribution->head_name = "";
+    auto refused = svc_->Act(contributor_, item->id, Action::kSubmit, missing);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().field, "contribution.head_name");
+    EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidInput);
+    EXPECT_NE(core::Text(refused.error().message, "vi").find("lãnh đạo"), std::string::npos)
+        << core::Text(refused.error().message, "vi");
+    EXPECT_EQ(svc_->GetItem(contributor_, item->id)->state, State::kDraft) << "nothing moved";
+    auto count = [&](const char* table) {
+        return Db().Read([&](core::db::Connection& c) {
+            return c.QueryOne(std::string("SELECT COUNT(*) FROM ") + table)->Int(0);
+        });
+    };
+    EXPECT_EQ(count("portal_contributions"), 0);
+    EXPECT_EQ(count("portal_contributor_profiles"), 0);
+
+    ASSERT_TRUE(svc_->Act(contributor_, item->id, Action::kSubmit, Submission()).ok());
+    EXPECT_EQ(count("portal_contributions"), 1);
+    auto sealed = Db().Read([](core::db::Connection& c) {
+        return c.QueryOne("SELECT bank_sealed FROM portal_contributions")->Text(0);
+    });
+    EXPECT_TRUE(core::SecretBox::IsSealed(sealed));
+    EXPECT_EQ(sealed.find("4567"), std::string::npos) << "never in clear in the database";
+
+    auto for_editor = svc_->Contributions(editor_, item->id);
+    ASSERT_TRUE(for_editor.ok());
+    ASSERT_EQ(for_editor->size(), 1u);
+    EXPECT_EQ(for_editor->front().details.bank_account, "•••• 4567");
+    EXPECT_FALSE(for_editor->front().bank_visible);
+    auto officer = On("main", "royalty_officer", 106);
+    auto for_officer = svc_->Contributions(officer, item->id);
+    ASSERT_TRUE(for_officer.ok());
+    EXPECT_EQ(for_officer->front().details.bank_account, "0011 0023 4567");
+    EXPECT_EQ(for_officer->front().details.head_name, "Trần Thị Bình");
+    EXPECT_FALSE(svc_->Contributions(On("tu-hue", "royalty_officer", 107), item->id).ok()) << "another portal's officer";
+
+    // The next submission takes the person's details from the last one; the approval is new.
+    auto second = svc_->CreateItem(contributor_, News("Tin thứ hai"));
+    ActionInput brief{.contribution = Contribution{.head_name = "Lê Văn Cường",
+                                                   .head_title = "Phó Trưởng ban",
+                                                   .head_approved_on = "2026-03-09"}};
+    ASSERT_TRUE(svc_->Act(contributor_, second->id, Action::kSubmit, brief).ok());
+    auto k = svc_->Contributions(officer, second->id);
+    ASSERT_TRUE(k.ok());
+    EXPECT_EQ(k->front().details.phone, "0243 825 6789");
+    EXPECT_EQ(k->front().details.bank_account, "0011 0023 4567");
+    EXPECT_EQ(k->front().details.head_name, "Lê Văn Cường");
+    auto own = svc_->OwnContributorProfile(contributor_, "main");
+    ASSERT_TRUE(own.ok() && own->has_value());
+    EXPECT_EQ((*own)->details.bank_account, "•••• 4567") << "masked even for its owner";
+    // Editors submitting their own items are not contributors.
+    auto by_editor = svc_->CreateItem(editor_, News("Tin của biên tập viên"));
+    EXPECT_TRUE(svc_->Act(editor_, by_editor->id, Action::kSubmit, {}).ok());
+}
+
+// covers P-31: a prohibited term, exact or without diacritics, holds publication until a
+// publisher confirms with a reason; a new revision is screened again.
+TEST_P(PortalService, ProhibitedTermsHoldPublicationUntilAPublisherConfirms_P31) {
+    Cast();
+    auto admin = On("main", "portal_admin", 108);
+    EXPECT_FALSE(svc_->AddProhibitedTerm(editor_, "main", "phản động", "").ok()) << "the administrators' list";
+    auto term = svc_->AddProhibitedTerm(admin, "main", "phản động", "Hậu Giang Art. 5");
+    ASSERT_TRUE(term.ok());
+    EXPECT_EQ(svc_->AddProhibitedTerm(admin, "main", "phan dong", "").error().code, core::ErrorCode::kConflict)
+        << "the same folded form";
+    EXPECT_FALSE(svc_->AddProhibitedTerm(admin, "main", "!!!", "").ok());
+    EXPECT_EQ(svc_->ProhibitedTerms(admin, "main")->size(), 1u);
+
+    auto n = News();
+    n.fields.body_html = "<p>Bài viết vạch trần luận điệu phan dong trên mạng.</p>";
+    auto it = svc_->CreateItem(contributor_, n).value();
+    ASSERT_TRUE(svc_->Act(contributor_, it.id, Action::kSubmit, Submission()).ok());
+    auto history = svc_->History(editor_, it.id);
+    ASSERT_TRUE(history.ok());
+    EXPECT_TRUE(std::any_of(history->begin(), history->end(), [](const HistoryEntry& h) {
+        return h.action == "screening_held" && h.comment == "phản động";
+    }));
+    ASSERT_TRUE(svc_->Act(editor_, it.id, Action::kTake, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, it.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, it.id, Action::kApprove, {}).ok());
+    auto seen = svc_->GetItem(publisher_, it.id);
+    ASSERT_TRUE(seen->screening.has_value());
+    EXPECT_TRUE(seen->screening->held());
+    ASSERT_EQ(seen->screening->matches.size(), 1u);
+    EXPECT_EQ(seen->screening->matches[0].form, "folded");
+    EXPECT_EQ(seen->screening->matches[0].text, "phan dong");
+    auto held = svc_->Act(publisher_, it.id, Action::kPublish, {});
+    ASSERT_FALSE(held.ok());
+    EXPECT_EQ(held.error().code, core::ErrorCode::kConflict);
+    EXPECT_FALSE(svc_->Act(publisher_, it.id, Action::kSchedule, {.at = At("2026-03-10T09:00:00+07:00")}).ok());
+    EXPECT_FALSE(svc_->ConfirmScreening(publisher_, it.id, " ").ok()) << "a reason is required";
+    EXPECT_FALSE(svc_->ConfirmScreening(editor_, it.id, "Đã xem").ok()) << "a publisher's decision";
+    ASSERT_TRUE(svc_->ConfirmScreening(publisher_, it.id, "Bài phê phán luận điệu, không tuyên truyền nó").ok());
+    auto published = svc_->Act(publisher_, it.id, Action::kPublish, {});
+    ASSERT_TRUE(published.ok()) << core::Text(published.error().message, "en");
+    // An edit of the published item is screened again: the confirmation was for the old revision.
+    auto f = published->current.fields;
+    f.title = "Phản động và xuyên tạc";
+    ASSERT_TRUE(svc_->SaveRevision(editor_, it.id, f, "sửa tiêu đề").ok());
+    auto again = svc_->GetItem(publisher_, it.id);
+    EXPECT_TRUE(again->screening->held());
+    // Retired terms hold nothing.
+    ASSERT_TRUE(svc_->RetireProhibitedTerm(admin, term->id).ok());
+    EXPECT_FALSE(svc_->GetItem(publisher_, it.id)->screening->held());
+    EXPECT_FALSE(svc_->RetireProhibitedTerm(admin, term->id).ok()) << "once";
+}
+
+// covers P-17: a royalty arises on first publication only, at the rate in force, never for
+// integrated items; the quarterly report and its workbook.
+TEST_P(PortalService, RoyaltiesArisOnFirstPublicationOnly_P17) {
+    Cast();
+    auto officer = On("main", "royalty_officer", 106);
+    EXPECT_FALSE(svc_->SetRoyaltyRate(editor_, "main", {.kind = "news", .grade = "A", .amount = 300000}).ok());
+    EXPECT_FALSE(svc_->SetRoyaltyRate(officer, "main", {.kind = "news", .grade = "A", .amount = -1}).ok());
+    EXPECT_FALSE(svc_->SetRoyaltyRate(officer, "main", {.kind = "poem", .grade = "A", .amount = 1}).ok());
+    ASSERT_TRUE(svc_->SetRoyaltyRate(officer, "main",
+                                     {.kind = "news", .grade = "A", .amount = 250000,
+                                      .valid_from = At("2026-01-01T00:00:00+07:00")})
+                    .ok());
+    ASSERT_TRUE(svc_->SetRoyaltyRate(officer, "main", {.kind = "news", .grade = "A", .amount = 300000}).ok());
+    EXPECT_EQ(svc_->RoyaltyRates(officer, "main")->size(), 1u) << "the rate in force";
+
+    auto n = News();
+    n.fields.royalty_grade = "A";
+    auto first = Publish(svc_->CreateItem(contributor_, n).value());
+    ASSERT_EQ(first.state, State::kPublished);
+    // Updating and republishing it earns nothing more.
+    auto f = first.current.fields;
+    f.lead = "Cập nhật.";
+    ASSERT_TRUE(svc_->SaveRevision(editor_, first.id, f, "cập nhật").ok());
+    ASSERT_TRUE(svc_->Act(editor_, first.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, first.id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(publisher_, first.id, Action::kPublish, {}).ok());
+    // An item integrated from a component portal earns none.
+    auto integrated = svc_->CreateItem(editor_, News("Tin tích hợp từ Huế"));
+    Db().Transact([&](core::db::Connection& c) {
+        c.Execute("UPDATE portal_items SET integrated_from = $1 WHERE id = $2", {first.id, integrated->id});
+    });
+    ASSERT_TRUE(svc_->Act(editor_, integrated->id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, integrated->id, Action::kTake, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, integrated->id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, integrated->id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(publisher_, integrated->id, Action::kPublish, {}).ok());
+    // An editor's own item without a grade: a royalty without a rate, flagged.
+    auto own = svc_->CreateItem(editor_, News("Tin của biên tập viên"));
+    ASSERT_TRUE(svc_->Act(editor_, own->id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, own->id, Action::kTake, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, own->id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, own->id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(publisher_, own->id, Action::kPublish, {}).ok());
+
+    EXPECT_FALSE(svc_->Royalties(editor_, "main", "2026-Q1").ok());
+    EXPECT_FALSE(svc_->Royalties(officer, "main", "2026-Q9").ok());
+    auto rep = svc_->Royalties(officer, "main", "2026-Q1");
+    ASSERT_TRUE(rep.ok());
+    ASSERT_EQ(rep->lines.size(), 2u) << "the contributor's item and the editor's; not the integrated one";
+    EXPECT_EQ(rep->total, 300000);
+    auto contributor_line = std::find_if(rep->lines.begin(), rep->lines.end(),
+                                         [&](const RoyaltyLine& l) { return l.item_id == first.id; });
+    ASSERT_NE(contributor_line, rep->lines.end());
+    EXPECT_EQ(contributor_line->amount, 300000);
+    EXPECT_TRUE(contributor_line->rated);
+    EXPECT_EQ(contributor_line->payee_name, "Nguyễn Văn An");
+    EXPECT_EQ(contributor_line->bank_account, "0011 0023 4567");
+    auto director_view = svc_->Royalties(director_, "main", "2026-Q1");
+    ASSERT_TRUE(director_view.ok());
+    for (const auto& l : director_view->lines) EXPECT_EQ(l.bank_account.find("0011"), std::string::npos);
+    EXPECT_TRUE(svc_->Royalties(officer, "main", "2026-Q2")->lines.empty());
+    const auto xlsx = RoyaltiesXlsx(rep.value(), "Asia/Ho_Chi_Minh");
+    EXPECT_EQ(xlsx.substr(0, 2), "PK");
+    if (const char* out = std::getenv("VP_ROYALTY_XLSX_OUT")) std::ofstream(out, std::ios::binary) << xlsx;
 }
 
 VP_INSTANTIATE_DB_TEST(PortalService);

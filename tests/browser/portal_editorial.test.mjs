@@ -128,6 +128,18 @@ describe('a contribution goes through editing, review and publication, then a ta
     itemPath = new URL(page.url()).pathname;
     assert.match(itemPath, /^\/admin\/portal\/items\/\d+$/, 'the draft has its page');
     assert.equal(await state(page), 'draft');
+    // A contributor's submission carries his details and his unit head's approval (P-11).
+    const form = page.locator('form.action-form:has(button[data-action="submit"])');
+    await form.locator('input[name="contribution.full_name"]').fill('Nguyễn Văn An');
+    await form.locator('input[name="contribution.title"]').fill('Phóng viên');
+    await form.locator('input[name="contribution.unit"]').fill('Văn phòng Thành ủy Hà Nội');
+    await form.locator('input[name="contribution.phone"]').fill('0243 825 6789');
+    await form.locator('input[name="contribution.bank_account"]').fill('0011 0023 4567');
+    await form.locator('input[name="contribution.bank_branch"]').fill('Vietcombank Hà Nội');
+    await form.locator('input[name="contribution.head_name"]').fill('Trần Thị Bình');
+    await form.locator('input[name="contribution.head_title"]').fill('Chánh Văn phòng');
+    await form.locator('input[name="contribution.head_approved_on"]').fill('2026-12-01');
+    await shot(page, 'portal-02b-contribution');
     await act(page, 'submit');
     assert.equal(await state(page), 'submitted');
   });

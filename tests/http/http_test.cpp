@@ -22,6 +22,7 @@
 #include "auth/crypto/totp.hpp"
 #include "core/testing/db_fixture.hpp"
 #include "media/test_images.hpp"
+#include "portal/royalties.hpp"
 #include "support/http_client.hpp"
 
 namespace vp {
@@ -1188,6 +1189,12 @@ TEST_P(HttpMetricsAccess, MetricsNeedAnAllowedNetworkOrTheToken_X5) {
 // ---------------------------------------------------------------------------------------------
 // Portal back office over HTTP (src/portal)
 
+// What a contributor sends with a submission (P-11).
+constexpr const char* kContribution =
+    R"({"contribution":{"full_name":"Nguyễn Văn An","title":"Phóng viên","unit":"Ban Tuyên giáo","phone":"0243 825 6789",
+        "bank_account":"0011 0023 4567","bank_branch":"Vietcombank Hà Nội","head_name":"Trần Thị Bình",
+        "head_title":"Trưởng ban","head_approved_on":"2026-03-06"}})";
+
 class PortalHttp : public HttpApi {
 protected:
     void SetUp() override {
@@ -1198,7 +1205,9 @@ protected:
                                   {"bientap", "editor"},
                                   {"kiemduyet", "reviewer"},
                                   {"xuatban", "publisher"},
-                                  {"lanhdaobbt", "portal_director"}}) {
+                                  {"lanhdaobbt", "portal_director"},
+                                  {"nhuanbut", "royalty_officer"},
+                                  {"quantricong", "portal_admin"}}) {
             MakeUser(name, role, root, "main");
         }
     }
@@ -1227,7 +1236,7 @@ TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
     EXPECT_TRUE(created.at("live_revision").is_null());
     EXPECT_EQ(created.at("deadline").at("due_at").as_string(), "2026-03-10T08:30:00+07:00");
     const auto base = "/api/v1/portal/items/" + id;
-    Call(ctv, "POST", base + "/actions/submit");
+    Call(ctv, "POST", base + "/actions/submit", kContribution);
     Call(ctv, "POST", base + "/actions/take", "", 403);
     Call(bt, "POST", base + "/actions/take");
     Call(
@@ -1261,6 +1270,68 @@ TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
     const auto check = std::to_string(checks.at("post_checks").as_array()[0].at("id").as_int64());
     Call(kd, "POST", "/api/v1/portal/post-checks/" + check + "/complete", R"({"outcome":"checked"})");
     Call(kd, "POST", "/api/v1/portal/post-checks/" + check + "/complete", R"({"outcome":"checked"})", 409);
+}
+
+// covers P-11, P-17, P-31 over the API: a contributor's details, the screening hold and its
+// confirmation, the royalty table and the quarterly report as JSON and XLSX.
+TEST_P(PortalHttp, ContributorsScreeningAndRoyaltiesOverTheApi_P11_P17_P31) {
+    auto ctv = Token("ctv"), bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban"),
+         nb = Token("nhuanbut"), qt = Token("quantricong");
+    Call(bt, "POST", "/api/v1/portal/portals/main/prohibited-terms", R"({"term":"xuyên tạc"})", 403);
+    auto term = Call(qt, "POST", "/api/v1/portal/portals/main/prohibited-terms",
+                     R"({"term":"xuyên tạc","note":"Điều 5"})", 201);
+    EXPECT_EQ(Call(qt, "GET", "/api/v1/portal/portals/main/prohibited-terms").at("terms").as_array().size(), 1u);
+    Call(nb, "POST", "/api/v1/portal/portals/main/royalty-rates", R"({"kind":"news","grade":"B","amount":"200.000"})",
+         201);
+    Call(nb, "POST", "/api/v1/portal/portals/main/royalty-rates", R"({"kind":"news","grade":"B","amount":"abc"})", 400);
+    auto created = Call(ctv, "POST", "/api/v1/portal/items",
+                        R"({"portal":"main","kind":"news","title":"Phản bác luận điệu xuyen tac","source":"TTXVN",
+                            "sections":["thoi-su"],"royalty_grade":"B"})",
+                        201);
+    const auto base = "/api/v1/portal/items/" + std::to_string(created.at("id").as_int64());
+    auto refused = Call(ctv, "POST", base + "/actions/submit", "{}", 400);
+    EXPECT_EQ(refused.at("error").at("field").as_string(), "contribution");
+    auto missing = Call(ctv, "POST", base + "/actions/submit",
+                        R"({"contribution":{"full_name":"Nguyễn Văn An","title":"PV","unit":"Ban","phone":"0243825678",
+                            "bank_account":"001100234567","bank_branch":"VCB","head_name":"Bình","head_title":"Trưởng ban"}})",
+                        400);
+    EXPECT_EQ(missing.at("error").at("field").as_string(), "contribution.head_approved_on");
+    EXPECT_EQ(Call(bt, "GET", base).at("state").as_string(), "draft") << "nothing moved";
+    Call(ctv, "POST", base + "/actions/submit", kContribution);
+    auto masked = Call(bt, "GET", base + "/contributions").at("contributions").as_array();
+    ASSERT_EQ(masked.size(), 1u);
+    EXPECT_EQ(masked[0].at("bank_account").as_string(), "•••• 4567");
+    EXPECT_EQ(Call(nb, "GET", base + "/contributions").at("contributions").as_array()[0].at("bank_account").as_string(),
+              "0011 0023 4567");
+    Call(bt, "POST", base + "/actions/take");
+    Call(bt, "POST", base + "/actions/send_to_review");
+    Call(kd, "POST", base + "/actions/approve");
+    auto item = Call(xb, "GET", base);
+    EXPECT_TRUE(item.at("screening").at("held").as_bool());
+    EXPECT_EQ(item.at("screening").at("matches").as_array()[0].at("form").as_string(), "folded");
+    auto held = Call(xb, "POST", base + "/actions/publish", "", 409);
+    EXPECT_NE(std::string(held.at("error").at("message").as_string()).find("xuyên tạc"), std::string::npos);
+    Call(xb, "POST", base + "/screening/confirm", R"({"reason":""})", 400);
+    Call(bt, "POST", base + "/screening/confirm", R"({"reason":"đã xem"})", 403);
+    auto confirmed = Call(xb, "POST", base + "/screening/confirm", R"({"reason":"Bài phản bác, không tuyên truyền"})");
+    EXPECT_TRUE(confirmed.at("screening").at("confirmed").as_bool());
+    Call(xb, "POST", base + "/actions/publish");
+    Call(qt, "POST", "/api/v1/portal/prohibited-terms/" + std::to_string(term.at("id").as_int64()) + "/retire");
+
+    const auto quarter = vp::portal::QuarterOf(std::chrono::time_point_cast<std::chrono::milliseconds>(
+                                                   std::chrono::system_clock::now()),
+                                               "Asia/Ho_Chi_Minh");
+    Call(bt, "GET", "/api/v1/portal/royalties?portal=main&quarter=" + quarter, "", 403);
+    Call(nb, "GET", "/api/v1/portal/royalties?portal=main&quarter=2026-Q7", "", 400);
+    auto rep = Call(nb, "GET", "/api/v1/portal/royalties?portal=main&quarter=" + quarter);
+    EXPECT_EQ(rep.at("total").as_int64(), 200000);
+    ASSERT_EQ(rep.at("payees").as_array().size(), 1u);
+    EXPECT_EQ(rep.at("payees").as_array()[0].at("payee_name").as_string(), "Nguyễn Văn An");
+    auto x = Http(port_, "GET", "/api/v1/portal/royalties.xlsx?portal=main&quarter=" + quarter, "",
+                  {{"Authorization", "Bearer " + nb}});
+    ASSERT_EQ(x.status, 200) << x.body;
+    EXPECT_EQ(x.body.substr(0, 2), "PK");
+    EXPECT_EQ(x.headers["content-disposition"], "attachment; filename=\"nhuan-but-main-" + quarter + ".xlsx\"");
 }
 
 // covers P-6, X-3, X-7
@@ -1300,7 +1371,7 @@ TEST_P(PortalHttp, AFormFieldInARedirectIsEncoded_X3) {
         Call(ctv, "POST", "/api/v1/portal/items",
              R"({"portal":"main","kind":"news","title":"Tin","source":"TTXVN","sections":["thoi-su"]})", 201);
     const auto base = "/api/v1/portal/items/" + std::to_string(created.at("id").as_int64());
-    Call(ctv, "POST", base + "/actions/submit");
+    Call(ctv, "POST", base + "/actions/submit", kContribution);
     Call(bt, "POST", base + "/actions/take");
     Call(bt, "POST", base + "/actions/send_to_review");
     Call(kd, "POST", base + "/actions/approve");
