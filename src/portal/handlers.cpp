@@ -236,7 +236,7 @@ Response Handlers::CreateItem(Request& req) {
 Response Handlers::ItemPage(Request& req) {
     return Guarded(web_, req, false, [&](const Principal& p) {
         auto id = PathId(req);
-        auto it = id ? portal_.GetItem(p, *id) : core::Result<Item>(core::NotFound(core::Msg("portal.item_not_found")));
+        auto it = id ? portal_.GetItem(p, *id, true) : core::Result<Item>(core::NotFound(core::Msg("portal.item_not_found")));
         if (!it) return web_.Fail(req, &p, it.error());
         const auto& tz = it->time_zone;
         auto j = ToJson(it.value(), tz);
@@ -588,7 +588,7 @@ Response Handlers::ApiItem(Request& req) {
     return Guarded(web_, req, true, [&](const Principal& p) {
         auto id = PathId(req);
         if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
-        auto r = portal_.GetItem(p, *id);
+        auto r = portal_.GetItem(p, *id, true);
         if (!r) return http::JsonError(req, r.error());
         return http::Json(req, ToJson(r.value(), r->time_zone));
     });

@@ -152,7 +152,7 @@ struct Item {
     Revision current;                     ///< the newest revision (the pending one when editing a published item)
     bool locked = false;                  ///< computed at read time from lock_at
     std::string correction_note;          ///< shown on the public page once corrected (P-15)
-    std::optional<ScreeningState> screening;  ///< filled by GetItem (P-31)
+    std::optional<ScreeningState> screening;  ///< filled by GetItem(…, true) for the board (P-31)
     std::optional<core::TimePoint> corrected_at;
     /// Deadline met: published at or before the due time; nullopt while unpublished and not due.
     std::optional<bool> deadline_met;
@@ -347,7 +347,8 @@ public:
 
     // Items.
     core::Result<Item> CreateItem(const Principal& who, NewItem input);
-    core::Result<Item> GetItem(const Principal& who, std::int64_t id) const;
+    /// `with_screening`: also screen it against the portal's terms (for the board; P-31).
+    core::Result<Item> GetItem(const Principal& who, std::int64_t id, bool with_screening = false) const;
     /// Saves a new whole-item revision; on a published item it is the pending revision (P-10).
     core::Result<Item> SaveRevision(const Principal& who, std::int64_t id, ItemFields fields, std::string comment,
                                     std::int64_t expected_version = 0);

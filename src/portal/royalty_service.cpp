@@ -56,7 +56,7 @@ ContributionRecord ContributionFromRow(const core::db::Row& r, const core::Secre
                  .head_approval_file = r.Text(12)};
     auto [account, branch] = OpenBank(box, r.Text(8));
     c.details.bank_account = bank_visible ? account : MaskBankAccount(account);
-    c.details.bank_branch = branch;
+    c.details.bank_branch = bank_visible ? branch : std::string();
     c.bank_visible = bank_visible;
     c.submitted_at = core::FromMillis(r.Int(13));
     return c;
@@ -96,14 +96,14 @@ void Service::StoreContribution(Connection& c, const Item& item, const Contribut
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         {item.id, item.current_revision, item.portal_id, user_id, d.full_name, d.title, d.unit, d.phone, sealed,
          d.head_name, d.head_title, d.head_approved_on, d.head_approval_file, now});
-    if (c.Execute("UPDATE portal_contributor_profiles SET full_name = $3, title = $4, unit_name = $5, phone = $6,"
-                  " bank_sealed = $7, updated_at = $8 WHERE user_id = $1 AND portal_id = $2",
-                  {user_id, item.portal_id, d.full_name, d.title, d.unit, d.phone, sealed, now}) == 0) {
-        c.Execute(
-            "INSERT INTO portal_contributor_profiles (user_id, portal_id, full_name, title, unit_name, phone,"
-            " bank_sealed, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            {user_id, item.portal_id, d.full_name, d.title, d.unit, d.phone, sealed, now});
-    }
+    // One statement: two first submissions at once cannot both insert.
+    c.Execute(
+        "INSERT INTO portal_contributor_profiles (user_id, portal_id, full_name, title, unit_name, phone,"
+        " bank_sealed, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (user_id, portal_id) DO UPDATE SET full_name = excluded.full_name, title = excluded.title,"
+        " unit_name = excluded.unit_name, phone = excluded.phone, bank_sealed = excluded.bank_sealed,"
+        " updated_at = excluded.updated_at",
+        {user_id, item.portal_id, d.full_name, d.title, d.unit, d.phone, sealed, now});
 }
 
 void Service::RecordRoyalty(Connection& c, const Item& before, const Item& after) {
@@ -168,13 +168,23 @@ core::Result<std::vector<ContributionRecord>> Service::Contributions(const Princ
     const bool bank = static_cast<bool>(policy_.Authorize(who, kRoyaltyManage, ScopeOf(item.value())));
     if (!bank && !policy_.Authorize(who, kItemRead, ScopeOf(item.value())) && item->created_by != who.user_id)
         return core::Forbidden(Msg("portal.not_allowed"));
-    return db_.Read([&](Connection& c) {
-        std::vector<ContributionRecord> out;
+    auto out = db_.Read([&](Connection& c) {
+        std::vector<ContributionRecord> list;
         for (const auto& r : c.Query(std::string(kSelectContribution) + " WHERE item_id = $1 ORDER BY id", {item_id})) {
-            out.push_back(ContributionFromRow(r, settings_.secrets, bank));
+            list.push_back(ContributionFromRow(r, settings_.secrets, bank));
         }
-        return out;
+        return list;
     });
+    // Bank details read in clear are recorded (P-9).
+    if (bank && !out.empty()) {
+        db_.Transact([&](Connection& c) {
+            auto actor = policy_.Authorize(who, kRoyaltyManage, ScopeOf(item.value()));
+            audit_.Write(c, actor.value(),
+                         {"portal.contributions.read", "portal_item", std::to_string(item_id), nullptr,
+                          json::object{{"contributions", static_cast<std::int64_t>(out.size())}}});
+        });
+    }
+    return out;
 }
 
 core::Result<std::optional<ContributionRecord>> Service::OwnContributorProfile(const Principal& who,
@@ -191,7 +201,6 @@ core::Result<std::optional<ContributionRecord>> Service::OwnContributorProfile(c
         out.details = {.full_name = r->Text(0), .title = r->Text(1), .unit = r->Text(2), .phone = r->Text(3)};
         auto [account, branch] = OpenBank(settings_.secrets, r->Text(4));
         out.details.bank_account = MaskBankAccount(account);
-        out.details.bank_branch = branch;
         out.submitted_at = core::FromMillis(r->Int(5));
         return out;
     });
@@ -271,7 +280,7 @@ core::Result<RoyaltyReport> Service::Royalties(const Principal& who, const std::
             if (!r.Text(9).empty()) {
                 auto [account, branch] = OpenBank(settings_.secrets, r.Text(9));
                 l.bank_account = bank ? account : MaskBankAccount(account);
-                l.bank_branch = branch;
+                l.bank_branch = bank ? branch : std::string();
             }
             rep.total += l.amount;
             rep.lines.push_back(std::move(l));

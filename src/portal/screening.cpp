@@ -19,6 +19,10 @@ struct Word {
     std::string folded;              // core::FoldDiacritics
 };
 
+// Invisible characters (zero-width space, word joiner, soft hyphen, BOM…) neither end a word nor
+// count in it, so "ph\u200Bản động" is still "phản động".
+bool IsIgnorable(UChar32 cp) { return u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT); }
+
 bool IsWordCodePoint(UChar32 cp) {
     // Letters and digits, and the combining marks that decomposed text carries on its letters.
     return u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK || u_charType(cp) == U_COMBINING_SPACING_MARK;
@@ -26,7 +30,8 @@ bool IsWordCodePoint(UChar32 cp) {
 
 std::string Lower(std::string_view s) {
     auto u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
-    u.toLower(icu::Locale("vi"));
+    static const icu::Locale vi("vi");
+    u.toLower(vi);
     std::string out;
     u.toUTF8String(out);
     return core::ToNfc(out);
@@ -45,6 +50,7 @@ std::vector<Word> Words(std::string_view text) {
         const int32_t at = i;
         UChar32 cp = 0;
         U8_NEXT(s, i, n, cp);
+        if (cp >= 0 && IsIgnorable(cp)) continue;
         const bool word = cp >= 0 && IsWordCodePoint(cp);
         if (word && start == std::string_view::npos) start = static_cast<std::size_t>(at);
         if (!word && start != std::string_view::npos) {
@@ -54,7 +60,17 @@ std::vector<Word> Words(std::string_view text) {
     }
     if (start != std::string_view::npos) out.push_back({start, text.size(), {}, {}});
     for (auto& w : out) {
-        const auto piece = text.substr(w.begin, w.end - w.begin);
+        // The comparable forms without the invisible characters inside the word.
+        std::string piece;
+        const auto* p = s + w.begin;
+        const auto len = static_cast<int32_t>(w.end - w.begin);
+        for (int32_t j = 0; j < len;) {
+            const int32_t at = j;
+            UChar32 cp = 0;
+            U8_NEXT(p, j, len, cp);
+            if (cp >= 0 && IsIgnorable(cp)) continue;
+            piece.append(text.substr(w.begin + static_cast<std::size_t>(at), static_cast<std::size_t>(j - at)));
+        }
         w.exact = Lower(piece);
         w.folded = core::FoldDiacritics(piece);
     }

@@ -32,7 +32,10 @@ struct ScreeningMatch {
 /// Finds every whole-word occurrence of every term in the fields, in reading order per field.
 /// A term matches exactly when its letters and marks are the same (case aside) and folded when
 /// only their folded forms are the same; an exact match is never reported again as folded.
-/// Terms that have no word in them (punctuation only) match nothing. At most `limit` matches.
+/// Terms that have no word in them (punctuation only) match nothing. Invisible characters
+/// (Unicode default-ignorable code points: zero-width space, soft hyphen…) neither split nor
+/// change a word. At most `limit` matches (what decides a hold must not pass a limit: see
+/// Service::ScreenItem).
 std::vector<ScreeningMatch> Screen(const std::vector<ScreenedField>& fields, const std::vector<std::string>& terms,
                                    std::size_t limit = 200);
 

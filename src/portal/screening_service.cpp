@@ -2,6 +2,8 @@
 // publication. The rules (what matches) are in screening.cpp.
 #include <boost/json.hpp>
 
+#include <limits>
+
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
 #include "core/text.hpp"
@@ -132,9 +134,13 @@ ScreeningState Service::ScreenItem(Connection& c, const Item& item) const {
                         {"tags", tags},
                         {"captions", captions},
                         {"authors", authors},
-                        {"source", f.source}},
-                       terms);
+                        {"source", f.source},
+                        {"original_source", f.original_source}},
+                       terms, std::numeric_limits<std::size_t>::max());
+    // Every matched term decides the hold; the page shows the first matches only.
     s.terms = MatchedTerms(s.matches);
+    constexpr std::size_t kShown = 200;
+    if (s.matches.size() > kShown) s.matches.resize(kShown);
     if (s.terms.empty()) return s;
     // Confirmed when every matched term was confirmed for this very revision.
     std::vector<std::string> confirmed;
@@ -190,7 +196,7 @@ core::Result<Item> Service::ConfirmScreening(const Principal& who, std::int64_t 
         return std::monostate{};
     });
     if (!done) return done.error();
-    return GetItem(who, item_id);
+    return GetItem(who, item_id, true);
 }
 
 json::object ToJson(const ScreeningState& s) {

@@ -37,6 +37,13 @@ TEST(Screening, DecomposedTextIsFoundLikeComposed_P31) {
     EXPECT_EQ(m[0].form, "exact");
 }
 
+TEST(Screening, InvisibleCharactersDoNotSplitWords_P31) {
+    // Zero-width space inside "phản", soft hyphen and word joiner inside "động".
+    auto m = One("ph\u200Bản \u0111\u00AD\u1ed9\u2060ng", {"phản động"});
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].form, "exact");
+}
+
 TEST(Screening, WholeWordsOnly_P31) {
     EXPECT_TRUE(One("Đảng viên gương mẫu", {"đảng v"}).empty()) << "a part of a word is no match";
     EXPECT_TRUE(One("sandang", {"dang"}).empty());

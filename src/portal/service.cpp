@@ -9,6 +9,8 @@
 #include "core/text.hpp"
 #include "portal/deadlines.hpp"
 #include "portal/portal.hpp"
+
+#include <spdlog/spdlog.h>
 #include "portal/revisions.hpp"
 #include "portal/internal.hpp"
 #include "portal/sections.hpp"
@@ -689,13 +691,13 @@ core::Result<Item> Service::InsertItem(const audit::Actor& actor, const Portal& 
     });
 }
 
-core::Result<Item> Service::GetItem(const Principal& who, std::int64_t id) const {
+core::Result<Item> Service::GetItem(const Principal& who, std::int64_t id, bool with_screening) const {
     auto item = db_.Read([&](Connection& c) { return Load(c, id); });
     if (!item) return item;
     const auto scope = ScopeOf(item.value());
     if (policy_.Authorize(who, kItemRead, scope)) {
         // The board sees what screening found (P-31); the list itself stays the board's.
-        item->screening = db_.Read([&](Connection& c) { return ScreenItem(c, item.value()); });
+        if (with_screening) item->screening = db_.Read([&](Connection& c) { return ScreenItem(c, item.value()); });
         return item;
     }
     // Contributors see their own items.
@@ -905,10 +907,10 @@ core::Result<Item> Service::Act(const Principal& who, std::int64_t id, Action ac
         // A match on submission holds the item for review with the matches shown (P-31).
         auto screening = ScreenItem(c, after.value());
         if (screening.held()) {
-            std::string terms;
-            for (const auto& t : screening.terms) terms += (terms.empty() ? "" : ", ") + t;
+            // The terms stay off the history: its author reads it, and the list is the board's.
             audit::Actor system{.username = "system", .role = "screening", .address = actor->address};
-            Record(c, after.value(), system, "screening_held", after->state, after->state, screening.revision, terms);
+            Record(c, after.value(), system, "screening_held", after->state, after->state, screening.revision,
+                   std::to_string(screening.terms.size()));
         }
         return after;
     });
@@ -936,7 +938,12 @@ int Service::PublishDue() {
             audit::Actor system{.username = "system", .role = "scheduler", .address = "job"};
             return ApplyStep(c, item.value(), step.value(), Action::kPublish, system, {});
         });
-        if (done) ++published;
+        if (done) {
+            ++published;
+        } else if (done.error().code == core::ErrorCode::kConflict) {
+            // Held by screening (or moved meanwhile): it stays scheduled; the item page says why.
+            spdlog::warn("portal: scheduled item {} not published: {}", id, core::Text(done.error().message, "en"));
+        }
     }
     return published;
 }
