@@ -18,8 +18,10 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     m.push_back(calendar::MakeModule(calendar));
     m.push_back(signatures::MakeModule(secret_box, signatures::SettingsFor(config.trust_anchors, config.demo),
                                        signature_service));
-    m.push_back(media::MakeModule(config.MediaDir(), config.media_limits));
-    m.push_back(portal::MakeModule(secret_box));
+    auto media_module = media::MakeModule(config.MediaDir(), config.media_limits);
+    const auto& media_ref = *media_module;
+    m.push_back(std::move(media_module));
+    m.push_back(portal::MakeModule(secret_box, signature_service, media_ref));
     return m;
 }
 

@@ -639,4 +639,21 @@ std::string Service::EmailOf(core::db::Connection& c, std::int64_t user_id) cons
     return r ? r->Text(0) : std::string();
 }
 
+std::vector<std::int64_t> Service::HoldersOf(core::db::Connection& c, core::access::Permission p,
+                                             const core::access::Scope& scope) const {
+    std::map<std::int64_t, Principal> people;
+    for (const auto& r : c.Query("SELECT g.user_id, g.id, g.role, g.unit_id, COALESCE(g.portal, '') FROM role_grants g"
+                                 " JOIN users u ON u.id = g.user_id WHERE g.revoked_at IS NULL AND u.status = 'active'"
+                                 " ORDER BY g.user_id, g.id")) {
+        auto& who = people[r.Int(0)];
+        who.user_id = r.Int(0);
+        who.grants.push_back({r.Int(1), r.Text(2), r.Int(3), r.Text(4)});
+    }
+    std::vector<std::int64_t> out;
+    for (const auto& [id, who] : people) {
+        if (policy_.Authorize(who, p, scope)) out.push_back(id);
+    }
+    return out;
+}
+
 }  // namespace vp::auth

@@ -183,6 +183,10 @@ public:
     /// A person's e-mail address ("" when none or revoked), read inside the caller's transaction
     /// (the notification service's address book).
     std::string EmailOf(core::db::Connection& c, std::int64_t user_id) const;
+    /// The active accounts whose grants give permission `p` over `scope` (whom a module tells
+    /// that something waits for them), in the caller's transaction.
+    std::vector<std::int64_t> HoldersOf(core::db::Connection& c, core::access::Permission p,
+                                        const core::access::Scope& scope) const;
     std::optional<UserView> FindUserByName(std::string_view username) const;
     std::optional<AccountRequestView> FindRequest(std::int64_t id) const;
     bool AnyUsers() const;

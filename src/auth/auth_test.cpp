@@ -502,6 +502,20 @@ TEST_P(Auth, PasswordResetIsHandedToTheOwner_P7) {
     EXPECT_FALSE(op->password.empty());
 }
 
+// covers P-10 (through the Portal's queue notices): the active holders of a permission over a scope.
+TEST_P(Auth, HoldersOfAPermissionOverAScope_P10) {
+    auto hni_admin = MakeReady("holder1", "system_admin", hni_);
+    auto far = MakeReady("holder2", "system_admin", vdp1_);
+    auto gone = MakeReady("holder3", "system_admin", hni_);
+    ASSERT_TRUE(svc_->Revoke(cli_, gone.user_id, "nghỉ hưu").ok());
+    auto ids = Db().Read([&](core::db::Connection& c) {
+        return svc_->HoldersOf(c, auth::kAccountView, core::access::Scope::Unit(hni_));
+    });
+    EXPECT_NE(std::find(ids.begin(), ids.end(), hni_admin.user_id), ids.end());
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), far.user_id), ids.end()) << "another unit's";
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), gone.user_id), ids.end()) << "revoked";
+}
+
 // covers P-7, X-3: one handover code redeemed from several places at once gives one password.
 TEST_P(Auth, ConcurrentRedemptionsOfOneHandoverSucceedOnce_P7) {
     auto ed = MakeReady("handrace", "editor", hni_);

@@ -43,4 +43,10 @@ bool IsKnownTimeZone(std::string_view time_zone) {
     }
 }
 
+DeadlineOutcome ClassifyDeadline(core::TimePoint due, std::optional<core::TimePoint> first_published,
+                                 core::TimePoint now) {
+    if (first_published) return DeadlineMet(due, *first_published) ? DeadlineOutcome::kMet : DeadlineOutcome::kLate;
+    return now > due ? DeadlineOutcome::kOpenOverdue : DeadlineOutcome::kOpenWithinDeadline;
+}
+
 }  // namespace vp::portal

@@ -31,6 +31,12 @@ core::Result<std::optional<core::TimePoint>> PublicationDue(const DeadlineFacts&
 /// Whether a deadline was met: published (first) at or before it.
 inline bool DeadlineMet(core::TimePoint due, core::TimePoint published) { return published <= due; }
 
+/// Where an item stands against its publication deadline (P-13), for compliance reports.
+enum class DeadlineOutcome { kMet, kLate, kOpenOverdue, kOpenWithinDeadline };
+/// Met / late once first published; otherwise overdue or still within the deadline at `now`.
+DeadlineOutcome ClassifyDeadline(core::TimePoint due, std::optional<core::TimePoint> first_published,
+                                 core::TimePoint now);
+
 /// The post-check deadline of a publication, update or integration at `at`: 24:00 of that day in
 /// the portal's time zone (the start of the next local day). Throws std::runtime_error for an
 /// unknown zone (portals' zones are checked when they are saved).

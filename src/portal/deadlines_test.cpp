@@ -80,5 +80,15 @@ TEST(PortalDeadlines, MetMeansOnOrBefore_P13) {
     EXPECT_FALSE(DeadlineMet(due, due + std::chrono::minutes(1)));
 }
 
+// covers P-13: an item's standing against its deadline, for compliance per providing unit.
+TEST(PortalDeadlines, ClassifyForCompliance_P13) {
+    using std::chrono::hours;
+    const auto due = At("2026-03-10T08:30:00+07:00");
+    EXPECT_EQ(ClassifyDeadline(due, due, due + hours(5)), DeadlineOutcome::kMet) << "at the deadline is in time";
+    EXPECT_EQ(ClassifyDeadline(due, due + std::chrono::minutes(1), due), DeadlineOutcome::kLate);
+    EXPECT_EQ(ClassifyDeadline(due, std::nullopt, due + hours(1)), DeadlineOutcome::kOpenOverdue);
+    EXPECT_EQ(ClassifyDeadline(due, std::nullopt, due), DeadlineOutcome::kOpenWithinDeadline);
+}
+
 }  // namespace
 }  // namespace vp::portal

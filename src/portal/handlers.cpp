@@ -963,4 +963,27 @@ Response Handlers::ApiRoyaltiesXlsx(Request& req) {
     });
 }
 
+Response Handlers::ApiCompliance(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
+        const auto tz = ZoneOf(code);
+        // Calendar dates in the portal's zone; "to" is inclusive.
+        auto day = [&](const char* name) -> core::Result<core::TimePoint> {
+            const auto text = req.QueryParam(name).value_or("");
+            auto d = calendar::ParseIsoDate(text);
+            if (!d) return core::InvalidField(name, core::Msg("portal.field_time_invalid", {{"field", name}}));
+            auto t = calendar::TryParseInstant(text + "T00:00", tz);
+            if (!t) return core::InvalidField(name, core::Msg("portal.field_time_invalid", {{"field", name}}));
+            return t.value();
+        };
+        auto from = day("from");
+        if (!from) return http::JsonError(req, from.error());
+        auto to = day("to");
+        if (!to) return http::JsonError(req, to.error());
+        auto r = portal_.Compliance(p, code, from.value(), to.value() + std::chrono::hours(24));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), tz));
+    });
+}
+
 }  // namespace vp::portal

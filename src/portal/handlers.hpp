@@ -60,6 +60,7 @@ public:
     core::http::Response ApiSetRoyaltyRate(core::http::Request& req);
     core::http::Response ApiRoyalties(core::http::Request& req);
     core::http::Response ApiRoyaltiesXlsx(core::http::Request& req);
+    core::http::Response ApiCompliance(core::http::Request& req);
 
 private:
     std::string ZoneOf(const std::string& portal) const;

@@ -1,11 +1,13 @@
 #include "portal/module.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/html/sanitize.hpp"
+#include "media/module.hpp"
 #include "core/message.hpp"
 #include "portal/handlers.hpp"
 
@@ -23,9 +25,13 @@ using platform::RouteKinds;
 
 class PortalModule final : public platform::Module {
 public:
-    explicit PortalModule(const std::unique_ptr<core::SecretBox>& secrets) : secrets_(secrets) {}
+    PortalModule(const std::unique_ptr<core::SecretBox>& secrets, const std::unique_ptr<signatures::Service>& signatures,
+                 const platform::Module& media)
+        : secrets_(secrets), signatures_(signatures), media_(media) {}
     std::string_view Name() const override { return "portal"; }
-    std::vector<std::string> DependsOn() const override { return {"units", "auth", "audit", "calendar"}; }
+    std::vector<std::string> DependsOn() const override {
+        return {"units", "auth", "audit", "calendar", "media", "signatures"};
+    }
     void DeclareAccess(core::access::Policy& policy) const override { portal::DeclareAccess(policy); }
 
     void Build(platform::Platform& p) override {
@@ -34,6 +40,12 @@ public:
         settings.sanitize = [](std::string_view html) { return core::html::SanitizeHtml(html); };
         settings.to_text = [](std::string_view html) { return core::html::HtmlToText(html); };
         settings.secrets = secrets_.get();
+        auto* accounts = &p.auth;
+        settings.holders = [accounts](core::db::Connection& c, core::access::Permission perm,
+                                      const core::access::Scope& scope) { return accounts->HoldersOf(c, perm, scope); };
+        settings.on_live = [this](core::db::Connection& c, const Item& it, const audit::Actor& actor) {
+            SignDocumentFiles(c, it, actor);
+        };
         auto* notify = &p.notify;
         settings.notify = [notify](core::db::Connection& c, std::int64_t user, const std::string& title,
                                    const std::string& body, const std::string& link) {
@@ -98,6 +110,7 @@ public:
         r.Add(verb::post, "/api/v1/portal/portals/{code}/royalty-rates", Bind(h, &Handlers::ApiSetRoyaltyRate));
         r.Add(verb::get, "/api/v1/portal/royalties", Bind(h, &Handlers::ApiRoyalties));
         r.Add(verb::get, "/api/v1/portal/royalties.xlsx", Bind(h, &Handlers::ApiRoyaltiesXlsx));
+        r.Add(verb::get, "/api/v1/portal/compliance", Bind(h, &Handlers::ApiCompliance));
     }
 
     void AddNavigation(auth::Web& web) const override {
@@ -181,7 +194,38 @@ public:
     Service* service() { return service_.get(); }
 
 private:
+    // P-30: every file of a published official document gets a SHA-256 digest and an Ed25519
+    // signature by the portal's key ("portal:<code>") in the registry that /verify checks.
+    // Registering again is a no-op, so updates only add files that are new.
+    void SignDocumentFiles(core::db::Connection& c, const Item& it, const audit::Actor& actor) const {
+        if (it.kind != "official_document" || !signatures_) return;
+        const auto& files = media::ServiceOf(media_);
+        for (const auto& ref : it.current.fields.media) {
+            // A stored file's address: /media/<64 hex digits>.
+            constexpr std::string_view kPrefix = "/media/";
+            if (!ref.url.starts_with(kPrefix) || ref.url.size() != kPrefix.size() + 64) continue;
+            const auto sha = ref.url.substr(kPrefix.size());
+            if (!media::Store::IsDigest(sha)) continue;
+            auto served = files.FindServed(sha);
+            if (!served) continue;
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(files.Files().PathOf(sha), ec);
+            if (ec) continue;
+            auto r = signatures_->Register(c, actor,
+                                           {.sha256 = sha,
+                                            .size = static_cast<std::int64_t>(size),
+                                            .filename = served->filename,
+                                            .title = it.current.fields.title,
+                                            .signer = "portal:" + it.portal,
+                                            .owner_module = "portal",
+                                            .owner_id = std::to_string(it.id)});
+            if (!r) spdlog::warn("portal: file {} of item {} not signed: {}", sha, it.id, core::Text(r.error().message, "en"));
+        }
+    }
+
     const std::unique_ptr<core::SecretBox>& secrets_;  // built by src/app before Build
+    const std::unique_ptr<signatures::Service>& signatures_;  // built by the signatures module
+    const platform::Module& media_;
     const core::access::Policy* policy_ = nullptr;
     std::string unit_code_;  // `portal create --unit`
     std::unique_ptr<Service> service_;
@@ -190,8 +234,10 @@ private:
 
 }  // namespace
 
-std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets) {
-    return std::make_unique<PortalModule>(secrets);
+std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets,
+                                             const std::unique_ptr<signatures::Service>& signatures,
+                                             const platform::Module& media) {
+    return std::make_unique<PortalModule>(secrets, signatures, media);
 }
 
 }  // namespace vp::portal

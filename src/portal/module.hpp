@@ -3,10 +3,15 @@
 
 #include "core/secret_box.hpp"
 #include "platform/module.hpp"
+#include "signatures/signatures.hpp"
 
 namespace vp::portal {
 /// The Portal back office's plug: permissions, the service, pages, API, menu, the scheduled
 /// publication job and the "portal.item" live-event topic.
-/// `secrets` (built by src/app before the modules are) seals contributors' bank details.
-std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets);
+/// `secrets` (built by src/app before the modules are) seals contributors' bank details;
+/// `signatures` (built by the signatures module) and the media module `media` sign the files of
+/// published official documents (P-30).
+std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets,
+                                             const std::unique_ptr<signatures::Service>& signatures,
+                                             const platform::Module& media);
 }  // namespace vp::portal

@@ -236,6 +236,19 @@ struct RoyaltyLine {
     std::string bank_account, bank_branch;  ///< the royalty officer's report only; masked otherwise
 };
 
+/// How one providing unit kept the publication deadlines (P-13; Hậu Giang Art. 10).
+struct ComplianceRow {
+    std::int64_t unit_id = 0;
+    std::string unit_code, unit_name;
+    int items = 0, met = 0, late = 0, open_overdue = 0, open_within = 0;
+};
+
+struct ComplianceReport {
+    std::string portal;
+    core::TimePoint from{}, to{};  ///< items whose deadline falls in [from, to)
+    std::vector<ComplianceRow> rows;  ///< by unit name
+};
+
 struct RoyaltyReport {
     std::string portal, portal_name, quarter;
     std::vector<RoyaltyLine> lines;  ///< by payee, then publication time
@@ -322,6 +335,14 @@ struct ServiceSettings {
     NotifyFn notify;
     /// Seals contributors' bank details (P-11); without it contributions are refused.
     const core::SecretBox* secrets = nullptr;
+    /// The active accounts holding a permission over a scope (the accounts module's HoldersOf):
+    /// whom to tell that an item came to their queue.
+    std::function<std::vector<std::int64_t>(core::db::Connection&, core::access::Permission,
+                                            const core::access::Scope&)>
+        holders;
+    /// Called in the transaction of every publication (first or update) with the item as it went
+    /// live: the module registers an official document's files in the signature registry (P-30).
+    std::function<void(core::db::Connection&, const Item& live, const audit::Actor&)> on_live;
 };
 
 class Service {
@@ -407,6 +428,11 @@ public:
     core::Result<RoyaltyReport> Royalties(const Principal& who, const std::string& portal,
                                           const std::string& quarter) const;
 
+    /// Deadline compliance per providing unit over the items whose deadline falls in [from, to)
+    /// (withdrawn items aside) (P-13).
+    core::Result<ComplianceReport> Compliance(const Principal& who, const std::string& portal, core::TimePoint from,
+                                              core::TimePoint to) const;
+
     // Jobs.
     /// Publishes scheduled items whose time has come; returns how many (the "portal.publish_due"
     /// job, every minute).
@@ -466,6 +492,7 @@ boost::json::object ToJson(const HistoryEntry& h, std::string_view time_zone);
 boost::json::object ToJson(const RevisionDiff& d);
 boost::json::object ToJson(const Takedown& t, std::string_view time_zone);
 boost::json::object ToJson(const ScreeningState& s);
+boost::json::object ToJson(const ComplianceReport& r, std::string_view time_zone);
 boost::json::object ToJson(const ProhibitedTerm& t, std::string_view time_zone);
 boost::json::object ToJson(const ContributionRecord& c, std::string_view time_zone);
 boost::json::object ToJson(const RoyaltyRate& r, std::string_view time_zone);

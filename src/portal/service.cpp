@@ -817,9 +817,11 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
         const bool first = !item.first_published_at;
         const auto revision = step.on_pending ? item.pending_revision : item.current_revision;
         EnterPostCheck(c, item, revision, first ? "publication" : "update", now);
-        // A royalty arises on the first publication only (P-17).
-        if (first) {
-            if (auto live = Load(c, item.id)) RecordRoyalty(c, item, live.value());
+        if (auto live = Load(c, item.id)) {
+            // A royalty arises on the first publication only (P-17).
+            if (first) RecordRoyalty(c, item, live.value());
+            // Published document files are signed into the registry (P-30).
+            if (settings_.on_live) settings_.on_live(c, live.value(), actor);
         }
         // A decided correction: the corrected revision's public page says so (P-15).
         if (auto corr =
@@ -843,6 +845,17 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
         settings_.notify(c, after->created_by,
                          fmt::format("{} — {}", after->current.fields.title, StateCode(after->state)), text,
                          "/admin/portal/items/" + std::to_string(after->id));
+    }
+    // Tell the people whose queue it comes to (P-10): editors, reviewers or publishers of the portal.
+    const auto waiting = step.on_pending && after->pending_state ? *after->pending_state : after->state;
+    if (settings_.notify && settings_.holders && waiting != item.state) {
+        if (auto permission = WaitsFor(waiting)) {
+            for (auto user : settings_.holders(c, *permission, ScopeOf(after.value()))) {
+                if (user == actor.user_id || user == after->created_by) continue;
+                settings_.notify(c, user, fmt::format("{} — {}", after->current.fields.title, StateCode(waiting)),
+                                 text, "/admin/portal/items/" + std::to_string(after->id));
+            }
+        }
     }
     events_.Publish(c, core::Event{
                            .topic = "portal.item",

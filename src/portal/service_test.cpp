@@ -787,6 +787,76 @@ TEST_P(PortalService, RoyaltiesArisOnFirstPublicationOnly_P17) {
     if (const char* out = std::getenv("VP_ROYALTY_XLSX_OUT")) std::ofstream(out, std::ios::binary) << xlsx;
 }
 
+// covers P-10: an item that comes to a queue is announced to that queue's people.
+TEST_P(PortalService, ItemsThatComeToAQueueAreAnnouncedToItsPeople_P10) {
+    Cast();
+    std::vector<std::string> asked;
+    Service svc(Db(), log_, clock_, policy_, *units_, *calendars_, events_,
+                ServiceSettings{.notify = [this](core::db::Connection&, std::int64_t user, const std::string&,
+                                                 const std::string&, const std::string&) { notified_.push_back(user); },
+                                .secrets = secrets_.get(),
+                                .holders = [&](core::db::Connection&, core::access::Permission p,
+                                               const core::access::Scope& scope) {
+                                    asked.push_back(std::string(p.name) + "@" + scope.portal);
+                                    if (p == kItemEdit) return std::vector<std::int64_t>{102, 150};
+                                    if (p == kItemReview) return std::vector<std::int64_t>{103};
+                                    if (p == kItemPublish) return std::vector<std::int64_t>{104, 105};
+                                    return std::vector<std::int64_t>{};
+                                }});
+    auto it = svc.CreateItem(contributor_, News()).value();
+    notified_.clear();
+    ASSERT_TRUE(svc.Act(contributor_, it.id, Action::kSubmit, Submission()).ok());
+    EXPECT_EQ(notified_, (std::vector<std::int64_t>{102, 150})) << "the editors";
+    notified_.clear();
+    ASSERT_TRUE(svc.Act(editor_, it.id, Action::kTake, {}).ok());
+    EXPECT_EQ(notified_, std::vector<std::int64_t>{101}) << "only the author: editing waits for nobody else";
+    notified_.clear();
+    ASSERT_TRUE(svc.Act(editor_, it.id, Action::kSendToReview, {}).ok());
+    EXPECT_EQ(notified_, (std::vector<std::int64_t>{101, 103}));
+    notified_.clear();
+    ASSERT_TRUE(svc.Act(reviewer_, it.id, Action::kApprove, {}).ok());
+    EXPECT_EQ(notified_, (std::vector<std::int64_t>{101, 104, 105}));
+    EXPECT_EQ(asked.front(), "portal.item.edit@main");
+}
+
+// covers P-13: compliance with the publication deadlines, per providing unit.
+TEST_P(PortalService, DeadlineComplianceIsReportedPerProvidingUnit_P13) {
+    Cast();
+    auto editorial = [&](std::int64_t id) {
+        EXPECT_TRUE(svc_->Act(contributor_, id, Action::kSubmit, Submission()).ok());
+        EXPECT_TRUE(svc_->Act(editor_, id, Action::kTake, {}).ok());
+        EXPECT_TRUE(svc_->Act(editor_, id, Action::kSendToReview, {}).ok());
+        EXPECT_TRUE(svc_->Act(reviewer_, id, Action::kApprove, {}).ok());
+    };
+    auto on_time = Publish(svc_->CreateItem(contributor_, News("Đúng hạn")).value());
+    auto late = svc_->CreateItem(contributor_, News("Muộn")).value();
+    auto open = svc_->CreateItem(contributor_, News("Chưa đăng")).value();
+    editorial(late.id);
+    clock_.Set(At("2026-03-11T09:00:00+07:00"));  // Wednesday: Monday's news was due on Tuesday
+    ASSERT_TRUE(svc_->Act(publisher_, late.id, Action::kPublish, {}).ok());
+    auto fresh = News("Tin hôm nay");
+    fresh.fields.event_at = At("2026-03-11T08:00:00+07:00");
+    ASSERT_TRUE(svc_->CreateItem(contributor_, fresh).ok());
+    EXPECT_FALSE(svc_->Compliance(contributor_, "main", At("2026-03-09T00:00:00+07:00"), At("2026-03-14T00:00:00+07:00")).ok());
+    EXPECT_FALSE(svc_->Compliance(director_, "main", At("2026-03-14T00:00:00+07:00"), At("2026-03-09T00:00:00+07:00")).ok());
+    auto rep = svc_->Compliance(director_, "main", At("2026-03-09T00:00:00+07:00"), At("2026-03-14T00:00:00+07:00"));
+    ASSERT_TRUE(rep.ok());
+    ASSERT_EQ(rep->rows.size(), 1u) << "one providing unit";
+    const auto& row = rep->rows[0];
+    EXPECT_EQ(row.items, 4);
+    EXPECT_EQ(row.met, 1);
+    EXPECT_EQ(row.late, 1);
+    EXPECT_EQ(row.open_overdue, 1);
+    EXPECT_EQ(row.open_within, 1);
+    EXPECT_FALSE(row.unit_name.empty());
+    (void)on_time;
+    (void)open;
+    // Another portal's report is another portal's.
+    EXPECT_FALSE(svc_->Compliance(On("tu-hue", "portal_director", 130), "main", At("2026-03-09T00:00:00+07:00"),
+                                  At("2026-03-14T00:00:00+07:00"))
+                     .ok());
+}
+
 VP_INSTANTIATE_DB_TEST(PortalService);
 
 }  // namespace

@@ -191,4 +191,13 @@ core::Result<SavePlan> PlanSave(const ItemFacts& f) {
     return core::Conflict(core::Msg("portal.item_withdrawn"));
 }
 
+std::optional<core::access::Permission> WaitsFor(State s) {
+    switch (s) {
+        case State::kSubmitted: return kItemEdit;
+        case State::kInReview: return kItemReview;
+        case State::kApproved: return kItemPublish;
+        default: return std::nullopt;
+    }
+}
+
 }  // namespace vp::portal

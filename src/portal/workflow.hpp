@@ -78,4 +78,8 @@ namespace vp::portal {
 /// the accounts module). Grants are scoped to a portal (role_grants.portal) or, without one, to a
 /// unit and every portal of the units below it.
 void DeclareAccess(core::access::Policy& policy);
+/// Who an item in state `s` waits for (P-10): a submission for the editors, an item in review
+/// for the reviewers, an approved item for the publishers; nobody otherwise.
+std::optional<core::access::Permission> WaitsFor(State s);
+
 }  // namespace vp::portal

@@ -157,5 +157,14 @@ TEST(PortalWorkflow, SavingFollowsTheState_P10) {
     EXPECT_EQ(PlanSave({.state = State::kWithdrawn}).error().code, core::ErrorCode::kConflict);
 }
 
+// covers P-10: an item that comes to a queue is announced to the people of that queue.
+TEST(PortalWorkflow, WhoAnItemWaitsFor_P10) {
+    EXPECT_EQ(WaitsFor(State::kSubmitted), kItemEdit);
+    EXPECT_EQ(WaitsFor(State::kInReview), kItemReview);
+    EXPECT_EQ(WaitsFor(State::kApproved), kItemPublish);
+    for (auto s : {State::kDraft, State::kEditing, State::kScheduled, State::kPublished, State::kTakenDown, State::kWithdrawn})
+        EXPECT_FALSE(WaitsFor(s).has_value());
+}
+
 }  // namespace
 }  // namespace vp::portal

@@ -1334,6 +1334,44 @@ TEST_P(PortalHttp, ContributorsScreeningAndRoyaltiesOverTheApi_P11_P17_P31) {
     EXPECT_EQ(x.headers["content-disposition"], "attachment; filename=\"nhuan-but-main-" + quarter + ".xlsx\"");
 }
 
+// covers P-30: the files of a published official document are signed into the registry by the
+// portal's key, and anyone can verify them.
+TEST_P(PortalHttp, PublishedDocumentFilesAreSignedByThePortal_P30) {
+    auto bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban");
+    std::ifstream in(std::string(VP_SOURCE_DIR) + "/tests/data/pki/sample-signed.pdf", std::ios::binary);
+    const std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(pdf.empty());
+    auto up = Http(port_, "POST", "/api/v1/media?portal=main&purpose=portal.document", pdf,
+                   {{"Authorization", "Bearer " + bt}, {"Content-Type", "application/pdf"}, {"X-File-Name", "nghi-quyet-01.pdf"}});
+    ASSERT_EQ(up.status, 201) << up.body;
+    const std::string sha(json::parse(up.body).at("sha256").as_string());
+    auto created = Call(bt, "POST", "/api/v1/portal/items",
+                        R"({"portal":"main","kind":"official_document","title":"Nghị quyết số 01-NQ/TW","source":"Văn phòng Trung ương Đảng",
+                            "sections":["van-ban"],"issued_at":"2026-03-06T08:00:00+07:00",
+                            "media":[{"url":"/media/)" + sha + R"(","caption":"Toàn văn","credit":"VPTW"}]})",
+                        201);
+    const auto base = "/api/v1/portal/items/" + std::to_string(created.at("id").as_int64());
+    auto before = Http(port_, "GET", "/api/v1/signatures/verify?sha256=" + sha);
+    ASSERT_EQ(before.status, 200) << before.body;
+    EXPECT_FALSE(json::parse(before.body).at("registered").as_bool()) << "not before publication";
+    Call(bt, "POST", base + "/actions/submit");
+    Call(bt, "POST", base + "/actions/take");
+    Call(bt, "POST", base + "/actions/send_to_review");
+    Call(kd, "POST", base + "/actions/approve");
+    Call(xb, "POST", base + "/actions/publish");
+    auto after = Http(port_, "GET", "/api/v1/signatures/verify?sha256=" + sha);
+    ASSERT_EQ(after.status, 200) << after.body;
+    auto v = json::parse(after.body).as_object();
+    EXPECT_TRUE(v.at("registered").as_bool());
+    ASSERT_EQ(v.at("entries").as_array().size(), 1u);
+    const auto& e = v.at("entries").as_array()[0].as_object();
+    EXPECT_EQ(e.at("signer").as_string(), "portal:main");
+    EXPECT_EQ(e.at("owner_module").as_string(), "portal");
+    EXPECT_EQ(e.at("filename").as_string(), "nghi-quyet-01.pdf");
+    EXPECT_EQ(e.at("size").as_int64(), static_cast<std::int64_t>(pdf.size()));
+    EXPECT_TRUE(e.at("signature_valid").as_bool());
+}
+
 // covers P-6, X-3, X-7
 TEST_P(PortalHttp, BadInputNamesTheFieldInTheReadersLanguageAndStoresNothing_P6_X7) {
     auto ctv = Token("ctv");
