@@ -719,6 +719,16 @@ json::array PortalOptions(const std::vector<Portal>& portals, const std::string&
     return out;
 }
 
+// "1.500.000": đồng grouped the Vietnamese way.
+std::string Dong(std::int64_t amount) {
+    std::string digits = std::to_string(amount < 0 ? -amount : amount), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+        out += digits[i];
+    }
+    return amount < 0 ? "-" + out : out;
+}
+
 // The current quarter in Vietnam, for forms that do not name one.
 std::string QuarterParam(const Request& req) {
     auto q = req.QueryParam("quarter").value_or("");
@@ -813,13 +823,24 @@ Response Handlers::RoyaltiesPage(Request& req) {
         auto rep = portal_.Royalties(p, code, quarter);
         if (!rep) return web_.Fail(req, &p, rep.error());
         auto o = ToJson(rep.value(), tz);
-        for (auto& line : o["items"].as_array()) {
-            auto& l = line.as_object();
-            l["published"] = LocalInput(l["published_at"]);
+        for (std::size_t i = 0; i < rep->lines.size(); ++i) {
+            auto& l = o["items"].as_array()[i].as_object();
+            l["published"] = auth::FormatLocalTime(core::ToMillis(rep->lines[i].published_at));
+            l["amount"] = Dong(rep->lines[i].amount);
         }
+        for (auto& payee : o["payees"].as_array()) {
+            auto& x = payee.as_object();
+            x["amount"] = Dong(x["amount"].as_int64());
+        }
+        o["total"] = Dong(rep->total);
         json::array rates;
         if (auto r = portal_.RoyaltyRates(p, code)) {
-            for (const auto& x : r.value()) rates.push_back(ToJson(x, tz));
+            for (const auto& x : r.value()) {
+                auto j = ToJson(x, tz);
+                j["amount"] = Dong(x.amount);
+                j["valid_from"] = auth::FormatLocalTime(core::ToMillis(x.valid_from));
+                rates.push_back(std::move(j));
+            }
         }
         json::array kinds;
         for (const auto& k : ItemKinds()) kinds.emplace_back(k);

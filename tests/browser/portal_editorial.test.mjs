@@ -226,6 +226,22 @@ describe('a contribution goes through editing, review and publication, then a ta
     await shot(page, 'portal-08-queue-phone');
   });
 
+  // covers P-17, P-31: the royalty officer's quarterly report (the published contribution is in it)
+  // and the administrators' list of prohibited terms.
+  step('the royalty officer sees the quarter; the administrator keeps the terms', async () => {
+    const officer = await as('nhuanbut');
+    await officer.goto('/admin/portal/royalties?portal=main');
+    assert.match(await officer.locator('main').innerText(), /Nguyễn Văn An/, 'the contributor is a payee');
+    assert.equal(await officer.locator('a[href^="/api/v1/portal/royalties.xlsx"]').count(), 1);
+    await shot(officer, 'portal-09-royalties');
+    const admin = await as('quantricong');
+    await admin.goto('/admin/portal/terms?portal=main');
+    await admin.locator('input[name="term"]').fill('kích động');
+    await clickAndWait(admin, admin.locator('form[method=post][action="/admin/portal/terms"] button[type=submit]'));
+    assert.match(await admin.locator('main').innerText(), /kích động/);
+    await shot(admin, 'portal-10-terms');
+  });
+
   step('no script errors or server errors', async () => {
     assert.deepEqual(problems.scriptErrors, []);
     assert.deepEqual(problems.serverErrors, []);
