@@ -112,6 +112,15 @@ json::array StateOptions(const std::optional<State>& selected) {
     return out;
 }
 
+// The portal choices of a filter or form, `selected` chosen.
+json::array PortalOptions(const std::vector<Portal>& portals, const std::string& selected) {
+    json::array out;
+    for (const auto& pt : portals) {
+        out.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == selected}});
+    }
+    return out;
+}
+
 std::string LocalInput(const json::value& iso) {
     // "2026-03-09T08:30:00+07:00" -> "2026-03-09T08:30" for datetime-local inputs.
     if (!iso.is_string() || iso.get_string().size() < 16) return "";
@@ -177,10 +186,7 @@ Response Handlers::Queue(Request& req) {
             j["updated"] = auth::FormatLocalTime(core::ToMillis(it.updated_at));
             items.push_back(std::move(j));
         }
-        json::array portals;
-        for (const auto& pt : portal_.ListPortals()) {
-            portals.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == f.portal}});
-        }
+        auto portals = PortalOptions(portal_.ListPortals(), f.portal);
         return web_.Page(req, &p, "portal/queue",
                          {{"items", std::move(items)},
                           {"portals", std::move(portals)},
@@ -202,9 +208,7 @@ Response Handlers::NewItemPage(Request& req) {
         for (const auto& k : ItemKinds()) kinds.push_back(json::object{{"code", k}, {"selected", k == "news"}});
         for (const auto& s : portal_.Sections(portal->id))
             sections.push_back(json::object{{"code", s.code}, {"name", s.name_vi}});
-        for (const auto& pt : portal_.ListPortals()) {
-            portals.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == code}});
-        }
+        portals = PortalOptions(portal_.ListPortals(), code);
         for (const auto& l : portal->languages) languages.push_back(json::object{{"code", l}, {"selected", l == "vi"}});
         return web_.Page(req, &p, "portal/new",
                          {{"portal", code},
@@ -407,10 +411,7 @@ Response Handlers::PostChecks(Request& req) {
             o["pending"] = c.state == "pending";
             checks.push_back(std::move(o));
         }
-        json::array portals;
-        for (const auto& pt : portal_.ListPortals()) {
-            portals.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == code}});
-        }
+        auto portals = PortalOptions(portal_.ListPortals(), code);
         return web_.Page(req, &p, "portal/post_checks",
                          {{"checks", std::move(checks)}, {"portals", std::move(portals)}, {"portal", code}},
                          "portal_post_checks_title");
@@ -710,14 +711,6 @@ Response Handlers::ApiMissingTranslations(Request& req) {
 // --- Screening, contributors, royalties (P-11, P-17, P-31) -------------------------------------
 
 namespace {
-
-json::array PortalOptions(const std::vector<Portal>& portals, const std::string& selected) {
-    json::array out;
-    for (const auto& pt : portals) {
-        out.push_back(json::object{{"code", pt.code}, {"name", pt.name_vi}, {"selected", pt.code == selected}});
-    }
-    return out;
-}
 
 // "1.500.000": đồng grouped the Vietnamese way.
 std::string Dong(std::int64_t amount) {
