@@ -1,3 +1,4 @@
+#include "portal/library.hpp"
 #include "portal/royalties.hpp"
 #include "portal/screening.hpp"
 #include "portal/takedowns.hpp"
@@ -27,6 +28,8 @@ void DeclareAccess(core::access::Policy& policy) {
     // P-11, P-17: bank details are the royalty officer's only; directors see the report.
     policy.Allow(kRoyaltyRead, {"royalty_officer", "portal_director"});
     policy.Allow(kRoyaltyManage, {"royalty_officer"});
+    // P-4, P-25: the shared collections are kept by the main portal's publishers and directors.
+    policy.Allow(kLibraryManage, {"publisher", "portal_director", "portal_admin"});
 }
 
 }  // namespace vp::portal

@@ -4,6 +4,7 @@
 
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
+#include "portal/http_util.hpp"
 
 namespace vp::portal {
 
@@ -15,17 +16,8 @@ using http::Response;
 
 namespace {
 
-// The principal of a page or API request, or the response that refuses it.
-template <class F>
-Response Guarded(auth::Web& web, Request& req, bool api, F f) {
-    auto g = api ? web.RequireApi(req) : web.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    return f(std::get<Principal>(g));
-}
-
-std::optional<std::int64_t> PathId(Request& req, const char* name = "id") {
-    return auth::ParseId(req.path_params[name]);
-}
+using http_util::Guarded;
+using http_util::PathId;
 
 std::vector<std::string> Lines(const std::string& s) {
     std::vector<std::string> out;
@@ -981,14 +973,12 @@ Response Handlers::ApiCompliance(Request& req) {
     return Guarded(web_, req, true, [&](const Principal& p) {
         const auto code = req.QueryParam("portal").value_or(std::string(kMainPortal));
         const auto tz = ZoneOf(code);
-        // Calendar dates in the portal's zone; "to" is inclusive.
+        // Calendar dates in the portal's zone (both required); "to" is inclusive.
         auto day = [&](const char* name) -> core::Result<core::TimePoint> {
-            const auto text = req.QueryParam(name).value_or("");
-            auto d = calendar::ParseIsoDate(text);
-            if (!d) return core::InvalidField(name, core::Msg("portal.field_time_invalid", {{"field", name}}));
-            auto t = calendar::TryParseInstant(text + "T00:00", tz);
-            if (!t) return core::InvalidField(name, core::Msg("portal.field_time_invalid", {{"field", name}}));
-            return t.value();
+            auto t = http_util::DayParam(req, name, tz);
+            if (!t) return t.error();
+            if (!t->has_value()) return core::InvalidField(name, core::Msg("portal.field_time_invalid", {{"field", name}}));
+            return **t;
         };
         auto from = day("from");
         if (!from) return http::JsonError(req, from.error());

@@ -61,6 +61,20 @@ public:
     core::http::Response ApiRoyalties(core::http::Request& req);
     core::http::Response ApiRoyaltiesXlsx(core::http::Request& req);
     core::http::Response ApiCompliance(core::http::Request& req);
+    // The shared library and integration (P-1, P-3, P-4, P-25): handlers_library.cpp.
+    core::http::Response ApiDocuments(core::http::Request& req);
+    core::http::Response ApiDocument(core::http::Request& req);
+    core::http::Response ApiPlacements(core::http::Request& req);
+    core::http::Response ApiPlaceDocument(core::http::Request& req);
+    core::http::Response ApiRetirePlacement(core::http::Request& req);
+    core::http::Response ApiCollections(core::http::Request& req);
+    core::http::Response ApiCreateCollection(core::http::Request& req);
+    core::http::Response ApiCollection(core::http::Request& req);
+    core::http::Response ApiAddNode(core::http::Request& req);
+    core::http::Response ApiUpdateNode(core::http::Request& req);
+    core::http::Response ApiRetireNode(core::http::Request& req);
+    core::http::Response ApiIntegrationCandidates(core::http::Request& req);
+    core::http::Response ApiIntegrate(core::http::Request& req);
 
 private:
     std::string ZoneOf(const std::string& portal) const;

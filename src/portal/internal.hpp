@@ -21,6 +21,8 @@ core::db::Value OptMs(const std::optional<core::TimePoint>& t);
 /// at most `max_chars`; errors name the field.
 core::Result<std::string> CleanText(std::string_view field, std::string_view s, std::size_t max_chars,
                                     bool multiline = false);
+/// One stored revision of an item, or nullopt.
+std::optional<Revision> LoadRevision(core::db::Connection& c, std::int64_t item_id, std::int64_t no);
 /// What the audit log keeps of an item before and after a change.
 boost::json::value SnapshotOf(const Item& it);
 

@@ -103,6 +103,28 @@ core::Result<ItemFields> FieldsFromJson(const json::object& o) {
     auto is = TimeOf(o, "issued_at");
     if (!is) return is.error();
     f.issued_at = is.value();
+    if (auto* d = o.if_contains("document"); d && !d->is_null()) {
+        if (!d->is_object())
+            return core::InvalidField("document", core::Msg("portal.field_object_expected", {{"field", "document"}}));
+        for (auto [key, out] : {std::pair{"doc_kind", &f.document.doc_kind},
+                                {"number", &f.document.number},
+                                {"symbol", &f.document.symbol},
+                                {"issuer", &f.document.issuer},
+                                {"signer", &f.document.signer}}) {
+            auto s = StringOf(d->get_object(), key);
+            if (!s) return core::InvalidField("document." + std::string(key), s.error().message);
+            *out = std::move(s).value();
+        }
+    }
+    if (auto* c = o.if_contains("cites"); c && !c->is_null()) {
+        if (!c->is_array())
+            return core::InvalidField("cites", core::Msg("portal.field_list_expected", {{"field", "cites"}}));
+        for (const auto& e : c->get_array()) {
+            if (!e.is_int64() || e.get_int64() <= 0)
+                return core::InvalidField("cites", core::Msg("portal.field_list_expected", {{"field", "cites"}}));
+            f.cites.push_back(e.get_int64());
+        }
+    }
     return f;
 }
 
@@ -152,6 +174,7 @@ json::object ToJson(const Item& it, std::string_view tz) {
     o["lock_at"] = Iso(it.lock_at, tz);
     if (it.screening) o["screening"] = ToJson(*it.screening);
     o["integrated_from"] = it.integrated_from ? json::value(it.integrated_from) : nullptr;
+    o["integrated_revision"] = it.integrated_revision ? json::value(it.integrated_revision) : nullptr;
     json::object deadline{{"due_at", Iso(it.deadline_due_at, tz)}};
     deadline["met"] = it.deadline_met ? json::value(*it.deadline_met) : nullptr;
     o["deadline"] = std::move(deadline);
@@ -235,6 +258,66 @@ json::object ToJson(const RevisionDiff& d) {
                                     {"text", l.text}});
     }
     return json::object{{"a", d.a}, {"b", d.b}, {"fields", std::move(fields)}, {"body", std::move(body)}};
+}
+
+json::object ToJson(const DocumentEntry& d, std::string_view tz) {
+    json::array files;
+    for (const auto& f : d.files) files.push_back(json::object{{"url", f.url}, {"caption", f.caption}});
+    return json::object{{"id", d.item_id},
+                        {"portal", d.portal},
+                        {"language", d.language},
+                        {"revision", d.revision},
+                        {"doc_kind", d.meta.doc_kind},
+                        {"number", d.meta.number},
+                        {"symbol", d.meta.symbol},
+                        {"issuer", d.meta.issuer},
+                        {"signer", d.meta.signer},
+                        {"issued_at", calendar::FormatIso(d.issued_at, tz)},
+                        {"published_at", calendar::FormatIso(d.published_at, tz)},
+                        {"title", d.title},
+                        {"summary", d.summary},
+                        {"files", std::move(files)}};
+}
+
+json::object ToJson(const Placement& p, std::string_view tz) {
+    json::object o{{"id", p.id},
+                   {"portal", p.portal},
+                   {"section", p.section},
+                   {"document", p.document_item_id},
+                   {"title", p.title},
+                   {"placed_at", calendar::FormatIso(p.placed_at, tz)}};
+    o["retired_at"] = Iso(p.retired_at, tz);
+    return o;
+}
+
+json::object ToJson(const Collection& c) {
+    return json::object{{"id", c.id},          {"code", c.code},
+                        {"kind", c.kind},      {"title_vi", c.title_vi},
+                        {"title_en", c.title_en}, {"description", c.description},
+                        {"status", c.status}};
+}
+
+json::object ToJson(const CollectionNode& n) {
+    json::array children;
+    for (const auto& ch : n.children) children.push_back(ToJson(ch));
+    json::object o{{"id", n.id},          {"level", n.level},   {"label", n.label},
+                   {"title", n.title},    {"sort_order", n.sort_order}, {"status", n.status},
+                   {"children", std::move(children)}};
+    o["parent_id"] = n.parent_id ? json::value(n.parent_id) : nullptr;
+    if (n.item_id) {
+        o["item"] = json::object{{"id", n.item_id}, {"title", n.item_title}, {"published", n.item_published}};
+    } else {
+        o["item"] = nullptr;
+    }
+    return o;
+}
+
+json::object ToJson(const IntegrationCandidate& c, std::string_view tz) {
+    return json::object{{"item_id", c.item_id},
+                        {"portal", c.portal},
+                        {"title", c.title},
+                        {"main_section", c.main_section},
+                        {"published_at", calendar::FormatIso(c.published_at, tz)}};
 }
 
 }  // namespace vp::portal

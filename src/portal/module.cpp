@@ -111,6 +111,20 @@ public:
         r.Add(verb::get, "/api/v1/portal/royalties", Bind(h, &Handlers::ApiRoyalties));
         r.Add(verb::get, "/api/v1/portal/royalties.xlsx", Bind(h, &Handlers::ApiRoyaltiesXlsx));
         r.Add(verb::get, "/api/v1/portal/compliance", Bind(h, &Handlers::ApiCompliance));
+        // The shared library (P-3, P-4, P-25) and integration (P-1).
+        r.Add(verb::get, "/api/v1/portal/documents", Bind(h, &Handlers::ApiDocuments));
+        r.Add(verb::get, "/api/v1/portal/documents/{id}", Bind(h, &Handlers::ApiDocument));
+        r.Add(verb::get, "/api/v1/portal/portals/{code}/document-placements", Bind(h, &Handlers::ApiPlacements));
+        r.Add(verb::post, "/api/v1/portal/portals/{code}/document-placements", Bind(h, &Handlers::ApiPlaceDocument));
+        r.Add(verb::post, "/api/v1/portal/document-placements/{id}/retire", Bind(h, &Handlers::ApiRetirePlacement));
+        r.Add(verb::get, "/api/v1/portal/collections", Bind(h, &Handlers::ApiCollections));
+        r.Add(verb::post, "/api/v1/portal/collections", Bind(h, &Handlers::ApiCreateCollection));
+        r.Add(verb::get, "/api/v1/portal/collections/{code}", Bind(h, &Handlers::ApiCollection));
+        r.Add(verb::post, "/api/v1/portal/collections/{code}/nodes", Bind(h, &Handlers::ApiAddNode));
+        r.Add(verb::put, "/api/v1/portal/collections/{code}/nodes/{id}", Bind(h, &Handlers::ApiUpdateNode));
+        r.Add(verb::post, "/api/v1/portal/collections/{code}/nodes/{id}/retire", Bind(h, &Handlers::ApiRetireNode));
+        r.Add(verb::get, "/api/v1/portal/integration/candidates", Bind(h, &Handlers::ApiIntegrationCandidates));
+        r.Add(verb::post, "/api/v1/portal/items/{id}/integrate", Bind(h, &Handlers::ApiIntegrate));
     }
 
     void AddNavigation(auth::Web& web) const override {

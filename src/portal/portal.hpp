@@ -21,6 +21,7 @@
 #include "core/events.hpp"
 #include "core/result.hpp"
 #include "core/secret_box.hpp"
+#include "portal/library.hpp"
 #include "portal/royalties.hpp"
 #include "portal/screening.hpp"
 #include "portal/takedowns.hpp"
@@ -69,6 +70,14 @@ struct MediaRef {
     std::string credit;
 };
 
+/// An official document's entry in the register (P-3): its kind (DocumentKinds()), number and
+/// symbol ("18", "NQ/TW"), issuing body and signer; its issue date is ItemFields::issued_at,
+/// its summary the lead, its files the media.
+struct DocumentMeta {
+    std::string doc_kind, number, symbol, issuer, signer;
+    bool empty() const { return doc_kind.empty() && number.empty() && symbol.empty() && issuer.empty() && signer.empty(); }
+};
+
 /// Everything one revision holds besides the body: stored whole with every save.
 struct ItemFields {
     std::string title;
@@ -84,6 +93,8 @@ struct ItemFields {
     std::optional<core::TimePoint> event_at;
     std::optional<core::TimePoint> issued_at;
     std::string royalty_grade;
+    DocumentMeta document;            ///< official documents only (P-3)
+    std::vector<std::int64_t> cites;  ///< documents of the shared register the item cites (P-25)
 };
 
 struct NewItem {
@@ -147,7 +158,9 @@ struct Item {
     std::int64_t providing_unit_id = 0;
     core::TimePoint created_at{}, updated_at{};
     std::optional<core::TimePoint> deadline_due_at, scheduled_at, first_published_at, published_at, lock_at;
-    std::int64_t integrated_from = 0;
+    std::int64_t integrated_from = 0;      ///< the component portal's original shown here (P-1)
+    std::int64_t integrated_revision = 0;  ///< the original's revision this item shows
+    bool follows_original = false;         ///< taken down because its original left the site
     std::optional<PostCheck> post_check;  ///< the latest entry of the post-check queue
     Revision current;                     ///< the newest revision (the pending one when editing a published item)
     bool locked = false;                  ///< computed at read time from lock_at
@@ -305,6 +318,79 @@ struct WrittenRequest {
     std::string file;    ///< same-site path of the scanned letter (/media/...)
 };
 
+/// A document of the shared register (P-3, P-25), as published.
+struct DocumentEntry {
+    std::int64_t item_id = 0;
+    std::string portal;  ///< the publishing portal's code
+    std::string language;
+    std::int64_t revision = 0;
+    DocumentMeta meta;
+    core::TimePoint issued_at{}, published_at{};
+    std::string title, summary;
+    std::vector<MediaRef> files;
+};
+
+/// A look-up of the register: every filter is optional; text filters match the folded form.
+struct DocumentQuery {
+    std::string portal;  ///< published by, integrated into or placed on this portal; "" = all
+    std::string doc_kind, number, symbol, issuer, signer, language;
+    std::optional<core::TimePoint> issued_from, issued_to;  ///< [from, to)
+    std::string text;                                      ///< full text: every word must occur
+    int limit = 20, offset = 0;
+};
+
+struct DocumentPage {
+    std::int64_t total = 0;
+    std::vector<DocumentEntry> results;  ///< newest issue date first
+};
+
+/// A shared document listed in a portal's section (P-25).
+struct Placement {
+    std::int64_t id = 0;
+    std::string portal, section;
+    std::int64_t document_item_id = 0;
+    std::string title;
+    core::TimePoint placed_at{};
+    std::optional<core::TimePoint> retired_at;
+};
+
+struct Collection {
+    std::int64_t id = 0;
+    std::string code, kind, title_vi, title_en, description, status;
+    core::TimePoint created_at{};
+};
+
+struct CollectionNode {
+    std::int64_t id = 0;
+    std::int64_t collection_id = 0;
+    std::int64_t parent_id = 0;
+    std::string level, label, title;
+    std::int64_t sort_order = 0;
+    std::int64_t item_id = 0;   ///< the node's text: a published item, or 0
+    std::string item_title;     ///< of the item's live revision ("" when not published)
+    bool item_published = false;
+    std::string status;
+    std::vector<CollectionNode> children;  ///< filled by CollectionTree
+};
+
+struct NewCollection {
+    std::string code, kind, title_vi, title_en, description;
+};
+
+struct NodeInput {
+    std::int64_t parent_id = 0;
+    std::string level, label, title;
+    std::int64_t sort_order = 0;
+    std::int64_t item_id = 0;
+};
+
+/// A component portal's published item in a mapped section, not yet on the main portal (P-1).
+struct IntegrationCandidate {
+    std::int64_t item_id = 0;
+    std::string portal, title, main_section;
+    core::TimePoint published_at{};
+};
+
 struct NewPortal {
     std::string code;
     std::int64_t unit_id = 0;
@@ -433,6 +519,34 @@ public:
     core::Result<ComplianceReport> Compliance(const Principal& who, const std::string& portal, core::TimePoint from,
                                               core::TimePoint to) const;
 
+    // The shared library (P-3, P-4, P-25). Look-ups and browsing read only what is published
+    // and need no account; changes are checked and audited.
+    DocumentPage LookUpDocuments(const DocumentQuery& q) const;
+    std::optional<DocumentEntry> FindDocument(std::int64_t item_id) const;
+    /// Lists a shared document in a section of `portal` (its publishers), without copying it.
+    core::Result<Placement> PlaceDocument(const Principal& who, const std::string& portal, const std::string& section,
+                                          std::int64_t document_item_id);
+    core::Result<Placement> RetirePlacement(const Principal& who, std::int64_t placement_id);
+    std::vector<Placement> Placements(const std::string& portal) const;
+    std::vector<Collection> Collections() const;
+    core::Result<Collection> CreateCollection(const Principal& who, NewCollection in);
+    /// The collection's tree; `public_view` leaves out retired nodes and items not published.
+    core::Result<std::pair<Collection, std::vector<CollectionNode>>> CollectionTree(const std::string& code,
+                                                                                  bool public_view) const;
+    core::Result<CollectionNode> AddNode(const Principal& who, const std::string& collection, NodeInput in);
+    core::Result<CollectionNode> UpdateNode(const Principal& who, const std::string& collection, std::int64_t node_id,
+                                            NodeInput in);
+    core::Result<CollectionNode> RetireNode(const Principal& who, const std::string& collection, std::int64_t node_id);
+
+    // Integration into the main portal (P-1).
+    /// Published items of component portals in sections mapped to the main portal, not yet
+    /// integrated (for the main portal's publishers).
+    core::Result<std::vector<IntegrationCandidate>> IntegrationCandidates(const Principal& who) const;
+    /// Shows a component portal's published item on the main portal, in `main_section` (""
+    /// = the section its own section maps to): a published item linked to its original, entering
+    /// the main portal's post-check queue. Updated when the original is, withdrawn with it.
+    core::Result<Item> Integrate(const Principal& who, std::int64_t original_id, const std::string& main_section);
+
     // Jobs.
     /// Publishes scheduled items whose time has come; returns how many (the "portal.publish_due"
     /// job, every minute).
@@ -470,6 +584,15 @@ private:
     core::Result<Contribution> CompleteContribution(const Principal& who, const Item& item, Contribution c) const;
     void StoreContribution(core::db::Connection& c, const Item& item, const Contribution& details, std::int64_t user_id);
     void RecordRoyalty(core::db::Connection& c, const Item& before, const Item& after);
+    /// In the transaction of every change of an item's state or live revision: the register of
+    /// documents and the integrated copies follow it.
+    void AfterLiveChange(core::db::Connection& c, std::int64_t item_id, const audit::Actor& actor);
+    void SyncRegister(core::db::Connection& c, const Item& item) const;
+    void FollowOriginal(core::db::Connection& c, const Item& original, const audit::Actor& actor);
+    core::Result<ItemFields> CleanDocument(std::string_view kind, ItemFields f) const;
+    core::Result<audit::Actor> AuthorizeLibrary(const Principal& who) const;
+    core::Result<CollectionNode> CheckNode(core::db::Connection& c, std::int64_t collection_id, std::int64_t node_id,
+                                           NodeInput& in) const;
 
     core::db::Database& db_;
     audit::Log& audit_;
@@ -497,11 +620,17 @@ boost::json::object ToJson(const ProhibitedTerm& t, std::string_view time_zone);
 boost::json::object ToJson(const ContributionRecord& c, std::string_view time_zone);
 boost::json::object ToJson(const RoyaltyRate& r, std::string_view time_zone);
 boost::json::object ToJson(const RoyaltyReport& r, std::string_view time_zone);
+boost::json::object ToJson(const DocumentEntry& d, std::string_view time_zone);
+boost::json::object ToJson(const Placement& p, std::string_view time_zone);
+boost::json::object ToJson(const Collection& c);
+boost::json::object ToJson(const CollectionNode& n);
+boost::json::object ToJson(const IntegrationCandidate& c, std::string_view time_zone);
 /// The quarterly report as a workbook: one sheet of items, one of totals per payee (P-17).
 std::string RoyaltiesXlsx(const RoyaltyReport& r, std::string_view time_zone);
 /// Reads the fields of an item from the API's JSON (`title`, `lead`, `body_html`, `authors`,
 /// `source`, `original_source`, `original_url`, `sections`, `tags`, `media`, `event_at`,
-/// `issued_at`, `royalty_grade`); a wrong type or time is an error naming the field.
+/// `issued_at`, `royalty_grade`, `document` {doc_kind, number, symbol, issuer, signer}, `cites`); a
+/// wrong type or time is an error naming the field.
 core::Result<ItemFields> FieldsFromJson(const boost::json::object& o);
 
 }  // namespace vp::portal

@@ -75,6 +75,16 @@ boost::json::object FieldsToJson(const ItemFields& f) {
     boost::json::array media;
     for (const auto& m : f.media)
         media.push_back(boost::json::object{{"url", m.url}, {"caption", m.caption}, {"credit", m.credit}});
+    boost::json::array cites;
+    for (auto id : f.cites) cites.emplace_back(id);
+    boost::json::value document = nullptr;
+    if (!f.document.empty()) {
+        document = boost::json::object{{"doc_kind", f.document.doc_kind},
+                                       {"number", f.document.number},
+                                       {"symbol", f.document.symbol},
+                                       {"issuer", f.document.issuer},
+                                       {"signer", f.document.signer}};
+    }
     return boost::json::object{{"authors", Strings(f.authors)},
                                {"source", f.source},
                                {"original_source", f.original_source},
@@ -84,7 +94,9 @@ boost::json::object FieldsToJson(const ItemFields& f) {
                                {"media", std::move(media)},
                                {"event_at", Time(f.event_at)},
                                {"issued_at", Time(f.issued_at)},
-                               {"royalty_grade", f.royalty_grade}};
+                               {"royalty_grade", f.royalty_grade},
+                               {"document", std::move(document)},
+                               {"cites", std::move(cites)}};
 }
 
 std::vector<FieldChange> DiffFields(const ItemFields& a, const ItemFields& b) {

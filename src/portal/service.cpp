@@ -97,8 +97,47 @@ ItemFields FieldsFromStored(const Row& r, std::size_t title) {
     }
     f.event_at = TimeField(j, "event_at");
     f.issued_at = TimeField(j, "issued_at");
+    if (auto* d = j.if_contains("document"); d && d->is_object()) {
+        const auto& o = d->get_object();
+        for (auto [key, out] : {std::pair{"doc_kind", &f.document.doc_kind},
+                                {"number", &f.document.number},
+                                {"symbol", &f.document.symbol},
+                                {"issuer", &f.document.issuer},
+                                {"signer", &f.document.signer}}) {
+            if (auto* v = o.if_contains(key); v && v->is_string()) *out = v->get_string();
+        }
+    }
+    if (auto* c = j.if_contains("cites"); c && c->is_array()) {
+        for (const auto& e : c->get_array()) {
+            if (e.is_int64()) f.cites.push_back(e.get_int64());
+        }
+    }
     return f;
 }
+
+}  // namespace
+
+namespace detail {
+std::optional<Revision> LoadRevision(Connection& c, std::int64_t item_id, std::int64_t no) {
+    auto r = c.QueryOne(
+        "SELECT no, created_at, created_by, created_by_name, role, comment, title, lead, body_html, body_text,"
+        " fields_json FROM portal_revisions WHERE item_id = $1 AND no = $2",
+        {item_id, no});
+    if (!r) return std::nullopt;
+    Revision rev;
+    rev.no = r->Int(0);
+    rev.created_at = core::FromMillis(r->Int(1));
+    rev.created_by = r->Int(2);
+    rev.created_by_name = r->Text(3);
+    rev.role = r->Text(4);
+    rev.comment = r->Text(5);
+    rev.fields = FieldsFromStored(*r, 6);
+    rev.body_text = r->Text(9);
+    return rev;
+}
+}  // namespace detail
+
+namespace {
 
 // The item, its current revision and its latest post-check entry, in one query.
 constexpr std::string_view kSelectItem =
@@ -109,7 +148,8 @@ constexpr std::string_view kSelectItem =
     " r.no, r.created_at, r.created_by, r.created_by_name, r.role, r.comment, r.title, r.lead, r.body_html,"
     " r.body_text, r.fields_json,"
     " pc.id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state, pc.checked_by, pc.checked_at, pc.finding,"
-    " COALESCE(i.correction_note, ''), i.corrected_at, p.unit_id, p.time_zone"
+    " COALESCE(i.correction_note, ''), i.corrected_at, p.unit_id, p.time_zone, COALESCE(i.integrated_revision, 0),"
+    " i.follows_original"
     " FROM portal_items i JOIN portal_portals p ON p.id = i.portal_id"
     " JOIN portal_revisions r ON r.item_id = i.id AND r.no = i.current_revision"
     " LEFT JOIN portal_post_checks pc ON pc.id = (SELECT MAX(x.id) FROM portal_post_checks x WHERE x.item_id = i.id)";
@@ -165,6 +205,8 @@ Item ItemFromRow(const Row& r, core::TimePoint now) {
     it.corrected_at = OptTime(r, 43);
     it.portal_unit_id = r.Int(44);
     it.time_zone = r.Text(45);
+    it.integrated_revision = r.Int(46);
+    it.follows_original = r.Bool(47);
     it.locked = it.lock_at && now >= *it.lock_at && it.state != State::kWithdrawn;
     if (it.deadline_due_at) {
         if (it.first_published_at) {
@@ -561,6 +603,9 @@ core::Result<ItemFields> Service::Clean(const Portal& portal, std::string_view k
     if (kind == "official_document" && !f.issued_at) {
         return core::InvalidField("issued_at", Msg("portal.issued_at_required"));
     }
+    auto doc = CleanDocument(kind, std::move(f));
+    if (!doc) return doc.error();
+    f = std::move(doc).value();
     // Sections must be the portal's own.
     std::set<std::string> known;
     for (const auto& s : Sections(portal.id)) {
@@ -709,6 +754,8 @@ core::Result<Item> Service::SaveRevision(const Principal& who, std::int64_t id, 
                                          std::int64_t expected_version) {
     auto current = GetItem(who, id);
     if (!current) return current.error();
+    // An integrated item shows its original: it changes when the original does (P-1).
+    if (current->integrated_from) return core::Conflict(Msg("portal.integrated_edit_original"));
     auto plan = PlanSave(FactsOf(current.value()));
     if (!plan) return plan.error();
     auto actor = AuthorizeOn(who, plan->permission, current.value(), plan->author_may);
@@ -833,6 +880,7 @@ core::Result<Item> Service::ApplyStep(Connection& c, const Item& item, const Ste
             c.Execute("UPDATE portal_takedowns SET correction_applied_at = $1 WHERE id = $2", {Ms(now), corr->Int(0)});
         }
     }
+    AfterLiveChange(c, item.id, actor);
     auto after = Load(c, item.id);
     if (!after) return after;
     Record(c, after.value(), actor, ActionCode(action), item.state, after->state,
@@ -1148,15 +1196,9 @@ std::optional<Item> Service::PublishedItem(std::int64_t id) const {
         auto it = ItemFromRow(*r, clock_.Now());
         if (it.state != State::kPublished || it.live_revision == 0) return std::nullopt;
         if (it.live_revision != it.current_revision) {
-            auto lr = c.QueryOne(
-                "SELECT no, created_at, created_by, created_by_name, role, comment, title, lead, body_html, body_text,"
-                " fields_json FROM portal_revisions WHERE item_id = $1 AND no = $2",
-                {id, it.live_revision});
-            if (!lr) return std::nullopt;
-            it.current.no = lr->Int(0);
-            it.current.created_at = core::FromMillis(lr->Int(1));
-            it.current.fields = FieldsFromStored(*lr, 6);
-            it.current.body_text = lr->Text(9);
+            auto live = LoadRevision(c, id, it.live_revision);
+            if (!live) return std::nullopt;
+            it.current = std::move(*live);
         }
         return it;
     });

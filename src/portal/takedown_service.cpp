@@ -127,6 +127,7 @@ core::Result<Takedown> Service::ExecuteTakedown(Connection& c, Takedown t, const
             {Ms(now), item->id, item->version});
     }
     if (changed != 1) return core::Conflict(Msg("portal.changed_meanwhile"));
+    AfterLiveChange(c, item->id, actor);
     const auto status = StatusAfterExecution(FactsOf(t));
     c.Execute(
         "UPDATE portal_takedowns SET status = $1, executed_at = $2, decided_by = $3, decided_by_name = $4, "

@@ -1,0 +1,201 @@
+// HTTP of the shared library and of integration (P-1, P-3, P-4, P-25). Look-ups and browsing
+// are public (they read only what is published); changes need an account.
+#include <boost/json.hpp>
+
+#include "core/text.hpp"
+#include "portal/handlers.hpp"
+#include "portal/http_util.hpp"
+
+namespace vp::portal {
+
+namespace http = core::http;
+namespace json = boost::json;
+using auth::Principal;
+using http::Request;
+using http::Response;
+using http_util::Guarded;
+using http_util::PathId;
+
+namespace {
+
+constexpr std::string_view kZone = "Asia/Ho_Chi_Minh";
+
+core::Result<NodeInput> NodeFrom(const json::object& in) {
+    NodeInput n{.parent_id = auth::JsonInt(in, "parent"),
+                .level = auth::JsonText(in, "level"),
+                .label = auth::JsonText(in, "label"),
+                .title = auth::JsonText(in, "title"),
+                .sort_order = auth::JsonInt(in, "sort_order"),
+                .item_id = auth::JsonInt(in, "item")};
+    for (const char* k : {"parent", "sort_order", "item"}) {
+        const auto* v = in.if_contains(k);
+        if (v && !v->is_null() && !v->is_int64())
+            return core::InvalidField(k, core::Msg("portal.field_number_expected", {{"field", k}}));
+    }
+    return n;
+}
+
+}  // namespace
+
+Response Handlers::ApiDocuments(Request& req) {
+    const std::string tz(kZone);
+    DocumentQuery q{.portal = req.QueryParam("portal").value_or(""),
+                    .doc_kind = req.QueryParam("kind").value_or(""),
+                    .number = req.QueryParam("number").value_or(""),
+                    .symbol = req.QueryParam("symbol").value_or(""),
+                    .issuer = req.QueryParam("issuer").value_or(""),
+                    .signer = req.QueryParam("signer").value_or(""),
+                    .language = req.QueryParam("language").value_or(""),
+                    .text = req.QueryParam("q").value_or("")};
+    if (!q.doc_kind.empty() && !IsDocumentKind(q.doc_kind))
+        return http::JsonError(req, core::InvalidField("kind", core::Msg("portal.document_kind_unknown", {{"kind", q.doc_kind}})));
+    for (auto* text : {&q.portal, &q.number, &q.symbol, &q.issuer, &q.signer, &q.language, &q.text}) {
+        if (text->size() > 500 || !core::IsValidUtf8(*text))
+            return http::JsonError(req, core::InvalidField("q", core::Msg("portal.field_invalid_text", {{"field", "q"}})));
+    }
+    auto from = http_util::DayParam(req, "from", tz);
+    if (!from) return http::JsonError(req, from.error());
+    auto to = http_util::DayParam(req, "to", tz);
+    if (!to) return http::JsonError(req, to.error());
+    q.issued_from = from.value();
+    if (to->has_value()) q.issued_to = **to + std::chrono::hours(24);  // "to" is inclusive
+    q.limit = static_cast<int>(auth::ParseId(req.QueryParam("limit").value_or("20")).value_or(20));
+    q.offset = static_cast<int>(auth::ParseId(req.QueryParam("offset").value_or("0")).value_or(0));
+    auto page = portal_.LookUpDocuments(q);
+    json::array results;
+    for (const auto& d : page.results) results.push_back(ToJson(d, tz));
+    return http::Json(req, json::object{{"total", page.total}, {"results", std::move(results)}});
+}
+
+Response Handlers::ApiDocument(Request& req) {
+    auto id = PathId(req);
+    auto d = id ? portal_.FindDocument(*id) : std::nullopt;
+    if (!d) return http::JsonError(req, core::NotFound(core::Msg("portal.cited_document_not_found", {{"id", req.path_params["id"]}})));
+    return http::Json(req, ToJson(*d, kZone));
+}
+
+Response Handlers::ApiPlacements(Request& req) {
+    const auto code = req.path_params["code"];
+    if (!portal_.FindPortal(code))
+        return http::JsonError(req, core::NotFound(core::Msg("portal.portal_not_found", {{"code", code}})));
+    json::array list;
+    for (const auto& pl : portal_.Placements(code)) list.push_back(ToJson(pl, ZoneOf(code)));
+    return http::Json(req, json::object{{"placements", std::move(list)}});
+}
+
+Response Handlers::ApiPlaceDocument(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        const auto code = req.path_params["code"];
+        auto r = portal_.PlaceDocument(p, code, auth::JsonText(*body, "section"), auth::JsonInt(*body, "document"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(code)), http::beast_http::status::created);
+    });
+}
+
+Response Handlers::ApiRetirePlacement(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.placement_not_found")));
+        auto r = portal_.RetirePlacement(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), ZoneOf(r->portal)));
+    });
+}
+
+Response Handlers::ApiCollections(Request& req) {
+    json::array list;
+    for (const auto& c : portal_.Collections()) list.push_back(ToJson(c));
+    return http::Json(req, json::object{{"collections", std::move(list)}});
+}
+
+Response Handlers::ApiCreateCollection(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto r = portal_.CreateCollection(p, {.code = auth::JsonText(*body, "code"),
+                                              .kind = auth::JsonText(*body, "kind"),
+                                              .title_vi = auth::JsonText(*body, "title_vi"),
+                                              .title_en = auth::JsonText(*body, "title_en"),
+                                              .description = auth::JsonText(*body, "description")});
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value()), http::beast_http::status::created);
+    });
+}
+
+Response Handlers::ApiCollection(Request& req) {
+    auto r = portal_.CollectionTree(req.path_params["code"], true);
+    if (!r) return http::JsonError(req, r.error());
+    auto o = ToJson(r->first);
+    json::array nodes;
+    for (const auto& n : r->second) nodes.push_back(ToJson(n));
+    o["nodes"] = std::move(nodes);
+    return http::Json(req, o);
+}
+
+Response Handlers::ApiAddNode(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto in = NodeFrom(*body);
+        if (!in) return http::JsonError(req, in.error());
+        auto r = portal_.AddNode(p, req.path_params["code"], std::move(in).value());
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value()), http::beast_http::status::created);
+    });
+}
+
+Response Handlers::ApiUpdateNode(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.node_not_found")));
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto in = NodeFrom(*body);
+        if (!in) return http::JsonError(req, in.error());
+        auto r = portal_.UpdateNode(p, req.path_params["code"], *id, std::move(in).value());
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value()));
+    });
+}
+
+Response Handlers::ApiRetireNode(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.node_not_found")));
+        auto r = portal_.RetireNode(p, req.path_params["code"], *id);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value()));
+    });
+}
+
+Response Handlers::ApiIntegrationCandidates(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto r = portal_.IntegrationCandidates(p);
+        if (!r) return http::JsonError(req, r.error());
+        json::array list;
+        for (const auto& c : r.value()) list.push_back(ToJson(c, kZone));
+        return http::Json(req, json::object{{"candidates", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiIntegrate(Request& req) {
+    return Guarded(web_, req, true, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(core::Msg("portal.item_not_found")));
+        json::object in;
+        if (!req.raw.body().empty()) {
+            auto body = auth::JsonBody(req);
+            if (!body) return http::JsonError(req, body.error());
+            in = std::move(body).value();
+        }
+        auto r = portal_.Integrate(p, *id, auth::JsonText(in, "main_section"));
+        if (!r) return http::JsonError(req, r.error());
+        auto res = http::Json(req, ToJson(r.value(), r->time_zone), http::beast_http::status::created);
+        res.set(http::beast_http::field::location, "/api/v1/portal/items/" + std::to_string(r->id));
+        return res;
+    });
+}
+
+}  // namespace vp::portal
