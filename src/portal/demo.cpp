@@ -9,6 +9,135 @@
 
 namespace vp::portal {
 
+namespace {
+
+// Creates and publishes an item as the operator; 0 when something refused it (logged).
+std::int64_t PublishDemo(Service& svc, NewItem n) {
+    const auto op = core::access::Principal::Operator();
+    auto item = svc.CreateItem(op, std::move(n));
+    if (!item) {
+        spdlog::warn("portal demo item: {}", core::Text(item.error().message, "en"));
+        return 0;
+    }
+    for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kPublish}) {
+        if (auto r = svc.Act(op, item->id, a, {}); !r) {
+            spdlog::warn("portal demo item {}: {}", item->id, core::Text(r.error().message, "en"));
+            return 0;
+        }
+    }
+    return item->id;
+}
+
+// The shared library (P-3, P-4, P-25) and an integrated item (P-1).
+void LoadLibraryDemo(Service& svc, const core::Clock& clock) {
+    const auto op = core::access::Principal::Operator();
+    const auto day = std::chrono::hours(24);
+    struct Doc {
+        const char* title;
+        const char* summary;
+        const char* kind;
+        const char* number;
+        const char* symbol;
+        const char* issuer;
+        const char* signer;
+        int days_ago;
+    };
+    const Doc docs[] = {
+        {"Nghị quyết số 18-NQ/TW về tiếp tục đổi mới, sắp xếp tổ chức bộ máy của hệ thống chính trị tinh gọn, hoạt "
+         "động hiệu lực, hiệu quả",
+         "Một số vấn đề về tiếp tục đổi mới, sắp xếp tổ chức bộ máy của hệ thống chính trị.", "resolution", "18",
+         "NQ/TW", "Ban Chấp hành Trung ương", "Nguyễn Phú Trọng", 400},
+        {"Chỉ thị số 35-CT/TW về đại hội đảng bộ các cấp tiến tới Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
+         "Lãnh đạo, chỉ đạo tổ chức đại hội đảng bộ các cấp.", "directive", "35", "CT/TW", "Bộ Chính trị",
+         "Trương Thị Mai", 300},
+        {"Quy định số 144-QĐ/TW về chuẩn mực đạo đức cách mạng của cán bộ, đảng viên trong giai đoạn mới",
+         "Chuẩn mực đạo đức cách mạng của cán bộ, đảng viên.", "regulation", "144", "QĐ/TW", "Bộ Chính trị",
+         "Võ Văn Thưởng", 200},
+        {"Kết luận số 123-KL/TW về Đề án bổ sung về phát triển kinh tế - xã hội năm 2025",
+         "Kết luận của Ban Chấp hành Trung ương về mục tiêu tăng trưởng.", "conclusion", "123", "KL/TW",
+         "Ban Chấp hành Trung ương", "Tô Lâm", 20},
+    };
+    std::int64_t first_doc = 0;
+    for (const auto& d : docs) {
+        NewItem n{.portal = std::string(kMainPortal), .kind = "official_document", .language = "vi"};
+        n.fields.title = d.title;
+        n.fields.lead = d.summary;
+        n.fields.body_html = std::string("<p>") + d.summary + "</p><p>Toàn văn văn bản được đăng kèm theo.</p>";
+        n.fields.source = "Văn phòng Trung ương Đảng";
+        n.fields.sections = {"van-ban"};
+        n.fields.issued_at = std::chrono::floor<std::chrono::days>(clock.Now() - d.days_ago * day) + std::chrono::hours(1);
+        n.fields.document = {.doc_kind = d.kind, .number = d.number, .symbol = d.symbol, .issuer = d.issuer,
+                             .signer = d.signer};
+        const auto id = PublishDemo(svc, std::move(n));
+        if (!first_doc) first_doc = id;
+    }
+    // A provincial portal lists a central document in its own section, without copying it.
+    if (first_doc) (void)svc.PlaceDocument(op, "tu-hue", "van-ban", first_doc);
+
+    // Thừa Thiên Huế's news is mapped to "Tin từ địa phương" and one item integrated (P-1).
+    (void)svc.MapSection(op, "tu-hue", "tin-tuc", "dia-phuong");
+    NewItem hue{.portal = "tu-hue", .kind = "news", .language = "vi"};
+    hue.fields.title = "Thừa Thiên Huế ra mắt Trung tâm giám sát, điều hành đô thị thông minh cấp tỉnh";
+    hue.fields.lead = "Trung tâm kết nối dữ liệu của các sở, ngành và địa phương trong tỉnh.";
+    hue.fields.body_html = "<p>Trung tâm phục vụ công tác chỉ đạo, điều hành của Tỉnh ủy và Ủy ban nhân dân tỉnh.</p>";
+    hue.fields.source = "Cổng thông tin điện tử Tỉnh ủy Thừa Thiên Huế";
+    hue.fields.sections = {"tin-tuc"};
+    hue.fields.event_at = clock.Now() - std::chrono::hours(4);
+    if (auto id = PublishDemo(svc, hue)) {
+        if (auto r = svc.Integrate(op, id, ""); !r)
+            spdlog::warn("portal demo integration: {}", core::Text(r.error().message, "en"));
+    }
+    // A second one waits for the main portal's publishers to integrate it.
+    hue.fields.title = "Tỉnh ủy Thừa Thiên Huế sơ kết 5 năm thực hiện Kết luận số 48-KL/TW";
+    hue.fields.lead = "Hội nghị đánh giá kết quả xây dựng, phát triển tỉnh và đô thị Huế.";
+    (void)PublishDemo(svc, std::move(hue));
+
+    // Collections by volume and chapter (P-4).
+    NewItem text{.portal = std::string(kMainPortal), .kind = "article", .language = "vi"};
+    text.fields.title = "Tuyên ngôn Độc lập";
+    text.fields.lead = "Tuyên ngôn Độc lập do Chủ tịch Hồ Chí Minh đọc ngày 2 tháng 9 năm 1945 tại Quảng trường Ba Đình.";
+    text.fields.body_html =
+        "<p>Hỡi đồng bào cả nước,</p><p>\"Tất cả mọi người đều sinh ra có quyền bình đẳng. Tạo hóa cho họ những quyền "
+        "không ai có thể xâm phạm được; trong những quyền ấy, có quyền được sống, quyền tự do và quyền mưu cầu hạnh "
+        "phúc.\"</p>";
+    text.fields.source = "Hồ Chí Minh Toàn tập, Nhà xuất bản Chính trị quốc gia Sự thật";
+    text.fields.sections = {"hoc-tap-lam-theo-bac"};
+    const auto text_id = PublishDemo(svc, std::move(text));
+    auto hcm = svc.CreateCollection(op, {.code = "ho-chi-minh-toan-tap",
+                                         .kind = "ho_chi_minh",
+                                         .title_vi = "Hồ Chí Minh Toàn tập",
+                                         .title_en = "Ho Chi Minh: Complete Works",
+                                         .description = "Bộ sách 15 tập, xuất bản lần thứ ba."});
+    if (hcm) {
+        auto v4 = svc.AddNode(op, hcm->code, {.level = "volume", .label = "Tập 4", .title = "1945 - 1946", .sort_order = 40});
+        if (v4) {
+            (void)svc.AddNode(op, hcm->code,
+                              {.parent_id = v4->id, .level = "chapter", .label = "Bài 1", .title = "Tuyên ngôn Độc lập",
+                               .sort_order = 10, .item_id = text_id});
+            (void)svc.AddNode(op, hcm->code,
+                              {.parent_id = v4->id, .level = "chapter", .label = "Bài 2",
+                               .title = "Những nhiệm vụ cấp bách của Nhà nước Việt Nam Dân chủ Cộng hòa", .sort_order = 20});
+        }
+        (void)svc.AddNode(op, hcm->code, {.level = "volume", .label = "Tập 1", .title = "1912 - 1924", .sort_order = 10});
+    }
+    auto vk = svc.CreateCollection(op, {.code = "van-kien-dang-toan-tap",
+                                        .kind = "party_documents",
+                                        .title_vi = "Văn kiện Đảng Toàn tập",
+                                        .title_en = "Complete Party Documents"});
+    if (vk) {
+        auto v1 = svc.AddNode(op, vk->code, {.level = "volume", .label = "Tập 1", .title = "1924 - 1930", .sort_order = 10});
+        if (v1) {
+            auto p1 = svc.AddNode(op, vk->code, {.parent_id = v1->id, .level = "part", .label = "Phần I",
+                                                 .title = "Văn kiện trước khi thành lập Đảng", .sort_order = 10});
+            if (p1)
+                (void)svc.AddNode(op, vk->code, {.parent_id = p1->id, .level = "chapter", .label = "Chương 1",
+                                                 .title = "Hội Việt Nam Cách mạng Thanh niên", .sort_order = 10});
+        }
+    }
+}
+
+}  // namespace
+
 void LoadDemo(Service& svc, const core::Clock& clock) {
     const auto op = core::access::Principal::Operator();
     for (const char* unit : {"TU-HNI", "TU-HUE", "BTCTW"}) {
@@ -76,6 +205,7 @@ void LoadDemo(Service& svc, const core::Clock& clock) {
             if (a == s.up_to) break;
         }
     }
+    LoadLibraryDemo(svc, clock);
 }
 
 }  // namespace vp::portal

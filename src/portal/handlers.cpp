@@ -54,6 +54,19 @@ core::Result<ItemFields> FieldsFromForm(const Request& req) {
     o["authors"] = std::move(authors);
     o["tags"] = std::move(tags);
     o["sections"] = std::move(sections);
+    // An official document's register entry (P-3), and the documents the item cites (P-25).
+    json::object document;
+    for (const char* k : {"doc_kind", "number", "symbol", "issuer", "signer"})
+        document[k] = auth::FormField(form, "document." + std::string(k));
+    if (std::any_of(document.begin(), document.end(), [](const auto& kv) { return !kv.value().as_string().empty(); }))
+        o["document"] = std::move(document);
+    json::array cites;
+    for (auto& c : Lines(auth::FormField(form, "cites"))) {
+        auto id = auth::ParseId(c);
+        if (!id) return core::InvalidField("cites", core::Msg("portal.field_list_expected", {{"field", "cites"}}));
+        cites.emplace_back(*id);
+    }
+    o["cites"] = std::move(cites);
     return FieldsFromJson(o);
 }
 
@@ -100,6 +113,17 @@ json::array StateOptions(const std::optional<State>& selected) {
         out.push_back(json::object{{"code", StateCode(s)},
                                    {"selected", selected == s},
                                    {"label_key", "portal_state_" + std::string(StateCode(s))}});
+    }
+    return out;
+}
+
+// The kinds of official documents for a select, `selected` chosen.
+json::array DocKindOptions(const auth::Web& web, const Request& req, const std::string& selected) {
+    json::array out;
+    for (const auto& k : DocumentKinds()) {
+        out.push_back(json::object{{"code", k},
+                                   {"label", web.Templates().T(req.Lang(), "portal_doc_kind_" + k)},
+                                   {"selected", k == selected}});
     }
     return out;
 }
@@ -153,6 +177,10 @@ json::object FormObject(const Request& req) {
 }
 
 }  // namespace
+
+json::array Handlers::PortalChoices(const std::string& selected) const {
+    return PortalOptions(portal_.ListPortals(), selected);
+}
 
 std::string Handlers::ZoneOf(const std::string& portal) const {
     auto p = portal_.FindPortal(portal);
@@ -208,6 +236,7 @@ Response Handlers::NewItemPage(Request& req) {
                           {"section_choices", std::move(sections)},
                           {"portals", std::move(portals)},
                           {"languages", std::move(languages)},
+                          {"doc_kinds", DocKindOptions(web_, req, "")},
                           {"translation_of", req.QueryParam("translation_of").value_or("")}},
                          "portal_new_title");
     });
@@ -244,6 +273,10 @@ Response Handlers::ItemPage(Request& req) {
         for (const auto& t : it->current.fields.tags) tags += (tags.empty() ? "" : ", ") + t;
         j["authors_text"] = authors;
         j["tags_text"] = tags;
+        std::string cites;
+        for (auto c : it->current.fields.cites) cites += (cites.empty() ? "" : ", ") + std::to_string(c);
+        j["cites_text"] = cites;
+        j["doc_kinds"] = DocKindOptions(web_, req, it->current.fields.document.doc_kind);
         json::array sections;
         for (const auto& s : portal_.Sections(it->portal_id)) {
             const auto& chosen = it->current.fields.sections;

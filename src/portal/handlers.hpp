@@ -62,6 +62,11 @@ public:
     core::http::Response ApiRoyaltiesXlsx(core::http::Request& req);
     core::http::Response ApiCompliance(core::http::Request& req);
     // The shared library and integration (P-1, P-3, P-4, P-25): handlers_library.cpp.
+    core::http::Response LibraryPage(core::http::Request& req);
+    core::http::Response IntegrateFromPage(core::http::Request& req);
+    core::http::Response PlaceFromPage(core::http::Request& req);
+    core::http::Response AddNodeFromPage(core::http::Request& req);
+    core::http::Response CreateCollectionFromPage(core::http::Request& req);
     core::http::Response ApiDocuments(core::http::Request& req);
     core::http::Response ApiDocument(core::http::Request& req);
     core::http::Response ApiPlacements(core::http::Request& req);
@@ -78,6 +83,8 @@ public:
 
 private:
     std::string ZoneOf(const std::string& portal) const;
+    /// The portal choices of a filter or form, `selected` chosen.
+    boost::json::array PortalChoices(const std::string& selected) const;
     auth::Web& web_;
     Service& portal_;
 };

@@ -35,10 +35,19 @@ core::Result<NodeInput> NodeFrom(const json::object& in) {
     return n;
 }
 
-}  // namespace
+// The tree as indented rows (any depth) for the page.
+void Flatten(const std::vector<CollectionNode>& nodes, int depth, json::array& out) {
+    for (const auto& n : nodes) {
+        auto o = ToJson(n);
+        o.erase("children");
+        o["depth"] = std::min(depth, 3);
+        out.push_back(std::move(o));
+        Flatten(n.children, depth + 1, out);
+    }
+}
 
-Response Handlers::ApiDocuments(Request& req) {
-    const std::string tz(kZone);
+// A document look-up from the query string (the API's and the page's parameters).
+core::Result<DocumentQuery> QueryFrom(const Request& req, const std::string& tz) {
     DocumentQuery q{.portal = req.QueryParam("portal").value_or(""),
                     .doc_kind = req.QueryParam("kind").value_or(""),
                     .number = req.QueryParam("number").value_or(""),
@@ -48,20 +57,143 @@ Response Handlers::ApiDocuments(Request& req) {
                     .language = req.QueryParam("language").value_or(""),
                     .text = req.QueryParam("q").value_or("")};
     if (!q.doc_kind.empty() && !IsDocumentKind(q.doc_kind))
-        return http::JsonError(req, core::InvalidField("kind", core::Msg("portal.document_kind_unknown", {{"kind", q.doc_kind}})));
+        return core::InvalidField("kind", core::Msg("portal.document_kind_unknown", {{"kind", q.doc_kind}}));
     for (auto* text : {&q.portal, &q.number, &q.symbol, &q.issuer, &q.signer, &q.language, &q.text}) {
         if (text->size() > 500 || !core::IsValidUtf8(*text))
-            return http::JsonError(req, core::InvalidField("q", core::Msg("portal.field_invalid_text", {{"field", "q"}})));
+            return core::InvalidField("q", core::Msg("portal.field_invalid_text", {{"field", "q"}}));
     }
     auto from = http_util::DayParam(req, "from", tz);
-    if (!from) return http::JsonError(req, from.error());
+    if (!from) return from.error();
     auto to = http_util::DayParam(req, "to", tz);
-    if (!to) return http::JsonError(req, to.error());
+    if (!to) return to.error();
     q.issued_from = from.value();
     if (to->has_value()) q.issued_to = **to + std::chrono::hours(24);  // "to" is inclusive
     q.limit = static_cast<int>(auth::ParseId(req.QueryParam("limit").value_or("20")).value_or(20));
     q.offset = static_cast<int>(auth::ParseId(req.QueryParam("offset").value_or("0")).value_or(0));
-    auto page = portal_.LookUpDocuments(q);
+    return q;
+}
+
+json::array Options(const auth::Web& web, const Request& req, const std::vector<std::string>& codes,
+                    std::string_view prefix, const std::string& selected = "") {
+    json::array out;
+    for (const auto& c : codes) {
+        out.push_back(json::object{{"code", c},
+                                   {"label", web.Templates().T(req.Lang(), std::string(prefix) + c)},
+                                   {"selected", c == selected}});
+    }
+    return out;
+}
+
+}  // namespace
+
+Response Handlers::LibraryPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        const std::string tz(kZone);
+        auto q = QueryFrom(req, tz);
+        if (!q) return web_.Fail(req, &p, q.error());
+        q->limit = 50;
+        auto page = portal_.LookUpDocuments(q.value());
+        json::array documents;
+        for (const auto& d : page.results) {
+            auto o = ToJson(d, tz);
+            o["kind_label"] = web_.Templates().T(req.Lang(), "portal_doc_kind_" + d.meta.doc_kind);
+            o["issued_day"] = std::string(o["issued_at"].as_string().subview(0, 10));
+            documents.push_back(std::move(o));
+        }
+        json::object query;
+        for (const char* k : {"number", "symbol", "issuer", "signer", "from", "to", "q"})
+            query[k] = req.QueryParam(k).value_or("");
+        json::array collections;
+        for (const auto& c : portal_.Collections()) {
+            auto tree = portal_.CollectionTree(c.code, false);
+            if (!tree) continue;
+            auto o = ToJson(c);
+            json::array rows;
+            Flatten(tree->second, 0, rows);
+            o["rows"] = std::move(rows);
+            collections.push_back(std::move(o));
+        }
+        auto candidates = portal_.IntegrationCandidates(p);
+        json::array cands;
+        if (candidates) {
+            for (const auto& c : candidates.value()) cands.push_back(ToJson(c, tz));
+        }
+        const bool can_manage = portal_.MayManageLibrary(p);
+        return web_.Page(req, &p, "portal/library",
+                         {{"documents", std::move(documents)},
+                          {"total", page.total},
+                          {"query", std::move(query)},
+                          {"doc_kinds", Options(web_, req, DocumentKinds(), "portal_doc_kind_", q->doc_kind)},
+                          {"levels", Options(web_, req, CollectionLevels(), "portal_level_")},
+                          {"collection_kinds", Options(web_, req, CollectionKinds(), "portal_collection_kind_")},
+                          {"portals", PortalChoices(q->portal)},
+                          {"collections", std::move(collections)},
+                          {"can_integrate", candidates.ok()},
+                          {"candidates", std::move(cands)},
+                          {"can_manage", can_manage}},
+                         "portal_library_title");
+    });
+}
+
+Response Handlers::IntegrateFromPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto id = PathId(req);
+        if (!id) return web_.Fail(req, &p, core::NotFound(core::Msg("portal.item_not_found")));
+        auto r = portal_.Integrate(p, *id, auth::FormField(req.Form(), "main_section"));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/items/" + std::to_string(r->id) + "?ok=integrate");
+    });
+}
+
+Response Handlers::PlaceFromPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto form = req.Form();
+        auto doc = auth::ParseId(auth::FormField(form, "document"));
+        if (!doc)
+            return web_.Fail(req, &p, core::InvalidField("document", core::Msg("portal.cited_document_not_found",
+                                                                               {{"id", auth::FormField(form, "document")}})));
+        auto r = portal_.PlaceDocument(p, auth::FormField(form, "portal"), auth::FormField(form, "section"), *doc);
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/library?portal=" + http::PercentEncode(r->portal));
+    });
+}
+
+Response Handlers::AddNodeFromPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto form = req.Form();
+        NodeInput in{.level = auth::FormField(form, "level"),
+                     .label = auth::FormField(form, "label"),
+                     .title = auth::FormField(form, "title")};
+        for (auto [key, out] : {std::pair{"parent", &in.parent_id}, {"sort_order", &in.sort_order}, {"item", &in.item_id}}) {
+            const auto text = auth::FormField(form, key);
+            if (text.empty()) continue;
+            auto v = auth::ParseId(text);
+            if (!v) return web_.Fail(req, &p, core::InvalidField(key, core::Msg("portal.field_number_expected", {{"field", key}})));
+            *out = *v;
+        }
+        auto r = portal_.AddNode(p, auth::FormField(form, "collection"), std::move(in));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/library");
+    });
+}
+
+Response Handlers::CreateCollectionFromPage(Request& req) {
+    return Guarded(web_, req, false, [&](const Principal& p) {
+        auto form = req.Form();
+        auto r = portal_.CreateCollection(p, {.code = auth::FormField(form, "code"),
+                                              .kind = auth::FormField(form, "kind"),
+                                              .title_vi = auth::FormField(form, "title_vi"),
+                                              .title_en = auth::FormField(form, "title_en")});
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/portal/library");
+    });
+}
+
+Response Handlers::ApiDocuments(Request& req) {
+    const std::string tz(kZone);
+    auto q = QueryFrom(req, tz);
+    if (!q) return http::JsonError(req, q.error());
+    auto page = portal_.LookUpDocuments(q.value());
     json::array results;
     for (const auto& d : page.results) results.push_back(ToJson(d, tz));
     return http::Json(req, json::object{{"total", page.total}, {"results", std::move(results)}});

@@ -80,6 +80,11 @@ public:
         r.Add(verb::post, "/admin/portal/items/{id}/screening/confirm", Bind(h, &Handlers::ConfirmScreening), page);
         r.Add(verb::get, "/admin/portal/royalties", Bind(h, &Handlers::RoyaltiesPage), page);
         r.Add(verb::post, "/admin/portal/royalties/rates", Bind(h, &Handlers::SetRoyaltyRate), page);
+        r.Add(verb::get, "/admin/portal/library", Bind(h, &Handlers::LibraryPage), page);
+        r.Add(verb::post, "/admin/portal/items/{id}/integrate", Bind(h, &Handlers::IntegrateFromPage), page);
+        r.Add(verb::post, "/admin/portal/library/placements", Bind(h, &Handlers::PlaceFromPage), page);
+        r.Add(verb::post, "/admin/portal/library/nodes", Bind(h, &Handlers::AddNodeFromPage), page);
+        r.Add(verb::post, "/admin/portal/library/collections", Bind(h, &Handlers::CreateCollectionFromPage), page);
 
         r.Add(verb::get, "/api/v1/portal/portals", Bind(h, &Handlers::ApiPortals));
         r.Add(verb::post, "/api/v1/portal/portals", Bind(h, &Handlers::ApiCreatePortal));
@@ -132,6 +137,7 @@ public:
         web.AddNav({"/admin/portal/post-checks", "nav_portal_post_checks", kPostCheck, 6});
         web.AddNav({"/admin/portal/royalties", "nav_portal_royalties", kRoyaltyRead, 7});
         web.AddNav({"/admin/portal/terms", "nav_portal_terms", kTermsManage, 8});
+        web.AddNav({"/admin/portal/library", "nav_portal_library", kItemCreate, 9});
     }
 
     void AddJobs(core::JobQueue& jobs) override {

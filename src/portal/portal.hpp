@@ -530,6 +530,8 @@ public:
     std::vector<Placement> Placements(const std::string& portal) const;
     std::vector<Collection> Collections() const;
     core::Result<Collection> CreateCollection(const Principal& who, NewCollection in);
+    /// Whether `who` keeps the collections (what the page offers; each change checks again).
+    bool MayManageLibrary(const Principal& who) const { return AuthorizeLibrary(who).ok(); }
     /// The collection's tree; `public_view` leaves out retired nodes and items not published.
     core::Result<std::pair<Collection, std::vector<CollectionNode>>> CollectionTree(const std::string& code,
                                                                                   bool public_view) const;

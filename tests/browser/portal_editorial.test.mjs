@@ -242,6 +242,25 @@ describe('a contribution goes through editing, review and publication, then a ta
     await shot(admin, 'portal-10-terms');
   });
 
+  // covers P-1, P-3, P-4, P-25: the shared library — a look-up without diacritics, the
+  // collections by volume and chapter, and a provincial item integrated into the main portal.
+  step('the publisher looks up a document and integrates a provincial item', async () => {
+    const publisher = await as('xuatban');
+    await publisher.goto('/admin/portal/library?q=' + encodeURIComponent('nghi quyet to chuc bo may'));
+    const text = await publisher.locator('main').innerText();
+    assert.match(text, /Nghị quyết số 18-NQ\/TW/, 'found without diacritics');
+    assert.doesNotMatch(text, /Chỉ thị số 35-CT\/TW/, 'every word must occur');
+    assert.match(text, /Hồ Chí Minh Toàn tập/);
+    assert.match(text, /Tuyên ngôn Độc lập/, 'a chapter with its text');
+    await shot(publisher, 'portal-11-library');
+    const integrate = publisher.locator('form[action$="/integrate"] button[type=submit]').first();
+    assert.equal(await publisher.locator('form[action$="/integrate"]').count(), 1, 'one provincial item waits');
+    await clickAndWait(publisher, integrate);
+    assert.match(new URL(publisher.url()).pathname, /^\/admin\/portal\/items\/\d+$/);
+    assert.match(await publisher.locator('main').innerText(), /Kết luận số 48-KL\/TW/);
+    await shot(publisher, 'portal-12-integrated');
+  });
+
   step('no script errors or server errors', async () => {
     assert.deepEqual(problems.scriptErrors, []);
     assert.deepEqual(problems.serverErrors, []);

@@ -1348,6 +1348,7 @@ TEST_P(PortalHttp, PublishedDocumentFilesAreSignedByThePortal_P30) {
     auto created = Call(bt, "POST", "/api/v1/portal/items",
                         R"({"portal":"main","kind":"official_document","title":"Nghị quyết số 01-NQ/TW","source":"Văn phòng Trung ương Đảng",
                             "sections":["van-ban"],"issued_at":"2026-03-06T08:00:00+07:00",
+                            "document":{"doc_kind":"resolution","number":"01","symbol":"NQ/TW","issuer":"Bộ Chính trị","signer":"Tô Lâm"},
                             "media":[{"url":"/media/)" + sha + R"(","caption":"Toàn văn","credit":"VPTW"}]})",
                         201);
     const auto base = "/api/v1/portal/items/" + std::to_string(created.at("id").as_int64());
@@ -1370,6 +1371,84 @@ TEST_P(PortalHttp, PublishedDocumentFilesAreSignedByThePortal_P30) {
     EXPECT_EQ(e.at("filename").as_string(), "nghi-quyet-01.pdf");
     EXPECT_EQ(e.at("size").as_int64(), static_cast<std::int64_t>(pdf.size()));
     EXPECT_TRUE(e.at("signature_valid").as_bool());
+}
+
+// covers P-3, P-25: the register is looked up without an account, by every field.
+TEST_P(PortalHttp, TheDocumentRegisterIsLookedUpByEveryField_P3_P25) {
+    auto bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban");
+    Call(bt, "POST", "/api/v1/portal/items",
+         R"({"portal":"main","kind":"official_document","title":"Nghị quyết số 01-NQ/TW","source":"VPTW",
+             "sections":["van-ban"],"issued_at":"2026-03-06T08:00:00+07:00","document":{"doc_kind":"edict"}})",
+         400);
+    auto created = Call(bt, "POST", "/api/v1/portal/items",
+                        R"({"portal":"main","kind":"official_document","title":"Nghị quyết số 01-NQ/TW về công tác cán bộ",
+                            "lead":"Tóm tắt nghị quyết","source":"Văn phòng Trung ương Đảng","sections":["van-ban"],
+                            "issued_at":"2026-03-06T08:00:00+07:00",
+                            "document":{"doc_kind":"resolution","number":"01","symbol":"NQ/TW","issuer":"Bộ Chính trị","signer":"Tô Lâm"}})",
+                        201);
+    const auto id = created.at("id").as_int64();
+    const auto base = "/api/v1/portal/items/" + std::to_string(id);
+    EXPECT_EQ(created.at("document").at("symbol").as_string(), "NQ/TW");
+    auto none = Http(port_, "GET", "/api/v1/portal/documents");
+    EXPECT_EQ(json::parse(none.body).at("total").as_int64(), 0) << "drafts are not public";
+    for (const char* a : {"submit", "take", "send_to_review"}) Call(bt, "POST", base + "/actions/" + a);
+    Call(kd, "POST", base + "/actions/approve");
+    Call(xb, "POST", base + "/actions/publish");
+    for (const char* q : {"?kind=resolution", "?number=01", "?symbol=nq%2Ftw", "?issuer=bo%20chinh%20tri",
+                          "?signer=T%C3%B4%20L%C3%A2m", "?from=2026-03-06&to=2026-03-06", "?q=cong%20tac%20can%20bo",
+                          "?portal=main"}) {
+        auto r = Http(port_, "GET", std::string("/api/v1/portal/documents") + q);
+        ASSERT_EQ(r.status, 200) << q << r.body;
+        auto v = json::parse(r.body).as_object();
+        EXPECT_EQ(v.at("total").as_int64(), 1) << q;
+        ASSERT_EQ(v.at("results").as_array().size(), 1u) << q;
+        EXPECT_EQ(v.at("results").as_array()[0].at("id").as_int64(), id);
+        EXPECT_EQ(v.at("results").as_array()[0].at("issued_at").as_string(), "2026-03-06T08:00:00+07:00");
+    }
+    for (const char* q : {"?from=2026-03-07", "?to=2026-03-05", "?kind=directive", "?q=ke%20hoach", "?portal=tu-hue"}) {
+        auto r = Http(port_, "GET", std::string("/api/v1/portal/documents") + q);
+        EXPECT_EQ(json::parse(r.body).at("total").as_int64(), 0) << q;
+    }
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/portal/documents?from=2026-02-30").status, 400);
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/portal/documents?kind=edict").status, 400);
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/portal/documents?q=%FF%FE").status, 400) << "not UTF-8";
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/portal/documents/" + std::to_string(id)).status, 200);
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/portal/documents/999999").status, 404);
+    // Placing it on another portal needs that portal's publisher.
+    Call(xb, "POST", "/api/v1/portal/portals/main/document-placements",
+         R"({"section":"tai-lieu-hoc-tap","document":)" + std::to_string(id) + "}", 201);
+    EXPECT_EQ(Http(port_, "POST", "/api/v1/portal/portals/main/document-placements",
+                   R"({"section":"tai-lieu-hoc-tap","document":1})")
+                  .status,
+              401);
+    auto placements = Http(port_, "GET", "/api/v1/portal/portals/main/document-placements");
+    EXPECT_EQ(json::parse(placements.body).at("placements").as_array().size(), 1u);
+}
+
+// covers P-4: collections are built by the main portal's publishers and browsed by anyone.
+TEST_P(PortalHttp, CollectionsOverTheApi_P4) {
+    auto bt = Token("bientap"), xb = Token("xuatban");
+    Call(bt, "POST", "/api/v1/portal/collections", R"({"code":"vkd","kind":"party_documents","title_vi":"Văn kiện Đảng"})",
+         403);
+    Call(xb, "POST", "/api/v1/portal/collections", R"({"code":"vkd","kind":"party_documents","title_vi":"Văn kiện Đảng"})",
+         201);
+    auto vol = Call(xb, "POST", "/api/v1/portal/collections/vkd/nodes", R"({"level":"volume","label":"Tập 1","title":"1924-1930"})",
+                    201);
+    const auto vid = std::to_string(vol.at("id").as_int64());
+    Call(xb, "POST", "/api/v1/portal/collections/vkd/nodes",
+         R"({"parent":)" + vid + R"(,"level":"chapter","label":"Chương 1","title":"Thanh niên"})", 201);
+    Call(xb, "POST", "/api/v1/portal/collections/vkd/nodes", R"({"parent":"x","level":"chapter","title":"x"})", 400);
+    auto tree = Http(port_, "GET", "/api/v1/portal/collections/vkd");
+    ASSERT_EQ(tree.status, 200);
+    auto t = json::parse(tree.body).as_object();
+    ASSERT_EQ(t.at("nodes").as_array().size(), 1u);
+    EXPECT_EQ(t.at("nodes").as_array()[0].at("children").as_array()[0].at("label").as_string(), "Chương 1");
+    Call(xb, "PUT", "/api/v1/portal/collections/vkd/nodes/" + vid, R"({"level":"volume","label":"Tập I","title":"1924-1930"})");
+    Call(xb, "POST", "/api/v1/portal/collections/vkd/nodes/" + vid + "/retire");
+    t = json::parse(Http(port_, "GET", "/api/v1/portal/collections/vkd").body).as_object();
+    EXPECT_TRUE(t.at("nodes").as_array().empty());
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/portal/collections/none").status, 404);
+    EXPECT_EQ(json::parse(Http(port_, "GET", "/api/v1/portal/collections").body).at("collections").as_array().size(), 1u);
 }
 
 // covers P-6, X-3, X-7
