@@ -103,9 +103,10 @@ Response Handlers::LibraryPage(Request& req) {
         json::object query;
         for (const char* k : {"number", "symbol", "issuer", "signer", "from", "to", "q"})
             query[k] = req.QueryParam(k).value_or("");
+        const bool can_manage = portal_.MayManageLibrary(p);
         json::array collections;
         for (const auto& c : portal_.Collections()) {
-            auto tree = portal_.CollectionTree(c.code, false);
+            auto tree = portal_.CollectionTree(c.code, !can_manage);
             if (!tree) continue;
             auto o = ToJson(c);
             json::array rows;
@@ -118,7 +119,6 @@ Response Handlers::LibraryPage(Request& req) {
         if (candidates) {
             for (const auto& c : candidates.value()) cands.push_back(ToJson(c, tz));
         }
-        const bool can_manage = portal_.MayManageLibrary(p);
         return web_.Page(req, &p, "portal/library",
                          {{"documents", std::move(documents)},
                           {"total", page.total},

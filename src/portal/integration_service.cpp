@@ -82,16 +82,32 @@ core::Result<Item> Service::Integrate(const Principal& who, std::int64_t origina
     auto actor = AuthorizeOnPortal(who, kItemPublish, main.value());
     if (!actor) return actor.error();
     const auto now = clock_.Now();
+    try {
+        return IntegrateIn(actor.value(), main.value(), original_id, main_section, now);
+    } catch (const core::db::UniqueViolation&) {
+        // Two integrations at once (one copy per original), or a translation already on the main portal.
+        return core::Conflict(Msg("portal.integration_exists", {{"id", "?"}}));
+    }
+}
+
+core::Result<Item> Service::IntegrateIn(const audit::Actor& actor, const Portal& main, std::int64_t original_id,
+                                        const std::string& main_section, core::TimePoint now) {
     return db_.Transact([&](Connection& c) -> core::Result<Item> {
         auto original = Load(c, original_id);
         if (!original) return original.error();
-        if (original->portal_id == main->id || original->integrated_from != 0)
+        if (original->portal_id == main.id || original->integrated_from != 0)
             return core::InvalidField("item", Msg("portal.integration_not_component"));
         if (original->state != State::kPublished || original->live_revision == 0)
             return core::Conflict(Msg("portal.integration_not_published"));
         if (auto copy = c.QueryOne("SELECT id FROM portal_items WHERE integrated_from = $1 AND state <> 'withdrawn'",
                                    {original_id})) {
             return core::Conflict(Msg("portal.integration_exists", {{"id", std::to_string(copy->Int(0))}}));
+        }
+        // Claim the original as it is: a take-down or an update committing meanwhile makes this
+        // fail (and then it finds the integrated item), never the other way round.
+        if (c.Execute("UPDATE portal_items SET version = version + 1 WHERE id = $1 AND version = $2 AND state = 'published'",
+                      {original_id, original->version}) != 1) {
+            return core::Conflict(Msg("portal.changed_meanwhile"));
         }
         auto live = LoadRevision(c, original_id, original->live_revision);
         if (!live) return core::NotFound(Msg("portal.revision_not_found"));
@@ -101,7 +117,7 @@ core::Result<Item> Service::Integrate(const Principal& who, std::int64_t origina
         std::string section = main_section.empty() ? mapped.front() : main_section;
         if (std::find(mapped.begin(), mapped.end(), section) == mapped.end())
             return core::InvalidField("main_section", Msg("portal.integration_section_not_mapped", {{"code", section}}));
-        if (std::find(main->languages.begin(), main->languages.end(), original->language) == main->languages.end())
+        if (std::find(main.languages.begin(), main.languages.end(), original->language) == main.languages.end())
             return core::InvalidField("language", Msg("portal.language_not_in_portal", {{"language", original->language}}));
         // A translation follows its original's integrated copy, when there is one.
         core::db::Value translation_of;
@@ -117,13 +133,13 @@ core::Result<Item> Service::Integrate(const Principal& who, std::int64_t origina
                        " first_published_at, published_at, integrated_from, integrated_revision)"
                        " VALUES ($1, $2, $3, $4, 'published', 1, 1, $5, $6, $7, $7, $8, $9, $7, $7, $10, $11)"
                        " RETURNING id",
-                       {main->id, original->kind, original->language, translation_of, actor->user_id,
+                       {main.id, original->kind, original->language, translation_of, actor.user_id,
                         original->providing_unit_id, Ms(now), OptMs(live->fields.event_at),
                         OptMs(live->fields.issued_at), original_id, original->live_revision})
                       ->Int(0);
         const auto comment = fmt::format("Tích hợp từ cổng {} (tin #{}, phiên bản {})", original->portal, original_id,
                                          original->live_revision);
-        InsertRevision(c, id, 1, now, actor.value(), comment, live.value(), {section});
+        InsertRevision(c, id, 1, now, actor, comment, live.value(), {section});
         auto copy = Load(c, id);
         if (!copy) return copy.error();
         // The main portal's own screening applies to what it shows (P-31).
@@ -134,12 +150,12 @@ core::Result<Item> Service::Integrate(const Principal& who, std::int64_t origina
             return core::Conflict(Msg("portal.screening_held", {{"terms", terms}}));
         }
         EnterPostCheck(c, copy.value(), 1, "integration", now);
-        Record(c, copy.value(), actor.value(), "integrate", State::kDraft, State::kPublished, 1, comment);
-        Record(c, original.value(), actor.value(), "integrated", original->state, original->state,
+        Record(c, copy.value(), actor, "integrate", State::kDraft, State::kPublished, 1, comment);
+        Record(c, original.value(), actor, "integrated", original->state, original->state,
                original->live_revision, fmt::format("#{} ({})", id, section));
         auto after = Load(c, id);
-        if (settings_.on_live) settings_.on_live(c, after.value(), actor.value());
-        audit_.Write(c, actor.value(),
+        if (settings_.on_live) settings_.on_live(c, after.value(), actor);
+        audit_.Write(c, actor,
                      {"portal.item.integrate", "portal_item", std::to_string(id), nullptr, SnapshotOf(after.value())});
         events_.Publish(c, core::Event{.topic = "portal.item",
                                        .data_json = json::serialize(json::object{{"id", id},
@@ -191,13 +207,23 @@ void Service::FollowOriginal(Connection& c, const Item& original, const audit::A
                     {no, original.live_revision, Ms(now),
                      original.corrected_at ? core::db::Value{original.correction_note} : core::db::Value{},
                      OptMs(original.corrected_at), id});
-                if (auto updated = Load(c, id)) {
-                    // Every update enters the post-check queue of the portal that shows it (P-14).
-                    EnterPostCheck(c, updated.value(), no, "update", now);
-                    if (settings_.on_live) settings_.on_live(c, updated.value(), actor);
-                }
                 action = "follow_update";
-            } else if (before.state == State::kTakenDown) {
+                if (auto updated = Load(c, id)) {
+                    // The main portal's own screening applies to every revision it shows (P-31): a
+                    // match takes the integrated item down until a clean revision of the original.
+                    if (!ScreenItem(c, updated.value()).terms.empty()) {
+                        c.Execute("UPDATE portal_items SET state = 'taken_down', follows_original = 1, live_revision = $1"
+                                  " WHERE id = $2",
+                                  {before.live_revision, id});
+                        action = "follow_update_held";
+                    } else {
+                        // Every update enters the post-check queue of the portal that shows it (P-14).
+                        EnterPostCheck(c, updated.value(), no, "update", now);
+                        if (settings_.on_live) settings_.on_live(c, updated.value(), actor);
+                    }
+                }
+            } else if (before.state == State::kTakenDown && before.live_revision == before.current_revision) {
+                // Back with its original (unless its newest revision is held by screening).
                 c.Execute("UPDATE portal_items SET state = 'published', follows_original = 0, version = version + 1,"
                           " updated_at = $1 WHERE id = $2",
                           {Ms(now), id});

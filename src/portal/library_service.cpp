@@ -178,6 +178,28 @@ void Service::SyncRegister(Connection& c, const Item& item) const {
          Folded(d.number), Folded(d.symbol), Folded(d.issuer), Folded(d.signer), text});
 }
 
+int Service::RebuildRegister() {
+    // Published originals missing from the register (published before it existed) or listed
+    // while they are no longer published.
+    auto ids = db_.Read([&](Connection& c) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : c.Query(
+                 "SELECT i.id FROM portal_items i LEFT JOIN portal_document_register r ON r.item_id = i.id"
+                 " WHERE i.kind = 'official_document' AND i.integrated_from IS NULL AND"
+                 " ((i.state = 'published' AND r.item_id IS NULL) OR (i.state <> 'published' AND r.listed = 1))")) {
+            out.push_back(r.Int(0));
+        }
+        return out;
+    });
+    for (auto id : ids) {
+        db_.Transact([&](Connection& c) -> core::Status {
+            if (auto item = Load(c, id)) SyncRegister(c, item.value());
+            return core::Ok{};
+        });
+    }
+    return static_cast<int>(ids.size());
+}
+
 DocumentPage Service::LookUpDocuments(const DocumentQuery& q) const {
     std::string where = " WHERE r.listed = 1";
     core::db::Params params;
@@ -218,7 +240,7 @@ DocumentPage Service::LookUpDocuments(const DocumentQuery& q) const {
                          ->Int(0);
         auto rows_params = params;
         rows_params.emplace_back(static_cast<std::int64_t>(std::clamp(q.limit, 1, 100)));
-        rows_params.emplace_back(static_cast<std::int64_t>(std::max(q.offset, 0)));
+        rows_params.emplace_back(static_cast<std::int64_t>(std::clamp(q.offset, 0, 10000)));
         const auto n = rows_params.size();
         for (const auto& r : c.Query(std::string(kSelectEntry) + where + " ORDER BY r.issued_at DESC, r.item_id DESC"
                                          " LIMIT $" + std::to_string(n - 1) + " OFFSET $" + std::to_string(n),
@@ -248,6 +270,10 @@ core::Result<Placement> Service::PlaceDocument(const Principal& who, const std::
     if (!doc) return core::InvalidField("document", Msg("portal.cited_document_not_found", {{"id", std::to_string(document_item_id)}}));
     try {
         return db_.Transact([&](Connection& c) -> core::Result<Placement> {
+            // Checked again here: the document may have left the site since.
+            if (!c.QueryOne("SELECT 1 FROM portal_document_register WHERE item_id = $1 AND listed = 1", {document_item_id}))
+                return core::InvalidField("document", Msg("portal.cited_document_not_found",
+                                                          {{"id", std::to_string(document_item_id)}}));
             auto sec = c.QueryOne("SELECT id FROM portal_sections WHERE portal_id = $1 AND code = $2 AND status = 'active'",
                                   {portal->id, section});
             if (!sec) return core::InvalidField("section", Msg("portal.section_not_found", {{"code", section}}));
@@ -300,7 +326,8 @@ std::vector<Placement> Service::Placements(const std::string& portal) const {
     return db_.Read([&](Connection& c) {
         std::vector<Placement> out;
         for (const auto& r : c.Query(std::string(kSelectPlacement) +
-                                         " WHERE p.code = $1 AND pl.retired_at IS NULL ORDER BY pl.placed_at DESC, pl.id DESC",
+                                         " WHERE p.code = $1 AND pl.retired_at IS NULL AND r.listed = 1"
+                                         " ORDER BY pl.placed_at DESC, pl.id DESC",
                                      {portal})) {
             out.push_back(PlacementFromRow(r));
         }
@@ -411,9 +438,11 @@ core::Result<CollectionNode> Service::CheckNode(Connection& c, std::int64_t coll
         const auto p = NodeFromRow(*parent);
         if (!MayContain(p.level, in.level))
             return core::InvalidField("level", Msg("portal.node_level_order", {{"parent", p.level}, {"level", in.level}}));
-        // A node never moves under itself: walk up from the new parent.
+        // A node never moves under itself: walk up from the new parent (levels are at most four
+        // deep, so a longer walk means the tree is already broken).
+        int steps = 0;
         for (std::int64_t up = in.parent_id; up != 0 && node_id != 0;) {
-            if (up == node_id) return core::InvalidField("parent", Msg("portal.node_cycle"));
+            if (up == node_id || ++steps > 16) return core::InvalidField("parent", Msg("portal.node_cycle"));
             auto row = c.QueryOne("SELECT COALESCE(parent_id, 0) FROM portal_collection_nodes WHERE id = $1", {up});
             up = row ? row->Int(0) : 0;
         }
@@ -439,8 +468,10 @@ core::Result<CollectionNode> Service::AddNode(const Principal& who, const std::s
     auto actor = AuthorizeLibrary(who);
     if (!actor) return actor.error();
     return db_.Transact([&](Connection& c) -> core::Result<CollectionNode> {
-        auto col = c.QueryOne("SELECT id FROM portal_collections WHERE code = $1 AND status = 'active'", {collection});
-        if (!col) return core::NotFound(Msg("portal.collection_not_found", {{"code", collection}}));
+        // Claim the collection: changes of one tree are serialised (the checks below stay true).
+        if (c.Execute("UPDATE portal_collections SET status = status WHERE code = $1 AND status = 'active'", {collection}) != 1)
+            return core::NotFound(Msg("portal.collection_not_found", {{"code", collection}}));
+        auto col = c.QueryOne("SELECT id FROM portal_collections WHERE code = $1", {collection});
         auto ok = CheckNode(c, col->Int(0), 0, in);
         if (!ok) return ok.error();
         const auto now = Ms(clock_.Now());
@@ -471,6 +502,7 @@ core::Result<CollectionNode> Service::UpdateNode(const Principal& who, const std
         if (!row) return core::NotFound(Msg("portal.node_not_found"));
         auto before = NodeFromRow(*row);
         if (before.status != "active") return core::Conflict(Msg("portal.node_retired"));
+        c.Execute("UPDATE portal_collections SET status = status WHERE id = $1", {before.collection_id});
         auto ok = CheckNode(c, before.collection_id, node_id, in);
         if (!ok) return ok.error();
         c.Execute(

@@ -3,6 +3,9 @@
 // the integration of component portals' items into the main portal.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "portal/service_fixture.hpp"
 
 namespace vp::portal {
@@ -58,10 +61,10 @@ TEST_P(PortalLibrary, DocumentsAreLookedUpByEveryFieldOnceTheyArePublished_P3) {
     auto draft = svc_->CreateItem(main.editor, Document("Nghị quyết số 18-NQ/TW", "resolution", "18", "NQ/TW"));
     ASSERT_TRUE(draft.ok());
     EXPECT_EQ(Found({}), 0) << "a draft is not in the register";
-    svc_->Act(main.editor, draft->id, Action::kSubmit, {});
-    svc_->Act(main.editor, draft->id, Action::kTake, {});
-    svc_->Act(main.editor, draft->id, Action::kSendToReview, {});
-    svc_->Act(main.reviewer, draft->id, Action::kApprove, {});
+    ASSERT_TRUE(svc_->Act(main.editor, draft->id, Action::kSubmit, {}).ok());
+    ASSERT_TRUE(svc_->Act(main.editor, draft->id, Action::kTake, {}).ok());
+    ASSERT_TRUE(svc_->Act(main.editor, draft->id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(main.reviewer, draft->id, Action::kApprove, {}).ok());
     auto nq = svc_->Act(main.publisher, draft->id, Action::kPublish, {}).value();
     auto ct = PublishOn(main, Document("Chỉ thị số 35-CT/TW về đại hội đảng bộ các cấp", "directive", "35", "CT/TW",
                                        "2024-06-14T00:00:00+07:00"));
@@ -155,12 +158,16 @@ TEST_P(PortalLibrary, EveryPortalListsAndCitesTheSharedDocumentsWithoutCopying_P
     EXPECT_EQ(citing->current.fields.cites, std::vector<std::int64_t>{nq.id});
     EXPECT_EQ(CountItems(), items + 1) << "the document itself is not copied";
 
+    // A document that leaves the site leaves the portals that list it (its title too).
+    ASSERT_TRUE(svc_->Act(main.director, nq.id, Action::kWithdraw, {.reason = "Hết hiệu lực"}).ok());
+    EXPECT_TRUE(svc_->Placements("tu-hue").empty());
     auto retired = svc_->RetirePlacement(hue.publisher, placed->id);
     ASSERT_TRUE(retired.ok());
     EXPECT_TRUE(retired->retired_at);
     EXPECT_EQ(svc_->RetirePlacement(hue.publisher, placed->id).error().code, core::ErrorCode::kConflict);
     EXPECT_EQ(Found({.portal = "tu-hue"}), 0);
-    EXPECT_TRUE(svc_->PlaceDocument(hue.publisher, "tu-hue", "van-ban", nq.id).ok()) << "placed again after retiring";
+    EXPECT_EQ(svc_->PlaceDocument(hue.publisher, "tu-hue", "van-ban", nq.id).error().field, "document")
+        << "a withdrawn document is not placed";
 }
 
 TEST_P(PortalLibrary, CollectionsAreBrowsedByVolumeAndChapter_P4) {
@@ -291,6 +298,32 @@ TEST_P(PortalLibrary, AComponentItemIsIntegratedUpdatedAndWithdrawnWithItsOrigin
     EXPECT_EQ(updated->post_check->reason, "update");
     EXPECT_EQ(updated->post_check->due_at, At("2026-03-10T00:00:00+07:00")) << "24:00 of the update day";
 
+    // The copy is never moved through the workflow on the main portal, nor corrected there.
+    EXPECT_EQ(svc_->Act(main.publisher, copy->id, Action::kSchedule, {.at = At("2026-03-20T09:00:00+07:00")}).error().code,
+              core::ErrorCode::kConflict);
+    EXPECT_EQ(svc_->OpenTakedown(main.director, copy->id,
+                                 {.kind = CaseKind::kCorrection, .reason = "Sai tên", .correction_note = "Sửa tên"})
+                  .error()
+                  .code,
+              core::ErrorCode::kConflict);
+
+    // An update the main portal's screening holds takes the copy down, the last clean revision kept.
+    ASSERT_TRUE(svc_->AddProhibitedTerm(op_, "main", "xuyên tạc", "").ok());
+    f.lead = "Bài viết xuyên tạc";
+    ASSERT_TRUE(svc_->SaveRevision(hue.editor, original.id, f, "").ok());
+    ASSERT_TRUE(svc_->Act(hue.editor, original.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue.reviewer, original.id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue.publisher, original.id, Action::kPublish, {}).ok());
+    auto held = svc_->GetItem(main.editor, copy->id);
+    EXPECT_EQ(held->state, State::kTakenDown);
+    EXPECT_EQ(held->live_revision, 2) << "the last clean revision";
+    f.lead = "Bài viết đã sửa";
+    ASSERT_TRUE(svc_->SaveRevision(hue.editor, original.id, f, "").ok());
+    ASSERT_TRUE(svc_->Act(hue.editor, original.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue.reviewer, original.id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue.publisher, original.id, Action::kPublish, {}).ok());
+    EXPECT_EQ(svc_->GetItem(main.editor, copy->id)->state, State::kPublished) << "back with a clean revision";
+
     // Taken down at the source: down on the main portal too, and back with it.
     auto case_ = svc_->OpenTakedown(hue.director, original.id, {.reason = "Sai số liệu", .urgent = true});
     ASSERT_TRUE(case_.ok());
@@ -303,7 +336,38 @@ TEST_P(PortalLibrary, AComponentItemIsIntegratedUpdatedAndWithdrawnWithItsOrigin
     ASSERT_TRUE(history.ok());
     std::vector<std::string> actions;
     for (const auto& e : history.value()) actions.push_back(e.action);
-    EXPECT_EQ(actions, (std::vector<std::string>{"integrate", "follow_update", "follow_take_down", "follow_withdraw"}));
+    EXPECT_EQ(actions, (std::vector<std::string>{"integrate", "follow_update", "follow_update_held", "follow_update",
+                                                 "follow_take_down", "follow_withdraw"}));
+}
+
+TEST_P(PortalLibrary, TwoIntegrationsAtOnceMakeOneCopy_P1) {
+    auto main = BoardOf("main", 200);
+    auto hue = BoardOf("tu-hue", 300);
+    ASSERT_TRUE(svc_->MapSection(op_, "tu-hue", "tin-tuc", "dia-phuong").ok());
+    auto n = News("Huế đón khách quốc tế");
+    n.portal = "tu-hue";
+    n.fields.sections = {"tin-tuc"};
+    auto original = PublishOn(hue, n);
+    std::atomic<int> ok{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 4; ++k) {
+        threads.emplace_back([&] {
+            auto r = svc_->Integrate(main.publisher, original.id, "");
+            if (r.ok()) {
+                ++ok;
+            } else {
+                ++refused;
+                EXPECT_EQ(r.error().code, core::ErrorCode::kConflict);
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 1);
+    EXPECT_EQ(refused.load(), 3);
+    auto copies = Db().Read([&](core::db::Connection& c) {
+        return c.QueryOne("SELECT COUNT(*) FROM portal_items WHERE integrated_from = $1", {original.id})->Int(0);
+    });
+    EXPECT_EQ(copies, 1);
 }
 
 VP_INSTANTIATE_DB_TEST(PortalLibrary);

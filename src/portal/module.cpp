@@ -57,6 +57,8 @@ public:
         auto main = service_->EnsureMainPortal(core::access::Principal::Operator());
         if (!main)
             spdlog::warn("portal: the main portal could not be created: {}", core::Text(main.error().message, "en"));
+        if (const int n = service_->RebuildRegister(); n > 0)
+            spdlog::info("portal: {} document(s) brought into the register", n);
         handlers_ = std::make_unique<Handlers>(p.web, *service_);
     }
 

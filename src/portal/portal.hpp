@@ -522,6 +522,9 @@ public:
     // The shared library (P-3, P-4, P-25). Look-ups and browsing read only what is published
     // and need no account; changes are checked and audited.
     DocumentPage LookUpDocuments(const DocumentQuery& q) const;
+    /// Brings the register in line with the items (documents published before it existed); at
+    /// start. Returns how many documents it wrote.
+    int RebuildRegister();
     std::optional<DocumentEntry> FindDocument(std::int64_t item_id) const;
     /// Lists a shared document in a section of `portal` (its publishers), without copying it.
     core::Result<Placement> PlaceDocument(const Principal& who, const std::string& portal, const std::string& section,
@@ -589,6 +592,8 @@ private:
     /// In the transaction of every change of an item's state or live revision: the register of
     /// documents and the integrated copies follow it.
     void AfterLiveChange(core::db::Connection& c, std::int64_t item_id, const audit::Actor& actor);
+    core::Result<Item> IntegrateIn(const audit::Actor& actor, const Portal& main, std::int64_t original_id,
+                                   const std::string& main_section, core::TimePoint now);
     void SyncRegister(core::db::Connection& c, const Item& item) const;
     void FollowOriginal(core::db::Connection& c, const Item& original, const audit::Actor& actor);
     core::Result<ItemFields> CleanDocument(std::string_view kind, ItemFields f) const;

@@ -924,6 +924,10 @@ core::Result<Item> Service::Act(const Principal& who, std::int64_t id, Action ac
     }
     auto item = GetItem(who, id);
     if (!item) return item.error();
+    // An integrated item follows its original (P-1): the main board may only withdraw it (or take
+    // it down, above); reopening it for the workflow would bring back what the source removed.
+    if (item->integrated_from && action != Action::kWithdraw)
+        return core::Conflict(Msg("portal.integrated_edit_original"));
     auto step = PlanAction(FactsOf(item.value()), action);
     if (!step) return step.error();
     auto actor = AuthorizeOn(who, step->permission, item.value(), step->author_may);

@@ -636,16 +636,20 @@ TEST_P(PortalService, RoyaltiesArisOnFirstPublicationOnly_P17) {
     ASSERT_TRUE(svc_->Act(editor_, first.id, Action::kSendToReview, {}).ok());
     ASSERT_TRUE(svc_->Act(reviewer_, first.id, Action::kApprove, {}).ok());
     ASSERT_TRUE(svc_->Act(publisher_, first.id, Action::kPublish, {}).ok());
-    // An item integrated from a component portal earns none.
-    auto integrated = svc_->CreateItem(editor_, News("Tin tích hợp từ Huế"));
-    Db().Transact([&](core::db::Connection& c) {
-        c.Execute("UPDATE portal_items SET integrated_from = $1 WHERE id = $2", {first.id, integrated->id});
-    });
-    ASSERT_TRUE(svc_->Act(editor_, integrated->id, Action::kSubmit, {}).ok());
-    ASSERT_TRUE(svc_->Act(editor_, integrated->id, Action::kTake, {}).ok());
-    ASSERT_TRUE(svc_->Act(editor_, integrated->id, Action::kSendToReview, {}).ok());
-    ASSERT_TRUE(svc_->Act(reviewer_, integrated->id, Action::kApprove, {}).ok());
-    ASSERT_TRUE(svc_->Act(publisher_, integrated->id, Action::kPublish, {}).ok());
+    // An item integrated from a component portal earns none (its original earns on its portal).
+    auto hue_bt = On("tu-hue", "editor", 402), hue_kd = On("tu-hue", "reviewer", 403),
+         hue_xb = On("tu-hue", "publisher", 404);
+    auto hn = News("Tin tích hợp từ Huế");
+    hn.portal = "tu-hue";
+    hn.fields.sections = {"tin-tuc"};
+    hn.fields.royalty_grade = "A";
+    auto hue_item = svc_->CreateItem(hue_bt, hn);
+    ASSERT_TRUE(hue_item.ok());
+    ASSERT_TRUE(svc_->Act(hue_bt, hue_item->id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue_kd, hue_item->id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(hue_xb, hue_item->id, Action::kPublish, {}).ok());
+    ASSERT_TRUE(svc_->MapSection(op_, "tu-hue", "tin-tuc", "dia-phuong").ok());
+    ASSERT_TRUE(svc_->Integrate(publisher_, hue_item->id, "").ok());
     // An editor's own item without a grade: a royalty without a rate, flagged.
     auto own = svc_->CreateItem(editor_, News("Tin của biên tập viên"));
     ASSERT_TRUE(svc_->Act(editor_, own->id, Action::kSubmit, {}).ok());

@@ -164,6 +164,9 @@ core::Result<Takedown> Service::OpenTakedown(const Principal& who, std::int64_t 
     if (in.kind == CaseKind::kCorrection && note->empty()) {
         return core::InvalidField("correction_note", Msg("portal.correction_note_required"));
     }
+    // An integrated item is corrected at its original (P-1); it may only be taken down or deleted here.
+    if (in.kind == CaseKind::kCorrection && item->integrated_from)
+        return core::Conflict(Msg("portal.integrated_edit_original"));
     if (item->state != State::kPublished && !(in.kind != CaseKind::kTakeDown && item->state == State::kTakenDown)) {
         return core::Conflict(Msg("portal.takedown_not_published"));
     }
