@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "core/message.hpp"
+
 namespace vp::core {
 
 bool IsValidUtf8(std::string_view s) {
@@ -95,6 +97,19 @@ std::string Trim(std::string_view s) {
     while (!s.empty() && ws(s.front())) s.remove_prefix(1);
     while (!s.empty() && ws(s.back())) s.remove_suffix(1);
     return std::string(s);
+}
+
+Result<std::string> CleanField(std::string_view field, std::string_view s, std::size_t max_chars, bool multiline) {
+    const std::string name(field);
+    if (!IsValidUtf8(s)) return InvalidField(name, Msg("core.field_invalid_text", {{"field", name}}));
+    for (unsigned char c : s) {
+        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
+            return InvalidField(name, Msg("core.field_control_chars", {{"field", name}}));
+    }
+    auto out = ToNfc(Trim(s));
+    if (Utf8Length(out) > max_chars)
+        return InvalidField(name, Msg("core.field_too_long", {{"field", name}, {"max", std::to_string(max_chars)}}));
+    return out;
 }
 
 }  // namespace vp::core

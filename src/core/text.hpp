@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.hpp"
+
 namespace vp::core {
 
 /// True when s is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
@@ -20,5 +22,11 @@ std::string ToNfc(std::string_view s);
 std::string FoldDiacritics(std::string_view s);
 /// Trims ASCII whitespace at both ends.
 std::string Trim(std::string_view s);
+
+/// A text field as every form and API accepts it (P-12): valid UTF-8, no control characters (tab
+/// and newline only when `multiline`), trimmed, NFC, at most `max_chars` code points. Errors name
+/// the field (core.field_invalid_text, core.field_control_chars, core.field_too_long).
+Result<std::string> CleanField(std::string_view field, std::string_view s, std::size_t max_chars,
+                               bool multiline = false);
 
 }  // namespace vp::core

@@ -1,0 +1,32 @@
+#include "tasks/tasks.hpp"
+
+namespace vp::tasks {
+
+void DeclareAccess(core::access::Policy& policy) {
+    // 08-QC/TW Art. 6: the Central Party Office's task office classifies and enters tasks,
+    // settles disputes and keeps the catalogue; the assignee's focal point acknowledges and
+    // reports; its approver approves the reports; the monitoring unit evaluates; the inspection
+    // commissions read (Art. 6.3, 7.3).
+    policy.Allow(kTaskRead, {"task_office", "unit_focal_point", "unit_approver", "monitoring_officer", "inspector"});
+    policy.Allow(kTaskEnter, {"task_office"});
+    policy.Allow(kCatalogueManage, {"task_office"});
+    policy.Allow(kTaskAcknowledge, {"unit_focal_point", "unit_approver"});
+    policy.Allow(kUpdateSubmit, {"unit_focal_point"});
+    policy.Allow(kUpdateApprove, {"unit_approver"});
+    policy.Allow(kTaskDelegate, {"unit_focal_point", "unit_approver"});
+    policy.Allow(kTaskEvaluate, {"monitoring_officer"});
+}
+
+const std::vector<std::string>& SecrecyLevels() {
+    static const std::vector<std::string> kLevels = {"thuong", "mat", "toi_mat", "tuyet_mat"};
+    return kLevels;
+}
+
+const std::vector<std::string>& DocumentKinds() {
+    static const std::vector<std::string> kKinds = {"resolution", "directive", "notice",   "conclusion",
+                                                    "programme",  "plan",      "project",  "decision",
+                                                    "regulation", "meeting_conclusion", "direction"};
+    return kKinds;
+}
+
+}  // namespace vp::tasks

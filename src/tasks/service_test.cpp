@@ -1,0 +1,381 @@
+// covers T-1, T-2, T-3, T-4, T-5, T-6, T-7, T-8, T-9, T-10, T-16, T-17, T-18, T-23, T-25 on both
+// engines: documents and secrecy, tasks and sub-tasks, receipt and disputes, updates approved by
+// the unit, evaluations, explanations, computed statuses and the clocks.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "calendar/holidays.hpp"
+#include "calendar/iso_time.hpp"
+#include "core/db/migrate.hpp"
+#include "core/embedded.hpp"
+#include "core/message.hpp"
+#include "core/testing/db_fixture.hpp"
+#include "tasks/tasks.hpp"
+
+namespace vp::embedded {
+std::span<const vp::core::EmbeddedFile> Migrations();
+}
+
+namespace vp::tasks {
+namespace {
+
+using core::access::Principal;
+
+core::TimePoint At(std::string_view iso) { return calendar::TryParseIso(iso).value(); }
+
+std::string Slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+constexpr std::string_view kFile = "/media/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+class TasksService : public testing::DbTest {
+protected:
+    void SetUp() override {
+        DbTest::SetUp();
+        if (IsSkipped() || HasFailure()) return;
+        core::db::Migrate(Db(), embedded::Migrations(), std::vector<std::string>{"tasks"});
+        for (const char* r : {"task_office", "unit_focal_point", "unit_approver", "monitoring_officer", "inspector"})
+            policy_.AddRole({.code = r, .rank = 1});
+        units::DeclareAccess(policy_);
+        DeclareAccess(policy_);
+        units_ = std::make_unique<units::Service>(Db(), log_, clock_, policy_);
+        policy_.SetUnitTree(units_.get());
+        ASSERT_TRUE(units_->SeedIfEmpty(op_, Slurp(std::string(VP_SOURCE_DIR) + "/data/units/seed.json")).ok());
+        auto years = calendar::TryLoadYearSchedules(std::filesystem::path(VP_SOURCE_DIR) / "data/calendar/vn");
+        ASSERT_TRUE(years.ok());
+        calendars_ = std::make_unique<calendar::Service>(Db(), log_, clock_, years.value());
+        ASSERT_TRUE(calendars_->EnsureDefault(op_.ActorAs()).ok());
+        clock_.Set(At("2026-03-09T09:00:00+07:00"));  // a Monday
+        events_.RegisterTopic("tasks.task", [](const core::Subscriber&, const core::Event&) { return true; });
+        svc_ = std::make_unique<Service>(Db(), log_, clock_, policy_, *units_, *calendars_, events_,
+                                         ServiceSettings{.check_file = [](const std::string& url) {
+                                             return boost::json::value(boost::json::object{
+                                                 {"valid", true}, {"signer_subject", "CN=Văn phòng Trung ương Đảng"},
+                                                 {"filename", url.substr(7, 8) + ".pdf"}});
+                                         }});
+        office_ = As("task_office", "VPTW-VTH", 1);
+        focal_ = As("unit_focal_point", "TU-HNI", 2);
+        approver_ = As("unit_approver", "TU-HNI", 3);
+        monitor_ = As("monitoring_officer", "VPTW-VTH", 4);
+        hue_focal_ = As("unit_focal_point", "TU-HUE", 5);
+        vp_focal_ = As("unit_focal_point", "VP-HNI", 6);
+        vp_approver_ = As("unit_approver", "VP-HNI", 7);
+        inspector_ = As("inspector", "UBKTTW", 8);
+    }
+
+    Principal As(std::string role, std::string_view unit, std::int64_t id) {
+        auto u = units_->FindByCode(unit);
+        EXPECT_TRUE(u) << unit;
+        Principal p;
+        p.user_id = id;
+        p.username = role + std::to_string(id);
+        p.unit_id = u ? u->id : 0;
+        p.grants.push_back({id, std::move(role), p.unit_id, ""});
+        return p;
+    }
+
+    NewDocument Doc(std::string secrecy = "thuong") {
+        return {.kind = "conclusion",
+                .title = "Kết luận của Bộ Chính trị về chuyển đổi số trong các cơ quan đảng",
+                .number = "125",
+                .symbol = "KL/TW",
+                .summary = "Tiếp tục đẩy mạnh chuyển đổi số.",
+                .issued_on = "2026-03-05",
+                .signer = "Trần Cẩm Tú",
+                .submitting_unit = "VPTW",
+                .issuing_unit = "Bộ Chính trị",
+                .secrecy = std::move(secrecy),
+                .files = {std::string(kFile)}};
+    }
+
+    Task NewTaskFor(std::string deadline = "2026-04-09T17:00:00+07:00", std::vector<std::string> leads = {"TU-HNI"}) {
+        auto doc = svc_->CreateDocument(office_, Doc());
+        EXPECT_TRUE(doc.ok());
+        NewTask t{.document_id = doc->id,
+                  .content = "Xây dựng kế hoạch chuyển đổi số của Đảng bộ",
+                  .lead_units = std::move(leads),
+                  .coordinating_units = {"VP-HNI"},
+                  .monitoring_unit = "VPTW-VTH",
+                  .start = At("2026-03-09T08:00:00+07:00"),
+                  .priority = "key"};
+        if (!deadline.empty()) t.deadline = At(deadline);
+        auto r = svc_->CreateTask(office_, t);
+        EXPECT_TRUE(r.ok()) << (r.ok() ? "" : core::Text(r.error().message, "en"));
+        return r.ok() ? r.value() : Task{};
+    }
+
+    std::int64_t Count(const char* table) {
+        return Db().Read([&](core::db::Connection& c) {
+            return c.QueryOne(std::string("SELECT COUNT(*) FROM ") + table)->Int(0);
+        });
+    }
+
+    std::string Iso(core::TimePoint t) { return calendar::FormatIso(t, "Asia/Ho_Chi_Minh"); }
+
+    const Clock* Find(const Task& t, ClockKind k, std::string_view label = {}) {
+        for (const auto& c : t.clocks) {
+            if (c.kind == k && (label.empty() || c.label == label)) return &c;
+        }
+        return nullptr;
+    }
+
+    audit::Log log_{clock_};
+    core::EventBus events_;
+    core::access::Policy policy_;
+    Principal op_ = Principal::Operator();
+    std::unique_ptr<units::Service> units_;
+    std::unique_ptr<calendar::Service> calendars_;
+    std::unique_ptr<Service> svc_;
+    Principal office_, focal_, approver_, monitor_, hue_focal_, vp_focal_, vp_approver_, inspector_;
+};
+
+TEST_P(TasksService, DocumentsKeepEveryFieldAndTheirSignatureCheck_T1_T5) {
+    auto d = svc_->CreateDocument(office_, Doc());
+    ASSERT_TRUE(d.ok()) << core::Text(d.error().message, "en");
+    EXPECT_EQ(d->symbol, "KL/TW");
+    ASSERT_EQ(d->files.size(), 1u);
+    EXPECT_TRUE(d->files[0].signature.as_object().at("valid").as_bool()) << "the check is stored";
+    EXPECT_EQ(svc_->GetDocument(office_, d->id)->files[0].filename, "01234567.pdf");
+    const auto before = Count("tasks_documents");
+    auto no_file = Doc();
+    no_file.files.clear();
+    EXPECT_EQ(svc_->CreateDocument(office_, no_file).error().field, "files") << "a signed file is required";
+    auto bad_file = Doc();
+    bad_file.files = {"/media/../../etc/passwd"};
+    EXPECT_EQ(svc_->CreateDocument(office_, bad_file).error().field, "files");
+    auto bad_kind = Doc();
+    bad_kind.kind = "edict";
+    EXPECT_EQ(svc_->CreateDocument(office_, bad_kind).error().field, "kind");
+    auto bad_date = Doc();
+    bad_date.issued_on = "2026-02-30";
+    EXPECT_EQ(svc_->CreateDocument(office_, bad_date).error().field, "issued_on");
+    auto crlf = Doc();
+    crlf.signer = "Trần\r\nCẩm Tú";
+    EXPECT_EQ(svc_->CreateDocument(office_, crlf).error().field, "signer");
+    EXPECT_EQ(svc_->CreateDocument(focal_, Doc()).error().code, core::ErrorCode::kForbidden)
+        << "only the task office enters documents";
+    EXPECT_EQ(Count("tasks_documents"), before) << "nothing stored";
+}
+
+TEST_P(TasksService, TopSecretIsRefusedCitingArticle5AndNothingIsStored_T23) {
+    auto top = svc_->CreateDocument(office_, Doc("tuyet_mat"));
+    ASSERT_FALSE(top.ok());
+    EXPECT_EQ(top.error().field, "secrecy");
+    EXPECT_NE(core::Text(top.error().message, "vi").find("Điều 5, khoản 3"), std::string::npos);
+    EXPECT_EQ(svc_->CreateDocument(office_, Doc("mat")).error().code, core::ErrorCode::kConflict)
+        << "no secret partition configured: refused, not stored in the open one";
+    EXPECT_EQ(svc_->CreateDocument(office_, Doc("bi_mat")).error().field, "secrecy");
+    EXPECT_EQ(Count("tasks_documents"), 0);
+}
+
+TEST_P(TasksService, ATaskGetsItsCheckpointsAndClocksAndGoesToCompletion_T2_T4_T6_T7_T10_T16_T25) {
+    auto t = NewTaskFor();
+    EXPECT_EQ(t.status, Status::kNotStartedWithinDeadline);
+    // 1 to under 3 months: an update at half time and the final report 3 working days after.
+    ASSERT_NE(Find(t, ClockKind::kUpdate, "1/2"), nullptr);
+    EXPECT_EQ(Iso(Find(t, ClockKind::kUpdate, "1/2")->due_at), "2026-03-25T17:00:00+07:00");
+    EXPECT_EQ(Iso(Find(t, ClockKind::kUpdate, "final")->due_at), "2026-04-14T17:00:00+07:00");
+    // Entered within 3 working days of the issue (Thursday 5 March -> Tuesday 10 March).
+    auto entry = Find(t, ClockKind::kEntry);
+    ASSERT_NE(entry, nullptr);
+    EXPECT_EQ(Iso(entry->due_at), "2026-03-10T17:00:00+07:00");
+    // Receipt within 4 working hours: Monday 09:00 -> 14:00 (the lunch hour does not count).
+    auto ack = Find(t, ClockKind::kAcknowledge);
+    ASSERT_NE(ack, nullptr);
+    EXPECT_EQ(Iso(ack->due_at), "2026-03-09T14:00:00+07:00");
+
+    EXPECT_EQ(svc_->Acknowledge(hue_focal_, t.id).error().code, core::ErrorCode::kNotFound) << "not its task";
+    clock_.Set(At("2026-03-09T10:00:00+07:00"));
+    auto acked = svc_->Acknowledge(focal_, t.id);
+    ASSERT_TRUE(acked.ok());
+    EXPECT_EQ(svc_->Acknowledge(focal_, t.id).error().code, core::ErrorCode::kConflict);
+    auto read = svc_->GetTask(focal_, t.id).value();
+    EXPECT_EQ(Find(read, ClockKind::kAcknowledge)->state.outcome, ClockState::Outcome::kMet);
+    EXPECT_TRUE(svc_->GetTask(inspector_, t.id).ok()) << "the inspection commission reads";
+
+    // An update counts only once the unit's approver approves it.
+    clock_.Set(At("2026-03-20T10:00:00+07:00"));
+    EXPECT_EQ(svc_->SubmitUpdate(focal_, t.id, {.progress = 140}, false).error().field, "progress");
+    EXPECT_EQ(svc_->SubmitUpdate(focal_, t.id, {.progress = 20, .difficulties = "Thiếu kinh phí"}, false).error().field,
+              "causes");
+    auto up = svc_->SubmitUpdate(focal_, t.id, {.progress = 40, .results = "Đã dự thảo kế hoạch"}, false);
+    ASSERT_TRUE(up.ok());
+    EXPECT_EQ(svc_->GetTask(focal_, t.id)->status, Status::kNotStartedWithinDeadline) << "not approved yet";
+    EXPECT_EQ(svc_->DecideUpdate(focal_, up->id, true, "").error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(svc_->DecideUpdate(approver_, up->id, false, "").error().field, "comment");
+    ASSERT_TRUE(svc_->DecideUpdate(approver_, up->id, true, "").ok());
+    EXPECT_EQ(svc_->DecideUpdate(approver_, up->id, true, "").error().code, core::ErrorCode::kConflict);
+    read = svc_->GetTask(focal_, t.id).value();
+    EXPECT_EQ(read.status, Status::kInProgressOnTime);
+    EXPECT_EQ(read.progress, 40);
+    EXPECT_EQ(Find(read, ClockKind::kUpdate, "1/2")->state.outcome, ClockState::Outcome::kMet);
+    // The monitoring unit evaluates within 3 working days.
+    auto eval = Find(read, ClockKind::kEvaluate);
+    ASSERT_NE(eval, nullptr);
+    EXPECT_EQ(Iso(eval->due_at), "2026-03-25T17:00:00+07:00");
+    EXPECT_EQ(svc_->Evaluate(approver_, up->id, "Tốt", false).error().code, core::ErrorCode::kForbidden);
+    ASSERT_TRUE(svc_->Evaluate(monitor_, up->id, "Đúng tiến độ", false).ok());
+    EXPECT_EQ(Find(svc_->GetTask(focal_, t.id).value(), ClockKind::kEvaluate)->state.outcome,
+              ClockState::Outcome::kMet);
+
+    // Completion on the deadline's eve: completed on time, every checkpoint closed.
+    clock_.Set(At("2026-04-08T10:00:00+07:00"));
+    EXPECT_EQ(svc_->SubmitUpdate(focal_, t.id, {}, true).error().field, "results");
+    auto done = svc_->SubmitUpdate(focal_, t.id, {.results = "Kế hoạch đã ban hành", .products = "Kế hoạch số 12"}, true);
+    ASSERT_TRUE(done.ok());
+    ASSERT_TRUE(svc_->DecideUpdate(approver_, done->id, true, "Đồng ý").ok());
+    read = svc_->GetTask(focal_, t.id).value();
+    EXPECT_EQ(read.status, Status::kCompletedOnTime);
+    EXPECT_EQ(read.progress, 100);
+    EXPECT_EQ(Find(read, ClockKind::kUpdate, "final")->state.outcome, ClockState::Outcome::kMet);
+    EXPECT_EQ(svc_->SubmitUpdate(focal_, t.id, {.progress = 100, .results = "x"}, false).error().code,
+              core::ErrorCode::kConflict);
+    auto history = svc_->StatusHistory(focal_, t.id);
+    ASSERT_GE(history.size(), 3u);
+    EXPECT_EQ(history.front().status, Status::kNotStartedWithinDeadline);
+    EXPECT_EQ(history.back().status, Status::kCompletedOnTime);
+}
+
+TEST_P(TasksService, StatusesFollowTimeMissedCheckpointsAndLateReportsNeedAnExplanation_T4_T7_T18) {
+    auto t = NewTaskFor("2026-06-09T17:00:00+07:00");  // 3 to under 6 months: ½ and ¾
+    clock_.Set(At("2026-03-12T10:00:00+07:00"));
+    auto up = svc_->SubmitUpdate(focal_, t.id, {.progress = 30, .results = "Khởi động"}, false).value();
+    ASSERT_TRUE(svc_->DecideUpdate(approver_, up.id, true, "").ok());
+    // The ¾ checkpoint (due Monday 18 May) passes without an update: in progress, late.
+    clock_.Set(At("2026-05-19T09:00:00+07:00"));
+    EXPECT_GE(svc_->RefreshStatuses(), 1);
+    EXPECT_EQ(svc_->GetTask(focal_, t.id)->status, Status::kInProgressLate);
+    // The late report keeps the checkpoint, missed, and asks for an explanation.
+    auto late = svc_->SubmitUpdate(focal_, t.id, {.progress = 70, .results = "Đã triển khai"}, false).value();
+    ASSERT_TRUE(svc_->DecideUpdate(approver_, late.id, true, "").ok());
+    auto read = svc_->GetTask(focal_, t.id).value();
+    EXPECT_EQ(Find(read, ClockKind::kUpdate, "3/4")->state.outcome, ClockState::Outcome::kMissed);
+    EXPECT_GT(Find(read, ClockKind::kUpdate, "3/4")->state.by.count(), 0);
+    EXPECT_EQ(read.status, Status::kInProgressOnTime) << "caught up";
+    EXPECT_EQ(svc_->SubmitUpdate(focal_, t.id, {.progress = 80, .results = "x"}, false).error().code,
+              core::ErrorCode::kConflict)
+        << "the explanation first";
+    auto ex = svc_->Explanations(focal_, t.id);
+    ASSERT_EQ(ex.size(), 1u);
+    EXPECT_EQ(ex[0].cause, "late_report");
+    EXPECT_EQ(svc_->Explain(hue_focal_, ex[0].id, "x").error().code, core::ErrorCode::kForbidden);
+    ASSERT_TRUE(svc_->Explain(focal_, ex[0].id, "Đơn vị chậm do tổ chức lại bộ máy").ok());
+    EXPECT_EQ(svc_->Explain(focal_, ex[0].id, "again").error().code, core::ErrorCode::kConflict);
+    // A wrong report found by the monitoring unit asks for one too.
+    ASSERT_TRUE(svc_->Evaluate(monitor_, late.id, "Số liệu chưa khớp báo cáo", true).ok());
+    EXPECT_EQ(svc_->SubmitUpdate(focal_, t.id, {.progress = 80, .results = "x"}, false).error().code,
+              core::ErrorCode::kConflict);
+    // Past the deadline without completion.
+    clock_.Set(At("2026-06-10T09:00:00+07:00"));
+    svc_->RefreshStatuses();
+    EXPECT_EQ(svc_->GetTask(focal_, t.id)->status, Status::kNotCompletedOverdue);
+    auto idle = NewTaskFor("2026-06-09T17:00:00+07:00");
+    svc_->RefreshStatuses();
+    EXPECT_EQ(svc_->GetTask(focal_, idle.id)->status, Status::kNotStartedOverdue);
+}
+
+TEST_P(TasksService, ADisputeIsSettledByTheTaskOfficeAndTheTaskMoves_T8) {
+    auto t = NewTaskFor();
+    clock_.Set(At("2026-03-09T11:00:00+07:00"));
+    ASSERT_TRUE(svc_->Acknowledge(focal_, t.id).ok());
+    clock_.Set(At("2026-03-10T09:00:00+07:00"));  // 6 working hours after receipt: within 8
+    EXPECT_EQ(svc_->OpenDispute(focal_, t.id, " ").error().field, "reason");
+    auto d = svc_->OpenDispute(focal_, t.id, "Nhiệm vụ thuộc thẩm quyền Thành ủy Huế");
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(svc_->OpenDispute(focal_, t.id, "lần hai").error().code, core::ErrorCode::kConflict);
+    auto read = svc_->GetTask(focal_, t.id).value();
+    EXPECT_EQ(Find(read, ClockKind::kDispute)->state.outcome, ClockState::Outcome::kMet);
+    EXPECT_EQ(Iso(Find(read, ClockKind::kSettle)->due_at), "2026-03-11T17:00:00+07:00");
+    EXPECT_EQ(svc_->SettleDispute(focal_, d->id, "x", "").error().code, core::ErrorCode::kForbidden);
+    auto s = svc_->SettleDispute(office_, d->id, "Chuyển Thành ủy Huế chủ trì", "TU-HUE");
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->outcome, "reassigned");
+    EXPECT_EQ(svc_->SettleDispute(office_, d->id, "again", "").error().code, core::ErrorCode::kConflict);
+    auto moved = svc_->SubmitUpdate(focal_, t.id, {.progress = 10, .results = "x"}, false);
+    ASSERT_FALSE(moved.ok());
+    EXPECT_EQ(moved.error().code, core::ErrorCode::kForbidden) << "Hà Nội no longer leads it";
+    read = svc_->GetTask(hue_focal_, t.id).value();
+    ASSERT_EQ(read.units.front().code, "TU-HUE");
+    EXPECT_FALSE(read.units.front().acknowledged_at);
+    ASSERT_TRUE(svc_->Acknowledge(hue_focal_, t.id).ok());
+}
+
+TEST_P(TasksService, SubTasksGoToSubordinateUnitsAndTheirProgressRollsUp_T3_T9) {
+    auto t = NewTaskFor();
+    NewTask sub{.parent_id = t.id,
+                .content = "Rà soát hạ tầng của Văn phòng Thành ủy",
+                .lead_units = {"VP-HNI"},
+                .start = At("2026-03-10T08:00:00+07:00"),
+                .deadline = At("2026-04-01T17:00:00+07:00")};
+    EXPECT_EQ(svc_->CreateTask(vp_focal_, sub).error().code, core::ErrorCode::kForbidden) << "only the assignee delegates";
+    auto wrong = sub;
+    wrong.lead_units = {"TU-HUE"};
+    EXPECT_EQ(svc_->CreateTask(focal_, wrong).error().field, "lead_units") << "only to its subordinate units";
+    auto late = sub;
+    late.deadline = At("2026-05-01T17:00:00+07:00");
+    EXPECT_EQ(svc_->CreateTask(focal_, late).error().field, "deadline");
+    auto child = svc_->CreateTask(focal_, sub);
+    ASSERT_TRUE(child.ok()) << core::Text(child.error().message, "en");
+    EXPECT_EQ(child->parent_id, t.id);
+    EXPECT_EQ(child->monitoring_unit_name, "Thành ủy Hà Nội") << "it reports to its assignee";
+    clock_.Set(At("2026-03-16T10:00:00+07:00"));
+    auto up = svc_->SubmitUpdate(vp_focal_, child->id, {.progress = 50, .results = "Đã rà soát một nửa"}, false);
+    ASSERT_TRUE(up.ok());
+    ASSERT_TRUE(svc_->DecideUpdate(vp_approver_, up->id, true, "").ok());
+    auto parent = svc_->GetTask(focal_, t.id).value();
+    ASSERT_EQ(parent.subtasks.size(), 1u);
+    ASSERT_TRUE(parent.subtasks_progress);
+    EXPECT_EQ(*parent.subtasks_progress, 50);
+    // The assignee's monitoring: it evaluates its sub-task's report.
+    EXPECT_EQ(svc_->Evaluate(monitor_, up->id, "x", false).error().code, core::ErrorCode::kForbidden);
+}
+
+TEST_P(TasksService, ACalendarChangeMovesOnlyRunningClocksAndSaysSo_T25) {
+    auto t = NewTaskFor();
+    // The government announces 25 March off: the half-time update moves to the 26th; the entry
+    // clock, already stopped, keeps its due time.
+    ASSERT_TRUE(calendars_
+                    ->AddException(op_.ActorAs(), calendar::kDefaultCalendarCode, std::chrono::year{2026} / 3 / 25,
+                                   calendar::DayKind::kDayOff, {}, "Nghỉ bù")
+                    .ok());
+    clock_.Advance(std::chrono::seconds(2));
+    EXPECT_GE(svc_->RecomputeClocks(), 1);
+    auto read = svc_->GetTask(focal_, t.id).value();
+    EXPECT_EQ(Iso(Find(read, ClockKind::kUpdate, "1/2")->due_at), "2026-03-26T17:00:00+07:00");
+    EXPECT_FALSE(Find(read, ClockKind::kUpdate, "1/2")->note.empty());
+    EXPECT_EQ(Iso(Find(read, ClockKind::kEntry)->due_at), "2026-03-10T17:00:00+07:00");
+    EXPECT_TRUE(Find(read, ClockKind::kEntry)->note.empty());
+    EXPECT_EQ(svc_->RecomputeClocks(), 0) << "nothing more to move";
+}
+
+TEST_P(TasksService, TwoApprovalsAtOnceCountOnce_T17) {
+    auto t = NewTaskFor();
+    auto up = svc_->SubmitUpdate(focal_, t.id, {.progress = 10, .results = "x"}, false).value();
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 4; ++k) {
+        threads.emplace_back([&] {
+            if (svc_->DecideUpdate(approver_, up.id, true, "").ok()) ++ok;
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(ok.load(), 1);
+    auto evals = Db().Read([&](core::db::Connection& c) {
+        return c.QueryOne("SELECT COUNT(*) FROM tasks_clocks WHERE kind = 'evaluate'")->Int(0);
+    });
+    EXPECT_EQ(evals, 1);
+}
+
+VP_INSTANTIATE_DB_TEST(TasksService);
+
+}  // namespace
+}  // namespace vp::tasks
