@@ -6,6 +6,7 @@
 #include "signatures/module.hpp"
 #include "media/module.hpp"
 #include "portal/module.hpp"
+#include "tasks/module.hpp"
 #include "units/module.hpp"
 
 namespace vp::app {
@@ -22,6 +23,7 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     const auto& media_ref = *media_module;
     m.push_back(std::move(media_module));
     m.push_back(portal::MakeModule(secret_box, signature_service, media_ref));
+    m.push_back(tasks::MakeModule(signature_service, media_ref));
     return m;
 }
 

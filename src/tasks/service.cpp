@@ -1040,6 +1040,23 @@ std::vector<StatusChange> Service::StatusHistory(const Principal& who, std::int6
     });
 }
 
+Abilities Service::AbilitiesOn(const Principal& who, const Task& t) const {
+    Abilities a;
+    a.enter = MayEnter(who);
+    for (const auto& u : t.units) {
+        if (u.role != "lead") continue;
+        if (!u.acknowledged_at && AuthorizeOnUnit(who, kTaskAcknowledge, u.unit_id)) a.acknowledge = true;
+        if (!t.completed_at && AuthorizeOnUnit(who, kUpdateSubmit, u.unit_id)) a.update = true;
+        if (AuthorizeOnUnit(who, kUpdateApprove, u.unit_id)) a.approve = true;
+    }
+    a.evaluate = AuthorizeOnUnit(who, kTaskEvaluate, t.monitoring_unit_id).ok();
+    return a;
+}
+
+bool Service::MayEnter(const Principal& who) const {
+    return policy_.Authorize(who, kTaskEnter, core::access::Scope::Global()).ok();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Jobs
 

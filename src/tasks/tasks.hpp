@@ -202,6 +202,15 @@ struct NewUpdate {
     std::string unit;  ///< the reporting lead unit's code ("" = the actor's own)
 };
 
+/// What a person may do on a task now (what a page offers; each action checks again).
+struct Abilities {
+    bool acknowledge = false;  ///< a lead unit of his has not acknowledged yet
+    bool update = false;       ///< he reports for a lead unit (the task not completed)
+    bool approve = false;      ///< he approves a lead unit's reports
+    bool evaluate = false;     ///< of the monitoring unit
+    bool enter = false;        ///< the task office
+};
+
 struct ServiceSettings {
     /// The embedded-signature check of an uploaded file (by its /media/<sha256> address), as JSON;
     /// null when the file is not a PDF or unknown. The module wires the signatures module.
@@ -243,6 +252,8 @@ public:
     std::vector<Explanation> Explanations(const Principal& who, std::int64_t task_id) const;
     core::Result<Explanation> Explain(const Principal& who, std::int64_t explanation_id, std::string text);
     std::vector<StatusChange> StatusHistory(const Principal& who, std::int64_t task_id) const;
+    Abilities AbilitiesOn(const Principal& who, const Task& t) const;
+    bool MayEnter(const Principal& who) const;
 
     /// Recomputes the status of every open task (time passes); returns how many changed.
     int RefreshStatuses();

@@ -1,0 +1,176 @@
+#include "tasks/module.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/message.hpp"
+#include "media/module.hpp"
+#include "tasks/handlers.hpp"
+
+namespace vp::embedded {
+std::span<const vp::core::EmbeddedFile> TasksApi();
+}
+
+namespace vp::tasks {
+namespace {
+
+using core::http::beast_http::verb;
+using platform::Bind;
+using platform::RouteKinds;
+
+class TasksModule final : public platform::Module {
+public:
+    TasksModule(const std::unique_ptr<signatures::Service>& signatures, const platform::Module& media)
+        : signatures_(signatures), media_(media) {}
+    std::string_view Name() const override { return "tasks"; }
+    std::vector<std::string> DependsOn() const override {
+        return {"units", "auth", "audit", "calendar", "media", "signatures"};
+    }
+    void DeclareAccess(core::access::Policy& policy) const override { tasks::DeclareAccess(policy); }
+
+    void Build(platform::Platform& p) override {
+        policy_ = &p.policy;
+        ServiceSettings settings;
+        settings.check_file = [this](const std::string& url) { return CheckFile(url); };
+        service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
+                                             std::move(settings));
+        handlers_ = std::make_unique<Handlers>(p.web, *service_, p.calendars);
+    }
+
+    void AddRoutes(core::http::Router& r) override {
+        auto* h = handlers_.get();
+        r.Add(verb::get, "/api/v1/tasks/schedule", Bind(h, &Handlers::ApiSchedule));
+        r.Add(verb::get, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiCatalogue));
+        r.Add(verb::post, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiSetCatalogue));
+        r.Add(verb::get, "/api/v1/tasks/documents", Bind(h, &Handlers::ApiDocuments));
+        r.Add(verb::post, "/api/v1/tasks/documents", Bind(h, &Handlers::ApiCreateDocument));
+        r.Add(verb::get, "/api/v1/tasks/documents/{id}", Bind(h, &Handlers::ApiDocument));
+        r.Add(verb::post, "/api/v1/tasks/disputes/{id}/settle", Bind(h, &Handlers::ApiSettle));
+        r.Add(verb::post, "/api/v1/tasks/explanations/{id}", Bind(h, &Handlers::ApiExplain));
+        r.Add(verb::get, "/api/v1/tasks", Bind(h, &Handlers::ApiTasks));
+        r.Add(verb::post, "/api/v1/tasks", Bind(h, &Handlers::ApiCreateTask));
+        r.Add(verb::get, "/api/v1/tasks/{id}", Bind(h, &Handlers::ApiTask));
+        r.Add(verb::post, "/api/v1/tasks/{id}/acknowledge", Bind(h, &Handlers::ApiAcknowledge));
+        r.Add(verb::post, "/api/v1/tasks/{id}/dispute", Bind(h, &Handlers::ApiDispute));
+        r.Add(verb::get, "/api/v1/tasks/{id}/updates", Bind(h, &Handlers::ApiUpdates));
+        r.Add(verb::post, "/api/v1/tasks/{id}/updates", Bind(h, &Handlers::ApiSubmitUpdate));
+        r.Add(verb::post, "/api/v1/tasks/{id}/updates/{u}/evaluate", Bind(h, &Handlers::ApiEvaluate));
+        r.Add(verb::post, "/api/v1/tasks/{id}/updates/{u}/{decision}", Bind(h, &Handlers::ApiDecide));
+        r.Add(verb::post, "/api/v1/tasks/{id}/complete", Bind(h, &Handlers::ApiComplete));
+        r.Add(verb::get, "/api/v1/tasks/{id}/{records}", Bind(h, &Handlers::ApiTaskRecords));
+        const auto page = RouteKinds::Page();
+        r.Add(verb::get, "/admin/tasks", Bind(h, &Handlers::TasksPage), page);
+        r.Add(verb::get, "/admin/tasks/new", Bind(h, &Handlers::NewTaskPage), page);
+        r.Add(verb::post, "/admin/tasks/new", Bind(h, &Handlers::CreateFromPage), page);
+        r.Add(verb::get, "/admin/tasks/{id}", Bind(h, &Handlers::TaskPage), page);
+        r.Add(verb::post, "/admin/tasks/{id}/{action}", Bind(h, &Handlers::ActFromPage), page);
+    }
+
+    void AddNavigation(auth::Web& web) const override { web.AddNav({"/admin/tasks", "nav_tasks", kTaskRead, 20}); }
+
+    void AddJobs(core::JobQueue& jobs) override {
+        // Statuses follow time (T-4): a deadline or a checkpoint passing changes them.
+        jobs.Register("tasks.refresh_statuses", [this](const core::Job&) -> core::Status {
+            if (int n = service_->RefreshStatuses(); n > 0) spdlog::info("tasks: {} status(es) changed", n);
+            return core::Ok{};
+        });
+        jobs.Schedule("tasks.refresh_statuses", "tasks.refresh_statuses",
+                      core::ScheduleSpec::Every(std::chrono::minutes(1)).value());
+        // A newly announced day off moves the clocks still running (T-25).
+        jobs.Register("tasks.recompute_clocks", [this](const core::Job&) -> core::Status {
+            if (int n = service_->RecomputeClocks(); n > 0) spdlog::info("tasks: {} clock(s) recomputed", n);
+            return core::Ok{};
+        });
+        jobs.Schedule("tasks.recompute_clocks", "tasks.recompute_clocks",
+                      core::ScheduleSpec::Every(std::chrono::minutes(10)).value());
+    }
+
+    void AddTopics(core::EventBus& events) override {
+        // A task's page and lists refresh when it changes, for those who may read it.
+        const auto* policy = policy_;
+        events.RegisterTopic("tasks.task", [policy](const core::Subscriber& s, const core::Event& e) {
+            const auto* who = std::any_cast<core::access::Principal>(&s.context);
+            if (!who || !policy->HoldsAnywhere(*who, kTaskRead)) return false;
+            if (who->is_operator || policy->Authorize(*who, kTaskRead, core::access::Scope::Global())) return true;
+            boost::system::error_code ec;
+            auto v = boost::json::parse(e.data_json, ec);
+            if (ec || !v.is_object()) return false;
+            const auto* units = v.as_object().if_contains("units");
+            if (!units || !units->is_array()) return false;
+            for (const auto& u : units->get_array()) {
+                if (u.is_int64() && policy->Authorize(*who, kTaskRead, core::access::Scope::Unit(u.get_int64())))
+                    return true;
+            }
+            return false;
+        });
+    }
+
+    void AddCommands(CLI::App& cli, platform::Commands& commands) override {
+        auto* group = cli.add_subcommand("tasks", "Tasks of Party documents (08-QC/TW)");
+        group->require_subcommand(1);
+        auto* schedule = group->add_subcommand("schedule", "Print the checkpoints a task with these dates gets (T-7)");
+        schedule->add_option("--start", start_, "Start: YYYY-MM-DD or ISO 8601 with offset")->required();
+        schedule->add_option("--deadline", deadline_, "Deadline: YYYY-MM-DD or ISO 8601 (none: open-ended)");
+        schedule->add_option("--cadence", cadence_, "monthly | quarterly | yearly (6 months or more, or open-ended)");
+        commands.common(schedule);
+        commands.Add(schedule, [this](platform::Platform& p) {
+            auto cal = p.calendars.GetShared();
+            if (!cal) return platform::CommandFailed(cal.error());
+            auto r = ScheduleJson(start_, deadline_, cadence_, *cal.value());
+            if (!r) return platform::CommandFailed(r.error());
+            for (const auto& k : r->at("checkpoints").as_array()) {
+                std::cout << std::string_view(k.at("kind").as_string()) << " "
+                          << std::string_view(k.at("due_at").as_string()) << "\n";
+            }
+            return 0;
+        });
+    }
+
+    boost::json::object OpenApi() const override {
+        return platform::ParseOpenApiPart(embedded::TasksApi().front().content, Name());
+    }
+
+private:
+    // The embedded-signature check of an uploaded file (T-5), stored with the document.
+    boost::json::value CheckFile(const std::string& url) const {
+        if (!signatures_) return nullptr;
+        const auto sha = url.substr(std::string_view("/media/").size());
+        const auto& files = media::ServiceOf(media_);
+        auto served = files.FindServed(sha);
+        if (!served) return nullptr;
+        std::ifstream in(files.Files().PathOf(sha), std::ios::binary);
+        std::stringstream bytes;
+        bytes << in.rdbuf();
+        const auto check = signatures_->CheckPdfSignature(bytes.str());
+        boost::json::object o{{"filename", served->filename},
+                              {"is_pdf", check.is_pdf},
+                              {"present", check.present},
+                              {"valid", check.valid},
+                              {"covers_whole_file", check.covers_whole_file},
+                              {"signer_subject", check.signer_subject},
+                              {"signer_issuer", check.signer_issuer},
+                              {"reason", check.reason}};
+        o["signing_time_ms"] = check.signing_time_ms ? boost::json::value(*check.signing_time_ms) : nullptr;
+        return o;
+    }
+
+    const std::unique_ptr<signatures::Service>& signatures_;
+    const platform::Module& media_;
+    const core::access::Policy* policy_ = nullptr;
+    std::string start_, deadline_, cadence_;
+    std::unique_ptr<Service> service_;
+    std::unique_ptr<Handlers> handlers_;
+};
+
+}  // namespace
+
+std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<signatures::Service>& signatures,
+                                             const platform::Module& media) {
+    return std::make_unique<TasksModule>(signatures, media);
+}
+
+}  // namespace vp::tasks
