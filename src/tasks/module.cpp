@@ -16,6 +16,7 @@ std::span<const vp::core::EmbeddedFile> TasksApi();
 }
 
 namespace vp::tasks {
+void LoadDemo(Service& svc, media::Service& files, const core::Clock& clock);  // demo.cpp
 namespace {
 
 using core::http::beast_http::verb;
@@ -128,6 +129,10 @@ public:
             }
             return 0;
         });
+    }
+
+    void LoadDemo(platform::Platform& p) override {
+        tasks::LoadDemo(*service_, media::ServiceOf(media_), p.clock);
     }
 
     boost::json::object OpenApi() const override {

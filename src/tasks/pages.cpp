@@ -54,6 +54,20 @@ std::string ByText(std::int64_t minutes) {
     return text + (minutes > 0 ? "làm việc trễ" : "làm việc sớm");
 }
 
+// Empty texts become null, so that a section {{#x}} is left out (an empty string counts as set).
+void DropEmpty(json::object& o, std::initializer_list<const char*> keys) {
+    for (const char* k : keys) {
+        if (auto* v = o.if_contains(k); v && v->is_string() && v->get_string().empty()) *v = nullptr;
+    }
+}
+
+std::string CatalogueName(const Service& s, const char* category, const std::string& code) {
+    for (const auto& e : s.Catalogue(category)) {
+        if (e.code == code) return e.name_vi;
+    }
+    return code;
+}
+
 json::array CatalogueOptions(const Service& s, const char* category, const std::string& selected) {
     json::array out;
     for (const auto& e : s.Catalogue(category)) {
@@ -177,6 +191,7 @@ Response Handlers::CreateFromPage(Request& req) {
                     o["point_local"] = Local(o["point"]);
                     o["due_local"] = Local(o["due_at"]);
                     o["kind_label"] = web_.Templates().T(req.Lang(), "tasks_kind_" + std::string(o["kind"].as_string()));
+                    if (o["kind"].as_string() == "final") o["label"] = "";
                     rows.push_back(std::move(o));
                 }
                 data["preview"] = true;
@@ -215,6 +230,7 @@ Response Handlers::TaskPage(Request& req) {
         if (!t) return web_.Fail(req, &p, t.error());
         const auto can = tasks_.AbilitiesOn(p, t.value());
         auto task = ToJson(t.value(), *cal.value());
+        task["priority"] = CatalogueName(tasks_, "priority", t->priority);
         const auto& T = web_.Templates();
         const auto lang = req.Lang();
         json::array clocks;
@@ -232,6 +248,7 @@ Response Handlers::TaskPage(Request& req) {
             o["done_local"] = Local(o["done_at"]);
             o["state_label"] = T.T(lang, "tasks_clock_state_" + std::string(OutcomeCode(k.state.outcome)));
             o["by_text"] = k.state.outcome == ClockState::Outcome::kRunning ? "" : ByText(k.state.by.count());
+            DropEmpty(o, {"by_text", "note", "done_local"});
             clocks.push_back(std::move(o));
         }
         json::array updates;
@@ -242,6 +259,7 @@ Response Handlers::TaskPage(Request& req) {
             o["can_decide"] = can.approve && u.state == "submitted";
             o["can_evaluate"] = can.evaluate && u.state == "approved" && !u.evaluated_at;
             o["task_id"] = t->id;
+            DropEmpty(o, {"difficulties", "causes", "evaluation", "decision_comment", "results"});
             updates.push_back(std::move(o));
         }
         json::array explanations;

@@ -94,7 +94,10 @@ core::Result<core::TimePoint> EndOfWorkingDay(core::TimePoint t, const calendar:
     const auto* zone = ZoneOf(cal);
     const auto day = date::floor<date::days>(zone->to_local(t));
     const auto noon_before = zone->to_sys(day - date::days{1} + chr::hours(12), date::choose::earliest);
-    return cal.TryAddWorkingDays(chr::time_point_cast<chr::milliseconds>(noon_before), 1);
+    auto end = cal.TryAddWorkingDays(chr::time_point_cast<chr::milliseconds>(noon_before), 1);
+    // A moment after that day's working hours is due at the end of the next working day.
+    if (end && end.value() < t) return cal.TryAddWorkingDays(t, 1);
+    return end;
 }
 
 core::Result<std::vector<Checkpoint>> Checkpoints(const ScheduleInput& in, const calendar::Calendar& cal) {

@@ -50,12 +50,13 @@ struct ScheduleInput {
 ///  - 6 months or more, or open-ended: an update each month, quarter or year from the start
 ///    (`cadence`, required), and with a deadline a final report at most 5 working days after it.
 /// An update at a point is due by the end of the working day on which the point falls (the next
-/// working day when that day is off); "N working days after the deadline" is
+/// working day when that day is off, or when the point is after its working hours); "N working days after the deadline" is
 /// Calendar::TryAddWorkingDays(deadline, N). Errors name the field: `deadline` before the start,
 /// `cadence` missing where required.
 core::Result<std::vector<Checkpoint>> Checkpoints(const ScheduleInput& in, const calendar::Calendar& cal);
 
-/// The end of the working day on which `t` falls, or of the next working day when it is off.
+/// The end of the working day on which `t` falls, or of the next working day when it is off or
+/// when `t` is after that day's working hours.
 core::Result<core::TimePoint> EndOfWorkingDay(core::TimePoint t, const calendar::Calendar& cal);
 
 /// The clocks of 08-QC/TW besides the checkpoints, each started by an event.

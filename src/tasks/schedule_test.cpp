@@ -72,6 +72,17 @@ TEST(TaskSchedule, OneToThreeMonthsAnUpdateAtHalfTime_T7) {
               (Lines{"update 1/2 2026-02-23T17:00:00+07:00", "final final 2026-03-19T17:00:00+07:00"}));
 }
 
+TEST(TaskSchedule, APointAfterWorkingHoursIsDueTheNextWorkingDay_T7) {
+    // Half-time at 20:30 on a Friday: not "17:00 that day", which would be before the point.
+    EXPECT_EQ(calendar::FormatIso(EndOfWorkingDay(At("2026-12-25T20:30:00+07:00"), Office()).value(), "Asia/Ho_Chi_Minh"),
+              "2026-12-28T17:00:00+07:00");
+    EXPECT_EQ(calendar::FormatIso(EndOfWorkingDay(At("2026-12-25T16:59:00+07:00"), Office()).value(), "Asia/Ho_Chi_Minh"),
+              "2026-12-25T17:00:00+07:00");
+    EXPECT_EQ(calendar::FormatIso(EndOfWorkingDay(At("2026-12-26T10:00:00+07:00"), Office()).value(), "Asia/Ho_Chi_Minh"),
+              "2026-12-28T17:00:00+07:00")
+        << "a Saturday";
+}
+
 TEST(TaskSchedule, ThreeToSixMonthsUpdatesAtHalfAndThreeQuartersAndFiveDaysAfter_T7) {
     EXPECT_EQ(ClassifyLength(At("2026-03-09T08:00:00+07:00"), At("2026-06-09T17:00:00+07:00"), Office()),
               Length::k3To6Months);
