@@ -13,6 +13,7 @@ const char* ErrorCodeName(ErrorCode code) {
         case ErrorCode::kTooManyRequests: return "too_many_requests";
         case ErrorCode::kPayloadTooLarge: return "payload_too_large";
         case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
+        case ErrorCode::kUnprocessable: return "unprocessable";
         case ErrorCode::kUnavailable: return "unavailable";
         case ErrorCode::kInternal: return "internal";
     }

@@ -20,6 +20,7 @@ enum class ErrorCode {
     kTooManyRequests,
     kPayloadTooLarge,
     kUnsupportedMediaType,
+    kUnprocessable,  ///< well-formed, but the rules refuse what it carries (a forbidden field, say)
     kUnavailable,
     kInternal,
 };
@@ -43,6 +44,10 @@ inline Error InvalidInput(Message message, std::string detail = {}) {
 /// A validation error about one input field (a form shows it next to the field).
 inline Error InvalidField(std::string field, Message message) {
     return {ErrorCode::kInvalidInput, std::move(message), {}, 0, std::move(field)};
+}
+/// Input that is well-formed but that a rule refuses as such, naming the field (HTTP 422).
+inline Error Unprocessable(std::string field, Message message) {
+    return {ErrorCode::kUnprocessable, std::move(message), {}, 0, std::move(field)};
 }
 inline Error NotFound(Message message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
 inline Error Forbidden(Message message = Msg("core.forbidden")) {

@@ -266,7 +266,7 @@ core::Result<Document> Service::CreateDocument(const Principal& who, NewDocument
     const auto& levels = SecrecyLevels();
     if (std::find(levels.begin(), levels.end(), in.secrecy) == levels.end())
         return core::InvalidField("secrecy", Msg("tasks.secrecy_unknown", {{"secrecy", in.secrecy}}));
-    if (in.secrecy == "tuyet_mat") return core::InvalidField("secrecy", Msg("tasks.secrecy_top_secret"));
+    if (in.secrecy == "tuyet_mat") return core::Unprocessable("secrecy", Msg("tasks.secrecy_top_secret"));
     if (in.secrecy != "thuong") return core::Conflict(Msg("tasks.secret_partition_unavailable"));
     bool known_kind = false;
     for (const auto& e : Catalogue("kind")) known_kind = known_kind || (e.code == in.kind && e.status == "active");

@@ -1521,6 +1521,85 @@ TEST_P(PortalHttp, APortalsBoardUploadsImagesForItsPortal_P10) {
               200);
 }
 
+// covers T-1, T-4, T-5, T-7, T-16, T-17, T-23, T-25: the Tasks API contract, end to end.
+class TasksHttp : public PortalHttp {
+protected:
+    void SetUp() override {
+        PortalHttp::SetUp();
+        if (IsSkipped() || HasFailure()) return;
+        auto& in = app_->Internals();
+        MakeUser("vpnhiemvu", "task_office", in.units->FindByCode("VPTW-VTH")->id);
+        MakeUser("daumoi", "unit_focal_point", in.units->FindByCode("VP-HNI")->id);
+        MakeUser("duyetdonvi", "unit_approver", in.units->FindByCode("VP-HNI")->id);
+        MakeUser("theodoi", "monitoring_officer", in.units->FindByCode("VPTW-VTH")->id);
+    }
+};
+
+TEST_P(TasksHttp, ATaskOverTheApiWithItsScheduleStatusAndClocks_T4_T7_T16_T17) {
+    // The schedule a task would get, without an account.
+    auto plan = Http(port_, "GET", "/api/v1/tasks/schedule?start=2026-03-09&deadline=2026-06-09");
+    ASSERT_EQ(plan.status, 200) << plan.body;
+    auto cps = json::parse(plan.body).at("checkpoints").as_array();
+    ASSERT_EQ(cps.size(), 3u);
+    EXPECT_EQ(cps[0].at("kind").as_string(), "update");
+    EXPECT_EQ(cps[0].at("due_at").as_string(), "2026-04-24T17:00:00+07:00");
+    EXPECT_EQ(cps[2].at("kind").as_string(), "final");
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/tasks/schedule?start=2026-03-09").status, 400) << "open-ended needs a cadence";
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/tasks/schedule?start=2026-03-09&cadence=monthly").status, 200);
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/tasks/schedule?start=2026-13-09&deadline=2026-06-09").status, 400);
+
+    auto office = Token("vpnhiemvu"), focal = Token("daumoi"), approver = Token("duyetdonvi"), monitor = Token("theodoi");
+    std::ifstream in(std::string(VP_SOURCE_DIR) + "/tests/data/pki/sample-signed.pdf", std::ios::binary);
+    const std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto up = Http(port_, "POST", "/api/v1/media?purpose=tasks.document", pdf,
+                   {{"Authorization", "Bearer " + office}, {"Content-Type", "application/pdf"}, {"X-File-Name", "kl-125.pdf"}});
+    ASSERT_EQ(up.status, 201) << up.body;
+    const std::string file = "/media/" + std::string(json::parse(up.body).at("sha256").as_string());
+    const std::string doc_json = R"({"kind":"conclusion","title":"Kết luận về chuyển đổi số","number":"125","symbol":"KL/TW",
+        "summary":"Tóm tắt","issued_on":"2026-03-05","signer":"Trần Cẩm Tú","submitting_unit":"VPTW",
+        "issuing_unit":"Bộ Chính trị","files":[")" + file + "\"]";
+    // Tuyệt mật: refused citing Art. 5.3, naming the field; nothing stored.
+    auto top = Call(office, "POST", "/api/v1/tasks/documents", doc_json + R"(,"secrecy":"tuyet_mat"})", 422);
+    EXPECT_EQ(top.at("error").at("field").as_string(), "secrecy");
+    Call(focal, "POST", "/api/v1/tasks/documents", doc_json + "}", 403);
+    auto doc = Call(office, "POST", "/api/v1/tasks/documents", doc_json + R"(,"secrecy":"thuong"})", 201);
+    EXPECT_TRUE(doc.at("files").as_array()[0].at("signature").at("present").as_bool()) << "the embedded signature is checked";
+    EXPECT_EQ(Call(office, "GET", "/api/v1/tasks/documents").at("documents").as_array().size(), 1u);
+
+    auto task = Call(office, "POST", "/api/v1/tasks",
+                     R"({"document":)" + std::to_string(doc.at("id").as_int64()) +
+                         R"(,"content":"Xây dựng kế hoạch","lead_units":["VP-HNI"],"monitoring_unit":"VPTW-VTH",
+                            "start":"2027-03-08T08:00:00+07:00","deadline":"2027-06-08","priority":"key"})",
+                     201);
+    const auto base = "/api/v1/tasks/" + std::to_string(task.at("id").as_int64());
+    EXPECT_EQ(task.at("status").as_string(), "not_started_within_deadline");
+    EXPECT_EQ(task.at("deadline").as_string(), "2027-06-08T17:00:00+07:00") << "a date is the end of its working day";
+    EXPECT_EQ(task.at("checkpoints").as_array().size(), 3u);
+    EXPECT_FALSE(task.at("clocks").as_array().empty());
+    Call(office, "POST", "/api/v1/tasks", R"({"document":1,"content":"x","lead_units":["XX-NONE"],"monitoring_unit":"VPTW-VTH"})", 400);
+
+    Call(focal, "POST", base + "/acknowledge");
+    Call(focal, "POST", base + "/acknowledge", "", 409);
+    auto u = Call(focal, "POST", base + "/updates", R"({"progress":40,"results":"Đã dự thảo"})", 201);
+    const auto upath = base + "/updates/" + std::to_string(u.at("id").as_int64());
+    Call(focal, "POST", base + "/updates", R"({"progress":"nhiều"})", 400);
+    Call(focal, "POST", upath + "/approve", "", 403);
+    Call(approver, "POST", upath + "/return", "{}", 400);
+    auto approved = Call(approver, "POST", upath + "/approve", "{}");
+    EXPECT_EQ(approved.at("state").as_string(), "approved");
+    Call(monitor, "POST", upath + "/evaluate", R"({"evaluation":"Đúng tiến độ"})");
+    auto read = Call(focal, "GET", base);
+    EXPECT_EQ(read.at("progress").as_int64(), 40);
+    EXPECT_NE(read.at("status").as_string(), "not_started_within_deadline");
+    EXPECT_EQ(Call(focal, "GET", base + "/updates").at("updates").as_array().size(), 1u);
+    EXPECT_FALSE(Call(focal, "GET", base + "/history").at("history").as_array().empty());
+    Call(focal, "GET", base + "/nothing", "", 404);
+    Call(focal, "POST", base + "/complete", R"({"results":"Kế hoạch đã ban hành"})", 201);
+    auto list = Call(approver, "GET", "/api/v1/tasks?unit=VP-HNI");
+    EXPECT_EQ(list.at("tasks").as_array().size(), 1u);
+    Call(approver, "GET", "/api/v1/tasks?status=done", "", 400);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, HttpMetricsAccess, ::testing::Values(core::db::Engine::kSqlite), testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
@@ -1528,6 +1607,8 @@ INSTANTIATE_TEST_SUITE_P(Engines, HttpBehindProxy,
                          ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, PortalHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
+                         testing::EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, TasksHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 
 }  // namespace

@@ -18,6 +18,7 @@ beast_http::status HttpStatusFor(ErrorCode code) {
         case ErrorCode::kTooManyRequests: return s::too_many_requests;
         case ErrorCode::kPayloadTooLarge: return s::payload_too_large;
         case ErrorCode::kUnsupportedMediaType: return s::unsupported_media_type;
+        case ErrorCode::kUnprocessable: return s::unprocessable_entity;
         case ErrorCode::kUnavailable: return s::service_unavailable;
         case ErrorCode::kInternal: return s::internal_server_error;
     }
