@@ -37,6 +37,15 @@ public:
         policy_ = &p.policy;
         ServiceSettings settings;
         settings.check_file = [this](const std::string& url) { return CheckFile(url); };
+        auto* accounts = &p.auth;
+        settings.holders = [accounts](core::db::Connection& c, core::access::Permission perm,
+                                      const core::access::Scope& scope) { return accounts->HoldersOf(c, perm, scope); };
+        auto* notify = &p.notify;
+        // In the notification centre and by e-mail when SMTP is configured (T-13).
+        settings.notify = [notify](core::db::Connection& c, std::int64_t user, const std::string& title,
+                                   const std::string& body, const std::string& link) {
+            notify->Create(c, user, "tasks", title, body, link, true);
+        };
         service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
                                              std::move(settings));
         handlers_ = std::make_unique<Handlers>(p.web, *service_, p.calendars);
@@ -88,6 +97,17 @@ public:
         });
         jobs.Schedule("tasks.recompute_clocks", "tasks.recompute_clocks",
                       core::ScheduleSpec::Every(std::chrono::minutes(10)).value());
+        // Reminders once per clock and level (T-13), and the daily digest at 07:30.
+        jobs.Register("tasks.remind", [this](const core::Job&) -> core::Status {
+            if (int n = service_->Remind(); n > 0) spdlog::info("tasks: {} reminder(s) sent", n);
+            return core::Ok{};
+        });
+        jobs.Schedule("tasks.remind", "tasks.remind", core::ScheduleSpec::Every(std::chrono::minutes(5)).value());
+        jobs.Register("tasks.digest", [this](const core::Job&) -> core::Status {
+            service_->SendDigests();
+            return core::Ok{};
+        });
+        jobs.Schedule("tasks.digest", "tasks.digest", core::ScheduleSpec::DailyAt(7, 30).value());
     }
 
     void AddTopics(core::EventBus& events) override {

@@ -1,6 +1,7 @@
 // The Tasks service over the database (docs/tasks.md). The rules it applies are pure and live in
 // status.cpp and schedule.cpp; this file stores, checks permissions and keeps the clocks.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -1123,6 +1124,183 @@ int Service::RecomputeClocks() {
         return core::Ok{};
     });
     return moved;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders (T-13)
+
+namespace {
+
+// The levels of a reminder, in order; a clock gets each once.
+constexpr std::array<std::string_view, 4> kLevels = {"due_soon", "due", "overdue", "escalated"};
+
+std::string_view LevelText(std::string_view level) {
+    if (level == "due_soon") return "sắp đến hạn";
+    if (level == "due") return "đến hạn hôm nay";
+    if (level == "overdue") return "đã quá hạn";
+    return "quá hạn, báo lãnh đạo đơn vị";
+}
+
+std::string_view WhatText(std::string_view kind) {
+    if (kind == "acknowledge") return "Xác nhận tiếp nhận nhiệm vụ";
+    if (kind == "update") return "Cập nhật tình hình thực hiện";
+    if (kind == "final") return "Báo cáo kết thúc nhiệm vụ";
+    if (kind == "evaluate") return "Đánh giá báo cáo cập nhật";
+    if (kind == "settle") return "Xử lý phản hồi về giao nhiệm vụ";
+    return "Nhiệm vụ";
+}
+
+std::string Shorten(const std::string& s, std::size_t max) {
+    if (s.size() <= max) return s;
+    std::size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // a UTF-8 boundary
+    return s.substr(0, cut) + "…";
+}
+
+struct OpenClock {
+    std::int64_t id = 0, task = 0, subject = 0, monitoring = 0;
+    std::string kind, content;
+    core::TimePoint due{};
+    std::vector<std::int64_t> leads;
+};
+
+}  // namespace
+
+int Service::Remind() {
+    if (!settings_.notify || !settings_.holders) return 0;
+    auto cal = Calendar();
+    if (!cal) return 0;
+    const auto now = clock_.Now();
+    auto open = db_.Read([&](Connection& c) {
+        std::vector<OpenClock> out;
+        for (const auto& r : c.Query(
+                 "SELECT k.id, k.task_id, k.kind, k.subject, k.due_at, t.content, t.monitoring_unit_id FROM tasks_clocks k"
+                 " JOIN tasks_tasks t ON t.id = k.task_id WHERE k.done_at IS NULL AND t.completed_at IS NULL"
+                 " AND k.kind IN ('acknowledge', 'update', 'final', 'evaluate', 'settle') AND k.due_at <= $1"
+                 " ORDER BY k.due_at",
+                 {Ms(now + std::chrono::hours(24 * 14))})) {
+            OpenClock k{r.Int(0), r.Int(1), r.Int(3), r.Int(6), r.Text(2), r.Text(5), core::FromMillis(r.Int(4)), {}};
+            for (const auto& u : c.Query("SELECT unit_id FROM tasks_task_units WHERE task_id = $1 AND role = 'lead' AND"
+                                         " active = 1",
+                                         {k.task})) {
+                k.leads.push_back(u.Int(0));
+            }
+            out.push_back(std::move(k));
+        }
+        return out;
+    });
+    int sent = 0;
+    for (const auto& k : open) {
+        // The highest level that applies now; lower ones not sent are recorded with it (no burst
+        // of stale reminders after a pause).
+        int level = -1;
+        auto ahead = cal.value()->TryWorkingTimeBetween(now, k.due);
+        if (now < k.due && ahead && ahead.value() <= settings_.remind_before) level = 0;
+        if (now < k.due && cal.value()->LocalDate(now) == cal.value()->LocalDate(k.due)) level = 1;
+        if (now >= k.due) level = 2;
+        auto behind = cal.value()->TryWorkingTimeBetween(k.due, now);
+        if (now >= k.due && behind && behind.value() >= settings_.escalate_after) level = 3;
+        if (level < 0) continue;
+        db_.Transact([&](Connection& c) -> core::Status {
+            if (c.QueryOne("SELECT 1 FROM tasks_reminders WHERE clock_id = $1 AND level = $2",
+                           {k.id, std::string(kLevels[level])})) {
+                return core::Ok{};
+            }
+            for (int l = 0; l < level; ++l) {
+                c.Execute("INSERT INTO tasks_reminders (clock_id, level, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                          {k.id, std::string(kLevels[l]), Ms(now)});
+            }
+            // Claimed here: two nodes racing meet at the primary key; only the one inserting sends.
+            if (c.Execute("INSERT INTO tasks_reminders (clock_id, level, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                          {k.id, std::string(kLevels[level]), Ms(now)}) != 1) {
+                return core::Ok{};
+            }
+            std::set<std::int64_t> to;
+            auto add = [&](Permission p, const core::access::Scope& scope) {
+                for (auto u : settings_.holders(c, p, scope)) to.insert(u);
+            };
+            if (k.kind == "acknowledge") {
+                add(kTaskAcknowledge, core::access::Scope::Unit(k.subject));
+            } else if (k.kind == "evaluate") {
+                add(kTaskEvaluate, core::access::Scope::Unit(k.monitoring));
+            } else if (k.kind == "settle") {
+                add(kTaskEnter, core::access::Scope::Global());
+            } else {
+                for (auto u : k.leads) add(kUpdateSubmit, core::access::Scope::Unit(u));
+            }
+            // Escalation: the head of the unit that must act (its approvers).
+            if (level == 3) {
+                if (k.kind == "evaluate" || k.kind == "settle") {
+                    add(kTaskEnter, core::access::Scope::Global());
+                } else {
+                    for (auto u : k.kind == "acknowledge" ? std::vector<std::int64_t>{k.subject} : k.leads)
+                        add(kUpdateApprove, core::access::Scope::Unit(u));
+                }
+            }
+            const auto title = fmt::format("Nhắc việc: {} — {}", WhatText(k.kind), LevelText(kLevels[level]));
+            const auto body = fmt::format("{}\nHạn: {}", Shorten(k.content, 300), cal.value()->FormatIso(k.due));
+            for (auto user : to) settings_.notify(c, user, title, body, "/admin/tasks/" + std::to_string(k.task));
+            c.Execute("UPDATE tasks_reminders SET recipients = $1 WHERE clock_id = $2 AND level = $3",
+                      {static_cast<std::int64_t>(to.size()), k.id, std::string(kLevels[level])});
+            ++sent;
+            return core::Ok{};
+        });
+    }
+    return sent;
+}
+
+int Service::SendDigests() {
+    if (!settings_.notify || !settings_.holders) return 0;
+    auto cal = Calendar();
+    if (!cal) return 0;
+    const auto now = clock_.Now();
+    const auto today = calendar::FormatIsoDate(cal.value()->LocalDate(now));
+    int people = 0;
+    db_.Transact([&](Connection& c) -> core::Status {
+        // Every open clock already reminded, by the person it was for.
+        std::map<std::int64_t, std::vector<std::string>> lines;
+        for (const auto& r : c.Query(
+                 "SELECT DISTINCT k.id, k.kind, k.subject, k.due_at, t.id, t.content, t.monitoring_unit_id"
+                 " FROM tasks_reminders m JOIN tasks_clocks k ON k.id = m.clock_id JOIN tasks_tasks t ON t.id = k.task_id"
+                 " WHERE k.done_at IS NULL AND t.completed_at IS NULL ORDER BY k.due_at")) {
+            const auto kind = r.Text(1);
+            std::vector<std::int64_t> users;
+            auto add = [&](Permission p, const core::access::Scope& scope) {
+                for (auto u : settings_.holders(c, p, scope)) users.push_back(u);
+            };
+            if (kind == "acknowledge") {
+                add(kTaskAcknowledge, core::access::Scope::Unit(r.Int(2)));
+            } else if (kind == "evaluate") {
+                add(kTaskEvaluate, core::access::Scope::Unit(r.Int(6)));
+            } else if (kind == "settle") {
+                add(kTaskEnter, core::access::Scope::Global());
+            } else {
+                for (const auto& u : c.Query("SELECT unit_id FROM tasks_task_units WHERE task_id = $1 AND role = 'lead'"
+                                             " AND active = 1",
+                                             {r.Int(4)})) {
+                    add(kUpdateSubmit, core::access::Scope::Unit(u.Int(0)));
+                }
+            }
+            const auto line = fmt::format("• {} (hạn {}): {}", WhatText(kind),
+                                          cal.value()->FormatIso(core::FromMillis(r.Int(3))).substr(0, 16),
+                                          Shorten(r.Text(5), 160));
+            for (auto u : users) lines[u].push_back(line);
+        }
+        for (const auto& [user, items] : lines) {
+            if (c.Execute("INSERT INTO tasks_digests (user_id, day, sent_at, items) VALUES ($1, $2, $3, $4)"
+                          " ON CONFLICT DO NOTHING",
+                          {user, today, Ms(now), static_cast<std::int64_t>(items.size())}) != 1) {
+                continue;
+            }
+            std::string body;
+            for (const auto& l : items) body += l + "\n";
+            settings_.notify(c, user, fmt::format("Tổng hợp nhắc việc ngày {} ({} việc)", today, items.size()), body,
+                             "/admin/tasks");
+            ++people;
+        }
+        return core::Ok{};
+    });
+    return people;
 }
 
 }  // namespace vp::tasks

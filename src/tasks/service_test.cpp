@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -374,6 +375,55 @@ TEST_P(TasksService, TwoApprovalsAtOnceCountOnce_T17) {
         return c.QueryOne("SELECT COUNT(*) FROM tasks_clocks WHERE kind = 'evaluate'")->Int(0);
     });
     EXPECT_EQ(evals, 1);
+}
+
+TEST_P(TasksService, RemindersAreSentOncePerClockAndLevelEvenOnTwoNodes_T13) {
+    auto t = NewTaskFor();
+    const auto hn = units_->FindByCode("TU-HNI")->id;
+    std::vector<std::pair<std::int64_t, std::string>> sent;
+    std::mutex m;
+    ServiceSettings settings{
+        .notify =
+            [&](core::db::Connection&, std::int64_t user, const std::string& title, const std::string&, const std::string&) {
+                std::lock_guard lock(m);
+                sent.emplace_back(user, title);
+            },
+        .holders = [&](core::db::Connection&, core::access::Permission p, const core::access::Scope& s) {
+            std::vector<std::int64_t> out;
+            if ((p == kUpdateSubmit || p == kTaskAcknowledge) && s.unit_id == hn) out.push_back(2);
+            if (p == kUpdateApprove && s.unit_id == hn) out.push_back(3);
+            return out;
+        }};
+    Service node_a(Db(), log_, clock_, policy_, *units_, *calendars_, events_, settings);
+    Service node_b(Db(), log_, clock_, policy_, *units_, *calendars_, events_, settings);
+    // Monday 09:30: the acknowledgement is due at 14:00 today.
+    clock_.Set(At("2026-03-09T09:30:00+07:00"));
+    EXPECT_EQ(node_a.Remind(), 1);
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].first, 2);
+    EXPECT_NE(sent[0].second.find("đến hạn hôm nay"), std::string::npos);
+    EXPECT_EQ(node_a.Remind(), 0) << "once per clock and level";
+    EXPECT_EQ(node_b.Remind(), 0) << "on every node";
+    // Overdue at 15:00; escalated to the unit's head after 8 more working hours.
+    clock_.Set(At("2026-03-09T15:00:00+07:00"));
+    std::atomic<int> both{0};
+    std::thread a([&] { both += node_a.Remind(); });
+    std::thread b([&] { both += node_b.Remind(); });
+    a.join();
+    b.join();
+    EXPECT_EQ(both.load(), 1) << "two nodes at once: one reminder";
+    clock_.Set(At("2026-03-10T15:00:00+07:00"));
+    EXPECT_EQ(node_a.Remind(), 1);
+    EXPECT_EQ(sent.back().first, 3) << "the head of the unit is told";
+    // The daily digest, once a day per person.
+    EXPECT_GE(node_a.SendDigests(), 1);
+    EXPECT_EQ(node_b.SendDigests(), 0);
+    // Done: no more reminders for it.
+    ASSERT_TRUE(svc_->Acknowledge(focal_, t.id).ok());
+    clock_.Set(At("2026-03-12T15:00:00+07:00"));
+    const auto before = sent.size();
+    node_a.Remind();
+    for (std::size_t k = before; k < sent.size(); ++k) EXPECT_EQ(sent[k].second.find("tiếp nhận"), std::string::npos);
 }
 
 VP_INSTANTIATE_DB_TEST(TasksService);

@@ -211,7 +211,20 @@ struct Abilities {
     bool enter = false;        ///< the task office
 };
 
+/// Who to tell (the module passes the notification centre; e-mail when SMTP is configured).
+using NotifyFn = std::function<void(core::db::Connection&, std::int64_t user_id, const std::string& title,
+                                    const std::string& body, const std::string& link)>;
+/// The active accounts holding a permission over a scope (the accounts module's HoldersOf).
+using HoldersFn = std::function<std::vector<std::int64_t>(core::db::Connection&, core::access::Permission,
+                                                           const core::access::Scope&)>;
+
 struct ServiceSettings {
+    NotifyFn notify;
+    HoldersFn holders;
+    /// Reminders (T-13): "due soon" this much working time before a clock's due time; escalation
+    /// to the unit's head (its approvers) this much working time after it.
+    std::chrono::minutes remind_before{std::chrono::hours(16)};
+    std::chrono::minutes escalate_after{std::chrono::hours(8)};
     /// The embedded-signature check of an uploaded file (by its /media/<sha256> address), as JSON;
     /// null when the file is not a PDF or unknown. The module wires the signatures module.
     std::function<boost::json::value(const std::string& url)> check_file;
@@ -259,6 +272,12 @@ public:
     int RefreshStatuses();
     /// Recomputes the due times of running clocks after a calendar change; returns how many moved.
     int RecomputeClocks();
+    /// Sends the reminders that are due (T-13): each once per clock and level (due_soon, due,
+    /// overdue, escalated), whichever node runs it. Returns how many reminders were sent.
+    int Remind();
+    /// The daily digest: one notification per person with every open clock reminded to him;
+    /// once per person and local day. Returns how many people got one.
+    int SendDigests();
 
 private:
     core::Result<Task> Load(core::db::Connection& c, std::int64_t id) const;
