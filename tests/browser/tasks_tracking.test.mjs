@@ -6,7 +6,7 @@
 //   progress → duyetdonvi (its approver) approves the report → theodoi (Vụ Tổng hợp, the
 //   monitoring unit) evaluates it.
 //
-// covers T-2, T-6, T-7, T-16, T-17, T-25. Screenshots go to tests/browser/screenshots/tasks-*.png.
+// covers T-2, T-6, T-7, T-8, T-10, T-17, T-25. Screenshots go to tests/browser/screenshots/tasks-*.png.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';

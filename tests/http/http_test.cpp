@@ -1521,7 +1521,7 @@ TEST_P(PortalHttp, APortalsBoardUploadsImagesForItsPortal_P10) {
               200);
 }
 
-// covers T-1, T-4, T-5, T-7, T-16, T-17, T-23, T-25: the Tasks API contract, end to end.
+// covers T-1, T-4, T-5, T-7, T-8, T-10, T-17, T-23: the Tasks API contract, end to end.
 class TasksHttp : public PortalHttp {
 protected:
     void SetUp() override {
@@ -1535,7 +1535,7 @@ protected:
     }
 };
 
-TEST_P(TasksHttp, ATaskOverTheApiWithItsScheduleStatusAndClocks_T4_T7_T16_T17) {
+TEST_P(TasksHttp, ATaskOverTheApiWithItsScheduleStatusAndClocks_T1_T4_T5_T8_T17_T23) {
     // The schedule a task would get, without an account.
     auto plan = Http(port_, "GET", "/api/v1/tasks/schedule?start=2026-03-09&deadline=2026-06-09");
     ASSERT_EQ(plan.status, 200) << plan.body;
