@@ -119,4 +119,13 @@ core::Result<boost::json::object> JsonBody(const core::http::Request& req);
 /// Parses a decimal id; nullopt when malformed.
 std::optional<std::int64_t> ParseId(std::string_view s);
 
+/// Runs `f` with the principal of an API (`api`) or page request, or returns the response that
+/// refuses it (401 or a redirect to sign in): the first line of every module's handler.
+template <class F>
+core::http::Response WithPrincipal(Web& web, core::http::Request& req, bool api, F f) {
+    auto g = api ? web.RequireApi(req) : web.RequirePage(req);
+    if (auto* res = std::get_if<core::http::Response>(&g)) return std::move(*res);
+    return f(std::get<Principal>(g));
+}
+
 }  // namespace vp::auth

@@ -14,9 +14,7 @@ namespace vp::portal::http_util {
 /// The principal of a page or API request, or the response that refuses it.
 template <class F>
 core::http::Response Guarded(auth::Web& web, core::http::Request& req, bool api, F f) {
-    auto g = api ? web.RequireApi(req) : web.RequirePage(req);
-    if (auto* res = std::get_if<core::http::Response>(&g)) return std::move(*res);
-    return f(std::get<auth::Principal>(g));
+    return auth::WithPrincipal(web, req, api, std::move(f));
 }
 
 inline std::optional<std::int64_t> PathId(core::http::Request& req, const char* name = "id") {

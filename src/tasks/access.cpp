@@ -8,6 +8,9 @@ void DeclareAccess(core::access::Policy& policy) {
     // reports; its approver approves the reports; the monitoring unit evaluates; the inspection
     // commissions read (Art. 6.3, 7.3).
     policy.Allow(kTaskRead, {"task_office", "unit_focal_point", "unit_approver", "monitoring_officer", "inspector"});
+    // Every task: the task office, the Office's monitoring officers and the Central Inspection
+    // Commission (grants on national units); a unit's own people see their units' tasks only.
+    policy.Allow(kTaskReadAll, {"task_office", "monitoring_officer", "inspector"});
     policy.Allow(kTaskEnter, {"task_office"});
     policy.Allow(kCatalogueManage, {"task_office"});
     policy.Allow(kTaskAcknowledge, {"unit_focal_point", "unit_approver"});

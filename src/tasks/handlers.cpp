@@ -18,9 +18,7 @@ namespace {
 
 template <class F>
 Response Guarded(auth::Web& web, Request& req, F f) {
-    auto g = web.RequireApi(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    return f(std::get<Principal>(g));
+    return auth::WithPrincipal(web, req, true, f);
 }
 
 std::optional<std::int64_t> PathId(Request& req, const char* name = "id") { return auth::ParseId(req.path_params[name]); }
@@ -310,7 +308,8 @@ Response Handlers::ApiSettle(Request& req) {
     });
 }
 
-Response Handlers::ApiSubmitUpdate(Request& req) {
+// A report (`completion`: the completion report) from the request's JSON.
+Response Handlers::Report(Request& req, bool completion) {
     return Guarded(web_, req, [&](const Principal& p) {
         auto id = PathId(req);
         if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.task_not_found")));
@@ -318,25 +317,14 @@ Response Handlers::ApiSubmitUpdate(Request& req) {
         if (!body) return http::JsonError(req, body.error());
         auto in = UpdateFrom(*body);
         if (!in) return http::JsonError(req, in.error());
-        auto r = tasks_.SubmitUpdate(p, *id, std::move(in).value(), false);
+        auto r = tasks_.SubmitUpdate(p, *id, std::move(in).value(), completion);
         if (!r) return http::JsonError(req, r.error());
         return http::Json(req, ToJson(r.value(), "Asia/Ho_Chi_Minh"), http::beast_http::status::created);
     });
 }
 
-Response Handlers::ApiComplete(Request& req) {
-    return Guarded(web_, req, [&](const Principal& p) {
-        auto id = PathId(req);
-        if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.task_not_found")));
-        auto body = auth::JsonBody(req);
-        if (!body) return http::JsonError(req, body.error());
-        auto in = UpdateFrom(*body);
-        if (!in) return http::JsonError(req, in.error());
-        auto r = tasks_.SubmitUpdate(p, *id, std::move(in).value(), true);
-        if (!r) return http::JsonError(req, r.error());
-        return http::Json(req, ToJson(r.value(), "Asia/Ho_Chi_Minh"), http::beast_http::status::created);
-    });
-}
+Response Handlers::ApiSubmitUpdate(Request& req) { return Report(req, false); }
+Response Handlers::ApiComplete(Request& req) { return Report(req, true); }
 
 Response Handlers::ApiDecide(Request& req) {
     return Guarded(web_, req, [&](const Principal& p) {

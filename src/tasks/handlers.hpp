@@ -40,6 +40,7 @@ public:
     core::http::Response ActFromPage(core::http::Request& req);
 
 private:
+    core::http::Response Report(core::http::Request& req, bool completion);
     core::Result<std::shared_ptr<const calendar::Calendar>> Calendar() const { return calendars_.GetShared(); }
     auth::Web& web_;
     Service& tasks_;

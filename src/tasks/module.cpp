@@ -116,7 +116,7 @@ public:
         events.RegisterTopic("tasks.task", [policy](const core::Subscriber& s, const core::Event& e) {
             const auto* who = std::any_cast<core::access::Principal>(&s.context);
             if (!who || !policy->HoldsAnywhere(*who, kTaskRead)) return false;
-            if (who->is_operator || policy->Authorize(*who, kTaskRead, core::access::Scope::Global())) return true;
+            if (who->is_operator || policy->Authorize(*who, kTaskReadAll, core::access::Scope::Global())) return true;
             boost::system::error_code ec;
             auto v = boost::json::parse(e.data_json, ec);
             if (ec || !v.is_object()) return false;

@@ -20,9 +20,7 @@ namespace {
 
 template <class F>
 Response Page(auth::Web& web, Request& req, F f) {
-    auto g = web.RequirePage(req);
-    if (auto* res = std::get_if<Response>(&g)) return std::move(*res);
-    return f(std::get<Principal>(g));
+    return auth::WithPrincipal(web, req, false, f);
 }
 
 // "2026-03-25T17:00:00+07:00" -> "25/03/2026 17:00".

@@ -184,7 +184,7 @@ Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& c
         for (const auto& s : seeds) {
             c.Execute(
                 "INSERT INTO tasks_catalogue (category, code, name_vi, name_en, sort_order, updated_at)"
-                " VALUES ($1, $2, $3, $4, $5, $6)",
+                " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                 {s.category, s.code, s.vi, s.en, order += 10, Ms(clock_.Now())});
         }
         return core::Ok{};
@@ -328,7 +328,7 @@ core::Result<Document> Service::GetDocument(const Principal& who, std::int64_t i
     });
     if (!d) return core::NotFound(Msg("tasks.document_not_found"));
     // The task office reads every document; a unit the documents of its tasks.
-    if (policy_.Authorize(who, kTaskRead, core::access::Scope::Global())) return *d;
+    if (policy_.Authorize(who, kTaskReadAll, core::access::Scope::Global())) return *d;
     for (const auto& t : ListTasks(who, {.document_id = id, .limit = 1})) {
         if (t.document_id == id) return *d;
     }
@@ -337,7 +337,7 @@ core::Result<Document> Service::GetDocument(const Principal& who, std::int64_t i
 
 std::vector<Document> Service::Documents(const Principal& who) const {
     std::vector<Document> out;
-    if (!policy_.Authorize(who, kTaskRead, core::access::Scope::Global())) return out;
+    if (!policy_.Authorize(who, kTaskReadAll, core::access::Scope::Global())) return out;
     return db_.Read([&](Connection& c) {
         for (const auto& r : c.Query(std::string(kSelectDocument) + " ORDER BY d.issued_at DESC, d.id DESC LIMIT 500"))
             out.push_back(DocumentFromRow(r));
@@ -440,7 +440,7 @@ void Service::Name(Task& t) const {
 }
 
 bool Service::MayRead(const Principal& who, const Task& t) const {
-    if (policy_.Authorize(who, kTaskRead, core::access::Scope::Global())) return true;
+    if (policy_.Authorize(who, kTaskReadAll, core::access::Scope::Global())) return true;
     if (policy_.Authorize(who, kTaskRead, core::access::Scope::Unit(t.monitoring_unit_id))) return true;
     for (const auto& u : t.units) {
         if (policy_.Authorize(who, kTaskRead, core::access::Scope::Unit(u.unit_id))) return true;
@@ -559,6 +559,11 @@ core::Result<Task> Service::CreateTask(const Principal& who, NewTask in) {
         for (const auto& l : leads) {
             if (l.id == monitoring || !units_.IsWithin(monitoring, l.id))
                 return core::InvalidField("lead_units", Msg("tasks.subtask_unit_not_subordinate", {{"code", l.code}}));
+        }
+        for (const auto& u : coordinating) {
+            if (!units_.IsWithin(monitoring, u.id))
+                return core::InvalidField("coordinating_units",
+                                          Msg("tasks.subtask_unit_not_subordinate", {{"code", u.code}}));
         }
         if (parent->completed_at) return core::Conflict(Msg("tasks.task_completed"));
     } else {
@@ -710,6 +715,18 @@ core::Result<Dispute> Service::OpenDispute(const Principal& who, std::int64_t id
         if (u.role != "lead") continue;
         auto actor = AuthorizeOnUnit(who, kTaskAcknowledge, u.unit_id);
         if (!actor) continue;
+        try {
+            return RaiseDispute(who, actor.value(), id, u, *text, *cal.value());
+        } catch (const core::db::UniqueViolation&) {
+            return core::Conflict(Msg("tasks.dispute_open"));  // two at once: one stays open
+        }
+    }
+    return core::Forbidden(Msg("tasks.not_assignee"));
+}
+
+core::Result<Dispute> Service::RaiseDispute(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                            const TaskUnit& u, const std::string& text,
+                                            const calendar::Calendar& cal) const {
         return db_.Transact([&](Connection& c) -> core::Result<Dispute> {
             const auto now = clock_.Now();
             if (c.QueryOne("SELECT 1 FROM tasks_disputes WHERE task_id = $1 AND unit_id = $2 AND settled_at IS NULL",
@@ -728,21 +745,19 @@ core::Result<Dispute> Service::OpenDispute(const Principal& who, std::int64_t id
                     ->Int(0));
             auto did = c.QueryOne("INSERT INTO tasks_disputes (task_id, unit_id, reason, raised_by, raised_at) VALUES"
                                   " ($1, $2, $3, $4, $5) RETURNING id",
-                                  {id, u.unit_id, *text, who.user_id, Ms(now)})
+                                  {id, u.unit_id, text, who.user_id, Ms(now)})
                            ->Int(0);
             // Within 8 working hours of receipt (Art. 6.2.a); the task office settles within 1 day.
-            if (auto due = ClockDue(ClockKind::kDispute, received, *cal.value())) {
+            if (auto due = ClockDue(ClockKind::kDispute, received, cal)) {
                 StartClock(c, id, ClockKind::kDispute, did, received, due.value());
                 StopClock(c, id, ClockKind::kDispute, did, now);
             }
-            if (auto due = ClockDue(ClockKind::kSettle, now, *cal.value())) StartClock(c, id, ClockKind::kSettle, did, now, due.value());
-            audit_.Write(c, actor.value(),
+            if (auto due = ClockDue(ClockKind::kSettle, now, cal)) StartClock(c, id, ClockKind::kSettle, did, now, due.value());
+            audit_.Write(c, actor,
                          {"tasks.dispute.open", "tasks_dispute", std::to_string(did), nullptr,
-                          json::object{{"task", id}, {"unit", u.code}, {"reason", *text}}});
+                          json::object{{"task", id}, {"unit", u.code}, {"reason", text}}});
             return DisputeFromRow(*c.QueryOne(std::string(kSelectDispute) + " WHERE id = $1", {did}));
         });
-    }
-    return core::Forbidden(Msg("tasks.not_assignee"));
 }
 
 core::Result<Dispute> Service::SettleDispute(const Principal& who, std::int64_t dispute_id, std::string settlement,
@@ -771,6 +786,11 @@ core::Result<Dispute> Service::SettleDispute(const Principal& who, std::int64_t 
             return core::Conflict(Msg("tasks.dispute_settled"));
         }
         StopClock(c, d.task_id, ClockKind::kSettle, dispute_id, now);
+        if (to && to->id != d.unit_id &&
+            c.QueryOne("SELECT 1 FROM tasks_task_units WHERE task_id = $1 AND unit_id = $2 AND active = 1 AND role = 'lead'",
+                       {d.task_id, to->id})) {
+            return core::Conflict(Msg("tasks.already_lead", {{"code", to->code}}));
+        }
         if (to && to->id != d.unit_id) {
             // The assignment moves: the old unit leaves the task, the new one receives it.
             c.Execute("UPDATE tasks_task_units SET active = 0 WHERE task_id = $1 AND unit_id = $2", {d.task_id, d.unit_id});
@@ -782,11 +802,14 @@ core::Result<Dispute> Service::SettleDispute(const Principal& who, std::int64_t 
             } else {
                 c.Execute("INSERT INTO tasks_task_units (task_id, unit_id, role) VALUES ($1, $2, 'lead')", {d.task_id, to->id});
             }
+            // The old unit's waiting reports go back; the new unit's receipt clock starts (labelled by
+            // the dispute, so a unit coming back gets a clock of its own).
+            c.Execute("UPDATE tasks_updates SET state = 'returned', decided_at = $1, decision_comment = $2 WHERE"
+                      " task_id = $3 AND unit_id = $4 AND state = 'submitted'",
+                      {Ms(now), *text, d.task_id, d.unit_id});
             if (auto due = ClockDue(ClockKind::kAcknowledge, now, *cal.value())) {
-                if (!c.QueryOne("SELECT 1 FROM tasks_clocks WHERE task_id = $1 AND kind = 'acknowledge' AND subject = $2",
-                                {d.task_id, to->id})) {
-                    StartClock(c, d.task_id, ClockKind::kAcknowledge, to->id, now, due.value());
-                }
+                StartClock(c, d.task_id, ClockKind::kAcknowledge, to->id, now, due.value(),
+                           "#" + std::to_string(dispute_id));
             }
         }
         auto after = DisputeFromRow(*c.QueryOne(std::string(kSelectDispute) + " WHERE id = $1", {dispute_id}));
@@ -848,31 +871,42 @@ core::Result<Update> Service::SubmitUpdate(const Principal& who, std::int64_t ta
     const auto now = clock_.Now();
     json::array attachments;
     for (const auto& a : in.attachments) attachments.emplace_back(a);
+    try {
+        return InsertUpdate(who, actor.value(), task_id, unit->unit_id, in, completion, json::serialize(attachments));
+    } catch (const core::db::UniqueViolation&) {
+        return core::Conflict(Msg("tasks.update_waiting"));  // two reports at once: one waits
+    }
+}
+
+core::Result<Update> Service::InsertUpdate(const Principal& who, const audit::Actor& actor, std::int64_t task_id,
+                                           std::int64_t unit_id, const NewUpdate& in, bool completion,
+                                           const std::string& attachments) {
+    const auto now = clock_.Now();
     return db_.Transact([&](Connection& c) -> core::Result<Update> {
         // A late or wrong report is explained before the next one counts (T-18).
         if (c.QueryOne("SELECT 1 FROM tasks_explanations WHERE task_id = $1 AND unit_id = $2 AND submitted_at IS NULL",
-                       {task_id, unit->unit_id})) {
+                       {task_id, unit_id})) {
             return core::Conflict(Msg("tasks.explanation_required"));
         }
         if (c.QueryOne("SELECT 1 FROM tasks_updates WHERE task_id = $1 AND unit_id = $2 AND state = 'submitted'",
-                       {task_id, unit->unit_id})) {
+                       {task_id, unit_id})) {
             return core::Conflict(Msg("tasks.update_waiting"));
         }
         auto id = c.QueryOne(
                        "INSERT INTO tasks_updates (task_id, unit_id, progress, results, products, difficulties, causes,"
                        " attachments_json, completion, state, submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5,"
                        " $6, $7, $8, $9, 'submitted', $10, $11) RETURNING id",
-                       {task_id, unit->unit_id, static_cast<std::int64_t>(in.progress), in.results, in.products,
-                        in.difficulties, in.causes, json::serialize(attachments), completion, who.user_id, Ms(now)})
+                       {task_id, unit_id, static_cast<std::int64_t>(in.progress), in.results, in.products,
+                        in.difficulties, in.causes, attachments, completion, who.user_id, Ms(now)})
                       ->Int(0);
         // Receiving the task is implied by reporting on it.
         if (c.Execute("UPDATE tasks_task_units SET acknowledged_at = $1, acknowledged_by = $2 WHERE task_id = $3 AND"
                       " unit_id = $4 AND acknowledged_at IS NULL",
-                      {Ms(now), who.user_id, task_id, unit->unit_id}) == 1) {
-            StopClock(c, task_id, ClockKind::kAcknowledge, unit->unit_id, now);
+                      {Ms(now), who.user_id, task_id, unit_id}) == 1) {
+            StopClock(c, task_id, ClockKind::kAcknowledge, unit_id, now);
         }
         auto u = UpdateFromRow(*c.QueryOne(std::string(kSelectUpdate) + " WHERE id = $1", {id}));
-        audit_.Write(c, actor.value(),
+        audit_.Write(c, actor,
                      {completion ? "tasks.update.complete" : "tasks.update.submit", "tasks_update", std::to_string(id),
                       nullptr, ToJson(u, "Asia/Ho_Chi_Minh")});
         return u;
@@ -889,6 +923,8 @@ core::Result<Update> Service::DecideUpdate(const Principal& who, std::int64_t up
     const auto u = UpdateFromRow(*row);
     auto actor = AuthorizeOnUnit(who, kUpdateApprove, u.unit_id);
     if (!actor) return actor.error();
+    // Four eyes: whoever reported does not approve his own report.
+    if (who.user_id != 0 && u.submitted_by == who.user_id) return core::Forbidden(Msg("tasks.own_report"));
     auto cal = Calendar();
     if (!cal) return cal.error();
     return db_.Transact([&](Connection& c) -> core::Result<Update> {
@@ -899,43 +935,71 @@ core::Result<Update> Service::DecideUpdate(const Principal& who, std::int64_t up
             return core::Conflict(Msg("tasks.update_decided"));
         }
         if (approve) {
+            // Claim the task: two approvals at once (another unit's, a completion) are serialised,
+            // and a completed task takes no more.
+            if (c.Execute("UPDATE tasks_tasks SET version = version + 1 WHERE id = $1 AND completed_at IS NULL",
+                          {u.task_id}) != 1) {
+                return core::Conflict(Msg("tasks.task_completed"));
+            }
+            // The report's unit must still lead the task (a settled dispute may have moved it).
+            if (!c.QueryOne("SELECT 1 FROM tasks_task_units WHERE task_id = $1 AND unit_id = $2 AND role = 'lead' AND"
+                            " active = 1",
+                            {u.task_id, u.unit_id})) {
+                return core::Conflict(Msg("tasks.unit_no_longer_lead"));
+            }
             auto task = Load(c, u.task_id);
             if (!task) return task.error();
-            if (task->completed_at) return core::Conflict(Msg("tasks.task_completed"));
             c.Execute("UPDATE tasks_tasks SET progress = $1, results = CASE WHEN $2 = '' THEN results ELSE $2 END,"
                       " products = CASE WHEN $3 = '' THEN products ELSE $3 END, started = 1, completed_at = $4,"
                       " version = version + 1, updated_at = $5 WHERE id = $6",
                       {static_cast<std::int64_t>(u.progress), u.results, u.products,
                        u.completion ? Value{Ms(u.submitted_at)} : Value{}, Ms(now), u.task_id});
             // Which checkpoints this report keeps (docs/tasks.md): a completion closes every open
-            // one; an update the earliest open update checkpoint whose window it falls in (from
-            // the previous checkpoint's moment, or the start).
-            std::vector<const Clock*> open;
+            // one. Any other report keeps the open update checkpoint whose window holds it (from
+            // the previous checkpoint's moment, or the start, to its own due time), else the
+            // latest open one already past; open ones before it were skipped: closed as missed.
+            std::vector<const Clock*> updates_cp;
             for (const auto& k : task->clocks) {
-                if (k.kind == ClockKind::kUpdate && !k.done_at) open.push_back(&k);
+                if (k.kind == ClockKind::kUpdate && !k.final) updates_cp.push_back(&k);
             }
             std::vector<const Clock*> kept;
             if (u.completion) {
-                kept = open;
-            } else {
-                core::TimePoint window = task->start;
                 for (const auto& k : task->clocks) {
-                    if (k.kind != ClockKind::kUpdate || k.final) continue;
-                    if (!k.done_at) {
-                        if (u.submitted_at >= window) kept.push_back(&k);
+                    if (k.kind == ClockKind::kUpdate && !k.done_at) kept.push_back(&k);
+                }
+            } else {
+                std::optional<std::size_t> target;
+                core::TimePoint window = task->start;
+                for (std::size_t i = 0; i < updates_cp.size(); ++i) {
+                    const auto* k = updates_cp[i];
+                    if (!k->done_at && u.submitted_at >= window && u.submitted_at <= k->due_at) {
+                        target = i;
                         break;
                     }
-                    window = k.point.value_or(window);
+                    window = k->point.value_or(window);
+                }
+                if (!target) {
+                    for (std::size_t i = 0; i < updates_cp.size(); ++i) {
+                        if (!updates_cp[i]->done_at && updates_cp[i]->due_at < u.submitted_at) target = i;
+                    }
+                }
+                if (target) {
+                    for (std::size_t i = 0; i <= *target; ++i) {
+                        if (!updates_cp[i]->done_at && (i == *target || updates_cp[i]->due_at < u.submitted_at))
+                            kept.push_back(updates_cp[i]);
+                    }
                 }
             }
+            std::string late;
             for (const auto* k : kept) {
                 c.Execute("UPDATE tasks_clocks SET done_at = $1 WHERE id = $2 AND done_at IS NULL", {Ms(u.submitted_at), k->id});
-                // Late: explained in writing before the next update counts (T-18).
-                if (u.submitted_at > k->due_at) {
-                    c.Execute("INSERT INTO tasks_explanations (task_id, unit_id, cause, detail, required_at) VALUES"
-                              " ($1, $2, 'late_report', $3, $4)",
-                              {u.task_id, u.unit_id, k->label, Ms(now)});
-                }
+                if (u.submitted_at > k->due_at) late += (late.empty() ? "" : ", ") + k->label;
+            }
+            // Late or skipped: explained in writing before the next update counts (T-18).
+            if (!late.empty()) {
+                c.Execute("INSERT INTO tasks_explanations (task_id, unit_id, cause, detail, required_at) VALUES"
+                          " ($1, $2, 'late_report', $3, $4)",
+                          {u.task_id, u.unit_id, late, Ms(now)});
             }
             // The monitoring unit evaluates within 3 working days (Art. 6.3).
             if (auto due = ClockDue(ClockKind::kEvaluate, now, *cal.value()))

@@ -359,6 +359,24 @@ TEST_P(TasksService, ACalendarChangeMovesOnlyRunningClocksAndSaysSo_T6_T8) {
     EXPECT_EQ(svc_->RecomputeClocks(), 0) << "nothing more to move";
 }
 
+TEST_P(TasksService, NobodyApprovesHisOwnReportAndASkippedCheckpointIsNotBlamedOnTheNext_T8_T17_T18) {
+    auto t = NewTaskFor("2026-06-09T17:00:00+07:00");  // ½ due 24 April, ¾ due 18 May
+    auto both = focal_;
+    both.grants.push_back({both.user_id, "unit_approver", both.unit_id, ""});
+    // No report at half time; one within the ¾ window (after ½'s moment, before ¾'s due).
+    clock_.Set(At("2026-05-08T10:00:00+07:00"));
+    auto up = svc_->SubmitUpdate(both, t.id, {.progress = 60, .results = "Đã triển khai"}, false).value();
+    EXPECT_EQ(svc_->DecideUpdate(both, up.id, true, "").error().code, core::ErrorCode::kForbidden) << "four eyes";
+    ASSERT_TRUE(svc_->DecideUpdate(approver_, up.id, true, "").ok());
+    auto read = svc_->GetTask(focal_, t.id).value();
+    EXPECT_EQ(Find(read, ClockKind::kUpdate, "3/4")->state.outcome, ClockState::Outcome::kMet) << "kept on time";
+    EXPECT_EQ(Find(read, ClockKind::kUpdate, "1/2")->state.outcome, ClockState::Outcome::kMissed) << "skipped";
+    auto ex = svc_->Explanations(focal_, t.id);
+    ASSERT_EQ(ex.size(), 1u);
+    EXPECT_EQ(ex[0].detail, "1/2") << "the explanation is about the skipped checkpoint";
+    EXPECT_EQ(read.status, Status::kInProgressOnTime);
+}
+
 TEST_P(TasksService, TwoApprovalsAtOnceCountOnce_T17) {
     auto t = NewTaskFor();
     auto up = svc_->SubmitUpdate(focal_, t.id, {.progress = 10, .results = "x"}, false).value();

@@ -33,6 +33,7 @@ using core::access::Principal;
 
 // Permissions (roles in access.cpp).
 inline constexpr Permission kTaskRead{"tasks.read"};            ///< see tasks of the units in scope
+inline constexpr Permission kTaskReadAll{"tasks.read_all"};     ///< see every task (held on a national unit)
 inline constexpr Permission kTaskEnter{"tasks.enter"};          ///< the task office: documents, tasks, settling disputes
 inline constexpr Permission kCatalogueManage{"tasks.catalogue"};  ///< the task office: the Art. 4 catalogue
 inline constexpr Permission kTaskAcknowledge{"tasks.acknowledge"};  ///< the assignee: receipt, disputes
@@ -294,6 +295,11 @@ private:
     /// Recomputes and stores the task's status (and its ancestors'); records a change.
     void Refresh(core::db::Connection& c, std::int64_t task_id, const audit::Actor& actor) const;
     void Changed(core::db::Connection& c, const Task& t, std::string_view action) const;
+    core::Result<Update> InsertUpdate(const Principal& who, const audit::Actor& actor, std::int64_t task_id,
+                                      std::int64_t unit_id, const NewUpdate& in, bool completion,
+                                      const std::string& attachments);
+    core::Result<Dispute> RaiseDispute(const Principal& who, const audit::Actor& actor, std::int64_t id,
+                                       const TaskUnit& u, const std::string& text, const calendar::Calendar& cal) const;
 
     core::db::Database& db_;
     audit::Log& audit_;

@@ -8,22 +8,10 @@
 //
 // covers T-2, T-6, T-7, T-8, T-10, T-17, T-25. Screenshots go to tests/browser/screenshots/tasks-*.png.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 
-import { CHROMIUM, DESKTOP, PHONE, clickAndWait, launchChromium, shot, watchPage } from './lib/browser.mjs';
-import { serverBinary, startServer } from './lib/server.mjs';
-import { freshCode } from './lib/totp.mjs';
-
-const CI = process.env.CI === 'true' || process.env.CI === '1';
-const STEP_TIMEOUT = 120_000;
-
-function missingPrerequisite() {
-  if (CI) return false;
-  if (!existsSync(serverBinary())) return `server binary not built yet: ${serverBinary()}`;
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
-  return false;
-}
+import { PHONE, clickAndWait, shot } from './lib/browser.mjs';
+import { missingPrerequisite, signedInSuite } from './lib/suite.mjs';
 
 const CONTENT = 'Tổ chức hội nghị quán triệt Kết luận 125-KL/TW tới cán bộ chủ chốt';
 
@@ -33,58 +21,7 @@ function day(offset) {
 }
 
 describe('a task goes from entry through acknowledgement, an approved update and the evaluation', { skip: missingPrerequisite() }, () => {
-  let server;
-  let browser;
-  let broken = null;
-  let itemPath = '';
-  const pages = {};
-  const problems = { scriptErrors: [], consoleErrors: [], serverErrors: [], ui: [] };
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  function step(name, fn) {
-    it(name, { timeout: STEP_TIMEOUT }, async (t) => {
-      if (broken) return t.skip(`needs the earlier step "${broken}"`);
-      try {
-        await fn(t);
-      } catch (e) {
-        broken = name;
-        for (const [who, page] of Object.entries(pages)) {
-          const p = await shot(page, `tasks-FAILED-${who}`).catch(() => null);
-          if (p) t.diagnostic(`screenshot of ${who} at failure: ${p} (${page.url()})`);
-        }
-        for (const line of server.logTail(15).split('\n')) if (line.trim()) t.diagnostic(`  ${line}`);
-        throw e;
-      }
-    });
-  }
-
-  // Each person in a browser context of their own, signed in with password and one-time code.
-  async function as(username) {
-    if (pages[username]) return pages[username];
-    const context = await browser.newContext({ baseURL: server.url, viewport: DESKTOP, locale: 'vi-VN' });
-    const page = await context.newPage();
-    watchPage(page, problems);
-    await page.goto('/login');
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill(server.demoPassword);
-    await clickAndWait(page, page.locator('form[action="/login"] button[type=submit]'));
-    assert.equal(new URL(page.url()).pathname, '/login/otp', `${username}: the one-time code is asked`);
-    const { code } = await freshCode(server.accounts[username].secret);
-    await page.locator('#code').fill(code);
-    await clickAndWait(page, page.locator('form[action="/login/otp"] button[type=submit]'));
-    assert.notEqual(new URL(page.url()).pathname, '/login/otp', `${username}: signed in`);
-    pages[username] = page;
-    return page;
-  }
-
+  const { step, as, problems } = signedInSuite('tasks');
   let taskPath = '';
 
   async function noError(page, what) {
