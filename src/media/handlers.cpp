@@ -106,11 +106,12 @@ Response Handlers::Show(Request& req) {
     return http::Json(req, ToJson(r.value()));
 }
 
-Response Handlers::ServeStored(const Request& req, const ServedFile& f) const {
-    auto file = http::MemoryFile::OpenReadOnly(media_.Files().PathOf(f.sha256).string());
+namespace {
+Response ServeWith(const Request& req, const Service& media, const ServedFile& f, std::string cache_control) {
+    auto file = http::MemoryFile::OpenReadOnly(media.Files().PathOf(f.sha256).string());
     if (!file) {
         // The record names it, so it was stored: the media folder was changed by hand.
-        spdlog::error("media: file {} is recorded but missing from {}", f.sha256, media_.Files().Root().string());
+        spdlog::error("media: file {} is recorded but missing from {}", f.sha256, media.Files().Root().string());
         return http::ErrorFor(req, core::NotFound(core::Msg("media.not_found")));
     }
     // Inline what a browser shows or plays; documents are saved, never opened in the site's
@@ -118,9 +119,19 @@ Response Handlers::ServeStored(const Request& req, const ServedFile& f) const {
     return http::ServeFile(req, {.file = std::move(file),
                                  .content_type = f.mime,
                                  .etag = "\"" + f.sha256 + "\"",
-                                 .cache_control = "public, max-age=31536000, immutable",
+                                 .cache_control = std::move(cache_control),
                                  .content_disposition = ContentDisposition(f.kind == Kind::kDocument, f.filename),
                                  .content_security_policy = "default-src 'none'; style-src 'unsafe-inline'; sandbox"});
+}
+}  // namespace
+
+Response Handlers::ServeStored(const Request& req, const ServedFile& f) const {
+    return ServeWith(req, media_, f, "public, max-age=31536000, immutable");
+}
+
+Response ServePrivately(const Request& req, const Service& media, const ServedFile& f) {
+    // Never kept by shared caches; the browser asks again (a 304 when unchanged).
+    return ServeWith(req, media, f, "private, no-cache");
 }
 
 Response Handlers::Serve(Request& req) {

@@ -212,6 +212,14 @@ public:
     /// unknown or not public. Files are public unless every upload of them was marked otherwise.
     std::optional<ServedFile> FindServed(std::string_view sha256) const;
     std::optional<ServedFile> FindServedVariant(std::string_view sha256, int width, std::string_view format) const;
+    /// The stored file whatever its uploads' public flag: for owner modules that serve their
+    /// private files themselves after their own permission check (ServePrivately).
+    std::optional<ServedFile> FindStored(std::string_view sha256) const;
+
+    /// Uploads whose purpose starts with `prefix` ("tasks.") are private from the start: never
+    /// served at /media/..., only by their owner module. Declared by modules while the node is built.
+    void DeclarePrivatePurpose(std::string prefix) { private_purposes_.push_back(std::move(prefix)); }
+    bool IsPrivatePurpose(std::string_view purpose) const;
 
     /// The hook for owner modules (inside their own transaction, after their own permission
     /// check and with their own audit record): marks one upload public or not. A file stops
@@ -231,6 +239,7 @@ private:
     const core::access::Policy& policy_;
     ServiceSettings settings_;
     Store store_;
+    std::vector<std::string> private_purposes_;
     struct Gate;
     std::unique_ptr<Gate> images_;  // bounds concurrent image decoding
 };

@@ -18,4 +18,8 @@ std::unique_ptr<platform::Module> MakeModule(std::filesystem::path directory, st
 /// module or was not built yet.
 Service& ServiceOf(const platform::Module& m);
 
+/// Serves a stored private file (FindStored) as /media/... would, but never to shared caches: for
+/// owner modules' routes, after their own permission check.
+core::http::Response ServePrivately(const core::http::Request& req, const Service& media, const ServedFile& f);
+
 }  // namespace vp::media

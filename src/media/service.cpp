@@ -246,9 +246,10 @@ core::Result<MediaFile> Service::Upload(const core::access::Principal& who, cons
             c.QueryOne(
                  "INSERT INTO media_uploads (sha256, filename, purpose, unit_id, portal, uploaded_by, uploaded_at, "
                  "is_public)"
-                 " VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id",
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                  {sha, seen->filename, input.purpose, unit,
-                  input.portal.empty() ? core::db::Value{} : core::db::Value{input.portal}, who.user_id, now})
+                  input.portal.empty() ? core::db::Value{} : core::db::Value{input.portal}, who.user_id, now,
+                  IsPrivatePurpose(input.purpose) ? 0 : 1})
                 ->Int(0);
         auto record = LoadRecord(c, id);
         if (!record) throw std::logic_error("media: upload not found after insert");
@@ -282,6 +283,23 @@ std::optional<ServedFile> Service::FindServed(std::string_view sha256) const {
         if (!r) return std::nullopt;
         return ServedFile{std::string(sha256), r->Text(0), ParseKind(r->Text(1)).value_or(Kind::kDocument), r->Text(2)};
     });
+}
+
+std::optional<ServedFile> Service::FindStored(std::string_view sha256) const {
+    if (!Store::IsDigest(sha256)) return std::nullopt;
+    return db_.Read([&](Connection& c) -> std::optional<ServedFile> {
+        auto r = c.QueryOne(
+            "SELECT f.mime, f.kind, u.filename FROM media_files f JOIN media_uploads u ON u.sha256 = f.sha256"
+            " WHERE f.sha256 = $1 ORDER BY u.id LIMIT 1",
+            {std::string(sha256)});
+        if (!r) return std::nullopt;
+        return ServedFile{std::string(sha256), r->Text(0), ParseKind(r->Text(1)).value_or(Kind::kDocument), r->Text(2)};
+    });
+}
+
+bool Service::IsPrivatePurpose(std::string_view purpose) const {
+    return std::any_of(private_purposes_.begin(), private_purposes_.end(),
+                       [&](const std::string& p) { return purpose.starts_with(p); });
 }
 
 std::optional<ServedFile> Service::FindServedVariant(std::string_view sha256, int width,

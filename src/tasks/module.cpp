@@ -49,6 +49,9 @@ public:
         service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
                                              std::move(settings));
         handlers_ = std::make_unique<Handlers>(p.web, *service_, p.calendars);
+        web_ = &p.web;
+        // Documents' files and reports' attachments are the task's readers' only (never /media/...).
+        media::ServiceOf(media_).DeclarePrivatePurpose("tasks.");
     }
 
     void AddRoutes(core::http::Router& r) override {
@@ -78,6 +81,8 @@ public:
         r.Add(verb::post, "/admin/tasks/new", Bind(h, &Handlers::CreateFromPage), page);
         r.Add(verb::get, "/admin/tasks/{id}", Bind(h, &Handlers::TaskPage), page);
         r.Add(verb::post, "/admin/tasks/{id}/{action}", Bind(h, &Handlers::ActFromPage), page);
+        r.Add(verb::get, "/admin/tasks/files/{sha256}", [this](core::http::Request& req) { return ServeFile(req); },
+              page);
     }
 
     void AddNavigation(auth::Web& web) const override { web.AddNav({"/admin/tasks", "nav_tasks", kTaskRead, 20}); }
@@ -160,12 +165,23 @@ public:
     }
 
 private:
+    // A document's file or a report's attachment, for those who may read one that names it.
+    core::http::Response ServeFile(core::http::Request& req) const {
+        return auth::WithPrincipal(*web_, req, false, [&](const auth::Principal& who) {
+            const auto sha = req.path_params["sha256"];
+            const auto& files = media::ServiceOf(media_);
+            auto f = service_->MayReadFile(who, sha) ? files.FindStored(sha) : std::nullopt;
+            if (!f) return web_->Fail(req, &who, core::NotFound(core::Msg("tasks.file_not_found")));
+            return media::ServePrivately(req, files, *f);
+        });
+    }
+
     // The embedded-signature check of an uploaded file (T-5), stored with the document.
     boost::json::value CheckFile(const std::string& url) const {
         if (!signatures_) return nullptr;
         const auto sha = url.substr(std::string_view("/media/").size());
         const auto& files = media::ServiceOf(media_);
-        auto served = files.FindServed(sha);
+        auto served = files.FindStored(sha);
         if (!served) return nullptr;
         std::ifstream in(files.Files().PathOf(sha), std::ios::binary);
         std::stringstream bytes;
@@ -186,6 +202,7 @@ private:
     const std::unique_ptr<signatures::Service>& signatures_;
     const platform::Module& media_;
     const core::access::Policy* policy_ = nullptr;
+    auth::Web* web_ = nullptr;
     std::string start_, deadline_, cadence_;
     std::unique_ptr<Service> service_;
     std::unique_ptr<Handlers> handlers_;

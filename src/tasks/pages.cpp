@@ -268,8 +268,31 @@ Response Handlers::TaskPage(Request& req) {
             if (!can.update) o["submitted_at"] = "—";  // only the unit's focal point writes it
             explanations.push_back(std::move(o));
         }
+        // The document's signed files, with what their signature check found (T-23).
+        json::array files;
+        if (auto d = tasks_.GetDocument(p, t->document_id)) {
+            for (const auto& f : d->files) {
+                const auto& sig = f.signature;
+                const bool valid = sig.is_object() && sig.as_object().if_contains("valid") &&
+                                   sig.as_object().at("valid").is_bool() && sig.as_object().at("valid").as_bool();
+                std::string signer, reason;
+                if (sig.is_object()) {
+                    if (auto* s = sig.as_object().if_contains("signer_subject"); s && s->is_string()) signer = s->get_string();
+                    if (auto* r = sig.as_object().if_contains("reason"); r && r->is_string()) reason = r->get_string();
+                }
+                json::object o{{"href", "/admin/tasks/files/" + f.url.substr(std::string_view("/media/").size())},
+                               {"filename", f.filename.empty() ? std::string("tệp") : f.filename},
+                               {"valid", valid},
+                               {"signer", signer}};
+                o["reason"] = reason.empty() ? json::value(nullptr) : json::value(reason);
+                if (signer.empty()) o["signer"] = nullptr;
+                files.push_back(std::move(o));
+            }
+            task["document_symbol"] = "Số " + d->number + "-" + d->symbol + ", " + d->issued_on;
+        }
         return web_.Page(req, &p, "tasks/task",
                          {{"task", task},
+                          {"files", std::move(files)},
                           {"status_label", T.T(lang, "tasks_status_" + std::string(StatusCode(t->status)))},
                           {"start_local", Local(task["start"])},
                           {"deadline_local", Local(task["deadline"])},

@@ -1118,6 +1118,31 @@ Abilities Service::AbilitiesOn(const Principal& who, const Task& t) const {
     return a;
 }
 
+bool Service::MayReadFile(const Principal& who, std::string_view sha256) const {
+    if (sha256.size() != 64 || !std::all_of(sha256.begin(), sha256.end(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        })) {
+        return false;
+    }
+    const std::string pattern = "%/media/" + std::string(sha256) + "%";  // hex only: no wildcard in it
+    auto refs = db_.Read([&](Connection& c) {
+        std::pair<std::vector<std::int64_t>, std::vector<std::int64_t>> out;
+        for (const auto& r : c.Query("SELECT id FROM tasks_documents WHERE files_json LIKE $1 LIMIT 50", {pattern}))
+            out.first.push_back(r.Int(0));
+        for (const auto& r :
+             c.Query("SELECT DISTINCT task_id FROM tasks_updates WHERE attachments_json LIKE $1 LIMIT 50", {pattern}))
+            out.second.push_back(r.Int(0));
+        return out;
+    });
+    for (auto d : refs.first) {
+        if (GetDocument(who, d)) return true;
+    }
+    for (auto t : refs.second) {
+        if (GetTask(who, t)) return true;
+    }
+    return false;
+}
+
 bool Service::MayEnter(const Principal& who) const {
     return policy_.Authorize(who, kTaskEnter, core::access::Scope::Global()).ok();
 }

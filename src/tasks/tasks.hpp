@@ -267,6 +267,9 @@ public:
     core::Result<Explanation> Explain(const Principal& who, std::int64_t explanation_id, std::string text);
     std::vector<StatusChange> StatusHistory(const Principal& who, std::int64_t task_id) const;
     Abilities AbilitiesOn(const Principal& who, const Task& t) const;
+    /// Whether `who` may download the stored file `sha256`: a document he may read, or a report
+    /// of a task he may read, names it.
+    bool MayReadFile(const Principal& who, std::string_view sha256) const;
     bool MayEnter(const Principal& who) const;
 
     /// Recomputes the status of every open task (time passes); returns how many changed.

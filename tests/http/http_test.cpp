@@ -1533,6 +1533,7 @@ protected:
         MakeUser("daumoi", "unit_focal_point", in.units->FindByCode("VP-HNI")->id);
         MakeUser("duyetdonvi", "unit_approver", in.units->FindByCode("VP-HNI")->id);
         MakeUser("theodoi", "monitoring_officer", in.units->FindByCode("VPTW-VTH")->id);
+        MakeUser("daumoi2", "unit_focal_point", in.units->FindByCode("VP-HNI")->id);  // signs in with a cookie
     }
 };
 
@@ -1579,6 +1580,18 @@ TEST_P(TasksHttp, ATaskOverTheApiWithItsScheduleStatusAndClocks_T1_T4_T5_T8_T17_
     EXPECT_FALSE(task.at("clocks").as_array().empty());
     Call(office, "POST", "/api/v1/tasks", R"({"document":1,"content":"x","lead_units":["XX-NONE"],"monitoring_unit":"VPTW-VTH"})", 400);
 
+    // The document's file is the task's readers' only: not at /media/..., and not to others.
+    const auto sha = file.substr(7);
+    EXPECT_EQ(Http(port_, "GET", file).status, 404) << "a tasks file is never public";
+    auto reader = SignIn("daumoi2");
+    auto got = reader.Get("/admin/tasks/files/" + sha);
+    EXPECT_EQ(got.status, 200);
+    EXPECT_EQ(got.body.size(), pdf.size());
+    EXPECT_EQ(got.Header("cache-control"), "private, no-cache");
+    auto outsider = SignIn("ctv");
+    EXPECT_EQ(outsider.Get("/admin/tasks/files/" + sha).status, 404);
+    const auto traversal = reader.Get("/admin/tasks/files/..%2F..%2Fetc%2Fpasswd").status;
+    EXPECT_TRUE(traversal == 400 || traversal == 404) << traversal;
     Call(focal, "POST", base + "/acknowledge");
     Call(focal, "POST", base + "/acknowledge", "", 409);
     auto u = Call(focal, "POST", base + "/updates", R"({"progress":40,"results":"Đã dự thảo"})", 201);
