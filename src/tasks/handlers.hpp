@@ -38,6 +38,12 @@ public:
     core::http::Response NewTaskPage(core::http::Request& req);
     core::http::Response CreateFromPage(core::http::Request& req);
     core::http::Response ActFromPage(core::http::Request& req);
+    core::http::Response NewDocumentPage(core::http::Request& req);
+    core::http::Response CreateDocumentFromPage(core::http::Request& req);
+    core::http::Response CataloguePage(core::http::Request& req);
+    core::http::Response SetCatalogueFromPage(core::http::Request& req);
+    core::http::Response DisputesPage(core::http::Request& req);
+    core::http::Response SettleFromPage(core::http::Request& req);
 
 private:
     core::http::Response Report(core::http::Request& req, bool completion);

@@ -78,6 +78,12 @@ public:
         const auto page = RouteKinds::Page();
         r.Add(verb::get, "/admin/tasks", Bind(h, &Handlers::TasksPage), page);
         r.Add(verb::get, "/admin/tasks/new", Bind(h, &Handlers::NewTaskPage), page);
+        r.Add(verb::get, "/admin/tasks/documents/new", Bind(h, &Handlers::NewDocumentPage), page);
+        r.Add(verb::post, "/admin/tasks/documents/new", Bind(h, &Handlers::CreateDocumentFromPage), page);
+        r.Add(verb::get, "/admin/tasks/catalogue", Bind(h, &Handlers::CataloguePage), page);
+        r.Add(verb::post, "/admin/tasks/catalogue", Bind(h, &Handlers::SetCatalogueFromPage), page);
+        r.Add(verb::get, "/admin/tasks/disputes", Bind(h, &Handlers::DisputesPage), page);
+        r.Add(verb::post, "/admin/tasks/disputes/{id}/settle", Bind(h, &Handlers::SettleFromPage), page);
         r.Add(verb::post, "/admin/tasks/new", Bind(h, &Handlers::CreateFromPage), page);
         r.Add(verb::get, "/admin/tasks/{id}", Bind(h, &Handlers::TaskPage), page);
         r.Add(verb::post, "/admin/tasks/{id}/{action}", Bind(h, &Handlers::ActFromPage), page);

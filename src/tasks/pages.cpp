@@ -146,8 +146,9 @@ Response Handlers::NewTaskPage(Request& req) {
                                             {"label", web_.Templates().T(req.Lang(), "tasks_cadence_" + std::string(c == Cadence::kNone ? "none" : CadenceCode(c)))},
                                             {"selected", c == Cadence::kNone}});
         }
+        const auto chosen = auth::ParseId(req.QueryParam("document").value_or("")).value_or(0);
         return web_.Page(req, &p, "tasks/new",
-                         {{"documents", DocumentOptions(tasks_, p, 0)},
+                         {{"documents", DocumentOptions(tasks_, p, chosen)},
                           {"form", std::move(form)},
                           {"cadences", std::move(cadences)},
                           {"priorities", CatalogueOptions(tasks_, "priority", "regular")},
@@ -344,6 +345,108 @@ Response Handlers::ActFromPage(Request& req) {
         }
         if (!done) return web_.Fail(req, &p, done.error());
         return http::Redirect(req, "/admin/tasks/" + std::to_string(*id) + "?ok=" + action);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The task office's pages: documents, the catalogue, open disputes
+
+Response Handlers::NewDocumentPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!tasks_.MayEnter(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        json::array kinds, levels;
+        for (const auto& e : tasks_.Catalogue("kind")) {
+            if (e.status == "active") kinds.push_back(ToJson(e));
+        }
+        for (const auto& l : SecrecyLevels()) {
+            levels.push_back(json::object{{"code", l}, {"label", web_.Templates().T(req.Lang(), "tasks_secrecy_" + l)},
+                                          {"selected", l == "thuong"}});
+        }
+        return web_.Page(req, &p, "tasks/document_new", {{"kinds", std::move(kinds)}, {"levels", std::move(levels)}},
+                         "tasks_document_new_title");
+    });
+}
+
+Response Handlers::CreateDocumentFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto form = req.Form();
+        auto field = [&](const char* k) { return auth::FormField(form, k); };
+        NewDocument d{.kind = field("kind"),
+                      .title = field("title"),
+                      .number = field("number"),
+                      .symbol = field("symbol"),
+                      .summary = field("summary"),
+                      .issued_on = field("issued_on"),
+                      .signer = field("signer"),
+                      .submitting_unit = field("submitting_unit"),
+                      .issuing_unit = field("issuing_unit"),
+                      .secrecy = field("secrecy").empty() ? std::string("thuong") : field("secrecy"),
+                      .files = Codes(field("files"))};
+        auto r = tasks_.CreateDocument(p, std::move(d));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/tasks/new?document=" + std::to_string(r->id));
+    });
+}
+
+Response Handlers::CataloguePage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        json::array entries;
+        for (const auto& e : tasks_.Catalogue()) {
+            auto o = ToJson(e);
+            o["category_label"] = web_.Templates().T(req.Lang(), "tasks_category_" + e.category);
+            o["retired"] = e.status != "active";
+            entries.push_back(std::move(o));
+        }
+        return web_.Page(req, &p, "tasks/catalogue", {{"entries", std::move(entries)}, {"can_edit", tasks_.MayEnter(p)}},
+                         "tasks_catalogue_title");
+    });
+}
+
+Response Handlers::SetCatalogueFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto form = req.Form();
+        auto field = [&](const char* k) { return auth::FormField(form, k); };
+        auto order = auth::ParseId(field("sort_order"));
+        auto r = tasks_.SetCatalogueEntry(p, {.category = field("category"),
+                                              .code = field("code"),
+                                              .name_vi = field("name_vi"),
+                                              .name_en = field("name_en"),
+                                              .sort_order = order.value_or(0),
+                                              .status = field("status")});
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/tasks/catalogue");
+    });
+}
+
+Response Handlers::DisputesPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!tasks_.MayEnter(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        auto cal = Calendar();
+        if (!cal) return web_.Fail(req, &p, cal.error());
+        json::array list;
+        for (const auto& d : tasks_.OpenDisputes(p)) {
+            auto o = ToJson(d, cal.value()->TimeZone());
+            o["raised_local"] = Local(o["raised_at"]);
+            if (auto t = tasks_.GetTask(p, d.task_id)) {
+                o["content"] = t->content;
+                for (const auto& u : t->units) {
+                    if (u.unit_id == d.unit_id) o["unit"] = u.name;
+                }
+            }
+            list.push_back(std::move(o));
+        }
+        return web_.Page(req, &p, "tasks/disputes", {{"disputes", std::move(list)}}, "tasks_disputes_title");
+    });
+}
+
+Response Handlers::SettleFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return web_.Fail(req, &p, core::NotFound(Msg("tasks.dispute_not_found")));
+        auto form = req.Form();
+        auto r = tasks_.SettleDispute(p, *id, auth::FormField(form, "settlement"), auth::FormField(form, "new_unit"));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/tasks/disputes");
     });
 }
 

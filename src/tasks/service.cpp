@@ -831,6 +831,16 @@ std::vector<Dispute> Service::Disputes(const Principal& who, std::int64_t task_i
     });
 }
 
+std::vector<Dispute> Service::OpenDisputes(const Principal& who) const {
+    std::vector<Dispute> out;
+    if (!MayEnter(who)) return out;
+    return db_.Read([&](Connection& c) {
+        for (const auto& r : c.Query(std::string(kSelectDispute) + " WHERE settled_at IS NULL ORDER BY raised_at, id LIMIT 500"))
+            out.push_back(DisputeFromRow(r));
+        return out;
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Updates, approvals, evaluations, explanations
 

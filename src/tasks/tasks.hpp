@@ -258,6 +258,8 @@ public:
     core::Result<Dispute> SettleDispute(const Principal& who, std::int64_t dispute_id, std::string settlement,
                                         const std::string& new_unit);
     std::vector<Dispute> Disputes(const Principal& who, std::int64_t task_id) const;
+    /// Disputes not settled yet, oldest first (the task office's list).
+    std::vector<Dispute> OpenDisputes(const Principal& who) const;
     core::Result<Update> SubmitUpdate(const Principal& who, std::int64_t task_id, NewUpdate in, bool completion);
     core::Result<Update> DecideUpdate(const Principal& who, std::int64_t update_id, bool approve, std::string comment);
     core::Result<Update> Evaluate(const Principal& who, std::int64_t update_id, std::string evaluation,

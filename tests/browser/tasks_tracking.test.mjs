@@ -9,10 +9,12 @@
 // covers T-2, T-6, T-7, T-8, T-10, T-17, T-25. Screenshots go to tests/browser/screenshots/tasks-*.png.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { PHONE, clickAndWait, shot } from './lib/browser.mjs';
 import { missingPrerequisite, signedInSuite } from './lib/suite.mjs';
 
+const SIGNED_PDF = fileURLToPath(new URL('../data/pki/sample-signed.pdf', import.meta.url));
 const CONTENT = 'Tổ chức hội nghị quán triệt Kết luận 125-KL/TW tới cán bộ chủ chốt';
 
 function day(offset) {
@@ -32,7 +34,22 @@ describe('a task goes from entry through acknowledgement, an approved update and
     const office = await as('vpnhiemvu');
     await office.goto('/admin/tasks');
     assert.match(await office.locator('main').innerText(), /Số hóa hồ sơ/, 'the demo tasks are listed');
-    await office.goto('/admin/tasks/new');
+    // The document first, with its signed PDF uploaded from the form.
+    await office.goto('/admin/tasks/documents/new');
+    await office.locator('select[name="kind"]').selectOption('plan');
+    await office.locator('input[name="number"]').fill('07');
+    await office.locator('input[name="symbol"]').fill('KH/VPTW');
+    await office.locator('input[name="issued_on"]').fill(day(0));
+    await office.locator('input[name="signer"]').fill('Nguyễn Văn A');
+    await office.locator('input[name="issuing_unit"]').fill('Văn phòng Trung ương Đảng');
+    await office.locator('input[name="title"]').fill('Kế hoạch quán triệt Kết luận 125-KL/TW');
+    await office.locator('input[type=file][data-upload-purpose]').setInputFiles(SIGNED_PDF);
+    await office.locator('[data-upload-status]').filter({ hasText: '✓' }).waitFor({ timeout: 10000 });
+    await shot(office, 'tasks-00-document');
+    await clickAndWait(office, office.locator('form[action="/admin/tasks/documents/new"] button[type=submit]'));
+    await noError(office, 'the document');
+    assert.match(office.url(), /\/admin\/tasks\/new\?document=\d+/);
+    assert.match(await office.locator('select[name="document"] option:checked').innerText(), /07-KH\/VPTW/);
     await office.locator('textarea[name="content"]').fill(CONTENT);
     await office.locator('input[name="lead_units"]').fill('VP-HNI');
     await office.locator('input[name="monitoring_unit"]').fill('VPTW-VTH');
@@ -69,7 +86,10 @@ describe('a task goes from entry through acknowledgement, an approved update and
     await shot(focal, 'tasks-03-reported');
   });
 
-  step("the unit's approver approves the report", async () => {
+  step("the unit's approver approves the report; the unit's open page hears of it", async () => {
+    const focal = await as('daumoi');
+    await focal.goto(taskPath);
+    assert.ok(await focal.locator('[data-live-note]').isHidden());
     const approver = await as('duyetdonvi');
     await approver.goto(taskPath);
     await clickAndWait(approver, approver.locator(`form[action="${taskPath}/approve"] button`));
@@ -78,6 +98,8 @@ describe('a task goes from entry through acknowledgement, an approved update and
     assert.equal(await approver.locator('[data-progress]').innerText(), '30');
     assert.equal(await approver.locator('[data-status]').first().getAttribute('data-status'), 'in_progress_on_time');
     await shot(approver, 'tasks-04-approved');
+    // The browser's own EventSource brings the change to the focal point's open page.
+    await focal.locator('[data-live-note]').waitFor({ state: 'visible', timeout: 5000 });
   });
 
   step('the monitoring unit evaluates it within its clock', async () => {
