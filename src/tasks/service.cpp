@@ -1160,7 +1160,34 @@ bool Service::MayEnter(const Principal& who) const {
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
+int Service::ExtendOpenEnded() {
+    auto cal = Calendar();
+    if (!cal) return 0;
+    const auto now = clock_.Now();
+    int added = 0;
+    db_.Transact([&](Connection& c) -> core::Status {
+        for (const auto& r : c.Query("SELECT id, start_at, cadence FROM tasks_tasks WHERE deadline_at IS NULL AND"
+                                     " completed_at IS NULL AND cadence <> ''")) {
+            // A year of checkpoints ahead, always: the periodic updates of Art. 6.2.b(4) never end.
+            auto plan = Checkpoints({.start = core::FromMillis(r.Int(1)),
+                                     .cadence = ParseCadence(r.Text(2)).value_or(Cadence::kNone),
+                                     .horizon = now + std::chrono::hours(24 * 366)},
+                                    *cal.value());
+            if (!plan) continue;
+            for (const auto& k : plan.value()) {
+                added += static_cast<int>(c.Execute(
+                    "INSERT INTO tasks_clocks (task_id, kind, subject, label, started_at, point_at, due_at) VALUES ($1,"
+                    " 'update', 0, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    {r.Int(0), k.label, r.Int(1), Ms(k.point), Ms(k.due_at)}));
+            }
+        }
+        return core::Ok{};
+    });
+    return added;
+}
+
 int Service::RefreshStatuses() {
+    ExtendOpenEnded();
     auto ids = db_.Read([&](Connection& c) {
         std::vector<std::int64_t> out;
         for (const auto& r : c.Query("SELECT id FROM tasks_tasks WHERE completed_at IS NULL ORDER BY id")) out.push_back(r.Int(0));

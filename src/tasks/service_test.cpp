@@ -377,6 +377,28 @@ TEST_P(TasksService, NobodyApprovesHisOwnReportAndASkippedCheckpointIsNotBlamedO
     EXPECT_EQ(read.status, Status::kInProgressOnTime);
 }
 
+TEST_P(TasksService, OpenEndedTasksKeepGettingCheckpoints_T8) {
+    auto doc = svc_->CreateDocument(office_, Doc()).value();
+    auto t = svc_->CreateTask(office_, {.document_id = doc.id,
+                                        .content = "Duy trì giao ban định kỳ",
+                                        .lead_units = {"TU-HNI"},
+                                        .monitoring_unit = "VPTW-VTH",
+                                        .start = At("2026-03-09T08:00:00+07:00"),
+                                        .cadence = Cadence::kQuarterly});
+    ASSERT_TRUE(t.ok());
+    auto count = [&] {
+        std::size_t n = 0;
+        for (const auto& k : svc_->GetTask(office_, t->id)->clocks) n += k.kind == ClockKind::kUpdate ? 1 : 0;
+        return n;
+    };
+    EXPECT_EQ(count(), 8u) << "two years of quarters";
+    EXPECT_EQ(svc_->ExtendOpenEnded(), 0) << "nothing new within a year";
+    clock_.Set(At("2028-06-01T09:00:00+07:00"));
+    EXPECT_GT(svc_->ExtendOpenEnded(), 0);
+    EXPECT_GE(count(), 12u) << "a year ahead of now";
+    EXPECT_EQ(svc_->ExtendOpenEnded(), 0) << "added once";
+}
+
 TEST_P(TasksService, TwoApprovalsAtOnceCountOnce_T17) {
     auto t = NewTaskFor();
     auto up = svc_->SubmitUpdate(focal_, t.id, {.progress = 10, .results = "x"}, false).value();

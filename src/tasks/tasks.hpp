@@ -274,8 +274,11 @@ public:
     bool MayReadFile(const Principal& who, std::string_view sha256) const;
     bool MayEnter(const Principal& who) const;
 
-    /// Recomputes the status of every open task (time passes); returns how many changed.
+    /// Recomputes the status of every open task (time passes); returns how many changed. First
+    /// extends open-ended tasks' periodic checkpoints to a year ahead (ExtendOpenEnded).
     int RefreshStatuses();
+    /// Adds the periodic checkpoints of open-ended tasks up to a year from now; returns how many.
+    int ExtendOpenEnded();
     /// Recomputes the due times of running clocks after a calendar change; returns how many moved.
     int RecomputeClocks();
     /// Sends the reminders that are due (T-13): each once per clock and level (due_soon, due,
