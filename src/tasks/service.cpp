@@ -902,6 +902,11 @@ core::Result<Update> Service::InsertUpdate(const Principal& who, const audit::Ac
                        {task_id, unit_id})) {
             return core::Conflict(Msg("tasks.update_waiting"));
         }
+        if (c.QueryOne("SELECT 1 FROM tasks_updates WHERE task_id = $1 AND unit_id = $2 AND state = 'approved' AND"
+                       " completion = 1",
+                       {task_id, unit_id})) {
+            return core::Conflict(Msg("tasks.unit_completed"));
+        }
         auto id = c.QueryOne(
                        "INSERT INTO tasks_updates (task_id, unit_id, progress, results, products, difficulties, causes,"
                        " attachments_json, completion, state, submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5,"
@@ -959,11 +964,32 @@ core::Result<Update> Service::DecideUpdate(const Principal& who, std::int64_t up
             }
             auto task = Load(c, u.task_id);
             if (!task) return task.error();
+            // Several lead units: the task's progress is the mean of each one's latest approved
+            // report, and it is completed when every one of them has reported completion (the
+            // latest of those times).
+            std::int64_t sum = 0, leads = 0, completed = 0;
+            std::optional<core::TimePoint> completed_at;
+            for (const auto& l : c.Query("SELECT unit_id FROM tasks_task_units WHERE task_id = $1 AND role = 'lead' AND"
+                                         " active = 1",
+                                         {u.task_id})) {
+                ++leads;
+                auto last = c.QueryOne("SELECT progress, completion, submitted_at FROM tasks_updates WHERE task_id = $1"
+                                       " AND unit_id = $2 AND state = 'approved' ORDER BY decided_at DESC, id DESC LIMIT 1",
+                                       {u.task_id, l.Int(0)});
+                if (!last) continue;
+                sum += last->Int(0);
+                if (last->Bool(1)) {
+                    ++completed;
+                    const auto at = core::FromMillis(last->Int(2));
+                    if (!completed_at || at > *completed_at) completed_at = at;
+                }
+            }
+            const auto progress = leads ? sum / leads : static_cast<std::int64_t>(u.progress);
+            if (completed < leads || leads == 0) completed_at.reset();
             c.Execute("UPDATE tasks_tasks SET progress = $1, results = CASE WHEN $2 = '' THEN results ELSE $2 END,"
                       " products = CASE WHEN $3 = '' THEN products ELSE $3 END, started = 1, completed_at = $4,"
                       " version = version + 1, updated_at = $5 WHERE id = $6",
-                      {static_cast<std::int64_t>(u.progress), u.results, u.products,
-                       u.completion ? Value{Ms(u.submitted_at)} : Value{}, Ms(now), u.task_id});
+                      {progress, u.results, u.products, OptMs(completed_at), Ms(now), u.task_id});
             // Which checkpoints this report keeps (docs/tasks.md): a completion closes every open
             // one. Any other report keeps the open update checkpoint whose window holds it (from
             // the previous checkpoint's moment, or the start, to its own due time), else the

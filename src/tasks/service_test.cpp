@@ -399,6 +399,26 @@ TEST_P(TasksService, OpenEndedTasksKeepGettingCheckpoints_T8) {
     EXPECT_EQ(svc_->ExtendOpenEnded(), 0) << "added once";
 }
 
+TEST_P(TasksService, WithSeveralLeadUnitsTheTaskIsDoneWhenEveryOneIsDone_T2) {
+    auto t = NewTaskFor("2026-04-09T17:00:00+07:00", {"TU-HNI", "TU-HUE"});
+    auto hue_approver = As("unit_approver", "TU-HUE", 9);
+    clock_.Set(At("2026-03-20T10:00:00+07:00"));
+    auto hn = svc_->SubmitUpdate(focal_, t.id, {.results = "Hà Nội đã xong"}, true).value();
+    ASSERT_TRUE(svc_->DecideUpdate(approver_, hn.id, true, "").ok());
+    auto read = svc_->GetTask(office_, t.id).value();
+    EXPECT_EQ(read.progress, 50) << "the mean of the lead units' progress";
+    EXPECT_FALSE(read.completed_at) << "Huế has not finished";
+    EXPECT_EQ(svc_->SubmitUpdate(focal_, t.id, {.progress = 100, .results = "x"}, false).error().code,
+              core::ErrorCode::kConflict)
+        << "Hà Nội has completed its part";
+    auto hue = svc_->SubmitUpdate(hue_focal_, t.id, {.results = "Huế đã xong"}, true).value();
+    ASSERT_TRUE(svc_->DecideUpdate(hue_approver, hue.id, true, "").ok());
+    read = svc_->GetTask(office_, t.id).value();
+    EXPECT_EQ(read.progress, 100);
+    ASSERT_TRUE(read.completed_at);
+    EXPECT_EQ(read.status, Status::kCompletedOnTime);
+}
+
 TEST_P(TasksService, TwoApprovalsAtOnceCountOnce_T17) {
     auto t = NewTaskFor();
     auto up = svc_->SubmitUpdate(focal_, t.id, {.progress = 10, .results = "x"}, false).value();
