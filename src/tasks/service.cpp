@@ -644,6 +644,12 @@ void Service::Refresh(Connection& c, std::int64_t task_id, const audit::Actor& a
         bool missed = false;
         bool started = false;
         if (auto r = c.QueryOne("SELECT started FROM tasks_tasks WHERE id = $1", {id})) started = r->Bool(0);
+        // Work on a sub-task is work on the task (Art. 6.2.c): started once any sub-task is.
+        if (!started && c.QueryOne("SELECT 1 FROM tasks_tasks WHERE parent_id = $1 AND status NOT IN"
+                                   " ('not_started_within_deadline', 'not_started_overdue')",
+                                   {id})) {
+            started = true;
+        }
         for (const auto& k : t->clocks) {
             if (k.kind == ClockKind::kUpdate && !k.final && !k.done_at && k.due_at < now) missed = true;
         }
@@ -907,6 +913,9 @@ core::Result<Update> Service::InsertUpdate(const Principal& who, const audit::Ac
                        {task_id, unit_id})) {
             return core::Conflict(Msg("tasks.unit_completed"));
         }
+        // A task is completed after the sub-tasks it delegated.
+        if (completion && c.QueryOne("SELECT 1 FROM tasks_tasks WHERE parent_id = $1 AND completed_at IS NULL", {task_id}))
+            return core::Conflict(Msg("tasks.subtasks_open"));
         auto id = c.QueryOne(
                        "INSERT INTO tasks_updates (task_id, unit_id, progress, results, products, difficulties, causes,"
                        " attachments_json, completion, state, submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5,"

@@ -337,6 +337,9 @@ TEST_P(TasksService, SubTasksGoToSubordinateUnitsAndTheirProgressRollsUp_T2_T9) 
     ASSERT_EQ(parent.subtasks.size(), 1u);
     ASSERT_TRUE(parent.subtasks_progress);
     EXPECT_EQ(*parent.subtasks_progress, 50);
+    EXPECT_NE(parent.status, Status::kNotStartedWithinDeadline) << "work on a sub-task starts the task";
+    EXPECT_EQ(svc_->SubmitUpdate(focal_, t.id, {.results = "Xong"}, true).error().code, core::ErrorCode::kConflict)
+        << "completed after its sub-tasks";
     // The assignee's monitoring: it evaluates its sub-task's report.
     EXPECT_EQ(svc_->Evaluate(monitor_, up->id, "x", false).error().code, core::ErrorCode::kForbidden);
 }
