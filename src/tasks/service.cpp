@@ -1245,9 +1245,16 @@ int Service::RefreshStatuses() {
 int Service::RecomputeClocks() {
     auto cal = Calendar();
     if (!cal) return 0;
-    int moved = 0;
     const auto now = clock_.Now();
-    db_.Transact([&](Connection& c) -> core::Status {
+    // Computed from a read (no write lock held while every running clock is looked at); only the
+    // clocks whose due time moved are written, each in a transaction of its own that changes it
+    // only if it is still running and still due when it was read.
+    struct Move {
+        std::int64_t id = 0;
+        core::TimePoint from{}, to{};
+    };
+    auto moves = db_.Read([&](Connection& c) {
+        std::vector<Move> out;
         // Running clocks only: a clock that stopped keeps the due time it ran against.
         std::map<std::int64_t, std::vector<Checkpoint>> plans;
         for (const auto& r : c.Query("SELECT k.id, k.task_id, k.kind, k.label, k.started_at, k.due_at, t.start_at,"
@@ -1260,7 +1267,8 @@ int Service::RecomputeClocks() {
                 if (plan.empty()) {
                     auto p = Checkpoints({.start = core::FromMillis(r.Int(6)),
                                           .deadline = OptTime(r, 7),
-                                          .cadence = ParseCadence(r.Text(8)).value_or(Cadence::kNone)},
+                                          .cadence = ParseCadence(r.Text(8)).value_or(Cadence::kNone),
+                                          .horizon = now + std::chrono::hours(24 * 366)},
                                          *cal.value());
                     if (p) plan = std::move(p).value();
                 }
@@ -1271,19 +1279,27 @@ int Service::RecomputeClocks() {
                 if (auto d = ClockDue(*k, core::FromMillis(r.Int(4)), *cal.value())) due = d.value();
             }
             const auto old_due = core::FromMillis(r.Int(5));
-            if (!due || *due == old_due) continue;
-            const auto note = fmt::format("Tính lại theo lịch làm việc lúc {} (trước: {})",
-                                          cal.value()->FormatIso(now), cal.value()->FormatIso(old_due));
-            c.Execute("UPDATE tasks_clocks SET due_at = $1, note = $2 WHERE id = $3 AND done_at IS NULL",
-                      {Ms(*due), note, r.Int(0)});
-            audit_.Write(c, {.username = "system", .role = "calendar", .address = "job"},
-                         {"tasks.clock.recompute", "tasks_clock", std::to_string(r.Int(0)),
-                          json::object{{"due_at", cal.value()->FormatIso(old_due)}},
-                          json::object{{"due_at", cal.value()->FormatIso(*due)}}});
-            ++moved;
+            if (due && *due != old_due) out.push_back({r.Int(0), old_due, *due});
         }
-        return core::Ok{};
+        return out;
     });
+    int moved = 0;
+    for (const auto& m : moves) {
+        db_.Transact([&](Connection& c) -> core::Status {
+            const auto note = fmt::format("Tính lại theo lịch làm việc lúc {} (trước: {})", cal.value()->FormatIso(now),
+                                          cal.value()->FormatIso(m.from));
+            if (c.Execute("UPDATE tasks_clocks SET due_at = $1, note = $2 WHERE id = $3 AND done_at IS NULL AND due_at = $4",
+                          {Ms(m.to), note, m.id, Ms(m.from)}) != 1) {
+                return core::Ok{};  // stopped or moved meanwhile
+            }
+            audit_.Write(c, {.username = "system", .role = "calendar", .address = "job"},
+                         {"tasks.clock.recompute", "tasks_clock", std::to_string(m.id),
+                          json::object{{"due_at", cal.value()->FormatIso(m.from)}},
+                          json::object{{"due_at", cal.value()->FormatIso(m.to)}}});
+            ++moved;
+            return core::Ok{};
+        });
+    }
     return moved;
 }
 
