@@ -117,17 +117,6 @@ json::array StateOptions(const std::optional<State>& selected) {
     return out;
 }
 
-// The kinds of official documents for a select, `selected` chosen.
-json::array DocKindOptions(const auth::Web& web, const Request& req, const std::string& selected) {
-    json::array out;
-    for (const auto& k : DocumentKinds()) {
-        out.push_back(json::object{{"code", k},
-                                   {"label", web.Templates().T(req.Lang(), "portal_doc_kind_" + k)},
-                                   {"selected", k == selected}});
-    }
-    return out;
-}
-
 // The portal choices of a filter or form, `selected` chosen.
 json::array PortalOptions(const std::vector<Portal>& portals, const std::string& selected) {
     json::array out;
@@ -236,7 +225,7 @@ Response Handlers::NewItemPage(Request& req) {
                           {"section_choices", std::move(sections)},
                           {"portals", std::move(portals)},
                           {"languages", std::move(languages)},
-                          {"doc_kinds", DocKindOptions(web_, req, "")},
+                          {"doc_kinds", http_util::CodeOptions(web_, req, DocumentKinds(), "portal_doc_kind_")},
                           {"translation_of", req.QueryParam("translation_of").value_or("")}},
                          "portal_new_title");
     });
@@ -276,7 +265,7 @@ Response Handlers::ItemPage(Request& req) {
         std::string cites;
         for (auto c : it->current.fields.cites) cites += (cites.empty() ? "" : ", ") + std::to_string(c);
         j["cites_text"] = cites;
-        j["doc_kinds"] = DocKindOptions(web_, req, it->current.fields.document.doc_kind);
+        j["doc_kinds"] = http_util::CodeOptions(web_, req, DocumentKinds(), "portal_doc_kind_", it->current.fields.document.doc_kind);
         json::array sections;
         for (const auto& s : portal_.Sections(it->portal_id)) {
             const auto& chosen = it->current.fields.sections;

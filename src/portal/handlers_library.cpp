@@ -73,17 +73,6 @@ core::Result<DocumentQuery> QueryFrom(const Request& req, const std::string& tz)
     return q;
 }
 
-json::array Options(const auth::Web& web, const Request& req, const std::vector<std::string>& codes,
-                    std::string_view prefix, const std::string& selected = "") {
-    json::array out;
-    for (const auto& c : codes) {
-        out.push_back(json::object{{"code", c},
-                                   {"label", web.Templates().T(req.Lang(), std::string(prefix) + c)},
-                                   {"selected", c == selected}});
-    }
-    return out;
-}
-
 }  // namespace
 
 Response Handlers::LibraryPage(Request& req) {
@@ -123,9 +112,9 @@ Response Handlers::LibraryPage(Request& req) {
                          {{"documents", std::move(documents)},
                           {"total", page.total},
                           {"query", std::move(query)},
-                          {"doc_kinds", Options(web_, req, DocumentKinds(), "portal_doc_kind_", q->doc_kind)},
-                          {"levels", Options(web_, req, CollectionLevels(), "portal_level_")},
-                          {"collection_kinds", Options(web_, req, CollectionKinds(), "portal_collection_kind_")},
+                          {"doc_kinds", http_util::CodeOptions(web_, req, DocumentKinds(), "portal_doc_kind_", q->doc_kind)},
+                          {"levels", http_util::CodeOptions(web_, req, CollectionLevels(), "portal_level_")},
+                          {"collection_kinds", http_util::CodeOptions(web_, req, CollectionKinds(), "portal_collection_kind_")},
                           {"portals", PortalChoices(q->portal)},
                           {"collections", std::move(collections)},
                           {"can_integrate", candidates.ok()},

@@ -3,6 +3,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <boost/json.hpp>
 
 #include "auth/web.hpp"
 #include "calendar/iso_time.hpp"
@@ -19,6 +22,20 @@ core::http::Response Guarded(auth::Web& web, core::http::Request& req, bool api,
 
 inline std::optional<std::int64_t> PathId(core::http::Request& req, const char* name = "id") {
     return auth::ParseId(req.path_params[name]);
+}
+
+/// The choices of a select over `codes`, labelled by the interface string `prefix` + code,
+/// `selected` chosen.
+inline boost::json::array CodeOptions(const auth::Web& web, const core::http::Request& req,
+                                      const std::vector<std::string>& codes, std::string_view prefix,
+                                      const std::string& selected = "") {
+    boost::json::array out;
+    for (const auto& c : codes) {
+        out.push_back(boost::json::object{{"code", c},
+                                          {"label", web.Templates().T(req.Lang(), std::string(prefix) + c)},
+                                          {"selected", c == selected}});
+    }
+    return out;
 }
 
 /// A calendar date parameter (YYYY-MM-DD) as the start of that day in `tz`; nullopt when absent.

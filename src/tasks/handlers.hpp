@@ -47,6 +47,9 @@ public:
 
 private:
     core::http::Response Report(core::http::Request& req, bool completion);
+    boost::json::object EntryForm(const core::http::Request& req, const auth::Principal& p, boost::json::object form,
+                                  std::int64_t document, Cadence cadence, const std::string& priority,
+                                  const std::string& scope, const std::string& group) const;
     core::Result<std::shared_ptr<const calendar::Calendar>> Calendar() const { return calendars_.GetShared(); }
     auth::Web& web_;
     Service& tasks_;

@@ -135,25 +135,32 @@ Response Handlers::TasksPage(Request& req) {
     });
 }
 
+// The entry form's data: what was typed (`form`), the chosen document and classification.
+json::object Handlers::EntryForm(const Request& req, const Principal& p, json::object form, std::int64_t document,
+                                 Cadence cadence, const std::string& priority, const std::string& scope,
+                                 const std::string& group) const {
+    json::array cadences;
+    for (auto c : {Cadence::kNone, Cadence::kMonthly, Cadence::kQuarterly, Cadence::kYearly}) {
+        const std::string code = c == Cadence::kNone ? "none" : std::string(CadenceCode(c));
+        cadences.push_back(json::object{{"code", CadenceCode(c)},
+                                        {"label", web_.Templates().T(req.Lang(), "tasks_cadence_" + code)},
+                                        {"selected", c == cadence}});
+    }
+    return json::object{{"documents", DocumentOptions(tasks_, p, document)},
+                        {"form", std::move(form)},
+                        {"cadences", std::move(cadences)},
+                        {"priorities", CatalogueOptions(tasks_, "priority", priority)},
+                        {"scopes", CatalogueOptions(tasks_, "scope", scope)},
+                        {"groups", CatalogueOptions(tasks_, "group", group)}};
+}
+
 Response Handlers::NewTaskPage(Request& req) {
     return Page(web_, req, [&](const Principal& p) {
         if (!tasks_.MayEnter(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
         json::object form{{"start", ""}, {"deadline", ""}, {"content", ""}, {"lead_units", ""},
                           {"coordinating_units", ""}, {"monitoring_unit", "VPTW-VTH"}};
-        json::array cadences;
-        for (auto c : {Cadence::kNone, Cadence::kMonthly, Cadence::kQuarterly, Cadence::kYearly}) {
-            cadences.push_back(json::object{{"code", CadenceCode(c)},
-                                            {"label", web_.Templates().T(req.Lang(), "tasks_cadence_" + std::string(c == Cadence::kNone ? "none" : CadenceCode(c)))},
-                                            {"selected", c == Cadence::kNone}});
-        }
         const auto chosen = auth::ParseId(req.QueryParam("document").value_or("")).value_or(0);
-        return web_.Page(req, &p, "tasks/new",
-                         {{"documents", DocumentOptions(tasks_, p, chosen)},
-                          {"form", std::move(form)},
-                          {"cadences", std::move(cadences)},
-                          {"priorities", CatalogueOptions(tasks_, "priority", "regular")},
-                          {"scopes", CatalogueOptions(tasks_, "scope", "national")},
-                          {"groups", CatalogueOptions(tasks_, "group", "")}},
+        return web_.Page(req, &p, "tasks/new", EntryForm(req, p, std::move(form), chosen, Cadence::kNone, "regular", "national", ""),
                          "tasks_new_title");
     });
 }
@@ -167,21 +174,11 @@ Response Handlers::CreateFromPage(Request& req) {
         auto cadence = ParseCadence(field("cadence"));
         if (!cadence) return web_.Fail(req, &p, core::InvalidField("cadence", Msg("tasks.cadence_unknown", {{"cadence", field("cadence")}})));
         if (field("preview") == "1") {
-            // The schedule the task would get, shown before saving (T-7).
-            json::object data{{"documents", DocumentOptions(tasks_, p, auth::ParseId(field("document")).value_or(0))},
-                              {"priorities", CatalogueOptions(tasks_, "priority", field("priority"))},
-                              {"scopes", CatalogueOptions(tasks_, "scope", field("scope"))},
-                              {"groups", CatalogueOptions(tasks_, "group", field("group"))}};
+            // The schedule the task would get, shown before saving (T-8).
             json::object f;
             for (const char* k : {"start", "deadline", "content", "lead_units", "coordinating_units", "monitoring_unit"}) f[k] = field(k);
-            data["form"] = std::move(f);
-            json::array cadences;
-            for (auto c : {Cadence::kNone, Cadence::kMonthly, Cadence::kQuarterly, Cadence::kYearly}) {
-                cadences.push_back(json::object{{"code", CadenceCode(c)},
-                                                {"label", web_.Templates().T(req.Lang(), "tasks_cadence_" + std::string(c == Cadence::kNone ? "none" : CadenceCode(c)))},
-                                                {"selected", c == *cadence}});
-            }
-            data["cadences"] = std::move(cadences);
+            auto data = EntryForm(req, p, std::move(f), auth::ParseId(field("document")).value_or(0), *cadence,
+                                  field("priority"), field("scope"), field("group"));
             auto plan = ScheduleJson(field("start"), field("deadline"), field("cadence"), *cal.value());
             if (plan) {
                 json::array rows;

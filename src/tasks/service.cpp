@@ -390,6 +390,7 @@ core::Result<Task> Service::Load(Connection& c, std::int64_t id) const {
     t.status = ParseStatus(r->Text(17)).value_or(Status::kNotStartedWithinDeadline);
     t.status_at = core::FromMillis(r->Int(18));
     t.version = r->Int(19);
+    t.started = r->Bool(20);
     for (const auto& row : c.Query("SELECT unit_id, role, acknowledged_at FROM tasks_task_units WHERE task_id = $1"
                                    " AND active = 1 ORDER BY CASE role WHEN 'lead' THEN 0 ELSE 1 END, unit_id",
                                    {id})) {
@@ -642,8 +643,7 @@ void Service::Refresh(Connection& c, std::int64_t task_id, const audit::Actor& a
         if (!t) return;
         const auto now = clock_.Now();
         bool missed = false;
-        bool started = false;
-        if (auto r = c.QueryOne("SELECT started FROM tasks_tasks WHERE id = $1", {id})) started = r->Bool(0);
+        bool started = t->started;
         // Work on a sub-task is work on the task (Art. 6.2.c): started once any sub-task is.
         if (!started && c.QueryOne("SELECT 1 FROM tasks_tasks WHERE parent_id = $1 AND status NOT IN"
                                    " ('not_started_within_deadline', 'not_started_overdue')",
@@ -1164,11 +1164,7 @@ Abilities Service::AbilitiesOn(const Principal& who, const Task& t) const {
 }
 
 bool Service::MayReadFile(const Principal& who, std::string_view sha256) const {
-    if (sha256.size() != 64 || !std::all_of(sha256.begin(), sha256.end(), [](char c) {
-            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-        })) {
-        return false;
-    }
+    if (!IsMediaUrl("/media/" + std::string(sha256))) return false;
     const std::string pattern = "%/media/" + std::string(sha256) + "%";  // hex only: no wildcard in it
     auto refs = db_.Read([&](Connection& c) {
         std::pair<std::vector<std::int64_t>, std::vector<std::int64_t>> out;
@@ -1334,6 +1330,8 @@ std::string Shorten(const std::string& s, std::size_t max) {
     return s.substr(0, cut) + "…";
 }
 
+}  // namespace
+
 struct OpenClock {
     std::int64_t id = 0, task = 0, subject = 0, monitoring = 0;
     std::string kind, content;
@@ -1341,7 +1339,63 @@ struct OpenClock {
     std::vector<std::int64_t> leads;
 };
 
+namespace {
+
+// The running clocks people are reminded of, with their task's lead units: `join` narrows them
+// (the digest: those already reminded); `due_before` (null: any) bounds their due time.
+std::vector<OpenClock> OpenClocks(Connection& c, std::string_view join, Value due_before) {
+    std::vector<OpenClock> out;
+    core::db::Params params;
+    std::string sql = "SELECT DISTINCT k.id, k.task_id, k.kind, k.subject, k.due_at, t.content, t.monitoring_unit_id"
+                      " FROM tasks_clocks k JOIN tasks_tasks t ON t.id = k.task_id " +
+                      std::string(join) +
+                      " WHERE k.done_at IS NULL AND t.completed_at IS NULL"
+                      " AND k.kind IN ('acknowledge', 'update', 'final', 'evaluate', 'settle')";
+    if (!due_before.IsNull()) {
+        params.push_back(std::move(due_before));
+        sql += " AND k.due_at <= $1";
+    }
+    for (const auto& r : c.Query(sql + " ORDER BY k.due_at", params)) {
+        OpenClock k{r.Int(0), r.Int(1), r.Int(3), r.Int(6), r.Text(2), r.Text(5), core::FromMillis(r.Int(4)), {}};
+        for (const auto& u : c.Query("SELECT unit_id FROM tasks_task_units WHERE task_id = $1 AND role = 'lead' AND"
+                                     " active = 1",
+                                     {k.task})) {
+            k.leads.push_back(u.Int(0));
+        }
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
 }  // namespace
+
+std::set<std::int64_t> Service::RecipientsOf(Connection& c, const OpenClock& k, bool escalated) const {
+    std::set<std::int64_t> to;
+    auto add = [&](Permission p, const core::access::Scope& scope) {
+        for (auto u : settings_.holders(c, p, scope)) to.insert(u);
+    };
+    // Who must act: the assignee's focal points (its receivers for an acknowledgement), the
+    // monitoring unit for an evaluation, the task office for a dispute.
+    if (k.kind == "acknowledge") {
+        add(kTaskAcknowledge, core::access::Scope::Unit(k.subject));
+    } else if (k.kind == "evaluate") {
+        add(kTaskEvaluate, core::access::Scope::Unit(k.monitoring));
+    } else if (k.kind == "settle") {
+        add(kTaskEnter, core::access::Scope::Global());
+    } else {
+        for (auto u : k.leads) add(kUpdateSubmit, core::access::Scope::Unit(u));
+    }
+    // Escalation: the head of the unit that must act (its approvers).
+    if (escalated) {
+        if (k.kind == "evaluate" || k.kind == "settle") {
+            add(kTaskEnter, core::access::Scope::Global());
+        } else {
+            for (auto u : k.kind == "acknowledge" ? std::vector<std::int64_t>{k.subject} : k.leads)
+                add(kUpdateApprove, core::access::Scope::Unit(u));
+        }
+    }
+    return to;
+}
 
 int Service::Remind() {
     if (!settings_.notify || !settings_.holders) return 0;
@@ -1349,22 +1403,7 @@ int Service::Remind() {
     if (!cal) return 0;
     const auto now = clock_.Now();
     auto open = db_.Read([&](Connection& c) {
-        std::vector<OpenClock> out;
-        for (const auto& r : c.Query(
-                 "SELECT k.id, k.task_id, k.kind, k.subject, k.due_at, t.content, t.monitoring_unit_id FROM tasks_clocks k"
-                 " JOIN tasks_tasks t ON t.id = k.task_id WHERE k.done_at IS NULL AND t.completed_at IS NULL"
-                 " AND k.kind IN ('acknowledge', 'update', 'final', 'evaluate', 'settle') AND k.due_at <= $1"
-                 " ORDER BY k.due_at",
-                 {Ms(now + std::chrono::hours(24 * 14))})) {
-            OpenClock k{r.Int(0), r.Int(1), r.Int(3), r.Int(6), r.Text(2), r.Text(5), core::FromMillis(r.Int(4)), {}};
-            for (const auto& u : c.Query("SELECT unit_id FROM tasks_task_units WHERE task_id = $1 AND role = 'lead' AND"
-                                         " active = 1",
-                                         {k.task})) {
-                k.leads.push_back(u.Int(0));
-            }
-            out.push_back(std::move(k));
-        }
-        return out;
+        return OpenClocks(c, "", Ms(now + std::chrono::hours(24 * 14)));
     });
     int sent = 0;
     for (const auto& k : open) {
@@ -1392,28 +1431,7 @@ int Service::Remind() {
                           {k.id, std::string(kLevels[level]), Ms(now)}) != 1) {
                 return core::Ok{};
             }
-            std::set<std::int64_t> to;
-            auto add = [&](Permission p, const core::access::Scope& scope) {
-                for (auto u : settings_.holders(c, p, scope)) to.insert(u);
-            };
-            if (k.kind == "acknowledge") {
-                add(kTaskAcknowledge, core::access::Scope::Unit(k.subject));
-            } else if (k.kind == "evaluate") {
-                add(kTaskEvaluate, core::access::Scope::Unit(k.monitoring));
-            } else if (k.kind == "settle") {
-                add(kTaskEnter, core::access::Scope::Global());
-            } else {
-                for (auto u : k.leads) add(kUpdateSubmit, core::access::Scope::Unit(u));
-            }
-            // Escalation: the head of the unit that must act (its approvers).
-            if (level == 3) {
-                if (k.kind == "evaluate" || k.kind == "settle") {
-                    add(kTaskEnter, core::access::Scope::Global());
-                } else {
-                    for (auto u : k.kind == "acknowledge" ? std::vector<std::int64_t>{k.subject} : k.leads)
-                        add(kUpdateApprove, core::access::Scope::Unit(u));
-                }
-            }
+            auto to = RecipientsOf(c, k, level == 3);
             const auto title = fmt::format("Nhắc việc: {} — {}", WhatText(k.kind), LevelText(kLevels[level]));
             const auto body = fmt::format("{}\nHạn: {}", Shorten(k.content, 300), cal.value()->FormatIso(k.due));
             for (auto user : to) settings_.notify(c, user, title, body, "/admin/tasks/" + std::to_string(k.task));
@@ -1436,32 +1454,10 @@ int Service::SendDigests() {
     db_.Transact([&](Connection& c) -> core::Status {
         // Every open clock already reminded, by the person it was for.
         std::map<std::int64_t, std::vector<std::string>> lines;
-        for (const auto& r : c.Query(
-                 "SELECT DISTINCT k.id, k.kind, k.subject, k.due_at, t.id, t.content, t.monitoring_unit_id"
-                 " FROM tasks_reminders m JOIN tasks_clocks k ON k.id = m.clock_id JOIN tasks_tasks t ON t.id = k.task_id"
-                 " WHERE k.done_at IS NULL AND t.completed_at IS NULL ORDER BY k.due_at")) {
-            const auto kind = r.Text(1);
-            std::vector<std::int64_t> users;
-            auto add = [&](Permission p, const core::access::Scope& scope) {
-                for (auto u : settings_.holders(c, p, scope)) users.push_back(u);
-            };
-            if (kind == "acknowledge") {
-                add(kTaskAcknowledge, core::access::Scope::Unit(r.Int(2)));
-            } else if (kind == "evaluate") {
-                add(kTaskEvaluate, core::access::Scope::Unit(r.Int(6)));
-            } else if (kind == "settle") {
-                add(kTaskEnter, core::access::Scope::Global());
-            } else {
-                for (const auto& u : c.Query("SELECT unit_id FROM tasks_task_units WHERE task_id = $1 AND role = 'lead'"
-                                             " AND active = 1",
-                                             {r.Int(4)})) {
-                    add(kUpdateSubmit, core::access::Scope::Unit(u.Int(0)));
-                }
-            }
-            const auto line = fmt::format("• {} (hạn {}): {}", WhatText(kind),
-                                          cal.value()->FormatIso(core::FromMillis(r.Int(3))).substr(0, 16),
-                                          Shorten(r.Text(5), 160));
-            for (auto u : users) lines[u].push_back(line);
+        for (const auto& k : OpenClocks(c, "JOIN tasks_reminders m ON m.clock_id = k.id", {})) {
+            const auto line = fmt::format("• {} (hạn {}): {}", WhatText(k.kind), cal.value()->FormatIso(k.due).substr(0, 16),
+                                          Shorten(k.content, 160));
+            for (auto u : RecipientsOf(c, k, false)) lines[u].push_back(line);
         }
         for (const auto& [user, items] : lines) {
             if (c.Execute("INSERT INTO tasks_digests (user_id, day, sent_at, items) VALUES ($1, $2, $3, $4)"

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -183,6 +184,7 @@ struct Task {
     Status status = Status::kNotStartedWithinDeadline;
     core::TimePoint status_at{};
     std::int64_t version = 0;
+    bool started = false;       ///< at least one approved report of its own
     std::vector<Clock> clocks;  ///< every clock, checkpoints included, by due time
     std::vector<std::int64_t> subtasks;
 };
@@ -232,6 +234,8 @@ struct ServiceSettings {
     /// How far approved progress may trail the elapsed share of the time (percentage points).
     int lag_margin = 20;
 };
+
+struct OpenClock;  // service.cpp: a running clock as the reminders see it
 
 class Service {
 public:
@@ -303,6 +307,8 @@ private:
     /// Recomputes and stores the task's status (and its ancestors'); records a change.
     void Refresh(core::db::Connection& c, std::int64_t task_id, const audit::Actor& actor) const;
     void Changed(core::db::Connection& c, const Task& t, std::string_view action) const;
+    /// Who a reminder of `clock` goes to (with the unit's heads when escalated).
+    std::set<std::int64_t> RecipientsOf(core::db::Connection& c, const OpenClock& clock, bool escalated) const;
     core::Result<Update> InsertUpdate(const Principal& who, const audit::Actor& actor, std::int64_t task_id,
                                       std::int64_t unit_id, const NewUpdate& in, bool completion,
                                       const std::string& attachments);
