@@ -88,6 +88,28 @@ std::vector<calendar::YearSchedule> ShippedYears() {
 
 }  // namespace
 
+platform::Partition App::Impl::OpenPartition(const std::string& name) {
+    std::lock_guard lock(partitions_mutex);
+    auto it = partitions.find(name);
+    if (it == partitions.end()) {
+        OpenedPartition p;
+        p.db = core::db::OpenPartition(config.DatabaseUrl(), name, config.db_pool);
+        auto report = core::db::MigrateModuleOnly(*p.db, embedded::Migrations(), name);
+        for (const auto& m : report.modules_applied) spdlog::info("partition {}: applied {}", p.db->Describe(), m);
+        // As for the main key: a key is made only with the partition itself (its first migration
+        // applied now); a partition that already holds data never gets a new key silently.
+        const auto key_path = std::filesystem::path(config.data_dir) / (name + ".key");
+        const bool fresh = !report.modules_applied.empty() && report.modules_applied.front() == name + " V1";
+        if (!fresh && !std::filesystem::exists(key_path)) {
+            throw std::runtime_error("the key file " + key_path.string() + " of the partition " + name +
+                                     " is missing, but the partition already exists: restore the key file");
+        }
+        p.box = core::SecretBox::FromKeyFile(key_path, fresh);
+        it = partitions.emplace(name, std::move(p)).first;
+    }
+    return platform::Partition{*it->second.db, *it->second.box};
+}
+
 void App::Impl::Build() {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
     if (config.node_id.empty()) config.node_id = DefaultNodeId();
@@ -154,7 +176,8 @@ void App::Impl::Build() {
                    [this](const core::Job& j) { return notify::Service::SendMailJob(mailer, j.payload_json); });
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
     platform = std::make_unique<platform::Platform>(platform::Platform{
-        *db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify});
+        *db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify,
+        [this](const std::string& name) { return OpenPartition(name); }});
     for (auto* m : ordered) {
         m->Build(*platform);
         m->AddNavigation(*web);

@@ -95,6 +95,32 @@ int SqliteCopy(const std::string& from, const std::string& to) {
     return rc == SQLITE_OK ? 0 : 1;
 }
 
+// The file of partition `name` of a SQLite database file (core::db::OpenPartition): x.db ->
+// x.<name>.db beside it; a backup file b (no .db) -> b.<name>.db.
+std::string StemOf(const std::filesystem::path& path) {
+    return path.extension() == ".db" ? path.stem().string() : path.filename().string();
+}
+std::string PartitionFile(const std::string& file, const std::string& name) {
+    const auto path = std::filesystem::path(file);
+    return (path.parent_path() / (StemOf(path) + "." + name + ".db")).string();
+}
+// The partitions of a SQLite database file, with their names.
+std::vector<std::pair<std::string, std::string>> SqlitePartitions(const std::string& file) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const auto path = std::filesystem::path(file);
+    const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    const auto stem = StemOf(path);
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        const auto f = e.path().filename().string();
+        if (!e.is_regular_file() || !f.starts_with(stem + ".") || !f.ends_with(".db")) continue;
+        const auto name = f.substr(stem.size() + 1, f.size() - stem.size() - 4);
+        if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) continue;
+        out.emplace_back(e.path().string(), name);
+    }
+    return out;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -287,6 +313,14 @@ int RunCli(int argc, char** argv) {
                                 pg.env);
             } else {
                 rc = SqliteCopy(SqlitePath(url), b_file);
+                // The partitions beside the main file (vanphong.<name>.db) go beside the backup
+                // (<backup>.<name>.db); on PostgreSQL they are schemas, in the dump.
+                for (const auto& [part, name] : SqlitePartitions(SqlitePath(url))) {
+                    if (rc != 0) break;
+                    const auto out = PartitionFile(b_file, name);
+                    rc = SqliteCopy(part, out);
+                    if (std::filesystem::exists(out)) ::chmod(out.c_str(), 0600);
+                }
             }
             if (std::filesystem::exists(b_file)) ::chmod(b_file.c_str(), 0600);
             return rc;
@@ -304,6 +338,10 @@ int RunCli(int argc, char** argv) {
                                                         ? "."
                                                         : std::filesystem::path(SqlitePath(url)).parent_path());
                 rc = SqliteCopy(b_file, SqlitePath(url));
+                for (const auto& [part, name] : SqlitePartitions(b_file)) {
+                    if (rc != 0) break;
+                    rc = SqliteCopy(part, PartitionFile(SqlitePath(url), name));
+                }
             }
             if (rc != 0) return rc;
             // A restore rewinds the audit chain on purpose: sign the restored head (once its chain

@@ -19,6 +19,7 @@ struct DemoAccount {
     const char* role;
     const char* unit;
     const char* portal = "";  ///< a portal's editorial board: the grant is on that portal (at the root unit)
+    const char* clearance = "";  ///< a clearance for secret documents held beside the role, at the same unit
 };
 // One account per role, placed in a plausible unit.
 constexpr DemoAccount kDemo[] = {
@@ -33,10 +34,10 @@ constexpr DemoAccount kDemo[] = {
     {"biendich", "Biên dịch viên", "translator", "VPTW-TTCNTT", "main"},
     {"nhuanbut", "Cán bộ nhuận bút", "royalty_officer", "VPTW-TTCNTT", "main"},
     {"congtacvien", "Cộng tác viên Hà Nội", "contributor", "VP-HNI", "main"},
-    {"vpnhiemvu", "Chuyên viên theo dõi nhiệm vụ", "task_office", "VPTW-VTH"},
+    {"vpnhiemvu", "Chuyên viên theo dõi nhiệm vụ", "task_office", "VPTW-VTH", "", "secret_clearance_toi_mat"},
     {"daumoi", "Đầu mối Văn phòng Thành ủy Hà Nội", "unit_focal_point", "VP-HNI"},
-    {"duyetdonvi", "Lãnh đạo Văn phòng Thành ủy Hà Nội", "unit_approver", "VP-HNI"},
-    {"theodoi", "Cán bộ theo dõi", "monitoring_officer", "VPTW-VTH"},
+    {"duyetdonvi", "Lãnh đạo Văn phòng Thành ủy Hà Nội", "unit_approver", "VP-HNI", "", "secret_clearance_mat"},
+    {"theodoi", "Cán bộ theo dõi", "monitoring_officer", "VPTW-VTH", "", "secret_clearance_toi_mat"},
     {"kiemtra", "Cán bộ Ủy ban Kiểm tra Trung ương", "inspector", "UBKTTW"},
     {"hoinghi", "Tổ chức hội nghị", "conference_organiser", "VPTW-VDP1"},
     {"diemcau", "Vận hành điểm cầu Đà Nẵng", "site_operator", "VP-DNG"},
@@ -58,11 +59,13 @@ std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const
             const auto grant_unit = *d.portal ? units.FindByCode("DCSVN") : unit;
             if (!grant_unit) continue;
             auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
+            decltype(auth::NewAccount::roles) roles = {{d.role, grant_unit->id, d.portal}};
+            if (*d.clearance) roles.push_back({d.clearance, unit->id, ""});
             auto r = auth.CreateActive(core::access::Principal::Operator(),
                                        {.username = d.username,
                                         .full_name = d.full_name,
                                         .unit_id = unit->id,
-                                        .roles = {{d.role, grant_unit->id, d.portal}},
+                                        .roles = std::move(roles),
                                         .reason = "demo"},
                                        kDemoPassword, secret);
             if (!r)

@@ -1,7 +1,9 @@
 #pragma once
 // Internal to src/app: the node's object graph, shared by app.cpp (wiring) and cli.cpp.
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "app/app.hpp"
@@ -48,6 +50,14 @@ struct App::Impl {
     core::access::Policy policy;
     std::unique_ptr<units::Service> units;
     std::unique_ptr<core::SecretBox> secret_box;
+    /// Partitions the modules opened (platform::Partition), by name.
+    struct OpenedPartition {
+        std::unique_ptr<core::db::Database> db;
+        std::unique_ptr<core::SecretBox> box;
+    };
+    std::map<std::string, OpenedPartition> partitions;
+    std::mutex partitions_mutex;
+    platform::Partition OpenPartition(const std::string& name);
     std::unique_ptr<auth::PasswordHasher> hasher;
     std::unique_ptr<auth::Service> auth;
     std::unique_ptr<notify::Service> notify;

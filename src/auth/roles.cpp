@@ -19,6 +19,8 @@ void DeclareAccess(core::access::Policy& policy) {
         {"unit_approver", "Lãnh đạo duyệt của đơn vị", "Unit approver", false, 1},
         {"monitoring_officer", "Cán bộ theo dõi", "Monitoring officer", false, 1},
         {"inspector", "Cán bộ kiểm tra", "Inspector", true, 1},
+        {"secret_clearance_mat", "Được tiếp cận thông tin Mật", "Cleared for Mật (secret)", true, 1},
+        {"secret_clearance_toi_mat", "Được tiếp cận thông tin Tối mật", "Cleared for Tối mật (top secret)", true, 1},
         {"conference_organiser", "Tổ chức hội nghị", "Conference organiser", false, 1},
         {"site_operator", "Vận hành điểm cầu", "Site operator", false, 1},
         {"leader", "Lãnh đạo phê duyệt tài khoản", "Leadership (account approval)", true, 4},

@@ -20,6 +20,7 @@
 #include "calendar/service.hpp"
 #include "core/access.hpp"
 #include "core/clock.hpp"
+#include "core/secret_box.hpp"
 #include "core/db/database.hpp"
 #include "core/events.hpp"
 #include "core/http/router.hpp"
@@ -29,6 +30,15 @@
 #include "units/units.hpp"
 
 namespace vp::platform {
+
+/// A store kept apart from the main database for data that must not share it (08-QC/TW Art.
+/// 5.2: secret documents): its own SQLite file beside the main one, or its own PostgreSQL schema,
+/// holding only the migrations `migrations/<name>/<engine>/`, with its own key file outside the
+/// database (<data>/<name>.key) for the columns the module seals.
+struct Partition {
+    core::db::Database& db;
+    const core::SecretBox& box;
+};
 
 /// What the platform gives every module. Filled by src/app before the modules are built; the
 /// services of modules built earlier (in dependency order) are reachable through their own
@@ -46,6 +56,8 @@ struct Platform {
     auth::Web& web;
     const calendar::Service& calendars;  ///< working time (deadlines, clocks)
     notify::Service& notify;             ///< notifications to people (and their e-mail)
+    /// Opens (once per name, migrated) the partition `name`; the platform keeps it open.
+    std::function<Partition(const std::string& name)> partition;
 };
 
 /// Route options for the three kinds of routes a module declares.

@@ -1,3 +1,4 @@
+#include "tasks/secret.hpp"
 #include "tasks/tasks.hpp"
 
 namespace vp::tasks {
@@ -18,6 +19,10 @@ void DeclareAccess(core::access::Policy& policy) {
     policy.Allow(kUpdateApprove, {"unit_approver"});
     policy.Allow(kTaskDelegate, {"unit_focal_point", "unit_approver"});
     policy.Allow(kTaskEvaluate, {"monitoring_officer"});
+    // Clearances for the secret partition (Art. 5.2), held beside a role above over a unit's
+    // subtree: Tối mật admits Mật as well.
+    policy.Allow(kSecretMat, {"secret_clearance_mat", "secret_clearance_toi_mat"});
+    policy.Allow(kSecretToiMat, {"secret_clearance_toi_mat"});
 }
 
 const std::vector<std::string>& SecrecyLevels() {

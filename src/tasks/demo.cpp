@@ -5,6 +5,7 @@
 
 #include "core/message.hpp"
 #include "media/media.hpp"
+#include "tasks/secret.hpp"
 #include "tasks/tasks.hpp"
 
 namespace vp::embedded {
@@ -13,7 +14,7 @@ std::span<const vp::core::EmbeddedFile> TasksDemoFiles();
 
 namespace vp::tasks {
 
-void LoadDemo(Service& svc, media::Service& files, const core::Clock& clock) {
+void LoadDemo(Service& svc, SecretRegister& secret, media::Service& files, const core::Clock& clock) {
     const auto op = core::access::Principal::Operator();
     if (!svc.Documents(op).empty()) return;  // loaded before
     const auto& pdf = embedded::TasksDemoFiles().front();
@@ -97,6 +98,21 @@ void LoadDemo(Service& svc, media::Service& files, const core::Clock& clock) {
         if (u) (void)svc.DecideUpdate(op, u->id, true, "Đồng ý");
     }
     svc.RefreshStatuses();
+    // A Mật document in the secret partition: only the fields of Art. 5.2 (fictitious).
+    auto m = secret.Create(op, {.secrecy = "mat",
+                                .kind = "directive",
+                                .title = "Chỉ thị về công tác bảo vệ bí mật nhà nước trong cơ quan đảng (mẫu thử)",
+                                .number = "09",
+                                .symbol = "CT/TW",
+                                .issued_on = date(20),
+                                .signer = "Thường trực Ban Bí thư",
+                                .submitting_unit = "VPTW",
+                                .issuing_unit = "Ban Bí thư",
+                                .lead_units = {"VP-HNI"},
+                                .monitoring_unit = "VPTW-VTH",
+                                .task_count = 4,
+                                .deadline = clock.Now() + 60 * day});
+    if (!m) spdlog::warn("tasks demo secret document: {}", core::Text(m.error().message, "en"));
 }
 
 }  // namespace vp::tasks

@@ -4,6 +4,7 @@
 
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
+#include "tasks/secrecy.hpp"
 
 namespace vp::tasks {
 
@@ -176,6 +177,8 @@ Response Handlers::ApiCreateDocument(Request& req) {
                       .secrecy = auth::JsonText(*body, "secrecy"),
                       .files = std::move(files).value()};
         if (d.secrecy.empty()) d.secrecy = "thuong";
+        // Mật and Tối mật go to the secret partition, with only the fields of Art. 5.2.
+        if (IsPartitionLevel(d.secrecy)) return CreateSecret(req, p, *body);
         auto r = tasks_.CreateDocument(p, std::move(d));
         if (!r) return http::JsonError(req, r.error());
         auto res = http::Json(req, ToJson(r.value()), http::beast_http::status::created);
@@ -399,6 +402,74 @@ Response Handlers::ApiTaskRecords(Request& req) {
             return http::JsonError(req, core::NotFound(Msg("tasks.task_not_found")));
         }
         return http::Json(req, json::object{{std::string(what), std::move(list)}});
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The secret partition (secret.hpp)
+
+Response Handlers::CreateSecret(Request& req, const Principal& p, const json::object& body) {
+    auto cal = Calendar();
+    if (!cal) return http::JsonError(req, cal.error());
+    NewSecretDocument d{.secrecy = auth::JsonText(body, "secrecy"),
+                        .kind = auth::JsonText(body, "kind"),
+                        .title = auth::JsonText(body, "title"),
+                        .number = auth::JsonText(body, "number"),
+                        .symbol = auth::JsonText(body, "symbol"),
+                        .issued_on = auth::JsonText(body, "issued_on"),
+                        .signer = auth::JsonText(body, "signer"),
+                        .submitting_unit = auth::JsonText(body, "submitting_unit"),
+                        .issuing_unit = auth::JsonText(body, "issuing_unit"),
+                        .monitoring_unit = auth::JsonText(body, "monitoring_unit"),
+                        .notes = auth::JsonText(body, "notes")};
+    // Every field the request carries is named to the register, which refuses any outside Art. 5.2.
+    for (const auto& kv : body) d.fields.emplace_back(kv.key());
+    auto leads = Strings(body, "lead_units");
+    if (!leads) return http::JsonError(req, leads.error());
+    d.lead_units = std::move(leads).value();
+    if (const auto* n = body.if_contains("task_count"); n && !n->is_null()) {
+        if (!n->is_int64()) return http::JsonError(req, core::InvalidField("task_count", Msg("tasks.secret_task_count_invalid")));
+        d.task_count = n->get_int64();
+    }
+    auto deadline = TimeParam(auth::JsonText(body, "deadline"), "deadline", true, *cal.value());
+    if (!deadline) return http::JsonError(req, deadline.error());
+    d.deadline = deadline.value();
+    auto r = secret_.Create(p, std::move(d));
+    if (!r) return http::JsonError(req, r.error());
+    auto res = http::Json(req, ToJson(r.value(), cal.value()->TimeZone()), http::beast_http::status::created);
+    res.set(http::beast_http::field::location, "/api/v1/tasks/secret-documents/" + std::to_string(r->id));
+    return res;
+}
+
+Response Handlers::ApiSecretDocuments(Request& req) {
+    return Guarded(web_, req, [&](const Principal& p) {
+        auto cal = Calendar();
+        if (!cal) return http::JsonError(req, cal.error());
+        json::array list;
+        for (const auto& d : secret_.List(p)) list.push_back(ToJson(d, cal.value()->TimeZone()));
+        return http::Json(req, json::object{{"documents", std::move(list)}});
+    });
+}
+
+Response Handlers::ApiSecretDocument(Request& req) {
+    return Guarded(web_, req, [&](const Principal& p) {
+        auto cal = Calendar();
+        if (!cal) return http::JsonError(req, cal.error());
+        auto id = PathId(req);
+        if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.document_not_found")));
+        core::Result<SecretDocument> r = core::NotFound(Msg("tasks.document_not_found"));
+        const auto action = req.path_params["action"];
+        if (req.method() == http::beast_http::verb::get) {
+            r = secret_.Get(p, *id);
+        } else if (action == "done") {
+            r = secret_.RecordDone(p, *id);
+        } else if (action == "evaluate") {
+            auto body = auth::JsonBody(req);
+            if (!body) return http::JsonError(req, body.error());
+            r = secret_.Evaluate(p, *id, auth::JsonText(*body, "evaluation"));
+        }
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ToJson(r.value(), cal.value()->TimeZone()));
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/web.hpp"
+#include "tasks/secret.hpp"
 #include "tasks/tasks.hpp"
 
 namespace vp::tasks {
@@ -9,8 +10,8 @@ namespace vp::tasks {
 /// translate HTTP; the service decides and checks permissions.
 class Handlers {
 public:
-    Handlers(auth::Web& web, Service& tasks, const calendar::Service& calendars)
-        : web_(web), tasks_(tasks), calendars_(calendars) {}
+    Handlers(auth::Web& web, Service& tasks, SecretRegister& secret, const calendar::Service& calendars)
+        : web_(web), tasks_(tasks), secret_(secret), calendars_(calendars) {}
 
     core::http::Response ApiSchedule(core::http::Request& req);
     core::http::Response ApiCatalogue(core::http::Request& req);
@@ -31,6 +32,9 @@ public:
     core::http::Response ApiExplain(core::http::Request& req);
     core::http::Response ApiUpdates(core::http::Request& req);
     core::http::Response ApiTaskRecords(core::http::Request& req);
+    core::http::Response ApiSecretDocuments(core::http::Request& req);
+    /// GET …/secret-documents/{id}; POST …/{id}/{action}: done | evaluate.
+    core::http::Response ApiSecretDocument(core::http::Request& req);
 
     // Pages (pages.cpp).
     core::http::Response TasksPage(core::http::Request& req);
@@ -44,8 +48,12 @@ public:
     core::http::Response SetCatalogueFromPage(core::http::Request& req);
     core::http::Response DisputesPage(core::http::Request& req);
     core::http::Response SettleFromPage(core::http::Request& req);
+    core::http::Response SecretPage(core::http::Request& req);
+    core::http::Response SecretFromPage(core::http::Request& req);
 
 private:
+    core::http::Response CreateSecret(core::http::Request& req, const auth::Principal& p,
+                                      const boost::json::object& body);
     core::http::Response Report(core::http::Request& req, bool completion);
     boost::json::object EntryForm(const core::http::Request& req, const auth::Principal& p, boost::json::object form,
                                   std::int64_t document, Cadence cadence, const std::string& priority,
@@ -53,6 +61,7 @@ private:
     core::Result<std::shared_ptr<const calendar::Calendar>> Calendar() const { return calendars_.GetShared(); }
     auth::Web& web_;
     Service& tasks_;
+    SecretRegister& secret_;
     const calendar::Service& calendars_;
 };
 

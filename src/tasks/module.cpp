@@ -16,7 +16,7 @@ std::span<const vp::core::EmbeddedFile> TasksApi();
 }
 
 namespace vp::tasks {
-void LoadDemo(Service& svc, media::Service& files, const core::Clock& clock);  // demo.cpp
+void LoadDemo(Service& svc, SecretRegister& secret, media::Service& files, const core::Clock& clock);  // demo.cpp
 namespace {
 
 using core::http::beast_http::verb;
@@ -48,7 +48,17 @@ public:
         };
         service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
                                              std::move(settings));
-        handlers_ = std::make_unique<Handlers>(p.web, *service_, p.calendars);
+        // Mật and Tối mật documents (Art. 5.2) live in their own partition, under its own key.
+        auto partition = p.partition("tasks_secret");
+        auto* service = service_.get();
+        secret_ = std::make_unique<SecretRegister>(
+            partition.db, partition.box, p.db, p.audit, p.clock, p.policy, p.units, [service](const std::string& kind) {
+                for (const auto& e : service->Catalogue("kind")) {
+                    if (e.code == kind && e.status == "active") return true;
+                }
+                return false;
+            });
+        handlers_ = std::make_unique<Handlers>(p.web, *service_, *secret_, p.calendars);
         web_ = &p.web;
         // Documents' files and reports' attachments are the task's readers' only (never /media/...).
         media::ServiceOf(media_).DeclarePrivatePurpose("tasks.");
@@ -64,6 +74,9 @@ public:
         r.Add(verb::get, "/api/v1/tasks/documents/{id}", Bind(h, &Handlers::ApiDocument));
         r.Add(verb::post, "/api/v1/tasks/disputes/{id}/settle", Bind(h, &Handlers::ApiSettle));
         r.Add(verb::post, "/api/v1/tasks/explanations/{id}", Bind(h, &Handlers::ApiExplain));
+        r.Add(verb::get, "/api/v1/tasks/secret-documents", Bind(h, &Handlers::ApiSecretDocuments));
+        r.Add(verb::get, "/api/v1/tasks/secret-documents/{id}", Bind(h, &Handlers::ApiSecretDocument));
+        r.Add(verb::post, "/api/v1/tasks/secret-documents/{id}/{action}", Bind(h, &Handlers::ApiSecretDocument));
         r.Add(verb::get, "/api/v1/tasks", Bind(h, &Handlers::ApiTasks));
         r.Add(verb::post, "/api/v1/tasks", Bind(h, &Handlers::ApiCreateTask));
         r.Add(verb::get, "/api/v1/tasks/{id}", Bind(h, &Handlers::ApiTask));
@@ -85,13 +98,19 @@ public:
         r.Add(verb::get, "/admin/tasks/disputes", Bind(h, &Handlers::DisputesPage), page);
         r.Add(verb::post, "/admin/tasks/disputes/{id}/settle", Bind(h, &Handlers::SettleFromPage), page);
         r.Add(verb::post, "/admin/tasks/new", Bind(h, &Handlers::CreateFromPage), page);
+        r.Add(verb::get, "/admin/tasks/secret", Bind(h, &Handlers::SecretPage), page);
+        r.Add(verb::post, "/admin/tasks/secret", Bind(h, &Handlers::SecretFromPage), page);
+        r.Add(verb::post, "/admin/tasks/secret/{id}/{action}", Bind(h, &Handlers::SecretFromPage), page);
         r.Add(verb::get, "/admin/tasks/{id}", Bind(h, &Handlers::TaskPage), page);
         r.Add(verb::post, "/admin/tasks/{id}/{action}", Bind(h, &Handlers::ActFromPage), page);
         r.Add(verb::get, "/admin/tasks/files/{sha256}", [this](core::http::Request& req) { return ServeFile(req); },
               page);
     }
 
-    void AddNavigation(auth::Web& web) const override { web.AddNav({"/admin/tasks", "nav_tasks", kTaskRead, 20}); }
+    void AddNavigation(auth::Web& web) const override {
+        web.AddNav({"/admin/tasks", "nav_tasks", kTaskRead, 20});
+        web.AddNav({"/admin/tasks/secret", "nav_tasks_secret", kSecretMat, 21});  // Tối mật grants it too
+    }
 
     void AddJobs(core::JobQueue& jobs) override {
         // Statuses follow time (T-4): a deadline or a checkpoint passing changes them.
@@ -163,7 +182,7 @@ public:
     }
 
     void LoadDemo(platform::Platform& p) override {
-        tasks::LoadDemo(*service_, media::ServiceOf(media_), p.clock);
+        tasks::LoadDemo(*service_, *secret_, media::ServiceOf(media_), p.clock);
     }
 
     boost::json::object OpenApi() const override {
@@ -211,6 +230,7 @@ private:
     auth::Web* web_ = nullptr;
     std::string start_, deadline_, cadence_;
     std::unique_ptr<Service> service_;
+    std::unique_ptr<SecretRegister> secret_;
     std::unique_ptr<Handlers> handlers_;
 };
 

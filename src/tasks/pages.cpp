@@ -6,6 +6,7 @@
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
 #include "tasks/handlers.hpp"
+#include "tasks/secrecy.hpp"
 
 namespace vp::tasks {
 
@@ -444,6 +445,73 @@ Response Handlers::SettleFromPage(Request& req) {
         auto r = tasks_.SettleDispute(p, *id, auth::FormField(form, "settlement"), auth::FormField(form, "new_unit"));
         if (!r) return web_.Fail(req, &p, r.error());
         return http::Redirect(req, "/admin/tasks/disputes");
+    });
+}
+
+// The secret partition's page (Art. 5.2): the documents the person is cleared for, the task
+// office's entry form, a lead unit's "done" and the monitoring unit's evaluation.
+Response Handlers::SecretPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!secret_.MayUse(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.secret_not_cleared")));
+        auto cal = Calendar();
+        if (!cal) return web_.Fail(req, &p, cal.error());
+        json::array list;
+        for (const auto& d : secret_.List(p)) {
+            auto o = ToJson(d, cal.value()->TimeZone());
+            o["deadline_local"] = Local(o["deadline"]);
+            o["result_label"] = web_.Templates().T(req.Lang(), "tasks_secret_result_" + std::string(SecretResultCode(d.result)));
+            o["secrecy_label"] = web_.Templates().T(req.Lang(), "tasks_secrecy_" + d.secrecy);
+            std::string leads;
+            for (const auto& u : d.lead_units) leads += (leads.empty() ? "" : ", ") + u.name;
+            o["leads"] = leads;
+            o["open"] = !d.done_at.has_value();
+            DropEmpty(o, {"notes", "number", "symbol"});
+            list.push_back(std::move(o));
+        }
+        json::array kinds;
+        for (const auto& e : tasks_.Catalogue("kind")) {
+            if (e.status == "active") kinds.push_back(ToJson(e));
+        }
+        return web_.Page(req, &p, "tasks/secret",
+                         {{"documents", std::move(list)}, {"kinds", std::move(kinds)}, {"can_enter", tasks_.MayEnter(p)}},
+                         "tasks_secret_title");
+    });
+}
+
+Response Handlers::SecretFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto form = req.Form();
+        auto field = [&](const char* k) { return auth::FormField(form, k); };
+        core::Result<SecretDocument> r = core::NotFound(Msg("tasks.document_not_found"));
+        const auto action = req.path_params["action"];
+        if (action.empty()) {
+            auto cal = Calendar();
+            if (!cal) return web_.Fail(req, &p, cal.error());
+            auto deadline = TimeParam(field("deadline"), "deadline", true, *cal.value());
+            if (!deadline) return web_.Fail(req, &p, deadline.error());
+            auto count = auth::ParseId(field("task_count"));
+            r = secret_.Create(p, {.fields = {},  // the form carries only the fields of Art. 5.2
+                                   .secrecy = field("secrecy"),
+                                   .kind = field("kind"),
+                                   .title = field("title"),
+                                   .number = field("number"),
+                                   .symbol = field("symbol"),
+                                   .issued_on = field("issued_on"),
+                                   .signer = field("signer"),
+                                   .submitting_unit = field("submitting_unit"),
+                                   .issuing_unit = field("issuing_unit"),
+                                   .lead_units = Codes(field("lead_units")),
+                                   .monitoring_unit = field("monitoring_unit"),
+                                   .task_count = count.value_or(0),
+                                   .deadline = deadline.value(),
+                                   .notes = field("notes")});
+        } else if (auto id = auth::ParseId(req.path_params["id"]); id && action == "done") {
+            r = secret_.RecordDone(p, *id);
+        } else if (id && action == "evaluate") {
+            r = secret_.Evaluate(p, *id, field("evaluation"));
+        }
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/tasks/secret");
     });
 }
 

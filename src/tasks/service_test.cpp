@@ -173,7 +173,7 @@ TEST_P(TasksService, TopSecretIsRefusedCitingArticle5AndNothingIsStored_T5) {
     EXPECT_EQ(top.error().field, "secrecy");
     EXPECT_NE(core::Text(top.error().message, "vi").find("Điều 5, khoản 3"), std::string::npos);
     EXPECT_EQ(svc_->CreateDocument(office_, Doc("mat")).error().code, core::ErrorCode::kConflict)
-        << "no secret partition configured: refused, not stored in the open one";
+        << "a secret document never enters the ordinary record: it belongs to the partition (secret_test.cpp)";
     EXPECT_EQ(top.error().code, core::ErrorCode::kUnprocessable) << "422";
     EXPECT_EQ(svc_->CreateDocument(office_, Doc("bi_mat")).error().field, "secrecy");
     EXPECT_EQ(Count("tasks_documents"), 0);

@@ -187,6 +187,16 @@ TEST_P(E2e, BackupRestoreRoundTrip_X5_P29) {
     // A backup holds password hashes and sealed secrets: its owner's only (issue defect 14).
     namespace fs = std::filesystem;
     EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+    if (GetParam() == "sqlite") {
+        // The secret partition (its own file beside the database) is backed up beside the backup.
+        const auto part = dir_ / "backup.bin.tasks_secret.db";
+        ASSERT_TRUE(fs::exists(part));
+        EXPECT_EQ(fs::status(part).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+        auto copy = core::db::OpenSqlite({.path = part.string(), .pool_size = 1});
+        EXPECT_EQ(copy->Read([](core::db::Connection& c) {
+            return c.QueryOne("SELECT COUNT(*) FROM secret_documents")->Int(0);
+        }), 1) << "the demo's secret document";
+    }
     auto [c, cout] = Cli({"unit", "create", "--code", "SAU-SAO-LUU", "--kind", "other", "--name-vi", "Sau sao lưu",
                           "--name-en", "After"});
     ASSERT_EQ(c, 0) << cout;

@@ -82,12 +82,15 @@ protected:
         std::filesystem::remove_all(dir_, ec);
     }
 
-    void MakeUser(const std::string& name, const std::string& role, std::int64_t unit, const std::string& portal = "") {
+    void MakeUser(const std::string& name, const std::string& role, std::int64_t unit, const std::string& portal = "",
+                  const std::string& also = "") {
         auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
         secrets_[name] = secret;
+        decltype(auth::NewAccount::roles) roles = {{role, unit, portal}};
+        if (!also.empty()) roles.push_back({also, unit, ""});  // a second role at the same unit
         auto r = app_->Internals().auth->CreateActive(
             core::access::Principal::Operator(),
-            {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = {{role, unit, portal}}},
+            {.username = name, .full_name = "Người " + name, .unit_id = unit, .roles = std::move(roles)},
             kPassword, secret);
         ASSERT_TRUE(r.ok()) << r.error().message;
     }
@@ -1536,6 +1539,53 @@ protected:
         MakeUser("daumoi2", "unit_focal_point", in.units->FindByCode("VP-HNI")->id);  // signs in with a cookie
     }
 };
+
+// covers T-5: Mật and Tối mật over the API: only the fields of Art. 5.2, clearance, the result.
+TEST_P(TasksHttp, ASecretDocumentGoesToThePartitionWithOnlyTheFieldsOfArticle52_T5) {
+    auto& in = app_->Internals();
+    MakeUser("vpmat", "task_office", in.units->FindByCode("VPTW-VTH")->id, "", "secret_clearance_toi_mat");
+    MakeUser("duyetmat", "unit_approver", in.units->FindByCode("VP-HNI")->id, "", "secret_clearance_mat");
+    auto office = Token("vpmat"), plain_office = Token("vpnhiemvu"), approver = Token("duyetmat"),
+         plain_approver = Token("duyetdonvi");
+    const std::string fields = R"({"secrecy":"mat","kind":"directive","title":"Chỉ thị mật","number":"09",
+        "symbol":"CT/TW","issued_on":"2026-03-02","signer":"Thường trực Ban Bí thư","issuing_unit":"Ban Bí thư",
+        "lead_units":["VP-HNI"],"monitoring_unit":"VPTW-VTH","task_count":4,"deadline":"2026-06-30")";
+    auto forbidden = Call(office, "POST", "/api/v1/tasks/documents", fields + R"(,"summary":"Nội dung"})", 422);
+    EXPECT_EQ(forbidden.at("error").at("field").as_string(), "summary");
+    EXPECT_EQ(Call(office, "POST", "/api/v1/tasks/documents", fields + R"(,"files":[]})", 422).at("error").at("field").as_string(),
+              "files");
+    EXPECT_TRUE(Call(office, "GET", "/api/v1/tasks/secret-documents").at("documents").as_array().empty()) << "nothing stored";
+    Call(plain_office, "POST", "/api/v1/tasks/documents", fields + "}", 403);
+    auto crlf = fields;
+    crlf.replace(crlf.find("Chỉ thị mật"), std::string("Chỉ thị mật").size(), "Chỉ thị\r\nmật");
+    EXPECT_EQ(Call(office, "POST", "/api/v1/tasks/documents", crlf + "}", 400).at("error").at("field").as_string(), "title");
+
+    auto created = Http(port_, "POST", "/api/v1/tasks/documents", fields + "}",
+                        {{"Authorization", "Bearer " + office}, {"Content-Type", "application/json"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto doc = json::parse(created.body).as_object();
+    const auto id = doc.at("id").as_int64();
+    EXPECT_EQ(created.headers["location"], "/api/v1/tasks/secret-documents/" + std::to_string(id));
+    EXPECT_EQ(doc.at("partition").as_string(), "secret");
+    EXPECT_EQ(doc.at("result").as_string(), "not_done_within_deadline");
+    EXPECT_EQ(doc.at("deadline").as_string(), "2026-06-30T17:00:00+07:00");
+    EXPECT_FALSE(doc.contains("summary"));
+    EXPECT_EQ(Call(office, "GET", "/api/v1/tasks/documents").at("documents").as_array().size(), 0u)
+        << "not in the ordinary record";
+
+    const auto url = "/api/v1/tasks/secret-documents/" + std::to_string(id);
+    EXPECT_EQ(Call(approver, "GET", url).at("title").as_string(), "Chỉ thị mật");
+    Call(plain_approver, "GET", url, "", 404);
+    EXPECT_TRUE(Call(plain_approver, "GET", "/api/v1/tasks/secret-documents").at("documents").as_array().empty());
+    EXPECT_EQ(Call(approver, "POST", url + "/done", "{}").at("result").as_string(), "done_within_deadline");
+    Call(approver, "POST", url + "/done", "{}", 409);
+    Call(approver, "POST", url + "/evaluate", R"({"evaluation":"Tốt"})", 403);
+    Call(office, "POST", url + "/archive", "{}", 404);
+    auto reads = in.db->Read([](core::db::Connection& c) {
+        return c.QueryOne("SELECT COUNT(*) FROM audit_log WHERE action = 'tasks.secret.read'")->Int(0);
+    });
+    EXPECT_EQ(reads, 1) << "the one successful read of one document is audited";
+}
 
 TEST_P(TasksHttp, ATaskOverTheApiWithItsScheduleStatusAndClocks_T1_T4_T5_T8_T17_T23) {
     // The schedule a task would get, without an account.

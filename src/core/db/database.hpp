@@ -219,6 +219,9 @@ struct SqliteSettings {
 struct PostgresSettings {
     std::string dsn;  ///< libpq connection string or postgresql:// URI
     int pool_size = 8;
+    /// When set, every session works in this schema only (`SET search_path`): a partition of
+    /// the installation kept apart from the main schema (it must exist; see OpenPartition).
+    std::string schema;
 };
 
 std::unique_ptr<Database> OpenSqlite(SqliteSettings settings);
@@ -226,5 +229,12 @@ std::unique_ptr<Database> OpenPostgres(PostgresSettings settings);
 /// Opens by URL: "postgresql://..." or "postgres://..." selects PostgreSQL, "sqlite:PATH" or a
 /// plain path selects SQLite.
 std::unique_ptr<Database> OpenByUrl(const std::string& url, int pool_size = 0);
+
+/// Opens a separate partition `name` ([a-z][a-z0-9_]*) of the database at `url`: on SQLite its own file
+/// beside the main one (vanphong.db -> vanphong.<name>.db; in memory when the main one is), on
+/// PostgreSQL its own schema of the same database — `name`, or `<schema>_<name>` for an
+/// installation in a schema other than public — created when missing, every session confined to it.
+/// Throws std::invalid_argument for a bad name.
+std::unique_ptr<Database> OpenPartition(const std::string& url, const std::string& name, int pool_size = 0);
 
 }  // namespace vp::core::db

@@ -1,6 +1,10 @@
 // covers X-5 (transactions, migrations) on both engines
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <functional>
+#include <stdexcept>
+
 #include "core/db/migrate.hpp"
 #include "core/testing/db_fixture.hpp"
 
@@ -99,6 +103,36 @@ TEST_P(DbBasics, ModulesHaveTheirOwnMigrationSequences) {
     files[3].content = "CREATE TABLE beta_t (id TEXT);";
     EXPECT_THROW(core::db::Migrate(Db(), files, order), core::db::DbError)
         << "an edited module migration stops the start";
+}
+
+// A partition (08-QC/TW Art. 5.2): its own file or schema, holding only its module's tables,
+// blind to the main database's.
+TEST_P(DbBasics, APartitionIsASeparateStoreWithOnlyItsOwnMigrations) {
+    std::vector<core::EmbeddedFile> files = {
+        {"sqlite/V900__main.sql", "CREATE TABLE main_only (id BIGINT);"},
+        {"postgres/V900__main.sql", "CREATE TABLE main_only (id BIGINT);"},
+        {"vault/sqlite/V001__v.sql", "CREATE TABLE vault_t (id BIGINT);"},
+        {"vault/postgres/V001__v.sql", "CREATE TABLE vault_t (id BIGINT);"}};
+    Db().Read([](Connection& c) { c.ExecuteScript("CREATE TABLE main_t (id BIGINT)"); });
+    char rnd[7];
+    std::snprintf(rnd, sizeof rnd, "%06x", static_cast<unsigned>(std::hash<std::string>{}(url_)) & 0xffffffu);
+    const std::string name = std::string("vault_") + rnd;
+    files[2].path = name + "/sqlite/V001__v.sql";
+    files[3].path = name + "/postgres/V001__v.sql";
+    auto part = core::db::OpenPartition(url_, name);
+    auto report = core::db::MigrateModuleOnly(*part, files, name);
+    EXPECT_EQ(report.modules_applied, (std::vector<std::string>{name + " V1"}));
+    EXPECT_TRUE(report.applied.empty()) << "none of the platform's migrations";
+    part->Read([](Connection& c) { c.Execute("INSERT INTO vault_t (id) VALUES (7)"); });
+    EXPECT_THROW(part->Read([](Connection& c) { c.Query("SELECT COUNT(*) FROM main_t"); }), core::db::DbError)
+        << "the main tables are out of its reach";
+    EXPECT_THROW(part->Read([](Connection& c) { c.Query("SELECT COUNT(*) FROM main_only"); }), core::db::DbError);
+    EXPECT_THROW(Db().Read([](Connection& c) { c.Query("SELECT COUNT(*) FROM vault_t"); }), core::db::DbError)
+        << "and its tables out of the main database's";
+    EXPECT_TRUE(core::db::MigrateModuleOnly(*part, files, name).modules_applied.empty()) << "applied once";
+    EXPECT_THROW(core::db::OpenPartition(url_, "bad\"name"), std::invalid_argument);
+    EXPECT_THROW(core::db::OpenPartition(url_, "Upper"), std::invalid_argument);
+    EXPECT_THROW(core::db::OpenPartition(url_, "1digit"), std::invalid_argument);
 }
 
 TEST_P(DbBasics, BigIntegersRoundTrip) {

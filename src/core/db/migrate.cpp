@@ -98,7 +98,10 @@ void ApplySequence(Connection& c, const std::vector<Migration>& migrations, cons
 
 }  // namespace
 
-MigrationReport Migrate(Database& db, std::span<const EmbeddedFile> files, std::span<const std::string> modules) {
+namespace {
+
+MigrationReport MigrateSequences(Database& db, std::span<const EmbeddedFile> files, std::span<const std::string> modules,
+                                 bool with_platform) {
     const bool pg = db.GetEngine() == Engine::kPostgres;
     const std::string engine = pg ? "postgres/" : "sqlite/";
     MigrationReport report;
@@ -124,9 +127,19 @@ MigrationReport Migrate(Database& db, std::span<const EmbeddedFile> files, std::
         " name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (module, version))");
     // The platform's sequence first (migrations/<engine>/), then each module's own
     // (migrations/<module>/<engine>/) in the order given, which is the modules' dependency order.
-    ApplySequence(c, Collect(files, engine), "", report);
+    if (with_platform) ApplySequence(c, Collect(files, engine), "", report);
     for (const auto& m : modules) ApplySequence(c, Collect(files, m + "/" + engine), m, report);
     return report;
+}
+
+}  // namespace
+
+MigrationReport Migrate(Database& db, std::span<const EmbeddedFile> files, std::span<const std::string> modules) {
+    return MigrateSequences(db, files, modules, true);
+}
+
+MigrationReport MigrateModuleOnly(Database& db, std::span<const EmbeddedFile> files, const std::string& module) {
+    return MigrateSequences(db, files, std::span<const std::string>(&module, 1), false);
 }
 
 }  // namespace vp::core::db

@@ -27,4 +27,9 @@ struct MigrationReport {
 /// platform's sequence (`sqlite/`, `postgres/` at the top) always comes first.
 MigrationReport Migrate(Database& db, std::span<const EmbeddedFile> files, std::span<const std::string> modules = {});
 
+/// Applies only the migrations of `module` (`<module>/<engine>/V###__name.sql`), recorded in the
+/// database's own `module_schema_version`: a partition holding one module's data apart
+/// (OpenPartition), which carries none of the platform's tables.
+MigrationReport MigrateModuleOnly(Database& db, std::span<const EmbeddedFile> files, const std::string& module);
+
 }  // namespace vp::core::db

@@ -1,5 +1,7 @@
 #include <libpq-fe.h>
 
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 
 #include "core/db/database.hpp"
@@ -15,7 +17,7 @@ using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
 class PgConnection final : public Connection {
 public:
-    explicit PgConnection(const std::string& dsn) : conn_(PQconnectdb(dsn.c_str())) {
+    explicit PgConnection(const std::string& dsn, const std::string& schema = {}) : conn_(PQconnectdb(dsn.c_str())) {
         if (PQstatus(conn_) != CONNECTION_OK) {
             std::string msg = PQerrorMessage(conn_);
             PQfinish(conn_);
@@ -25,6 +27,8 @@ public:
         PQsetNoticeProcessor(
             conn_, [](void*, const char*) {}, nullptr);
         Execute("SET client_min_messages = warning", {});
+        // The schema name is checked by OpenPartition ([a-z][a-z0-9_]*): safe to quote as an identifier.
+        if (!schema.empty()) Execute("SET search_path TO \"" + schema + "\"", {});
     }
     ~PgConnection() override {
         if (conn_) PQfinish(conn_);
@@ -126,9 +130,11 @@ std::string RedactDsn(const std::string& dsn) {
 
 std::unique_ptr<Database> OpenPostgres(PostgresSettings settings) {
     auto dsn = settings.dsn;
+    auto schema = settings.schema;
     return std::make_unique<PooledDatabase>(
-        Engine::kPostgres, std::max(1, settings.pool_size), [dsn] { return std::make_unique<PgConnection>(dsn); },
-        RedactDsn(dsn));
+        Engine::kPostgres, std::max(1, settings.pool_size),
+        [dsn, schema] { return std::make_unique<PgConnection>(dsn, schema); },
+        RedactDsn(dsn) + (schema.empty() ? "" : " schema " + schema));
 }
 
 std::unique_ptr<Database> OpenByUrl(const std::string& url, int pool_size) {
@@ -137,6 +143,38 @@ std::unique_ptr<Database> OpenByUrl(const std::string& url, int pool_size) {
     }
     std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
     return OpenSqlite({.path = path, .pool_size = pool_size > 0 ? pool_size : 4});
+}
+
+std::unique_ptr<Database> OpenPartition(const std::string& url, const std::string& name, int pool_size) {
+    if (name.empty() || name.size() > 48 || !(name[0] >= 'a' && name[0] <= 'z') ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+        throw std::invalid_argument("bad partition name: " + name);
+    }
+    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+        // The partition of an installation in schema S (other than public) is S_name, so that
+        // installations sharing one database keep their partitions apart too.
+        std::string schema = name;
+        {
+            auto admin = OpenPostgres({.dsn = url, .pool_size = 1});
+            admin->Read([&](Connection& c) {
+                const auto current = c.QueryOne("SELECT current_schema()");
+                const std::string main = current && !current->IsNull(0) ? current->Text(0) : "public";
+                if (main != "public") {
+                    if (main.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+                        throw std::invalid_argument("partition of a schema with an unusual name: " + main);
+                    schema = main + "_" + name;
+                }
+                c.ExecuteScript("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+            });
+        }
+        return OpenPostgres({.dsn = url, .pool_size = pool_size > 0 ? pool_size : 4, .schema = schema});
+    }
+    std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+    if (path == ":memory:") return OpenSqlite({.path = path, .pool_size = 1});
+    // Beside the main file, named after it: vanphong.db -> vanphong.<name>.db.
+    const auto main = std::filesystem::path(path);
+    const auto file = main.parent_path() / (main.stem().string() + "." + name + ".db");
+    return OpenSqlite({.path = file.string(), .pool_size = pool_size > 0 ? pool_size : 4});
 }
 
 }  // namespace vp::core::db
