@@ -257,7 +257,7 @@ void App::Impl::Routes() {
         fast_page);
 
     // Pages of the node itself; each module adds its own below.
-    r.Add(verb::get, "/", bind(h, &Handlers::Home), page);
+    r.Add(verb::get, "/admin", bind(h, &Handlers::Home), page);  // "/" is the public site (module site)
     r.Add(verb::get, "/notifications", bind(h, &Handlers::Notifications), page);
     r.Add(verb::post, "/notifications/{id}/read", bind(h, &Handlers::MarkRead), page);
 

@@ -94,14 +94,17 @@ json::object RequestToJson(const AccountRequestView& r, const UnitNames& names, 
 // Only a same-site path of safe characters may be a "next" target: no scheme, no host, no
 // "//" or "/\\" (which browsers read as another host), no control characters or spaces (a tab or
 // CR/LF would be dropped by the browser, or split the header), nothing beyond printable ASCII.
+// Where a signed-in person lands: the back office's home ("/" is the public site).
+constexpr const char* kBackOfficeHome = "/admin";
+
 std::string SafeNext(const std::optional<std::string>& next) {
-    if (!next || next->empty() || next->size() > 1000 || (*next)[0] != '/') return "/";
+    if (!next || next->empty() || next->size() > 1000 || (*next)[0] != '/') return kBackOfficeHome;
     const std::string& n = *next;
-    if (n.size() > 1 && (n[1] == '/' || n[1] == '\\')) return "/";
+    if (n.size() > 1 && (n[1] == '/' || n[1] == '\\')) return kBackOfficeHome;
     for (unsigned char c : n) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                         std::string_view("/-._~%!$&'()*+,;=:@?").find(static_cast<char>(c)) != std::string_view::npos;
-        if (!ok) return "/";
+        if (!ok) return kBackOfficeHome;
     }
     return n;
 }

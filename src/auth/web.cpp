@@ -67,9 +67,9 @@ std::string Web::StepPath(Stage stage) {
         case Stage::kSecondFactor: return "/login/otp";
         case Stage::kPasswordChange: return "/account/password";
         case Stage::kEnrol: return "/account/enrol";
-        case Stage::kReady: return "/";
+        case Stage::kReady: return "/admin";  // the back office's home ("/" is the public site)
     }
-    return "/";
+    return "/admin";
 }
 
 std::optional<Principal> Web::Resolve(const http::Request& req) const {

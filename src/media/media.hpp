@@ -211,6 +211,8 @@ public:
     /// The file to serve for `sha256`, or for its variant (`width`, "webp"/"jpg"); nullopt when
     /// unknown or not public. Files are public unless every upload of them was marked otherwise.
     std::optional<ServedFile> FindServed(std::string_view sha256) const;
+    /// A public upload of `sha256` with its size and variants (the public site's srcset).
+    std::optional<MediaFile> FindPublicByDigest(std::string_view sha256) const;
     std::optional<ServedFile> FindServedVariant(std::string_view sha256, int width, std::string_view format) const;
     /// The stored file whatever its uploads' public flag: for owner modules that serve their
     /// private files themselves after their own permission check (ServePrivately).

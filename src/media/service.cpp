@@ -273,6 +273,16 @@ core::Result<MediaFile> Service::Get(const core::access::Principal& who, std::in
     return std::move(*record);
 }
 
+std::optional<MediaFile> Service::FindPublicByDigest(std::string_view sha256) const {
+    if (!Store::IsDigest(sha256)) return std::nullopt;
+    return db_.Read([&](Connection& c) -> std::optional<MediaFile> {
+        auto r = c.QueryOne("SELECT id FROM media_uploads WHERE sha256 = $1 AND is_public = 1 ORDER BY id LIMIT 1",
+                            {std::string(sha256)});
+        if (!r) return std::nullopt;
+        return LoadRecord(c, r->Int(0));
+    });
+}
+
 std::optional<ServedFile> Service::FindServed(std::string_view sha256) const {
     if (!Store::IsDigest(sha256)) return std::nullopt;
     return db_.Read([&](Connection& c) -> std::optional<ServedFile> {

@@ -67,6 +67,7 @@ public:
     core::http::Response PlaceFromPage(core::http::Request& req);
     core::http::Response AddNodeFromPage(core::http::Request& req);
     core::http::Response CreateCollectionFromPage(core::http::Request& req);
+    core::http::Response ApiSearch(core::http::Request& req);
     core::http::Response ApiDocuments(core::http::Request& req);
     core::http::Response ApiDocument(core::http::Request& req);
     core::http::Response ApiPlacements(core::http::Request& req);

@@ -188,6 +188,31 @@ Response Handlers::ApiDocuments(Request& req) {
     return http::Json(req, json::object{{"total", page.total}, {"results", std::move(results)}});
 }
 
+// The public search (P-21, X-2): {"total", "results": [{id, title, url, snippet, published_at}]}
+// in rank order; snippets are HTML (escaped text, matched words in <mark>).
+Response Handlers::ApiSearch(Request& req) {
+    auto q = SearchQueryFrom([&](std::string_view k) { return req.QueryParam(k); }, std::string(kZone));
+    if (!q) return http::JsonError(req, q.error());
+    auto page = portal_.Search(q.value());
+    json::array results;
+    for (const auto& hit : page.results) {
+        const auto portal = portal_.FindPortal(hit.item.portal);
+        if (!portal) continue;
+        const auto& f = hit.item.current.fields;
+        results.push_back(json::object{
+            {"id", hit.item.id},
+            {"title", f.title},
+            {"url", PublicPath(*portal, hit.item.id, f.title)},
+            {"snippet", hit.snippet},
+            {"published_at", calendar::FormatIso(hit.item.first_published_at.value_or(*hit.item.published_at),
+                                                 portal->time_zone)},
+            {"portal", portal->code},
+            {"language", hit.item.language},
+            {"kind", hit.item.kind}});
+    }
+    return http::Json(req, json::object{{"total", page.total}, {"results", std::move(results)}});
+}
+
 Response Handlers::ApiDocument(Request& req) {
     auto id = PathId(req);
     auto d = id ? portal_.FindDocument(*id) : std::nullopt;

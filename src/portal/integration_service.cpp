@@ -170,7 +170,17 @@ void Service::AfterLiveChange(Connection& c, std::int64_t item_id, const audit::
     auto item = Load(c, item_id);
     if (!item) return;
     SyncRegister(c, item.value());
-    if (item->integrated_from == 0) FollowOriginal(c, item.value(), actor);
+    SyncPublic(c, item.value());
+    if (item->integrated_from == 0) {
+        FollowOriginal(c, item.value(), actor);
+        // The copies on the main portal moved with it: the public site follows them too.
+        std::vector<std::int64_t> copies;
+        for (const auto& r : c.Query("SELECT id FROM portal_items WHERE integrated_from = $1", {item_id}))
+            copies.push_back(r.Int(0));
+        for (auto id : copies) {
+            if (auto copy = Load(c, id)) SyncPublic(c, copy.value());
+        }
+    }
 }
 
 void Service::FollowOriginal(Connection& c, const Item& original, const audit::Actor& actor) {

@@ -59,6 +59,8 @@ public:
             spdlog::warn("portal: the main portal could not be created: {}", core::Text(main.error().message, "en"));
         if (const int n = service_->RebuildRegister(); n > 0)
             spdlog::info("portal: {} document(s) brought into the register", n);
+        if (const int n = service_->RebuildPublic(); n > 0)
+            spdlog::info("portal: {} item(s) brought into the public site's index", n);
         handlers_ = std::make_unique<Handlers>(p.web, *service_);
     }
 
@@ -119,6 +121,7 @@ public:
         r.Add(verb::get, "/api/v1/portal/royalties.xlsx", Bind(h, &Handlers::ApiRoyaltiesXlsx));
         r.Add(verb::get, "/api/v1/portal/compliance", Bind(h, &Handlers::ApiCompliance));
         // The shared library (P-3, P-4, P-25) and integration (P-1).
+        r.Add(verb::get, "/api/v1/portal/search", Bind(h, &Handlers::ApiSearch));
         r.Add(verb::get, "/api/v1/portal/documents", Bind(h, &Handlers::ApiDocuments));
         r.Add(verb::get, "/api/v1/portal/documents/{id}", Bind(h, &Handlers::ApiDocument));
         r.Add(verb::get, "/api/v1/portal/portals/{code}/document-placements", Bind(h, &Handlers::ApiPlacements));
@@ -161,6 +164,8 @@ public:
     }
 
     void AddTopics(core::EventBus& events) override {
+        // What the public site shows changed (its caches listen): public facts only.
+        events.RegisterTopic("portal.public", [](const core::Subscriber&, const core::Event&) { return true; });
         // Queue pages refresh when an item of a portal they may read moves.
         const auto* policy = policy_;
         events.RegisterTopic("portal.item", [policy](const core::Subscriber& s, const core::Event& e) {

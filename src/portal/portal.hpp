@@ -7,6 +7,7 @@
 // Every method takes the acting principal and checks permission and portal scope itself.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -431,6 +432,40 @@ struct ServiceSettings {
     std::function<void(core::db::Connection&, const Item& live, const audit::Actor&)> on_live;
 };
 
+/// The public site's lists (P-21): published items, newest first.
+struct PublicQuery {
+    std::string portal;  ///< code; "" = every portal
+    std::string section, language, kind;
+    std::optional<core::TimePoint> from, to;  ///< first publication in [from, to)
+    int limit = 20, offset = 0;
+};
+struct PublicPage {
+    std::int64_t total = 0;
+    std::vector<Item> items;  ///< with their live revision
+};
+/// A light row of the read model (feeds, sitemaps).
+struct PublicEntry {
+    std::int64_t id = 0;
+    std::string language, kind, title;
+    core::TimePoint published_at{}, updated_at{};
+    std::string sections;  ///< ",code,code,"
+};
+/// The public search (P-21, X-2; portal/search.hpp for the rules).
+struct SearchQuery {
+    std::string q;
+    std::string portal, section, kind, language;
+    std::optional<core::TimePoint> from, to;
+    int limit = 20, offset = 0;
+};
+struct SearchHit {
+    Item item;
+    std::string snippet;  ///< safe HTML: the text escaped, matched words in <mark>
+};
+struct SearchPage {
+    std::int64_t total = 0;
+    std::vector<SearchHit> results;  ///< in rank order
+};
+
 class Service {
 public:
     Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
@@ -559,6 +594,15 @@ public:
 
     // What the public site reads.
     std::optional<Item> PublishedItem(std::int64_t id) const;
+    PublicPage ListPublic(const PublicQuery& q) const;
+    std::vector<PublicEntry> PublicEntries(const std::string& portal, std::optional<core::TimePoint> since, int limit,
+                                           int offset = 0) const;
+    std::int64_t CountPublic(const std::string& portal) const;
+    /// Results with every query word exactly first, then those matching folded only; each tier by
+    /// relevance. An empty query finds nothing.
+    SearchPage Search(const SearchQuery& q) const;
+    /// Brings published items into the read model (those published before it existed); at start.
+    int RebuildPublic();
 
 private:
     struct Loaded;
@@ -595,6 +639,9 @@ private:
     core::Result<Item> IntegrateIn(const audit::Actor& actor, const Portal& main, std::int64_t original_id,
                                    const std::string& main_section, core::TimePoint now);
     void SyncRegister(core::db::Connection& c, const Item& item) const;
+    /// The read model and search index of the public site follow the item (its live revision,
+    /// or nothing when not published); announces "portal.public" for the pages' caches.
+    void SyncPublic(core::db::Connection& c, const Item& item) const;
     void FollowOriginal(core::db::Connection& c, const Item& original, const audit::Actor& actor);
     core::Result<ItemFields> CleanDocument(std::string_view kind, ItemFields f) const;
     core::Result<audit::Actor> AuthorizeLibrary(const Principal& who) const;
@@ -610,6 +657,17 @@ private:
     core::EventBus& events_;
     ServiceSettings settings_;
 };
+
+/// Reads a search from request parameters (`q`, `portal`, `section`, `kind`, `lang`, `from`,
+/// `to` as YYYY-MM-DD in `tz`, `to` inclusive, `page` from 1, `limit` up to 50): the API and the
+/// site's page share it. Errors name the parameter.
+core::Result<SearchQuery> SearchQueryFrom(const std::function<std::optional<std::string>(std::string_view)>& param,
+                                          const std::string& tz);
+
+/// The public address of a portal's home ("/" for the main portal, "/cong/<code>" for the others)
+/// and of a published item ("/bai-viet/<id>-<slug>", under the portal's home).
+std::string PortalHome(const Portal& portal);
+std::string PublicPath(const Portal& portal, std::int64_t item_id, std::string_view title);
 
 /// JSON of the API (`id`, `state`, `live_revision`, `pending_revision`, `deadline` {due_at, met},
 /// `post_check` {due_at, state}, times ISO 8601 with offset in the portal's zone).

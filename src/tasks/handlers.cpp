@@ -459,7 +459,7 @@ Response Handlers::ApiSecretDocument(Request& req) {
         if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.document_not_found")));
         core::Result<SecretDocument> r = core::NotFound(Msg("tasks.document_not_found"));
         const auto action = req.path_params["action"];
-        if (req.method() == http::beast_http::verb::get) {
+        if (req.raw.method() == http::beast_http::verb::get) {
             r = secret_.Get(p, *id);
         } else if (action == "done") {
             r = secret_.RecordDone(p, *id);

@@ -129,7 +129,7 @@ core::Result<SecretDocument> SecretRegister::Create(const Principal& who, NewSec
         if (!u || u->status != "active")
             return core::InvalidField("lead_units", Msg("tasks.unit_not_found", {{"code", code}}));
         if (!seen.insert(u->id).second) return core::InvalidField("lead_units", Msg("tasks.unit_twice", {{"code", code}}));
-        d.lead_units.push_back({u->id, u->code, u->name});
+        d.lead_units.push_back({u->id, u->code, u->name_vi});
     }
     auto monitoring = units_.FindByCode(in.monitoring_unit);
     if (!monitoring || monitoring->status != "active")
@@ -154,7 +154,7 @@ core::Result<SecretDocument> SecretRegister::Create(const Principal& who, NewSec
         d.secrecy = in.secrecy;
         d.kind = in.kind;
         d.task_count = in.task_count;
-        d.monitoring_unit = {monitoring->id, monitoring->code, monitoring->name};
+        d.monitoring_unit = {monitoring->id, monitoring->code, monitoring->name_vi};
         d.version = 1;
         main_.Transact([&](Connection& m) {
             audit_.Write(m, actor.value(), {"tasks.secret.create", "tasks_secret_document", std::to_string(id), nullptr,
@@ -211,7 +211,7 @@ std::optional<SecretDocument> SecretRegister::Load(std::int64_t id) const {
     }
     auto name = [&](std::int64_t unit) {
         auto u = units_.Find(unit);
-        return SecretUnit{unit, u ? u->code : std::string(), u ? u->name : std::string()};
+        return SecretUnit{unit, u ? u->code : std::string(), u ? u->name_vi : std::string()};
     };
     for (auto u : rows.second) d.lead_units.push_back(name(u));
     d.monitoring_unit = name(r.Int(6));

@@ -102,7 +102,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     const { code, step } = await freshCode(secret, usedStep[username] ?? -1);
     await enterCode(code);
     usedStep[username] = step;
-    assert.equal(new URL(page.url()).pathname, '/', `${username}: signed in, on the home page`);
+    assert.equal(new URL(page.url()).pathname, '/admin', `${username}: signed in, on the home page`);
   }
 
   async function signOut() {
@@ -174,7 +174,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     const { code, step } = await freshCode(server.accounts.admin.secret, usedStep.admin ?? -1);
     await enterCode(code);
     usedStep.admin = step;
-    assert.equal(path(), '/');
+    assert.equal(path(), '/admin');
     assert.match(await text('main h1'), /Xin chào, Quản trị Hệ thống/);
     await shot(page, '03-admin-home');
   });
@@ -248,7 +248,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     for (const c of codes) assert.match(c.trim(), /^[a-z0-9]{4}(-[a-z0-9]{4})+$/i);
     await shot(page, '10-recovery-codes');
     await clickAndWait(page, page.getByRole('link', { name: 'Tiếp tục' }));
-    assert.equal(path(), '/');
+    assert.equal(path(), '/admin');
     assert.match(await text('main h1'), new RegExp(`Xin chào, ${NEW_USER.fullName}`));
     assert.match(await text('header.top'), new RegExp(NEW_USER.fullName));
     assert.equal(await page.locator('nav.main a[href="/admin/accounts"]').count(), 0, 'an editor has no accounts menu');
@@ -274,7 +274,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     const { code, step } = await freshCode(state.secret, usedStep[NEW_USER.username]);
     await enterCode(code);
     usedStep[NEW_USER.username] = step;
-    assert.equal(path(), '/');
+    assert.equal(path(), '/admin');
     assert.match(await text('main h1'), new RegExp(`Xin chào, ${NEW_USER.fullName}`));
     assert.match(await text('main'), /Biên tập viên — Trung tâm Công nghệ thông tin/);
     await shot(page, '13-signed-in-again');
@@ -302,7 +302,7 @@ describe('a new user is approved, enrols two factors and logs in', { skip: missi
     try {
       const p = await phone.newPage();
       watchPage(p, problems);
-      for (const [where, name] of [['/', '15-phone-home'], ['/account/sessions', '16-phone-sessions']]) {
+      for (const [where, name] of [['/admin', '15-phone-home'], ['/account/sessions', '16-phone-sessions']]) {
         await p.goto(where);
         assert.equal(new URL(p.url()).pathname, where);
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

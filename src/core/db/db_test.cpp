@@ -117,8 +117,9 @@ TEST_P(DbBasics, APartitionIsASeparateStoreWithOnlyItsOwnMigrations) {
     char rnd[7];
     std::snprintf(rnd, sizeof rnd, "%06x", static_cast<unsigned>(std::hash<std::string>{}(url_)) & 0xffffffu);
     const std::string name = std::string("vault_") + rnd;
-    files[2].path = name + "/sqlite/V001__v.sql";
-    files[3].path = name + "/postgres/V001__v.sql";
+    const std::string sqlite_path = name + "/sqlite/V001__v.sql", pg_path = name + "/postgres/V001__v.sql";
+    files[2].path = sqlite_path;  // the files hold views of these names
+    files[3].path = pg_path;
     auto part = core::db::OpenPartition(url_, name);
     auto report = core::db::MigrateModuleOnly(*part, files, name);
     EXPECT_EQ(report.modules_applied, (std::vector<std::string>{name + " V1"}));

@@ -1,0 +1,288 @@
+// What the public site reads (P-21, X-2; docs/site.md): the read model of published items kept
+// in the transaction of every live change, newest-first lists and the Vietnamese search over it.
+// The rules (words, folding, queries, snippets) are pure, in search.cpp.
+#include <boost/json.hpp>
+
+#include "calendar/iso_time.hpp"
+#include "core/message.hpp"
+#include "core/text.hpp"
+#include "portal/internal.hpp"
+#include "portal/portal.hpp"
+#include "portal/search.hpp"
+
+namespace vp::portal {
+
+namespace json = boost::json;
+using core::db::Connection;
+using core::db::Engine;
+using core::db::Value;
+using namespace detail;
+
+void Service::SyncPublic(Connection& c, const Item& item) const {
+    const bool pg = c.GetEngine() == Engine::kPostgres;
+    const bool live = item.state == State::kPublished && item.live_revision != 0;
+    std::optional<Revision> rev;
+    if (live) {
+        rev = item.live_revision == item.current_revision ? std::optional<Revision>(item.current)
+                                                          : LoadRevision(c, item.id, item.live_revision);
+    }
+    if (!pg) c.Execute("DELETE FROM portal_search WHERE rowid = $1", {item.id});
+    if (!rev) {
+        c.Execute("DELETE FROM portal_public WHERE item_id = $1", {item.id});
+    } else {
+        const auto& f = rev->fields;
+        std::string sections = ",";
+        for (const auto& s : f.sections) sections += s + ",";
+        const auto published = item.first_published_at.value_or(item.published_at.value_or(clock_.Now()));
+        const auto updated = item.published_at.value_or(published);
+        const std::string body = f.lead + "\n" + rev->body_text;
+        const auto title_exact = search::IndexText(f.title, false), title_folded = search::IndexText(f.title, true);
+        const auto body_exact = search::IndexText(body, false), body_folded = search::IndexText(body, true);
+        const std::string upsert =
+            "INSERT INTO portal_public (item_id, portal_id, language, kind, sections, title, lead, body_text,"
+            " published_at, updated_at" +
+            std::string(pg ? ", exact, folded" : "") +
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10" +
+            std::string(pg ? ", setweight(to_tsvector('simple', $11), 'A') || to_tsvector('simple', $12),"
+                             " setweight(to_tsvector('simple', $13), 'A') || to_tsvector('simple', $14)"
+                           : "") +
+            ") ON CONFLICT (item_id) DO UPDATE SET portal_id = excluded.portal_id, language = excluded.language,"
+            " kind = excluded.kind, sections = excluded.sections, title = excluded.title, lead = excluded.lead,"
+            " body_text = excluded.body_text, published_at = excluded.published_at, updated_at = excluded.updated_at" +
+            std::string(pg ? ", exact = excluded.exact, folded = excluded.folded" : "");
+        core::db::Params params{item.id,  item.portal_id, item.language,  item.kind,   sections,
+                                f.title,  f.lead,         rev->body_text, Ms(published), Ms(updated)};
+        if (pg) {
+            for (const auto* v : {&title_exact, &body_exact, &title_folded, &body_folded}) params.emplace_back(*v);
+        }
+        c.Execute(upsert, params);
+        if (!pg) {
+            c.Execute("INSERT INTO portal_search (rowid, title, body, ftitle, fbody) VALUES ($1, $2, $3, $4, $5)",
+                      {item.id, title_exact, body_exact, title_folded, body_folded});
+        }
+    }
+    // Pages that show it are cached on every node: they drop it (the site module listens).
+    events_.Publish(c, core::Event{.topic = "portal.public",
+                                   .data_json = json::serialize(json::object{
+                                       {"id", item.id}, {"portal", item.portal}, {"live", rev.has_value()}})});
+}
+
+int Service::RebuildPublic() {
+    // Published items missing from the read model (published before it existed), and rows of
+    // items no longer published.
+    auto ids = db_.Read([&](Connection& c) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : c.Query("SELECT i.id FROM portal_items i LEFT JOIN portal_public p ON p.item_id = i.id"
+                                     " WHERE (i.state = 'published' AND p.item_id IS NULL)"
+                                     " OR (i.state <> 'published' AND p.item_id IS NOT NULL)")) {
+            out.push_back(r.Int(0));
+        }
+        return out;
+    });
+    for (auto id : ids) {
+        db_.Transact([&](Connection& c) -> core::Status {
+            if (auto item = Load(c, id)) SyncPublic(c, item.value());
+            return core::Ok{};
+        });
+    }
+    return static_cast<int>(ids.size());
+}
+
+namespace {
+
+std::optional<std::int64_t> ParsePositive(std::string_view s) {
+    if (s.empty() || s.size() > 9) return std::nullopt;
+    std::int64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+// The filters both lists and the search share, as SQL over portal_public p.
+struct Where {
+    std::string sql;
+    core::db::Params params;
+    std::string Bind(Value v) {
+        params.push_back(std::move(v));
+        return "$" + std::to_string(params.size());
+    }
+};
+
+void Filter(Where& w, Engine engine, std::int64_t portal_id, const std::string& section, const std::string& language,
+            const std::string& kind, const std::optional<core::TimePoint>& from, const std::optional<core::TimePoint>& to) {
+    if (portal_id) w.sql += " AND p.portal_id = " + w.Bind(portal_id);
+    if (!section.empty()) {
+        const auto needle = w.Bind("," + section + ",");
+        w.sql += engine == Engine::kPostgres ? " AND strpos(p.sections, " + needle + ") > 0"
+                                             : " AND instr(p.sections, " + needle + ") > 0";
+    }
+    if (!language.empty()) w.sql += " AND p.language = " + w.Bind(language);
+    if (!kind.empty()) w.sql += " AND p.kind = " + w.Bind(kind);
+    if (from) w.sql += " AND p.published_at >= " + w.Bind(Ms(*from));
+    if (to) w.sql += " AND p.published_at < " + w.Bind(Ms(*to));
+}
+
+}  // namespace
+
+PublicPage Service::ListPublic(const PublicQuery& q) const {
+    PublicPage out;
+    std::int64_t portal_id = 0;
+    if (!q.portal.empty()) {
+        auto p = FindPortal(q.portal);
+        if (!p) return out;
+        portal_id = p->id;
+    }
+    Where w;
+    Filter(w, db_.GetEngine(), portal_id, q.section, q.language, q.kind, q.from, q.to);
+    const int limit = std::clamp(q.limit, 1, 1000);
+    const int offset = std::clamp(q.offset, 0, 1000000);
+    auto ids = db_.Read([&](Connection& c) {
+        out.total = c.QueryOne("SELECT COUNT(*) FROM portal_public p WHERE 1 = 1" + w.sql, w.params)->Int(0);
+        std::vector<std::int64_t> v;
+        for (const auto& r : c.Query("SELECT p.item_id FROM portal_public p WHERE 1 = 1" + w.sql +
+                                         " ORDER BY p.published_at DESC, p.item_id DESC LIMIT " + std::to_string(limit) +
+                                         " OFFSET " + std::to_string(offset),
+                                     w.params)) {
+            v.push_back(r.Int(0));
+        }
+        return v;
+    });
+    for (auto id : ids) {
+        if (auto it = PublishedItem(id)) out.items.push_back(std::move(*it));
+    }
+    return out;
+}
+
+std::vector<PublicEntry> Service::PublicEntries(const std::string& portal, std::optional<core::TimePoint> since,
+                                                int limit, int offset) const {
+    std::vector<PublicEntry> out;
+    std::int64_t portal_id = 0;
+    if (!portal.empty()) {
+        auto p = FindPortal(portal);
+        if (!p) return out;
+        portal_id = p->id;
+    }
+    Where w;
+    Filter(w, db_.GetEngine(), portal_id, "", "", "", since, std::nullopt);
+    return db_.Read([&](Connection& c) {
+        for (const auto& r : c.Query("SELECT p.item_id, p.language, p.kind, p.title, p.published_at, p.updated_at,"
+                                     " p.sections FROM portal_public p WHERE 1 = 1" +
+                                         w.sql + " ORDER BY p.published_at DESC, p.item_id DESC LIMIT " +
+                                         std::to_string(std::clamp(limit, 1, 50000)) + " OFFSET " +
+                                         std::to_string(std::clamp(offset, 0, 10000000)),
+                                     w.params)) {
+            out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), core::FromMillis(r.Int(4)),
+                           core::FromMillis(r.Int(5)), r.Text(6)});
+        }
+        return out;
+    });
+}
+
+std::int64_t Service::CountPublic(const std::string& portal) const {
+    auto p = portal.empty() ? std::nullopt : FindPortal(portal);
+    if (!portal.empty() && !p) return 0;
+    return db_.Read([&](Connection& c) {
+        return p ? c.QueryOne("SELECT COUNT(*) FROM portal_public WHERE portal_id = $1", {p->id})->Int(0)
+                 : c.QueryOne("SELECT COUNT(*) FROM portal_public")->Int(0);
+    });
+}
+
+SearchPage Service::Search(const SearchQuery& in) const {
+    SearchPage out;
+    const auto q = search::Parse(in.q);
+    if (q.empty()) return out;
+    std::int64_t portal_id = 0;
+    if (!in.portal.empty()) {
+        auto p = FindPortal(in.portal);
+        if (!p) return out;
+        portal_id = p->id;
+    }
+    const auto engine = db_.GetEngine();
+    const bool pg = engine == Engine::kPostgres;
+    Where w;
+    const auto folded = w.Bind(pg ? search::TsFolded(q) : search::Fts5Folded(q));
+    Filter(w, engine, portal_id, in.section, in.language, in.kind, in.from, in.to);
+    const auto count_params = w.params;  // the count needs no exact tier: every result matches folded
+    const auto exact = w.Bind(pg ? search::TsExact(q) : search::Fts5Exact(q));
+    // Results holding every word exactly (tier 0) come before those matching only folded (tier
+    // 1); within a tier by relevance (title words weigh more), then the newest first.
+    std::string from, tier, score, order;
+    if (pg) {
+        from = " FROM portal_public p WHERE p.folded @@ to_tsquery('simple', " + folded + ")";
+        tier = "CASE WHEN p.exact @@ to_tsquery('simple', " + exact + ") THEN 0 ELSE 1 END";
+        score = "ts_rank(p.folded, to_tsquery('simple', " + folded + "))";
+        order = " ORDER BY tier, score DESC, p.published_at DESC, p.item_id DESC";
+    } else {
+        from = " FROM portal_search JOIN portal_public p ON p.item_id = portal_search.rowid WHERE portal_search MATCH " +
+               folded;
+        tier = "CASE WHEN p.item_id IN (SELECT rowid FROM portal_search WHERE portal_search MATCH " + exact +
+               ") THEN 0 ELSE 1 END";
+        score = "bm25(portal_search, 10.0, 4.0, 3.0, 1.0)";
+        order = " ORDER BY tier, score, p.published_at DESC, p.item_id DESC";
+    }
+    const int limit = std::clamp(in.limit, 1, 100);
+    const int offset = std::clamp(in.offset, 0, 10000);
+    struct Row {
+        std::int64_t id;
+        std::string text;
+    };
+    auto rows = db_.Read([&](Connection& c) {
+        out.total = c.QueryOne("SELECT COUNT(*)" + from + w.sql, count_params)->Int(0);
+        std::vector<Row> v;
+        for (const auto& r : c.Query("SELECT p.item_id, p.lead, p.body_text, " + tier + " AS tier, " + score +
+                                         " AS score" + from + w.sql + order + " LIMIT " + std::to_string(limit) +
+                                         " OFFSET " + std::to_string(offset),
+                                     w.params)) {
+            v.push_back({r.Int(0), r.Text(1) + "\n" + r.Text(2)});
+        }
+        return v;
+    });
+    for (const auto& r : rows) {
+        auto it = PublishedItem(r.id);
+        if (!it) continue;
+        out.results.push_back({std::move(*it), search::Snippet(r.text, q)});
+    }
+    return out;
+}
+
+core::Result<SearchQuery> SearchQueryFrom(const std::function<std::optional<std::string>(std::string_view)>& param,
+                                          const std::string& tz) {
+    auto text = [&](const char* k) { return param(k).value_or(""); };
+    SearchQuery q{.q = text("q"), .portal = text("portal"), .section = text("section"), .kind = text("kind"),
+                  .language = text("lang")};
+    for (auto [name, value] : {std::pair{"q", &q.q}, {"portal", &q.portal}, {"section", &q.section},
+                               {"kind", &q.kind}, {"lang", &q.language}}) {
+        if (value->size() > 300 || !core::IsValidUtf8(*value))
+            return core::InvalidField(name, core::Msg("portal.field_invalid_text", {{"field", name}}));
+    }
+    for (auto [name, at, end] : {std::tuple{"from", &q.from, false}, {"to", &q.to, true}}) {
+        const auto day = text(name);
+        if (day.empty()) continue;
+        const auto invalid = core::InvalidField(name, core::Msg("portal.day_invalid", {{"field", name}}));
+        if (!calendar::ParseIsoDate(day)) return invalid;
+        auto t = calendar::TryParseInstant(day + "T00:00", tz);
+        if (!t) return invalid;
+        *at = end ? t.value() + std::chrono::hours(24) : t.value();  // "to" is inclusive
+    }
+    const auto limit = param("limit");
+    q.limit = limit ? static_cast<int>(std::clamp<std::int64_t>(ParsePositive(*limit).value_or(20), 1, 50)) : 20;
+    const auto page = param("page");
+    const std::int64_t n = page ? ParsePositive(*page).value_or(0) : 1;
+    if (n < 1 || n > 500) return core::InvalidField("page", core::Msg("portal.page_invalid"));
+    q.offset = static_cast<int>((n - 1) * q.limit);
+    return q;
+}
+
+std::string PublicPath(const Portal& portal, std::int64_t item_id, std::string_view title) {
+    const auto slug = search::Slug(title);
+    return PortalHome(portal) + (portal.code == kMainPortal ? "" : "/") + "bai-viet/" + std::to_string(item_id) +
+           (slug.empty() ? "" : "-" + slug);
+}
+
+std::string PortalHome(const Portal& portal) {
+    return portal.code == kMainPortal ? "/" : "/cong/" + portal.code;
+}
+
+}  // namespace vp::portal

@@ -1,0 +1,144 @@
+// covers P-21, X-2 on both engines: the public read model follows publication, update and
+// withdrawal; Vietnamese search with and without diacritics, phrases, NFD, ranking of exact
+// matches above folded ones, filters, paging and snippets.
+#include <gtest/gtest.h>
+
+#include "portal/service_fixture.hpp"
+
+namespace vp::portal {
+namespace {
+
+using testing_support::At;
+
+class PortalSearch : public testing_support::PortalService {
+protected:
+    void SetUp() override {
+        PortalService::SetUp();
+        if (IsSkipped() || HasFailure()) return;
+        Cast();
+    }
+    Item Pub(std::string title, std::string body, std::string section = "thoi-su", std::string kind = "news",
+             std::string lang = "vi") {
+        auto n = News(std::move(title));
+        n.kind = std::move(kind);
+        n.language = std::move(lang);
+        n.fields.lead = "Tin từ Văn phòng.";
+        n.fields.body_html = "<p>" + body + "</p>";
+        n.fields.sections = {std::move(section)};
+        if (n.kind == "official_document") {
+            n.fields.issued_at = At("2026-03-02T00:00:00+07:00");
+            n.fields.document = {.doc_kind = "resolution", .number = "1", .symbol = "NQ/TW", .issuer = "Bộ Chính trị"};
+        }
+        auto item = svc_->CreateItem(contributor_, std::move(n));
+        EXPECT_TRUE(item.ok()) << (item.ok() ? "" : core::Text(item.error().message, "en"));
+        return item.ok() ? Publish(item.value()) : Item{};
+    }
+    std::vector<std::int64_t> IdsOf(SearchQuery q) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : svc_->Search(q).results) out.push_back(r.item.id);
+        return out;
+    }
+    std::vector<std::int64_t> Ids(std::string q) { return IdsOf(SearchQuery{.q = std::move(q)}); }
+};
+
+TEST_P(PortalSearch, WordsAreFoundWithOrWithoutDiacritics_X2) {
+    auto a = Pub("Quán triệt nghị quyết Trung ương", "Hội nghị quán triệt nghị quyết về công tác cán bộ.");
+    auto b = Pub("Đường giao thông nông thôn", "Tỉnh hoàn thành con đường liên xã.");
+    Pub("Thời tiết hôm nay", "Trời nắng nhẹ.");
+    EXPECT_EQ(Ids("nghi quyet"), std::vector<std::int64_t>{a.id});
+    EXPECT_EQ(Ids("nghị quyết"), std::vector<std::int64_t>{a.id});
+    EXPECT_EQ(Ids("NGHỊ QUYẾT"), std::vector<std::int64_t>{a.id}) << "case does not matter";
+    EXPECT_EQ(Ids("duong"), std::vector<std::int64_t>{b.id}) << "đ folds to d";
+    EXPECT_EQ(Ids("đường"), std::vector<std::int64_t>{b.id});
+    EXPECT_TRUE(Ids("nghi quyet thoi tiet").empty()) << "every word must be there";
+    EXPECT_TRUE(Ids("").empty());
+    EXPECT_TRUE(Ids("\" OR * --").empty()) << "query syntax is not passed through";
+}
+
+TEST_P(PortalSearch, PhrasesAndDecomposedTextAreFound_X2) {
+    auto a = Pub("Những vấn đề đặt ra", "Bàn về vấn đề then chốt của công tác xây dựng Đảng.");
+    auto b = Pub("Vấn đáp trực tuyến", "Đề nghị các đơn vị chuẩn bị nội dung vấn đáp.");
+    EXPECT_EQ(Ids("van de").size(), 2u) << "both hold the two words";
+    EXPECT_EQ(Ids("\"van de\""), std::vector<std::int64_t>{a.id}) << "a phrase: together and in order";
+    EXPECT_EQ(Ids("\"vấn đề\""), std::vector<std::int64_t>{a.id});
+    // NFD typed query (combining marks) finds the composed text, and NFD text is found by NFC.
+    EXPECT_EQ(Ids("va\xcc\x82\xcc\x81n \xc4\x91" "e\xcc\x82\xcc\x80").size(), 2u) << "vấn đề in NFD";
+    // "Trình bày" typed with combining marks is found as composed text.
+    auto nfd = Pub("Tri\xcc\x80nh ba\xcc\x80y tham lua\xcc\x82\xcc\xa3n", "Bài viết gõ bằng dấu tổ hợp.");
+    EXPECT_EQ(Ids("trình bày"), std::vector<std::int64_t>{nfd.id});
+    EXPECT_EQ(Ids("trinh bay"), std::vector<std::int64_t>{nfd.id});
+    (void)b;
+}
+
+TEST_P(PortalSearch, ExactDiacriticsRankAboveFoldedMatches_X2) {
+    // Older items with the exact word, newer with look-alikes: rank must not follow the date.
+    auto party = Pub("Đảng lãnh đạo toàn diện", "Vai trò của Đảng trong thời kỳ mới.");
+    clock_.Set(At("2026-03-10T09:00:00+07:00"));
+    auto doing = Pub("Công trình đang triển khai", "Các đơn vị đang khẩn trương thi công, dang dở nhiều hạng mục.");
+    auto shape = Pub("Đa dạng hình thức tuyên truyền", "Nhiều dạng sản phẩm mới.");
+    auto road = Pub("Khánh thành con đường mới", "Con đường nối hai huyện.");
+    auto ocean = Pub("Hợp tác Ấn Độ Dương", "Khu vực Ấn Độ Dương và Thái Bình Dương.");
+    auto d = Ids("Đảng");
+    ASSERT_EQ(d.size(), 3u);
+    EXPECT_EQ(d[0], party.id) << "the exact word first";
+    EXPECT_TRUE((d[1] == doing.id && d[2] == shape.id) || (d[1] == shape.id && d[2] == doing.id));
+    auto r = Ids("đường");
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0], road.id) << "đường before dương";
+    EXPECT_EQ(r[1], ocean.id);
+    auto unaccented = Ids("duong");
+    EXPECT_EQ(unaccented.size(), 2u) << "typed without diacritics: both, by relevance";
+}
+
+TEST_P(PortalSearch, FiltersPagingAndSnippets_P21) {
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 5; ++i) {
+        clock_.Set(At("2026-03-1" + std::to_string(i) + "T09:00:00+07:00"));
+        ids.push_back(Pub("Chuyển đổi số số " + std::to_string(i), "Đẩy mạnh chuyển đổi số trong các cơ quan đảng.").id);
+    }
+    auto doc = Pub("Nghị quyết về chuyển đổi số", "Nghị quyết của Bộ Chính trị về chuyển đổi số.", "van-ban",
+                   "official_document");
+    auto all = svc_->Search({.q = "chuyen doi so"});
+    EXPECT_EQ(all.total, 6);
+    EXPECT_EQ(svc_->Search({.q = "chuyen doi so", .section = "van-ban"}).total, 1);
+    EXPECT_EQ(svc_->Search({.q = "chuyen doi so", .kind = "official_document"}).results.at(0).item.id, doc.id);
+    EXPECT_EQ(svc_->Search({.q = "chuyen doi so", .language = "en"}).total, 0);
+    EXPECT_EQ(svc_->Search({.q = "chuyen doi so", .portal = "khong-co"}).total, 0);
+    EXPECT_EQ(svc_->Search({.q = "chuyen doi so", .from = At("2026-03-12T00:00:00+07:00"),
+                            .to = At("2026-03-14T00:00:00+07:00")})
+                  .total,
+              2);
+    auto page1 = IdsOf({.q = "chuyen doi so", .limit = 4});
+    auto page2 = IdsOf({.q = "chuyen doi so", .limit = 4, .offset = 4});
+    EXPECT_EQ(page1.size(), 4u);
+    EXPECT_EQ(page2.size(), 2u);
+    for (auto id : page2) EXPECT_EQ(std::count(page1.begin(), page1.end(), id), 0);
+    EXPECT_NE(all.results[0].snippet.find("<mark>chuyển</mark> <mark>đổi</mark> <mark>số</mark>"), std::string::npos)
+        << all.results[0].snippet;
+}
+
+TEST_P(PortalSearch, TheReadModelFollowsUpdatesAndWithdrawals_P21) {
+    auto item = Pub("Bản tin sáng", "Nội dung ban đầu về biển đảo.");
+    EXPECT_EQ(svc_->ListPublic({.portal = "main"}).total, 1);
+    auto f = item.current.fields;
+    f.title = "Bản tin chiều";
+    f.body_html = "<p>Nội dung cập nhật về rừng núi.</p>";
+    ASSERT_TRUE(svc_->SaveRevision(editor_, item.id, f, "").ok());
+    EXPECT_EQ(Ids("rung nui").size(), 0u) << "a pending edit is not public";
+    ASSERT_TRUE(svc_->Act(editor_, item.id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, item.id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(publisher_, item.id, Action::kPublish, {}).ok());
+    EXPECT_EQ(Ids("rung nui"), std::vector<std::int64_t>{item.id});
+    EXPECT_TRUE(Ids("bien dao").empty()) << "the old text left the index";
+    EXPECT_EQ(svc_->ListPublic({.portal = "main"}).items.at(0).current.fields.title, "Bản tin chiều");
+    ASSERT_TRUE(svc_->Act(director_, item.id, Action::kWithdraw, {.reason = "Thông tin sai lệch"}).ok());
+    EXPECT_TRUE(Ids("rung nui").empty()) << "withdrawn: gone from the site";
+    EXPECT_EQ(svc_->ListPublic({.portal = "main"}).total, 0);
+    EXPECT_TRUE(svc_->PublicEntries("main", std::nullopt, 100).empty());
+    EXPECT_EQ(svc_->RebuildPublic(), 0) << "nothing left to bring in";
+}
+
+VP_INSTANTIATE_DB_TEST(PortalSearch);
+
+}  // namespace
+}  // namespace vp::portal
