@@ -6,6 +6,7 @@
 #include "signatures/module.hpp"
 #include "media/module.hpp"
 #include "portal/module.hpp"
+#include "site/module.hpp"
 #include "tasks/module.hpp"
 #include "units/module.hpp"
 
@@ -22,8 +23,11 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     auto media_module = media::MakeModule(config.MediaDir(), config.media_limits);
     const auto& media_ref = *media_module;
     m.push_back(std::move(media_module));
-    m.push_back(portal::MakeModule(secret_box, signature_service, media_ref));
+    auto portal_module = portal::MakeModule(secret_box, signature_service, media_ref);
+    const auto& portal_ref = *portal_module;
+    m.push_back(std::move(portal_module));
     m.push_back(tasks::MakeModule(signature_service, media_ref));
+    m.push_back(site::MakeModule(portal_ref, media_ref, config.public_url));
     return m;
 }
 

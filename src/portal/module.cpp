@@ -257,9 +257,18 @@ private:
     std::string unit_code_;  // `portal create --unit`
     std::unique_ptr<Service> service_;
     std::unique_ptr<Handlers> handlers_;
+
+public:
+    const Service* Built() const { return service_.get(); }
 };
 
 }  // namespace
+
+const Service& ServiceOf(const platform::Module& m) {
+    const auto* portal = dynamic_cast<const PortalModule*>(&m);
+    if (!portal || !portal->Built()) throw std::logic_error("portal::ServiceOf: not the built portal module");
+    return *portal->Built();
+}
 
 std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets,
                                              const std::unique_ptr<signatures::Service>& signatures,

@@ -14,4 +14,8 @@ namespace vp::portal {
 std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets,
                                              const std::unique_ptr<signatures::Service>& signatures,
                                              const platform::Module& media);
+/// The service of the built portal module `m` (for the modules that read what it publishes: the
+/// public site). Throws std::logic_error for another module or before Build.
+class Service;
+const Service& ServiceOf(const platform::Module& m);
 }  // namespace vp::portal

@@ -598,6 +598,9 @@ public:
     std::vector<PublicEntry> PublicEntries(const std::string& portal, std::optional<core::TimePoint> since, int limit,
                                            int offset = 0) const;
     std::int64_t CountPublic(const std::string& portal) const;
+    /// The other published language versions of an item (its original and the original's other
+    /// translations), for the language switch and hreflang (P-5).
+    std::vector<PublicEntry> PublishedTranslations(const Item& item) const;
     /// Results with every query word exactly first, then those matching folded only; each tier by
     /// relevance. An empty query finds nothing.
     SearchPage Search(const SearchQuery& q) const;

@@ -189,6 +189,21 @@ std::int64_t Service::CountPublic(const std::string& portal) const {
     });
 }
 
+std::vector<PublicEntry> Service::PublishedTranslations(const Item& item) const {
+    const std::int64_t root = item.translation_of ? item.translation_of : item.id;
+    return db_.Read([&](Connection& c) {
+        std::vector<PublicEntry> out;
+        for (const auto& r : c.Query("SELECT p.item_id, p.language, p.kind, p.title, p.published_at, p.updated_at,"
+                                     " p.sections FROM portal_public p JOIN portal_items i ON i.id = p.item_id"
+                                     " WHERE (i.id = $1 OR i.translation_of = $1) AND i.id <> $2 ORDER BY p.language",
+                                     {root, item.id})) {
+            out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), core::FromMillis(r.Int(4)),
+                           core::FromMillis(r.Int(5)), r.Text(6)});
+        }
+        return out;
+    });
+}
+
 SearchPage Service::Search(const SearchQuery& in) const {
     SearchPage out;
     const auto q = search::Parse(in.q);

@@ -1226,6 +1226,71 @@ protected:
     }
 };
 
+// covers P-21, X-2, X-4, X-7: the public site shows what is published, answers 304 to its own
+// validators, drops a page from its cache the moment the item leaves, and serves feeds, the
+// sitemap, robots.txt and the search API.
+TEST_P(PortalHttp, ThePublicSiteFollowsPublicationAndWithdrawal_P21_X7) {
+    auto bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban");
+    auto created = Call(bt, "POST", "/api/v1/portal/items",
+                        R"({"portal":"main","kind":"news","language":"vi","title":"Đảng bộ tỉnh tổng kết nghị quyết",
+                            "lead":"Hội nghị tổng kết","body_html":"<p>Đảng bộ tổng kết việc thực hiện nghị quyết.</p>",
+                            "source":"TTXVN","sections":["thoi-su"]})",
+                        201);
+    const auto id = created.at("id").as_int64();
+    const auto base = "/api/v1/portal/items/" + std::to_string(id);
+    Call(bt, "POST", base + "/actions/submit");
+    Call(bt, "POST", base + "/actions/take");
+    Call(bt, "POST", base + "/actions/send_to_review");
+    Call(kd, "POST", base + "/actions/approve");
+    EXPECT_EQ(Http(port_, "GET", "/").body.find("Đảng bộ tỉnh tổng kết nghị quyết"), std::string::npos)
+        << "not yet published";
+    Call(xb, "POST", base + "/actions/publish");
+    auto home = Http(port_, "GET", "/");
+    ASSERT_EQ(home.status, 200);
+    EXPECT_NE(home.body.find("Đảng bộ tỉnh tổng kết nghị quyết"), std::string::npos) << "the cache was emptied";
+    EXPECT_NE(home.body.find("<html lang=\"vi\">"), std::string::npos);
+    EXPECT_NE(home.body.find("application/rss+xml"), std::string::npos) << "feed discovery";
+    const auto etag = home.headers["etag"];
+    ASSERT_FALSE(etag.empty());
+    EXPECT_EQ(home.headers["cache-control"], "public, max-age=60");
+    auto again = Http(port_, "GET", "/", "", {{"If-None-Match", etag}});
+    EXPECT_EQ(again.status, 304);
+    EXPECT_TRUE(again.body.empty());
+    EXPECT_EQ(Http(port_, "GET", "/", "", {{"If-Modified-Since", home.headers["last-modified"]}}).status, 304);
+    // The article at its canonical address (a short one redirects there), with its JSON-LD.
+    auto short_url = Http(port_, "GET", "/bai-viet/" + std::to_string(id));
+    ASSERT_EQ(short_url.status, 303);
+    const auto article_path = short_url.headers["location"];
+    EXPECT_EQ(article_path, "/bai-viet/" + std::to_string(id) + "-dang-bo-tinh-tong-ket-nghi-quyet");
+    auto article = Http(port_, "GET", article_path);
+    ASSERT_EQ(article.status, 200);
+    EXPECT_NE(article.body.find("\"@type\":\"NewsArticle\""), std::string::npos);
+    EXPECT_NE(article.body.find("rel=\"canonical\""), std::string::npos);
+    // Feeds, sitemap, robots, the search API.
+    auto rss = Http(port_, "GET", "/rss.xml");
+    EXPECT_EQ(rss.headers["content-type"], "application/rss+xml; charset=utf-8");
+    EXPECT_NE(rss.body.find(article_path), std::string::npos);
+    EXPECT_NE(Http(port_, "GET", "/chuyen-muc/thoi-su/atom.xml").body.find(article_path), std::string::npos);
+    EXPECT_NE(Http(port_, "GET", "/sitemap.xml").body.find(article_path), std::string::npos);
+    EXPECT_NE(Http(port_, "GET", "/robots.txt").body.find("Sitemap: "), std::string::npos);
+    auto found = json::parse(Http(port_, "GET", "/api/v1/portal/search?q=nghi%20quyet").body).as_object();
+    ASSERT_EQ(found.at("total").as_int64(), 1);
+    EXPECT_EQ(found.at("results").as_array()[0].at("url").as_string(), article_path);
+    EXPECT_NE(std::string(found.at("results").as_array()[0].at("snippet").as_string()).find("<mark>nghị</mark>"),
+              std::string::npos);
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/portal/search?q=x&page=0").status, 400);
+    EXPECT_EQ(Http(port_, "GET", "/api/v1/portal/search?q=x&from=2026-13-01").status, 400);
+    EXPECT_NE(Http(port_, "GET", "/tim-kiem?q=%C4%91%E1%BA%A3ng").body.find("<mark>Đảng</mark>"), std::string::npos);
+    // Withdrawn: gone from every page at once.
+    auto dir = Token("lanhdaobbt");
+    Call(dir, "POST", base + "/actions/withdraw", R"({"reason":"Thông tin sai lệch"})");
+    EXPECT_EQ(Http(port_, "GET", "/").body.find("Đảng bộ tỉnh tổng kết nghị quyết"), std::string::npos);
+    EXPECT_EQ(Http(port_, "GET", article_path).status, 404);
+    EXPECT_EQ(Http(port_, "GET", "/rss.xml").body.find(article_path), std::string::npos) << "withdrawn items leave the feed";
+    EXPECT_EQ(Http(port_, "GET", "/chuyen-muc/khong-co").status, 404);
+    EXPECT_EQ(Http(port_, "GET", "/cong/khong-co").status, 404);
+}
+
 // covers P-10, P-13, P-14, P-16, X-4
 TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
     auto ctv = Token("ctv"), bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban");

@@ -1,0 +1,639 @@
+// The public pages (site.hpp, docs/site.md). Every page is rendered once into the page cache and
+// answered from it, with ETag / Last-Modified validators and 304s, until something it may show
+// changes (Site::Invalidate).
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "calendar/iso_time.hpp"
+#include "core/http/response.hpp"
+#include "core/message.hpp"
+#include "core/text.hpp"
+#include "site/feeds.hpp"
+#include "site/site.hpp"
+
+namespace vp::site {
+
+namespace http = core::http;
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+
+struct Site::Context {
+    portal::Portal portal;
+    std::string lang = "vi";
+    std::string base;  ///< "" | "/en" | "/cong/<code>" | "/cong/<code>/en"
+    std::vector<portal::Section> sections;
+    const json::object* t = nullptr;
+    std::string Home() const { return base.empty() ? "/" : base; }
+    std::string SectionHref(const std::string& code) const { return base + "/chuyen-muc/" + code; }
+    const portal::Section* FindSection(std::string_view code) const {
+        for (const auto& s : sections) {
+            if (s.code == code && s.status == "active") return &s;
+        }
+        return nullptr;
+    }
+    std::string SectionName(const portal::Section& s) const {
+        return lang == "en" && !s.name_en.empty() ? s.name_en : s.name_vi;
+    }
+    std::string PortalName() const {
+        return lang == "en" && !portal.name_en.empty() ? portal.name_en : portal.name_vi;
+    }
+    std::string T(std::string_view key) const {
+        const auto* v = t ? t->if_contains(key) : nullptr;
+        return v && v->is_string() ? std::string(v->get_string()) : std::string(key);
+    }
+};
+
+namespace {
+
+constexpr std::string_view kMediaPrefix = "/media/";
+
+// "2026-03-25T17:00:00+07:00" -> "25/03/2026 17:00".
+std::string Display(const std::string& iso) {
+    if (iso.size() < 16) return iso;
+    return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) + " " + iso.substr(11, 5);
+}
+
+json::value OrNull(const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); }
+
+// A JSON text safe inside <script>: "</" never closes the element.
+std::string ScriptJson(const json::value& v) {
+    std::string s = json::serialize(v), out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '<') {
+            out += "\\u003c";
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+std::optional<std::int64_t> LeadingId(std::string_view s) {
+    std::int64_t v = 0;
+    std::size_t n = 0;
+    while (n < s.size() && n < 15 && s[n] >= '0' && s[n] <= '9') v = v * 10 + (s[n++] - '0');
+    if (n == 0 || (n < s.size() && s[n] != '-')) return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+Site::Site(const portal::Service& portal, const media::Service& media, const core::web::TemplateStore& templates,
+           const core::Clock& clock, Settings settings)
+    : portal_(portal),
+      media_(media),
+      templates_(templates),
+      clock_(clock),
+      settings_(std::move(settings)),
+      cache_(settings_.cache_bytes) {}
+
+// ---------------------------------------------------------------------------------------------
+// The frame: which portal and language, the cache, the layout.
+
+namespace {
+
+struct Frame {
+    std::string title, description, canonical, og_type = "website", og_image;
+    json::array alternates, feeds;
+    std::string jsonld, robots, search_q;
+    json::value other_lang = nullptr;
+    core::TimePoint last_modified{};
+};
+
+}  // namespace
+
+Response Site::Cached(Request& req, const std::function<Response(Context&)>& render) {
+    // The portal: /cong/<code>/…, a portal's own host name, or the main portal.
+    Context ctx;
+    std::optional<portal::Portal> found;
+    if (auto it = req.path_params.find("portal"); it != req.path_params.end()) {
+        found = portal_.FindPortal(it->second);
+        if (found && found->code == portal::kMainPortal) found.reset();  // the main portal lives at /
+    } else {
+        auto host = std::string(req.Header("host"));
+        if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
+            host.resize(colon);
+        for (const auto& p : portal_.ListPortals()) {
+            if (!p.host.empty() && p.host == host) found = p;
+        }
+        if (!found) found = portal_.FindPortal(portal::kMainPortal);
+    }
+    if (!found || found->status != "active") return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
+    ctx.portal = *found;
+    const std::string prefix = req.path_params.count("portal") ? "/cong/" + ctx.portal.code : "";
+    const bool en = req.path == prefix + "/en" || req.path.starts_with(prefix + "/en/");
+    if (en && std::find(ctx.portal.languages.begin(), ctx.portal.languages.end(), "en") == ctx.portal.languages.end())
+        return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
+    ctx.lang = en ? "en" : "vi";
+    ctx.base = prefix + (en ? "/en" : "");
+    ctx.t = &templates_.Strings(ctx.lang);
+
+    const std::string key = ctx.portal.code + "|" + ctx.lang + "|" + req.path + "?" + req.query;
+    std::shared_ptr<const CachedPage> page = settings_.cache ? cache_.Get(key) : nullptr;
+    if (!page) {
+        const auto generation = cache_.Generation();
+        ctx.sections = portal_.Sections(ctx.portal.id);
+        auto res = render(ctx);
+        if (res.result_int() != 200) return res;
+        auto fresh = std::make_shared<CachedPage>();
+        fresh->body = res.body();
+        fresh->content_type = std::string(res[http::beast_http::field::content_type]);
+        fresh->etag = EtagOf(fresh->body);
+        fresh->last_modified = std::chrono::floor<std::chrono::seconds>(clock_.Now());
+        if (auto lm = res[http::beast_http::field::last_modified]; !lm.empty()) {
+            if (auto t = ParseHttpDate(lm)) fresh->last_modified = *t;
+        }
+        if (settings_.cache) cache_.Put(key, fresh, generation);
+        page = fresh;
+    }
+    // Conditional requests (RFC 9110 13): a match answers 304 without the body.
+    const auto inm = req.Header("if-none-match");
+    bool not_modified = !inm.empty() && (inm == page->etag || inm == "*" || inm.find(page->etag) != std::string_view::npos);
+    if (inm.empty()) {
+        if (auto ims = req.Header("if-modified-since"); !ims.empty()) {
+            auto t = ParseHttpDate(ims);
+            not_modified = t && page->last_modified <= *t;
+        }
+    }
+    auto res = http::MakeResponse(req, not_modified ? http::beast_http::status::not_modified : http::beast_http::status::ok,
+                                  not_modified ? std::string() : page->body, page->content_type);
+    res.set(http::beast_http::field::etag, page->etag);
+    res.set(http::beast_http::field::last_modified, HttpDate(page->last_modified));
+    res.set(http::beast_http::field::cache_control, "public, max-age=60");
+    res.set(http::beast_http::field::vary, "Accept-Encoding");
+    return res;
+}
+
+namespace {
+
+// The layout around a page's inner HTML.
+Response Layout(const Request& req, const core::web::TemplateStore& templates, const Site::Context& ctx,
+                std::string_view name, json::object data, Frame frame, const std::vector<portal::Portal>& portals,
+                const std::string& public_url) {
+    data["t"] = *ctx.t;
+    data["lang"] = ctx.lang;
+    data["documents_href"] = ctx.base + "/van-ban";
+    data["search_action"] = ctx.base + "/tim-kiem";
+    data["portal_home"] = ctx.Home();
+    const auto content = templates.Render("site/" + std::string(name), data);
+    json::array nav;
+    for (const auto& s : ctx.sections) {
+        if (s.status != "active" || s.parent_id != 0) continue;
+        const auto href = ctx.SectionHref(s.code);
+        nav.push_back(json::object{{"name", ctx.SectionName(s)}, {"href", href},
+                                   {"current", req.path == href || req.path.starts_with(href + "/")}});
+    }
+    json::array others;
+    for (const auto& p : portals) {
+        if (p.code == ctx.portal.code || p.status != "active") continue;
+        others.push_back(json::object{{"name", ctx.lang == "en" && !p.name_en.empty() ? p.name_en : p.name_vi},
+                                      {"href", portal::PortalHome(p)}});
+    }
+    if (frame.feeds.empty()) {
+        frame.feeds.push_back(json::object{{"title", "RSS — " + ctx.PortalName()}, {"href", ctx.base + "/rss.xml"},
+                                           {"type", "application/rss+xml"}});
+        frame.feeds.push_back(json::object{{"title", "Atom — " + ctx.PortalName()}, {"href", ctx.base + "/atom.xml"},
+                                           {"type", "application/atom+xml"}});
+    }
+    const std::string canonical = frame.canonical.empty() ? public_url + req.path : frame.canonical;
+    json::object page{
+        {"lang", ctx.lang},
+        {"title", frame.title.empty() ? ctx.PortalName() : frame.title + " — " + ctx.PortalName()},
+        {"description", OrNull(frame.description)},
+        {"canonical", canonical},
+        {"alternates", std::move(frame.alternates)},
+        {"og", json::object{{"type", frame.og_type},
+                            {"title", frame.title.empty() ? ctx.PortalName() : frame.title},
+                            {"description", frame.description},
+                            {"url", canonical},
+                            {"image", OrNull(frame.og_image)}}},
+        {"jsonld", OrNull(frame.jsonld)},
+        {"feeds", std::move(frame.feeds)},
+        {"robots", OrNull(frame.robots)},
+        {"content", content},
+        {"portal", json::object{{"code", ctx.portal.code},
+                                {"name", ctx.PortalName()},
+                                {"tagline", ctx.portal.code == portal::kMainPortal ? json::value(ctx.T("site_tagline"))
+                                                                                   : json::value(nullptr)},
+                                {"home", ctx.Home()},
+                                {"is_main", ctx.portal.code == portal::kMainPortal}}},
+        {"nav", std::move(nav)},
+        {"other_lang", frame.other_lang},
+        {"search_action", ctx.base + "/tim-kiem"},
+        {"search_q", OrNull(frame.search_q)},
+        {"documents_href", ctx.base + "/van-ban"},
+        {"collections_href", "/tu-lieu"},
+        {"year", static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(
+                                                                  std::chrono::system_clock::now())}
+                                      .year())},
+        {"portals", std::move(others)},
+        {"t", *ctx.t}};
+    auto res = http::Html(req, templates.Render("site/layout", page));
+    if (frame.last_modified != core::TimePoint{}) res.set(http::beast_http::field::last_modified, HttpDate(frame.last_modified));
+    return res;
+}
+
+}  // namespace
+
+namespace {
+
+// A picture with its srcset (the media module's variants), or null.
+json::value Picture(const media::Service& media, const portal::MediaRef& m, const std::string& alt,
+                    std::string_view sizes) {
+    if (!m.url.starts_with(kMediaPrefix)) return nullptr;
+    auto file = media.FindPublicByDigest(std::string_view(m.url).substr(kMediaPrefix.size()));
+    if (!file || file->kind != media::Kind::kImage || file->width <= 0) return nullptr;
+    std::string srcset, src = media::FileUrl(file->sha256);
+    int best = 0;
+    for (const auto& v : file->variants) {
+        const auto url = media::VariantUrl(file->sha256, v.width, v.format);
+        if (v.format == "webp") srcset += (srcset.empty() ? "" : ", ") + url + " " + std::to_string(v.width) + "w";
+        if (v.format == "jpg" && v.width <= 1024 && v.width > best) {
+            best = v.width;
+            src = url;
+        }
+    }
+    return json::object{{"src", src},
+                        {"srcset", OrNull(srcset)},
+                        {"sizes", std::string(sizes)},
+                        {"alt", m.caption.empty() ? alt : m.caption},
+                        {"caption", OrNull(m.caption)},
+                        {"credit", OrNull(m.credit)},
+                        {"width", file->width},
+                        {"height", file->height}};
+}
+
+std::string LocalIso(core::TimePoint t, const portal::Portal& p) { return calendar::FormatIso(t, p.time_zone); }
+
+}  // namespace
+
+namespace {
+
+json::object Card(const media::Service& media, const Site::Context& ctx, const portal::Item& it, bool with_image,
+                  std::string_view sizes = "(max-width: 700px) 100vw, 360px") {
+    const auto& f = it.current.fields;
+    const auto published = it.first_published_at.value_or(it.published_at.value_or(it.created_at));
+    json::value image = nullptr;
+    if (with_image) {
+        for (const auto& m : f.media) {
+            image = Picture(media, m, f.title, sizes);
+            if (!image.is_null()) break;
+        }
+    }
+    json::value section = nullptr;
+    if (!f.sections.empty()) {
+        if (const auto* s = ctx.FindSection(f.sections.front()))
+            section = json::object{{"name", ctx.SectionName(*s)}, {"href", ctx.SectionHref(s->code)}};
+    }
+    const auto iso = LocalIso(published, ctx.portal);
+    return {{"title", f.title},
+            {"href", portal::PublicPath(ctx.portal, it.id, f.title)},
+            {"lead", OrNull(f.lead)},
+            {"published", Display(iso)},
+            {"published_iso", iso},
+            {"image", image},
+            {"section", section},
+            {"kind_label", it.kind == "news" ? json::value(nullptr) : json::value(ctx.T("site_kind_" + it.kind))}};
+}
+
+json::value Pager(int page, std::int64_t total, int per_page, const std::string& base_href) {
+    const auto pages = static_cast<int>((total + per_page - 1) / per_page);
+    if (pages <= 1) return nullptr;
+    const char sep = base_href.find('?') == std::string::npos ? '?' : '&';
+    auto at = [&](int n) { return base_href + sep + "page=" + std::to_string(n); };
+    return json::object{{"page", page},
+                        {"pages", pages},
+                        {"prev", page > 1 ? json::value(at(page - 1)) : json::value(nullptr)},
+                        {"next", page < pages ? json::value(at(page + 1)) : json::value(nullptr)}};
+}
+
+int PageParam(const Request& req) {
+    const auto p = req.QueryParam("page").value_or("1");
+    if (p.empty() || p.size() > 3 || p.find_first_not_of("0123456789") != std::string::npos) return 0;
+    const int n = std::stoi(p);
+    return n >= 1 && n <= 500 ? n : 0;
+}
+
+Response NotFoundPage(const Request& req, const core::web::TemplateStore& templates, const Site::Context& ctx,
+                      const std::vector<portal::Portal>& portals, const std::string& public_url) {
+    auto res = Layout(req, templates, ctx, "not_found", json::object{{"message", nullptr}},
+                      Frame{.title = ctx.T("site_not_found_title"), .robots = "noindex"}, portals, public_url);
+    res.result(http::beast_http::status::not_found);
+    return res;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+Response Site::Home(Request& req) {
+    return Cached(req, [&](Context& ctx) {
+        const auto portals = portal_.ListPortals();
+        auto latest = portal_.ListPublic({.portal = ctx.portal.code, .language = ctx.lang, .limit = 12});
+        json::value lead = nullptr;
+        json::array list;
+        for (std::size_t i = 0; i < latest.items.size(); ++i) {
+            if (i == 0) {
+                lead = Card(media_, ctx, latest.items[i], true, "(max-width: 900px) 100vw, 760px");
+            } else {
+                list.push_back(Card(media_, ctx, latest.items[i], false));
+            }
+        }
+        json::array blocks;
+        for (const auto& s : ctx.sections) {
+            if (s.status != "active" || s.parent_id != 0) continue;
+            auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = s.code, .language = ctx.lang, .limit = 3});
+            if (page.items.empty()) continue;
+            json::array items;
+            for (const auto& it : page.items) items.push_back(Card(media_, ctx, it, true));
+            blocks.push_back(json::object{{"name", ctx.SectionName(s)}, {"href", ctx.SectionHref(s.code)},
+                                          {"items", std::move(items)}});
+        }
+        json::array documents;
+        for (const auto& d : portal_.LookUpDocuments({.portal = ctx.portal.code, .limit = 5}).results) {
+            auto p = portal_.FindPortal(d.portal);
+            if (!p) continue;
+            documents.push_back(json::object{
+                {"title", d.title},
+                {"href", portal::PublicPath(*p, d.item_id, d.title)},
+                {"number", OrNull(d.meta.number + (d.meta.symbol.empty() ? "" : "-" + d.meta.symbol))},
+                {"issued", LocalIso(d.issued_at, *p).substr(8, 2) + "/" + LocalIso(d.issued_at, *p).substr(5, 2) + "/" +
+                               LocalIso(d.issued_at, *p).substr(0, 4)}});
+        }
+        json::object data{{"lead_story", lead},
+                          {"latest", std::move(list)},
+                          {"sections", std::move(blocks)},
+                          {"documents", std::move(documents)},
+                          {"banner", nullptr}};
+        Frame frame{.description = ctx.T("site_home_description")};
+        frame.canonical = settings_.public_url + ctx.Home();
+        if (ctx.portal.code == portal::kMainPortal) {
+            frame.alternates.push_back(json::object{{"hreflang", "vi"}, {"href", settings_.public_url + "/"}});
+            frame.alternates.push_back(json::object{{"hreflang", "en"}, {"href", settings_.public_url + "/en"}});
+            frame.other_lang = ctx.lang == "vi" ? json::object{{"href", "/en"}, {"label", "English"}, {"lang", "en"}}
+                                                : json::object{{"href", "/"}, {"label", "Tiếng Việt"}, {"lang", "vi"}};
+        }
+        frame.jsonld = ScriptJson(json::object{{"@context", "https://schema.org"},
+                                               {"@type", "WebSite"},
+                                               {"name", ctx.PortalName()},
+                                               {"url", settings_.public_url + ctx.Home()},
+                                               {"inLanguage", ctx.lang}});
+        return Layout(req, templates_, ctx, "home", std::move(data), std::move(frame), portals, settings_.public_url);
+    });
+}
+
+Response Site::Section(Request& req) {
+    return Cached(req, [&](Context& ctx) {
+        const auto portals = portal_.ListPortals();
+        const auto* s = ctx.FindSection(req.path_params["code"]);
+        const int page = PageParam(req);
+        if (!s || page == 0) return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
+        constexpr int kPerPage = 15;
+        auto list = portal_.ListPublic({.portal = ctx.portal.code,
+                                        .section = s->code,
+                                        .language = ctx.lang,
+                                        .limit = kPerPage,
+                                        .offset = (page - 1) * kPerPage});
+        if (page > 1 && list.items.empty()) return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
+        json::array items;
+        for (const auto& it : list.items) items.push_back(Card(media_, ctx, it, true));
+        const auto href = ctx.SectionHref(s->code);
+        json::object data{{"section", json::object{{"name", ctx.SectionName(*s)}, {"href", href}}},
+                          {"items", std::move(items)},
+                          {"pager", Pager(page, list.total, kPerPage, href)},
+                          {"feed_href", href + "/rss.xml"}};
+        Frame frame{.title = ctx.SectionName(*s)};
+        frame.canonical = settings_.public_url + href + (page > 1 ? "?page=" + std::to_string(page) : "");
+        frame.feeds.push_back(json::object{{"title", "RSS — " + ctx.SectionName(*s)}, {"href", href + "/rss.xml"},
+                                           {"type", "application/rss+xml"}});
+        frame.feeds.push_back(json::object{{"title", "Atom — " + ctx.SectionName(*s)}, {"href", href + "/atom.xml"},
+                                           {"type", "application/atom+xml"}});
+        return Layout(req, templates_, ctx, "section", std::move(data), std::move(frame), portals, settings_.public_url);
+    });
+}
+
+Response Site::Article(Request& req) {
+    return Cached(req, [&](Context& ctx) {
+        const auto portals = portal_.ListPortals();
+        const auto id = LeadingId(req.path_params["id"]);
+        auto item = id ? portal_.PublishedItem(*id) : std::nullopt;
+        if (!item || item->portal != ctx.portal.code) return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
+        const auto& f = item->current.fields;
+        const auto canonical_path = portal::PublicPath(ctx.portal, item->id, f.title);
+        if (req.path != canonical_path) return http::Redirect(req, canonical_path);
+        ctx.lang = item->language == "en" ? "en" : "vi";
+        ctx.t = &templates_.Strings(ctx.lang);
+        json::array media;
+        for (const auto& m : f.media) {
+            auto p = Picture(media_, m, f.title, "(max-width: 760px) 100vw, 760px");
+            if (!p.is_null()) media.push_back(std::move(p));
+        }
+        json::array translations, alternates;
+        alternates.push_back(json::object{{"hreflang", item->language}, {"href", settings_.public_url + canonical_path}});
+        for (const auto& tr : portal_.PublishedTranslations(*item)) {
+            const auto href = portal::PublicPath(ctx.portal, tr.id, tr.title);
+            translations.push_back(json::object{{"lang", tr.language},
+                                                {"label", tr.language == "en" ? "English" : "Tiếng Việt"},
+                                                {"href", href}});
+            alternates.push_back(json::object{{"hreflang", tr.language}, {"href", settings_.public_url + href}});
+        }
+        json::array related;
+        if (!f.sections.empty()) {
+            for (const auto& r : portal_.ListPublic({.portal = ctx.portal.code, .section = f.sections.front(),
+                                                     .language = item->language, .limit = 6})
+                                     .items) {
+                if (r.id != item->id && related.size() < 5) related.push_back(Card(media_, ctx, r, true));
+            }
+        }
+        std::string authors;
+        for (const auto& a : f.authors) authors += (authors.empty() ? "" : ", ") + a;
+        const auto published = item->first_published_at.value_or(item->published_at.value_or(item->created_at));
+        const auto updated = item->published_at.value_or(published);
+        const auto pub_iso = LocalIso(published, ctx.portal), upd_iso = LocalIso(updated, ctx.portal);
+        json::value section = nullptr;
+        if (!f.sections.empty()) {
+            if (const auto* s = ctx.FindSection(f.sections.front()))
+                section = json::object{{"name", ctx.SectionName(*s)}, {"href", ctx.SectionHref(s->code)}};
+        }
+        json::value document = nullptr;
+        if (item->kind == "official_document" && !f.document.empty()) {
+            json::array files;
+            for (const auto& m : f.media) {
+                if (!m.url.starts_with(kMediaPrefix)) continue;
+                auto file = media_.FindPublicByDigest(std::string_view(m.url).substr(kMediaPrefix.size()));
+                if (!file || file->kind == media::Kind::kImage) continue;
+                files.push_back(json::object{{"href", m.url}, {"name", file->filename}, {"verified", false}, {"signer", nullptr}});
+            }
+            document = json::object{{"number", OrNull(f.document.number)},
+                                    {"symbol", OrNull(f.document.symbol)},
+                                    {"issuer", OrNull(f.document.issuer)},
+                                    {"signer", OrNull(f.document.signer)},
+                                    {"issued", f.issued_at ? json::value(Display(LocalIso(*f.issued_at, ctx.portal)).substr(0, 10))
+                                                           : json::value(nullptr)},
+                                    {"files", std::move(files)}};
+        }
+        json::value correction = nullptr;
+        if (!item->correction_note.empty())
+            correction = json::object{{"note", item->correction_note},
+                                      {"at", item->corrected_at ? json::value(Display(LocalIso(*item->corrected_at, ctx.portal)))
+                                                                : json::value(nullptr)}};
+        json::object data{
+            {"title", f.title},
+            {"lead", OrNull(f.lead)},
+            {"body", f.body_html},
+            {"media", std::move(media)},
+            {"authors", OrNull(authors)},
+            {"source", OrNull(f.source)},
+            {"original_source", OrNull(f.original_source)},
+            {"original_url", OrNull(f.original_url)},
+            {"published", Display(pub_iso)},
+            {"published_iso", pub_iso},
+            {"updated", updated > published + std::chrono::minutes(1) ? json::value(Display(upd_iso)) : json::value(nullptr)},
+            {"updated_iso", upd_iso},
+            {"credit_text", fmt::format(fmt::runtime(ctx.T("site_credit_format")), ctx.PortalName(),
+                                        settings_.public_url + canonical_path)},
+            {"related", std::move(related)},
+            {"correction", correction},
+            {"translations", std::move(translations)},
+            {"section", section},
+            {"kind_label", item->kind == "news" ? json::value(nullptr) : json::value(ctx.T("site_kind_" + item->kind))},
+            {"document", document}};
+        Frame frame{.title = f.title, .description = f.lead, .canonical = settings_.public_url + canonical_path,
+                    .og_type = "article"};
+        frame.alternates = std::move(alternates);
+        if (!data["media"].as_array().empty())
+            frame.og_image = settings_.public_url + std::string(data["media"].as_array()[0].at("src").as_string());
+        json::array author_list;
+        for (const auto& a : f.authors) author_list.push_back(json::object{{"@type", "Person"}, {"name", a}});
+        frame.jsonld = ScriptJson(json::object{
+            {"@context", "https://schema.org"},
+            {"@type", "NewsArticle"},
+            {"headline", f.title},
+            {"description", f.lead},
+            {"datePublished", pub_iso},
+            {"dateModified", upd_iso},
+            {"inLanguage", item->language},
+            {"mainEntityOfPage", settings_.public_url + canonical_path},
+            {"author", std::move(author_list)},
+            {"image", frame.og_image.empty() ? json::value(json::array{}) : json::value(json::array{frame.og_image})},
+            {"publisher", json::object{{"@type", "Organization"}, {"name", ctx.PortalName()}}}});
+        frame.last_modified = std::chrono::floor<std::chrono::seconds>(updated);
+        return Layout(req, templates_, ctx, "article", std::move(data), std::move(frame), portals, settings_.public_url);
+    });
+}
+
+Response Site::Search(Request& req) {
+    return Cached(req, [&](Context& ctx) {
+        const auto portals = portal_.ListPortals();
+        auto q = portal::SearchQueryFrom([&](std::string_view k) { return req.QueryParam(k); }, ctx.portal.time_zone);
+        if (!q) return http::ErrorFor(req, q.error());
+        if (q->portal.empty()) q->portal = ctx.portal.code;
+        auto page = portal_.Search(q.value());
+        json::array results;
+        for (const auto& hit : page.results) {
+            auto p = portal_.FindPortal(hit.item.portal);
+            if (!p) continue;
+            const auto& f = hit.item.current.fields;
+            const auto iso = LocalIso(hit.item.first_published_at.value_or(hit.item.created_at), *p);
+            results.push_back(json::object{{"title", f.title},
+                                           {"href", portal::PublicPath(*p, hit.item.id, f.title)},
+                                           {"snippet", hit.snippet},
+                                           {"published", Display(iso)},
+                                           {"published_iso", iso},
+                                           {"portal_name", p->name_vi},
+                                           {"section_name", nullptr}});
+        }
+        json::array sections, kinds, languages, portal_list;
+        for (const auto& s : ctx.sections) {
+            if (s.status == "active")
+                sections.push_back(json::object{{"code", s.code}, {"name", ctx.SectionName(s)}, {"selected", s.code == q->section}});
+        }
+        for (const char* k : {"news", "article", "photo_story", "official_document"})
+            kinds.push_back(json::object{{"code", k}, {"name", ctx.T(std::string("site_kind_") + k)}, {"selected", q->kind == k}});
+        for (const char* l : {"vi", "en"})
+            languages.push_back(json::object{{"code", l}, {"name", std::string(l) == "vi" ? "Tiếng Việt" : "English"},
+                                             {"selected", q->language == l}});
+        for (const auto& p : portals)
+            portal_list.push_back(json::object{{"code", p.code}, {"name", p.name_vi}, {"selected", p.code == q->portal}});
+        std::string href = ctx.base + "/tim-kiem?q=" + http::EscapeHtml(q->q);
+        json::object data{{"q", q->q},
+                          {"total", page.total},
+                          {"results", std::move(results)},
+                          {"filters", json::object{{"portals", std::move(portal_list)},
+                                                   {"sections", std::move(sections)},
+                                                   {"kinds", std::move(kinds)},
+                                                   {"languages", std::move(languages)},
+                                                   {"from", OrNull(req.QueryParam("from").value_or(""))},
+                                                   {"to", OrNull(req.QueryParam("to").value_or(""))}}},
+                          {"pager", Pager(q->offset / q->limit + 1, page.total, q->limit, ctx.base + "/tim-kiem?q=" + q->q)},
+                          {"empty_query", q->q.empty()},
+                          {"none", !q->q.empty() && page.total == 0}};
+        Frame frame{.title = ctx.T("site_search_heading"), .robots = "noindex", .search_q = q->q};
+        return Layout(req, templates_, ctx, "search", std::move(data), std::move(frame), portals, settings_.public_url);
+    });
+}
+
+Response Site::Feed(Request& req) {
+    return Cached(req, [&](Context& ctx) -> Response {
+        const auto code = req.path_params["code"];
+        const auto* s = code.empty() ? nullptr : ctx.FindSection(code);
+        if (!code.empty() && !s) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
+        const bool atom = req.path.ends_with("/atom.xml");
+        auto list = portal_.ListPublic({.portal = ctx.portal.code, .section = code, .language = ctx.lang, .limit = 30});
+        site::Feed feed{.title = ctx.PortalName() + (s ? " — " + ctx.SectionName(*s) : ""),
+                        .subtitle = ctx.T("site_home_description"),
+                        .link = settings_.public_url + (s ? ctx.SectionHref(code) : ctx.Home()),
+                        .self = settings_.public_url + req.path,
+                        .language = ctx.lang,
+                        .updated = clock_.Now()};
+        core::TimePoint newest{};
+        for (const auto& it : list.items) {
+            const auto& f = it.current.fields;
+            const auto url = settings_.public_url + portal::PublicPath(ctx.portal, it.id, f.title);
+            const auto published = it.first_published_at.value_or(it.created_at);
+            const auto updated = it.published_at.value_or(published);
+            newest = std::max(newest, updated);
+            feed.entries.push_back({url, f.title, url, f.lead, published, updated});
+        }
+        if (newest != core::TimePoint{}) feed.updated = newest;
+        return http::MakeResponse(req, http::beast_http::status::ok, atom ? Atom(feed) : Rss(feed),
+                                  atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8");
+    });
+}
+
+Response Site::SitemapXml(Request& req) {
+    return Cached(req, [&](Context& ctx) -> Response {
+        std::vector<SitemapUrl> urls;
+        for (const auto& p : portal_.ListPortals()) {
+            if (p.status != "active") continue;
+            urls.push_back({settings_.public_url + portal::PortalHome(p), clock_.Now(), {}});
+            for (const auto& e : portal_.PublicEntries(p.code, std::nullopt, 40000))
+                urls.push_back({settings_.public_url + portal::PublicPath(p, e.id, e.title), e.updated_at, {}});
+        }
+        (void)ctx;
+        return http::MakeResponse(req, http::beast_http::status::ok, Sitemap(urls), "application/xml; charset=utf-8");
+    });
+}
+
+Response Site::NewsSitemapXml(Request& req) {
+    return Cached(req, [&](Context& ctx) -> Response {
+        std::vector<NewsUrl> urls;
+        const auto since = clock_.Now() - std::chrono::hours(48);
+        for (const auto& p : portal_.ListPortals()) {
+            if (p.status != "active") continue;
+            for (const auto& e : portal_.PublicEntries(p.code, since, 1000))
+                urls.push_back({settings_.public_url + portal::PublicPath(p, e.id, e.title), e.title, e.language, e.published_at});
+        }
+        return http::MakeResponse(req, http::beast_http::status::ok, NewsSitemap(ctx.PortalName(), urls),
+                                  "application/xml; charset=utf-8");
+    });
+}
+
+Response Site::RobotsTxt(Request& req) {
+    return http::MakeResponse(req, http::beast_http::status::ok, Robots(settings_.public_url + "/sitemap.xml"),
+                              "text/plain; charset=utf-8");
+}
+
+}  // namespace vp::site

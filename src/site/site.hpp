@@ -1,0 +1,59 @@
+#pragma once
+// The public site (P-21, P-26, P-3/P-4/P-6 public side, P-5 hreflang, P-15 corrections, X-2, X-4,
+// docs/site.md): the pages readers meet on the main portal and on every component
+// portal, server-rendered and complete without JavaScript, the feeds and sitemaps, and the page
+// cache in front of them. It only reads what the Portal publishes (portal::Service's public
+// reading) and the media module's public files.
+
+#include <memory>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/http/types.hpp"
+#include "core/web/templates.hpp"
+#include "media/media.hpp"
+#include "portal/portal.hpp"
+#include "site/cache.hpp"
+
+namespace vp::site {
+
+struct Settings {
+    std::string public_url = "http://127.0.0.1:8080";  ///< absolute links (canonical, feeds, sitemaps)
+    std::size_t cache_bytes = 64u << 20;               ///< the page cache's bound
+    bool cache = true;
+};
+
+class Site {
+public:
+    Site(const portal::Service& portal, const media::Service& media, const core::web::TemplateStore& templates,
+         const core::Clock& clock, Settings settings);
+
+    core::http::Response Home(core::http::Request& req);
+    core::http::Response Section(core::http::Request& req);
+    core::http::Response Article(core::http::Request& req);
+    core::http::Response Search(core::http::Request& req);
+    /// rss.xml and atom.xml of a portal or of one of its sections.
+    core::http::Response Feed(core::http::Request& req);
+    core::http::Response SitemapXml(core::http::Request& req);
+    core::http::Response NewsSitemapXml(core::http::Request& req);
+    core::http::Response RobotsTxt(core::http::Request& req);
+
+    /// Everything the site shows may have changed (a "portal.public" or "portal.item" event).
+    void Invalidate() { cache_.Clear(); }
+    PageCache& Cache() { return cache_; }
+
+    /// The portal and language a request is for, with what every page of it needs.
+    struct Context;
+
+private:
+    core::http::Response Cached(core::http::Request& req, const std::function<core::http::Response(Context&)>& render);
+
+    const portal::Service& portal_;
+    const media::Service& media_;
+    const core::web::TemplateStore& templates_;
+    const core::Clock& clock_;
+    Settings settings_;
+    PageCache cache_;
+};
+
+}  // namespace vp::site
