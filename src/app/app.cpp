@@ -98,7 +98,11 @@ platform::Partition App::Impl::OpenPartition(const std::string& name) {
         for (const auto& m : report.modules_applied) spdlog::info("partition {}: applied {}", p.db->Describe(), m);
         // As for the main key: a key is made only with the partition itself (its first migration
         // applied now); a partition that already holds data never gets a new key silently.
-        const auto key_path = std::filesystem::path(config.data_dir) / (name + ".key");
+        // Beside the node's secret key (every node of one database shares that folder's keys).
+        const auto key_dir = config.secret_key_file.empty()
+                                 ? std::filesystem::path(config.data_dir)
+                                 : std::filesystem::path(config.secret_key_file).parent_path();
+        const auto key_path = (key_dir.empty() ? std::filesystem::path(".") : key_dir) / (name + ".key");
         const bool fresh = !report.modules_applied.empty() && report.modules_applied.front() == name + " V1";
         if (!fresh && !std::filesystem::exists(key_path)) {
             throw std::runtime_error("the key file " + key_path.string() + " of the partition " + name +

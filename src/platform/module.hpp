@@ -34,7 +34,7 @@ namespace vp::platform {
 /// A store kept apart from the main database for data that must not share it (08-QC/TW Art.
 /// 5.2: secret documents): its own SQLite file beside the main one, or its own PostgreSQL schema,
 /// holding only the migrations `migrations/<name>/<engine>/`, with its own key file outside the
-/// database (<data>/<name>.key) for the columns the module seals.
+/// database (<name>.key beside the node's secret key file) for the columns the module seals.
 struct Partition {
     core::db::Database& db;
     const core::SecretBox& box;
