@@ -173,6 +173,24 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password (prefer the environment variable)")
         ->envname("VANPHONG_SMTP_PASSWORD");
     serve
+        ->add_option("--tasks-remind-before", cfg.tasks_remind_before_hours,
+                     "Tasks: remind \"due soon\" this many working hours before a due time (T-13)")
+        ->envname("VANPHONG_TASKS_REMIND_BEFORE")
+        ->check(CLI::Range(1, 400))
+        ->capture_default_str();
+    serve
+        ->add_option("--tasks-escalate-after", cfg.tasks_escalate_after_hours,
+                     "Tasks: escalate to the unit's heads this many working hours after a due time (T-13)")
+        ->envname("VANPHONG_TASKS_ESCALATE_AFTER")
+        ->check(CLI::Range(1, 400))
+        ->capture_default_str();
+    serve
+        ->add_option("--tasks-lag-margin", cfg.tasks_lag_margin,
+                     "Tasks: percentage points approved progress may trail the elapsed time before in_progress_late (T-4)")
+        ->envname("VANPHONG_TASKS_LAG_MARGIN")
+        ->check(CLI::Range(0, 100))
+        ->capture_default_str();
+    serve
         ->add_option("--media-limits", cfg.media_limits,
                      "Upload size limits per kind in MiB (default image=20,audio=100,video=256,document=50)")
         ->envname("VANPHONG_MEDIA_LIMITS")

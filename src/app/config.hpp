@@ -53,6 +53,12 @@ struct Config {
     /// Upload size limits per kind in MiB, "image=20,audio=100,video=256,document=50" (docs/media.md);
     /// empty: those defaults.
     std::string media_limits;
+    /// Tasks reminders (T-13): "due soon" this many working hours before a clock's due time, and
+    /// escalation to the unit's heads this many working hours after it; the status's margin (T-4):
+    /// percentage points approved progress may trail the elapsed share of time.
+    int tasks_remind_before_hours = 16;
+    int tasks_escalate_after_hours = 8;
+    int tasks_lag_margin = 20;
 
     std::string MediaDir() const { return media_dir.empty() ? data_dir + "/media" : media_dir; }
     std::string DatabaseUrl() const { return database.empty() ? "sqlite:" + data_dir + "/vanphong.db" : database; }

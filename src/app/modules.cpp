@@ -26,7 +26,10 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     auto portal_module = portal::MakeModule(secret_box, signature_service, media_ref);
     const auto& portal_ref = *portal_module;
     m.push_back(std::move(portal_module));
-    m.push_back(tasks::MakeModule(signature_service, media_ref));
+    m.push_back(tasks::MakeModule(signature_service, media_ref,
+                                  {.remind_before_hours = config.tasks_remind_before_hours,
+                                   .escalate_after_hours = config.tasks_escalate_after_hours,
+                                   .lag_margin = config.tasks_lag_margin}));
     m.push_back(site::MakeModule(portal_ref, media_ref, config.public_url));
     return m;
 }

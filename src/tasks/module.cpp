@@ -25,8 +25,8 @@ using platform::RouteKinds;
 
 class TasksModule final : public platform::Module {
 public:
-    TasksModule(const std::unique_ptr<signatures::Service>& signatures, const platform::Module& media)
-        : signatures_(signatures), media_(media) {}
+    TasksModule(const std::unique_ptr<signatures::Service>& signatures, const platform::Module& media, Tuning tuning)
+        : signatures_(signatures), media_(media), tuning_(tuning) {}
     std::string_view Name() const override { return "tasks"; }
     std::vector<std::string> DependsOn() const override {
         return {"units", "auth", "audit", "calendar", "media", "signatures"};
@@ -36,6 +36,9 @@ public:
     void Build(platform::Platform& p) override {
         policy_ = &p.policy;
         ServiceSettings settings;
+        settings.remind_before = std::chrono::hours(tuning_.remind_before_hours);
+        settings.escalate_after = std::chrono::hours(tuning_.escalate_after_hours);
+        settings.lag_margin = tuning_.lag_margin;
         settings.check_file = [this](const std::string& url) { return CheckFile(url); };
         auto* accounts = &p.auth;
         settings.holders = [accounts](core::db::Connection& c, core::access::Permission perm,
@@ -230,6 +233,7 @@ private:
     auth::Web* web_ = nullptr;
     std::string start_, deadline_, cadence_;
     std::unique_ptr<Service> service_;
+    Tuning tuning_;
     std::unique_ptr<SecretRegister> secret_;
     std::unique_ptr<Handlers> handlers_;
 };
@@ -237,8 +241,8 @@ private:
 }  // namespace
 
 std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<signatures::Service>& signatures,
-                                             const platform::Module& media) {
-    return std::make_unique<TasksModule>(signatures, media);
+                                             const platform::Module& media, Tuning tuning) {
+    return std::make_unique<TasksModule>(signatures, media, tuning);
 }
 
 }  // namespace vp::tasks
