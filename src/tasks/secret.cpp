@@ -3,6 +3,7 @@
 // inside the partition's, so the record is committed first: a change never lands unaudited (at
 // worst an audited change fails to commit, and the record says what was attempted).
 #include "tasks/secret.hpp"
+#include "tasks/document_fields.hpp"
 #include "tasks/tasks.hpp"
 
 #include <algorithm>
@@ -103,22 +104,13 @@ core::Result<SecretDocument> SecretRegister::Create(const Principal& who, NewSec
     const bool known = known_kind_ ? known_kind_(in.kind) : std::find(kinds.begin(), kinds.end(), in.kind) != kinds.end();
     if (!known)
         return core::InvalidField("kind", Msg("tasks.document_kind_unknown", {{"kind", in.kind}}));
-    for (auto [field, value, max, multi] : {std::tuple{"title", &in.title, std::size_t{1000}, false},
-                                            {"number", &in.number, std::size_t{40}, false},
-                                            {"symbol", &in.symbol, std::size_t{80}, false},
-                                            {"signer", &in.signer, std::size_t{200}, false},
-                                            {"submitting_unit", &in.submitting_unit, std::size_t{300}, false},
-                                            {"issuing_unit", &in.issuing_unit, std::size_t{300}, false},
-                                            {"notes", &in.notes, std::size_t{4000}, true}}) {
-        auto t = core::CleanField(field, *value, max, multi);
-        if (!t) return t.error();
-        *value = std::move(t).value();
-    }
-    for (auto [field, value] : {std::pair{"title", &in.title}, {"signer", &in.signer}, {"issuing_unit", &in.issuing_unit}}) {
-        if (value->empty()) return core::InvalidField(field, Msg("tasks.field_required", {{"field", field}}));
-    }
-    if (!calendar::ParseIsoDate(in.issued_on))
-        return core::InvalidField("issued_on", Msg("tasks.date_invalid", {{"field", "issued_on"}}));
+    if (auto ok = detail::CleanDocumentText({&in.title, &in.number, &in.symbol, &in.signer, &in.submitting_unit,
+                                             &in.issuing_unit, &in.issued_on});
+        !ok)
+        return ok.error();
+    auto notes = core::CleanField("notes", in.notes, 4000, true);
+    if (!notes) return notes.error();
+    in.notes = std::move(notes).value();
     if (in.task_count < 1 || in.task_count > 10000)
         return core::InvalidField("task_count", Msg("tasks.secret_task_count_invalid"));
     if (in.lead_units.empty()) return core::InvalidField("lead_units", Msg("tasks.lead_unit_required"));

@@ -11,6 +11,7 @@
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
 #include "core/text.hpp"
+#include "tasks/document_fields.hpp"
 #include "tasks/tasks.hpp"
 
 namespace vp::tasks {
@@ -140,6 +141,23 @@ json::object TaskSnapshot(const Task& t) {
 }
 
 }  // namespace
+
+core::Status detail::CleanDocumentText(const DocumentText& d) {
+    for (auto [field, value, max] : {std::tuple{"title", d.title, std::size_t{1000}}, {"number", d.number, std::size_t{40}},
+                                     {"symbol", d.symbol, std::size_t{80}}, {"signer", d.signer, std::size_t{200}},
+                                     {"submitting_unit", d.submitting_unit, std::size_t{300}},
+                                     {"issuing_unit", d.issuing_unit, std::size_t{300}}}) {
+        auto t = core::CleanField(field, *value, max, false);
+        if (!t) return t.error();
+        *value = std::move(t).value();
+    }
+    for (auto [field, value] : {std::pair{"title", d.title}, {"signer", d.signer}, {"issuing_unit", d.issuing_unit}}) {
+        if (value->empty()) return core::InvalidField(field, Msg("tasks.field_required", {{"field", field}}));
+    }
+    if (!calendar::ParseIsoDate(*d.issued_on))
+        return core::InvalidField("issued_on", Msg("tasks.date_invalid", {{"field", "issued_on"}}));
+    return core::Ok{};
+}
 
 Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& clock,
                  const core::access::Policy& policy, const units::Service& units, const calendar::Service& calendars,
@@ -272,22 +290,13 @@ core::Result<Document> Service::CreateDocument(const Principal& who, NewDocument
     bool known_kind = false;
     for (const auto& e : Catalogue("kind")) known_kind = known_kind || (e.code == in.kind && e.status == "active");
     if (!known_kind) return core::InvalidField("kind", Msg("tasks.document_kind_unknown", {{"kind", in.kind}}));
-    for (auto [field, value, max, multi] : {std::tuple{"title", &in.title, std::size_t{1000}, false},
-                                            {"number", &in.number, std::size_t{40}, false},
-                                            {"symbol", &in.symbol, std::size_t{80}, false},
-                                            {"summary", &in.summary, std::size_t{8000}, true},
-                                            {"signer", &in.signer, std::size_t{200}, false},
-                                            {"submitting_unit", &in.submitting_unit, std::size_t{300}, false},
-                                            {"issuing_unit", &in.issuing_unit, std::size_t{300}, false}}) {
-        auto t = core::CleanField(field, *value, max, multi);
-        if (!t) return t.error();
-        *value = std::move(t).value();
-    }
-    for (auto [field, value] : {std::pair{"title", &in.title}, {"signer", &in.signer}, {"issuing_unit", &in.issuing_unit}}) {
-        if (value->empty()) return core::InvalidField(field, Msg("tasks.field_required", {{"field", field}}));
-    }
-    if (!calendar::ParseIsoDate(in.issued_on))
-        return core::InvalidField("issued_on", Msg("tasks.date_invalid", {{"field", "issued_on"}}));
+    if (auto ok = detail::CleanDocumentText({&in.title, &in.number, &in.symbol, &in.signer, &in.submitting_unit,
+                                             &in.issuing_unit, &in.issued_on});
+        !ok)
+        return ok.error();
+    auto summary = core::CleanField("summary", in.summary, 8000, true);
+    if (!summary) return summary.error();
+    in.summary = std::move(summary).value();
     auto cal = Calendar();
     if (!cal) return cal.error();
     auto issued = calendar::TryParseInstant(in.issued_on + "T00:00", cal.value()->TimeZone());
