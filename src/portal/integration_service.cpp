@@ -171,16 +171,7 @@ void Service::AfterLiveChange(Connection& c, std::int64_t item_id, const audit::
     if (!item) return;
     SyncRegister(c, item.value());
     SyncPublic(c, item.value());
-    if (item->integrated_from == 0) {
-        FollowOriginal(c, item.value(), actor);
-        // The copies on the main portal moved with it: the public site follows them too.
-        std::vector<std::int64_t> copies;
-        for (const auto& r : c.Query("SELECT id FROM portal_items WHERE integrated_from = $1", {item_id}))
-            copies.push_back(r.Int(0));
-        for (auto id : copies) {
-            if (auto copy = Load(c, id)) SyncPublic(c, copy.value());
-        }
-    }
+    if (item->integrated_from == 0) FollowOriginal(c, item.value(), actor);
 }
 
 void Service::FollowOriginal(Connection& c, const Item& original, const audit::Actor& actor) {
@@ -252,6 +243,7 @@ void Service::FollowOriginal(Connection& c, const Item& original, const audit::A
         }
         auto after = Load(c, id);
         if (!after) continue;
+        SyncPublic(c, after.value());  // the public site shows the copy as it now is
         Record(c, after.value(), actor, action, before.state, after->state, after->live_revision,
                fmt::format("#{} {}", original.id, StateCode(original.state)));
         audit_.Write(c, actor,

@@ -173,7 +173,7 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
                 const std::string& public_url) {
     data["t"] = *ctx.t;
     data["lang"] = ctx.lang;
-    data["documents_href"] = ctx.base + "/van-ban";
+    data["documents_href"] = nullptr;  // no public document look-up page yet (docs/site.md)
     data["search_action"] = ctx.base + "/tim-kiem";
     data["portal_home"] = ctx.Home();
     const auto content = templates.Render("site/" + std::string(name), data);
@@ -222,8 +222,8 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
         {"other_lang", frame.other_lang},
         {"search_action", ctx.base + "/tim-kiem"},
         {"search_q", OrNull(frame.search_q)},
-        {"documents_href", ctx.base + "/van-ban"},
-        {"collections_href", "/tu-lieu"},
+        {"documents_href", nullptr},  // the document look-up and collection pages are not built yet
+        {"collections_href", nullptr},
         {"year", static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(
                                                                   std::chrono::system_clock::now())}
                                       .year())},
@@ -557,7 +557,6 @@ Response Site::Search(Request& req) {
                                              {"selected", q->language == l}});
         for (const auto& p : portals)
             portal_list.push_back(json::object{{"code", p.code}, {"name", p.name_vi}, {"selected", p.code == q->portal}});
-        std::string href = ctx.base + "/tim-kiem?q=" + http::EscapeHtml(q->q);
         json::object data{{"q", q->q},
                           {"total", page.total},
                           {"results", std::move(results)},
@@ -567,7 +566,7 @@ Response Site::Search(Request& req) {
                                                    {"languages", std::move(languages)},
                                                    {"from", OrNull(req.QueryParam("from").value_or(""))},
                                                    {"to", OrNull(req.QueryParam("to").value_or(""))}}},
-                          {"pager", Pager(q->offset / q->limit + 1, page.total, q->limit, ctx.base + "/tim-kiem?q=" + q->q)},
+                          {"pager", Pager(q->offset / q->limit + 1, page.total, q->limit, ctx.base + "/tim-kiem?q=" + http::PercentEncode(q->q))},
                           {"empty_query", q->q.empty()},
                           {"none", !q->q.empty() && page.total == 0}};
         Frame frame{.title = ctx.T("site_search_heading"), .robots = "noindex", .search_q = q->q};
