@@ -154,6 +154,7 @@ core::Result<Item> Service::IntegrateIn(const audit::Actor& actor, const Portal&
         Record(c, original.value(), actor, "integrated", original->state, original->state,
                original->live_revision, fmt::format("#{} ({})", id, section));
         auto after = Load(c, id);
+        SyncPublic(c, after.value());  // shown on the main portal's public pages from now on
         if (settings_.on_live) settings_.on_live(c, after.value(), actor);
         audit_.Write(c, actor,
                      {"portal.item.integrate", "portal_item", std::to_string(id), nullptr, SnapshotOf(after.value())});

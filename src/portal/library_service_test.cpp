@@ -274,6 +274,9 @@ TEST_P(PortalLibrary, AComponentItemIsIntegratedUpdatedAndWithdrawnWithItsOrigin
     EXPECT_EQ(copy->current.fields.title, "Huế khai mạc Festival");
     ASSERT_TRUE(copy->post_check);
     EXPECT_EQ(copy->post_check->reason, "integration") << "every integration is post-checked";
+    auto shown = svc_->ListPublic({.portal = "main", .section = "dia-phuong"});
+    ASSERT_EQ(shown.total, 1) << "on the main portal's public pages at once (P-21)";
+    EXPECT_EQ(shown.items.at(0).id, copy->id);
     EXPECT_EQ(svc_->Integrate(main.publisher, original.id, "").error().code, core::ErrorCode::kConflict);
     EXPECT_TRUE(svc_->IntegrationCandidates(main.publisher)->empty());
     EXPECT_EQ(svc_->SaveRevision(main.editor, copy->id, copy->current.fields, "").error().code,
