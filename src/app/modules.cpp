@@ -30,7 +30,7 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
                                   {.remind_before_hours = config.tasks_remind_before_hours,
                                    .escalate_after_hours = config.tasks_escalate_after_hours,
                                    .lag_margin = config.tasks_lag_margin}));
-    m.push_back(site::MakeModule(portal_ref, media_ref, config.public_url));
+    m.push_back(site::MakeModule(portal_ref, media_ref, signature_service, config.public_url));
     return m;
 }
 

@@ -289,6 +289,7 @@ void EventBus::Publish(const Event& in) {
     try {
         db_->Transact([&](db::Connection& c) { Append(c, *e); });
         Wake();
+        NotifyLocalCommit(*e);
     } catch (const std::exception& ex) {
         spdlog::error("events: could not log {} ({}); delivered on this node only", e->topic, ex.what());
         DeliverInMemory(std::move(*e));
@@ -304,12 +305,40 @@ std::int64_t EventBus::Publish(db::Connection& c, const Event& in) {
             std::lock_guard lock(mu_);
             e->id = ++local_seq_;
         }
+        NotifyLocalCommit(*e);
         DeliverInMemory(std::move(*e));
         return 0;
     }
     auto id = Append(c, *e);  // throws with the caller's transaction
-    Wake();                   // before the commit: the row may not be visible yet, the poll (or NOTIFY) follows
+    // Once the row is visible: the delivery thread reads it at once (not at its next poll), and
+    // this node's commit listeners hear of it before the caller answers.
+    c.AfterCommit([this, ev = *e, id] {
+        Wake();
+        auto copy = ev;
+        copy.id = id;
+        NotifyLocalCommit(copy);
+    });
     return id;
+}
+
+void EventBus::OnLocalCommit(std::function<void(const Event&)> fn) {
+    std::lock_guard lock(mu_);
+    local_commit_.push_back(std::move(fn));
+}
+
+void EventBus::NotifyLocalCommit(const Event& e) {
+    std::vector<std::function<void(const Event&)>> listeners;
+    {
+        std::lock_guard lock(mu_);
+        listeners = local_commit_;
+    }
+    for (const auto& fn : listeners) {
+        try {
+            fn(e);
+        } catch (const std::exception& ex) {
+            spdlog::warn("events: a commit listener of {} failed: {}", e.topic, ex.what());
+        }
+    }
 }
 
 void EventBus::Wake() {

@@ -159,6 +159,13 @@ public:
     /// Every event accepted by `filter`, whatever its topic, with no authorization (in-process use).
     std::shared_ptr<Subscription> Subscribe(std::function<bool(const Event&)> filter);
 
+    /// Calls `fn` with every event this node publishes, on the publishing thread, right after
+    /// the transaction that published it commits (read-your-writes on this node: a cache is
+    /// emptied before the response of the change goes out). Other nodes' events come through
+    /// Subscribe only, so listeners use both and must tolerate seeing a local event twice.
+    /// Keep `fn` cheap; it must not publish. The listener stays for the bus's lifetime.
+    void OnLocalCommit(std::function<void(const Event&)> fn);
+
     /// Asks the delivery thread to read the log now (NOTIFY received, or a local publish).
     void Wake();
     /// Tells the bus whether another wake-up source (LISTEN) is connected: the poll then slows.
@@ -179,6 +186,7 @@ private:
     };
     std::int64_t Append(db::Connection& c, const Event& e);
     void DeliverInMemory(Event e);
+    void NotifyLocalCommit(const Event& e);
     void Run();
     void DeliverNew();
     void Replay(Subscription& sub, std::int64_t after);
@@ -189,6 +197,7 @@ private:
 
     mutable std::mutex mu_;
     std::vector<std::weak_ptr<Subscription>> subs_;
+    std::vector<std::function<void(const Event&)>> local_commit_;
     std::map<std::string, TopicEntry, std::less<>> topics_;
     std::int64_t local_seq_ = 0;
 

@@ -136,6 +136,29 @@ TEST_P(Events, AnEventExistsOnlyIfItsTransactionCommits_X5) {
     EXPECT_EQ(LogCount(), 1);
 }
 
+// This node's listeners hear of its own events at the commit, before Transact returns (a page
+// cache is emptied before the change's response goes out); a rolled-back event never.
+TEST_P(Events, LocalCommitListenersHearTheEventBeforeTheTransactionReturns_X7) {
+    std::vector<std::int64_t> heard;
+    bus_.OnLocalCommit([&](const Event& e) { heard.push_back(e.id); });
+    try {
+        Db().Transact([&](core::db::Connection& c) {
+            bus_.Publish(c, {"tasks.status", "{}"});
+            throw std::runtime_error("the change fails");
+        });
+    } catch (const std::runtime_error&) {
+    }
+    EXPECT_TRUE(heard.empty());
+    std::int64_t id = 0;
+    Db().Transact([&](core::db::Connection& c) {
+        id = bus_.Publish(c, {"tasks.status", "{}"});
+        EXPECT_TRUE(heard.empty()) << "not before the commit";
+    });
+    EXPECT_EQ(heard, std::vector<std::int64_t>{id});
+    bus_.Publish({"tasks.status", "{}"});
+    EXPECT_EQ(heard.size(), 2u) << "a publish in its own transaction too";
+}
+
 TEST_P(Events, TheLogIsBoundedByCountAndAge_X5) {
     EventBus bus;
     Attach(bus, Db(), {.keep_events = 10, .keep_for = std::chrono::hours(1)});

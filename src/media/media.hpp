@@ -167,6 +167,12 @@ std::string SanitizeFilename(std::string_view declared);
 /// characters are dropped here again.
 std::string ContentDisposition(bool as_attachment, std::string_view filename);
 
+/// A picture for the demo content, drawn here (a sky, a sun and a theme's ground: hills, sea,
+/// fields, a hall, a skyline, a crowd), as a JPEG of `width` × `height`; deterministic for a
+/// theme and a variant. Themes: DemoImageThemes(); an unknown one draws a landscape.
+std::string DemoImage(std::string_view theme, unsigned variant, int width = 1200, int height = 675);
+std::vector<std::string_view> DemoImageThemes();
+
 /// What serving a stored file needs.
 struct ServedFile {
     std::string sha256;  ///< the bytes to send

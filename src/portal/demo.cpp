@@ -5,7 +5,7 @@
 #include <tuple>
 
 #include "core/message.hpp"
-#include "portal/portal.hpp"
+#include "portal/demo.hpp"
 
 namespace vp::portal {
 
@@ -138,7 +138,8 @@ void LoadLibraryDemo(Service& svc, const core::Clock& clock) {
 
 }  // namespace
 
-void LoadDemo(Service& svc, const core::Clock& clock) {
+void LoadDemo(Service& svc, Service& dated, core::FakeClock& dated_clock, media::Service& media,
+              const core::Clock& clock) {
     const auto op = core::access::Principal::Operator();
     for (const char* unit : {"TU-HNI", "TU-HUE", "BTCTW"}) {
         auto p = svc.CreateComponentPortal(op, unit);
@@ -205,7 +206,10 @@ void LoadDemo(Service& svc, const core::Clock& clock) {
             if (a == s.up_to) break;
         }
     }
-    LoadLibraryDemo(svc, clock);
+    // The library's items a few days old, so the corpus' latest news lead the public pages.
+    dated_clock.Set(clock.Now() - std::chrono::hours(24 * 3));
+    LoadLibraryDemo(dated, dated_clock);
+    LoadDemoCorpus(dated, dated_clock, media, clock);
 }
 
 }  // namespace vp::portal

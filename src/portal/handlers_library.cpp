@@ -48,29 +48,7 @@ void Flatten(const std::vector<CollectionNode>& nodes, int depth, json::array& o
 
 // A document look-up from the query string (the API's and the page's parameters).
 core::Result<DocumentQuery> QueryFrom(const Request& req, const std::string& tz) {
-    DocumentQuery q{.portal = req.QueryParam("portal").value_or(""),
-                    .doc_kind = req.QueryParam("kind").value_or(""),
-                    .number = req.QueryParam("number").value_or(""),
-                    .symbol = req.QueryParam("symbol").value_or(""),
-                    .issuer = req.QueryParam("issuer").value_or(""),
-                    .signer = req.QueryParam("signer").value_or(""),
-                    .language = req.QueryParam("language").value_or(""),
-                    .text = req.QueryParam("q").value_or("")};
-    if (!q.doc_kind.empty() && !IsDocumentKind(q.doc_kind))
-        return core::InvalidField("kind", core::Msg("portal.document_kind_unknown", {{"kind", q.doc_kind}}));
-    for (auto* text : {&q.portal, &q.number, &q.symbol, &q.issuer, &q.signer, &q.language, &q.text}) {
-        if (text->size() > 500 || !core::IsValidUtf8(*text))
-            return core::InvalidField("q", core::Msg("portal.field_invalid_text", {{"field", "q"}}));
-    }
-    auto from = http_util::DayParam(req, "from", tz);
-    if (!from) return from.error();
-    auto to = http_util::DayParam(req, "to", tz);
-    if (!to) return to.error();
-    q.issued_from = from.value();
-    if (to->has_value()) q.issued_to = **to + std::chrono::hours(24);  // "to" is inclusive
-    q.limit = static_cast<int>(auth::ParseId(req.QueryParam("limit").value_or("20")).value_or(20));
-    q.offset = static_cast<int>(auth::ParseId(req.QueryParam("offset").value_or("0")).value_or(0));
-    return q;
+    return DocumentQueryFrom([&](std::string_view k) { return req.QueryParam(k); }, tz);
 }
 
 }  // namespace

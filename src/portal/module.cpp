@@ -8,6 +8,7 @@
 
 #include "core/html/sanitize.hpp"
 #include "media/module.hpp"
+#include "portal/demo.hpp"
 #include "core/message.hpp"
 #include "portal/handlers.hpp"
 
@@ -16,7 +17,6 @@ std::span<const vp::core::EmbeddedFile> PortalApi();
 }
 
 namespace vp::portal {
-void LoadDemo(Service& svc, const core::Clock& clock);  // demo.cpp
 namespace {
 
 using core::http::beast_http::verb;
@@ -36,23 +36,7 @@ public:
 
     void Build(platform::Platform& p) override {
         policy_ = &p.policy;
-        ServiceSettings settings;
-        settings.sanitize = [](std::string_view html) { return core::html::SanitizeHtml(html); };
-        settings.to_text = [](std::string_view html) { return core::html::HtmlToText(html); };
-        settings.secrets = secrets_.get();
-        auto* accounts = &p.auth;
-        settings.holders = [accounts](core::db::Connection& c, core::access::Permission perm,
-                                      const core::access::Scope& scope) { return accounts->HoldersOf(c, perm, scope); };
-        settings.on_live = [this](core::db::Connection& c, const Item& it, const audit::Actor& actor) {
-            SignDocumentFiles(c, it, actor);
-        };
-        auto* notify = &p.notify;
-        settings.notify = [notify](core::db::Connection& c, std::int64_t user, const std::string& title,
-                                   const std::string& body, const std::string& link) {
-            notify->Create(c, user, "portal", title, body, link, false);
-        };
-        service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
-                                             std::move(settings));
+        service_ = MakeService(p, p.clock);
         // The main portal exists from the first start (the operator creates component portals).
         auto main = service_->EnsureMainPortal(core::access::Principal::Operator());
         if (!main)
@@ -212,7 +196,11 @@ public:
         });
     }
 
-    void LoadDemo(platform::Platform& p) override { portal::LoadDemo(*service_, p.clock); }
+    void LoadDemo(platform::Platform& p) override {
+        core::FakeClock past(p.clock.Now());
+        auto dated = MakeService(p, past, false);
+        portal::LoadDemo(*service_, *dated, past, media::ServiceOf(media_), p.clock);
+    }
 
     boost::json::object OpenApi() const override {
         return platform::ParseOpenApiPart(embedded::PortalApi().front().content, Name());
@@ -221,6 +209,29 @@ public:
     Service* service() { return service_.get(); }
 
 private:
+    // The service with the module's settings, on `clock` (the demo loader's own moves back;
+    // its items notify nobody).
+    std::unique_ptr<Service> MakeService(platform::Platform& p, const core::Clock& clock, bool notify = true) {
+        ServiceSettings settings;
+        settings.sanitize = [](std::string_view html) { return core::html::SanitizeHtml(html); };
+        settings.to_text = [](std::string_view html) { return core::html::HtmlToText(html); };
+        settings.secrets = secrets_.get();
+        auto* accounts = &p.auth;
+        settings.holders = [accounts](core::db::Connection& c, core::access::Permission perm,
+                                      const core::access::Scope& scope) { return accounts->HoldersOf(c, perm, scope); };
+        settings.on_live = [this](core::db::Connection& c, const Item& it, const audit::Actor& actor) {
+            SignDocumentFiles(c, it, actor);
+        };
+        if (notify) {
+            settings.notify = [n = &p.notify](core::db::Connection& c, std::int64_t user, const std::string& title,
+                                              const std::string& body, const std::string& link) {
+                n->Create(c, user, "portal", title, body, link, false);
+            };
+        }
+        return std::make_unique<Service>(p.db, p.audit, clock, p.policy, p.units, p.calendars, p.events,
+                                         std::move(settings));
+    }
+
     // P-30: every file of a published official document gets a SHA-256 digest and an Ed25519
     // signature by the portal's key ("portal:<code>") in the registry that /verify checks.
     // Registering again is a no-op, so updates only add files that are new.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -598,6 +599,8 @@ public:
     std::vector<PublicEntry> PublicEntries(const std::string& portal, std::optional<core::TimePoint> since, int limit,
                                            int offset = 0) const;
     std::int64_t CountPublic(const std::string& portal) const;
+    /// The codes of a portal's sections that hold a published item in `language`.
+    std::set<std::string> SectionsInUse(const std::string& portal, const std::string& language) const;
     /// The other published language versions of an item (its original and the original's other
     /// translations), for the language switch and hreflang (P-5).
     std::vector<PublicEntry> PublishedTranslations(const Item& item) const;
@@ -666,6 +669,13 @@ private:
 /// site's page share it. Errors name the parameter.
 core::Result<SearchQuery> SearchQueryFrom(const std::function<std::optional<std::string>(std::string_view)>& param,
                                           const std::string& tz);
+
+/// Reads a look-up of the register from request parameters (`q`, `portal`, `kind`, `number`,
+/// `symbol`, `issuer`, `signer`, `language`, `from`, `to` as YYYY-MM-DD in `tz`, `to` inclusive,
+/// `limit` up to 100 with `offset`, or `page` from 1): the API, the back office and the site's
+/// page share it. Errors name the parameter.
+core::Result<DocumentQuery> DocumentQueryFrom(const std::function<std::optional<std::string>(std::string_view)>& param,
+                                              const std::string& tz);
 
 /// The public address of a portal's home ("/" for the main portal, "/cong/<code>" for the others)
 /// and of a published item ("/bai-viet/<id>-<slug>", under the portal's home).

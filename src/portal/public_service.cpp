@@ -7,6 +7,7 @@
 #include "core/message.hpp"
 #include "core/text.hpp"
 #include "portal/internal.hpp"
+#include "portal/library.hpp"
 #include "portal/portal.hpp"
 #include "portal/search.hpp"
 
@@ -180,6 +181,25 @@ std::vector<PublicEntry> Service::PublicEntries(const std::string& portal, std::
     });
 }
 
+std::set<std::string> Service::SectionsInUse(const std::string& portal, const std::string& language) const {
+    std::set<std::string> out;
+    auto p = FindPortal(portal);
+    if (!p) return out;
+    db_.Read([&](Connection& c) {
+        for (const auto& r : c.Query("SELECT DISTINCT sections FROM portal_public WHERE portal_id = $1 AND language = $2",
+                                     {p->id, language})) {
+            const auto list = r.Text(0);  // ",a,b,"
+            for (std::size_t at = 0; at < list.size();) {
+                const auto end = list.find(',', at);
+                if (end == std::string::npos) break;
+                if (end > at) out.insert(list.substr(at, end - at));
+                at = end + 1;
+            }
+        }
+    });
+    return out;
+}
+
 std::int64_t Service::CountPublic(const std::string& portal) const {
     auto p = portal.empty() ? std::nullopt : FindPortal(portal);
     if (!portal.empty() && !p) return 0;
@@ -262,6 +282,53 @@ SearchPage Service::Search(const SearchQuery& in) const {
     return out;
 }
 
+namespace {
+
+// `from` and `to` (YYYY-MM-DD in `tz`; `to` inclusive) as [from, to).
+core::Status DayRange(const std::function<std::optional<std::string>(std::string_view)>& param, const std::string& tz,
+                      std::optional<core::TimePoint>& from, std::optional<core::TimePoint>& to) {
+    for (auto [name, at, end] : {std::tuple{"from", &from, false}, {"to", &to, true}}) {
+        const auto day = param(name).value_or("");
+        if (day.empty()) continue;
+        const auto invalid = core::InvalidField(name, core::Msg("portal.day_invalid", {{"field", name}}));
+        if (!calendar::ParseIsoDate(day)) return invalid;
+        auto t = calendar::TryParseInstant(day + "T00:00", tz);
+        if (!t) return invalid;
+        *at = end ? t.value() + std::chrono::hours(24) : t.value();
+    }
+    return core::Ok{};
+}
+
+}  // namespace
+
+core::Result<DocumentQuery> DocumentQueryFrom(const std::function<std::optional<std::string>(std::string_view)>& param,
+                                              const std::string& tz) {
+    auto text = [&](const char* k) { return param(k).value_or(""); };
+    DocumentQuery q{.portal = text("portal"), .doc_kind = text("kind"), .number = text("number"),
+                    .symbol = text("symbol"), .issuer = text("issuer"), .signer = text("signer"),
+                    .language = text("language"), .text = text("q")};
+    if (!q.doc_kind.empty() && !IsDocumentKind(q.doc_kind))
+        return core::InvalidField("kind", core::Msg("portal.document_kind_unknown", {{"kind", q.doc_kind}}));
+    for (auto [name, value] : {std::pair{"portal", &q.portal}, {"number", &q.number}, {"symbol", &q.symbol},
+                               {"issuer", &q.issuer}, {"signer", &q.signer}, {"language", &q.language}, {"q", &q.text}}) {
+        if (value->size() > 500 || !core::IsValidUtf8(*value))
+            return core::InvalidField(name, core::Msg("portal.field_invalid_text", {{"field", name}}));
+    }
+    if (auto r = DayRange(param, tz, q.issued_from, q.issued_to); !r) return r.error();
+    const auto limit = param("limit");
+    q.limit = limit ? static_cast<int>(std::clamp<std::int64_t>(ParsePositive(*limit).value_or(20), 1, 100)) : 20;
+    if (const auto page = param("page")) {
+        const std::int64_t n = ParsePositive(*page).value_or(0);
+        if (n < 1 || n > 500) return core::InvalidField("page", core::Msg("portal.page_invalid"));
+        q.offset = static_cast<int>((n - 1) * q.limit);
+    } else if (const auto offset = param("offset"); offset && *offset != "0") {
+        const auto n = ParsePositive(*offset);
+        if (!n || *n > 100000) return core::InvalidField("offset", core::Msg("portal.page_invalid"));
+        q.offset = static_cast<int>(*n);
+    }
+    return q;
+}
+
 core::Result<SearchQuery> SearchQueryFrom(const std::function<std::optional<std::string>(std::string_view)>& param,
                                           const std::string& tz) {
     auto text = [&](const char* k) { return param(k).value_or(""); };
@@ -272,15 +339,7 @@ core::Result<SearchQuery> SearchQueryFrom(const std::function<std::optional<std:
         if (value->size() > 300 || !core::IsValidUtf8(*value))
             return core::InvalidField(name, core::Msg("portal.field_invalid_text", {{"field", name}}));
     }
-    for (auto [name, at, end] : {std::tuple{"from", &q.from, false}, {"to", &q.to, true}}) {
-        const auto day = text(name);
-        if (day.empty()) continue;
-        const auto invalid = core::InvalidField(name, core::Msg("portal.day_invalid", {{"field", name}}));
-        if (!calendar::ParseIsoDate(day)) return invalid;
-        auto t = calendar::TryParseInstant(day + "T00:00", tz);
-        if (!t) return invalid;
-        *at = end ? t.value() + std::chrono::hours(24) : t.value();  // "to" is inclusive
-    }
+    if (auto r = DayRange(param, tz, q.from, q.to); !r) return r.error();
     const auto limit = param("limit");
     q.limit = limit ? static_cast<int>(std::clamp<std::int64_t>(ParsePositive(*limit).value_or(20), 1, 50)) : 20;
     const auto page = param("page");

@@ -11,21 +11,29 @@ using core::http::beast_http::verb;
 
 class SiteModule final : public platform::Module {
 public:
-    SiteModule(const platform::Module& portal, const platform::Module& media, std::string public_url)
-        : portal_(portal), media_(media), public_url_(std::move(public_url)) {}
+    SiteModule(const platform::Module& portal, const platform::Module& media,
+               const std::unique_ptr<signatures::Service>& signatures, std::string public_url)
+        : portal_(portal), media_(media), signatures_(signatures), public_url_(std::move(public_url)) {}
     std::string_view Name() const override { return "site"; }
-    std::vector<std::string> DependsOn() const override { return {"portal", "media"}; }
+    std::vector<std::string> DependsOn() const override { return {"portal", "media", "signatures"}; }
 
     void Build(platform::Platform& p) override {
         while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
-        site_ = std::make_unique<Site>(portal::ServiceOf(portal_), media::ServiceOf(media_), p.templates, p.clock,
+        site_ = std::make_shared<Site>(portal::ServiceOf(portal_), media::ServiceOf(media_), signatures_.get(), p.templates, p.clock,
                                        Settings{.public_url = public_url_});
-        // The site hears of every change it may show through the bus's in-process subscription:
-        // its filter runs on the delivery thread for each event of any node and empties the
-        // cache (cheap, never blocking); nothing is queued.
-        auto* site = site_.get();
-        subscription_ = p.events.Subscribe([site](const core::Event& e) {
-            if (e.topic == "portal.public" || e.topic == "portal.item") site->Invalidate();
+        // The site hears of every change it may show: this node's own at the commit, before the
+        // change's response goes out (an editor who publishes sees the page at once), and every
+        // node's through the bus's in-process subscription, whose filter runs on the delivery
+        // thread. Both only empty the cache (cheap, never blocking); nothing is queued.
+        std::weak_ptr<Site> weak = site_;
+        auto shows = [](const core::Event& e) { return e.topic == "portal.public" || e.topic == "portal.item"; };
+        p.events.OnLocalCommit([weak, shows](const core::Event& e) {
+            if (!shows(e)) return;
+            if (auto site = weak.lock()) site->Invalidate();
+        });
+        subscription_ = p.events.Subscribe([weak, shows](const core::Event& e) {
+            if (!shows(e)) return false;
+            if (auto site = weak.lock()) site->Invalidate();
             return false;
         });
     }
@@ -49,24 +57,30 @@ public:
             r.Add(verb::get, prefix + "/chuyen-muc/{code}/rss.xml", bind(&Site::Feed), page);
             r.Add(verb::get, prefix + "/chuyen-muc/{code}/atom.xml", bind(&Site::Feed), page);
             r.Add(verb::get, prefix + "/chuyen-muc/{code}", bind(&Site::Section), page);
+            r.Add(verb::get, prefix + "/van-ban", bind(&Site::Documents), page);
+            r.Add(verb::get, prefix + "/tu-lieu", bind(&Site::Collections), page);
+            r.Add(verb::get, prefix + "/tu-lieu/{code}", bind(&Site::Collection), page);
             if (prefix.ends_with("/en")) continue;  // an article's address does not name its language
             r.Add(verb::get, prefix + "/bai-viet/{id}", bind(&Site::Article), page);
         }
+        r.SetNotFound(bind(&Site::NotFound), page);
     }
 
 private:
     const platform::Module& portal_;
     const platform::Module& media_;
+    const std::unique_ptr<signatures::Service>& signatures_;
     std::string public_url_;
-    std::unique_ptr<Site> site_;
+    std::shared_ptr<Site> site_;
     std::shared_ptr<core::Subscription> subscription_;
 };
 
 }  // namespace
 
 std::unique_ptr<platform::Module> MakeModule(const platform::Module& portal, const platform::Module& media,
+                                             const std::unique_ptr<signatures::Service>& signatures,
                                              std::string public_url) {
-    return std::make_unique<SiteModule>(portal, media, std::move(public_url));
+    return std::make_unique<SiteModule>(portal, media, signatures, std::move(public_url));
 }
 
 }  // namespace vp::site

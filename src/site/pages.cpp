@@ -9,7 +9,7 @@
 #include "core/message.hpp"
 #include "core/text.hpp"
 #include "site/feeds.hpp"
-#include "site/site.hpp"
+#include "site/internal.hpp"
 
 namespace vp::site {
 
@@ -17,34 +17,10 @@ namespace http = core::http;
 namespace json = boost::json;
 using http::Request;
 using http::Response;
+using namespace internal;
 
-struct Site::Context {
-    portal::Portal portal;
-    std::string lang = "vi";
-    std::string base;  ///< "" | "/en" | "/cong/<code>" | "/cong/<code>/en"
-    std::vector<portal::Section> sections;
-    const json::object* t = nullptr;
-    std::string Home() const { return base.empty() ? "/" : base; }
-    std::string SectionHref(const std::string& code) const { return base + "/chuyen-muc/" + code; }
-    const portal::Section* FindSection(std::string_view code) const {
-        for (const auto& s : sections) {
-            if (s.code == code && s.status == "active") return &s;
-        }
-        return nullptr;
-    }
-    std::string SectionName(const portal::Section& s) const {
-        return lang == "en" && !s.name_en.empty() ? s.name_en : s.name_vi;
-    }
-    std::string PortalName() const {
-        return lang == "en" && !portal.name_en.empty() ? portal.name_en : portal.name_vi;
-    }
-    std::string T(std::string_view key) const {
-        const auto* v = t ? t->if_contains(key) : nullptr;
-        return v && v->is_string() ? std::string(v->get_string()) : std::string(key);
-    }
-};
 
-namespace {
+namespace internal {
 
 constexpr std::string_view kMediaPrefix = "/media/";
 
@@ -77,12 +53,13 @@ std::optional<std::int64_t> LeadingId(std::string_view s) {
     return v;
 }
 
-}  // namespace
+}  // namespace internal
 
-Site::Site(const portal::Service& portal, const media::Service& media, const core::web::TemplateStore& templates,
-           const core::Clock& clock, Settings settings)
+Site::Site(const portal::Service& portal, const media::Service& media, const signatures::Service* signatures,
+           const core::web::TemplateStore& templates, const core::Clock& clock, Settings settings)
     : portal_(portal),
       media_(media),
+      signatures_(signatures),
       templates_(templates),
       clock_(clock),
       settings_(std::move(settings)),
@@ -91,19 +68,8 @@ Site::Site(const portal::Service& portal, const media::Service& media, const cor
 // ---------------------------------------------------------------------------------------------
 // The frame: which portal and language, the cache, the layout.
 
-namespace {
 
-struct Frame {
-    std::string title, description, canonical, og_type = "website", og_image;
-    json::array alternates, feeds;
-    std::string jsonld, robots, search_q;
-    json::value other_lang = nullptr;
-    core::TimePoint last_modified{};
-};
-
-}  // namespace
-
-Response Site::Cached(Request& req, const std::function<Response(Context&)>& render) {
+std::optional<Site::Context> Site::ContextFor(const Request& req) const {
     // The portal: /cong/<code>/…, a portal's own host name, or the main portal.
     Context ctx;
     std::optional<portal::Portal> found;
@@ -119,21 +85,29 @@ Response Site::Cached(Request& req, const std::function<Response(Context&)>& ren
         }
         if (!found) found = portal_.FindPortal(portal::kMainPortal);
     }
-    if (!found || found->status != "active") return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
+    if (!found || found->status != "active") return std::nullopt;
     ctx.portal = *found;
     const std::string prefix = req.path_params.count("portal") ? "/cong/" + ctx.portal.code : "";
     const bool en = req.path == prefix + "/en" || req.path.starts_with(prefix + "/en/");
     if (en && std::find(ctx.portal.languages.begin(), ctx.portal.languages.end(), "en") == ctx.portal.languages.end())
-        return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
+        return std::nullopt;
     ctx.lang = en ? "en" : "vi";
     ctx.base = prefix + (en ? "/en" : "");
     ctx.t = &templates_.Strings(ctx.lang);
 
+    return ctx;
+}
+
+Response Site::Cached(Request& req, const std::function<Response(Context&)>& render) {
+    auto found_ctx = ContextFor(req);
+    if (!found_ctx) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
+    auto& ctx = *found_ctx;
     const std::string key = ctx.portal.code + "|" + ctx.lang + "|" + req.path + "?" + req.query;
     std::shared_ptr<const CachedPage> page = settings_.cache ? cache_.Get(key) : nullptr;
     if (!page) {
         const auto generation = cache_.Generation();
         ctx.sections = portal_.Sections(ctx.portal.id);
+        ctx.sections_in_use = portal_.SectionsInUse(ctx.portal.code, ctx.lang);
         auto res = render(ctx);
         if (res.result_int() != 200) return res;
         auto fresh = std::make_shared<CachedPage>();
@@ -165,7 +139,7 @@ Response Site::Cached(Request& req, const std::function<Response(Context&)>& ren
     return res;
 }
 
-namespace {
+namespace internal {
 
 // The layout around a page's inner HTML.
 Response Layout(const Request& req, const core::web::TemplateStore& templates, const Site::Context& ctx,
@@ -173,13 +147,13 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
                 const std::string& public_url) {
     data["t"] = *ctx.t;
     data["lang"] = ctx.lang;
-    data["documents_href"] = nullptr;  // no public document look-up page yet (docs/site.md)
+    data["documents_href"] = ctx.DocumentsHref();
     data["search_action"] = ctx.base + "/tim-kiem";
     data["portal_home"] = ctx.Home();
     const auto content = templates.Render("site/" + std::string(name), data);
     json::array nav;
     for (const auto& s : ctx.sections) {
-        if (s.status != "active" || s.parent_id != 0) continue;
+        if (s.status != "active" || s.parent_id != 0 || !ctx.sections_in_use.count(s.code)) continue;
         const auto href = ctx.SectionHref(s.code);
         nav.push_back(json::object{{"name", ctx.SectionName(s)}, {"href", href},
                                    {"current", req.path == href || req.path.starts_with(href + "/")}});
@@ -222,8 +196,8 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
         {"other_lang", frame.other_lang},
         {"search_action", ctx.base + "/tim-kiem"},
         {"search_q", OrNull(frame.search_q)},
-        {"documents_href", nullptr},  // the document look-up and collection pages are not built yet
-        {"collections_href", nullptr},
+        {"documents_href", ctx.DocumentsHref()},
+        {"collections_href", ctx.CollectionsHref()},
         {"year", static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(
                                                                   std::chrono::system_clock::now())}
                                       .year())},
@@ -234,9 +208,9 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
     return res;
 }
 
-}  // namespace
+}  // namespace internal
 
-namespace {
+namespace internal {
 
 // A picture with its srcset (the media module's variants), or null.
 json::value Picture(const media::Service& media, const portal::MediaRef& m, const std::string& alt,
@@ -266,9 +240,9 @@ json::value Picture(const media::Service& media, const portal::MediaRef& m, cons
 
 std::string LocalIso(core::TimePoint t, const portal::Portal& p) { return calendar::FormatIso(t, p.time_zone); }
 
-}  // namespace
+}  // namespace internal
 
-namespace {
+namespace internal {
 
 json::object Card(const media::Service& media, const Site::Context& ctx, const portal::Item& it, bool with_image,
                   std::string_view sizes = "(max-width: 700px) 100vw, 360px") {
@@ -323,27 +297,46 @@ Response NotFoundPage(const Request& req, const core::web::TemplateStore& templa
     return res;
 }
 
-}  // namespace
+}  // namespace internal
 
 // ---------------------------------------------------------------------------------------------
 // Pages
+
+// The newest item of the portal's banners and slogans section (P-27), or null.
+json::value Site::Banner(const Context& ctx) const {
+    if (!ctx.FindSection(kBannerSection)) return nullptr;
+    auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = std::string(kBannerSection), .language = ctx.lang, .limit = 1});
+    if (page.items.empty()) return nullptr;
+    const auto& f = page.items.front().current.fields;
+    return json::object{{"href", portal::PublicPath(ctx.portal, page.items.front().id, f.title)},
+                        {"title", f.title},
+                        {"text", OrNull(f.lead)}};
+}
 
 Response Site::Home(Request& req) {
     return Cached(req, [&](Context& ctx) {
         const auto portals = portal_.ListPortals();
         auto latest = portal_.ListPublic({.portal = ctx.portal.code, .language = ctx.lang, .limit = 12});
+        // The lead story: the newest with a picture (else the newest); the others follow.
         json::value lead = nullptr;
+        std::size_t lead_at = 0;
+        for (std::size_t i = 0; i < latest.items.size(); ++i) {
+            auto card = Card(media_, ctx, latest.items[i], true, "(max-width: 900px) 100vw, 760px");
+            if (!card["image"].is_null()) {
+                lead = std::move(card);
+                lead_at = i;
+                break;
+            }
+        }
+        if (lead.is_null() && !latest.items.empty()) lead = Card(media_, ctx, latest.items[0], true);
         json::array list;
         for (std::size_t i = 0; i < latest.items.size(); ++i) {
-            if (i == 0) {
-                lead = Card(media_, ctx, latest.items[i], true, "(max-width: 900px) 100vw, 760px");
-            } else {
-                list.push_back(Card(media_, ctx, latest.items[i], false));
-            }
+            if (i != lead_at) list.push_back(Card(media_, ctx, latest.items[i], false));
         }
         json::array blocks;
         for (const auto& s : ctx.sections) {
-            if (s.status != "active" || s.parent_id != 0) continue;
+            if (s.status != "active" || s.parent_id != 0 || s.code == kBannerSection || !ctx.sections_in_use.count(s.code))
+                continue;
             auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = s.code, .language = ctx.lang, .limit = 3});
             if (page.items.empty()) continue;
             json::array items;
@@ -366,7 +359,7 @@ Response Site::Home(Request& req) {
                           {"latest", std::move(list)},
                           {"sections", std::move(blocks)},
                           {"documents", std::move(documents)},
-                          {"banner", nullptr}};
+                          {"banner", Banner(ctx)}};
         Frame frame{.description = ctx.T("site_home_description")};
         frame.canonical = settings_.public_url + ctx.Home();
         if (ctx.portal.code == portal::kMainPortal) {
@@ -459,13 +452,7 @@ Response Site::Article(Request& req) {
         }
         json::value document = nullptr;
         if (item->kind == "official_document" && !f.document.empty()) {
-            json::array files;
-            for (const auto& m : f.media) {
-                if (!m.url.starts_with(kMediaPrefix)) continue;
-                auto file = media_.FindPublicByDigest(std::string_view(m.url).substr(kMediaPrefix.size()));
-                if (!file || file->kind == media::Kind::kImage) continue;
-                files.push_back(json::object{{"href", m.url}, {"name", file->filename}, {"verified", false}, {"signer", nullptr}});
-            }
+            auto files = DocumentFiles(media_, signatures_, f.media, ctx);
             document = json::object{{"number", OrNull(f.document.number)},
                                     {"symbol", OrNull(f.document.symbol)},
                                     {"issuer", OrNull(f.document.issuer)},

@@ -5,7 +5,10 @@
 // cache in front of them. It only reads what the Portal publishes (portal::Service's public
 // reading) and the media module's public files.
 
+#include <boost/json/value.hpp>
+
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/clock.hpp"
@@ -13,6 +16,7 @@
 #include "core/web/templates.hpp"
 #include "media/media.hpp"
 #include "portal/portal.hpp"
+#include "signatures/signatures.hpp"
 #include "site/cache.hpp"
 
 namespace vp::site {
@@ -25,13 +29,21 @@ struct Settings {
 
 class Site {
 public:
-    Site(const portal::Service& portal, const media::Service& media, const core::web::TemplateStore& templates,
-         const core::Clock& clock, Settings settings);
+    /// `signatures` (may be null) tells the verification of documents' files.
+    Site(const portal::Service& portal, const media::Service& media, const signatures::Service* signatures,
+         const core::web::TemplateStore& templates, const core::Clock& clock, Settings settings);
 
     core::http::Response Home(core::http::Request& req);
     core::http::Response Section(core::http::Request& req);
     core::http::Response Article(core::http::Request& req);
     core::http::Response Search(core::http::Request& req);
+    /// The register of official documents with every filter of P-3 and the files' verification.
+    core::http::Response Documents(core::http::Request& req);
+    /// The collections (P-4) and one collection's outline by volume, part, chapter and section.
+    core::http::Response Collections(core::http::Request& req);
+    core::http::Response Collection(core::http::Request& req);
+    /// Any other GET: the site's own 404 page (the core's plain one for /api/, /admin, files).
+    core::http::Response NotFound(core::http::Request& req);
     /// rss.xml and atom.xml of a portal or of one of its sections.
     core::http::Response Feed(core::http::Request& req);
     core::http::Response SitemapXml(core::http::Request& req);
@@ -45,11 +57,19 @@ public:
     /// The portal and language a request is for, with what every page of it needs.
     struct Context;
 
+    /// The section whose newest item is the home page's banner (component portals have it from
+    /// their template, P-27).
+    static constexpr std::string_view kBannerSection = "pano-khau-hieu";
+
 private:
+    boost::json::value Banner(const Context& ctx) const;
+    /// The portal and language of a request (nullopt: no such active portal or language).
+    std::optional<Context> ContextFor(const core::http::Request& req) const;
     core::http::Response Cached(core::http::Request& req, const std::function<core::http::Response(Context&)>& render);
 
     const portal::Service& portal_;
     const media::Service& media_;
+    const signatures::Service* signatures_;
     const core::web::TemplateStore& templates_;
     const core::Clock& clock_;
     Settings settings_;

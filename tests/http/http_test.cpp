@@ -66,6 +66,7 @@ protected:
         WriteFile(dir_ / "static" / "large.html", large_asset_);
         c.static_dir = (dir_ / "static").string();
         Configure(c);
+        config_ = c;
         app_ = std::make_unique<app::App>(c);
         port_ = app_->StartInBackground();
         auto& in = app_->Internals();
@@ -149,6 +150,7 @@ protected:
     static inline int counter_ = 0;
     std::string large_asset_;
     std::filesystem::path dir_;
+    app::Config config_;  ///< as the app was started (a second node starts from it)
     std::unique_ptr<app::App> app_;
     std::uint16_t port_ = 0;
     std::map<std::string, std::string> secrets_;
@@ -221,15 +223,22 @@ TEST_P(HttpApi, ErrorsSpeakTheReadersLanguage_X7) {
     EXPECT_EQ(bad_en.status, 400);
     EXPECT_EQ(error_of(bad_en).at("message").as_string(), "The date is not valid (YYYY-MM-DD).");
 
-    // Pages: the plain error page and a form's error.
+    // Pages: the public site's 404 page for an unknown address, the core's plain error page
+    // under /admin, and a form's error.
     const auto page_vi = Http(port_, "GET", "/nowhere");
     EXPECT_EQ(page_vi.status, 404);
-    EXPECT_NE(page_vi.body.find("Không tìm thấy trang hoặc tài nguyên yêu cầu."), std::string::npos) << page_vi.body;
+    EXPECT_NE(page_vi.body.find("Trang bạn tìm không có hoặc đã được chuyển đi nơi khác."), std::string::npos)
+        << page_vi.body;
     const auto page_en = Http(port_, "GET", "/nowhere", "", {{"Cookie", "lang=en"}});
     EXPECT_EQ(page_en.status, 404);
-    EXPECT_NE(page_en.body.find("The page or resource you asked for was not found."), std::string::npos)
+    EXPECT_NE(page_en.body.find("The page you are looking for does not exist or has moved."), std::string::npos)
         << page_en.body;
     EXPECT_EQ(page_en.Header("content-language"), "en");
+    const auto admin_en = Http(port_, "GET", "/admin/nowhere", "", {{"Cookie", "lang=en"}});
+    EXPECT_EQ(admin_en.status, 404);
+    EXPECT_NE(admin_en.body.find("The page or resource you asked for was not found."), std::string::npos)
+        << admin_en.body;
+    EXPECT_EQ(admin_en.Header("content-language"), "en");
     for (const std::string lang : {"vi", "en"}) {
         Browser b(port_);
         b.SetCookie("lang", lang);
@@ -1291,6 +1300,44 @@ TEST_P(PortalHttp, ThePublicSiteFollowsPublicationAndWithdrawal_P21_X7) {
     EXPECT_EQ(Http(port_, "GET", "/cong/khong-co").status, 404);
 }
 
+// covers X-7: a second node on the same database caches the page too, and a take-down on the
+// first node leaves the second node's cache within a second (the event bus: PostgreSQL NOTIFY,
+// SQLite's shared file).
+TEST_P(PortalHttp, ATakeDownLeavesEveryNodesCacheWithinASecond_X7) {
+    auto node2_config = config_;
+    node2_config.data_dir = (dir_ / "node2").string();
+    std::filesystem::create_directories(node2_config.data_dir);
+    node2_config.secret_key_file = (dir_ / "secret.key").string();  // every node shares the keys
+    auto node2 = std::make_unique<app::App>(node2_config);
+    const auto port2 = node2->StartInBackground();
+    auto bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban"), dir = Token("lanhdaobbt");
+    auto created = Call(bt, "POST", "/api/v1/portal/items",
+                        R"({"portal":"main","kind":"news","title":"Tin hai máy chủ","source":"TTXVN","sections":["thoi-su"]})", 201);
+    const auto base = "/api/v1/portal/items/" + std::to_string(created.at("id").as_int64());
+    EXPECT_EQ(Http(port2, "GET", "/").body.find("Tin hai máy chủ"), std::string::npos);  // cached on node 2
+    for (const char* a : {"submit", "take", "send_to_review"}) Call(bt, "POST", base + "/actions/" + a);
+    Call(kd, "POST", base + "/actions/approve");
+    Call(xb, "POST", base + "/actions/publish");
+    auto shows = [&](int port) { return Http(port, "GET", "/").body.find("Tin hai máy chủ") != std::string::npos; };
+    EXPECT_TRUE(shows(port_)) << "the node that published: at once";
+    auto within = [&](std::chrono::milliseconds limit, bool want) {
+        const auto start = std::chrono::steady_clock::now();
+        while (shows(port2) != want) {
+            if (std::chrono::steady_clock::now() - start > limit) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return true;
+    };
+    ASSERT_TRUE(within(std::chrono::milliseconds(1000), true)) << "node 2 emptied its cache for the publication";
+    auto etag = Http(port2, "GET", "/").headers["etag"];
+    EXPECT_EQ(Http(port2, "GET", "/", "", {{"If-None-Match", etag}}).status, 304) << "node 2 serves it from its cache";
+    Call(dir, "POST", base + "/actions/withdraw", R"({"reason":"Thông tin chưa chính xác"})");
+    EXPECT_FALSE(shows(port_));
+    EXPECT_TRUE(within(std::chrono::milliseconds(1000), false)) << "gone from node 2 within a second";
+    EXPECT_NE(Http(port2, "GET", "/", "", {{"If-None-Match", etag}}).status, 304);
+    node2.reset();
+}
+
 // covers P-10, P-13, P-14, P-16, X-4
 TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
     auto ctv = Token("ctv"), bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban");
@@ -1440,6 +1487,65 @@ TEST_P(PortalHttp, PublishedDocumentFilesAreSignedByThePortal_P30) {
     EXPECT_EQ(e.at("filename").as_string(), "nghi-quyet-01.pdf");
     EXPECT_EQ(e.at("size").as_int64(), static_cast<std::int64_t>(pdf.size()));
     EXPECT_TRUE(e.at("signature_valid").as_bool());
+
+    // The public document look-up (P-3) shows it with every filter, its file and the file's
+    // registration, and links to the verification page; the article page too.
+    auto page = Http(port_, "GET", "/van-ban?kind=resolution&number=01&symbol=nq%2Ftw&issuer=bo%20chinh%20tri");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("Nghị quyết số 01-NQ/TW"), std::string::npos);
+    EXPECT_NE(page.body.find("nghi-quyet-01.pdf"), std::string::npos);
+    EXPECT_NE(page.body.find("href=\"/verify?sha256=" + sha + "\""), std::string::npos);
+    EXPECT_NE(page.body.find("class=\"registered\""), std::string::npos) << "registered by the portal's key";
+    EXPECT_EQ(page.body.find("class=\"verified\""), std::string::npos) << "no trust anchor here: not claimed valid";
+    auto other = Http(port_, "GET", "/van-ban?number=99");
+    EXPECT_EQ(other.status, 200);
+    EXPECT_EQ(other.body.find("Nghị quyết số 01-NQ/TW"), std::string::npos);
+    EXPECT_NE(other.body.find("Không có văn bản phù hợp"), std::string::npos);
+    EXPECT_EQ(Http(port_, "GET", "/van-ban?kind=edict").status, 400);
+    EXPECT_EQ(Http(port_, "GET", "/van-ban?from=2026-02-30").status, 400);
+    auto article = Http(port_, "GET", "/bai-viet/" + base.substr(base.rfind('/') + 1));
+    ASSERT_EQ(article.status, 303);
+    auto shown = Http(port_, "GET", article.headers["location"]);
+    EXPECT_NE(shown.body.find("href=\"/verify?sha256=" + sha + "\""), std::string::npos);
+}
+
+// covers P-4, P-21: collections by volume and chapter on the public site, and the site's own
+// Vietnamese 404 page for any address no module has (the API keeps its JSON answer).
+TEST_P(PortalHttp, CollectionsAndTheSites404_P4_P21) {
+    auto qt = Token("xuatban");
+    auto col = Call(qt, "POST", "/api/v1/portal/collections",
+                    R"({"code":"van-kien-thu-nghiem","kind":"party_documents","title_vi":"Văn kiện thử nghiệm","title_en":"Test documents"})",
+                    201);
+    auto vol = Call(qt, "POST", "/api/v1/portal/collections/van-kien-thu-nghiem/nodes",
+                    R"({"level":"volume","label":"Tập 1","title":"1930 - 1945","sort_order":10})", 201);
+    Call(qt, "POST", "/api/v1/portal/collections/van-kien-thu-nghiem/nodes",
+         R"({"parent":)" + std::to_string(vol.at("id").as_int64()) +
+             R"(,"level":"chapter","label":"Chương 1","title":"Cương lĩnh chính trị đầu tiên","sort_order":10})",
+         201);
+    auto list = Http(port_, "GET", "/tu-lieu");
+    ASSERT_EQ(list.status, 200);
+    EXPECT_NE(list.body.find("href=\"/tu-lieu/van-kien-thu-nghiem\""), std::string::npos);
+    auto tree = Http(port_, "GET", "/tu-lieu/van-kien-thu-nghiem");
+    ASSERT_EQ(tree.status, 200);
+    const auto v = tree.body.find("1930 - 1945"), c = tree.body.find("Cương lĩnh chính trị đầu tiên");
+    ASSERT_NE(v, std::string::npos);
+    ASSERT_NE(c, std::string::npos);
+    EXPECT_LT(v, c) << "the volume before its chapter";
+    EXPECT_NE(tree.body.find("class=\"lvl-2\""), std::string::npos);
+    EXPECT_NE(Http(port_, "GET", "/en/tu-lieu").body.find("Test documents"), std::string::npos);
+    EXPECT_EQ(Http(port_, "GET", "/tu-lieu/khong-co").status, 404);
+
+    for (const char* path : {"/khong-co-trang-nay", "/a/b/c", "/cong/tu-hue/khong-co"}) {
+        auto r = Http(port_, "GET", path);
+        EXPECT_EQ(r.status, 404) << path;
+        EXPECT_NE(r.body.find("Không tìm thấy trang"), std::string::npos) << path;
+        EXPECT_NE(r.body.find("<html lang=\"vi\">"), std::string::npos) << path << ": the site's page";
+        EXPECT_NE(r.body.find("noindex"), std::string::npos) << path;
+    }
+    auto api = Http(port_, "GET", "/api/v1/khong-co");
+    EXPECT_EQ(api.status, 404);
+    EXPECT_NE(api.body.find("\"not_found\""), std::string::npos) << "the API answers JSON";
+    EXPECT_EQ(Http(port_, "POST", "/khong-co", "{}").status, 404) << "only GETs meet the page";
 }
 
 // covers P-3, P-25: the register is looked up without an account, by every field.

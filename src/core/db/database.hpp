@@ -97,6 +97,23 @@ public:
         if (rows.empty()) return std::nullopt;
         return std::move(rows.front());
     }
+
+    /// Runs `fn` once the transaction Database::Transact holds open on this connection has
+    /// committed, on the committing thread, before Transact returns; dropped when it rolls
+    /// back. Outside Transact (each statement commits by itself) `fn` runs at once. What a
+    /// callback throws is logged and swallowed: the change is committed already.
+    void AfterCommit(std::function<void()> fn);
+
+    /// Used by Database::Transact: a transaction starts; it ended (committed or not).
+    void OpenCallbacks() {
+        in_transact_ = true;
+        after_commit_.clear();
+    }
+    void CloseCallbacks(bool committed);
+
+private:
+    bool in_transact_ = false;
+    std::vector<std::function<void()>> after_commit_;
 };
 
 struct PoolStats {
@@ -163,23 +180,28 @@ auto Database::Transact(F&& fn) -> std::invoke_result_t<F, Connection&> {
     using R = std::invoke_result_t<F, Connection&>;
     auto lease = Acquire();
     lease->Begin();
+    lease->OpenCallbacks();
     try {
         if constexpr (std::is_void_v<R>) {
             fn(*lease);
             lease->Commit();
+            lease->CloseCallbacks(true);
         } else {
             R r = fn(*lease);
             if constexpr (IsResult<R>::value) {
                 if (!r.ok()) {
                     lease->Rollback();
+                    lease->CloseCallbacks(false);
                     return r;
                 }
             }
             lease->Commit();
+            lease->CloseCallbacks(true);
             return r;
         }
     } catch (...) {
         lease->Rollback();
+        lease->CloseCallbacks(false);
         throw;
     }
 }

@@ -64,6 +64,36 @@ TEST_P(DbBasics, ErrorResultRollsBack) {
     EXPECT_EQ(n, 0);
 }
 
+// After-commit callbacks run once the change is visible to other connections, and never for a
+// transaction that rolls back (an exception or an error Result). covers X-7 (read-your-writes)
+TEST_P(DbBasics, AfterCommitCallbacksRunOnlyOnceCommitted) {
+    std::vector<std::string> ran;
+    auto count = [&](const char* code) {
+        return Db().Read([&](Connection& c) {
+            return c.QueryOne("SELECT COUNT(*) FROM units WHERE code = $1", {std::string(code)})->Int(0);
+        });
+    };
+    Db().Transact([&](Connection& c) {
+        c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('ac', 'k', 1)");
+        c.AfterCommit([&] { ran.push_back("ac:" + std::to_string(count("ac"))); });
+        EXPECT_TRUE(ran.empty()) << "not before the commit";
+    });
+    EXPECT_EQ(ran, std::vector<std::string>{"ac:1"}) << "after it, and the row is visible";
+    EXPECT_THROW(Db().Transact([&](Connection& c) {
+        c.AfterCommit([&] { ran.push_back("thrown"); });
+        throw std::runtime_error("boom");
+    }),
+                 std::runtime_error);
+    auto r = Db().Transact([&](Connection& c) -> core::Status {
+        c.AfterCommit([&] { ran.push_back("refused"); });
+        return core::InvalidInput(core::Msg("core.job_failed"));
+    });
+    EXPECT_FALSE(r.ok());
+    Db().Transact([&](Connection& c) { c.AfterCommit([&] { throw std::runtime_error("a failing callback"); }); });
+    Db().Read([&](Connection& c) { c.AfterCommit([&] { ran.push_back("outside"); }); });
+    EXPECT_EQ(ran, (std::vector<std::string>{"ac:1", "outside"})) << "outside a transaction: at once";
+}
+
 TEST_P(DbBasics, ForeignKeysAreEnforced) {
     EXPECT_THROW(Db().Transact([](Connection& c) {
         c.Execute("INSERT INTO units (code, kind, parent_id, created_at) VALUES ('f', 'k', 999999, 1)");

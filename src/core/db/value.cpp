@@ -1,6 +1,7 @@
 #include <charconv>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "core/db/database.hpp"
 
@@ -50,6 +51,32 @@ double Row::Real(std::size_t i) const {
     const auto& c = cells_.at(i);
     if (!c || c->empty()) return 0;
     return std::stod(*c);
+}
+
+void Connection::AfterCommit(std::function<void()> fn) {
+    if (in_transact_) {
+        after_commit_.push_back(std::move(fn));
+        return;
+    }
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        spdlog::error("db: an after-commit callback failed: {}", e.what());
+    }
+}
+
+void Connection::CloseCallbacks(bool committed) {
+    in_transact_ = false;
+    auto callbacks = std::move(after_commit_);
+    after_commit_.clear();
+    if (!committed) return;
+    for (auto& fn : callbacks) {
+        try {
+            fn();
+        } catch (const std::exception& e) {
+            spdlog::error("db: an after-commit callback failed: {}", e.what());
+        }
+    }
 }
 
 }  // namespace vp::core::db

@@ -71,8 +71,17 @@ Router::Match Router::Find(beast_http::verb verb, std::string_view path) const {
         m.path_matched_other_verb = true;
     }
     if (!m.route) m.route = head_fallback;
-    if (m.route) MatchSegments(m.route->segments, xs, &m.params);
+    if (m.route) {
+        MatchSegments(m.route->segments, xs, &m.params);
+    } else if (not_found_ && !m.path_matched_other_verb &&
+               (verb == beast_http::verb::get || verb == beast_http::verb::head)) {
+        m.route = &*not_found_;
+    }
     return m;
+}
+
+void Router::SetNotFound(Handler handler, RouteOptions options) {
+    not_found_ = Route{beast_http::verb::get, "(unmatched)", std::move(handler), options, {}};
 }
 
 }  // namespace vp::core::http

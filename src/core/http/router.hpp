@@ -50,12 +50,16 @@ public:
         std::map<std::string, std::string> params;
         bool path_matched_other_verb = false;  ///< for 405
     };
-    /// Finds the route for verb and path; HEAD falls back to GET.
+    /// Finds the route for verb and path; HEAD falls back to GET. A GET or HEAD no route's path
+    /// matches goes to the not-found handler when one is set (its pattern is "(unmatched)").
     Match Find(beast_http::verb verb, std::string_view path) const;
+    /// The handler of GETs to addresses no route has (a site's own 404 page); last one wins.
+    void SetNotFound(Handler handler, RouteOptions options = {});
     const std::vector<Route>& Routes() const { return routes_; }
 
 private:
     std::vector<Route> routes_;
+    std::optional<Route> not_found_;
 };
 
 }  // namespace vp::core::http

@@ -36,7 +36,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts the server on a fresh data folder; resolves once GET /healthz answers 200.
  * Returns { url, dataDir, logPath, accounts, stop(), logTail() }.
  */
-export async function startServer({ timeoutMs = 60_000 } = {}) {
+export async function startServer({ timeoutMs = 180_000 } = {}) {
   const binary = serverBinary();
   if (!existsSync(binary)) throw new Error(`server binary not found: ${binary} (build it, or set VANPHONG_BINARY)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'vp-browser-'));
