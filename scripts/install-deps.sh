@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages vanphong needs, and only those that are missing.
 #   scripts/install-deps.sh            build + run (with Node.js and npm: the editor is bundled at build time)
 #   scripts/install-deps.sh --test     + what `make test` needs (PostgreSQL, SMTP sink, Chromium, ...)
-#   scripts/install-deps.sh --bench    + what `make bench` needs (nginx, wrk)
+#   scripts/install-deps.sh --bench    + what `make bench` needs (nginx, wrk, PostgreSQL for the search)
 # Idempotent: when everything is installed it runs no apt command at all (one dpkg-query).
 # `apt-get update` runs only when something has to be installed. Needs root (or sudo).
 set -euo pipefail
@@ -29,7 +29,7 @@ build_pkgs=(
   libqpdf-dev  # signatures: the signature dictionaries of PDF files
 )
 test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl python3-openpyxl)
-bench_pkgs=(nginx-light wrk curl)
+bench_pkgs=(nginx-light wrk curl postgresql)
 
 pkgs=("${build_pkgs[@]}")
 # Node.js and npm build the back-office editor (web/editor, bundled by esbuild: every build) and

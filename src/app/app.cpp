@@ -181,7 +181,7 @@ void App::Impl::Build() {
     web = std::make_unique<auth::Web>(*auth, templates, auth::WebSettings{.secure_cookies = !config.tls_cert.empty()});
     platform = std::make_unique<platform::Platform>(platform::Platform{
         *db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify,
-        [this](const std::string& name) { return OpenPartition(name); }});
+        [this](const std::string& name) { return OpenPartition(name); }, metrics});
     for (auto* m : ordered) {
         m->Build(*platform);
         m->AddNavigation(*web);

@@ -215,6 +215,10 @@ int RunCli(int argc, char** argv) {
     serve->add_option("--public-url", cfg.public_url, "Address users reach the site at")
         ->envname("VANPHONG_PUBLIC_URL")
         ->capture_default_str();
+    serve->add_option("--site-cache-mb", cfg.site_cache_mb, "MiB of rendered public pages kept in memory (0: no cache)")
+        ->envname("VANPHONG_SITE_CACHE_MB")
+        ->check(CLI::Range(0, 65536))
+        ->capture_default_str();
     serve->add_option("--request-timeout", cfg.request_timeout_s, "Seconds a client has to send a whole request")
         ->envname("VANPHONG_REQUEST_TIMEOUT")
         ->check(CLI::Range(1, 3600))

@@ -26,6 +26,7 @@ struct Config {
     std::string static_dir;  ///< extra files served under /static/ (benchmarks, branding)
     std::string node_id;     ///< default: host name + pid
     std::string public_url = "http://127.0.0.1:8080";
+    int site_cache_mb = 64;  ///< the public site's page cache; 0 turns it off (benchmarks, debugging)
     bool access_log = true;
     int request_timeout_s = 15;                       ///< a whole request must arrive within this (slow clients)
     int keep_alive_timeout_s = 60;                    ///< an idle keep-alive connection is closed after this

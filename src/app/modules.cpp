@@ -30,7 +30,10 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
                                   {.remind_before_hours = config.tasks_remind_before_hours,
                                    .escalate_after_hours = config.tasks_escalate_after_hours,
                                    .lag_margin = config.tasks_lag_margin}));
-    m.push_back(site::MakeModule(portal_ref, media_ref, signature_service, config.public_url));
+    m.push_back(site::MakeModule(portal_ref, media_ref, signature_service,
+                                 {.public_url = config.public_url,
+                                  .cache_bytes = static_cast<std::size_t>(config.site_cache_mb) << 20,
+                                  .cache = config.site_cache_mb > 0}));
     return m;
 }
 

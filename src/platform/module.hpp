@@ -23,6 +23,7 @@
 #include "core/secret_box.hpp"
 #include "core/db/database.hpp"
 #include "core/events.hpp"
+#include "core/http/metrics.hpp"
 #include "core/http/router.hpp"
 #include "core/jobs.hpp"
 #include "core/web/templates.hpp"
@@ -58,6 +59,7 @@ struct Platform {
     notify::Service& notify;             ///< notifications to people (and their e-mail)
     /// Opens (once per name, migrated) the partition `name`; the platform keeps it open.
     std::function<Partition(const std::string& name)> partition;
+    core::http::Metrics& metrics;  ///< /metrics: a module adds its own collector (Prometheus text)
 };
 
 /// Route options for the three kinds of routes a module declares.

@@ -2,6 +2,8 @@
 // are public (they read only what is published); changes need an account.
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "core/text.hpp"
 #include "portal/handlers.hpp"
 #include "portal/http_util.hpp"
@@ -172,10 +174,11 @@ Response Handlers::ApiSearch(Request& req) {
     auto q = SearchQueryFrom([&](std::string_view k) { return req.QueryParam(k); }, std::string(kZone));
     if (!q) return http::JsonError(req, q.error());
     auto page = portal_.Search(q.value());
+    const auto portals = portal_.ListPortals();
     json::array results;
     for (const auto& hit : page.results) {
-        const auto portal = portal_.FindPortal(hit.item.portal);
-        if (!portal) continue;
+        const auto portal = std::find_if(portals.begin(), portals.end(), [&](const auto& p) { return p.code == hit.item.portal; });
+        if (portal == portals.end()) continue;
         const auto& f = hit.item.current.fields;
         results.push_back(json::object{
             {"id", hit.item.id},
@@ -188,7 +191,7 @@ Response Handlers::ApiSearch(Request& req) {
             {"language", hit.item.language},
             {"kind", hit.item.kind}});
     }
-    return http::Json(req, json::object{{"total", page.total}, {"results", std::move(results)}});
+    return http::Json(req, json::object{{"total", page.total}, {"total_capped", page.total_capped}, {"results", std::move(results)}});
 }
 
 Response Handlers::ApiDocument(Request& req) {

@@ -459,12 +459,17 @@ struct SearchQuery {
     int limit = 20, offset = 0;
 };
 struct SearchHit {
+    /// From the public read model: id, portal, language, kind, state, title, lead, body_text,
+    /// first_published_at and published_at (nothing else is filled).
     Item item;
     std::string snippet;  ///< safe HTML: the text escaped, matched words in <mark>
 };
+/// Matches are counted up to this many; beyond it `total` says "at least".
+inline constexpr std::int64_t kSearchCountCap = 1000;
 struct SearchPage {
-    std::int64_t total = 0;
-    std::vector<SearchHit> results;  ///< in rank order
+    std::int64_t total = 0;     ///< matches, at most kSearchCountCap
+    bool total_capped = false;  ///< there are more than `total`
+    std::vector<SearchHit> results;  ///< in rank order: exact words first, then folded; newest first in each
 };
 
 class Service {

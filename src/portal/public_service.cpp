@@ -3,6 +3,8 @@
 // The rules (words, folding, queries, snippets) are pure, in search.cpp.
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
 #include "core/text.hpp"
@@ -80,9 +82,13 @@ int Service::RebuildPublic() {
         }
         return out;
     });
-    for (auto id : ids) {
+    // A few hundred items per transaction: a large portal is indexed in minutes, not hours.
+    constexpr std::size_t kBatch = 500;
+    for (std::size_t at = 0; at < ids.size(); at += kBatch) {
         db_.Transact([&](Connection& c) -> core::Status {
-            if (auto item = Load(c, id)) SyncPublic(c, item.value());
+            for (std::size_t i = at; i < std::min(ids.size(), at + kBatch); ++i) {
+                if (auto item = Load(c, ids[i])) SyncPublic(c, item.value());
+            }
             return core::Ok{};
         });
     }
@@ -236,49 +242,106 @@ SearchPage Service::Search(const SearchQuery& in) const {
     }
     const auto engine = db_.GetEngine();
     const bool pg = engine == Engine::kPostgres;
-    Where w;
-    const auto folded = w.Bind(pg ? search::TsFolded(q) : search::Fts5Folded(q));
-    Filter(w, engine, portal_id, in.section, in.language, in.kind, in.from, in.to);
-    const auto count_params = w.params;  // the count needs no exact tier: every result matches folded
-    const auto exact = w.Bind(pg ? search::TsExact(q) : search::Fts5Exact(q));
-    // Results holding every word exactly (tier 0) come before those matching only folded (tier
-    // 1); within a tier by relevance (title words weigh more), then the newest first.
-    std::string from, tier, score, order;
-    if (pg) {
-        from = " FROM portal_public p WHERE p.folded @@ to_tsquery('simple', " + folded + ")";
-        tier = "CASE WHEN p.exact @@ to_tsquery('simple', " + exact + ") THEN 0 ELSE 1 END";
-        score = "ts_rank(p.folded, to_tsquery('simple', " + folded + "))";
-        order = " ORDER BY tier, score DESC, p.published_at DESC, p.item_id DESC";
-    } else {
-        from = " FROM portal_search JOIN portal_public p ON p.item_id = portal_search.rowid WHERE portal_search MATCH " +
-               folded;
-        tier = "CASE WHEN p.item_id IN (SELECT rowid FROM portal_search WHERE portal_search MATCH " + exact +
-               ") THEN 0 ELSE 1 END";
-        score = "bm25(portal_search, 10.0, 4.0, 3.0, 1.0)";
-        order = " ORDER BY tier, score, p.published_at DESC, p.item_id DESC";
-    }
-    const int limit = std::clamp(in.limit, 1, 100);
-    const int offset = std::clamp(in.offset, 0, 10000);
+    // Two tiers: items holding every word exactly as typed (tier 0), then those matching only
+    // once folded (tier 1, the exact ones left out); within a tier the newest item first. Each
+    // query walks the index newest first and stops at the page (FTS5 reads its doclists by
+    // rowid, PostgreSQL the primary key backwards or a GIN bitmap, whichever its statistics
+    // favour), so a word in most items costs no more than a rare one. No per-match score is
+    // computed for every match: that is what made common words slow on large portals.
+    enum class Set { kAll, kExact, kFoldedOnly };
+    auto from = [&](Set set, Where& w) {
+        std::string sql;
+        if (pg) {
+            auto f = [&] { return "p.folded @@ to_tsquery('simple', " + w.Bind(search::TsFolded(q)) + ")"; };
+            auto e = [&] { return "p.exact @@ to_tsquery('simple', " + w.Bind(search::TsExact(q)) + ")"; };
+            std::string cond;
+            if (set == Set::kAll) cond = f();
+            else if (set == Set::kExact) cond = e();
+            else cond = f(), cond += " AND NOT (" + e() + ")";
+            sql = " FROM portal_public p WHERE " + cond;
+        } else {
+            const auto expr = set == Set::kAll     ? search::Fts5Folded(q)
+                              : set == Set::kExact ? search::Fts5Exact(q)
+                                                   : "(" + search::Fts5Folded(q) + ") NOT (" + search::Fts5Exact(q) + ")";
+            sql = " FROM portal_search JOIN portal_public p ON p.item_id = portal_search.rowid"
+                  " WHERE portal_search MATCH " +
+                  w.Bind(expr);
+        }
+        Filter(w, engine, portal_id, in.section, in.language, in.kind, in.from, in.to);
+        return sql + w.sql;
+    };
+    // How many match, counting no further than `cap`.
+    auto count = [&](Connection& c, Set set, std::int64_t cap) {
+        Where w;
+        const auto sql = from(set, w);
+        return c.QueryOne("SELECT COUNT(*) FROM (SELECT p.item_id" + sql + " LIMIT " + std::to_string(cap) + ") t",
+                          w.params)
+            ->Int(0);
+    };
+    // A hit is built from the read model alone (no item loaded per result).
     struct Row {
-        std::int64_t id;
+        Item item;
         std::string text;
     };
-    auto rows = db_.Read([&](Connection& c) {
-        out.total = c.QueryOne("SELECT COUNT(*)" + from + w.sql, count_params)->Int(0);
-        std::vector<Row> v;
-        for (const auto& r : c.Query("SELECT p.item_id, p.lead, p.body_text, " + tier + " AS tier, " + score +
-                                         " AS score" + from + w.sql + order + " LIMIT " + std::to_string(limit) +
-                                         " OFFSET " + std::to_string(offset),
+    auto page = [&](Connection& c, Set set, int n, std::int64_t skip, std::vector<Row>& rows) {
+        if (n <= 0) return;
+        Where w;
+        const auto sql = from(set, w);
+        // On SQLite the order is the FTS5 table's rowid (the same id), which FTS5 reads in order;
+        // ordering by the joined column would sort every match first.
+        const std::string order = pg ? " ORDER BY p.item_id DESC" : " ORDER BY portal_search.rowid DESC";
+        for (const auto& r : c.Query("SELECT p.item_id, p.lead, p.body_text, p.title, p.language, p.kind, p.published_at,"
+                                         " p.updated_at, (SELECT code FROM portal_portals WHERE id = p.portal_id)" +
+                                         sql + order + " LIMIT " + std::to_string(n) + " OFFSET " + std::to_string(skip),
                                      w.params)) {
-            v.push_back({r.Int(0), r.Text(1) + "\n" + r.Text(2)});
+            Row row;
+            auto& it = row.item;
+            it.id = r.Int(0);
+            it.current.fields.lead = r.Text(1);
+            it.current.body_text = r.Text(2);
+            it.current.fields.title = r.Text(3);
+            it.language = r.Text(4);
+            it.kind = r.Text(5);
+            it.first_published_at = core::FromMillis(r.Int(6));
+            it.published_at = core::FromMillis(r.Int(7));
+            it.portal = r.Text(8);
+            it.state = State::kPublished;
+            row.text = it.current.fields.lead + "\n" + it.current.body_text;
+            rows.push_back(std::move(row));
+        }
+    };
+    const int limit = std::clamp(in.limit, 1, 100);
+    const std::int64_t offset = std::clamp(in.offset, 0, 10000);
+    // PostgreSQL's plan, chosen here from the counts (its estimates for a word it has no
+    // statistics of made it read the whole table in search of 10 rows that were not there):
+    // counts and rare sets through the GIN index (a bitmap: every match, then sorted), a set
+    // of more than kSearchCountCap through the primary key backwards, stopping at the page.
+    // SET LOCAL lasts until the end of the snapshot's transaction.
+    auto plan = [&](Connection& c, bool through_gin) {
+        if (!pg) return;
+        c.ExecuteScript(through_gin ? "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
+                                      " SET LOCAL enable_bitmapscan = on"
+                                    : "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = on;"
+                                      " SET LOCAL enable_bitmapscan = off");
+    };
+    auto rows = db_.Snapshot([&](Connection& c) {
+        plan(c, true);
+        const auto total = count(c, Set::kAll, kSearchCountCap + 1);
+        out.total = std::min(total, kSearchCountCap);
+        out.total_capped = total > kSearchCountCap;
+        std::vector<Row> v;
+        const auto exact = count(c, Set::kExact, kSearchCountCap + 1);  // tier 0
+        if (offset < exact) {
+            plan(c, exact <= kSearchCountCap);
+            page(c, Set::kExact, limit, offset, v);
+        }
+        if (static_cast<int>(v.size()) < limit && exact <= kSearchCountCap) {
+            plan(c, total <= kSearchCountCap);
+            page(c, Set::kFoldedOnly, limit - static_cast<int>(v.size()), std::max<std::int64_t>(0, offset - exact), v);
         }
         return v;
     });
-    for (const auto& r : rows) {
-        auto it = PublishedItem(r.id);
-        if (!it) continue;
-        out.results.push_back({std::move(*it), search::Snippet(r.text, q)});
-    }
+    for (auto& r : rows) out.results.push_back({std::move(r.item), search::Snippet(r.text, q)});
     return out;
 }
 

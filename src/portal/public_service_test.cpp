@@ -87,7 +87,7 @@ TEST_P(PortalSearch, ExactDiacriticsRankAboveFoldedMatches_X2) {
     EXPECT_EQ(r[0], road.id) << "đường before dương";
     EXPECT_EQ(r[1], ocean.id);
     auto unaccented = Ids("duong");
-    EXPECT_EQ(unaccented.size(), 2u) << "typed without diacritics: both, by relevance";
+    EXPECT_EQ(unaccented.size(), 2u) << "typed without diacritics: both, the newest first";
 }
 
 TEST_P(PortalSearch, FiltersPagingAndSnippets_P21) {

@@ -1,5 +1,7 @@
 #include "site/module.hpp"
 
+#include <fmt/format.h>
+
 #include "media/module.hpp"
 #include "portal/module.hpp"
 #include "site/site.hpp"
@@ -12,15 +14,15 @@ using core::http::beast_http::verb;
 class SiteModule final : public platform::Module {
 public:
     SiteModule(const platform::Module& portal, const platform::Module& media,
-               const std::unique_ptr<signatures::Service>& signatures, std::string public_url)
-        : portal_(portal), media_(media), signatures_(signatures), public_url_(std::move(public_url)) {}
+               const std::unique_ptr<signatures::Service>& signatures, Settings settings)
+        : portal_(portal), media_(media), signatures_(signatures), settings_(std::move(settings)) {}
     std::string_view Name() const override { return "site"; }
     std::vector<std::string> DependsOn() const override { return {"portal", "media", "signatures"}; }
 
     void Build(platform::Platform& p) override {
-        while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
+        while (!settings_.public_url.empty() && settings_.public_url.back() == '/') settings_.public_url.pop_back();
         site_ = std::make_shared<Site>(portal::ServiceOf(portal_), media::ServiceOf(media_), signatures_.get(), p.templates, p.clock,
-                                       Settings{.public_url = public_url_});
+                                       settings_);
         // The site hears of every change it may show: this node's own at the commit, before the
         // change's response goes out (an editor who publishes sees the page at once), and every
         // node's through the bus's in-process subscription, whose filter runs on the delivery
@@ -30,6 +32,23 @@ public:
         p.events.OnLocalCommit([weak, shows](const core::Event& e) {
             if (!shows(e)) return;
             if (auto site = weak.lock()) site->Invalidate();
+        });
+        p.metrics.AddCollector([weak] {
+            auto site = weak.lock();
+            if (!site) return std::string();
+            const auto s = site->Cache().GetStats();
+            return fmt::format(
+                "# HELP vp_site_cache_bytes Bytes of rendered public pages held (and the bound).\n"
+                "# TYPE vp_site_cache_bytes gauge\nvp_site_cache_bytes{{kind=\"held\"}} {}\n"
+                "vp_site_cache_bytes{{kind=\"max\"}} {}\n"
+                "# HELP vp_site_cache_pages Rendered public pages held.\n"
+                "# TYPE vp_site_cache_pages gauge\nvp_site_cache_pages {}\n"
+                "# HELP vp_site_cache_lookups_total Page cache look-ups by outcome.\n"
+                "# TYPE vp_site_cache_lookups_total counter\nvp_site_cache_lookups_total{{outcome=\"hit\"}} {}\n"
+                "vp_site_cache_lookups_total{{outcome=\"miss\"}} {}\n"
+                "# HELP vp_site_cache_clears_total Times the page cache was emptied.\n"
+                "# TYPE vp_site_cache_clears_total counter\nvp_site_cache_clears_total {}\n",
+                s.bytes, s.max_bytes, s.entries, s.hits, s.misses, s.clears);
         });
         subscription_ = p.events.Subscribe([weak, shows](const core::Event& e) {
             if (!shows(e)) return false;
@@ -70,7 +89,7 @@ private:
     const platform::Module& portal_;
     const platform::Module& media_;
     const std::unique_ptr<signatures::Service>& signatures_;
-    std::string public_url_;
+    Settings settings_;
     std::shared_ptr<Site> site_;
     std::shared_ptr<core::Subscription> subscription_;
 };
@@ -79,8 +98,8 @@ private:
 
 std::unique_ptr<platform::Module> MakeModule(const platform::Module& portal, const platform::Module& media,
                                              const std::unique_ptr<signatures::Service>& signatures,
-                                             std::string public_url) {
-    return std::make_unique<SiteModule>(portal, media, signatures, std::move(public_url));
+                                             Settings settings) {
+    return std::make_unique<SiteModule>(portal, media, signatures, std::move(settings));
 }
 
 }  // namespace vp::site

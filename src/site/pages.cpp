@@ -2,6 +2,8 @@
 // answered from it, with ETag / Last-Modified validators and 304s, until something it may show
 // changes (Site::Invalidate).
 #include <boost/json.hpp>
+
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "calendar/iso_time.hpp"
@@ -520,8 +522,8 @@ Response Site::Search(Request& req) {
         auto page = portal_.Search(q.value());
         json::array results;
         for (const auto& hit : page.results) {
-            auto p = portal_.FindPortal(hit.item.portal);
-            if (!p) continue;
+            auto p = std::find_if(portals.begin(), portals.end(), [&](const auto& x) { return x.code == hit.item.portal; });
+            if (p == portals.end()) continue;
             const auto& f = hit.item.current.fields;
             const auto iso = LocalIso(hit.item.first_published_at.value_or(hit.item.created_at), *p);
             results.push_back(json::object{{"title", f.title},
@@ -546,6 +548,7 @@ Response Site::Search(Request& req) {
             portal_list.push_back(json::object{{"code", p.code}, {"name", p.name_vi}, {"selected", p.code == q->portal}});
         json::object data{{"q", q->q},
                           {"total", page.total},
+                          {"total_capped", page.total_capped},
                           {"results", std::move(results)},
                           {"filters", json::object{{"portals", std::move(portal_list)},
                                                    {"sections", std::move(sections)},

@@ -30,10 +30,13 @@ public:
         }
         sqlite3_busy_timeout(db_, busy_timeout_ms);
         // WAL: readers never block the writer; synchronous=FULL: a committed transaction
-        // survives power loss too, not only a killed process.
+        // survives power loss too, not only a killed process. Reads through a memory map
+        // (up to 1 GiB of the file: the kernel's page cache, shared by every connection, no
+        // copy per page read) and 16 MiB of private cache per connection (the default 2 MiB
+        // made a search over a large portal re-read its index pages with a system call each).
         ExecuteScript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-            " PRAGMA temp_store=MEMORY;");
+            " PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384;");
     }
     ~SqliteConnection() override { sqlite3_close_v2(db_); }
 
