@@ -27,6 +27,7 @@ struct Config {
     std::string node_id;     ///< default: host name + pid
     std::string public_url = "http://127.0.0.1:8080";
     int site_cache_mb = 64;  ///< the public site's page cache; 0 turns it off (benchmarks, debugging)
+    std::size_t sitemap_max_urls = 40000;  ///< addresses per sitemap (tests lower it)
     bool access_log = true;
     int request_timeout_s = 15;                       ///< a whole request must arrive within this (slow clients)
     int keep_alive_timeout_s = 60;                    ///< an idle keep-alive connection is closed after this

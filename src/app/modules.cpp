@@ -33,7 +33,8 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     m.push_back(site::MakeModule(portal_ref, media_ref, signature_service,
                                  {.public_url = config.public_url,
                                   .cache_bytes = static_cast<std::size_t>(config.site_cache_mb) << 20,
-                                  .cache = config.site_cache_mb > 0}));
+                                  .cache = config.site_cache_mb > 0,
+                                  .sitemap_max_urls = config.sitemap_max_urls}));
     return m;
 }
 

@@ -66,6 +66,7 @@ public:
         r.Add(verb::get, "/robots.txt", bind(&Site::RobotsTxt), page);
         r.Add(verb::get, "/sitemap.xml", bind(&Site::SitemapXml), page);
         r.Add(verb::get, "/sitemap-news.xml", bind(&Site::NewsSitemapXml), page);
+        r.Add(verb::get, "/sitemaps/{file}", bind(&Site::SitemapPart), page);
         // The main portal (Vietnamese at /, English at /en) and every component portal under
         // /cong/<code>, with the same pages.
         for (const std::string prefix : {"", "/en", "/cong/{portal}", "/cong/{portal}/en"}) {

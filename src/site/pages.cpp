@@ -593,14 +593,61 @@ Response Site::Feed(Request& req) {
 }
 
 Response Site::SitemapXml(Request& req) {
-    return Cached(req, [&](Context& ctx) -> Response {
-        std::vector<SitemapUrl> urls;
+    return Cached(req, [&](Context&) -> Response {
+        const auto max = static_cast<std::int64_t>(settings_.sitemap_max_urls);
+        std::vector<std::pair<portal::Portal, std::int64_t>> portals;
+        std::int64_t total = 0;
         for (const auto& p : portal_.ListPortals()) {
             if (p.status != "active") continue;
+            const auto n = portal_.CountPublic(p.code);
+            portals.emplace_back(p, n);
+            total += n + 1;
+        }
+        if (total > max) {
+            // A sitemap holds at most 50 000 addresses (sitemaps.org): an index of parts instead.
+            std::vector<std::pair<std::string, core::TimePoint>> parts;
+            for (const auto& [p, n] : portals) {
+                const auto count = std::max<std::int64_t>(1, (n + 1 + max - 1) / max);
+                const auto newest = portal_.PublicEntries(p.code, std::nullopt, 1);
+                const auto lastmod = newest.empty() ? clock_.Now() : newest.front().updated_at;
+                for (std::int64_t i = 1; i <= count; ++i)
+                    parts.emplace_back(settings_.public_url + "/sitemaps/" + p.code + "-" + std::to_string(i) + ".xml", lastmod);
+            }
+            return http::MakeResponse(req, http::beast_http::status::ok, SitemapIndex(parts), "application/xml; charset=utf-8");
+        }
+        std::vector<SitemapUrl> urls;
+        for (const auto& [p, n] : portals) {
             urls.push_back({settings_.public_url + portal::PortalHome(p), clock_.Now(), {}});
-            for (const auto& e : portal_.PublicEntries(p.code, std::nullopt, 40000))
+            for (const auto& e : portal_.PublicEntries(p.code, std::nullopt, static_cast<int>(max)))
                 urls.push_back({settings_.public_url + portal::PublicPath(p, e.id, e.title), e.updated_at, {}});
         }
+        return http::MakeResponse(req, http::beast_http::status::ok, Sitemap(urls), "application/xml; charset=utf-8");
+    });
+}
+
+Response Site::SitemapPart(Request& req) {
+    return Cached(req, [&](Context& ctx) -> Response {
+        // "<portal>-<n>.xml"; a portal's code may hold '-'.
+        const auto& file = req.path_params["file"];
+        const auto dash = file.rfind('-');
+        auto not_found = [&] { return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found"))); };
+        if (dash == std::string::npos || !file.ends_with(".xml")) return not_found();
+        const auto number = file.substr(dash + 1, file.size() - dash - 5);
+        const auto n = LeadingId(number);
+        auto p = portal_.FindPortal(file.substr(0, dash));
+        if (!n || *n < 1 || *n > 10000 || std::to_string(*n) != number || !p || p->status != "active") return not_found();
+        const auto max = static_cast<std::int64_t>(settings_.sitemap_max_urls);
+        // The portal's home opens its first part: each part holds `max` addresses.
+        std::vector<SitemapUrl> urls;
+        std::int64_t offset = (*n - 1) * max - 1;
+        if (*n == 1) {
+            urls.push_back({settings_.public_url + portal::PortalHome(*p), clock_.Now(), {}});
+            offset = 0;
+        }
+        const auto limit = static_cast<int>(*n == 1 ? max - 1 : max);
+        for (const auto& e : portal_.PublicEntries(p->code, std::nullopt, limit, static_cast<int>(offset)))
+            urls.push_back({settings_.public_url + portal::PublicPath(*p, e.id, e.title), e.updated_at, {}});
+        if (urls.empty()) return not_found();
         (void)ctx;
         return http::MakeResponse(req, http::beast_http::status::ok, Sitemap(urls), "application/xml; charset=utf-8");
     });

@@ -25,6 +25,7 @@ struct Settings {
     std::string public_url = "http://127.0.0.1:8080";  ///< absolute links (canonical, feeds, sitemaps)
     std::size_t cache_bytes = 64u << 20;               ///< the page cache's bound
     bool cache = true;
+    std::size_t sitemap_max_urls = 40000;  ///< above this, /sitemap.xml is an index of /sitemaps/<portal>-<n>.xml
 };
 
 class Site {
@@ -47,6 +48,8 @@ public:
     /// rss.xml and atom.xml of a portal or of one of its sections.
     core::http::Response Feed(core::http::Request& req);
     core::http::Response SitemapXml(core::http::Request& req);
+    /// One part of a large sitemap: /sitemaps/<portal>-<n>.xml (n from 1).
+    core::http::Response SitemapPart(core::http::Request& req);
     core::http::Response NewsSitemapXml(core::http::Request& req);
     core::http::Response RobotsTxt(core::http::Request& req);
 

@@ -1338,6 +1338,47 @@ TEST_P(PortalHttp, ATakeDownLeavesEveryNodesCacheWithinASecond_X7) {
     node2.reset();
 }
 
+// covers P-21: above the addresses one sitemap may hold (lowered to 3 here), /sitemap.xml is an
+// index of parts per portal, each part a sitemap, every published item in exactly one.
+class PortalHttpLargeSitemap : public PortalHttp {
+protected:
+    void Configure(app::Config& c) override { c.sitemap_max_urls = 3; }
+};
+
+TEST_P(PortalHttpLargeSitemap, ALargeSitemapIsAnIndexOfParts_P21) {
+    auto bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban");
+    std::vector<std::string> paths;
+    for (const char* title : {"Tin thứ nhất", "Tin thứ hai", "Tin thứ ba"}) {
+        auto created = Call(bt, "POST", "/api/v1/portal/items",
+                            std::string(R"({"portal":"main","kind":"news","source":"TTXVN","sections":["thoi-su"],"title":")") +
+                                title + "\"}",
+                            201);
+        const auto id = std::to_string(created.at("id").as_int64());
+        const auto base = "/api/v1/portal/items/" + id;
+        for (const char* a : {"submit", "take", "send_to_review"}) Call(bt, "POST", base + "/actions/" + a);
+        Call(kd, "POST", base + "/actions/approve");
+        Call(xb, "POST", base + "/actions/publish");
+        paths.push_back(Http(port_, "GET", "/bai-viet/" + id).headers["location"]);
+    }
+    auto index = Http(port_, "GET", "/sitemap.xml");
+    ASSERT_EQ(index.status, 200);
+    EXPECT_NE(index.body.find("<sitemapindex"), std::string::npos) << index.body;
+    EXPECT_NE(index.body.find("/sitemaps/main-1.xml</loc>"), std::string::npos);
+    EXPECT_NE(index.body.find("/sitemaps/main-2.xml</loc>"), std::string::npos);
+    EXPECT_EQ(index.body.find("/sitemaps/main-3.xml"), std::string::npos) << "home + 3 items: two parts of 3";
+    const auto one = Http(port_, "GET", "/sitemaps/main-1.xml"), two = Http(port_, "GET", "/sitemaps/main-2.xml");
+    ASSERT_EQ(one.status, 200);
+    ASSERT_EQ(two.status, 200);
+    EXPECT_NE(one.body.find("<urlset"), std::string::npos);
+    for (const auto& path : paths) {
+        const int seen = (one.body.find(path + "</loc>") != std::string::npos) + (two.body.find(path + "</loc>") != std::string::npos);
+        EXPECT_EQ(seen, 1) << path << " in exactly one part";
+    }
+    for (const char* bad : {"/sitemaps/main-3.xml", "/sitemaps/main-01.xml", "/sitemaps/main-0.xml", "/sitemaps/khong-co-1.xml",
+                            "/sitemaps/main-1.txt", "/sitemaps/main.xml"})
+        EXPECT_EQ(Http(port_, "GET", bad).status, 404) << bad;
+}
+
 // covers P-10, P-13, P-14, P-16, X-4
 TEST_P(PortalHttp, AnItemGoesFromDraftToPublicationOverTheApi_P10_P14) {
     auto ctv = Token("ctv"), bt = Token("bientap"), kd = Token("kiemduyet"), xb = Token("xuatban");
@@ -1843,6 +1884,7 @@ INSTANTIATE_TEST_SUITE_P(Engines, HttpBehindProxy,
                          testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, PortalHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, PortalHttpLargeSitemap, ::testing::Values(core::db::Engine::kSqlite), testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, TasksHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 
