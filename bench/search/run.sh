@@ -5,15 +5,23 @@
 # 30 runs after 3 warm-ups), and for "Đảng" how many of the top 10 hold that exact word.
 # Writes docs/performance.md between <!-- bench:search:start --> and <!-- bench:search:end -->
 # (with BENCH_ITEMS=1000000: bench:search-1m).
-#   bench/search/run.sh [--no-write]
+#   bench/search/run.sh [--no-write] [--from FILE...]   (--from: report earlier runs' output, e.g.
+#                                                       one file per engine, instead of running)
 # Env: BENCH_BIN (default $BUILD_DIR/src/portal/vp_portal_search_bench), BENCH_ITEMS,
 #      VANPHONG_TEST_PG_DSN (else a throw-away cluster is started), BENCH_DOC.
 set -euo pipefail
 exec </dev/null
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-write_doc=1
-[ "${1:-}" = --no-write ] && write_doc=0
+write_doc=1 from=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-write) write_doc=0 ;;
+    --from) shift; from+=("${1:?--from needs a file}") ;;
+    *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 build_dir=${BUILD_DIR:-build}
 case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
 bench_bin=${BENCH_BIN:-$build_dir/src/portal/vp_portal_search_bench}
@@ -24,7 +32,7 @@ work=$(mktemp -d -t vp-bench-search.XXXXXX)
 pg_dir=""
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
-[ -x "$bench_bin" ] || die "$bench_bin not found: build it first (make build)"
+[ "${#from[@]}" -gt 0 ] || [ -x "$bench_bin" ] || die "$bench_bin not found: build it first (make build)"
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
   local rc=$?
@@ -35,15 +43,20 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-if [ -z "${VANPHONG_TEST_PG_DSN:-}" ]; then
+if [ "${#from[@]}" -gt 0 ]; then
+  cat "${from[@]}" > "$work/out.txt"
+  items=$(awk -F'\t' '$1 == "items" {print $2; exit}' "$work/out.txt")
+elif [ -z "${VANPHONG_TEST_PG_DSN:-}" ]; then
   pg_dir=$(mktemp -d -t vp-bench-pg.XXXXXX)
   VANPHONG_TEST_PG_DSN=$("$root/scripts/pg-cluster.sh" start "$pg_dir") || die "could not start PostgreSQL"
   export VANPHONG_TEST_PG_DSN
 fi
 
-say "$items items on SQLite and PostgreSQL (this takes a while)"
-BENCH_ITEMS=$items "$bench_bin" --gtest_brief=1 >"$work/out.txt" 2>"$work/err.txt" \
-  || { tail -n 30 "$work/out.txt" "$work/err.txt" >&2; die "the search benchmark failed"; }
+if [ "${#from[@]}" -eq 0 ]; then
+  say "$items items on SQLite and PostgreSQL (this takes a while)"
+  BENCH_ITEMS=$items "$bench_bin" >"$work/out.txt" 2>"$work/err.txt" \
+    || { tail -n 30 "$work/out.txt" "$work/err.txt" >&2; die "the search benchmark failed"; }
+fi
 
 # The program prints one block per engine: "[ RUN ] Engines/SearchBench.Run/<Engine>" and lines.
 report=$(awk -F'\t' '
@@ -53,7 +66,7 @@ report=$(awk -F'\t' '
   $1 == "all" { all[eng] = sprintf("%s / %s", $2, $3); engines[++m] = eng }
   $1 == "exact_top10" { exact[eng] = $2 "/" $4 }
   END {
-    print "| query | matches | " engines[1] " p50 / p95 ms | " engines[2] " p50 / p95 ms |"
+    print "| query | matches (counted up to 1000) | " engines[1] " p50 / p95 ms | " engines[2] " p50 / p95 ms |"
     print "|---|---|---|---|"
     for (i = 1; i <= n; i++) if (!(order[i] in seen)) { seen[order[i]] = 1; printf "| `%s` | %s |%s\n", order[i], total[order[i]], q[order[i]] }
     printf "| **all queries** | | %s | %s |\n", all[engines[1]], all[engines[2]]

@@ -60,7 +60,7 @@ mkdir -p "$work/www" "$work/data"
 vp_port=$(free_port)
 start_vanphong() {  # extra serve arguments
   "$bin" serve --demo --data-dir "$work/data" --port "$vp_port" --address 127.0.0.1 --access-log off \
-    --io-threads 2 --no-jobs "$@" >>"$work/vanphong.log" 2>&1 &
+    --io-threads 2 --no-jobs --rate-limit 0 "$@" >>"$work/vanphong.log" 2>&1 &
   vp_pid=$!
   # The first start loads the demo corpus (about half a minute).
   wait_http "http://127.0.0.1:$vp_port/healthz" "$vp_pid" 240 \
