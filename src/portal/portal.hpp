@@ -653,6 +653,7 @@ private:
     /// The read model and search index of the public site follow the item (its live revision,
     /// or nothing when not published); announces "portal.public" for the pages' caches.
     void SyncPublic(core::db::Connection& c, const Item& item) const;
+    void AnnounceSections(core::db::Connection& c, const std::string& portal) const;
     void FollowOriginal(core::db::Connection& c, const Item& original, const audit::Actor& actor);
     core::Result<ItemFields> CleanDocument(std::string_view kind, ItemFields f) const;
     core::Result<audit::Actor> AuthorizeLibrary(const Principal& who) const;

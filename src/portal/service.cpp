@@ -480,6 +480,12 @@ std::vector<Section> Service::Sections(std::int64_t portal_id) const {
     });
 }
 
+// The public pages show a portal's sections (menu, blocks): their caches drop them.
+void Service::AnnounceSections(Connection& c, const std::string& portal) const {
+    events_.Publish(c, core::Event{.topic = "portal.public",
+                                   .data_json = boost::json::serialize(boost::json::object{{"portal", portal}, {"sections", true}})});
+}
+
 core::Result<Section> Service::AddSection(const Principal& who, NewSection s) {
     auto portal = PortalOrError(s.portal);
     if (!portal) return portal.error();
@@ -512,6 +518,7 @@ core::Result<Section> Service::AddSection(const Principal& who, NewSection s) {
         auto sec = SectionFromRow(*c.QueryOne(std::string(kSelectSection) + " WHERE id = $1", {id}));
         audit_.Write(c, actor.value(),
                      {"portal.section.create", "portal_section", std::to_string(id), nullptr, ToJson(sec)});
+        AnnounceSections(c, portal->code);
         return sec;
     });
 }

@@ -101,13 +101,15 @@ std::optional<Site::Context> Site::ContextFor(const Request& req) const {
 }
 
 Response Site::Cached(Request& req, const std::function<Response(Context&)>& render) {
-    auto found_ctx = ContextFor(req);
-    if (!found_ctx) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
-    auto& ctx = *found_ctx;
-    const std::string key = ctx.portal.code + "|" + ctx.lang + "|" + req.path + "?" + req.query;
+    // The key is what the request names (host, path, query): a hit answers without looking
+    // anything up; the portal and language are found only to render.
+    const std::string key = std::string(req.Header("host")) + "|" + req.path + "?" + req.query;
     std::shared_ptr<const CachedPage> page = settings_.cache ? cache_.Get(key) : nullptr;
     if (!page) {
         const auto generation = cache_.Generation();
+        auto found_ctx = ContextFor(req);
+        if (!found_ctx) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
+        auto& ctx = *found_ctx;
         ctx.sections = portal_.Sections(ctx.portal.id);
         ctx.sections_in_use = portal_.SectionsInUse(ctx.portal.code, ctx.lang);
         auto res = render(ctx);
@@ -133,7 +135,12 @@ Response Site::Cached(Request& req, const std::function<Response(Context&)>& ren
         }
     }
     auto res = http::MakeResponse(req, not_modified ? http::beast_http::status::not_modified : http::beast_http::status::ok,
-                                  not_modified ? std::string() : page->body, page->content_type);
+                                  std::string(), page->content_type);
+    if (!not_modified) {
+        // The cached bytes themselves, shared (no copy per request).
+        res.body().shared = std::shared_ptr<const std::string>(page, &page->body);
+        res.prepare_payload();
+    }
     res.set(http::beast_http::field::etag, page->etag);
     res.set(http::beast_http::field::last_modified, HttpDate(page->last_modified));
     res.set(http::beast_http::field::cache_control, "public, max-age=60");
