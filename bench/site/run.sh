@@ -162,7 +162,7 @@ for s in nginx cached uncached; do
   [ "$s" = uncached ] && label="vanphong, cache off (rendered from SQLite)"
   table+=$'\n'"| $label | ${per_round[$s]} | $(printf '%.0f' "$rps") | $(printf '%.0f' "${med[$s]}") | $(printf '%.1f' "$cpu") µs | ${p50} ms | ${p99v} ms |"
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 r_cached=$(ratio "${best[cached]}" "${best[nginx]}")
 r_cached_med=$(ratio "${med[cached]}" "${med[nginx]}")
 r_uncached=$(ratio "${best[uncached]}" "${best[nginx]}")
@@ -179,7 +179,7 @@ if [ "$write_doc" = 1 ]; then
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') with \`bench/site/run.sh\` (\`make bench\`)."
     echo
     echo "- Machine: $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r); load average before: $load_before, after: $load_after"
-    echo "- Page: \`GET $article\` of \`vanphong serve --demo\` (SQLite), $page_bytes bytes of HTML; nginx serves the same bytes saved as a file (same config as above); no Accept-Encoding, keep-alive"
+    echo "- Page: \`GET $article\` of \`vanphong serve --demo --rate-limit 0\` (SQLite; the per-address limit off: a CDN or nginx in front carries the readers' traffic), $page_bytes bytes of HTML; nginx serves the same bytes saved as a file (same config as above); no Accept-Encoding, keep-alive"
     echo "- Load: \`wrk -t$threads -c$conns -d$duration --latency\` on loopback after a $warmup warm-up; $rounds rounds alternating nginx and vanphong for each mode (nginx is measured again beside the uncached rounds)"
     echo
     echo "$table"

@@ -283,6 +283,10 @@ int RunCli(int argc, char** argv) {
         ->envname("VANPHONG_DEMO");
     serve->add_flag("--no-demo", no_demo, "No demo accounts (the default; kept for scripts)")
         ->envname("VANPHONG_NO_DEMO");
+    bool no_corpus = false;
+    serve->add_flag("--no-demo-corpus", no_corpus,
+                    "With --demo: leave out the public site's demo stories, documents and pictures (a faster first start)")
+        ->envname("VANPHONG_NO_DEMO_CORPUS");
     serve->add_flag("--no-jobs", no_jobs, "Do not run background jobs on this node")->envname("VANPHONG_NO_JOBS");
 
     auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
@@ -314,6 +318,7 @@ int RunCli(int argc, char** argv) {
     cfg.access_log = access_log == "on";
     cfg.demo = demo && !no_demo;
     cfg.jobs = !no_jobs;
+    cfg.demo_corpus = !no_corpus;
 
     // The backup file reaches pg_dump and pg_restore as an argument: made absolute, a name that
     // starts with '-' cannot be read as one of their options.

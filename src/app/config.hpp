@@ -40,6 +40,7 @@ struct Config {
     std::int64_t event_log_keep = 10000;              ///< live events kept for replay (Last-Event-ID) …
     int event_log_hours = 24;                         ///< … and for at most this many hours
     bool demo = false;                                ///< create the demo accounts on first start (--demo, `make run`)
+    bool demo_corpus = true;                          ///< with demo: the public site's stories (--no-demo-corpus skips them)
     bool jobs = true;                                 ///< run background jobs on this node
     int max_jobs = 2;                                 ///< jobs this node runs at once (worker threads)
     std::string log_level = "info";

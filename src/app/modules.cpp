@@ -23,7 +23,7 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     auto media_module = media::MakeModule(config.MediaDir(), config.media_limits);
     const auto& media_ref = *media_module;
     m.push_back(std::move(media_module));
-    auto portal_module = portal::MakeModule(secret_box, signature_service, media_ref);
+    auto portal_module = portal::MakeModule(secret_box, signature_service, media_ref, config.demo_corpus);
     const auto& portal_ref = *portal_module;
     m.push_back(std::move(portal_module));
     m.push_back(tasks::MakeModule(signature_service, media_ref,

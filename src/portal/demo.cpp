@@ -9,8 +9,6 @@
 
 namespace vp::portal {
 
-namespace {
-
 // Creates and publishes an item as the operator; 0 when something refused it (logged).
 std::int64_t PublishDemo(Service& svc, NewItem n) {
     const auto op = core::access::Principal::Operator();
@@ -27,6 +25,8 @@ std::int64_t PublishDemo(Service& svc, NewItem n) {
     }
     return item->id;
 }
+
+namespace {
 
 // The shared library (P-3, P-4, P-25) and an integrated item (P-1).
 void LoadLibraryDemo(Service& svc, const core::Clock& clock) {
@@ -139,7 +139,7 @@ void LoadLibraryDemo(Service& svc, const core::Clock& clock) {
 }  // namespace
 
 void LoadDemo(Service& svc, Service& dated, core::FakeClock& dated_clock, media::Service& media,
-              const core::Clock& clock) {
+              const core::Clock& clock, bool corpus) {
     const auto op = core::access::Principal::Operator();
     for (const char* unit : {"TU-HNI", "TU-HUE", "BTCTW"}) {
         auto p = svc.CreateComponentPortal(op, unit);
@@ -209,7 +209,7 @@ void LoadDemo(Service& svc, Service& dated, core::FakeClock& dated_clock, media:
     // The library's items a few days old, so the corpus' latest news lead the public pages.
     dated_clock.Set(clock.Now() - std::chrono::hours(24 * 3));
     LoadLibraryDemo(dated, dated_clock);
-    LoadDemoCorpus(dated, dated_clock, media, clock);
+    if (corpus) LoadDemoCorpus(dated, dated_clock, media, clock);
 }
 
 }  // namespace vp::portal

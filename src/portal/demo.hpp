@@ -11,7 +11,11 @@ namespace vp::portal {
 /// corpus (LoadDemoCorpus) published through `dated`, a second service over the same database
 /// whose clock the loader moves back in time.
 void LoadDemo(Service& svc, Service& dated, core::FakeClock& dated_clock, media::Service& media,
-              const core::Clock& clock);
+              const core::Clock& clock, bool corpus = true);
+
+/// Creates an item as the operator and takes it through the workflow to publication; its id,
+/// or 0 when something refused it (logged).
+std::int64_t PublishDemo(Service& svc, NewItem n);
 
 /// The demo corpus (data/portal/demo-corpus.json): 300 and more items across the demo portals,
 /// English translations, pictures drawn locally, official documents with a signed PDF and

@@ -174,25 +174,17 @@ private:
         return f;
     }
 
-    // Creates, takes through the workflow and publishes; the post-check is done an hour later.
+    // Publishes (demo.cpp); the post-check is done an hour later.
     std::int64_t PublishItem(NewItem n) {
-        auto item = svc_.CreateItem(op_, std::move(n));
-        if (!item) {
-            spdlog::warn("portal demo: {}", core::Text(item.error().message, "en"));
-            return 0;
-        }
-        for (auto a : {Action::kSubmit, Action::kTake, Action::kSendToReview, Action::kApprove, Action::kPublish}) {
-            if (auto r = svc_.Act(op_, item->id, a, {}); !r) {
-                spdlog::warn("portal demo item {}: {}", item->id, core::Text(r.error().message, "en"));
-                return 0;
-            }
-        }
+        const auto portal = n.portal;
+        const auto id = PublishDemo(svc_, std::move(n));
+        if (!id) return 0;
         const auto at = clock_.Now();
         clock_.Set(at + std::chrono::hours(1));
-        for (const auto& c : svc_.PostCheckQueue(op_, item->portal, true))
-            if (c.item_id == item->id) (void)svc_.CompletePostCheck(op_, c.id, false, "");
+        for (const auto& c : svc_.PostCheckQueue(op_, portal, true))
+            if (c.item_id == id) (void)svc_.CompletePostCheck(op_, c.id, false, "");
         clock_.Set(at);
-        return item->id;
+        return id;
     }
 
     std::pair<std::int64_t, std::int64_t> Publish(const Instance& in, std::size_t n) {

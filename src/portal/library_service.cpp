@@ -192,7 +192,7 @@ int Service::RebuildRegister() {
         return out;
     });
     for (auto id : ids) {
-        db_.Transact([&](Connection& c) -> core::Status {
+        (void)db_.Transact([&](Connection& c) -> core::Status {
             if (auto item = Load(c, id)) SyncRegister(c, item.value());
             return core::Ok{};
         });

@@ -26,8 +26,8 @@ using platform::RouteKinds;
 class PortalModule final : public platform::Module {
 public:
     PortalModule(const std::unique_ptr<core::SecretBox>& secrets, const std::unique_ptr<signatures::Service>& signatures,
-                 const platform::Module& media)
-        : secrets_(secrets), signatures_(signatures), media_(media) {}
+                 const platform::Module& media, bool demo_corpus)
+        : secrets_(secrets), signatures_(signatures), media_(media), demo_corpus_(demo_corpus) {}
     std::string_view Name() const override { return "portal"; }
     std::vector<std::string> DependsOn() const override {
         return {"units", "auth", "audit", "calendar", "media", "signatures"};
@@ -199,7 +199,7 @@ public:
     void LoadDemo(platform::Platform& p) override {
         core::FakeClock past(p.clock.Now());
         auto dated = MakeService(p, past, false);
-        portal::LoadDemo(*service_, *dated, past, media::ServiceOf(media_), p.clock);
+        portal::LoadDemo(*service_, *dated, past, media::ServiceOf(media_), p.clock, demo_corpus_);
     }
 
     boost::json::object OpenApi() const override {
@@ -264,6 +264,7 @@ private:
     const std::unique_ptr<core::SecretBox>& secrets_;  // built by src/app before Build
     const std::unique_ptr<signatures::Service>& signatures_;  // built by the signatures module
     const platform::Module& media_;
+    bool demo_corpus_;
     const core::access::Policy* policy_ = nullptr;
     std::string unit_code_;  // `portal create --unit`
     std::unique_ptr<Service> service_;
@@ -283,8 +284,8 @@ const Service& ServiceOf(const platform::Module& m) {
 
 std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets,
                                              const std::unique_ptr<signatures::Service>& signatures,
-                                             const platform::Module& media) {
-    return std::make_unique<PortalModule>(secrets, signatures, media);
+                                             const platform::Module& media, bool demo_corpus) {
+    return std::make_unique<PortalModule>(secrets, signatures, media, demo_corpus);
 }
 
 }  // namespace vp::portal

@@ -85,7 +85,7 @@ int Service::RebuildPublic() {
     // A few hundred items per transaction: a large portal is indexed in minutes, not hours.
     constexpr std::size_t kBatch = 500;
     for (std::size_t at = 0; at < ids.size(); at += kBatch) {
-        db_.Transact([&](Connection& c) -> core::Status {
+        (void)db_.Transact([&](Connection& c) -> core::Status {
             for (std::size_t i = at; i < std::min(ids.size(), at + kBatch); ++i) {
                 if (auto item = Load(c, ids[i])) SyncPublic(c, item.value());
             }

@@ -16,7 +16,7 @@ import { DESKTOP, PHONE, clickAndWait, shot, watchPage } from './lib/browser.mjs
 import { missingPrerequisite, signedInSuite } from './lib/suite.mjs';
 
 describe('a reader finds news, documents and collections on the public site', { skip: missingPrerequisite() }, () => {
-  const s = signedInSuite('site');
+  const s = signedInSuite('site', { corpus: true });
   const { step, problems } = s;
   let desk, phone, articlePath;
 

@@ -68,7 +68,10 @@ protected:
     std::unique_ptr<Process> StartServer(std::uint16_t port, bool demo = true) {
         std::vector<std::string> args{kBin,           "serve", "--port",    std::to_string(port),
                                       "--access-log", "off",   "--workers", "4"};
-        if (demo) args.push_back("--demo");
+        if (demo) {
+            args.push_back("--demo");
+            args.push_back("--no-demo-corpus");  // the accounts only: the public site's stories take a while
+        }
         for (auto& a : Common()) args.push_back(a);
         auto p = std::make_unique<Process>(args, (dir_ / "server.log").string());
         // Up to 60 s: a first start hashes the demo accounts' passwords, slow on a loaded machine.

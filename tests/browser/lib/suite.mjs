@@ -21,12 +21,13 @@ export function missingPrerequisite() {
   return false;
 }
 
-/// Call inside `describe`. `prefix` names the failure screenshots ("portal" -> portal-FAILED-*).
-export function signedInSuite(prefix) {
+/// Call inside `describe`. `prefix` names the failure screenshots ("portal" -> portal-FAILED-*);
+/// `corpus`: the server loads the public site's demo stories too.
+export function signedInSuite(prefix, { corpus = false } = {}) {
   const s = { server: null, browser: null, broken: null, pages: {} };
   s.problems = { scriptErrors: [], consoleErrors: [], serverErrors: [], ui: [] };
   before(async () => {
-    s.server = await startServer();
+    s.server = await startServer({ corpus });
     s.browser = await launchChromium();
   });
   after(async () => {
