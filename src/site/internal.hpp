@@ -65,6 +65,8 @@ std::string ScriptJson(const json::value& v);
 std::optional<std::int64_t> LeadingId(std::string_view s);
 /// A time in the portal's zone as ISO 8601 with offset.
 std::string LocalIso(core::TimePoint t, const portal::Portal& p);
+/// The day of an instant in the portal's zone, as readers write it ("25/03/2026").
+std::string Day(core::TimePoint t, const portal::Portal& p);
 /// The layout around a page's inner HTML (templates/site/<name>.html).
 core::http::Response Layout(const core::http::Request& req, const core::web::TemplateStore& templates,
                             const Site::Context& ctx, std::string_view name, json::object data, Frame frame,

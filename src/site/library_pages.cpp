@@ -90,12 +90,6 @@ json::array DocumentFiles(const media::Service& media, const signatures::Service
 
 namespace {
 
-// dd/mm/yyyy of an instant in the portal's zone.
-std::string Day(core::TimePoint t, const portal::Portal& p) {
-    const auto iso = LocalIso(t, p);
-    return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
-}
-
 // The query string of a look-up without its page, for the pager.
 std::string QueryWithoutPage(const Request& req) {
     std::string out;

@@ -249,6 +249,8 @@ json::value Picture(const media::Service& media, const portal::MediaRef& m, cons
 
 std::string LocalIso(core::TimePoint t, const portal::Portal& p) { return calendar::FormatIso(t, p.time_zone); }
 
+std::string Day(core::TimePoint t, const portal::Portal& p) { return Display(LocalIso(t, p)).substr(0, 10); }
+
 }  // namespace internal
 
 namespace internal {
@@ -361,8 +363,7 @@ Response Site::Home(Request& req) {
                 {"title", d.title},
                 {"href", portal::PublicPath(*p, d.item_id, d.title)},
                 {"number", OrNull(d.meta.number + (d.meta.symbol.empty() ? "" : "-" + d.meta.symbol))},
-                {"issued", LocalIso(d.issued_at, *p).substr(8, 2) + "/" + LocalIso(d.issued_at, *p).substr(5, 2) + "/" +
-                               LocalIso(d.issued_at, *p).substr(0, 4)}});
+                {"issued", Day(d.issued_at, *p)}});
         }
         json::object data{{"lead_story", lead},
                           {"latest", std::move(list)},
@@ -466,7 +467,7 @@ Response Site::Article(Request& req) {
                                     {"symbol", OrNull(f.document.symbol)},
                                     {"issuer", OrNull(f.document.issuer)},
                                     {"signer", OrNull(f.document.signer)},
-                                    {"issued", f.issued_at ? json::value(Display(LocalIso(*f.issued_at, ctx.portal)).substr(0, 10))
+                                    {"issued", f.issued_at ? json::value(Day(*f.issued_at, ctx.portal))
                                                            : json::value(nullptr)},
                                     {"files", std::move(files)}};
         }
