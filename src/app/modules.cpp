@@ -34,7 +34,8 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
                                  {.public_url = config.public_url,
                                   .cache_bytes = static_cast<std::size_t>(config.site_cache_mb) << 20,
                                   .cache = config.site_cache_mb > 0,
-                                  .sitemap_max_urls = config.sitemap_max_urls}));
+                                  .sitemap_max_urls = config.sitemap_max_urls,
+                                  .file_directory = config.data_dir}));
     return m;
 }
 

@@ -183,7 +183,6 @@ http::Response Web::Page(const http::Request& req, const Principal* who, std::st
                          std::string_view title_key, status st) const {
     const auto lang = req.Lang();
     const auto& t = templates_.Strings(lang);
-    data["t"] = t;
     data["lang"] = lang;
     data["lang_other"] = lang == "vi" ? "en" : "vi";
     data["lang_other_label"] = lang == "vi" ? "English" : "Tiếng Việt";
@@ -206,12 +205,12 @@ http::Response Web::Page(const http::Request& req, const Principal* who, std::st
             data["nav"] = nav;
         }
     }
-    std::string content = templates_.Render(tmpl, data);
+    std::string content = templates_.Render(tmpl, data, lang);
     json::object layout = data;
     layout["content"] = content;
     auto* title = t.if_contains(title_key);
     layout["title"] = title && title->is_string() ? title->get_string() : json::string(title_key);
-    auto res = http::Html(req, templates_.Render("layout", layout), st);
+    auto res = http::Html(req, templates_.Render("layout", layout, lang), st);
     res.set(http::beast_http::field::content_language, lang);
     return res;
 }

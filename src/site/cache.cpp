@@ -2,6 +2,11 @@
 
 #include <sodium.h>
 
+#include <stdexcept>
+
+#include "core/http/response.hpp"
+#include "site/feeds.hpp"
+
 namespace vp::site {
 
 std::string EtagOf(std::string_view body) {
@@ -10,6 +15,30 @@ std::string EtagOf(std::string_view body) {
     char hex[sizeof h * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     return "\"" + std::string(hex) + "\"";
+}
+
+void Prepare(CachedPage& page, std::string_view cache_control) {
+    std::string& h = page.head_fields;
+    h.clear();
+    // Each value checked as SerializeHead checks a handler's fields on every response: these
+    // lines go out as they are.
+    auto line = [&h](std::string_view name, std::string_view value) {
+        if (!core::http::IsValidField(name, value))
+            throw std::invalid_argument("page header field " + std::string(name) + " is not a valid HTTP field");
+        h.append(name).append(": ").append(value).append("\r\n");
+    };
+    line("Content-Type", page.content_type);
+    line("Content-Length", std::to_string(page.body.size()));
+    line("ETag", page.etag);
+    line("Last-Modified", HttpDate(page.last_modified));
+    line("Cache-Control", cache_control);
+    line("Vary", "Accept-Encoding");
+    core::http::Response canonical{core::http::beast_http::status::ok, 11};
+    canonical.body().head_fields = std::shared_ptr<const std::string>(std::shared_ptr<void>(), &h);
+    page.wire.clear();
+    if (!core::http::SerializeHead(canonical, false, {}, page.wire))
+        throw std::invalid_argument("page header refused");
+    page.wire += page.body;
 }
 
 PageCache::PageCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
@@ -32,7 +61,8 @@ std::uint64_t PageCache::Generation() const {
 }
 
 void PageCache::Put(const std::string& key, std::shared_ptr<const CachedPage> page, std::uint64_t generation) {
-    const std::size_t bytes = key.size() + page->body.size() + page->etag.size() + 128;
+    const std::size_t bytes = key.size() + page->body.size() + page->wire.size() + page->head_fields.size() +
+                              (page->file ? page->file->Size() : 0) + 256;
     std::lock_guard lock(mu_);
     if (generation != generation_ || bytes > max_bytes_ / 8) return;
     if (auto it = slots_.find(key); it != slots_.end()) {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "core/clock.hpp"
+#include "core/http/types.hpp"
 
 namespace vp::site {
 
@@ -21,7 +22,19 @@ struct CachedPage {
     std::string etag;  ///< a strong validator: "\"<hex of the body's BLAKE2b>\""
     core::TimePoint last_modified{};
     int status = 200;
+    /// Prepared once, when the page is stored (Prepare): the header lines of a 200 answer
+    /// (type, length, validators, caching) and the complete HTTP/1.1 keep-alive answer, so
+    /// that a hit builds no header field and a plain GET leaves as one buffer.
+    std::string head_fields, wire;
+    /// Optionally, `wire` moved to a file (then `wire` is empty): the answer's header ends at
+    /// `file_head`, and a plain GET leaves in one sendfile(2) call (SharedStringBody::file).
+    std::shared_ptr<const core::http::MemoryFile> file;
+    std::size_t file_head = 0;
 };
+
+/// Fills `page.head_fields` and `page.wire` from its body, type, ETag and date; throws
+/// std::invalid_argument if a field could not be sent as it is (never for the site's pages).
+void Prepare(CachedPage& page, std::string_view cache_control);
 
 /// A strong ETag of `body`.
 std::string EtagOf(std::string_view body);

@@ -47,5 +47,26 @@ TEST(SiteCache, AClearDropsEverythingAndRefusesPagesRenderedBeforeIt_X7) {
     EXPECT_EQ(cache.GetStats().clears, 1u);
 }
 
+// A stored page's answer is prepared once: the header lines a hit sends, and the whole HTTP/1.1
+// keep-alive answer (status line, those lines, the security headers, a blank line, the body).
+TEST(SiteCache, APageIsPreparedOnceAsHeaderLinesAndACompleteAnswer_X7) {
+    CachedPage p;
+    p.body = "<p>xin chào</p>";
+    p.content_type = "text/html; charset=utf-8";
+    p.etag = EtagOf(p.body);
+    p.last_modified = core::TimePoint{std::chrono::seconds(1796256000)};  // 2026-12-03 00:00 UTC
+    Prepare(p, "public, max-age=60");
+    EXPECT_NE(p.head_fields.find("Content-Length: " + std::to_string(p.body.size()) + "\r\n"), std::string::npos);
+    EXPECT_NE(p.head_fields.find("ETag: " + p.etag + "\r\n"), std::string::npos);
+    EXPECT_NE(p.head_fields.find("Last-Modified: Thu, 03 Dec 2026 00:00:00 GMT\r\n"), std::string::npos);
+    ASSERT_TRUE(p.wire.starts_with("HTTP/1.1 200 OK\r\n" + p.head_fields));
+    EXPECT_NE(p.wire.find("X-Content-Type-Options: nosniff\r\n"), std::string::npos);
+    EXPECT_EQ(p.wire.find("X-Request-Id"), std::string::npos) << "the same bytes for every reader";
+    EXPECT_TRUE(p.wire.ends_with("\r\n\r\n" + p.body));
+    CachedPage bad = p;
+    bad.content_type = "text/html\r\nSet-Cookie: x=1";
+    EXPECT_THROW(Prepare(bad, "public"), std::invalid_argument) << "a field that would split the answer";
+}
+
 }  // namespace
 }  // namespace vp::site

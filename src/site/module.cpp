@@ -58,8 +58,11 @@ public:
     }
 
     void AddRoutes(core::http::Router& r) override {
-        const core::http::RouteOptions page{.on_io_thread = false, .api = false};
         auto* s = site_.get();
+        // A cached page is answered on the network thread; only a miss goes to the worker pool.
+        const core::http::RouteOptions page{.on_io_thread = false,
+                                            .api = false,
+                                            .quick = [s](core::http::Request& req) { return s->Hit(req); }};
         auto bind = [s](core::http::Response (Site::*m)(core::http::Request&)) {
             return [s, m](core::http::Request& req) { return (s->*m)(req); };
         };

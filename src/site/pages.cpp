@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <sys/resource.h>
 #include <fmt/format.h>
 
 #include "calendar/iso_time.hpp"
@@ -65,7 +66,12 @@ Site::Site(const portal::Service& portal, const media::Service& media, const sig
       templates_(templates),
       clock_(clock),
       settings_(std::move(settings)),
-      cache_(settings_.cache_bytes) {}
+      cache_(settings_.cache_bytes) {
+    rlimit files{};
+    max_page_files_ = getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+                          ? static_cast<int>(std::min<rlim_t>(files.rlim_cur / 4, 1 << 20))
+                          : 1024;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The frame: which portal and language, the cache, the layout.
@@ -100,10 +106,82 @@ std::optional<Site::Context> Site::ContextFor(const Request& req) const {
     return ctx;
 }
 
+namespace {
+
+constexpr std::string_view kPageCacheControl = "public, max-age=60";
+
+std::string CacheKey(const Request& req) { return std::string(req.Header("host")) + "|" + req.path + "?" + req.query; }
+
+// The answer to `req` from a stored page: 304 when a validator matches (RFC 9110 13), else the
+// page's bytes, shared (no copy per request), behind its prepared header lines.
+Response Answer(const Request& req, const std::shared_ptr<const CachedPage>& page) {
+    const auto inm = req.Header("if-none-match");
+    bool not_modified = !inm.empty() && (inm == page->etag || inm == "*" || inm.find(page->etag) != std::string_view::npos);
+    if (inm.empty()) {
+        if (auto ims = req.Header("if-modified-since"); !ims.empty()) {
+            auto t = ParseHttpDate(ims);
+            not_modified = t && page->last_modified <= *t;
+        }
+    }
+    Response res{not_modified ? http::beast_http::status::not_modified : http::beast_http::status::ok, req.raw.version()};
+    res.keep_alive(req.raw.keep_alive());
+    if (not_modified) {
+        res.set(http::beast_http::field::etag, page->etag);
+        res.set(http::beast_http::field::last_modified, HttpDate(page->last_modified));
+        res.set(http::beast_http::field::cache_control, kPageCacheControl);
+        res.set(http::beast_http::field::vary, "Accept-Encoding");
+        return res;
+    }
+    auto& body = res.body();
+    body.shared = std::shared_ptr<const std::string>(page, &page->body);
+    body.head_fields = std::shared_ptr<const std::string>(page, &page->head_fields);
+    if (page->file) {
+        body.file = page->file;
+        body.file_head = page->file_head;
+    } else {
+        body.wire = std::shared_ptr<const std::string>(page, &page->wire);
+    }
+    return res;
+}
+
+}  // namespace
+
+// A page of some size goes out with sendfile(2) from an unnamed file, as nginx sends a static
+// file (no copy of the bytes per request), while open files stay within the budget.
+void Site::ToFile(CachedPage& page) {
+    if (page.body.size() < 8 * 1024 || page.file) return;
+    if (page_files_->fetch_add(1) >= max_page_files_) {
+        --*page_files_;
+        return;
+    }
+    auto file = http::MemoryFile::Create(page.wire, settings_.file_directory);
+    if (!file) {
+        --*page_files_;
+        return;
+    }
+    // The count goes down when the last holder (the cache, a response in flight) lets go.
+    struct Counted {
+        std::shared_ptr<const http::MemoryFile> file;
+        std::shared_ptr<std::atomic<int>> count;
+        ~Counted() { --*count; }
+    };
+    auto held = std::make_shared<Counted>(Counted{std::move(file), page_files_});
+    page.file = std::shared_ptr<const http::MemoryFile>(held, held->file.get());
+    page.file_head = page.wire.size() - page.body.size();
+    std::string().swap(page.wire);
+}
+
+std::optional<Response> Site::Hit(Request& req) {
+    if (!settings_.cache) return std::nullopt;
+    auto page = cache_.Get(CacheKey(req));
+    if (!page) return std::nullopt;
+    return Answer(req, page);
+}
+
 Response Site::Cached(Request& req, const std::function<Response(Context&)>& render) {
     // The key is what the request names (host, path, query): a hit answers without looking
-    // anything up; the portal and language are found only to render.
-    const std::string key = std::string(req.Header("host")) + "|" + req.path + "?" + req.query;
+    // anything up (Hit, on the network thread); the portal and language are found only to render.
+    const std::string key = CacheKey(req);
     std::shared_ptr<const CachedPage> page = settings_.cache ? cache_.Get(key) : nullptr;
     if (!page) {
         const auto generation = cache_.Generation();
@@ -122,30 +200,14 @@ Response Site::Cached(Request& req, const std::function<Response(Context&)>& ren
         if (auto lm = res[http::beast_http::field::last_modified]; !lm.empty()) {
             if (auto t = ParseHttpDate(lm)) fresh->last_modified = *t;
         }
-        if (settings_.cache) cache_.Put(key, fresh, generation);
+        Prepare(*fresh, kPageCacheControl);
+        if (settings_.cache) {
+            ToFile(*fresh);
+            cache_.Put(key, fresh, generation);
+        }
         page = fresh;
     }
-    // Conditional requests (RFC 9110 13): a match answers 304 without the body.
-    const auto inm = req.Header("if-none-match");
-    bool not_modified = !inm.empty() && (inm == page->etag || inm == "*" || inm.find(page->etag) != std::string_view::npos);
-    if (inm.empty()) {
-        if (auto ims = req.Header("if-modified-since"); !ims.empty()) {
-            auto t = ParseHttpDate(ims);
-            not_modified = t && page->last_modified <= *t;
-        }
-    }
-    auto res = http::MakeResponse(req, not_modified ? http::beast_http::status::not_modified : http::beast_http::status::ok,
-                                  std::string(), page->content_type);
-    if (!not_modified) {
-        // The cached bytes themselves, shared (no copy per request).
-        res.body().shared = std::shared_ptr<const std::string>(page, &page->body);
-        res.prepare_payload();
-    }
-    res.set(http::beast_http::field::etag, page->etag);
-    res.set(http::beast_http::field::last_modified, HttpDate(page->last_modified));
-    res.set(http::beast_http::field::cache_control, "public, max-age=60");
-    res.set(http::beast_http::field::vary, "Accept-Encoding");
-    return res;
+    return Answer(req, page);
 }
 
 namespace internal {
@@ -154,12 +216,11 @@ namespace internal {
 Response Layout(const Request& req, const core::web::TemplateStore& templates, const Site::Context& ctx,
                 std::string_view name, json::object data, Frame frame, const std::vector<portal::Portal>& portals,
                 const std::string& public_url) {
-    data["t"] = *ctx.t;
     data["lang"] = ctx.lang;
     data["documents_href"] = ctx.DocumentsHref();
     data["search_action"] = ctx.base + "/tim-kiem";
     data["portal_home"] = ctx.Home();
-    const auto content = templates.Render("site/" + std::string(name), data);
+    const auto content = templates.Render("site/" + std::string(name), data, ctx.lang);
     json::array nav;
     for (const auto& s : ctx.sections) {
         if (s.status != "active" || s.parent_id != 0 || !ctx.sections_in_use.count(s.code)) continue;
@@ -210,9 +271,8 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
         {"year", static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(
                                                                   std::chrono::system_clock::now())}
                                       .year())},
-        {"portals", std::move(others)},
-        {"t", *ctx.t}};
-    auto res = http::Html(req, templates.Render("site/layout", page));
+        {"portals", std::move(others)}};
+    auto res = http::Html(req, templates.Render("site/layout", page, ctx.lang));
     if (frame.last_modified != core::TimePoint{}) res.set(http::beast_http::field::last_modified, HttpDate(frame.last_modified));
     return res;
 }

@@ -7,6 +7,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ struct Settings {
     std::size_t cache_bytes = 64u << 20;               ///< the page cache's bound
     bool cache = true;
     std::size_t sitemap_max_urls = 40000;  ///< above this, /sitemap.xml is an index of /sitemaps/<portal>-<n>.xml
+    /// Where cached pages' unnamed files go (the data folder; see core::http::MemoryFile): a
+    /// cached page is sent with sendfile(2) from there. Empty: memory files.
+    std::string file_directory;
 };
 
 class Site {
@@ -53,6 +57,10 @@ public:
     core::http::Response NewsSitemapXml(core::http::Request& req);
     core::http::Response RobotsTxt(core::http::Request& req);
 
+    /// The cached answer to a page's request, or nullopt when it is not cached (then the route's
+    /// handler renders it). Never blocks: the routes try it on the network thread.
+    std::optional<core::http::Response> Hit(core::http::Request& req);
+
     /// Everything the site shows may have changed (a "portal.public" or "portal.item" event).
     void Invalidate() { cache_.Clear(); }
     PageCache& Cache() { return cache_; }
@@ -68,6 +76,7 @@ private:
     boost::json::value Banner(const Context& ctx) const;
     /// The portal and language of a request (nullopt: no such active portal or language).
     std::optional<Context> ContextFor(const core::http::Request& req) const;
+    void ToFile(CachedPage& page);
     core::http::Response Cached(core::http::Request& req, const std::function<core::http::Response(Context&)>& render);
 
     const portal::Service& portal_;
@@ -77,6 +86,10 @@ private:
     const core::Clock& clock_;
     Settings settings_;
     PageCache cache_;
+    /// Open files of cached pages, kept under a quarter of the process's descriptor limit
+    /// (pages beyond it are sent from memory).
+    std::shared_ptr<std::atomic<int>> page_files_ = std::make_shared<std::atomic<int>>(0);
+    int max_page_files_ = 0;
 };
 
 }  // namespace vp::site

@@ -12,8 +12,14 @@ std::size_t ThisThreadOrdinal() {
 }
 
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_as_space) {
+    // Most paths have nothing to decode: copied at once (this runs for every request).
+    std::size_t first = 0;
+    while (first < s.size() && s[first] != '%' && !(plus_as_space && s[first] == '+')) ++first;
+    if (first == s.size()) return std::string(s);
     std::string out;
     out.reserve(s.size());
+    out.append(s.substr(0, first));
+    s.remove_prefix(first);
     auto hex = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;

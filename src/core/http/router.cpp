@@ -52,7 +52,13 @@ void Router::Add(beast_http::verb verb, std::string pattern, Handler handler, Ro
     std::vector<std::string_view> views;
     Split(pattern, views);
     std::vector<std::string> segments(views.begin(), views.end());
-    routes_.push_back({verb, std::move(pattern), std::move(handler), options, std::move(segments)});
+    const std::size_t index = routes_.size();
+    if (!segments.empty() && segments.front().starts_with('{')) {
+        any_first_.push_back(index);
+    } else {
+        by_first_[segments.empty() ? std::string() : segments.front()].push_back(index);
+    }
+    routes_.push_back({verb, std::move(pattern), std::move(handler), std::move(options), std::move(segments)});
 }
 
 Router::Match Router::Find(beast_http::verb verb, std::string_view path) const {
@@ -61,7 +67,13 @@ Router::Match Router::Find(beast_http::verb verb, std::string_view path) const {
     xs.reserve(16);
     Split(path, xs);
     const Route* head_fallback = nullptr;
-    for (const auto& r : routes_) {
+    static const std::vector<std::size_t> kNone;
+    const auto literal = by_first_.find(xs.empty() ? std::string_view() : xs.front());
+    const auto& named = literal == by_first_.end() ? kNone : literal->second;
+    for (std::size_t a = 0, b = 0; a < named.size() || b < any_first_.size();) {
+        // The next route in the order of Add from either list.
+        const bool take_named = b == any_first_.size() || (a < named.size() && named[a] < any_first_[b]);
+        const auto& r = routes_[take_named ? named[a++] : any_first_[b++]];
         if (!MatchSegments(r.segments, xs, nullptr)) continue;
         if (r.verb == verb) {
             m.route = &r;

@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/http/types.hpp"
@@ -30,6 +32,10 @@ struct RouteOptions {
     /// The body is bytes the handler reads itself (a file, multipart/form-data): it is not
     /// checked as text (DecodeFields checks only the query).
     bool binary_body = false;
+    /// Tried first on the network thread, for an answer that needs nothing that may block (a
+    /// page-cache hit): a response it returns is sent as it is; nullopt hands the request to the
+    /// handler on the worker pool. It runs after the limits and checks above, like the handler.
+    std::function<std::optional<Response>(Request&)> quick;
 };
 
 struct Route {
@@ -58,6 +64,16 @@ public:
     const std::vector<Route>& Routes() const { return routes_; }
 
 private:
+    // The routes a path may match, by its first segment: those whose pattern starts with that
+    // literal, merged in the order of Add with those that start with a parameter (or have no
+    // segment). Keeps "first added, first matched" while a request is compared only with the
+    // few routes of its first segment, not with every route of every module.
+    struct StringHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>> by_first_;
+    std::vector<std::size_t> any_first_;
     std::vector<Route> routes_;
     std::optional<Route> not_found_;
 };

@@ -34,6 +34,32 @@ TEST(Router, FirstMatchWinsAndParametersAreTaken) {
     EXPECT_EQ(Resolve(r, beast_http::verb::head, "/a/1"), "/a/{id}=first");
 }
 
+// Routes are looked up by their first segment, but the order of Add still decides between a
+// route that starts with a literal and one that starts with a parameter (either way round).
+TEST(Router, OrderOfAddHoldsAcrossLiteralAndParameterFirstSegments) {
+    Router r;
+    r.Add(beast_http::verb::get, "/", Named("root"));
+    r.Add(beast_http::verb::get, "/x/one", Named("literal first"));
+    r.Add(beast_http::verb::get, "/{any}/one", Named("param after"));
+    r.Add(beast_http::verb::get, "/{any}/two", Named("param first"));
+    r.Add(beast_http::verb::get, "/x/two", Named("literal after"));
+    r.Add(beast_http::verb::post, "/x/three", Named("post"));
+    r.Add(beast_http::verb::get, "/{*rest}", Named("catch-all"));
+    EXPECT_EQ(Resolve(r, beast_http::verb::get, "/"), "/=root");
+    EXPECT_EQ(Resolve(r, beast_http::verb::get, "/x/one"), "/x/one=literal first");
+    EXPECT_EQ(Resolve(r, beast_http::verb::get, "/y/one"), "/{any}/one=param after");
+    EXPECT_EQ(Resolve(r, beast_http::verb::get, "/x/two"), "/{any}/two=param first");
+    EXPECT_EQ(Resolve(r, beast_http::verb::get, "/x/three"), "/{*rest}=catch-all")
+        << "the catch-all GET comes before 405";
+    EXPECT_EQ(Resolve(r, beast_http::verb::post, "/x/three"), "/x/three=post");
+    EXPECT_EQ(Resolve(r, beast_http::verb::get, "/z/q/r"), "/{*rest}=catch-all");
+    Router only_literals;
+    only_literals.Add(beast_http::verb::get, "/x/one", Named("a"));
+    only_literals.Add(beast_http::verb::delete_, "/x/{id}", Named("d"));
+    EXPECT_EQ(Resolve(only_literals, beast_http::verb::get, "/y/one"), "404");
+    EXPECT_EQ(Resolve(only_literals, beast_http::verb::get, "/x/7"), "405");
+}
+
 // covers P-21: the public site's 404 page for any address no module has.
 TEST(Router, TheNotFoundHandlerAnswersOnlyUnmatchedGets) {
     Router r;

@@ -145,11 +145,12 @@ struct Server::Impl {
         return n;
     }
 
-    // Runs the handler, turning any escaped exception into a generic 500: the client sees the
-    // request id only, never the exception text (STYLE 6.4).
-    Response Invoke(const Route& route, Request& req) {
+    // Runs the handler (or the route's quick answer), turning any escaped exception into a
+    // generic 500: the client sees the request id only, never the exception text (STYLE 6.4).
+    template <class Result, class Call>
+    Result Guarded(const Route& route, Request& req, const Call& call) {
         try {
-            return route.handler(req);
+            return call();
         } catch (const Overloaded& e) {
             // A bounded resource is full (the password hashing queue): tell the client when to retry.
             spdlog::warn("request {} {} refused: {}", req.request_id, route.pattern, e.what());
@@ -162,6 +163,12 @@ struct Server::Impl {
             spdlog::error("request {} {} failed with an unknown exception", req.request_id, route.pattern);
         }
         return InternalError(req);
+    }
+    Response Invoke(const Route& route, Request& req) {
+        return Guarded<Response>(route, req, [&] { return route.handler(req); });
+    }
+    std::optional<Response> InvokeQuick(const Route& route, Request& req) {
+        return Guarded<std::optional<Response>>(route, req, [&] { return route.options.quick(req); });
     }
 
     // Validates the target and fills path/query. Returns an error for hostile targets.
@@ -265,11 +272,12 @@ asio::awaitable<beast::error_code> WaitWritable(tcp::socket& sock, std::chrono::
 // Sends `head` (when not empty) and then bytes [offset, end) of the asset's memory file with
 // sendfile(2): the page-cache pages go to the socket without being copied, as nginx does for
 // static files. MSG_MORE makes the header leave with the first body segment instead of as a
-// packet of its own. The bytes end at `end` (0: the file's end). `per_progress` (files on disk,
+// packet of its own. Without a file (`file` null) only `head` is sent: a prepared answer held in
+// memory (SharedStringBody::wire), written straight to the socket. The bytes end at `end` (0: the file's end). `per_progress` (files on disk,
 // which may be hundreds of megabytes): the deadline starts again whenever bytes leave, so a
 // slow but steady client (a video on a mobile link) is not cut off, while one that stops
 // reading still is.
-asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::string_view head, const MemoryFile& file,
+asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::string_view head, const MemoryFile* file,
                                                    off_t offset, std::chrono::steady_clock::duration timeout,
                                                    std::size_t end = 0, bool per_progress = false) {
     beast::error_code ec;
@@ -277,17 +285,20 @@ asio::awaitable<beast::error_code> SendHeadAndFile(tcp::socket& sock, std::strin
     if (!sock.native_non_blocking()) sock.native_non_blocking(true, ec);
     if (ec) co_return ec;
     std::size_t sent = 0;
-    const auto total = static_cast<off_t>(end > 0 ? std::min(end, file.Size()) : file.Size());
+    const auto size = file ? file->Size() : 0;
+    const auto total = static_cast<off_t>(end > 0 ? std::min(end, size) : size);
+    // MSG_MORE only when the file follows: alone, it would hold the last segment back.
+    const int more = total > offset ? MSG_MORE : 0;
     // The response's write deadline, from the first time the kernel buffer is full (most
     // responses never wait, and so never read the clock).
     std::chrono::steady_clock::time_point deadline{};
     for (;;) {
         ssize_t n = 0;
         if (sent < head.size()) {
-            n = ::send(sock.native_handle(), head.data() + sent, head.size() - sent, MSG_MORE | MSG_NOSIGNAL);
+            n = ::send(sock.native_handle(), head.data() + sent, head.size() - sent, more | MSG_NOSIGNAL);
             if (n > 0) sent += static_cast<std::size_t>(n);
         } else if (offset < total) {
-            n = ::sendfile(sock.native_handle(), file.Fd(), &offset, static_cast<std::size_t>(total - offset));
+            n = ::sendfile(sock.native_handle(), file->Fd(), &offset, static_cast<std::size_t>(total - offset));
             if (n > 0 && per_progress) deadline = {};
         } else {
             co_return beast::error_code{};
@@ -327,9 +338,10 @@ asio::awaitable<beast::error_code> WriteResponse(Stream& stream, Response& res, 
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
         // The prepared answer has no field of the handler's (checked when it was prepared).
         const auto& body = res.body();
-        if (send_body && body.file && body.file_head > 0 && body.file_end == 0 && res.version() == 11 &&
-            res.begin() == res.end()) {
-            co_return co_await SendHeadAndFile(stream.socket(), {}, *body.file, 0, timeout);
+        if (send_body && res.version() == 11 && res.begin() == res.end()) {
+            if (body.file && body.file_head > 0 && body.file_end == 0)
+                co_return co_await SendHeadAndFile(stream.socket(), {}, body.file.get(), 0, timeout);
+            if (body.wire) co_return co_await SendHeadAndFile(stream.socket(), *body.wire, nullptr, 0, timeout);
         }
     }
     std::string head;
@@ -342,7 +354,7 @@ asio::awaitable<beast::error_code> WriteResponse(Stream& stream, Response& res, 
     const auto& body = res.body();
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
         if (send_body && body.file) {
-            co_return co_await SendHeadAndFile(stream.socket(), head, *body.file, static_cast<off_t>(body.file_head),
+            co_return co_await SendHeadAndFile(stream.socket(), head, body.file.get(), static_cast<off_t>(body.file_head),
                                                timeout, body.file_end, body.file_end > 0);
         }
     }
@@ -716,6 +728,8 @@ asio::awaitable<void> Session(Server::Impl& impl, Stream stream, bool tls, std::
                 res = ErrorFor(req, *invalid);
             } else if (route->options.on_io_thread) {
                 res = impl.Invoke(*route, req);
+            } else if (auto quick = route->options.quick ? impl.InvokeQuick(*route, req) : std::nullopt) {
+                res = std::move(*quick);
             } else {
                 res = co_await asio::co_spawn(
                     impl.workers, [&]() -> asio::awaitable<Response> { co_return impl.Invoke(*route, req); },

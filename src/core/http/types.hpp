@@ -48,6 +48,11 @@ struct SharedStringBody {
         /// Content-Length included), written after the message's own fields. Static assets
         /// use it so a hit builds no header field per request.
         std::shared_ptr<const std::string> head_fields;
+        /// Optional: the complete HTTP/1.1 keep-alive answer for cached bytes, prepared once
+        /// (status line, head_fields, security headers, then the bytes of `shared`). On plain TCP
+        /// a GET whose response has no field of its own leaves as this one buffer, without
+        /// X-Request-Id, like the prepared sendfile answer above (cached public pages).
+        std::shared_ptr<const std::string> wire;
         const std::string& Bytes() const { return shared ? *shared : static_cast<const std::string&>(*this); }
     };
 

@@ -42,19 +42,54 @@ mustache::data ToData(const boost::json::value& v) {
 TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, std::span<const EmbeddedFile> strings)
     : TemplateStore(templates, MessageCatalog::FromFiles(strings)) {}
 
-TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, const MessageCatalog& strings) {
-    for (const auto& f : templates) {
-        auto c = std::make_shared<Compiled>(std::string(f.content));
-        if (!c->tmpl.is_valid()) {
-            throw std::runtime_error("template " + std::string(f.path) + ": " + c->tmpl.error_message());
+namespace {
+
+// `text` with every {{t.key}} replaced by the language's string, HTML-escaped as {{…}} would
+// escape it (empty for a key the catalogue lacks, as before). Done once per template and
+// language when the store is built: a page then carries no string table in its data, where
+// converting the ~1100 strings into the renderer's data on every render cost more than the
+// rendering itself.
+std::string WithStrings(std::string_view text, const boost::json::object& strings, std::string_view name) {
+    constexpr std::string_view kOpen = "{{t.";
+    std::string out;
+    out.reserve(text.size() + text.size() / 2);
+    std::size_t at = 0;
+    for (;;) {
+        const auto open = text.find(kOpen, at);
+        if (open == std::string_view::npos) break;
+        const auto close = text.find("}}", open);
+        if (close == std::string_view::npos) break;
+        // {{{t.key}}} (unescaped) is not used; leave anything but a plain key to the renderer.
+        const auto key = text.substr(open + kOpen.size(), close - open - kOpen.size());
+        if ((open > 0 && text[open - 1] == '{') ||
+            key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string_view::npos) {
+            out.append(text.substr(at, close + 2 - at));
+            at = close + 2;
+            continue;
         }
-        std::string name(f.path);
-        if (name.ends_with(".html")) name.resize(name.size() - 5);
-        const auto slash = name.rfind('/');
-        if (name.compare(slash == std::string::npos ? 0 : slash + 1, 1, "_") == 0)
-            partials_[name] = std::string(f.content);
-        templates_[name] = std::move(c);
+        out.append(text.substr(at, open - at));
+        if (const auto* v = strings.if_contains(key); v && v->is_string()) {
+            const std::string value(v->get_string());
+            if (value.find("{{") != std::string::npos || value.find("}}") != std::string::npos)
+                throw std::runtime_error("template " + std::string(name) + ": string " + std::string(key) +
+                                         " contains {{ or }}");
+            out += mustache::html_escape(value);
+        }
+        at = close + 2;
     }
+    out.append(text.substr(at));
+    return out;
+}
+
+std::shared_ptr<TemplateStore::Compiled> Compile(const std::string& text, std::string_view path) {
+    auto c = std::make_shared<TemplateStore::Compiled>(text);
+    if (!c->tmpl.is_valid()) throw std::runtime_error("template " + std::string(path) + ": " + c->tmpl.error_message());
+    return c;
+}
+
+}  // namespace
+
+TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, const MessageCatalog& strings) {
     for (const auto& lang : strings.Languages()) {
         auto& object = strings_[lang];
         for (const auto& [key, text] : strings.TextsOf(lang)) object[key] = text;
@@ -65,16 +100,43 @@ TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, const Mess
             if (!strings_["en"].contains(k)) strings_["en"][k] = v;
         }
     }
+    for (const auto& f : templates) {
+        std::string name(f.path);
+        if (name.ends_with(".html")) name.resize(name.size() - 5);
+        const auto slash = name.rfind('/');
+        const bool partial = name.compare(slash == std::string::npos ? 0 : slash + 1, 1, "_") == 0;
+        const std::string text(f.content);
+        templates_[name] = Compile(text, f.path);
+        if (partial) partials_[name] = text;
+        for (const auto& [lang, object] : strings_) {
+            auto& variant = languages_[lang];
+            const auto localized = WithStrings(text, object, f.path);
+            variant.templates[name] = Compile(localized, f.path);
+            if (partial) variant.partials[name] = localized;
+        }
+    }
 }
 
 std::string TemplateStore::Render(std::string_view name, const boost::json::value& data) const {
-    auto it = templates_.find(name);
-    if (it == templates_.end()) throw std::runtime_error("unknown template " + std::string(name));
+    return RenderWith(templates_, partials_, name, data);
+}
+
+std::string TemplateStore::Render(std::string_view name, const boost::json::value& data, std::string_view lang) const {
+    auto it = languages_.find(lang);
+    if (it == languages_.end()) it = languages_.find("vi");
+    if (it == languages_.end()) return Render(name, data);
+    return RenderWith(it->second.templates, it->second.partials, name, data);
+}
+
+std::string TemplateStore::RenderWith(const Templates& templates, const Partials& partials, std::string_view name,
+                                      const boost::json::value& data) {
+    auto it = templates.find(name);
+    if (it == templates.end()) throw std::runtime_error("unknown template " + std::string(name));
     // kainjow's render is not const: render on a copy so concurrent requests never share state.
     mustache::mustache copy = it->second->tmpl;
     auto view = ToData(data);
     if (view.is_object()) {
-        for (const auto& [partial, text] : partials_) {
+        for (const auto& [partial, text] : partials) {
             view.set(partial, mustache::partial([&text] { return text; }));
         }
     }

@@ -29,16 +29,30 @@ public:
     /// Renders one template. `{{x}}` is HTML-escaped; `{{{x}}}` is used only for values the
     /// code produced as safe HTML (rendered templates, QR SVG). Throws when `name` is unknown.
     std::string Render(std::string_view name, const boost::json::value& data) const;
+    /// The same in one language: `{{t.key}}` is that language's interface string, put into the
+    /// template when the store was built (the data needs no "t").
+    std::string Render(std::string_view name, const boost::json::value& data, std::string_view lang) const;
     /// Interface strings for "vi" or "en" (falls back to "vi" for missing keys).
     const boost::json::object& Strings(std::string_view lang) const;
     /// One string, for messages built in code.
     std::string T(std::string_view lang, std::string_view key) const;
 
-private:
     struct Compiled;
-    std::map<std::string, std::shared_ptr<Compiled>, std::less<>> templates_;
+
+private:
+    using Templates = std::map<std::string, std::shared_ptr<Compiled>, std::less<>>;
     /// Files named "_x.html" are also partials, included as {{> module/_x}} in any template.
-    std::map<std::string, std::string, std::less<>> partials_;
+    using Partials = std::map<std::string, std::string, std::less<>>;
+    static std::string RenderWith(const Templates& templates, const Partials& partials, std::string_view name,
+                                  const boost::json::value& data);
+    Templates templates_;
+    Partials partials_;
+    /// Per language, the templates and partials with the language's strings put in.
+    struct Localized {
+        Templates templates;
+        Partials partials;
+    };
+    std::map<std::string, Localized, std::less<>> languages_;
     std::map<std::string, boost::json::object, std::less<>> strings_;
 };
 
