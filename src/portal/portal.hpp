@@ -439,6 +439,9 @@ struct PublicQuery {
     std::string section, language, kind;
     std::optional<core::TimePoint> from, to;  ///< first publication in [from, to)
     int limit = 20, offset = 0;
+    /// Count every match (PublicPage::total) for a pager; lists without one (the home page's
+    /// blocks, related items, the banner) leave it off and get total 0.
+    bool with_total = true;
 };
 struct PublicPage {
     std::int64_t total = 0;
@@ -616,6 +619,8 @@ public:
     int RebuildPublic();
 
 private:
+    /// The published item with its live revision, read on `c` (PublishedItem, ListPublic).
+    std::optional<Item> LoadPublished(core::db::Connection& c, std::int64_t id) const;
     struct Loaded;
     core::Result<Portal> PortalOrError(std::string_view code) const;
     core::Result<Portal> InsertPortal(const audit::Actor& actor, const NewPortal& in, const std::string& vi,

@@ -145,20 +145,17 @@ PublicPage Service::ListPublic(const PublicQuery& q) const {
     Filter(w, db_.GetEngine(), portal_id, q.section, q.language, q.kind, q.from, q.to);
     const int limit = std::clamp(q.limit, 1, 1000);
     const int offset = std::clamp(q.offset, 0, 1000000);
-    auto ids = db_.Read([&](Connection& c) {
-        out.total = c.QueryOne("SELECT COUNT(*) FROM portal_public p WHERE 1 = 1" + w.sql, w.params)->Int(0);
-        std::vector<std::int64_t> v;
+    // One snapshot for the count, the page and its items.
+    db_.Read([&](Connection& c) {
+        if (q.with_total)
+            out.total = c.QueryOne("SELECT COUNT(*) FROM portal_public p WHERE 1 = 1" + w.sql, w.params)->Int(0);
         for (const auto& r : c.Query("SELECT p.item_id FROM portal_public p WHERE 1 = 1" + w.sql +
                                          " ORDER BY p.published_at DESC, p.item_id DESC LIMIT " + std::to_string(limit) +
                                          " OFFSET " + std::to_string(offset),
                                      w.params)) {
-            v.push_back(r.Int(0));
+            if (auto it = LoadPublished(c, r.Int(0))) out.items.push_back(std::move(*it));
         }
-        return v;
     });
-    for (auto id : ids) {
-        if (auto it = PublishedItem(id)) out.items.push_back(std::move(*it));
-    }
     return out;
 }
 

@@ -422,6 +422,8 @@ core::Result<Portal> Service::InsertPortal(const audit::Actor& actor, const NewP
                 {p.id, std::string(t.code), std::string(t.name_vi), std::string(t.name_en), order += 10, t.mandatory,
                  Ms(clock_.Now())});
         }
+        // Every portal's pages list the others (and a host name may now belong to this one).
+        AnnounceSections(c, p.code);
         return p;
     });
 }
@@ -1200,19 +1202,21 @@ core::Result<PostCheck> Service::CompletePostCheck(const Principal& who, std::in
 }
 
 std::optional<Item> Service::PublishedItem(std::int64_t id) const {
-    return db_.Read([&](Connection& c) -> std::optional<Item> {
-        // The live revision, not the newest one: a pending edit stays in the back office.
-        auto r = c.QueryOne(std::string(kSelectItem) + " WHERE i.id = $1", {id});
-        if (!r) return std::nullopt;
-        auto it = ItemFromRow(*r, clock_.Now());
-        if (it.state != State::kPublished || it.live_revision == 0) return std::nullopt;
-        if (it.live_revision != it.current_revision) {
-            auto live = LoadRevision(c, id, it.live_revision);
-            if (!live) return std::nullopt;
-            it.current = std::move(*live);
-        }
-        return it;
-    });
+    return db_.Read([&](Connection& c) { return LoadPublished(c, id); });
+}
+
+std::optional<Item> Service::LoadPublished(Connection& c, std::int64_t id) const {
+    // The live revision, not the newest one: a pending edit stays in the back office.
+    auto r = c.QueryOne(std::string(kSelectItem) + " WHERE i.id = $1", {id});
+    if (!r) return std::nullopt;
+    auto it = ItemFromRow(*r, clock_.Now());
+    if (it.state != State::kPublished || it.live_revision == 0) return std::nullopt;
+    if (it.live_revision != it.current_revision) {
+        auto live = LoadRevision(c, id, it.live_revision);
+        if (!live) return std::nullopt;
+        it.current = std::move(*live);
+    }
+    return it;
 }
 
 }  // namespace vp::portal

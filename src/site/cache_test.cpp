@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "site/cache.hpp"
+#include "site/memo.hpp"
 
 namespace vp::site {
 namespace {
@@ -66,6 +67,29 @@ TEST(SiteCache, APageIsPreparedOnceAsHeaderLinesAndACompleteAnswer_X7) {
     CachedPage bad = p;
     bad.content_type = "text/html\r\nSet-Cookie: x=1";
     EXPECT_THROW(Prepare(bad, "public"), std::invalid_argument) << "a field that would split the answer";
+}
+
+}  // namespace
+}  // namespace vp::site
+
+namespace vp::site {
+namespace {
+
+TEST(SiteMemo, RemembersWithinAGenerationAndNeverKeepsAValueReadBeforeAChange_X7) {
+    Memo memo(3);
+    int computed = 0;
+    auto get = [&](const std::string& key, std::uint64_t g) {
+        return *memo.Get<std::string>(key, g, [&] { return key + std::to_string(++computed); });
+    };
+    EXPECT_EQ(get("a", 0), "a1");
+    EXPECT_EQ(get("a", 0), "a1") << "remembered";
+    EXPECT_EQ(get("a", 1), "a2") << "a new generation: computed again";
+    EXPECT_EQ(get("a", 0), "a3") << "read for an older generation: returned, not kept";
+    EXPECT_EQ(get("a", 1), "a2");
+    get("b", 1);
+    get("c", 1);
+    get("d", 1);
+    EXPECT_LE(memo.Size(), 3u) << "bounded";
 }
 
 }  // namespace

@@ -16,6 +16,11 @@ namespace vp::site {
 
 struct Site::Context {
     portal::Portal portal;
+    /// Every portal (remembered until the next change: Site::Portals).
+    std::shared_ptr<const std::vector<portal::Portal>> portals;
+    /// Where the pages' shared look-ups are remembered, and for which generation.
+    Memo* memo = nullptr;
+    std::uint64_t generation = 0;
     std::string lang = "vi";
     std::string base;  ///< "" | "/en" | "/cong/<code>" | "/cong/<code>/en"
     std::vector<portal::Section> sections;

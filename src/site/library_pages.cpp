@@ -105,7 +105,7 @@ std::string QueryWithoutPage(const Request& req) {
 
 Response Site::Documents(Request& req) {
     return Cached(req, [&](Context& ctx) {
-        const auto portals = portal_.ListPortals();
+        const auto& portals = *ctx.portals;
         auto q = portal::DocumentQueryFrom([&](std::string_view k) { return req.QueryParam(k); }, ctx.portal.time_zone);
         if (!q) return http::ErrorFor(req, q.error());
         q->portal = ctx.portal.code;  // what this portal publishes, integrates or lists
@@ -149,7 +149,7 @@ Response Site::Documents(Request& req) {
 
 Response Site::Collections(Request& req) {
     return Cached(req, [&](Context& ctx) {
-        const auto portals = portal_.ListPortals();
+        const auto& portals = *ctx.portals;
         json::array list;
         for (const auto& c : portal_.Collections()) {
             if (c.status != "active") continue;
@@ -165,7 +165,7 @@ Response Site::Collections(Request& req) {
 
 Response Site::Collection(Request& req) {
     return Cached(req, [&](Context& ctx) {
-        const auto portals = portal_.ListPortals();
+        const auto& portals = *ctx.portals;
         auto tree = portal_.CollectionTree(req.path_params["code"], true);
         if (!tree || tree->first.status != "active") return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
         const auto& c = tree->first;
@@ -218,9 +218,8 @@ Response Site::NotFound(Request& req) {
         ctx->base += "/en";
         ctx->t = &templates_.Strings("en");
     }
-    ctx->sections = portal_.Sections(ctx->portal.id);
-    ctx->sections_in_use = portal_.SectionsInUse(ctx->portal.code, ctx->lang);
-    auto res = NotFoundPage(req, templates_, *ctx, portal_.ListPortals(), settings_.public_url);
+    AddSections(*ctx);
+    auto res = NotFoundPage(req, templates_, *ctx, *ctx->portals, settings_.public_url);
     res.set(http::beast_http::field::content_language, ctx->lang);
     return res;
 }

@@ -77,21 +77,42 @@ Site::Site(const portal::Service& portal, const media::Service& media, const sig
 // The frame: which portal and language, the cache, the layout.
 
 
+std::shared_ptr<const std::vector<portal::Portal>> Site::Portals(std::uint64_t generation) const {
+    return memo_.Get<std::vector<portal::Portal>>("portals", generation, [&] { return portal_.ListPortals(); });
+}
+
+void Site::AddSections(Context& ctx) const {
+    const auto& code = ctx.portal.code;
+    ctx.sections = *memo_.Get<std::vector<portal::Section>>("sections|" + code, ctx.generation,
+                                                            [&] { return portal_.Sections(ctx.portal.id); });
+    ctx.sections_in_use = *memo_.Get<std::set<std::string>>("in-use|" + code + "|" + ctx.lang, ctx.generation,
+                                                            [&] { return portal_.SectionsInUse(code, ctx.lang); });
+}
+
 std::optional<Site::Context> Site::ContextFor(const Request& req) const {
     // The portal: /cong/<code>/…, a portal's own host name, or the main portal.
     Context ctx;
+    ctx.memo = &memo_;
+    ctx.generation = cache_.Generation();
+    ctx.portals = Portals(ctx.generation);
+    auto by_code = [&](std::string_view code) -> std::optional<portal::Portal> {
+        for (const auto& p : *ctx.portals) {
+            if (p.code == code) return p;
+        }
+        return std::nullopt;
+    };
     std::optional<portal::Portal> found;
     if (auto it = req.path_params.find("portal"); it != req.path_params.end()) {
-        found = portal_.FindPortal(it->second);
+        found = by_code(it->second);
         if (found && found->code == portal::kMainPortal) found.reset();  // the main portal lives at /
     } else {
         auto host = std::string(req.Header("host"));
         if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
             host.resize(colon);
-        for (const auto& p : portal_.ListPortals()) {
+        for (const auto& p : *ctx.portals) {
             if (!p.host.empty() && p.host == host) found = p;
         }
-        if (!found) found = portal_.FindPortal(portal::kMainPortal);
+        if (!found) found = by_code(portal::kMainPortal);
     }
     if (!found || found->status != "active") return std::nullopt;
     ctx.portal = *found;
@@ -184,12 +205,11 @@ Response Site::Cached(Request& req, const std::function<Response(Context&)>& ren
     const std::string key = CacheKey(req);
     std::shared_ptr<const CachedPage> page = settings_.cache ? cache_.Get(key) : nullptr;
     if (!page) {
-        const auto generation = cache_.Generation();
         auto found_ctx = ContextFor(req);
         if (!found_ctx) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
         auto& ctx = *found_ctx;
-        ctx.sections = portal_.Sections(ctx.portal.id);
-        ctx.sections_in_use = portal_.SectionsInUse(ctx.portal.code, ctx.lang);
+        const auto generation = ctx.generation;
+        AddSections(ctx);
         auto res = render(ctx);
         if (res.result_int() != 200) return res;
         auto fresh = std::make_shared<CachedPage>();
@@ -282,10 +302,12 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
 namespace internal {
 
 // A picture with its srcset (the media module's variants), or null.
-json::value Picture(const media::Service& media, const portal::MediaRef& m, const std::string& alt,
-                    std::string_view sizes) {
+json::value Picture(const media::Service& media, const Site::Context& ctx, const portal::MediaRef& m,
+                    const std::string& alt, std::string_view sizes) {
     if (!m.url.starts_with(kMediaPrefix)) return nullptr;
-    auto file = media.FindPublicByDigest(std::string_view(m.url).substr(kMediaPrefix.size()));
+    const auto digest = std::string_view(m.url).substr(kMediaPrefix.size());
+    const auto& file = *ctx.memo->Get<std::optional<media::MediaFile>>(
+        "media|" + std::string(digest), ctx.generation, [&] { return media.FindPublicByDigest(digest); });
     if (!file || file->kind != media::Kind::kImage || file->width <= 0) return nullptr;
     std::string srcset, src = media::FileUrl(file->sha256);
     int best = 0;
@@ -322,7 +344,7 @@ json::object Card(const media::Service& media, const Site::Context& ctx, const p
     json::value image = nullptr;
     if (with_image) {
         for (const auto& m : f.media) {
-            image = Picture(media, m, f.title, sizes);
+            image = Picture(media, ctx, m, f.title, sizes);
             if (!image.is_null()) break;
         }
     }
@@ -376,7 +398,7 @@ Response NotFoundPage(const Request& req, const core::web::TemplateStore& templa
 // The newest item of the portal's banners and slogans section (P-27), or null.
 json::value Site::Banner(const Context& ctx) const {
     if (!ctx.FindSection(kBannerSection)) return nullptr;
-    auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = std::string(kBannerSection), .language = ctx.lang, .limit = 1});
+    auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = std::string(kBannerSection), .language = ctx.lang, .limit = 1, .with_total = false});
     if (page.items.empty()) return nullptr;
     const auto& f = page.items.front().current.fields;
     return json::object{{"href", portal::PublicPath(ctx.portal, page.items.front().id, f.title)},
@@ -386,8 +408,8 @@ json::value Site::Banner(const Context& ctx) const {
 
 Response Site::Home(Request& req) {
     return Cached(req, [&](Context& ctx) {
-        const auto portals = portal_.ListPortals();
-        auto latest = portal_.ListPublic({.portal = ctx.portal.code, .language = ctx.lang, .limit = 12});
+        const auto& portals = *ctx.portals;
+        auto latest = portal_.ListPublic({.portal = ctx.portal.code, .language = ctx.lang, .limit = 12, .with_total = false});
         // The lead story: the newest with a picture (else the newest); the others follow.
         json::value lead = nullptr;
         std::size_t lead_at = 0;
@@ -408,7 +430,7 @@ Response Site::Home(Request& req) {
         for (const auto& s : ctx.sections) {
             if (s.status != "active" || s.parent_id != 0 || s.code == kBannerSection || !ctx.sections_in_use.count(s.code))
                 continue;
-            auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = s.code, .language = ctx.lang, .limit = 3});
+            auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = s.code, .language = ctx.lang, .limit = 3, .with_total = false});
             if (page.items.empty()) continue;
             json::array items;
             for (const auto& it : page.items) items.push_back(Card(media_, ctx, it, true));
@@ -449,7 +471,7 @@ Response Site::Home(Request& req) {
 
 Response Site::Section(Request& req) {
     return Cached(req, [&](Context& ctx) {
-        const auto portals = portal_.ListPortals();
+        const auto& portals = *ctx.portals;
         const auto* s = ctx.FindSection(req.path_params["code"]);
         const int page = PageParam(req);
         if (!s || page == 0) return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
@@ -479,7 +501,7 @@ Response Site::Section(Request& req) {
 
 Response Site::Article(Request& req) {
     return Cached(req, [&](Context& ctx) {
-        const auto portals = portal_.ListPortals();
+        const auto& portals = *ctx.portals;
         const auto id = LeadingId(req.path_params["id"]);
         auto item = id ? portal_.PublishedItem(*id) : std::nullopt;
         if (!item || item->portal != ctx.portal.code) return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
@@ -490,7 +512,7 @@ Response Site::Article(Request& req) {
         ctx.t = &templates_.Strings(ctx.lang);
         json::array media;
         for (const auto& m : f.media) {
-            auto p = Picture(media_, m, f.title, "(max-width: 760px) 100vw, 760px");
+            auto p = Picture(media_, ctx, m, f.title, "(max-width: 760px) 100vw, 760px");
             if (!p.is_null()) media.push_back(std::move(p));
         }
         json::array translations, alternates;
@@ -505,7 +527,7 @@ Response Site::Article(Request& req) {
         json::array related;
         if (!f.sections.empty()) {
             for (const auto& r : portal_.ListPublic({.portal = ctx.portal.code, .section = f.sections.front(),
-                                                     .language = item->language, .limit = 6})
+                                                     .language = item->language, .limit = 6, .with_total = false})
                                      .items) {
                 if (r.id != item->id && related.size() < 5) related.push_back(Card(media_, ctx, r, true));
             }
@@ -583,7 +605,7 @@ Response Site::Article(Request& req) {
 
 Response Site::Search(Request& req) {
     return Cached(req, [&](Context& ctx) {
-        const auto portals = portal_.ListPortals();
+        const auto& portals = *ctx.portals;
         auto q = portal::SearchQueryFrom([&](std::string_view k) { return req.QueryParam(k); }, ctx.portal.time_zone);
         if (!q) return http::ErrorFor(req, q.error());
         if (q->portal.empty()) q->portal = ctx.portal.code;
@@ -638,7 +660,7 @@ Response Site::Feed(Request& req) {
         const auto* s = code.empty() ? nullptr : ctx.FindSection(code);
         if (!code.empty() && !s) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
         const bool atom = req.path.ends_with("/atom.xml");
-        auto list = portal_.ListPublic({.portal = ctx.portal.code, .section = code, .language = ctx.lang, .limit = 30});
+        auto list = portal_.ListPublic({.portal = ctx.portal.code, .section = code, .language = ctx.lang, .limit = 30, .with_total = false});
         site::Feed feed{.title = ctx.PortalName() + (s ? " — " + ctx.SectionName(*s) : ""),
                         .subtitle = ctx.T("site_home_description"),
                         .link = settings_.public_url + (s ? ctx.SectionHref(code) : ctx.Home()),
@@ -665,7 +687,7 @@ Response Site::SitemapXml(Request& req) {
         const auto max = static_cast<std::int64_t>(settings_.sitemap_max_urls);
         std::vector<std::pair<portal::Portal, std::int64_t>> portals;
         std::int64_t total = 0;
-        for (const auto& p : portal_.ListPortals()) {
+        for (const auto& p : *Portals(cache_.Generation())) {
             if (p.status != "active") continue;
             const auto n = portal_.CountPublic(p.code);
             portals.emplace_back(p, n);
@@ -725,7 +747,7 @@ Response Site::NewsSitemapXml(Request& req) {
     return Cached(req, [&](Context& ctx) -> Response {
         std::vector<NewsUrl> urls;
         const auto since = clock_.Now() - std::chrono::hours(48);
-        for (const auto& p : portal_.ListPortals()) {
+        for (const auto& p : *Portals(cache_.Generation())) {
             if (p.status != "active") continue;
             for (const auto& e : portal_.PublicEntries(p.code, since, 1000))
                 urls.push_back({settings_.public_url + portal::PublicPath(p, e.id, e.title), e.title, e.language, e.published_at});

@@ -19,6 +19,7 @@
 #include "portal/portal.hpp"
 #include "signatures/signatures.hpp"
 #include "site/cache.hpp"
+#include "site/memo.hpp"
 
 namespace vp::site {
 
@@ -77,6 +78,10 @@ private:
     /// The portal and language of a request (nullopt: no such active portal or language).
     std::optional<Context> ContextFor(const core::http::Request& req) const;
     void ToFile(CachedPage& page);
+    /// Every portal, a portal's sections, and the sections that hold its published items in a
+    /// language: remembered until the next change (Memo).
+    std::shared_ptr<const std::vector<portal::Portal>> Portals(std::uint64_t generation) const;
+    void AddSections(Context& ctx) const;
     core::http::Response Cached(core::http::Request& req, const std::function<core::http::Response(Context&)>& render);
 
     const portal::Service& portal_;
@@ -86,6 +91,7 @@ private:
     const core::Clock& clock_;
     Settings settings_;
     PageCache cache_;
+    mutable Memo memo_;
     /// Open files of cached pages, kept under a quarter of the process's descriptor limit
     /// (pages beyond it are sent from memory).
     std::shared_ptr<std::atomic<int>> page_files_ = std::make_shared<std::atomic<int>>(0);
