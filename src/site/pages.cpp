@@ -170,7 +170,7 @@ Response Answer(const Request& req, const std::shared_ptr<const CachedPage>& pag
 // A page of some size goes out with sendfile(2) from an unnamed file, as nginx sends a static
 // file (no copy of the bytes per request), while open files stay within the budget.
 void Site::ToFile(CachedPage& page) {
-    if (page.body.size() < 8 * 1024 || page.file) return;
+    if (page.body.size() < 4 * 1024 || page.file) return;
     if (page_files_->fetch_add(1) >= max_page_files_) {
         --*page_files_;
         return;
