@@ -183,10 +183,12 @@ void App::Impl::Build() {
         *db, audit, clock, events, policy, *jobs, templates, *units, *auth, *web, *calendar, *notify,
         [this](const std::string& name) { return OpenPartition(name); }, metrics});
     for (auto* m : ordered) {
+        // Topics first: what a module's Build changes (the main portal, on the first start) is
+        // already announced on a known topic.
+        m->AddTopics(events);
         m->Build(*platform);
         m->AddNavigation(*web);
         m->AddJobs(*jobs);
-        m->AddTopics(events);
     }
     web->AddNav({"/admin/jobs", "nav_jobs", kJobsView, 50});
     openapi = boost::json::serialize(

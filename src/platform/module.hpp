@@ -118,7 +118,8 @@ public:
     virtual void AddNavigation(auth::Web&) const {}
     /// Job kinds (JobQueue::Register) and recurring schedules (JobQueue::Schedule).
     virtual void AddJobs(core::JobQueue&) {}
-    /// Live-event topics with their per-subscriber filter (EventBus::RegisterTopic).
+    /// Live-event topics with their per-subscriber filter (EventBus::RegisterTopic). Called before
+    /// Build, so that what Build changes is published on a known topic.
     virtual void AddTopics(core::EventBus&) {}
     /// Command-line sub-commands. The instance that declares them is not the one that serves:
     /// a command builds what it needs from the Platform it is given.

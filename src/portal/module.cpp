@@ -151,8 +151,10 @@ public:
         // What the public site shows changed (its caches listen): public facts only.
         events.RegisterTopic("portal.public", [](const core::Subscriber&, const core::Event&) { return true; });
         // Queue pages refresh when an item of a portal they may read moves.
-        const auto* policy = policy_;
-        events.RegisterTopic("portal.item", [policy](const core::Subscriber& s, const core::Event& e) {
+        // Read when an event is filtered: the topics are registered before Build sets policy_.
+        const auto* const* policy_at = &policy_;
+        events.RegisterTopic("portal.item", [policy_at](const core::Subscriber& s, const core::Event& e) {
+            const auto* policy = *policy_at;
             const auto* who = std::any_cast<core::access::Principal>(&s.context);
             if (!who || !policy->HoldsAnywhere(*who, kItemRead)) return false;
             if (who->is_operator) return true;

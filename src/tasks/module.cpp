@@ -145,8 +145,10 @@ public:
 
     void AddTopics(core::EventBus& events) override {
         // A task's page and lists refresh when it changes, for those who may read it.
-        const auto* policy = policy_;
-        events.RegisterTopic("tasks.task", [policy](const core::Subscriber& s, const core::Event& e) {
+        // Read when an event is filtered: the topics are registered before Build sets policy_.
+        const auto* const* policy_at = &policy_;
+        events.RegisterTopic("tasks.task", [policy_at](const core::Subscriber& s, const core::Event& e) {
+            const auto* policy = *policy_at;
             const auto* who = std::any_cast<core::access::Principal>(&s.context);
             if (!who || !policy->HoldsAnywhere(*who, kTaskRead)) return false;
             if (who->is_operator || policy->Authorize(*who, kTaskReadAll, core::access::Scope::Global())) return true;
