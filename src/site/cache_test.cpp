@@ -1,4 +1,4 @@
-// covers P-21, X-7: the page cache is bounded, least recently used out first, and never keeps a
+// covers P-21, X-6: the page cache is bounded, least recently used out first, and never keeps a
 // page rendered before a change.
 #include <gtest/gtest.h>
 
@@ -50,7 +50,7 @@ TEST(SiteCache, AClearDropsEverythingAndRefusesPagesRenderedBeforeIt_X7) {
 
 // A stored page's answer is prepared once: the header lines a hit sends, and the whole HTTP/1.1
 // keep-alive answer (status line, those lines, the security headers, a blank line, the body).
-TEST(SiteCache, APageIsPreparedOnceAsHeaderLinesAndACompleteAnswer_X7) {
+TEST(SiteCache, APageIsPreparedOnceAsHeaderLinesAndACompleteAnswer_X6) {
     CachedPage p;
     p.body = "<p>xin chào</p>";
     p.content_type = "text/html; charset=utf-8";
@@ -75,7 +75,7 @@ TEST(SiteCache, APageIsPreparedOnceAsHeaderLinesAndACompleteAnswer_X7) {
 namespace vp::site {
 namespace {
 
-TEST(SiteMemo, RemembersWithinAGenerationAndNeverKeepsAValueReadBeforeAChange_X7) {
+TEST(SiteMemo, RemembersWithinAGenerationAndNeverKeepsAValueReadBeforeAChange_X6) {
     Memo memo(3);
     int computed = 0;
     auto get = [&](const std::string& key, std::uint64_t g) {

@@ -1300,12 +1300,12 @@ TEST_P(PortalHttp, ThePublicSiteFollowsPublicationAndWithdrawal_P21_X7) {
     EXPECT_EQ(Http(port_, "GET", "/cong/khong-co").status, 404);
 }
 
-// covers X-7: a cached page is answered on the network thread from a prepared answer (sent
+// covers X-6: a cached page is answered on the network thread from a prepared answer (sent
 // from a file with sendfile from 4 KiB on: the home and section pages here; from memory when
 // smaller: the feed); every way of asking gets
 // the same bytes and validators: keep-alive (the prepared answer, no request id), Connection:
 // close, HTTP/1.0, HEAD, and a conditional GET.
-TEST_P(PortalHttp, ACachedPageIsTheSameAnswerEveryWayItIsAsked_X7) {
+TEST_P(PortalHttp, ACachedPageIsTheSameAnswerEveryWayItIsAsked_X6) {
     for (const std::string path : {"/", "/rss.xml", "/chuyen-muc/thoi-su"}) {
         SCOPED_TRACE(path);
         const std::string get = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
