@@ -1,8 +1,14 @@
-// covers T-14, T-15: likely duplicates after folding, inconsistent records, and the office's
-// reporting calendar of Art. 16.2.
+// covers T-14, T-15, T-19: likely duplicates after folding, inconsistent records, and the office's
+// reporting calendar of Art. 16.2, the map's tile grid.
 #include "tasks/analysis.hpp"
 
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
 
 namespace vp::tasks::analysis {
 namespace {
@@ -59,6 +65,49 @@ TEST(Analysis, TheReportingCalendarOfArticle16_T15) {
     EXPECT_EQ(find(ReportKind::kQuarter, "2026-Q4"), year_month_day(year{2026}, month{12}, day{25}));
     for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LE(sys_days(all[i - 1].due), sys_days(all[i].due)) << "by date";
     EXPECT_EQ(ReportKindCode(ReportKind::kHalf), "half_year");
+}
+
+}  // namespace
+}  // namespace vp::tasks::analysis
+
+// covers T-19: the map's data file places every provincial committee of the unit registry on
+// its own tile of the grid, and nothing else.
+namespace vp::tasks::analysis {
+namespace {
+
+boost::json::value ReadJson(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return boost::json::parse(ss.str());
+}
+
+void ProvincialCommittees(const boost::json::object& unit, std::set<std::string>& out) {
+    if (unit.at("kind").as_string() == "provincial_committee") out.insert(std::string(unit.at("code").as_string()));
+    if (const auto* children = unit.if_contains("children")) {
+        for (const auto& c : children->as_array()) ProvincialCommittees(c.as_object(), out);
+    }
+}
+
+TEST(Analysis, TheProvinceTileMapCoversEveryProvincialCommitteeOnce_T19) {
+    std::set<std::string> registry;
+    ProvincialCommittees(ReadJson(VP_SOURCE_DIR "/data/units/seed.json").at("root").as_object(), registry);
+    ASSERT_EQ(registry.size(), 34u);
+    const auto map = ReadJson(VP_SOURCE_DIR "/data/tasks/province-tiles.json").as_object();
+    const auto rows = map.at("rows").as_int64(), cols = map.at("cols").as_int64();
+    std::set<std::string> placed;
+    std::set<std::pair<std::int64_t, std::int64_t>> cells;
+    for (const auto& t : map.at("tiles").as_array()) {
+        const auto& o = t.as_object();
+        const std::string unit(o.at("unit").as_string());
+        EXPECT_TRUE(registry.count(unit)) << unit << " is not a provincial committee of the registry";
+        EXPECT_TRUE(placed.insert(unit).second) << unit << " twice";
+        const auto r = o.at("row").as_int64(), c = o.at("col").as_int64();
+        EXPECT_TRUE(r >= 0 && r < rows && c >= 0 && c < cols) << unit;
+        EXPECT_TRUE(cells.insert({r, c}).second) << unit << " shares a tile";
+        EXPECT_FALSE(o.at("label").as_string().empty());
+    }
+    EXPECT_EQ(placed, registry);
 }
 
 }  // namespace
