@@ -271,7 +271,7 @@ SearchPage Service::Search(const SearchQuery& in) const {
     auto count = [&](Connection& c, Set set, std::int64_t cap) {
         Where w;
         const auto sql = from(set, w);
-        return c.QueryOne("SELECT COUNT(*) FROM (SELECT p.item_id" + sql + " LIMIT " + std::to_string(cap) + ") t",
+        return c.QueryOne("SELECT COUNT(*) FROM (SELECT 1" + sql + " LIMIT " + std::to_string(cap) + ") t",
                           w.params)
             ->Int(0);
     };
@@ -321,18 +321,24 @@ SearchPage Service::Search(const SearchQuery& in) const {
                                     : "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = on;"
                                       " SET LOCAL enable_bitmapscan = off");
     };
+    // The exact tier is only probed, not counted to the cap: counting up to `probe` tells whether
+    // it fills this page by itself (then the folded tier is not reached and its size does not
+    // matter) and, when it does not, gives its exact size (the folded tier's offset); it also
+    // chooses the exact page's plan (a set larger than kExactRare is read by the key backwards).
+    constexpr std::int64_t kExactRare = 200;
+    const std::int64_t probe = std::max<std::int64_t>(offset + limit, kExactRare) + 1;
     auto rows = db_.Snapshot([&](Connection& c) {
         plan(c, true);
         const auto total = count(c, Set::kAll, kSearchCountCap + 1);
         out.total = std::min(total, kSearchCountCap);
         out.total_capped = total > kSearchCountCap;
         std::vector<Row> v;
-        const auto exact = count(c, Set::kExact, kSearchCountCap + 1);  // tier 0
+        const auto exact = total == 0 ? 0 : count(c, Set::kExact, probe);  // tier 0, up to `probe`
         if (offset < exact) {
-            plan(c, exact <= kSearchCountCap);
+            plan(c, exact <= kExactRare);
             page(c, Set::kExact, limit, offset, v);
         }
-        if (static_cast<int>(v.size()) < limit && exact <= kSearchCountCap) {
+        if (static_cast<int>(v.size()) < limit && exact < probe) {
             plan(c, total <= kSearchCountCap);
             page(c, Set::kFoldedOnly, limit - static_cast<int>(v.size()), std::max<std::int64_t>(0, offset - exact), v);
         }

@@ -117,6 +117,30 @@ TEST_P(PortalSearch, FiltersPagingAndSnippets_P21) {
         << all.results[0].snippet;
 }
 
+// Paging walks the exact tier, then the folded one, without losing or repeating an item at the
+// boundary (the exact tier is only probed, not counted to the cap).
+TEST_P(PortalSearch, PagesCrossFromTheExactTierToTheFoldedOne_P21_X2) {
+    std::vector<std::int64_t> exact, folded;
+    const char* kTexts[] = {"Đảng bộ", "đang làm", "Đảng viên", "dạng mới", "Đảng ủy", "đang tiến hành", "Dang dở"};
+    for (int i = 0; i < 7; ++i) {
+        clock_.Set(At("2026-03-1" + std::to_string(i) + "T09:00:00+07:00"));
+        const auto id = Pub(std::string(kTexts[i]) + " số " + std::to_string(i), "Nội dung tin.").id;
+        (std::string(kTexts[i]).starts_with("Đảng") ? exact : folded).push_back(id);
+    }
+    std::vector<std::int64_t> want(exact.rbegin(), exact.rend());  // exact first, newest first
+    want.insert(want.end(), folded.rbegin(), folded.rend());
+    EXPECT_EQ(Ids("Đảng"), want);
+    for (int size : {1, 2, 3, 4}) {
+        std::vector<std::int64_t> walked;
+        for (int offset = 0; offset < 9; offset += size) {
+            auto page = IdsOf({.q = "Đảng", .limit = size, .offset = offset});
+            walked.insert(walked.end(), page.begin(), page.end());
+        }
+        EXPECT_EQ(walked, want) << "pages of " << size;
+    }
+    EXPECT_EQ(svc_->Search({.q = "Đảng", .limit = 2, .offset = 2}).total, 7);
+}
+
 TEST_P(PortalSearch, TheReadModelFollowsUpdatesAndWithdrawals_P21) {
     auto item = Pub("Bản tin sáng", "Nội dung ban đầu về biển đảo.");
     EXPECT_EQ(svc_->ListPublic({.portal = "main"}).total, 1);
