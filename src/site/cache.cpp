@@ -82,12 +82,18 @@ void PageCache::Put(const std::string& key, std::shared_ptr<const CachedPage> pa
 }
 
 void PageCache::Clear() {
-    std::lock_guard lock(mu_);
-    ++generation_;
-    ++clears_;
-    slots_.clear();
-    lru_.clear();
-    bytes_ = 0;
+    // The pages (and their files) are let go after the lock: the network threads' look-ups
+    // never wait for thousands of frees and closes.
+    std::unordered_map<std::string, Slot> dropped;
+    Lru order;
+    {
+        std::lock_guard lock(mu_);
+        ++generation_;
+        ++clears_;
+        dropped.swap(slots_);
+        order.swap(lru_);
+        bytes_ = 0;
+    }
 }
 
 PageCache::Stats PageCache::GetStats() const {
