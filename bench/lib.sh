@@ -1,6 +1,26 @@
 # Shared by the benchmarks (bench/http/run.sh, bench/site/run.sh): sourced, not run. Expects
-# $work (a temporary folder), $threads and $conns (wrk), $pyexe (python3 for free ports).
+# $root (the checkout); wrk_settings sets the rest the functions below use ($work is the
+# caller's temporary folder).
 # shellcheck shell=bash
+
+pyexe=/usr/bin/python3
+
+# The binary, the load and the report file, from the environment (README of each script);
+# $1: the default number of rounds. Checks that nginx, wrk and curl are installed.
+wrk_settings() {
+  build_dir=${BUILD_DIR:-build}
+  case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
+  bin=${VANPHONG_BIN:-$build_dir/src/app/vanphong}
+  duration=${BENCH_DURATION:-10s}
+  warmup=${BENCH_WARMUP:-3s}
+  threads=${BENCH_THREADS:-2}
+  conns=${BENCH_CONNECTIONS:-64}
+  rounds=${BENCH_ROUNDS:-$1}
+  doc=${BENCH_DOC:-$root/docs/performance.md}
+  for tool in nginx wrk curl; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/install-deps.sh --bench)"
+  done
+}
 
 say() { echo "bench: $*"; }
 die() { echo "bench: error: $*" >&2; exit 1; }

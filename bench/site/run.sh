@@ -22,22 +22,9 @@ for arg in "$@"; do
   esac
 done
 
-build_dir=${BUILD_DIR:-build}
-case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
-bin=${VANPHONG_BIN:-$build_dir/src/app/vanphong}
-duration=${BENCH_DURATION:-10s}
-warmup=${BENCH_WARMUP:-3s}
-threads=${BENCH_THREADS:-2}
-conns=${BENCH_CONNECTIONS:-64}
-rounds=${BENCH_ROUNDS:-3}
-doc=${BENCH_DOC:-$root/docs/performance.md}
-pyexe=/usr/bin/python3
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
-
-for tool in nginx wrk curl; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/install-deps.sh --bench)"
-done
+wrk_settings 3
 [ -x "$bin" ] || die "$bin not found: build it first (make build), or set VANPHONG_BIN"
 
 work=$(mktemp -d -t vp-bench-site.XXXXXX)
