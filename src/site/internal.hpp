@@ -26,6 +26,13 @@ struct Site::Context {
     std::vector<portal::Section> sections;
     std::set<std::string> sections_in_use;  ///< with a published item in `lang` (the menu shows these)
     const boost::json::object* t = nullptr;
+    /// A portal by its code, from `portals` (no look-up).
+    const portal::Portal* FindPortal(std::string_view code) const {
+        for (const auto& p : *portals) {
+            if (p.code == code) return &p;
+        }
+        return nullptr;
+    }
     std::string Home() const { return base.empty() ? "/" : base; }
     std::string SectionHref(const std::string& code) const { return base + "/chuyen-muc/" + code; }
     std::string DocumentsHref() const { return base + "/van-ban"; }

@@ -112,7 +112,7 @@ Response Site::Documents(Request& req) {
         auto page = portal_.LookUpDocuments(q.value());
         json::array results;
         for (const auto& d : page.results) {
-            auto p = portal_.FindPortal(d.portal);
+            const auto* p = ctx.FindPortal(d.portal);
             if (!p) continue;
             results.push_back(json::object{{"title", d.title},
                                            {"href", portal::PublicPath(*p, d.item_id, d.title)},
@@ -177,7 +177,7 @@ Response Site::Collection(Request& req) {
                 json::value href = nullptr;
                 if (n.item_id && n.item_published) {
                     if (auto item = portal_.PublishedItem(n.item_id)) {
-                        if (auto p = portal_.FindPortal(item->portal))
+                        if (const auto* p = ctx.FindPortal(item->portal))
                             href = portal::PublicPath(*p, item->id, item->current.fields.title);
                     }
                 }
@@ -206,7 +206,9 @@ Response Site::NotFound(Request& req) {
     // Under /cong/<code>/… the component portal's 404, else the main portal's.
     if (req.path.starts_with("/cong/")) {
         const auto code = req.path.substr(6, req.path.find('/', 6) - 6);
-        if (auto p = portal_.FindPortal(code); p && p->status == "active") req.path_params["portal"] = code;
+        for (const auto& p : *Portals(cache_.Generation())) {
+            if (p.code == code && p.status == "active") req.path_params["portal"] = code;
+        }
     }
     auto ctx = ContextFor(req);
     if (!ctx) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));

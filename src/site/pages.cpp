@@ -95,24 +95,18 @@ std::optional<Site::Context> Site::ContextFor(const Request& req) const {
     ctx.memo = &memo_;
     ctx.generation = cache_.Generation();
     ctx.portals = Portals(ctx.generation);
-    auto by_code = [&](std::string_view code) -> std::optional<portal::Portal> {
-        for (const auto& p : *ctx.portals) {
-            if (p.code == code) return p;
-        }
-        return std::nullopt;
-    };
-    std::optional<portal::Portal> found;
+    const portal::Portal* found = nullptr;
     if (auto it = req.path_params.find("portal"); it != req.path_params.end()) {
-        found = by_code(it->second);
-        if (found && found->code == portal::kMainPortal) found.reset();  // the main portal lives at /
+        found = ctx.FindPortal(it->second);
+        if (found && found->code == portal::kMainPortal) found = nullptr;  // the main portal lives at /
     } else {
         auto host = std::string(req.Header("host"));
         if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
             host.resize(colon);
         for (const auto& p : *ctx.portals) {
-            if (!p.host.empty() && p.host == host) found = p;
+            if (!p.host.empty() && p.host == host) found = &p;
         }
-        if (!found) found = by_code(portal::kMainPortal);
+        if (!found) found = ctx.FindPortal(portal::kMainPortal);
     }
     if (!found || found->status != "active") return std::nullopt;
     ctx.portal = *found;
@@ -201,33 +195,29 @@ std::optional<Response> Site::Hit(Request& req) {
 
 Response Site::Cached(Request& req, const std::function<Response(Context&)>& render) {
     // The key is what the request names (host, path, query): a hit answers without looking
-    // anything up (Hit, on the network thread); the portal and language are found only to render.
-    const std::string key = CacheKey(req);
-    std::shared_ptr<const CachedPage> page = settings_.cache ? cache_.Get(key) : nullptr;
-    if (!page) {
-        auto found_ctx = ContextFor(req);
-        if (!found_ctx) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
-        auto& ctx = *found_ctx;
-        const auto generation = ctx.generation;
-        AddSections(ctx);
-        auto res = render(ctx);
-        if (res.result_int() != 200) return res;
-        auto fresh = std::make_shared<CachedPage>();
-        fresh->body = res.body();
-        fresh->content_type = std::string(res[http::beast_http::field::content_type]);
-        fresh->etag = EtagOf(fresh->body);
-        fresh->last_modified = std::chrono::floor<std::chrono::seconds>(clock_.Now());
-        if (auto lm = res[http::beast_http::field::last_modified]; !lm.empty()) {
-            if (auto t = ParseHttpDate(lm)) fresh->last_modified = *t;
-        }
-        Prepare(*fresh, kPageCacheControl);
-        if (settings_.cache) {
-            ToFile(*fresh);
-            cache_.Put(key, fresh, generation);
-        }
-        page = fresh;
+    // anything up (Hit, the page routes' quick answer on the network thread, which has already
+    // looked when this runs); the portal and language are found only to render.
+    auto found_ctx = ContextFor(req);
+    if (!found_ctx) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
+    auto& ctx = *found_ctx;
+    const auto generation = ctx.generation;
+    AddSections(ctx);
+    auto res = render(ctx);
+    if (res.result_int() != 200) return res;
+    auto fresh = std::make_shared<CachedPage>();
+    fresh->body = res.body();
+    fresh->content_type = std::string(res[http::beast_http::field::content_type]);
+    fresh->etag = EtagOf(fresh->body);
+    fresh->last_modified = std::chrono::floor<std::chrono::seconds>(clock_.Now());
+    if (auto lm = res[http::beast_http::field::last_modified]; !lm.empty()) {
+        if (auto t = ParseHttpDate(lm)) fresh->last_modified = *t;
     }
-    return Answer(req, page);
+    Prepare(*fresh, kPageCacheControl);
+    if (settings_.cache) {
+        ToFile(*fresh);
+        cache_.Put(CacheKey(req), fresh, generation);
+    }
+    return Answer(req, fresh);
 }
 
 namespace internal {
@@ -439,7 +429,7 @@ Response Site::Home(Request& req) {
         }
         json::array documents;
         for (const auto& d : portal_.LookUpDocuments({.portal = ctx.portal.code, .limit = 5}).results) {
-            auto p = portal_.FindPortal(d.portal);
+            const auto* p = ctx.FindPortal(d.portal);
             if (!p) continue;
             documents.push_back(json::object{
                 {"title", d.title},
@@ -724,7 +714,7 @@ Response Site::SitemapPart(Request& req) {
         if (dash == std::string::npos || !file.ends_with(".xml")) return not_found();
         const auto number = file.substr(dash + 1, file.size() - dash - 5);
         const auto n = LeadingId(number);
-        auto p = portal_.FindPortal(file.substr(0, dash));
+        const auto* p = ctx.FindPortal(file.substr(0, dash));
         if (!n || *n < 1 || *n > 10000 || std::to_string(*n) != number || !p || p->status != "active") return not_found();
         const auto max = static_cast<std::int64_t>(settings_.sitemap_max_urls);
         // The portal's home opens its first part: each part holds `max` addresses.
