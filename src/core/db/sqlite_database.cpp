@@ -1,8 +1,7 @@
 #include <sqlite3.h>
 
-#include <unordered_map>
-
 #include <string>
+#include <unordered_map>
 
 #include "core/db/database.hpp"
 #include "core/db/pool.hpp"

@@ -272,8 +272,9 @@ asio::awaitable<beast::error_code> WaitWritable(tcp::socket& sock, std::chrono::
 // Sends `head` (when not empty) and then bytes [offset, end) of the asset's memory file with
 // sendfile(2): the page-cache pages go to the socket without being copied, as nginx does for
 // static files. MSG_MORE makes the header leave with the first body segment instead of as a
-// packet of its own. Without a file (`file` null) only `head` is sent: a prepared answer held in
-// memory (SharedStringBody::wire), written straight to the socket. The bytes end at `end` (0: the file's end). `per_progress` (files on disk,
+// packet of its own. Without a file (`file` null) only `head` is sent: a prepared answer held
+// in memory (SharedStringBody::wire), written straight to the socket. The bytes end at `end`
+// (0: the file's end). `per_progress` (files on disk,
 // which may be hundreds of megabytes): the deadline starts again whenever bytes leave, so a
 // slow but steady client (a video on a mobile link) is not cut off, while one that stops
 // reading still is.
