@@ -1,5 +1,6 @@
 #include "tasks/secret.hpp"
 #include "tasks/tasks.hpp"
+#include "tasks/watch.hpp"
 
 namespace vp::tasks {
 
@@ -19,6 +20,10 @@ void DeclareAccess(core::access::Policy& policy) {
     policy.Allow(kUpdateApprove, {"unit_approver"});
     policy.Allow(kTaskDelegate, {"unit_focal_point", "unit_approver"});
     policy.Allow(kTaskEvaluate, {"monitoring_officer"});
+    // Watching and evaluating (Art. 11, 17): the task office issues indicator sets and closes
+    // periods; inspection commissions warn and record results within the subtree they cover.
+    policy.Allow(kEvaluationManage, {"task_office"});
+    policy.Allow(kInspect, {"inspector"});
     // Clearances for the secret partition (Art. 5.2), held beside a role above over a unit's
     // subtree: Tối mật admits Mật as well.
     policy.Allow(kSecretMat, {"secret_clearance_mat", "secret_clearance_toi_mat"});

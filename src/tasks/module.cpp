@@ -10,9 +10,11 @@
 #include "core/message.hpp"
 #include "media/module.hpp"
 #include "tasks/handlers.hpp"
+#include "tasks/watch_handlers.hpp"
 
 namespace vp::embedded {
 std::span<const vp::core::EmbeddedFile> TasksApi();
+std::span<const vp::core::EmbeddedFile> TasksTiles();
 }
 
 namespace vp::tasks {
@@ -49,6 +51,8 @@ public:
                                    const std::string& body, const std::string& link) {
             notify->Create(c, user, "tasks", title, body, link, true);
         };
+        settings_notify_ = settings.notify;
+        settings_holders_ = settings.holders;
         service_ = std::make_unique<Service>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
                                              std::move(settings));
         // Mật and Tối mật documents (Art. 5.2) live in their own partition, under its own key.
@@ -62,6 +66,11 @@ public:
                 return false;
             });
         handlers_ = std::make_unique<Handlers>(p.web, *service_, *secret_, p.calendars);
+        // Watching and evaluating (T-11, T-19, T-20, T-21): reads what the service records.
+        watch_ = std::make_unique<Watch>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
+                                         settings_notify_, settings_holders_);
+        watch_handlers_ = std::make_unique<WatchHandlers>(p.web, *watch_, *service_, p.calendars, p.clock,
+                                                          std::string(embedded::TasksTiles().front().content));
         web_ = &p.web;
         // Documents' files and reports' attachments are the task's readers' only (never /media/...).
         media::ServiceOf(media_).DeclarePrivatePurpose("tasks.");
@@ -69,6 +78,21 @@ public:
 
     void AddRoutes(core::http::Router& r) override {
         auto* h = handlers_.get();
+        auto* w = watch_handlers_.get();
+        // Before /api/v1/tasks/{id}…: first added, first matched.
+        r.Add(verb::get, "/api/v1/tasks/indicator-sets", Bind(w, &WatchHandlers::ApiIndicatorSets));
+        r.Add(verb::post, "/api/v1/tasks/indicator-sets", Bind(w, &WatchHandlers::ApiIssueIndicatorSet));
+        r.Add(verb::get, "/api/v1/tasks/evaluations", Bind(w, &WatchHandlers::ApiEvaluations));
+        r.Add(verb::get, "/api/v1/tasks/evaluations/{period}", Bind(w, &WatchHandlers::ApiEvaluation));
+        r.Add(verb::get, "/api/v1/tasks/evaluations/{period}/{view}", Bind(w, &WatchHandlers::ApiEvaluationView));
+        r.Add(verb::post, "/api/v1/tasks/evaluations/{period}/close", Bind(w, &WatchHandlers::ApiClosePeriod));
+        r.Add(verb::get, "/api/v1/tasks/unit-explanations", Bind(w, &WatchHandlers::ApiUnitExplanations));
+        r.Add(verb::post, "/api/v1/tasks/unit-explanations/{id}", Bind(w, &WatchHandlers::ApiExplainUnit));
+        r.Add(verb::get, "/api/v1/tasks/warnings", Bind(w, &WatchHandlers::ApiWarnings));
+        r.Add(verb::post, "/api/v1/tasks/warnings", Bind(w, &WatchHandlers::ApiRaiseWarning));
+        r.Add(verb::post, "/api/v1/tasks/warnings/{id}/answer", Bind(w, &WatchHandlers::ApiAnswerWarning));
+        r.Add(verb::get, "/api/v1/tasks/dashboard", Bind(w, &WatchHandlers::ApiDashboard));
+        r.Add(verb::get, "/api/v1/tasks/map", Bind(w, &WatchHandlers::ApiMap));
         r.Add(verb::get, "/api/v1/tasks/schedule", Bind(h, &Handlers::ApiSchedule));
         r.Add(verb::get, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiCatalogue));
         r.Add(verb::post, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiSetCatalogue));
@@ -92,6 +116,13 @@ public:
         r.Add(verb::post, "/api/v1/tasks/{id}/complete", Bind(h, &Handlers::ApiComplete));
         r.Add(verb::get, "/api/v1/tasks/{id}/{records}", Bind(h, &Handlers::ApiTaskRecords));
         const auto page = RouteKinds::Page();
+        r.Add(verb::get, "/admin/tasks/evaluation", Bind(w, &WatchHandlers::EvaluationPage), page);
+        r.Add(verb::post, "/admin/tasks/evaluation/{action}", Bind(w, &WatchHandlers::EvaluationFromPage), page);
+        r.Add(verb::get, "/admin/tasks/warnings", Bind(w, &WatchHandlers::WarningsPage), page);
+        r.Add(verb::post, "/admin/tasks/warnings", Bind(w, &WatchHandlers::WarningsFromPage), page);
+        r.Add(verb::post, "/admin/tasks/warnings/{id}/answer", Bind(w, &WatchHandlers::WarningsFromPage), page);
+        r.Add(verb::get, "/admin/tasks/dashboard", Bind(w, &WatchHandlers::DashboardPage), page);
+        r.Add(verb::get, "/admin/tasks/map", Bind(w, &WatchHandlers::MapPage), page);
         r.Add(verb::get, "/admin/tasks", Bind(h, &Handlers::TasksPage), page);
         r.Add(verb::get, "/admin/tasks/new", Bind(h, &Handlers::NewTaskPage), page);
         r.Add(verb::get, "/admin/tasks/documents/new", Bind(h, &Handlers::NewDocumentPage), page);
@@ -112,6 +143,8 @@ public:
 
     void AddNavigation(auth::Web& web) const override {
         web.AddNav({"/admin/tasks", "nav_tasks", kTaskRead, 20});
+        web.AddNav({"/admin/tasks/dashboard", "nav_tasks_dashboard", kTaskRead, 22});
+        web.AddNav({"/admin/tasks/evaluation", "nav_tasks_evaluation", kTaskRead, 23});
         web.AddNav({"/admin/tasks/secret", "nav_tasks_secret", kSecretMat, 21});  // Tối mật grants it too
     }
 
@@ -238,6 +271,10 @@ private:
     Tuning tuning_;
     std::unique_ptr<SecretRegister> secret_;
     std::unique_ptr<Handlers> handlers_;
+    NotifyFn settings_notify_;
+    HoldersFn settings_holders_;
+    std::unique_ptr<Watch> watch_;
+    std::unique_ptr<WatchHandlers> watch_handlers_;
 };
 
 }  // namespace

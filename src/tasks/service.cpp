@@ -1084,9 +1084,9 @@ core::Result<Update> Service::Evaluate(const Principal& who, std::int64_t update
     if (u.state != "approved") return core::Conflict(Msg("tasks.evaluate_approved_only"));
     return db_.Transact([&](Connection& c) -> core::Result<Update> {
         const auto now = clock_.Now();
-        if (c.Execute("UPDATE tasks_updates SET evaluation = $1, evaluated_by = $2, evaluated_at = $3 WHERE id = $4 AND"
-                      " evaluated_at IS NULL AND state = 'approved'",
-                      {*text, who.user_id, Ms(now), update_id}) != 1) {
+        if (c.Execute("UPDATE tasks_updates SET evaluation = $1, evaluated_by = $2, evaluated_at = $3, wrong_report = $5"
+                      " WHERE id = $4 AND evaluated_at IS NULL AND state = 'approved'",
+                      {*text, who.user_id, Ms(now), update_id, wrong_report}) != 1) {
             return core::Conflict(Msg("tasks.update_evaluated"));
         }
         StopClock(c, u.task_id, ClockKind::kEvaluate, update_id, now);

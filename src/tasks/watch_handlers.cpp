@@ -1,0 +1,379 @@
+#include "tasks/watch_handlers.hpp"
+
+#include <map>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "calendar/iso_time.hpp"
+#include "core/message.hpp"
+
+namespace vp::tasks {
+
+namespace http = core::http;
+namespace json = boost::json;
+namespace ev = evaluation;
+using auth::Principal;
+using core::Msg;
+using http::Request;
+using http::Response;
+
+namespace {
+
+template <class F>
+Response Api(auth::Web& web, Request& req, F f) {
+    return auth::WithPrincipal(web, req, true, f);
+}
+template <class F>
+Response Page(auth::Web& web, Request& req, F f) {
+    return auth::WithPrincipal(web, req, false, f);
+}
+
+json::value Opt(const std::optional<int>& v) { return v ? json::value(*v) : json::value(nullptr); }
+
+// 9543 basis points → "95,43".
+std::string Percent(const std::optional<int>& bp) {
+    if (!bp) return "—";
+    return fmt::format("{},{:02}", *bp / 100, *bp % 100);
+}
+
+core::Result<ev::IndicatorSet> SetFrom(const json::object& in) {
+    ev::IndicatorSet s = ev::DefaultSet();
+    const auto from = auth::JsonText(in, "valid_from");
+    auto day = calendar::ParseIsoDate(from);
+    if (!day) return core::InvalidField("valid_from", Msg("tasks.time_invalid", {{"field", "valid_from"}}));
+    s.valid_from = *day;
+    const auto* w = in.if_contains("weights");
+    if (!w || !w->is_object()) return core::InvalidField("weights", Msg("tasks.field_required", {{"field", "weights"}}));
+    for (auto i : ev::kAllIndicators) {
+        const std::string code(ev::IndicatorCode(i));
+        const auto* v = w->get_object().if_contains(code);
+        if (!v || !v->is_int64())
+            return core::InvalidField("weights." + code, Msg("tasks.indicator_weight_invalid", {{"field", "weights." + code}}));
+        s.weights[static_cast<std::size_t>(i)] = static_cast<int>(std::clamp<std::int64_t>(v->get_int64(), -1, 101));
+    }
+    for (auto [key, out] : {std::pair{"excellent_from", &s.excellent_from}, {"complete_from", &s.complete_from},
+                            {"incomplete_from", &s.incomplete_from}}) {
+        if (const auto* v = in.if_contains(key); v && v->is_int64())
+            *out = static_cast<int>(std::clamp<std::int64_t>(v->get_int64(), -1, 10001));
+    }
+    if (const auto* v = in.if_contains("excellent_needs_no_overdue"); v && v->is_bool())
+        s.excellent_needs_no_overdue = v->get_bool();
+    return s;
+}
+
+json::object SetJson(const IssuedSet& s) {
+    json::object weights;
+    for (auto i : ev::kAllIndicators) weights[ev::IndicatorCode(i)] = s.set.Weight(i);
+    return json::object{{"version", s.set.version},
+                        {"valid_from", calendar::FormatIsoDate(s.set.valid_from)},
+                        {"weights", std::move(weights)},
+                        {"excellent_from", s.set.excellent_from},
+                        {"complete_from", s.set.complete_from},
+                        {"incomplete_from", s.set.incomplete_from},
+                        {"excellent_needs_no_overdue", s.set.excellent_needs_no_overdue},
+                        {"note", s.note},
+                        {"issued_by", s.issued_by}};
+}
+
+}  // namespace
+
+std::string WatchHandlers::Iso(core::TimePoint t) const {
+    auto cal = calendars_.GetShared();
+    return cal ? cal.value()->FormatIso(t) : calendar::FormatIso(t, "Asia/Ho_Chi_Minh");
+}
+
+json::object WatchHandlers::EvaluationJson(const PeriodEvaluation& e, const std::string& lang) const {
+    json::array units;
+    for (const auto& u : e.units) {
+        json::object indicators;
+        json::array cells;
+        for (auto i : ev::kAllIndicators) {
+            const auto rate = u.score.rates[static_cast<std::size_t>(i)];
+            indicators[ev::IndicatorCode(i)] =
+                json::object{{"met", u.facts.Of(i).met}, {"due", u.facts.Of(i).due}, {"rate_bp", Opt(rate)}};
+            cells.push_back(json::object{{"text", Percent(rate)},
+                                         {"detail", fmt::format("{}/{}", u.facts.Of(i).met, u.facts.Of(i).due)}});
+        }
+        const std::string klass = u.score.klass ? std::string(ev::ClassCode(*u.score.klass)) : "";
+        units.push_back(json::object{
+            {"unit_id", u.facts.unit_id},
+            {"unit_code", u.facts.unit_code},
+            {"unit_name", u.unit_name},
+            {"score_bp", Opt(u.score.total)},
+            {"score_text", Percent(u.score.total)},
+            {"class", klass.empty() ? json::value(nullptr) : json::value(klass)},
+            {"class_label", klass.empty() ? web_.Templates().T(lang, "tasks_eval_not_evaluated")
+                                          : web_.Templates().T(lang, "tasks_class_" + klass)},
+            {"rank", u.score.rank ? json::value(u.score.rank) : json::value(nullptr)},
+            {"overdue_open", u.facts.overdue_open},
+            {"indicators", std::move(indicators)},
+            {"cells", std::move(cells)}});
+    }
+    return json::object{{"period", e.period},
+                        {"closed", e.closed},
+                        {"closed_at", e.closed_at ? json::value(Iso(*e.closed_at)) : json::value(nullptr)},
+                        {"indicator_set_version", e.set_version},
+                        {"units", std::move(units)}};
+}
+
+json::object WatchHandlers::WarningJson(const Warning& w, const std::string& lang) const {
+    json::array answers;
+    for (const auto& a : w.answers) {
+        answers.push_back(json::object{{"id", a.id}, {"text", a.text}, {"answered_by", a.answered_by},
+                                       {"answered_at", Iso(a.answered_at)},
+                                       {"answered_local", auth::FormatLocalTime(core::ToMillis(a.answered_at))}});
+    }
+    return json::object{{"id", w.id},
+                        {"task_id", w.task_id ? json::value(w.task_id) : json::value(nullptr)},
+                        {"task_content", w.task_content},
+                        {"unit", w.unit_code},
+                        {"unit_name", w.unit_name},
+                        {"kind", w.kind},
+                        {"kind_label", web_.Templates().T(lang, "tasks_warning_" + w.kind)},
+                        {"rule", w.rule},
+                        {"text", w.text},
+                        {"raised_by", w.raised_by},
+                        {"raised_unit", w.raised_unit_name},
+                        {"raised_at", Iso(w.raised_at)},
+                        {"raised_local", auth::FormatLocalTime(core::ToMillis(w.raised_at))},
+                        {"answered_at", w.answered_at ? json::value(Iso(*w.answered_at)) : json::value(nullptr)},
+                        {"answers", std::move(answers)}};
+}
+
+json::object WatchHandlers::DashboardJson(const Dashboard& d, const std::string& lang) const {
+    // Priorities and groups are named by the catalogue (Art. 4), statuses by the strings.
+    auto names = [&](const char* category) {
+        std::map<std::string, std::string> out;
+        for (const auto& e : tasks_.Catalogue(category)) out[e.code] = lang == "en" ? e.name_en : e.name_vi;
+        return out;
+    };
+    const auto priorities = names("priority"), groups = names("group");
+    auto buckets = [&](const std::vector<Bucket>& v, const char* param, const char* label_prefix,
+                       const std::map<std::string, std::string>* named = nullptr) {
+        json::array out;
+        for (const auto& b : v) {
+            std::string label = b.label;
+            if (label.empty() && named && named->contains(b.key)) label = named->at(b.key);
+            if (label.empty() && label_prefix) label = web_.Templates().T(lang, std::string(label_prefix) + b.key);
+            if (label.empty()) label = b.key.empty() ? "—" : b.key;
+            std::string link = "/admin/tasks";
+            if (param && !b.key.empty() && b.key != "none") link += std::string("?") + param + "=" + b.key;
+            if (std::string_view(param ? param : "") == "period") {
+                // A quarter drills down to the tasks due in it.
+                auto p = ev::ParsePeriod(b.key);
+                link = "/admin/tasks";
+                if (p) {
+                    const auto days = ev::DaysOf(*p);
+                    link += "?due_from=" + calendar::FormatIsoDate(days.first) + "&due_to=" + calendar::FormatIsoDate(days.end);
+                }
+            }
+            out.push_back(json::object{{"key", b.key}, {"label", label}, {"count", b.count}, {"overdue", b.overdue},
+                                       {"link", link}});
+        }
+        return out;
+    };
+    json::array trend, most;
+    for (const auto& t : d.trend)
+        trend.push_back(json::object{{"month", t.month}, {"completed", t.completed}, {"became_overdue", t.became_overdue}});
+    for (const auto& t : d.most_overdue) {
+        most.push_back(json::object{{"id", t.id},
+                                    {"content", t.content},
+                                    {"leads", t.leads},
+                                    {"deadline", Iso(t.deadline)},
+                                    {"deadline_local", auth::FormatLocalTime(core::ToMillis(t.deadline)).substr(0, 10)},
+                                    {"days_overdue", t.days_overdue},
+                                    {"status", StatusCode(t.status)},
+                                    {"status_label", web_.Templates().T(lang, "tasks_status_" + std::string(StatusCode(t.status)))},
+                                    {"link", "/admin/tasks/" + std::to_string(t.id)}});
+    }
+    return json::object{{"total", d.total},
+                        {"overdue", d.overdue},
+                        {"completed", d.completed},
+                        {"by_status", buckets(d.by_status, "status", "tasks_status_")},
+                        {"by_unit", buckets(d.by_unit, "unit", nullptr)},
+                        {"by_priority", buckets(d.by_priority, "priority", nullptr, &priorities)},
+                        {"by_group", buckets(d.by_group, nullptr, nullptr, &groups)},
+                        {"by_period", buckets(d.by_period, "period", nullptr)},
+                        {"trend", std::move(trend)},
+                        {"most_overdue", std::move(most)},
+                        {"at", Iso(d.at)}};
+}
+
+json::array WatchHandlers::MapJson(const Principal& p) const {
+    json::array out;
+    for (const auto& f : watch_.Provinces(p)) {
+        out.push_back(json::object{{"unit", f.code},
+                                   {"name", f.name},
+                                   {"tasks", f.tasks},
+                                   {"overdue", f.overdue},
+                                   {"overdue_share_bp", f.tasks ? json::value(f.overdue * 10000 / f.tasks) : nullptr},
+                                   {"score_bp", Opt(f.score)},
+                                   {"period", f.period.empty() ? json::value(nullptr) : json::value(f.period)},
+                                   {"class", f.klass ? json::value(ev::ClassCode(*f.klass)) : nullptr},
+                                   {"link", "/admin/tasks?unit=" + f.code}});
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API
+
+Response WatchHandlers::ApiIndicatorSets(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        if (!watch_.MayFollow(p)) return http::JsonError(req, core::Forbidden());
+        json::array list;
+        for (const auto& s : watch_.IndicatorSets()) list.push_back(SetJson(s));
+        return http::Json(req, json::object{{"sets", std::move(list)}});
+    });
+}
+
+Response WatchHandlers::ApiIssueIndicatorSet(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto set = SetFrom(*body);
+        if (!set) return http::JsonError(req, set.error());
+        auto r = watch_.IssueIndicatorSet(p, set.value(), auth::JsonText(*body, "note"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, SetJson(r.value()), http::beast_http::status::created);
+    });
+}
+
+Response WatchHandlers::ApiEvaluations(Request& req) {
+    return Api(web_, req, [&](const Principal&) {
+        json::array closed;
+        for (const auto& c : watch_.ClosedPeriods()) closed.emplace_back(c);
+        return http::Json(req, json::object{{"closed", std::move(closed)}});
+    });
+}
+
+Response WatchHandlers::ApiEvaluation(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto r = watch_.Evaluation(p, req.path_params["period"]);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, EvaluationJson(r.value(), req.Lang()));
+    });
+}
+
+Response WatchHandlers::ApiEvaluationView(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        const std::string period = req.path_params["period"];
+        const std::string view = req.path_params["view"];
+        if (view == "recompute") {
+            auto r = watch_.Recompute(p, period);
+            if (!r) return http::JsonError(req, r.error());
+            json::array changed;
+            for (const auto& c : r->changed) changed.emplace_back(c);
+            return http::Json(req, json::object{{"same_scores", r->same_scores}, {"changed_units", std::move(changed)}});
+        }
+        if (view == "export.json") {
+            auto r = watch_.ExportJson(p, period);
+            if (!r) return http::JsonError(req, r.error());
+            auto res = http::Json(req, r.value());
+            // The period was checked by the service: only [0-9QH-] reach the file name.
+            res.set(http::beast_http::field::content_disposition,
+                    "attachment; filename=\"danh-gia-" + std::string(r->at("period").as_string()) + ".json\"");
+            return res;
+        }
+        if (view == "export.csv") {
+            auto r = watch_.ExportCsv(p, period);
+            if (!r) return http::JsonError(req, r.error());
+            auto res = http::MakeResponse(req, http::beast_http::status::ok, "\xEF\xBB\xBF" + r.value(),
+                                          "text/csv; charset=utf-8");
+            res.set(http::beast_http::field::content_disposition,
+                    "attachment; filename=\"danh-gia-" + ev::PeriodCode(*ev::ParsePeriod(period)) + ".csv\"");
+            return res;
+        }
+        return http::JsonError(req, core::NotFound(Msg("core.not_found")));
+    });
+}
+
+Response WatchHandlers::ApiClosePeriod(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto r = watch_.ClosePeriod(p, req.path_params["period"]);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, EvaluationJson(r.value(), req.Lang()));
+    });
+}
+
+Response WatchHandlers::ApiUnitExplanations(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        json::array list;
+        for (const auto& e : watch_.UnitExplanations(p)) {
+            list.push_back(json::object{{"id", e.id},
+                                        {"period", e.period},
+                                        {"unit", e.unit_code},
+                                        {"unit_name", e.unit_name},
+                                        {"required_at", Iso(e.required_at)},
+                                        {"due_at", Iso(e.due_at)},
+                                        {"text", e.text},
+                                        {"submitted_at", e.submitted_at ? json::value(Iso(*e.submitted_at)) : nullptr}});
+        }
+        return http::Json(req, json::object{{"explanations", std::move(list)}});
+    });
+}
+
+Response WatchHandlers::ApiExplainUnit(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.explanation_not_found")));
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto r = watch_.ExplainUnit(p, *id, auth::JsonText(*body, "text"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, json::object{{"id", r->id}, {"submitted_at", Iso(*r->submitted_at)}});
+    });
+}
+
+Response WatchHandlers::ApiWarnings(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        const auto task = auth::ParseId(req.QueryParam("task").value_or("")).value_or(0);
+        json::array list;
+        for (const auto& w : watch_.Warnings(p, task)) list.push_back(WarningJson(w, req.Lang()));
+        return http::Json(req, json::object{{"warnings", std::move(list)}});
+    });
+}
+
+Response WatchHandlers::ApiRaiseWarning(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto r = watch_.RaiseWarning(p, {.task_id = auth::JsonInt(*body, "task_id"),
+                                         .unit = auth::JsonText(*body, "unit"),
+                                         .kind = auth::JsonText(*body, "kind"),
+                                         .rule = auth::JsonText(*body, "rule"),
+                                         .text = auth::JsonText(*body, "text")});
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, WarningJson(r.value(), req.Lang()), http::beast_http::status::created);
+    });
+}
+
+Response WatchHandlers::ApiAnswerWarning(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.warning_not_found")));
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto r = watch_.AnswerWarning(p, *id, auth::JsonText(*body, "text"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, WarningJson(r.value(), req.Lang()));
+    });
+}
+
+Response WatchHandlers::ApiDashboard(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        const DashboardFilter f{.unit = req.QueryParam("unit").value_or(""),
+                                .priority = req.QueryParam("priority").value_or(""),
+                                .group = req.QueryParam("group").value_or("")};
+        return http::Json(req, DashboardJson(watch_.DashboardFor(p, f), req.Lang()));
+    });
+}
+
+Response WatchHandlers::ApiMap(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        return http::Json(req, json::object{{"provinces", MapJson(p)}});
+    });
+}
+
+}  // namespace vp::tasks

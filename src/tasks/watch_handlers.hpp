@@ -1,0 +1,57 @@
+#pragma once
+
+#include "auth/web.hpp"
+#include "tasks/watch.hpp"
+
+namespace vp::tasks {
+
+/// @brief HTTP adapter of Watch (watch.hpp): evaluation, indicator sets, explanations of units,
+/// the export (T-21), warnings (T-11), the dashboard and the map (T-19). Handlers only
+/// translate HTTP; Watch decides and checks permissions.
+class WatchHandlers {
+public:
+    /// `tiles_json`: data/tasks/province-tiles.json, the map's layout.
+    WatchHandlers(auth::Web& web, Watch& watch, const Service& tasks, const calendar::Service& calendars,
+                  const core::Clock& clock, std::string tiles_json)
+        : web_(web), watch_(watch), tasks_(tasks), calendars_(calendars), clock_(clock), tiles_json_(std::move(tiles_json)) {}
+
+    // /api/v1/tasks/...
+    core::http::Response ApiIndicatorSets(core::http::Request& req);
+    core::http::Response ApiIssueIndicatorSet(core::http::Request& req);
+    core::http::Response ApiEvaluations(core::http::Request& req);
+    core::http::Response ApiEvaluation(core::http::Request& req);
+    /// GET …/evaluations/{period}/{view}: recompute | export.json | export.csv
+    core::http::Response ApiEvaluationView(core::http::Request& req);
+    core::http::Response ApiClosePeriod(core::http::Request& req);
+    core::http::Response ApiUnitExplanations(core::http::Request& req);
+    core::http::Response ApiExplainUnit(core::http::Request& req);
+    core::http::Response ApiWarnings(core::http::Request& req);
+    core::http::Response ApiRaiseWarning(core::http::Request& req);
+    core::http::Response ApiAnswerWarning(core::http::Request& req);
+    core::http::Response ApiDashboard(core::http::Request& req);
+    core::http::Response ApiMap(core::http::Request& req);
+
+    // Pages under /admin/tasks/.
+    core::http::Response EvaluationPage(core::http::Request& req);
+    core::http::Response EvaluationFromPage(core::http::Request& req);  ///< POST …/evaluation/{action}
+    core::http::Response WarningsPage(core::http::Request& req);
+    core::http::Response WarningsFromPage(core::http::Request& req);  ///< POST …/warnings[/{id}/answer]
+    core::http::Response DashboardPage(core::http::Request& req);
+    core::http::Response MapPage(core::http::Request& req);
+
+private:
+    boost::json::object EvaluationJson(const PeriodEvaluation& e, const std::string& lang) const;
+    boost::json::object DashboardJson(const Dashboard& d, const std::string& lang) const;
+    boost::json::object WarningJson(const Warning& w, const std::string& lang) const;
+    boost::json::array MapJson(const auth::Principal& p) const;
+    std::string Iso(core::TimePoint t) const;
+
+    auth::Web& web_;
+    Watch& watch_;
+    const Service& tasks_;
+    const calendar::Service& calendars_;
+    const core::Clock& clock_;
+    std::string tiles_json_;
+};
+
+}  // namespace vp::tasks

@@ -1,0 +1,238 @@
+// The watching-and-evaluating screens (Vietnamese first): the ranking of a period with its
+// indicator set, the explanations asked of units, the inspection commissions' warnings, the live
+// dashboard and the map of the provinces. Complete without JavaScript; the dashboard's charts and
+// live refresh are added by /static/dashboard.js when it runs.
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "calendar/iso_time.hpp"
+#include "core/message.hpp"
+#include "tasks/watch_handlers.hpp"
+
+namespace vp::tasks {
+
+namespace http = core::http;
+namespace json = boost::json;
+namespace ev = evaluation;
+using auth::Principal;
+using core::Msg;
+using http::Request;
+using http::Response;
+
+namespace {
+
+template <class F>
+Response Page(auth::Web& web, Request& req, F f) {
+    return auth::WithPrincipal(web, req, false, f);
+}
+
+std::string LatestOrPrevious(const Watch& w, const core::Clock& clock) {
+    auto closed = w.ClosedPeriods();
+    if (!closed.empty()) return closed.front();
+    const auto day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock.Now())};
+    const ev::Period now{ev::PeriodKind::kQuarter, static_cast<int>(day.year()),
+                         static_cast<int>((static_cast<unsigned>(day.month()) + 2) / 3)};
+    return ev::PeriodCode(ev::Previous(now));
+}
+
+// A colour step of a share in basis points, for the map: 0 (none) … 4 (most).
+int Step(std::int64_t bp, std::initializer_list<std::int64_t> bounds) {
+    int s = 0;
+    for (auto b : bounds) {
+        if (bp >= b) ++s;
+    }
+    return s;
+}
+
+}  // namespace
+
+Response WatchHandlers::EvaluationPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!watch_.MayFollow(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        std::string period = req.QueryParam("period").value_or("");
+        if (period.empty()) period = LatestOrPrevious(watch_, clock_);
+        json::object data{{"period", period}};
+        auto e = watch_.Evaluation(p, period);
+        if (e) {
+            data["evaluation"] = EvaluationJson(e.value(), req.Lang());
+            data["closed"] = e->closed;
+            data["can_close"] = !e->closed && tasks_.MayEnter(p);
+            data["set_version"] = e->set_version;
+        } else {
+            data["problem"] = core::Text(e.error().message, req.Lang());
+        }
+        json::array closed;
+        for (const auto& c : watch_.ClosedPeriods())
+            closed.push_back(json::object{{"code", c}, {"selected", c == period}});
+        data["has_closed"] = !closed.empty();
+        data["closed_periods"] = std::move(closed);
+        json::array headers;
+        for (auto i : ev::kAllIndicators)
+            headers.push_back(json::object{{"label", web_.Templates().T(req.Lang(), "tasks_indicator_" + std::string(ev::IndicatorCode(i)))}});
+        data["indicators"] = std::move(headers);
+        json::array sets;
+        for (const auto& s : watch_.IndicatorSets()) {
+            json::array weights;
+            for (auto i : ev::kAllIndicators) weights.push_back(json::object{{"weight", s.set.Weight(i)}});
+            sets.push_back(json::object{{"version", s.set.version},
+                                        {"valid_from", calendar::FormatIsoDate(s.set.valid_from)},
+                                        {"weights", std::move(weights)},
+                                        {"excellent", s.set.excellent_from / 100},
+                                        {"complete", s.set.complete_from / 100},
+                                        {"incomplete", s.set.incomplete_from / 100},
+                                        {"note", s.note}});
+        }
+        data["sets"] = std::move(sets);
+        json::array asked;
+        for (const auto& x : watch_.UnitExplanations(p)) {
+            asked.push_back(json::object{{"id", x.id},
+                                         {"period", x.period},
+                                         {"unit_name", x.unit_name},
+                                         {"due_local", auth::FormatLocalTime(core::ToMillis(x.due_at)).substr(0, 10)},
+                                         {"text", x.text},
+                                         {"given", x.submitted_at.has_value()},
+                                         {"may_answer", !x.submitted_at && watch_.MayExplain(p, x.unit_id)}});
+        }
+        data["explanations"] = std::move(asked);
+        data["export_json"] = "/api/v1/tasks/evaluations/" + period + "/export.json";
+        data["export_csv"] = "/api/v1/tasks/evaluations/" + period + "/export.csv";
+        return web_.Page(req, &p, "tasks/evaluation", std::move(data), "tasks_eval_title");
+    });
+}
+
+Response WatchHandlers::EvaluationFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto form = req.Form();
+        const std::string action = req.path_params["action"];
+        if (action == "close") {
+            const auto period = auth::FormField(form, "period");
+            auto r = watch_.ClosePeriod(p, period);
+            if (!r) return web_.Fail(req, &p, r.error());
+            return http::Redirect(req, "/admin/tasks/evaluation?period=" + r->period);
+        }
+        if (action == "explain") {
+            auto id = auth::ParseId(auth::FormField(form, "id"));
+            if (!id) return web_.Fail(req, &p, core::NotFound(Msg("tasks.explanation_not_found")));
+            auto r = watch_.ExplainUnit(p, *id, auth::FormField(form, "text"));
+            if (!r) return web_.Fail(req, &p, r.error());
+            return http::Redirect(req, "/admin/tasks/evaluation?period=" + r->period);
+        }
+        return web_.Fail(req, &p, core::NotFound(Msg("core.not_found")));
+    });
+}
+
+Response WatchHandlers::WarningsPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!watch_.MayFollow(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        const auto task = auth::ParseId(req.QueryParam("task").value_or("")).value_or(0);
+        json::array list;
+        for (const auto& w : watch_.Warnings(p, task)) {
+            auto o = WarningJson(w, req.Lang());
+            o["may_answer"] = watch_.MayAnswer(p, w.unit_id);
+            list.push_back(std::move(o));
+        }
+        json::array kinds;
+        for (const auto& k : WarningKinds())
+            kinds.push_back(json::object{{"code", k}, {"label", web_.Templates().T(req.Lang(), "tasks_warning_" + k)}});
+        return web_.Page(req, &p, "tasks/warnings",
+                         {{"warnings", std::move(list)},
+                          {"kinds", std::move(kinds)},
+                          {"may_raise", watch_.MayInspect(p)},
+                          {"task", task ? json::value(task) : json::value(nullptr)}},
+                         "tasks_warnings_title");
+    });
+}
+
+Response WatchHandlers::WarningsFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto form = req.Form();
+        auto field = [&](const char* k) { return auth::FormField(form, k); };
+        const auto id = auth::ParseId(req.path_params["id"]);
+        core::Result<Warning> r = core::NotFound(Msg("tasks.warning_not_found"));
+        if (id) {
+            r = watch_.AnswerWarning(p, *id, field("text"));
+        } else {
+            r = watch_.RaiseWarning(p, {.task_id = auth::ParseId(field("task_id")).value_or(0),
+                                        .unit = field("unit"),
+                                        .kind = field("kind"),
+                                        .rule = field("rule"),
+                                        .text = field("text")});
+        }
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, r->task_id && field("back") == "task" ? "/admin/tasks/" + std::to_string(r->task_id)
+                                                                          : "/admin/tasks/warnings");
+    });
+}
+
+Response WatchHandlers::DashboardPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!watch_.MayFollow(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        const DashboardFilter f{.unit = req.QueryParam("unit").value_or(""),
+                                .priority = req.QueryParam("priority").value_or(""),
+                                .group = req.QueryParam("group").value_or("")};
+        auto d = DashboardJson(watch_.DashboardFor(p, f), req.Lang());
+        // The same figures the page shows, for the charts and the live refresh to start from.
+        d["json"] = json::serialize(d);
+        std::string query;
+        for (auto [k, v] : {std::pair{"unit", &f.unit}, {"priority", &f.priority}, {"group", &f.group}}) {
+            if (!v->empty()) query += (query.empty() ? "?" : "&") + std::string(k) + "=" + *v;
+        }
+        d["api"] = "/api/v1/tasks/dashboard" + query;
+        d["unit"] = f.unit;
+        d["priority"] = f.priority;
+        d["group"] = f.group;
+        return web_.Page(req, &p, "tasks/dashboard", std::move(d), "tasks_dashboard_title");
+    });
+}
+
+Response WatchHandlers::MapPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!watch_.MayFollow(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        const bool by_score = req.QueryParam("by").value_or("") == "score";
+        auto figures = MapJson(p);
+        std::map<std::string, json::object> by_code;
+        for (auto& f : figures) by_code[std::string(f.as_object().at("unit").as_string())] = f.as_object();
+        json::array tiles, rows;
+        auto layout = json::parse(tiles_json_);
+        for (const auto& t : layout.at("tiles").as_array()) {
+            const std::string code(t.at("unit").as_string());
+            auto it = by_code.find(code);
+            if (it == by_code.end()) continue;
+            auto o = it->second;
+            o["label"] = t.at("label");
+            o["row"] = t.at("row").as_int64() + 1;
+            o["col"] = t.at("col").as_int64() + 1;
+            int step = 0;
+            std::string value = "—";
+            if (by_score) {
+                if (const auto& s = o["score_bp"]; s.is_int64()) {
+                    step = 1 + Step(s.as_int64(), {5000, 7000, 9000});
+                    value = fmt::format("{}%", s.as_int64() / 100);
+                }
+            } else if (const auto& s = o["overdue_share_bp"]; s.is_int64()) {
+                step = 1 + Step(s.as_int64(), {1, 1000, 2500, 5000});
+                value = fmt::format("{}%", s.as_int64() / 100);
+            }
+            o["step"] = step;
+            o["score_text"] = o["score_bp"].is_int64() ? fmt::format("{}%", o["score_bp"].as_int64() / 100) : std::string("—");
+            o["value"] = value;
+            o["class_label"] = o["class"].is_string()
+                                   ? web_.Templates().T(req.Lang(), "tasks_class_" + std::string(o["class"].as_string()))
+                                   : std::string("—");
+            tiles.push_back(o);
+            rows.push_back(o);
+        }
+        std::sort(rows.begin(), rows.end(), [](const json::value& a, const json::value& b) {
+            return a.at("label").as_string() < b.at("label").as_string();
+        });
+        return web_.Page(req, &p, "tasks/map",
+                         {{"tiles", std::move(tiles)},
+                          {"rows", std::move(rows)},
+                          {"by_score", by_score},
+                          {"grid_rows", layout.at("rows")},
+                          {"grid_cols", layout.at("cols")}},
+                         "tasks_map_title");
+    });
+}
+
+}  // namespace vp::tasks

@@ -1,0 +1,330 @@
+// covers T-11, T-19, T-20, T-21 on both engines: evaluation from the tracking records, closing and
+// recomputing a period, the two-periods explanation, the export for the emulation and rewards
+// system, the inspection commissions' warnings and answers, and the dashboard's and map's figures.
+#include <atomic>
+#include <thread>
+
+#include "tasks/tasks_fixture.hpp"
+#include "tasks/watch.hpp"
+
+namespace vp::tasks {
+namespace {
+
+using fixture::At;
+namespace ev = evaluation;
+
+struct Sent {
+    std::int64_t user = 0;
+    std::string title, link;
+};
+
+class TasksWatch : public fixture::TasksFixture {
+protected:
+    void SetUp() override {
+        TasksFixture::SetUp();
+        if (IsSkipped() || HasFailure()) return;
+        watch_ = std::make_unique<Watch>(
+            Db(), log_, clock_, policy_, *units_, *calendars_, events_,
+            [this](core::db::Connection&, std::int64_t user, const std::string& title, const std::string&,
+                   const std::string& link) { sent_.push_back({user, title, link}); },
+            [this](core::db::Connection&, core::access::Permission p, const core::access::Scope& scope) {
+                std::vector<std::int64_t> out;
+                for (const auto* who : {&office_, &focal_, &approver_, &hue_focal_, &hue_approver_}) {
+                    if (policy_.Authorize(*who, p, scope)) out.push_back(who->user_id);
+                }
+                return out;
+            });
+        hue_approver_ = As("unit_approver", "TU-HUE", 10);
+        hni_inspector_ = As("inspector", "TU-HNI", 9);
+    }
+
+    // A task for `unit` due on `deadline`, acknowledged in time and completed (approved and
+    // evaluated) on `done` when set.
+    Task Run(const std::string& unit, const std::string& deadline, const Principal& focal, const Principal& approver,
+             const std::string& done = {}, bool wrong = false) {
+        clock_.Set(At("2026-03-09T09:00:00+07:00"));
+        auto t = NewTaskFor(deadline, {unit});
+        if (done.empty()) return t;
+        clock_.Set(At("2026-03-09T10:00:00+07:00"));
+        EXPECT_TRUE(svc_->Acknowledge(focal, t.id).ok());
+        clock_.Set(At(done));
+        auto up = svc_->SubmitUpdate(focal, t.id, {.results = "Đã hoàn thành", .products = "Báo cáo"}, true);
+        EXPECT_TRUE(up.ok());
+        EXPECT_TRUE(svc_->DecideUpdate(approver, up->id, true, "Đồng ý").ok());
+        EXPECT_TRUE(svc_->Evaluate(monitor_, up->id, wrong ? "Báo cáo sai" : "Đạt yêu cầu", wrong).ok());
+        return t;
+    }
+
+    const UnitResult* Of(const PeriodEvaluation& e, std::string_view code) {
+        for (const auto& u : e.units) {
+            if (u.facts.unit_code == code) return &u;
+        }
+        return nullptr;
+    }
+
+    std::unique_ptr<Watch> watch_;
+    std::vector<Sent> sent_;
+    Principal hue_approver_, hni_inspector_;
+};
+
+TEST_P(TasksWatch, UnitsAreScoredFromTheRecordsAndAClosedPeriodIsKeptAndReproducible_T20_T21) {
+    Run("TU-HNI", "2026-03-20T17:00:00+07:00", focal_, approver_, "2026-03-18T10:00:00+07:00");
+    Run("TU-HUE", "2026-03-25T17:00:00+07:00", hue_focal_, hue_approver_);  // never acknowledged nor done
+    clock_.Set(At("2026-04-02T09:00:00+07:00"));
+
+    // Before closing: computed now, for the task office and the Office's officers only.
+    EXPECT_EQ(watch_->Evaluation(focal_, "2026-Q1").error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(watch_->Evaluation(office_, "2026-Q5").error().field, "period");
+    auto open = watch_->Evaluation(office_, "2026-Q1");
+    ASSERT_TRUE(open.ok()) << core::Text(open.error().message, "en");
+    EXPECT_FALSE(open->closed);
+    EXPECT_EQ(open->set_version, 1);
+    const auto* hni = Of(*open, "TU-HNI");
+    ASSERT_NE(hni, nullptr);
+    using I = ev::Indicator;
+    EXPECT_EQ(hni->facts.Of(I::kOnTimeCompletion).met, 1);
+    EXPECT_EQ(hni->facts.Of(I::kOnTimeCompletion).due, 1);
+    EXPECT_EQ(hni->facts.Of(I::kAcknowledgement).met, 1);
+    EXPECT_EQ(hni->facts.Of(I::kResults).met, 1);
+    EXPECT_EQ(hni->facts.Of(I::kEvaluation).due, 0) << "not a monitoring unit";
+    EXPECT_EQ(hni->score.total, 10000);
+    EXPECT_EQ(hni->score.klass, ev::Class::kExcellent);
+    const auto* hue = Of(*open, "TU-HUE");
+    ASSERT_NE(hue, nullptr);
+    EXPECT_EQ(hue->facts.Of(I::kOnTimeCompletion).met, 0);
+    EXPECT_EQ(hue->facts.Of(I::kAcknowledgement).due, 1);
+    EXPECT_EQ(hue->facts.Of(I::kAcknowledgement).met, 0);
+    EXPECT_EQ(hue->facts.overdue_open, 1);
+    EXPECT_EQ(hue->score.total, 0);
+    EXPECT_EQ(hue->score.klass, ev::Class::kNotComplete);
+    EXPECT_EQ(hue->score.rank, 3) << "the monitoring unit and Hà Nội share rank 1";
+    const auto* vth = Of(*open, "VPTW-VTH");
+    ASSERT_NE(vth, nullptr);
+    EXPECT_EQ(vth->facts.Of(I::kEvaluation).met, 1);
+    EXPECT_EQ(vth->score.rank, 1);
+
+    // Closing: the task office only, once the period is over, once.
+    EXPECT_EQ(watch_->ClosePeriod(focal_, "2026-Q1").error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(watch_->ClosePeriod(office_, "2026-Q2").error().code, core::ErrorCode::kConflict);
+    std::atomic<int> ok{0}, conflict{0};
+    std::vector<std::thread> racers;
+    for (int i = 0; i < 4; ++i) {
+        racers.emplace_back([&] {
+            auto r = watch_->ClosePeriod(office_, "2026-Q1");
+            if (r) ++ok;
+            else if (r.error().code == core::ErrorCode::kConflict) ++conflict;
+        });
+    }
+    for (auto& t : racers) t.join();
+    EXPECT_EQ(ok.load(), 1);
+    EXPECT_EQ(conflict.load(), 3);
+    EXPECT_EQ(Count("tasks_evaluations"), 1);
+
+    // Published: everyone who follows tasks reads the ranking.
+    auto kept = watch_->Evaluation(focal_, "2026-Q1");
+    ASSERT_TRUE(kept.ok());
+    EXPECT_TRUE(kept->closed);
+    ASSERT_EQ(kept->units.size(), open->units.size());
+    for (std::size_t i = 0; i < kept->units.size(); ++i) {
+        EXPECT_EQ(kept->units[i].facts.unit_code, open->units[i].facts.unit_code);
+        EXPECT_EQ(kept->units[i].score.total, open->units[i].score.total);
+        EXPECT_EQ(kept->units[i].score.rank, open->units[i].score.rank);
+        EXPECT_EQ(kept->units[i].score.rates, open->units[i].score.rates);
+    }
+    EXPECT_EQ(watch_->ClosedPeriods(), std::vector<std::string>{"2026-Q1"});
+
+    // A new set cannot reach back into a closed period; the closed one keeps its set.
+    auto set = ev::DefaultSet();
+    set.valid_from = std::chrono::year{2026} / 3 / 1;
+    EXPECT_EQ(watch_->IssueIndicatorSet(office_, set, "").error().field, "valid_from");
+    set.valid_from = std::chrono::year{2026} / 4 / 1;
+    set.weights = {50, 10, 10, 10, 10, 5};
+    EXPECT_EQ(watch_->IssueIndicatorSet(office_, set, "").error().field, "weights");
+    set.weights = {50, 10, 10, 10, 10, 10};
+    EXPECT_EQ(watch_->IssueIndicatorSet(focal_, set, "").error().code, core::ErrorCode::kForbidden);
+    auto issued = watch_->IssueIndicatorSet(office_, set, "Nhấn mạnh hoàn thành đúng hạn");
+    ASSERT_TRUE(issued.ok()) << core::Text(issued.error().message, "en");
+    EXPECT_EQ(issued->set.version, 2);
+    EXPECT_EQ(watch_->IndicatorSets().size(), 2u);
+    auto again = watch_->Recompute(office_, "2026-Q1");
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->same_scores);
+    EXPECT_TRUE(again->changed.empty()) << again->changed.front();
+    EXPECT_EQ(watch_->Evaluation(office_, "2026-Q1")->set_version, 1);
+    // Work recorded after the period's end does not move its facts.
+    clock_.Set(At("2026-04-03T09:00:00+07:00"));
+    ASSERT_TRUE(svc_->Acknowledge(hue_focal_, svc_->ListTasks(hue_focal_, {}).front().id).ok());
+    EXPECT_TRUE(watch_->Recompute(office_, "2026-Q1")->changed.empty());
+
+    // T-21: the export, in JSON and CSV (docs/tasks.md).
+    auto js = watch_->ExportJson(focal_, "2026-Q1");
+    ASSERT_TRUE(js.ok());
+    EXPECT_EQ(js->at("format").as_string(), "vanphong.tasks.evaluation/1");
+    EXPECT_EQ(js->at("indicator_set_version").as_int64(), 1);
+    bool found = false;
+    for (const auto& u : js->at("units").as_array()) {
+        if (u.at("unit_code").as_string() != "TU-HUE") continue;
+        found = true;
+        EXPECT_EQ(u.at("class").as_string(), "not_complete");
+        EXPECT_EQ(u.at("indicators").at("acknowledgement").at("due").as_int64(), 1);
+    }
+    EXPECT_TRUE(found);
+    auto csv = watch_->ExportCsv(focal_, "2026-Q1");
+    ASSERT_TRUE(csv.ok());
+    EXPECT_TRUE(csv->starts_with("period,indicator_set_version,unit_code,unit_name,score_bp,class,rank,overdue_open,"
+                                 "on_time_completion_met,on_time_completion_due"));
+    EXPECT_NE(csv->find("\r\n2026-Q1,1,TU-HUE,Thành ủy Huế,0,not_complete,3,1,"), std::string::npos) << *csv;
+    EXPECT_EQ(watch_->ExportCsv(focal_, "2026-Q2").error().code, core::ErrorCode::kForbidden) << "not published";
+}
+
+TEST_P(TasksWatch, NotCompleteTwoPeriodsRunningAsksTheUnitForAnExplanation_T20) {
+    Run("TU-HUE", "2026-03-25T17:00:00+07:00", hue_focal_, hue_approver_);
+    Run("TU-HUE", "2026-05-20T17:00:00+07:00", hue_focal_, hue_approver_);
+    clock_.Set(At("2026-04-02T09:00:00+07:00"));
+    ASSERT_TRUE(watch_->ClosePeriod(office_, "2026-Q1").ok());
+    EXPECT_TRUE(watch_->UnitExplanations(office_).empty()) << "one period only";
+    clock_.Set(At("2026-07-01T09:00:00+07:00"));
+    sent_.clear();
+    auto q2 = watch_->ClosePeriod(office_, "2026-Q2");
+    ASSERT_TRUE(q2.ok());
+    EXPECT_EQ(Of(*q2, "TU-HUE")->score.klass, ev::Class::kNotComplete);
+    auto asked = watch_->UnitExplanations(hue_focal_);
+    ASSERT_EQ(asked.size(), 1u);
+    EXPECT_EQ(asked[0].period, "2026-Q2");
+    EXPECT_EQ(asked[0].unit_code, "TU-HUE");
+    EXPECT_EQ(calendar::FormatIso(asked[0].due_at, "Asia/Ho_Chi_Minh"), "2026-07-15T17:00:00+07:00")
+        << "10 working days";
+    EXPECT_TRUE(watch_->UnitExplanations(focal_).empty()) << "another province's";
+    EXPECT_EQ(watch_->UnitExplanations(office_).size(), 1u);
+    int to_hue = 0;
+    for (const auto& s : sent_) {
+        if (s.user == hue_focal_.user_id || s.user == hue_approver_.user_id) ++to_hue;
+        EXPECT_NE(s.user, focal_.user_id);
+    }
+    EXPECT_EQ(to_hue, 2);
+    EXPECT_EQ(watch_->ExplainUnit(focal_, asked[0].id, "x").error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(watch_->ExplainUnit(hue_focal_, asked[0].id, " ").error().field, "text");
+    auto given = watch_->ExplainUnit(hue_focal_, asked[0].id, "Nguyên nhân: thiếu cán bộ. Khắc phục: bổ sung biên chế.");
+    ASSERT_TRUE(given.ok());
+    EXPECT_TRUE(given->submitted_at.has_value());
+    EXPECT_EQ(watch_->ExplainUnit(hue_approver_, asked[0].id, "Lần hai").error().code, core::ErrorCode::kConflict);
+}
+
+TEST_P(TasksWatch, InspectorsWarnWithinTheirLevelAndTheUnitAnswers_T11) {
+    auto hni = Run("TU-HNI", "2026-03-20T17:00:00+07:00", focal_, approver_);
+    auto hue = Run("TU-HUE", "2026-03-25T17:00:00+07:00", hue_focal_, hue_approver_);
+    const NewWarning w{.task_id = hni.id,
+                       .kind = "delay",
+                       .rule = "Điều 11.1.c Quy chế 08-QC/TW",
+                       .text = "Chưa xác nhận tiếp nhận nhiệm vụ đúng hạn."};
+    auto bad = w;
+    bad.kind = "gossip";
+    EXPECT_EQ(watch_->RaiseWarning(hni_inspector_, bad).error().field, "kind");
+    bad = w;
+    bad.rule = "Điều 11\r\nSet-Cookie: x=1";
+    EXPECT_EQ(watch_->RaiseWarning(hni_inspector_, bad).error().field, "rule");
+    bad = w;
+    bad.task_id = hue.id;
+    EXPECT_EQ(watch_->RaiseWarning(hni_inspector_, bad).error().code, core::ErrorCode::kForbidden)
+        << "Huế is not Hà Nội's inspection commission's level";
+    EXPECT_EQ(watch_->RaiseWarning(focal_, w).error().code, core::ErrorCode::kForbidden) << "not an inspector";
+    bad = w;
+    bad.unit = "TU-HUE";
+    EXPECT_EQ(watch_->RaiseWarning(inspector_, bad).error().field, "unit") << "not a unit of the task";
+    const auto before = Count("tasks_warnings");
+    sent_.clear();
+    auto raised = watch_->RaiseWarning(hni_inspector_, w);
+    ASSERT_TRUE(raised.ok()) << core::Text(raised.error().message, "en");
+    EXPECT_EQ(Count("tasks_warnings"), before + 1);
+    EXPECT_EQ(raised->unit_code, "");  // filled by the list
+    bool told_unit = false, told_office = false;
+    for (const auto& s : sent_) {
+        told_unit |= s.user == focal_.user_id;
+        told_office |= s.user == office_.user_id;
+    }
+    EXPECT_TRUE(told_unit && told_office);
+    // The Central Inspection Commission covers every unit; results are recorded too.
+    auto result = watch_->RaiseWarning(inspector_, {.unit = "TU-HUE",
+                                                    .kind = "supervision_result",
+                                                    .rule = "Điều 11.2.b",
+                                                    .text = "Giám sát chuyên đề quý I: đạt yêu cầu."});
+    ASSERT_TRUE(result.ok());
+
+    auto seen = watch_->Warnings(focal_, hni.id);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].unit_code, "TU-HNI");
+    EXPECT_EQ(watch_->Warnings(hue_focal_, hni.id).size(), 0u);
+    EXPECT_EQ(watch_->Warnings(hue_focal_).size(), 1u) << "its own supervision result";
+    EXPECT_EQ(watch_->Warnings(office_).size(), 2u);
+    EXPECT_EQ(watch_->AnswerWarning(hue_focal_, raised->id, "x").error().code, core::ErrorCode::kNotFound);
+    EXPECT_EQ(watch_->AnswerWarning(hni_inspector_, raised->id, "x").error().code, core::ErrorCode::kForbidden);
+    clock_.Set(At("2026-03-10T09:00:00+07:00"));
+    auto answered = watch_->AnswerWarning(focal_, raised->id, "Đã xác nhận, do nghỉ lễ.");
+    ASSERT_TRUE(answered.ok());
+    ASSERT_TRUE(answered->answered_at.has_value());
+    EXPECT_EQ(calendar::FormatIso(*answered->answered_at, "Asia/Ho_Chi_Minh"), "2026-03-10T09:00:00+07:00");
+    clock_.Set(At("2026-03-11T09:00:00+07:00"));
+    auto second = watch_->AnswerWarning(office_, raised->id, "Văn phòng đã đôn đốc.");
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(second->answers.size(), 2u);
+    EXPECT_EQ(second->answered_at, answered->answered_at) << "the first answer's time is kept";
+}
+
+TEST_P(TasksWatch, TheDashboardCountsWhatTheViewerMayReadAndTheMapEachProvince_T19) {
+    Run("TU-HNI", "2026-03-20T17:00:00+07:00", focal_, approver_, "2026-03-18T10:00:00+07:00");
+    Run("TU-HNI", "2026-03-16T17:00:00+07:00", focal_, approver_);
+    Run("TU-HUE", "2026-03-13T17:00:00+07:00", hue_focal_, hue_approver_);
+    clock_.Set(At("2026-04-02T09:00:00+07:00"));
+    EXPECT_GT(svc_->RefreshStatuses(), 0);
+    auto all = watch_->DashboardFor(office_, {});
+    EXPECT_EQ(all.total, 3);
+    EXPECT_EQ(all.overdue, 2);
+    EXPECT_EQ(all.completed, 1);
+    std::int64_t in_status = 0;
+    for (const auto& b : all.by_status) in_status += b.count;
+    EXPECT_EQ(in_status, 3);
+    ASSERT_EQ(all.most_overdue.size(), 2u);
+    EXPECT_GT(all.most_overdue[0].days_overdue, all.most_overdue[1].days_overdue) << "longest first";
+    ASSERT_FALSE(all.by_unit.empty());
+    EXPECT_EQ(all.by_unit[0].key, "TU-HNI");
+    EXPECT_EQ(all.by_unit[0].count, 2);
+    EXPECT_EQ(all.by_unit[0].overdue, 1);
+    std::int64_t trend_completed = 0, trend_overdue = 0;
+    for (const auto& p : all.trend) {
+        trend_completed += p.completed;
+        trend_overdue += p.became_overdue;
+    }
+    EXPECT_EQ(all.trend.size(), 12u);
+    EXPECT_EQ(all.trend.back().month, "2026-04");
+    EXPECT_EQ(trend_completed, 1);
+    EXPECT_EQ(trend_overdue, 2);
+    // A province's focal point sees its own tasks only (Hà Nội's office coordinates all three);
+    // a filter narrows.
+    EXPECT_EQ(watch_->DashboardFor(focal_, {}).total, 3);
+    EXPECT_EQ(watch_->DashboardFor(focal_, {.unit = "TU-HNI"}).total, 2);
+    EXPECT_EQ(watch_->DashboardFor(hue_focal_, {}).total, 1);
+    EXPECT_EQ(watch_->DashboardFor(office_, {.unit = "TU-HUE"}).total, 1);
+    EXPECT_EQ(watch_->DashboardFor(office_, {.priority = "urgent"}).total, 0);
+
+    ASSERT_TRUE(watch_->ClosePeriod(office_, "2026-Q1").ok());
+    auto map = watch_->Provinces(hue_focal_);
+    EXPECT_EQ(map.size(), 34u);
+    for (const auto& p : map) {
+        if (p.code == "TU-HNI") {
+            EXPECT_EQ(p.tasks, 2);
+            EXPECT_EQ(p.overdue, 1);
+            EXPECT_EQ(p.period, "2026-Q1");
+            EXPECT_TRUE(p.score.has_value());
+        } else if (p.code == "TU-HUE") {
+            EXPECT_EQ(p.overdue, 1);
+            EXPECT_EQ(p.klass, ev::Class::kNotComplete);
+        } else {
+            EXPECT_EQ(p.tasks, 0) << p.code;
+        }
+    }
+}
+
+VP_INSTANTIATE_DB_TEST(TasksWatch);
+
+}  // namespace
+}  // namespace vp::tasks
