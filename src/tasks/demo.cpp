@@ -7,6 +7,7 @@
 #include "media/media.hpp"
 #include "tasks/secret.hpp"
 #include "tasks/tasks.hpp"
+#include "tasks/watch.hpp"
 
 namespace vp::embedded {
 std::span<const vp::core::EmbeddedFile> TasksDemoFiles();
@@ -97,6 +98,38 @@ void LoadDemo(Service& svc, SecretRegister& secret, media::Service& files, const
         auto u = svc.SubmitUpdate(op, r->id, {.progress = s.progress, .results = "Đã triển khai theo kế hoạch."}, false);
         if (u) (void)svc.DecideUpdate(op, u->id, true, "Đồng ý");
     }
+    // Tasks of the provincial committees for the dashboard, the map and this quarter's ranking:
+    // some done on time, some due soon, some overdue (the pattern follows the province's place).
+    const char* provinces[] = {"TU-HNI", "TU-HUE", "TU-HPG", "TU-DNG", "TU-HCM", "TU-CTO", "TU-LCI", "TU-TNN",
+                               "TU-NAN", "TU-HTH", "TU-QTI", "TU-GLI", "TU-DLK", "TU-KHA", "TU-LDG", "TU-AGG",
+                               "TU-SLA", "TU-QNH", "TU-THA", "TU-DNI", "TU-CMU", "TU-BNH"};
+    const char* contents[] = {"Báo cáo sơ kết việc thực hiện Kết luận 125-KL/TW", "Hoàn thành số hóa hồ sơ đảng viên",
+                              "Tổ chức hội nghị quán triệt Chỉ thị 48-CT/TW"};
+    int n = 0;
+    for (const char* code : provinces) {
+        for (int k = 0; k < 3; ++k, ++n) {
+            const int pattern = (n * 7 + k * 3) % 5;  // 0, 1: done on time; 2: due soon; 3, 4: overdue
+            NewTask t{.document_id = k == 2 ? ct->id : kl->id,
+                      .content = contents[k],
+                      .lead_units = {code},
+                      .monitoring_unit = "VPTW-VTH",
+                      .start = clock.Now() - (40 + k) * day,
+                      .deadline = clock.Now() + (pattern < 3 ? 10 + k : -(3 + n % 20)) * day,
+                      .priority = k == 0 ? "key" : "regular"};
+            auto r = svc.CreateTask(op, t);
+            if (!r) continue;
+            (void)svc.Acknowledge(op, r->id);
+            if (pattern < 2) {
+                auto u = svc.SubmitUpdate(op, r->id, {.results = "Đã hoàn thành", .products = "Báo cáo"}, true);
+                if (u && svc.DecideUpdate(op, u->id, true, "Đồng ý")) (void)svc.Evaluate(op, u->id, "Đạt yêu cầu", false);
+            } else if (pattern == 3) {
+                auto u = svc.SubmitUpdate(op, r->id, {.progress = 50, .results = "Đang triển khai",
+                                                      .difficulties = "Thiếu kinh phí", .causes = "Chưa bố trí ngân sách"},
+                                          false);
+                if (u) (void)svc.DecideUpdate(op, u->id, true, "Đồng ý");
+            }
+        }
+    }
     svc.RefreshStatuses();
     // A Mật document in the secret partition: only the fields of Art. 5.2 (fictitious).
     auto m = secret.Create(op, {.secrecy = "mat",
@@ -113,6 +146,20 @@ void LoadDemo(Service& svc, SecretRegister& secret, media::Service& files, const
                                 .task_count = 4,
                                 .deadline = clock.Now() + 60 * day});
     if (!m) spdlog::warn("tasks demo secret document: {}", core::Text(m.error().message, "en"));
+}
+
+// The inspection commission's warning on the demo's most overdue task (T-11).
+void LoadWatchDemo(Service& svc, Watch& watch) {
+    const auto op = core::access::Principal::Operator();
+    if (!watch.Warnings(op).empty()) return;
+    auto overdue = svc.ListTasks(op, {.status = Status::kNotStartedOverdue, .limit = 1});
+    if (overdue.empty()) return;
+    auto w = watch.RaiseWarning(op, {.task_id = overdue.front().id,
+                                     .kind = "delay",
+                                     .rule = "Điều 11.1.c Quy chế 08-QC/TW",
+                                     .text = "Nhiệm vụ đã quá hạn nhưng chưa có báo cáo tiến độ. Đề nghị đơn vị báo cáo "
+                                             "nguyên nhân và giải pháp khắc phục."});
+    if (!w) spdlog::warn("tasks demo warning: {}", core::Text(w.error().message, "en"));
 }
 
 }  // namespace vp::tasks

@@ -19,6 +19,7 @@ std::span<const vp::core::EmbeddedFile> TasksTiles();
 
 namespace vp::tasks {
 void LoadDemo(Service& svc, SecretRegister& secret, media::Service& files, const core::Clock& clock);  // demo.cpp
+void LoadWatchDemo(Service& svc, Watch& watch);                                                         // demo.cpp
 namespace {
 
 using core::http::beast_http::verb;
@@ -221,6 +222,7 @@ public:
 
     void LoadDemo(platform::Platform& p) override {
         tasks::LoadDemo(*service_, *secret_, media::ServiceOf(media_), p.clock);
+        tasks::LoadWatchDemo(*service_, *watch_);
     }
 
     boost::json::object OpenApi() const override {

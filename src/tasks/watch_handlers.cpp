@@ -156,7 +156,9 @@ json::object WatchHandlers::DashboardJson(const Dashboard& d, const std::string&
             std::string label = b.label;
             if (label.empty() && named && named->contains(b.key)) label = named->at(b.key);
             if (label.empty() && label_prefix) label = web_.Templates().T(lang, std::string(label_prefix) + b.key);
-            if (label.empty()) label = b.key.empty() ? "—" : b.key;
+            if (label.empty() && b.key == "none") label = web_.Templates().T(lang, "tasks_open_ended");
+            if (label.empty())
+                label = b.key.empty() ? web_.Templates().T(lang, "tasks_dashboard_no_group") : b.key;
             std::string link = "/admin/tasks";
             if (param && !b.key.empty() && b.key != "none") link += std::string("?") + param + "=" + b.key;
             if (std::string_view(param ? param : "") == "period") {
@@ -197,7 +199,8 @@ json::object WatchHandlers::DashboardJson(const Dashboard& d, const std::string&
                         {"by_period", buckets(d.by_period, "period", nullptr)},
                         {"trend", std::move(trend)},
                         {"most_overdue", std::move(most)},
-                        {"at", Iso(d.at)}};
+                        {"at", Iso(d.at)},
+                        {"at_local", auth::FormatLocalTime(core::ToMillis(d.at), true)}};
 }
 
 json::array WatchHandlers::MapJson(const Principal& p) const {

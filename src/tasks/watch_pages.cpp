@@ -7,6 +7,7 @@
 
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
+#include "core/text.hpp"
 #include "tasks/watch_handlers.hpp"
 
 namespace vp::tasks {
@@ -26,13 +27,13 @@ Response Page(auth::Web& web, Request& req, F f) {
     return auth::WithPrincipal(web, req, false, f);
 }
 
-std::string LatestOrPrevious(const Watch& w, const core::Clock& clock) {
+// The period a page opens on: the latest closed one, else the current quarter (provisional).
+std::string LatestOrCurrent(const Watch& w, const core::Clock& clock) {
     auto closed = w.ClosedPeriods();
     if (!closed.empty()) return closed.front();
-    const auto day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock.Now())};
-    const ev::Period now{ev::PeriodKind::kQuarter, static_cast<int>(day.year()),
-                         static_cast<int>((static_cast<unsigned>(day.month()) + 2) / 3)};
-    return ev::PeriodCode(ev::Previous(now));
+    const auto day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock.Now() + std::chrono::hours(7))};
+    return ev::PeriodCode({ev::PeriodKind::kQuarter, static_cast<int>(day.year()),
+                           static_cast<int>((static_cast<unsigned>(day.month()) + 2) / 3)});
 }
 
 // A colour step of a share in basis points, for the map: 0 (none) … 4 (most).
@@ -50,7 +51,7 @@ Response WatchHandlers::EvaluationPage(Request& req) {
     return Page(web_, req, [&](const Principal& p) {
         if (!watch_.MayFollow(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
         std::string period = req.QueryParam("period").value_or("");
-        if (period.empty()) period = LatestOrPrevious(watch_, clock_);
+        if (period.empty()) period = LatestOrCurrent(watch_, clock_);
         json::object data{{"period", period}};
         auto e = watch_.Evaluation(p, period);
         if (e) {
@@ -222,15 +223,14 @@ Response WatchHandlers::MapPage(Request& req) {
             tiles.push_back(o);
             rows.push_back(o);
         }
+        // Alphabetical as a reader looks one up: "Hà Nội" before "Huế", "Đà Nẵng" among the D.
         std::sort(rows.begin(), rows.end(), [](const json::value& a, const json::value& b) {
-            return a.at("label").as_string() < b.at("label").as_string();
+            return core::FoldDiacritics(a.at("label").as_string()) < core::FoldDiacritics(b.at("label").as_string());
         });
         return web_.Page(req, &p, "tasks/map",
                          {{"tiles", std::move(tiles)},
                           {"rows", std::move(rows)},
-                          {"by_score", by_score},
-                          {"grid_rows", layout.at("rows")},
-                          {"grid_cols", layout.at("cols")}},
+                          {"by_score", by_score}},
                          "tasks_map_title");
     });
 }

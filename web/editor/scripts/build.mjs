@@ -7,10 +7,11 @@
 // --modules is where `npm ci` installed the packages (default: web/editor/node_modules); the
 // CMake build (cmake/EditorBundle.cmake) installs them in the build folder instead.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { licensesOf } from '../../licenses.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -50,36 +51,18 @@ const result = await esbuild.build({
 });
 if (result.errors.length) process.exit(1); // esbuild.build also throws on errors
 
-// Every package a bundled file came from, with its licence.
-const packages = new Map();
-for (const output of Object.values(result.metafile.outputs)) {
-  for (const input of Object.keys(output.inputs)) {
-    const abs = resolve(input);
-    const at = abs.lastIndexOf(`${sep}node_modules${sep}`);
-    if (at < 0) continue;
-    const rest = abs.slice(at + 14).split(sep);
-    const name = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-    const dir = join(abs.slice(0, at + 14), ...name.split('/'));
-    if (!packages.has(name)) packages.set(name, dir);
-  }
+let licenses;
+try {
+  licenses = licensesOf(
+    result.metafile,
+    `Third-party software in /static/editor.js and /static/editor.css (vanphong's back-office editor).\n` +
+      `Source and versions: web/editor/package-lock.json in the vanphong repository.`,
+  );
+} catch (e) {
+  console.error(`editor: ${e.message}`);
+  process.exit(1);
 }
-const sections = [];
-for (const [name, dir] of [...packages].sort(([a], [b]) => a.localeCompare(b))) {
-  const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-  if (!file) {
-    console.error(`editor: ${name} ships no licence file; check it before bundling it`);
-    process.exit(1);
-  }
-  const text = readFileSync(join(dir, file), 'utf8').trim();
-  sections.push(`${name}@${meta.version} (${meta.license})\n${meta.homepage || ''}\n\n${text}\n`);
-}
-writeFileSync(
-  join(tmp, 'editor-licenses.txt'),
-  `Third-party software in /static/editor.js and /static/editor.css (vanphong's back-office editor).\n` +
-    `Source and versions: web/editor/package-lock.json in the vanphong repository.\n\n` +
-    sections.join(`\n${'-'.repeat(72)}\n\n`),
-);
+writeFileSync(join(tmp, 'editor-licenses.txt'), licenses.text);
 // Replace the outputs only when all three are written (a failed build leaves the old ones).
 for (const f of ['editor.js', 'editor.css', 'editor-licenses.txt']) {
   if (!existsSync(join(tmp, f))) {
@@ -89,4 +72,4 @@ for (const f of ['editor.js', 'editor.css', 'editor-licenses.txt']) {
   renameSync(join(tmp, f), join(out, f));
 }
 rmSync(tmp, { recursive: true, force: true });
-console.log(`editor: ${packages.size} packages bundled into ${out}/editor.{js,css}`);
+console.log(`editor: ${licenses.count} packages bundled into ${out}/editor.{js,css}`);
