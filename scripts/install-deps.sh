@@ -26,9 +26,10 @@ build_pkgs=(
   libmagic-dev libvips-dev libwebp-dev
   libgumbo-dev  # core/html: the HTML5 parser under the sanitiser
   libxlsxwriter-dev  # core/export: spreadsheets
+  libpango1.0-dev libcairo2-dev fonts-dejavu-core  # core/export: PDF reports (Vietnamese text)
   libqpdf-dev  # signatures: the signature dictionaries of PDF files
 )
-test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl python3-openpyxl)
+test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl python3-openpyxl poppler-utils)
 bench_pkgs=(nginx-light wrk curl postgresql)
 
 pkgs=("${build_pkgs[@]}")
