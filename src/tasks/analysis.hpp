@@ -60,7 +60,7 @@ std::string_view ReportKindCode(ReportKind k);  ///< month, quarter, half_year, 
 struct ReportDeadline {
     ReportKind kind = ReportKind::kMonth;
     std::string period;                  ///< "2026-03", "2026-Q1", "2026-H1", "2026"
-    std::chrono::year_month_day due;     ///< the compilation is due before the end of this day
+    std::chrono::year_month_day due;     ///< the compilation is due before this day begins ("trước ngày 25")
 };
 /// Every deadline of `year`, by date (a quarter's and its last month's on the same day).
 std::vector<ReportDeadline> ReportDeadlines(int year);

@@ -10,6 +10,7 @@
 #include "core/message.hpp"
 #include "core/text.hpp"
 #include "tasks/watch.hpp"
+#include "tasks/watch_internal.hpp"
 
 namespace vp::tasks {
 namespace {
@@ -19,8 +20,6 @@ using core::Msg;
 using core::db::Connection;
 
 std::int64_t Ms(core::TimePoint t) { return core::ToMillis(t); }
-
-bool IsOverdue(Status s) { return s == Status::kNotCompletedOverdue || s == Status::kNotStartedOverdue; }
 
 }  // namespace
 
@@ -179,24 +178,17 @@ std::vector<Warning> Watch::Warnings(const Principal& who, std::int64_t task_id)
 // ---------------------------------------------------------------------------------------------
 // Dashboard and map (T-19)
 
-namespace {
-
-struct Light {
-    std::int64_t id = 0, monitoring = 0;
-    Status status{};
-    std::string priority, group, content;
-    std::optional<core::TimePoint> deadline, completed;
-    std::vector<std::int64_t> leads, units;
-};
+namespace internal {
 
 std::vector<Light> LoadLight(Connection& c) {
     std::map<std::int64_t, Light> by_id;
     for (const auto& r : c.Query("SELECT id, status, priority, group_code, deadline_at, completed_at, content,"
-                                 " monitoring_unit_id FROM tasks_tasks")) {
+                                 " monitoring_unit_id, assigned_at FROM tasks_tasks")) {
         Light l{.id = r.Int(0), .monitoring = r.Int(7), .status = ParseStatus(r.Text(1)).value_or(Status{}),
                 .priority = r.Text(2), .group = r.Text(3), .content = r.Text(6)};
         if (!r.IsNull(4)) l.deadline = core::FromMillis(r.Int(4));
         if (!r.IsNull(5)) l.completed = core::FromMillis(r.Int(5));
+        l.assigned = core::FromMillis(r.Int(8));
         by_id.emplace(l.id, std::move(l));
     }
     for (const auto& r : c.Query("SELECT task_id, unit_id, role FROM tasks_task_units WHERE active = 1")) {
@@ -210,6 +202,14 @@ std::vector<Light> LoadLight(Connection& c) {
     for (auto& [id, l] : by_id) out.push_back(std::move(l));
     return out;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::IsOverdue;
+using internal::Light;
+using internal::LoadLight;
 
 Bucket& BucketOf(std::vector<Bucket>& v, std::map<std::string, std::size_t>& index, const std::string& key) {
     auto it = index.find(key);

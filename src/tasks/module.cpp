@@ -94,6 +94,11 @@ public:
         r.Add(verb::post, "/api/v1/tasks/warnings/{id}/answer", Bind(w, &WatchHandlers::ApiAnswerWarning));
         r.Add(verb::get, "/api/v1/tasks/dashboard", Bind(w, &WatchHandlers::ApiDashboard));
         r.Add(verb::get, "/api/v1/tasks/map", Bind(w, &WatchHandlers::ApiMap));
+        r.Add(verb::get, "/api/v1/tasks/reports", Bind(w, &WatchHandlers::ApiReports));
+        r.Add(verb::post, "/api/v1/tasks/reports", Bind(w, &WatchHandlers::ApiGenerateReport));
+        r.Add(verb::get, "/api/v1/tasks/reports/{id}", Bind(w, &WatchHandlers::ApiReport));
+        r.Add(verb::post, "/api/v1/tasks/reports/{id}/issue", Bind(w, &WatchHandlers::ApiIssueReport));
+        r.Add(verb::get, "/api/v1/tasks/reports/{id}/{format}", Bind(w, &WatchHandlers::ApiReportFile));
         r.Add(verb::get, "/api/v1/tasks/schedule", Bind(h, &Handlers::ApiSchedule));
         r.Add(verb::get, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiCatalogue));
         r.Add(verb::post, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiSetCatalogue));
@@ -124,6 +129,13 @@ public:
         r.Add(verb::post, "/admin/tasks/warnings/{id}/answer", Bind(w, &WatchHandlers::WarningsFromPage), page);
         r.Add(verb::get, "/admin/tasks/dashboard", Bind(w, &WatchHandlers::DashboardPage), page);
         r.Add(verb::get, "/admin/tasks/map", Bind(w, &WatchHandlers::MapPage), page);
+        r.Add(verb::get, "/admin/tasks/reports", Bind(w, &WatchHandlers::ReportsPage), page);
+        r.Add(verb::post, "/admin/tasks/reports", Bind(w, &WatchHandlers::ReportsFromPage), page);
+        r.Add(verb::get, "/admin/tasks/reports/{id}", Bind(w, &WatchHandlers::ReportPage), page);
+        r.Add(verb::post, "/admin/tasks/reports/{id}/issue", Bind(w, &WatchHandlers::ReportsFromPage), page);
+        // Built-in help (T-24): the layout links it from every screen.
+        r.Add(verb::get, "/admin/help", Bind(w, &WatchHandlers::HelpPage), page);
+        r.Add(verb::get, "/admin/help/{role}", Bind(w, &WatchHandlers::HelpPage), page);
         r.Add(verb::get, "/admin/tasks", Bind(h, &Handlers::TasksPage), page);
         r.Add(verb::get, "/admin/tasks/new", Bind(h, &Handlers::NewTaskPage), page);
         r.Add(verb::get, "/admin/tasks/documents/new", Bind(h, &Handlers::NewDocumentPage), page);
@@ -146,6 +158,7 @@ public:
         web.AddNav({"/admin/tasks", "nav_tasks", kTaskRead, 20});
         web.AddNav({"/admin/tasks/dashboard", "nav_tasks_dashboard", kTaskRead, 22});
         web.AddNav({"/admin/tasks/evaluation", "nav_tasks_evaluation", kTaskRead, 23});
+        web.AddNav({"/admin/tasks/reports", "nav_tasks_reports", kTaskReadAll, 24});
         web.AddNav({"/admin/tasks/secret", "nav_tasks_secret", kSecretMat, 21});  // Tối mật grants it too
     }
 
@@ -175,6 +188,12 @@ public:
             return core::Ok{};
         });
         jobs.Schedule("tasks.digest", "tasks.digest", core::ScheduleSpec::DailyAt(7, 30).value());
+        // The periodic reports' drafts and the compilation deadlines' reminders (T-15, Art. 16.2).
+        jobs.Register("tasks.reports", [this](const core::Job&) -> core::Status {
+            if (int n = watch_->RunReportSchedule(); n > 0) spdlog::info("tasks: {} report(s) or reminder(s)", n);
+            return core::Ok{};
+        });
+        jobs.Schedule("tasks.reports", "tasks.reports", core::ScheduleSpec::Every(std::chrono::minutes(30)).value());
     }
 
     void AddTopics(core::EventBus& events) override {

@@ -131,6 +131,31 @@ struct ProvinceFigure {
     std::optional<evaluation::Class> klass;
 };
 
+/// A periodic report (T-15; Art. 16.2): its statistics computed when generated, then kept.
+/// Kinds: month, quarter, half_year, year (period codes 2026-03, 2026-Q1, 2026-H1, 2026) and
+/// on_demand (from and to, local dates, both included).
+struct ReportRequest {
+    std::string kind, period, from, to;
+};
+struct Report {
+    std::int64_t id = 0;
+    std::string kind, period, title;
+    core::TimePoint from_at{}, to_at{};
+    boost::json::object stats;  ///< docs/tasks.md "Reports" lists the fields
+    std::int64_t generated_by = 0;  ///< 0: the system, ahead of the deadline
+    core::TimePoint generated_at{};
+    std::optional<core::TimePoint> issued_at;
+    std::int64_t issued_by = 0;
+};
+/// A compilation deadline of the office and where it stands.
+struct ReportDeadlineState {
+    std::string kind, period, due_on;
+    core::TimePoint due_at{};
+    std::int64_t draft_id = 0, report_id = 0;
+    std::optional<core::TimePoint> done_at;
+    std::string state;  ///< waiting | due_soon | overdue | done | done_late
+};
+
 class Watch {
 public:
     Watch(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
@@ -173,6 +198,21 @@ public:
     /// Warnings the actor may see: on units in his scope (inspectors, the unit's people), all
     /// for the task office; of one task when task_id is set.
     std::vector<Warning> Warnings(const Principal& who, std::int64_t task_id = 0) const;
+
+    // Reports (T-15).
+    core::Result<Report> GenerateReport(const Principal& who, ReportRequest in);
+    std::vector<Report> Reports(const Principal& who) const;  ///< newest first, without their statistics
+    core::Result<Report> GetReport(const Principal& who, std::int64_t id) const;
+    /// The task office issues a report; it meets the deadline of its period.
+    core::Result<Report> IssueReport(const Principal& who, std::int64_t id);
+    core::Result<std::string> ReportXlsx(const Principal& who, std::int64_t id) const;
+    core::Result<std::string> ReportPdf(const Principal& who, std::int64_t id) const;
+    std::vector<ReportDeadlineState> ReportDeadlineStates(const Principal& who, int year) const;
+    /// The job: keeps this year's deadlines, generates each report 5 days before its deadline
+    /// when none exists, and reminds the task office 3 days before, on the day and after it (each
+    /// once, whichever node runs it). Returns how many reports and reminders it made.
+    int RunReportSchedule();
+    bool MayReport(const Principal& who) const;
 
     // Dashboard and map (T-19).
     Dashboard DashboardFor(const Principal& who, const DashboardFilter& f) const;

@@ -219,6 +219,43 @@ json::array WatchHandlers::MapJson(const Principal& p) const {
     return out;
 }
 
+json::object WatchHandlers::ReportJson(const Report& r, const std::string& lang) const {
+    json::object o{{"id", r.id},
+                   {"kind", r.kind},
+                   {"kind_label", web_.Templates().T(lang, "tasks_report_kind_" + r.kind)},
+                   {"period", r.period},
+                   {"title", r.title},
+                   {"from", Iso(r.from_at)},
+                   {"to", Iso(r.to_at)},
+                   {"generated_by", r.generated_by},
+                   {"by_system", r.generated_by == 0},
+                   {"generated_at", Iso(r.generated_at)},
+                   {"generated_local", auth::FormatLocalTime(core::ToMillis(r.generated_at))},
+                   {"issued_at", r.issued_at ? json::value(Iso(*r.issued_at)) : json::value(nullptr)},
+                   {"issued_local", r.issued_at ? json::value(auth::FormatLocalTime(core::ToMillis(*r.issued_at))) : nullptr},
+                   {"xlsx", "/api/v1/tasks/reports/" + std::to_string(r.id) + "/xlsx"},
+                   {"pdf", "/api/v1/tasks/reports/" + std::to_string(r.id) + "/pdf"}};
+    if (!r.stats.empty()) o["stats"] = r.stats;
+    return o;
+}
+
+json::array WatchHandlers::DeadlinesJson(const Principal& p, const std::string& lang) const {
+    const auto day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock_.Now() + std::chrono::hours(7))};
+    json::array out;
+    for (const auto& d : watch_.ReportDeadlineStates(p, static_cast<int>(day.year()))) {
+        out.push_back(json::object{{"kind", d.kind},
+                                   {"kind_label", web_.Templates().T(lang, "tasks_report_kind_" + d.kind)},
+                                   {"period", d.period},
+                                   {"due_on", d.due_on},
+                                   {"due_local", d.due_on.substr(8, 2) + "/" + d.due_on.substr(5, 2) + "/" + d.due_on.substr(0, 4)},
+                                   {"state", d.state},
+                                   {"state_label", web_.Templates().T(lang, "tasks_report_state_" + d.state)},
+                                   {"draft_id", d.draft_id > 0 ? json::value(d.draft_id) : nullptr},
+                                   {"report_id", d.report_id ? json::value(d.report_id) : nullptr}});
+    }
+    return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // API
 
@@ -376,6 +413,68 @@ Response WatchHandlers::ApiDashboard(Request& req) {
 Response WatchHandlers::ApiMap(Request& req) {
     return Api(web_, req, [&](const Principal& p) {
         return http::Json(req, json::object{{"provinces", MapJson(p)}});
+    });
+}
+
+Response WatchHandlers::ApiReports(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        if (!watch_.MayReport(p)) return http::JsonError(req, core::Forbidden(Msg("tasks.not_allowed")));
+        json::array list;
+        for (const auto& r : watch_.Reports(p)) list.push_back(ReportJson(r, req.Lang()));
+        return http::Json(req, json::object{{"reports", std::move(list)}, {"deadlines", DeadlinesJson(p, req.Lang())}});
+    });
+}
+
+Response WatchHandlers::ApiGenerateReport(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto r = watch_.GenerateReport(p, {.kind = auth::JsonText(*body, "kind"),
+                                           .period = auth::JsonText(*body, "period"),
+                                           .from = auth::JsonText(*body, "from"),
+                                           .to = auth::JsonText(*body, "to")});
+        if (!r) return http::JsonError(req, r.error());
+        auto res = http::Json(req, ReportJson(r.value(), req.Lang()), http::beast_http::status::created);
+        res.set(http::beast_http::field::location, "/api/v1/tasks/reports/" + std::to_string(r->id));
+        return res;
+    });
+}
+
+Response WatchHandlers::ApiReport(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.report_not_found")));
+        auto r = watch_.GetReport(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ReportJson(r.value(), req.Lang()));
+    });
+}
+
+Response WatchHandlers::ApiIssueReport(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.report_not_found")));
+        auto r = watch_.IssueReport(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ReportJson(r.value(), req.Lang()));
+    });
+}
+
+Response WatchHandlers::ApiReportFile(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        const std::string format = req.path_params["format"];
+        if (!id || (format != "xlsx" && format != "pdf"))
+            return http::JsonError(req, core::NotFound(Msg("tasks.report_not_found")));
+        auto bytes = format == "xlsx" ? watch_.ReportXlsx(p, *id) : watch_.ReportPdf(p, *id);
+        if (!bytes) return http::JsonError(req, bytes.error());
+        auto res = http::MakeResponse(req, http::beast_http::status::ok, std::move(bytes).value(),
+                                      format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                                       : "application/pdf");
+        // The file name is made of digits only: nothing a request sends reaches the header.
+        res.set(http::beast_http::field::content_disposition,
+                "attachment; filename=\"bao-cao-" + std::to_string(*id) + "." + format + "\"");
+        return res;
     });
 }
 

@@ -30,6 +30,12 @@ public:
     core::http::Response ApiAnswerWarning(core::http::Request& req);
     core::http::Response ApiDashboard(core::http::Request& req);
     core::http::Response ApiMap(core::http::Request& req);
+    core::http::Response ApiReports(core::http::Request& req);
+    core::http::Response ApiGenerateReport(core::http::Request& req);
+    core::http::Response ApiReport(core::http::Request& req);
+    core::http::Response ApiIssueReport(core::http::Request& req);
+    /// GET …/reports/{id}/{format}: xlsx | pdf
+    core::http::Response ApiReportFile(core::http::Request& req);
 
     // Pages under /admin/tasks/.
     core::http::Response EvaluationPage(core::http::Request& req);
@@ -38,12 +44,18 @@ public:
     core::http::Response WarningsFromPage(core::http::Request& req);  ///< POST …/warnings[/{id}/answer]
     core::http::Response DashboardPage(core::http::Request& req);
     core::http::Response MapPage(core::http::Request& req);
+    core::http::Response ReportsPage(core::http::Request& req);
+    core::http::Response ReportPage(core::http::Request& req);
+    core::http::Response ReportsFromPage(core::http::Request& req);  ///< POST …/reports[/{id}/issue]
+    core::http::Response HelpPage(core::http::Request& req);         ///< GET /admin/help[/{role}]
 
 private:
     boost::json::object EvaluationJson(const PeriodEvaluation& e, const std::string& lang) const;
     boost::json::object DashboardJson(const Dashboard& d, const std::string& lang) const;
     boost::json::object WarningJson(const Warning& w, const std::string& lang) const;
     boost::json::array MapJson(const auth::Principal& p) const;
+    boost::json::object ReportJson(const Report& r, const std::string& lang) const;
+    boost::json::array DeadlinesJson(const auth::Principal& p, const std::string& lang) const;
     std::string Iso(core::TimePoint t) const;
 
     auth::Web& web_;

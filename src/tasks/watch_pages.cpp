@@ -2,6 +2,8 @@
 // indicator set, the explanations asked of units, the inspection commissions' warnings, the live
 // dashboard and the map of the provinces. Complete without JavaScript; the dashboard's charts and
 // live refresh are added by /static/dashboard.js when it runs.
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -34,6 +36,13 @@ std::string LatestOrCurrent(const Watch& w, const core::Clock& clock) {
     const auto day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock.Now() + std::chrono::hours(7))};
     return ev::PeriodCode({ev::PeriodKind::kQuarter, static_cast<int>(day.year()),
                            static_cast<int>((static_cast<unsigned>(day.month()) + 2) / 3)});
+}
+
+// "2026-03-25T17:00:00+07:00" -> "25/03/2026".
+std::string Local(const json::value& iso) {
+    if (!iso.is_string() || iso.get_string().size() < 10) return "";
+    const std::string s(iso.get_string());
+    return s.substr(8, 2) + "/" + s.substr(5, 2) + "/" + s.substr(0, 4);
 }
 
 // A colour step of a share in basis points, for the map: 0 (none) … 4 (most).
@@ -232,6 +241,101 @@ Response WatchHandlers::MapPage(Request& req) {
                           {"rows", std::move(rows)},
                           {"by_score", by_score}},
                          "tasks_map_title");
+    });
+}
+
+Response WatchHandlers::ReportsPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!watch_.MayReport(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        json::array list;
+        for (const auto& r : watch_.Reports(p)) list.push_back(ReportJson(r, req.Lang()));
+        json::array kinds;
+        for (const char* k : {"month", "quarter", "half_year", "year", "on_demand"})
+            kinds.push_back(json::object{{"code", k}, {"label", web_.Templates().T(req.Lang(), std::string("tasks_report_kind_") + k)}});
+        return web_.Page(req, &p, "tasks/reports",
+                         {{"reports", std::move(list)},
+                          {"deadlines", DeadlinesJson(p, req.Lang())},
+                          {"kinds", std::move(kinds)},
+                          {"can_generate", tasks_.MayEnter(p)}},
+                         "tasks_reports_title");
+    });
+}
+
+Response WatchHandlers::ReportPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return web_.Fail(req, &p, core::NotFound(Msg("tasks.report_not_found")));
+        auto r = watch_.GetReport(p, *id);
+        if (!r) return web_.Fail(req, &p, r.error());
+        auto o = ReportJson(r.value(), req.Lang());
+        // Labels for the screen (the stored statistics keep codes).
+        auto& stats = o["stats"].as_object();
+        for (auto& v : stats["by_status"].as_array())
+            v.as_object()["label"] = web_.Templates().T(req.Lang(), "tasks_status_" + std::string(v.at("status").as_string()));
+        for (auto& v : stats["overdue"].as_array())
+            v.as_object()["deadline_local"] = Local(v.at("deadline"));
+        if (stats["evaluation"].is_object()) {
+            for (auto& v : stats["evaluation"].as_object()["units"].as_array()) {
+                auto& u = v.as_object();
+                const std::string klass(u["class"].as_string());
+                u["class_label"] = web_.Templates().T(req.Lang(), klass.empty() ? "tasks_eval_not_evaluated" : "tasks_class_" + klass);
+                u["score_text"] = u["score_bp"].is_int64()
+                                      ? fmt::format("{},{:02}", u["score_bp"].as_int64() / 100, u["score_bp"].as_int64() % 100)
+                                      : std::string("—");
+            }
+        }
+        o["can_issue"] = !r->issued_at && tasks_.MayEnter(p);
+        return web_.Page(req, &p, "tasks/report", {{"report", std::move(o)}}, "tasks_reports_title");
+    });
+}
+
+Response WatchHandlers::ReportsFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto form = req.Form();
+        auto field = [&](const char* k) { return auth::FormField(form, k); };
+        core::Result<Report> r = core::NotFound(Msg("tasks.report_not_found"));
+        if (auto id = auth::ParseId(req.path_params["id"])) {
+            r = watch_.IssueReport(p, *id);
+        } else {
+            r = watch_.GenerateReport(p, {.kind = field("kind"), .period = field("period"), .from = field("from"), .to = field("to")});
+        }
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/tasks/reports/" + std::to_string(r->id));
+    });
+}
+
+// Built-in help (T-24): one guide per role, its steps from the strings (tasks_help_<role>_<n>).
+Response WatchHandlers::HelpPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        static const std::vector<std::string> kRoles = {"task_office", "unit_focal_point", "unit_approver",
+                                                         "monitoring_officer", "inspector"};
+        std::string role = req.path_params["role"];
+        json::array roles;
+        for (const auto& r : kRoles) {
+            bool held = false;
+            for (const auto& g : p.grants) held |= g.role == r;
+            roles.push_back(json::object{{"code", r},
+                                         {"name", web_.Templates().T(req.Lang(), "tasks_help_role_" + r)},
+                                         {"summary", web_.Templates().T(req.Lang(), "tasks_help_" + r + "_summary")},
+                                         {"held", held},
+                                         {"current", r == role}});
+        }
+        json::object data{{"roles", std::move(roles)}};
+        if (!role.empty()) {
+            if (std::find(kRoles.begin(), kRoles.end(), role) == kRoles.end())
+                return web_.Fail(req, &p, core::NotFound(Msg("core.not_found")));
+            json::array steps;
+            for (int i = 1; i <= 12; ++i) {
+                const auto key = "tasks_help_" + role + "_" + std::to_string(i);
+                const auto text = web_.Templates().T(req.Lang(), key);
+                if (text.empty() || text == key) break;
+                steps.push_back(json::object{{"text", text}});
+            }
+            data["guide"] = json::object{{"name", web_.Templates().T(req.Lang(), "tasks_help_role_" + role)},
+                                         {"summary", web_.Templates().T(req.Lang(), "tasks_help_" + role + "_summary")},
+                                         {"steps", std::move(steps)}};
+        }
+        return web_.Page(req, &p, "tasks/help", std::move(data), "tasks_help_title");
     });
 }
 

@@ -2,7 +2,13 @@
 // recomputing a period, the two-periods explanation, the export for the emulation and rewards
 // system, the inspection commissions' warnings and answers, and the dashboard's and map's figures.
 #include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <thread>
+
+#include <unistd.h>
 
 #include "tasks/tasks_fixture.hpp"
 #include "tasks/watch.hpp"
@@ -322,6 +328,143 @@ TEST_P(TasksWatch, TheDashboardCountsWhatTheViewerMayReadAndTheMapEachProvince_T
             EXPECT_EQ(p.tasks, 0) << p.code;
         }
     }
+}
+
+// What an independent reader finds in the workbook: every sheet as "sheet|cell|cell…" lines.
+std::string ReadXlsx(const std::string& bytes) {
+    const auto path = std::filesystem::temp_directory_path() / ("vp-report-" + std::to_string(::getpid()) + ".xlsx");
+    std::ofstream(path, std::ios::binary) << bytes;
+    const std::string cmd = "/usr/bin/python3 -c \"import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1])\n"
+                            "for ws in wb.worksheets:\n  for row in ws.iter_rows(values_only=True):\n"
+                            "    print(ws.title+'|'+'|'.join('' if v is None else str(v) for v in row))\" '" +
+                            path.string() + "'";
+    std::string out;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+        char buf[4096];
+        while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+        pclose(p);
+    }
+    std::filesystem::remove(path);
+    return out;
+}
+
+std::string PdfText(const std::string& bytes) {
+    const auto path = std::filesystem::temp_directory_path() / ("vp-report-" + std::to_string(::getpid()) + ".pdf");
+    std::ofstream(path, std::ios::binary) << bytes;
+    std::string out;
+    if (FILE* p = popen(("pdftotext -layout '" + path.string() + "' -").c_str(), "r")) {
+        char buf[4096];
+        while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+        pclose(p);
+    }
+    std::filesystem::remove(path);
+    return out;
+}
+
+TEST_P(TasksWatch, AReportKeepsItsStatisticsAndExportsThemToXlsxAndPdf_T15) {
+    Run("TU-HNI", "2026-03-20T17:00:00+07:00", focal_, approver_, "2026-03-18T10:00:00+07:00");
+    Run("TU-HUE", "2026-03-13T17:00:00+07:00", hue_focal_, hue_approver_);
+    clock_.Set(At("2026-03-23T09:00:00+07:00"));
+    svc_->RefreshStatuses();  // Huế's task turns overdue now (the job runs every minute)
+    clock_.Set(At("2026-03-23T09:05:00+07:00"));
+    EXPECT_EQ(watch_->GenerateReport(focal_, {.kind = "month", .period = "2026-03"}).error().code,
+              core::ErrorCode::kForbidden);
+    EXPECT_EQ(watch_->GenerateReport(office_, {.kind = "weekly", .period = "2026-03"}).error().field, "kind");
+    EXPECT_EQ(watch_->GenerateReport(office_, {.kind = "month", .period = "2026-Q1"}).error().field, "period");
+    EXPECT_EQ(watch_->GenerateReport(office_, {.kind = "quarter", .period = "2026-04"}).error().field, "period");
+    EXPECT_EQ(watch_->GenerateReport(office_, {.kind = "month", .period = "2026-05"}).error().code,
+              core::ErrorCode::kConflict) << "not started";
+    EXPECT_EQ(watch_->GenerateReport(office_, {.kind = "on_demand", .from = "2026-03-10", .to = "2026-03-01"}).error().field,
+              "to");
+    const auto before = Count("tasks_reports");
+    auto month = watch_->GenerateReport(office_, {.kind = "month", .period = "2026-03"});
+    ASSERT_TRUE(month.ok()) << core::Text(month.error().message, "en");
+    EXPECT_EQ(Count("tasks_reports"), before + 1);
+    EXPECT_EQ(month->title, "Báo cáo tình hình thực hiện nhiệm vụ tháng 03/2026");
+    const auto& f = month->stats.at("figures").as_object();
+    EXPECT_EQ(f.at("tasks").as_int64(), 2);
+    EXPECT_EQ(f.at("completed_in_period").as_int64(), 1);
+    EXPECT_EQ(f.at("completed_on_time").as_int64(), 1);
+    EXPECT_EQ(f.at("overdue").as_int64(), 1);
+    EXPECT_EQ(f.at("became_overdue_in_period").as_int64(), 1);
+    ASSERT_EQ(month->stats.at("overdue").as_array().size(), 1u);
+    EXPECT_EQ(month->stats.at("overdue").at(0).at("units").as_string(), "Thành ủy Huế");
+    EXPECT_TRUE(month->stats.at("evaluation").is_null());
+    // Kept: later work does not change a generated report.
+    clock_.Set(At("2026-03-24T09:00:00+07:00"));
+    auto kept = watch_->GetReport(monitor_, month->id);
+    ASSERT_TRUE(kept.ok());
+    EXPECT_EQ(kept->stats, month->stats);
+    EXPECT_EQ(watch_->GetReport(focal_, month->id).error().code, core::ErrorCode::kForbidden);
+
+    auto quarter = watch_->GenerateReport(office_, {.kind = "quarter", .period = "2026-Q1"});
+    ASSERT_TRUE(quarter.ok());
+    ASSERT_TRUE(quarter->stats.at("evaluation").is_object()) << "a quarter has its (provisional) ranking";
+    EXPECT_FALSE(quarter->stats.at("evaluation").at("closed").as_bool());
+
+    // The workbook, read by openpyxl; the PDF, read by pdftotext.
+    auto xlsx = watch_->ReportXlsx(office_, quarter->id);
+    ASSERT_TRUE(xlsx.ok());
+    const auto sheets = ReadXlsx(xlsx.value());
+    EXPECT_NE(sheets.find("Tổng hợp|Nhiệm vụ trong kỳ|2"), std::string::npos) << sheets;
+    EXPECT_NE(sheets.find("Theo đơn vị|TU-HUE|Thành ủy Huế|1|0|0|1"), std::string::npos) << sheets;
+    EXPECT_NE(sheets.find("Nhiệm vụ quá hạn|"), std::string::npos);
+    EXPECT_NE(sheets.find("Xếp hạng 2026-Q1|1|TU-HNI|Thành ủy Hà Nội|"), std::string::npos) << sheets;
+    auto pdf = watch_->ReportPdf(office_, quarter->id);
+    ASSERT_TRUE(pdf.ok());
+    const auto text = PdfText(pdf.value());
+    EXPECT_NE(text.find("Báo cáo tình hình thực hiện nhiệm vụ quý I/2026"), std::string::npos) << text.substr(0, 600);
+    EXPECT_NE(text.find("Thành ủy Huế"), std::string::npos);
+    EXPECT_NE(text.find("Kết quả tạm tính, chưa công bố."), std::string::npos);
+    EXPECT_NE(text.find("Trang 1/"), std::string::npos);
+}
+
+TEST_P(TasksWatch, TheCompilationDeadlinesAreClocksWithDraftsAndRemindersOnce_T15) {
+    Run("TU-HNI", "2026-03-20T17:00:00+07:00", focal_, approver_);
+    clock_.Set(At("2026-03-19T10:00:00+07:00"));
+    sent_.clear();
+    EXPECT_EQ(watch_->RunReportSchedule(), 0) << "more than 5 days before 25 March; February's was past already";
+    const auto states = watch_->ReportDeadlineStates(office_, 2026);
+    EXPECT_EQ(states.size(), 12u + 4u + 1u + 1u) << "12 months, 4 quarters, the first half, the year";
+    EXPECT_EQ(states.front().due_on, "2026-01-25");
+    EXPECT_TRUE(watch_->ReportDeadlineStates(focal_, 2026).empty());
+    // Five days ahead the statistics are ready, once, even with two nodes at it.
+    clock_.Set(At("2026-03-20T01:00:00+07:00"));
+    Watch other(Db(), log_, clock_, policy_, *units_, *calendars_, events_, nullptr, nullptr);
+    std::atomic<int> drafts{0};
+    std::thread a([&] { drafts += watch_->RunReportSchedule(); });
+    std::thread b([&] { drafts += other.RunReportSchedule(); });
+    a.join();
+    b.join();
+    EXPECT_EQ(drafts.load(), 2) << "the month's and the quarter's";
+    EXPECT_EQ(Count("tasks_reports"), 2);
+    for (const auto& r : watch_->Reports(office_)) EXPECT_EQ(r.generated_by, 0) << "by the system";
+    EXPECT_EQ(watch_->RunReportSchedule(), 0);
+    // Three days before: the task office is reminded, once per deadline.
+    clock_.Set(At("2026-03-22T01:00:00+07:00"));
+    EXPECT_EQ(watch_->RunReportSchedule(), 2);
+    EXPECT_EQ(watch_->RunReportSchedule(), 0);
+    ASSERT_FALSE(sent_.empty());
+    for (const auto& s : sent_) EXPECT_EQ(s.user, office_.user_id);
+    // The month's report issued in time; the quarter's not.
+    clock_.Set(At("2026-03-23T09:00:00+07:00"));
+    std::int64_t month_id = 0;
+    for (const auto& r : watch_->Reports(office_)) {
+        if (r.kind == "month") month_id = r.id;
+    }
+    EXPECT_EQ(watch_->IssueReport(monitor_, month_id).error().code, core::ErrorCode::kForbidden);
+    ASSERT_TRUE(watch_->IssueReport(office_, month_id).ok());
+    EXPECT_EQ(watch_->IssueReport(office_, month_id).error().code, core::ErrorCode::kConflict);
+    clock_.Set(At("2026-03-25T09:00:00+07:00"));
+    sent_.clear();
+    EXPECT_EQ(watch_->RunReportSchedule(), 1) << "the quarter's is overdue";
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_NE(sent_[0].title.find("Quá hạn tổng hợp báo cáo 2026-Q1"), std::string::npos) << sent_[0].title;
+    std::map<std::string, std::string> state;
+    for (const auto& d : watch_->ReportDeadlineStates(office_, 2026)) state[d.kind + " " + d.period] = d.state;
+    EXPECT_EQ(state["month 2026-03"], "done");
+    EXPECT_EQ(state["quarter 2026-Q1"], "overdue");
+    EXPECT_EQ(state["month 2026-04"], "waiting");
 }
 
 VP_INSTANTIATE_DB_TEST(TasksWatch);

@@ -139,6 +139,48 @@ describe('the dashboard follows changes live; the map, the ranking and the warni
     await shot(focal, 'tasks-watch-06-warnings');
   });
 
+  step('the task office generates the quarter’s report, issues it and downloads it as XLSX and PDF', async () => {
+    const office = await as('vpnhiemvu');
+    await office.goto('/admin/tasks/reports');
+    assert.ok(await office.locator('[data-deadlines] tbody tr').count() >= 18, 'the year’s compilation deadlines');
+    const now = new Date(Date.now() + 7 * 3600000);
+    const quarter = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+    await office.locator('select[name="kind"]').selectOption('quarter');
+    await office.locator('input[name="period"]').fill(quarter);
+    await clickAndWait(office, office.locator('form[action="/admin/tasks/reports"] button[type=submit]'));
+    await noError(office, 'the report');
+    assert.match(office.url(), /\/admin\/tasks\/reports\/\d+$/);
+    assert.ok(Number(await office.locator('[data-figure="tasks"]').innerText()) > 0);
+    assert.ok(await office.locator('[data-report-units] tbody tr').count() >= 20);
+    await shot(office, 'tasks-watch-07-report');
+    await clickAndWait(office, office.locator('form[action$="/issue"] button'));
+    await noError(office, 'the issue');
+    assert.equal(await office.locator('form[action$="/issue"]').count(), 0, 'issued once');
+    for (const [format, type, magic] of [['xlsx', 'spreadsheetml', 'PK'], ['pdf', 'application/pdf', '%PDF']]) {
+      const href = await office.locator(`a[href$="/${format}"]`).first().getAttribute('href');
+      const res = await office.request.get(href);
+      assert.equal(res.status(), 200, format);
+      assert.match(res.headers()['content-type'], new RegExp(type));
+      assert.match(res.headers()['content-disposition'], /^attachment; filename="bao-cao-\d+\./);
+      assert.equal((await res.body()).subarray(0, magic.length).toString('latin1'), magic);
+    }
+  });
+
+  step('help for each role is one click away from every screen, in Vietnamese and English', async () => {
+    const focal = await as('daumoi');
+    await focal.goto('/admin/tasks');
+    await clickAndWait(focal, focal.locator('[data-help]'));
+    assert.equal(new URL(focal.url()).pathname, '/admin/help');
+    const mine = focal.locator('.help-roles li', { hasText: 'vai trò của bạn' });
+    assert.equal(await mine.count(), 1);
+    await clickAndWait(focal, mine.locator('a'));
+    assert.ok(await focal.locator('.guide ol li').count() >= 4, 'the guide’s steps');
+    await shot(focal, 'tasks-watch-08-help');
+    await clickAndWait(focal, focal.locator('a[hreflang="en"]'));
+    assert.match(await focal.locator('.guide h2').innerText(), /focal point/);
+    await clickAndWait(focal, focal.locator('a[hreflang="vi"]'));
+  });
+
   step('no script errors or server errors', async () => {
     assert.deepEqual(problems.scriptErrors, []);
     assert.deepEqual(problems.serverErrors, []);
