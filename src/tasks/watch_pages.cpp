@@ -3,6 +3,7 @@
 // dashboard and the map of the provinces. Complete without JavaScript; the dashboard's charts and
 // live refresh are added by /static/dashboard.js when it runs.
 #include <algorithm>
+#include <map>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -274,6 +275,12 @@ Response WatchHandlers::ReportPage(Request& req) {
             v.as_object()["label"] = web_.Templates().T(req.Lang(), "tasks_status_" + std::string(v.at("status").as_string()));
         for (auto& v : stats["overdue"].as_array())
             v.as_object()["deadline_local"] = Local(v.at("deadline"));
+        std::map<std::string, std::string> priorities;
+        for (const auto& e : tasks_.Catalogue("priority")) priorities[e.code] = req.Lang() == "en" ? e.name_en : e.name_vi;
+        for (auto& v : stats["by_priority"].as_array()) {
+            const std::string code(v.at("priority").as_string());
+            v.as_object()["label"] = priorities.contains(code) ? priorities[code] : code;
+        }
         if (stats["evaluation"].is_object()) {
             for (auto& v : stats["evaluation"].as_object()["units"].as_array()) {
                 auto& u = v.as_object();

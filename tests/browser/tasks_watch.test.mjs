@@ -11,7 +11,10 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 
-import { PHONE, clickAndWait, shot } from './lib/browser.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PHONE, SCREENSHOTS, clickAndWait, shot } from './lib/browser.mjs';
 import { missingPrerequisite, signedInSuite } from './lib/suite.mjs';
 
 describe('the dashboard follows changes live; the map, the ranking and the warnings', { skip: missingPrerequisite() }, () => {
@@ -162,7 +165,9 @@ describe('the dashboard follows changes live; the map, the ranking and the warni
       assert.equal(res.status(), 200, format);
       assert.match(res.headers()['content-type'], new RegExp(type));
       assert.match(res.headers()['content-disposition'], /^attachment; filename="bao-cao-\d+\./);
-      assert.equal((await res.body()).subarray(0, magic.length).toString('latin1'), magic);
+      const body = await res.body();
+      assert.equal(body.subarray(0, magic.length).toString('latin1'), magic);
+      writeFileSync(join(SCREENSHOTS, `tasks-watch-07-report.${format}`), body);  // to look at
     }
   });
 
