@@ -27,6 +27,7 @@ build_pkgs=(
   libgumbo-dev  # core/html: the HTML5 parser under the sanitiser
   libxlsxwriter-dev  # core/export: spreadsheets
   libpango1.0-dev libcairo2-dev fonts-dejavu-core  # core/export: PDF reports (Vietnamese text)
+  libzip-dev libexpat1-dev libcsv-dev  # core/export: reading uploaded XLSX and CSV tables
   libqpdf-dev  # signatures: the signature dictionaries of PDF files
 )
 test_pkgs=(postgresql postgresql-contrib oathtool python3-aiosmtpd chromium curl openssl python3-openpyxl poppler-utils)
