@@ -1,5 +1,7 @@
 #include "auth/web.hpp"
 
+#include "core/http/multipart.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -90,6 +92,10 @@ bool Web::CsrfOk(const http::Request& req, const Principal& who) const {
     if (given.empty()) {
         auto form = req.Form();
         if (auto it = form.find("_csrf"); it != form.end()) given = it->second;
+    }
+    // A form with a file (multipart/form-data) carries its token as a field too.
+    if (given.empty() && req.Header("Content-Type").starts_with("multipart/form-data")) {
+        if (auto parts = http::ParseMultipart(req)) given = parts->Field("_csrf").value_or("");
     }
     return !given.empty() && given.size() == who.csrf_token.size() &&
            sodium_memcmp(given.data(), who.csrf_token.data(), given.size()) == 0;

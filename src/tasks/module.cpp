@@ -99,6 +99,12 @@ public:
         r.Add(verb::get, "/api/v1/tasks/reports/{id}", Bind(w, &WatchHandlers::ApiReport));
         r.Add(verb::post, "/api/v1/tasks/reports/{id}/issue", Bind(w, &WatchHandlers::ApiIssueReport));
         r.Add(verb::get, "/api/v1/tasks/reports/{id}/{format}", Bind(w, &WatchHandlers::ApiReportFile));
+        r.Add(verb::get, "/api/v1/tasks/reconciliations", Bind(w, &WatchHandlers::ApiReconciliations));
+        r.Add(verb::post, "/api/v1/tasks/reconciliations", Bind(w, &WatchHandlers::ApiReconcile));
+        r.Add(verb::get, "/api/v1/tasks/reconciliations/template", Bind(w, &WatchHandlers::ApiReconciliationTemplate));
+        r.Add(verb::get, "/api/v1/tasks/reconciliations/{id}", Bind(w, &WatchHandlers::ApiReconciliation));
+        r.Add(verb::post, "/api/v1/tasks/reconciliations/{id}/differences/{d}/flag",
+              Bind(w, &WatchHandlers::ApiFlagDifference));
         r.Add(verb::get, "/api/v1/tasks/schedule", Bind(h, &Handlers::ApiSchedule));
         r.Add(verb::get, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiCatalogue));
         r.Add(verb::post, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiSetCatalogue));
@@ -133,6 +139,11 @@ public:
         r.Add(verb::post, "/admin/tasks/reports", Bind(w, &WatchHandlers::ReportsFromPage), page);
         r.Add(verb::get, "/admin/tasks/reports/{id}", Bind(w, &WatchHandlers::ReportPage), page);
         r.Add(verb::post, "/admin/tasks/reports/{id}/issue", Bind(w, &WatchHandlers::ReportsFromPage), page);
+        r.Add(verb::get, "/admin/tasks/reconcile", Bind(w, &WatchHandlers::ReconcilePage), page);
+        r.Add(verb::post, "/admin/tasks/reconcile", Bind(w, &WatchHandlers::ReconcileUpload), page);
+        r.Add(verb::get, "/admin/tasks/reconcile/template", Bind(w, &WatchHandlers::TemplateFromPage), page);
+        r.Add(verb::get, "/admin/tasks/reconcile/{id}", Bind(w, &WatchHandlers::ReconciliationPage), page);
+        r.Add(verb::post, "/admin/tasks/reconcile/{id}/flag", Bind(w, &WatchHandlers::FlagFromPage), page);
         // Built-in help (T-24): the layout links it from every screen.
         r.Add(verb::get, "/admin/help", Bind(w, &WatchHandlers::HelpPage), page);
         r.Add(verb::get, "/admin/help/{role}", Bind(w, &WatchHandlers::HelpPage), page);

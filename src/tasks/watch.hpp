@@ -156,6 +156,25 @@ struct ReportDeadlineState {
     std::string state;  ///< waiting | due_soon | overdue | done | done_late
 };
 
+/// Reconciliation (T-12): a unit's own report of its tasks against the system, field by field.
+struct Difference {
+    std::int64_t id = 0, task_id = 0;
+    std::string task_content;
+    std::string field;  ///< progress | completed_on | deadline | results | presence
+    std::string system_value, unit_value;
+    std::optional<core::TimePoint> flagged_at;
+    std::string note;
+};
+struct Reconciliation {
+    std::int64_t id = 0, unit_id = 0;
+    std::string unit_code, unit_name, filename;
+    std::int64_t uploaded_by = 0;
+    core::TimePoint uploaded_at{};
+    std::int64_t rows = 0, matched = 0;
+    std::vector<std::string> problems;  ///< rows that were not understood, each with its number
+    std::vector<Difference> differences;
+};
+
 class Watch {
 public:
     Watch(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
@@ -213,6 +232,19 @@ public:
     /// once, whichever node runs it). Returns how many reports and reminders it made.
     int RunReportSchedule();
     bool MayReport(const Principal& who) const;
+
+    // Reconciliation (T-12).
+    /// Compares the unit's uploaded table (XLSX or CSV; docs/tasks.md gives its columns) with
+    /// its tasks as the system has them, and keeps the differences.
+    core::Result<Reconciliation> Reconcile(const Principal& who, const std::string& unit, std::string_view bytes,
+                                           std::string filename);
+    /// The table to fill in: the unit's tasks with the system's values (XLSX).
+    core::Result<std::string> ReconciliationTemplate(const Principal& who, const std::string& unit) const;
+    std::vector<Reconciliation> Reconciliations(const Principal& who) const;  ///< without differences
+    core::Result<Reconciliation> GetReconciliation(const Principal& who, std::int64_t id) const;
+    /// The unit flags a difference for correction; the task office is told.
+    core::Result<Difference> FlagDifference(const Principal& who, std::int64_t reconciliation_id,
+                                            std::int64_t difference_id, std::string note);
 
     // Dashboard and map (T-19).
     Dashboard DashboardFor(const Principal& who, const DashboardFilter& f) const;

@@ -256,6 +256,41 @@ json::array WatchHandlers::DeadlinesJson(const Principal& p, const std::string& 
     return out;
 }
 
+json::object WatchHandlers::ReconciliationJson(const Reconciliation& r, const std::string& lang) const {
+    json::array diffs, problems;
+    for (const auto& d : r.differences) {
+        diffs.push_back(json::object{{"id", d.id},
+                                     {"task_id", d.task_id},
+                                     {"task_content", d.task_content},
+                                     {"field", d.field},
+                                     {"field_label", web_.Templates().T(lang, "tasks_reconcile_field_" + d.field)},
+                                     {"system_value", d.system_value},
+                                     {"unit_value", d.unit_value},
+                                     {"flagged_at", d.flagged_at ? json::value(Iso(*d.flagged_at)) : nullptr},
+                                     {"note", d.note}});
+    }
+    for (const auto& p : r.problems) problems.emplace_back(p);
+    return json::object{{"id", r.id},
+                        {"rec_id", r.id},
+                        {"unit", r.unit_code},
+                        {"unit_name", r.unit_name},
+                        {"filename", r.filename},
+                        {"uploaded_by", r.uploaded_by},
+                        {"uploaded_at", Iso(r.uploaded_at)},
+                        {"uploaded_local", auth::FormatLocalTime(core::ToMillis(r.uploaded_at))},
+                        {"rows", r.rows},
+                        {"matched", r.matched},
+                        {"problems", std::move(problems)},
+                        {"differences", std::move(diffs)}};
+}
+
+Response WatchHandlers::Xlsx(const Request& req, std::string bytes, const std::string& name) const {
+    auto res = http::MakeResponse(req, http::beast_http::status::ok, std::move(bytes),
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    res.set(http::beast_http::field::content_disposition, "attachment; filename=\"" + name + "\"");
+    return res;
+}
+
 // ---------------------------------------------------------------------------------------------
 // API
 
@@ -475,6 +510,60 @@ Response WatchHandlers::ApiReportFile(Request& req) {
         res.set(http::beast_http::field::content_disposition,
                 "attachment; filename=\"bao-cao-" + std::to_string(*id) + "." + format + "\"");
         return res;
+    });
+}
+
+Response WatchHandlers::ApiReconciliations(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        json::array list;
+        for (const auto& r : watch_.Reconciliations(p)) list.push_back(ReconciliationJson(r, req.Lang()));
+        return http::Json(req, json::object{{"reconciliations", std::move(list)}});
+    });
+}
+
+Response WatchHandlers::ApiReconcile(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        const auto name = http::PercentDecode(req.Header("X-File-Name"), false).value_or("");
+        auto r = watch_.Reconcile(p, req.QueryParam("unit").value_or(""), req.raw.body(), name);
+        if (!r) return http::JsonError(req, r.error());
+        auto res = http::Json(req, ReconciliationJson(r.value(), req.Lang()), http::beast_http::status::created);
+        res.set(http::beast_http::field::location, "/api/v1/tasks/reconciliations/" + std::to_string(r->id));
+        return res;
+    });
+}
+
+Response WatchHandlers::ApiReconciliation(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.reconcile_not_found")));
+        auto r = watch_.GetReconciliation(p, *id);
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, ReconciliationJson(r.value(), req.Lang()));
+    });
+}
+
+Response WatchHandlers::ApiReconciliationTemplate(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto r = watch_.ReconciliationTemplate(p, req.QueryParam("unit").value_or(""));
+        if (!r) return http::JsonError(req, r.error());
+        return Xlsx(req, std::move(r).value(), "doi-soat.xlsx");
+    });
+}
+
+Response WatchHandlers::ApiFlagDifference(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        auto d = auth::ParseId(req.path_params["d"]);
+        if (!id || !d) return http::JsonError(req, core::NotFound(Msg("tasks.reconcile_not_found")));
+        json::object body;
+        if (!req.raw.body().empty()) {
+            auto b = auth::JsonBody(req);
+            if (!b) return http::JsonError(req, b.error());
+            body = std::move(b).value();
+        }
+        auto r = watch_.FlagDifference(p, *id, *d, auth::JsonText(body, "note"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, json::object{{"id", r->id}, {"flagged_at", Iso(*r->flagged_at)}, {"note", r->note}});
     });
 }
 

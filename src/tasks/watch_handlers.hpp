@@ -36,6 +36,12 @@ public:
     core::http::Response ApiIssueReport(core::http::Request& req);
     /// GET …/reports/{id}/{format}: xlsx | pdf
     core::http::Response ApiReportFile(core::http::Request& req);
+    core::http::Response ApiReconciliations(core::http::Request& req);
+    /// POST …/reconciliations?unit=CODE with the file as the body (X-File-Name: its name).
+    core::http::Response ApiReconcile(core::http::Request& req);
+    core::http::Response ApiReconciliation(core::http::Request& req);
+    core::http::Response ApiReconciliationTemplate(core::http::Request& req);
+    core::http::Response ApiFlagDifference(core::http::Request& req);
 
     // Pages under /admin/tasks/.
     core::http::Response EvaluationPage(core::http::Request& req);
@@ -48,6 +54,11 @@ public:
     core::http::Response ReportPage(core::http::Request& req);
     core::http::Response ReportsFromPage(core::http::Request& req);  ///< POST …/reports[/{id}/issue]
     core::http::Response HelpPage(core::http::Request& req);         ///< GET /admin/help[/{role}]
+    core::http::Response ReconcilePage(core::http::Request& req);
+    core::http::Response ReconcileUpload(core::http::Request& req);  ///< POST …/reconcile (multipart)
+    core::http::Response ReconciliationPage(core::http::Request& req);
+    core::http::Response FlagFromPage(core::http::Request& req);
+    core::http::Response TemplateFromPage(core::http::Request& req);
 
 private:
     boost::json::object EvaluationJson(const PeriodEvaluation& e, const std::string& lang) const;
@@ -56,6 +67,8 @@ private:
     boost::json::array MapJson(const auth::Principal& p) const;
     boost::json::object ReportJson(const Report& r, const std::string& lang) const;
     boost::json::array DeadlinesJson(const auth::Principal& p, const std::string& lang) const;
+    boost::json::object ReconciliationJson(const Reconciliation& r, const std::string& lang) const;
+    core::http::Response Xlsx(const core::http::Request& req, std::string bytes, const std::string& name) const;
     std::string Iso(core::TimePoint t) const;
 
     auth::Web& web_;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "calendar/iso_time.hpp"
+#include "core/http/multipart.hpp"
 #include "core/message.hpp"
 #include "core/text.hpp"
 #include "tasks/watch_handlers.hpp"
@@ -343,6 +344,68 @@ Response WatchHandlers::HelpPage(Request& req) {
                                          {"steps", std::move(steps)}};
         }
         return web_.Page(req, &p, "tasks/help", std::move(data), "tasks_help_title");
+    });
+}
+
+Response WatchHandlers::ReconcilePage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!watch_.MayFollow(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        json::array list;
+        for (const auto& r : watch_.Reconciliations(p)) list.push_back(ReconciliationJson(r, req.Lang()));
+        std::string unit = req.QueryParam("unit").value_or("");
+        if (unit.empty() && p.unit_id) {
+            // The actor's own unit by default (its code).
+            for (const auto& r : watch_.Reconciliations(p)) {
+                if (r.unit_id == p.unit_id) unit = r.unit_code;
+            }
+        }
+        return web_.Page(req, &p, "tasks/reconcile", {{"reconciliations", std::move(list)}, {"unit", unit}},
+                         "tasks_reconcile_title");
+    });
+}
+
+Response WatchHandlers::ReconcileUpload(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto form = http::ParseMultipart(req, {.max_parts = 6, .max_file_bytes = 16u << 20, .max_field_bytes = 4096});
+        if (!form) return web_.Fail(req, &p, form.error());
+        const auto* file = form->Find("file");
+        if (!file || !file->filename || file->body.empty())
+            return web_.Fail(req, &p, core::InvalidField("file", Msg("tasks.reconcile_empty")));
+        auto r = watch_.Reconcile(p, form->Field("unit").value_or(""), file->body, *file->filename);
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/tasks/reconcile/" + std::to_string(r->id));
+    });
+}
+
+Response WatchHandlers::ReconciliationPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return web_.Fail(req, &p, core::NotFound(Msg("tasks.reconcile_not_found")));
+        auto r = watch_.GetReconciliation(p, *id);
+        if (!r) return web_.Fail(req, &p, r.error());
+        auto o = ReconciliationJson(r.value(), req.Lang());
+        o["may_flag"] = watch_.MayExplain(p, r->unit_id);
+        return web_.Page(req, &p, "tasks/reconciliation", {{"r", std::move(o)}}, "tasks_reconcile_title");
+    });
+}
+
+Response WatchHandlers::FlagFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        auto form = req.Form();
+        auto d = auth::ParseId(auth::FormField(form, "difference"));
+        if (!id || !d) return web_.Fail(req, &p, core::NotFound(Msg("tasks.reconcile_not_found")));
+        auto r = watch_.FlagDifference(p, *id, *d, auth::FormField(form, "note"));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return http::Redirect(req, "/admin/tasks/reconcile/" + std::to_string(*id));
+    });
+}
+
+Response WatchHandlers::TemplateFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto r = watch_.ReconciliationTemplate(p, req.QueryParam("unit").value_or(""));
+        if (!r) return web_.Fail(req, &p, r.error());
+        return Xlsx(req, std::move(r).value(), "doi-soat.xlsx");
     });
 }
 

@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "tasks/tasks_fixture.hpp"
 #include "tasks/watch.hpp"
 
@@ -465,6 +467,75 @@ TEST_P(TasksWatch, TheCompilationDeadlinesAreClocksWithDraftsAndRemindersOnce_T1
     EXPECT_EQ(state["month 2026-03"], "done");
     EXPECT_EQ(state["quarter 2026-Q1"], "overdue");
     EXPECT_EQ(state["month 2026-04"], "waiting");
+}
+
+TEST_P(TasksWatch, AUnitsOwnReportIsComparedFieldByFieldAndDifferencesAreFlagged_T12) {
+    auto done = Run("TU-HNI", "2026-03-20T17:00:00+07:00", focal_, approver_, "2026-03-18T10:00:00+07:00");
+    auto open = Run("TU-HNI", "2026-04-20T17:00:00+07:00", focal_, approver_);
+    auto missing = Run("TU-HNI", "2026-05-20T17:00:00+07:00", focal_, approver_);
+    auto hue = Run("TU-HUE", "2026-03-25T17:00:00+07:00", hue_focal_, hue_approver_);
+    clock_.Set(At("2026-03-23T09:00:00+07:00"));
+    // The template (the system's own values) comes back without a difference but the one left out.
+    auto xlsx = watch_->ReconciliationTemplate(focal_, "TU-HNI");
+    ASSERT_TRUE(xlsx.ok());
+    auto same = watch_->Reconcile(focal_, "TU-HNI", xlsx.value(), "mau.xlsx");
+    ASSERT_TRUE(same.ok()) << core::Text(same.error().message, "en");
+    EXPECT_EQ(same->rows, 3);
+    EXPECT_EQ(same->matched, 3);
+    EXPECT_TRUE(same->problems.empty()) << same->problems.front();
+    EXPECT_TRUE(same->differences.empty()) << same->differences.front().field;
+    EXPECT_EQ(watch_->ReconciliationTemplate(hue_focal_, "TU-HNI").error().code, core::ErrorCode::kForbidden);
+
+    const std::string csv = fmt::format(
+        "Báo cáo của Thành ủy Hà Nội;;;\r\n"
+        "Số;Tiến độ (%);Ngày hoàn thành;Kết quả\r\n"
+        "{};100;18/03/2026;  đã HOÀN THÀNH \r\n"
+        "{};40%;;Đang xây dựng dự thảo\r\n"
+        "{};10;;\r\n"
+        "abc;5;;\r\n"
+        "{};200;32/13/2026;\r\n",
+        done.id, open.id, hue.id, done.id);
+    EXPECT_EQ(watch_->Reconcile(hue_focal_, "TU-HNI", csv, "x.csv").error().code, core::ErrorCode::kForbidden);
+    EXPECT_EQ(watch_->Reconcile(focal_, "TU-HNI", "Tên;Ghi chú\r\nx;y\r\n", "x.csv").error().field, "file");
+    EXPECT_EQ(watch_->Reconcile(focal_, "TU-HNI", "\xff\xfe", "x.csv").error().field, "file");
+    const auto before = Count("tasks_reconciliations");
+    auto r = watch_->Reconcile(focal_, "TU-HNI", csv, "bao-cao-thang-3.csv");
+    ASSERT_TRUE(r.ok()) << core::Text(r.error().message, "en");
+    EXPECT_EQ(Count("tasks_reconciliations"), before + 1);
+    EXPECT_EQ(r->rows, 5);
+    EXPECT_EQ(r->matched, 2);
+    ASSERT_EQ(r->problems.size(), 3u);
+    EXPECT_NE(r->problems[0].find("không do đơn vị chủ trì"), std::string::npos) << r->problems[0];
+    EXPECT_NE(r->problems[1].find("«abc»"), std::string::npos);
+    EXPECT_NE(r->problems[2].find("lặp lại"), std::string::npos);
+    std::map<std::string, Difference> of_open;
+    bool missing_listed = false;
+    for (const auto& d : r->differences) {
+        EXPECT_NE(d.task_id, done.id) << d.field << ": the same once folded and trimmed";
+        if (d.task_id == open.id) of_open[d.field] = d;
+        if (d.task_id == missing.id && d.field == "presence") missing_listed = true;
+    }
+    EXPECT_TRUE(missing_listed) << "a task the unit leads but did not list";
+    ASSERT_TRUE(of_open.contains("progress"));
+    EXPECT_EQ(of_open["progress"].system_value, "0");
+    EXPECT_EQ(of_open["progress"].unit_value, "40");
+    ASSERT_TRUE(of_open.contains("results"));
+    EXPECT_EQ(of_open["results"].unit_value, "Đang xây dựng dự thảo");
+    EXPECT_FALSE(of_open.contains("completed_on"));
+
+    EXPECT_EQ(watch_->GetReconciliation(hue_focal_, r->id).error().code, core::ErrorCode::kNotFound);
+    EXPECT_EQ(watch_->FlagDifference(monitor_, r->id, of_open["progress"].id, "").error().code,
+              core::ErrorCode::kForbidden) << "the unit flags its own";
+    sent_.clear();
+    auto flagged = watch_->FlagDifference(focal_, r->id, of_open["progress"].id, "Đơn vị đã gửi báo cáo 40% ngày 20/3.");
+    ASSERT_TRUE(flagged.ok());
+    EXPECT_TRUE(flagged->flagged_at.has_value());
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_EQ(sent_[0].user, office_.user_id);
+    EXPECT_EQ(watch_->FlagDifference(approver_, r->id, of_open["progress"].id, "").error().code,
+              core::ErrorCode::kConflict);
+    EXPECT_EQ(watch_->Reconciliations(hue_focal_).size(), 0u);
+    EXPECT_EQ(watch_->Reconciliations(office_).size(), 2u);
 }
 
 VP_INSTANTIATE_DB_TEST(TasksWatch);

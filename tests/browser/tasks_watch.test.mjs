@@ -171,6 +171,29 @@ describe('the dashboard follows changes live; the map, the ranking and the warni
     }
   });
 
+  step('the unit compares its own report with the system and flags a difference', async () => {
+    const focal = await as('daumoi');
+    await focal.goto('/admin/tasks/reconcile?unit=VP-HNI');
+    const template = await focal.request.get('/admin/tasks/reconcile/template?unit=VP-HNI');
+    assert.equal(template.status(), 200);
+    assert.equal((await template.body()).subarray(0, 2).toString('latin1'), 'PK');
+    const id = taskPath.split('/').pop();
+    const csv = `Số;Tiến độ (%);Kết quả\r\n${id};90;Đã số hóa 90% hồ sơ\r\n`;
+    await focal.locator('[data-reconcile-form] input[name="unit"]').fill('VP-HNI');
+    await focal.locator('[data-reconcile-form] input[type=file]').setInputFiles({ name: 'bao-cao-don-vi.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await clickAndWait(focal, focal.locator('[data-reconcile-form] button[type=submit]'));
+    await noError(focal, 'the reconciliation');
+    const progress = focal.locator(`[data-differences] tr[data-field="progress"]`);
+    assert.equal(await progress.count(), 1);
+    assert.match(await progress.innerText(), /100\s+90/);
+    assert.ok(await focal.locator('[data-differences] tr[data-field="presence"]').count() >= 1, 'the tasks left out of the file');
+    await progress.locator('input[name="note"]').fill('Hồ sơ năm 2024 chưa số hóa xong');
+    await clickAndWait(focal, progress.locator('button[type=submit]'));
+    await noError(focal, 'the flag');
+    assert.match(await focal.locator('[data-differences] tr[data-field="progress"]').innerText(), /Đã đề nghị điều chỉnh/);
+    await shot(focal, 'tasks-watch-09-reconciliation');
+  });
+
   step('help for each role is one click away from every screen, in Vietnamese and English', async () => {
     const focal = await as('daumoi');
     await focal.goto('/admin/tasks');
