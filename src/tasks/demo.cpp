@@ -130,6 +130,13 @@ void LoadDemo(Service& svc, SecretRegister& secret, media::Service& files, const
             }
         }
     }
+    // A task typed in twice (the second with a final full stop): what the data cleaning finds.
+    (void)svc.CreateTask(op, {.document_id = kl->id,
+                              .content = "Hoàn thành số hóa hồ sơ đảng viên.",
+                              .lead_units = {"TU-HNI"},
+                              .monitoring_unit = "VPTW-VTH",
+                              .start = clock.Now() - 40 * day,
+                              .deadline = clock.Now() + 30 * day});
     svc.RefreshStatuses();
     // A Mật document in the secret partition: only the fields of Art. 5.2 (fictitious).
     auto m = secret.Create(op, {.secrecy = "mat",

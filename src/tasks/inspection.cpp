@@ -183,7 +183,7 @@ namespace internal {
 std::vector<Light> LoadLight(Connection& c) {
     std::map<std::int64_t, Light> by_id;
     for (const auto& r : c.Query("SELECT id, status, priority, group_code, deadline_at, completed_at, content,"
-                                 " monitoring_unit_id, assigned_at FROM tasks_tasks")) {
+                                 " monitoring_unit_id, assigned_at FROM tasks_tasks WHERE merged_into IS NULL")) {
         Light l{.id = r.Int(0), .monitoring = r.Int(7), .status = ParseStatus(r.Text(1)).value_or(Status{}),
                 .priority = r.Text(2), .group = r.Text(3), .content = r.Text(6)};
         if (!r.IsNull(4)) l.deadline = core::FromMillis(r.Int(4));

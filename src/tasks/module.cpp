@@ -69,7 +69,7 @@ public:
         handlers_ = std::make_unique<Handlers>(p.web, *service_, *secret_, p.calendars);
         // Watching and evaluating (T-11, T-19, T-20, T-21): reads what the service records.
         watch_ = std::make_unique<Watch>(p.db, p.audit, p.clock, p.policy, p.units, p.calendars, p.events,
-                                         settings_notify_, settings_holders_);
+                                         settings_notify_, settings_holders_, service_.get());
         watch_handlers_ = std::make_unique<WatchHandlers>(p.web, *watch_, *service_, p.calendars, p.clock,
                                                           std::string(embedded::TasksTiles().front().content));
         web_ = &p.web;
@@ -105,6 +105,10 @@ public:
         r.Add(verb::get, "/api/v1/tasks/reconciliations/{id}", Bind(w, &WatchHandlers::ApiReconciliation));
         r.Add(verb::post, "/api/v1/tasks/reconciliations/{id}/differences/{d}/flag",
               Bind(w, &WatchHandlers::ApiFlagDifference));
+        r.Add(verb::post, "/api/v1/tasks/cleaning/run", Bind(w, &WatchHandlers::ApiRunCleaning));
+        r.Add(verb::get, "/api/v1/tasks/findings", Bind(w, &WatchHandlers::ApiFindings));
+        r.Add(verb::post, "/api/v1/tasks/findings/{id}", Bind(w, &WatchHandlers::ApiDecideFinding));
+        r.Add(verb::get, "/api/v1/tasks/analysis", Bind(w, &WatchHandlers::ApiAnalysis));
         r.Add(verb::get, "/api/v1/tasks/schedule", Bind(h, &Handlers::ApiSchedule));
         r.Add(verb::get, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiCatalogue));
         r.Add(verb::post, "/api/v1/tasks/catalogue", Bind(h, &Handlers::ApiSetCatalogue));
@@ -144,6 +148,10 @@ public:
         r.Add(verb::get, "/admin/tasks/reconcile/template", Bind(w, &WatchHandlers::TemplateFromPage), page);
         r.Add(verb::get, "/admin/tasks/reconcile/{id}", Bind(w, &WatchHandlers::ReconciliationPage), page);
         r.Add(verb::post, "/admin/tasks/reconcile/{id}/flag", Bind(w, &WatchHandlers::FlagFromPage), page);
+        r.Add(verb::get, "/admin/tasks/cleaning", Bind(w, &WatchHandlers::CleaningPage), page);
+        r.Add(verb::post, "/admin/tasks/cleaning", Bind(w, &WatchHandlers::CleaningFromPage), page);
+        r.Add(verb::post, "/admin/tasks/cleaning/{id}", Bind(w, &WatchHandlers::CleaningFromPage), page);
+        r.Add(verb::get, "/admin/tasks/analysis", Bind(w, &WatchHandlers::AnalysisPage), page);
         // Built-in help (T-24): the layout links it from every screen.
         r.Add(verb::get, "/admin/help", Bind(w, &WatchHandlers::HelpPage), page);
         r.Add(verb::get, "/admin/help/{role}", Bind(w, &WatchHandlers::HelpPage), page);
@@ -205,6 +213,12 @@ public:
             return core::Ok{};
         });
         jobs.Schedule("tasks.reports", "tasks.reports", core::ScheduleSpec::Every(std::chrono::minutes(30)).value());
+        // The periodic data cleaning (T-14): once after each quarter, its half-year and its year.
+        jobs.Register("tasks.cleaning", [this](const core::Job&) -> core::Status {
+            if (int n = watch_->RunCleaningSchedule(); n > 0) spdlog::info("tasks: data cleaning found {}", n);
+            return core::Ok{};
+        });
+        jobs.Schedule("tasks.cleaning", "tasks.cleaning", core::ScheduleSpec::DailyAt(6, 0).value());
     }
 
     void AddTopics(core::EventBus& events) override {

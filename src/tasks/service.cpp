@@ -471,7 +471,7 @@ core::Result<Task> Service::GetTask(const Principal& who, std::int64_t id) const
 }
 
 std::vector<Task> Service::ListTasks(const Principal& who, const TaskFilter& f) const {
-    std::string sql = "SELECT t.id FROM tasks_tasks t WHERE 1 = 1";
+    std::string sql = "SELECT t.id FROM tasks_tasks t WHERE t.merged_into IS NULL";
     core::db::Params params;
     auto bind = [&](Value v) {
         params.push_back(std::move(v));
@@ -834,6 +834,38 @@ core::Result<Dispute> Service::SettleDispute(const Principal& who, std::int64_t 
         if (auto t = Load(c, d.task_id)) Changed(c, t.value(), "dispute");
         return after;
     });
+}
+
+core::Result<Task> Service::MergeTask(const Principal& who, std::int64_t drop_id, std::int64_t into_id,
+                                     std::string note) {
+    auto actor = policy_.Authorize(who, kTaskEnter, core::access::Scope::Global());
+    if (!actor) return actor.error();
+    auto text = core::CleanField("note", note, 2000, true);
+    if (!text) return text.error();
+    if (drop_id == into_id) return core::InvalidField("into", Msg("tasks.merge_same"));
+    auto drop = GetTask(who, drop_id);
+    if (!drop) return drop.error();
+    auto into = GetTask(who, into_id);
+    if (!into) return core::InvalidField("into", Msg("tasks.task_not_found"));
+    if (drop->document_id != into->document_id) return core::InvalidField("into", Msg("tasks.merge_other_document"));
+    auto merged = db_.Transact([&](Connection& c) -> core::Result<Task> {
+        // A duplicate is kept with its history; it leaves the lists, reminders and evaluations.
+        if (c.Execute("UPDATE tasks_tasks SET merged_into = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND"
+                      " merged_into IS NULL",
+                      {into_id, Ms(clock_.Now()), drop_id}) != 1) {
+            return core::Conflict(Msg("tasks.merge_done"));
+        }
+        if (c.QueryOne("SELECT 1 FROM tasks_tasks WHERE id = $1 AND merged_into IS NOT NULL", {into_id}))
+            return core::Conflict(Msg("tasks.merge_done"));
+        c.Execute("UPDATE tasks_task_units SET active = 0 WHERE task_id = $1", {drop_id});
+        audit_.Write(c, actor.value(),
+                     {"tasks.task.merge", "tasks_task", std::to_string(drop_id), nullptr,
+                      json::object{{"into", into_id}, {"note", *text}}});
+        auto t = Load(c, drop_id);
+        if (t) Changed(c, t.value(), "merge");
+        return t;
+    });
+    return merged;
 }
 
 std::vector<Dispute> Service::Disputes(const Principal& who, std::int64_t task_id) const {
@@ -1207,7 +1239,7 @@ int Service::ExtendOpenEnded() {
     int added = 0;
     db_.Transact([&](Connection& c) -> core::Status {
         for (const auto& r : c.Query("SELECT id, start_at, cadence FROM tasks_tasks WHERE deadline_at IS NULL AND"
-                                     " completed_at IS NULL AND cadence <> ''")) {
+                                     " completed_at IS NULL AND merged_into IS NULL AND cadence <> ''")) {
             // A year of checkpoints ahead, always: the periodic updates of Art. 6.2.b(4) never end.
             auto plan = Checkpoints({.start = core::FromMillis(r.Int(1)),
                                      .cadence = ParseCadence(r.Text(2)).value_or(Cadence::kNone),
@@ -1230,7 +1262,7 @@ int Service::RefreshStatuses() {
     ExtendOpenEnded();
     auto ids = db_.Read([&](Connection& c) {
         std::vector<std::int64_t> out;
-        for (const auto& r : c.Query("SELECT id FROM tasks_tasks WHERE completed_at IS NULL ORDER BY id")) out.push_back(r.Int(0));
+        for (const auto& r : c.Query("SELECT id FROM tasks_tasks WHERE completed_at IS NULL AND merged_into IS NULL ORDER BY id")) out.push_back(r.Int(0));
         return out;
     });
     int changed = 0;
@@ -1358,7 +1390,7 @@ std::vector<OpenClock> OpenClocks(Connection& c, std::string_view join, Value du
     std::string sql = "SELECT DISTINCT k.id, k.task_id, k.kind, k.subject, k.due_at, t.content, t.monitoring_unit_id"
                       " FROM tasks_clocks k JOIN tasks_tasks t ON t.id = k.task_id " +
                       std::string(join) +
-                      " WHERE k.done_at IS NULL AND t.completed_at IS NULL"
+                      " WHERE k.done_at IS NULL AND t.completed_at IS NULL AND t.merged_into IS NULL"
                       " AND k.kind IN ('acknowledge', 'update', 'final', 'evaluate', 'settle')";
     if (!due_before.IsNull()) {
         params.push_back(std::move(due_before));

@@ -262,6 +262,9 @@ public:
     core::Result<Dispute> SettleDispute(const Principal& who, std::int64_t dispute_id, std::string settlement,
                                         const std::string& new_unit);
     std::vector<Dispute> Disputes(const Principal& who, std::int64_t task_id) const;
+    /// The task office merges a duplicate (T-14) into another task of the same document: the
+    /// duplicate is kept with its history but leaves the lists, reminders and evaluations.
+    core::Result<Task> MergeTask(const Principal& who, std::int64_t drop_id, std::int64_t into_id, std::string note);
     /// Disputes not settled yet, oldest first (the task office's list).
     std::vector<Dispute> OpenDisputes(const Principal& who) const;
     core::Result<Update> SubmitUpdate(const Principal& who, std::int64_t task_id, NewUpdate in, bool completion);

@@ -108,7 +108,7 @@ void Count(Connection& c, std::map<std::int64_t, ev::UnitFacts>& facts, ev::Indi
 
 Watch::Watch(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
              const units::Service& units, const calendar::Service& calendars, core::EventBus& events, NotifyFn notify,
-             HoldersFn holders)
+             HoldersFn holders, Service* tasks)
     : db_(db),
       audit_(audit),
       clock_(clock),
@@ -117,7 +117,8 @@ Watch::Watch(core::db::Database& db, audit::Log& audit, const core::Clock& clock
       calendars_(calendars),
       events_(events),
       notify_(std::move(notify)),
-      holders_(std::move(holders)) {}
+      holders_(std::move(holders)),
+      tasks_(tasks) {}
 
 bool Watch::MayFollow(const Principal& who) const {
     return who.is_operator || policy_.HoldsAnywhere(who, kTaskRead);
@@ -215,7 +216,8 @@ std::vector<ev::UnitFacts> Watch::Facts(Connection& c, std::pair<core::TimePoint
     const core::db::Params ab{Ms(bounds.first), Ms(bounds.second)};
     std::map<std::int64_t, ev::UnitFacts> facts;
     constexpr std::string_view kLead =
-        " FROM tasks_task_units tu JOIN tasks_tasks t ON t.id = tu.task_id WHERE tu.role = 'lead' AND tu.active = 1";
+        " FROM tasks_task_units tu JOIN tasks_tasks t ON t.id = tu.task_id WHERE tu.role = 'lead' AND tu.active = 1"
+        " AND t.merged_into IS NULL";
     // Tasks whose deadline fell in the period: completed by it; not left overdue at the end.
     Count(c, facts, ev::Indicator::kOnTimeCompletion,
           std::string("SELECT tu.unit_id, COUNT(*), SUM(CASE WHEN t.completed_at IS NOT NULL AND t.completed_at <="
@@ -231,21 +233,23 @@ std::vector<ev::UnitFacts> Watch::Facts(Connection& c, std::pair<core::TimePoint
     Count(c, facts, ev::Indicator::kUpdateTimeliness,
           "SELECT tu.unit_id, COUNT(*), SUM(CASE WHEN k.done_at IS NOT NULL AND k.done_at <= k.due_at THEN 1 ELSE 0"
           " END) FROM tasks_clocks k JOIN tasks_task_units tu ON tu.task_id = k.task_id AND tu.role = 'lead' AND"
-          " tu.active = 1 WHERE k.kind IN ('update', 'final') AND k.due_at >= $1 AND k.due_at < $2 GROUP BY tu.unit_id",
+          " tu.active = 1 JOIN tasks_tasks t ON t.id = k.task_id WHERE t.merged_into IS NULL AND k.kind IN ('update',"
+          " 'final') AND k.due_at >= $1 AND k.due_at < $2 GROUP BY tu.unit_id",
           ab);
     Count(c, facts, ev::Indicator::kAcknowledgement,
           "SELECT k.subject, COUNT(*), SUM(CASE WHEN k.done_at IS NOT NULL AND k.done_at <= k.due_at THEN 1 ELSE 0"
-          " END) FROM tasks_clocks k WHERE k.kind = 'acknowledge' AND k.due_at >= $1 AND k.due_at < $2"
-          " GROUP BY k.subject",
+          " END) FROM tasks_clocks k JOIN tasks_tasks t ON t.id = k.task_id WHERE t.merged_into IS NULL AND"
+          " k.kind = 'acknowledge' AND k.due_at >= $1 AND k.due_at < $2 GROUP BY k.subject",
           ab);
     Count(c, facts, ev::Indicator::kEvaluation,
           "SELECT t.monitoring_unit_id, COUNT(*), SUM(CASE WHEN k.done_at IS NOT NULL AND k.done_at <= k.due_at THEN 1"
-          " ELSE 0 END) FROM tasks_clocks k JOIN tasks_tasks t ON t.id = k.task_id WHERE k.kind = 'evaluate' AND"
-          " k.due_at >= $1 AND k.due_at < $2 GROUP BY t.monitoring_unit_id",
+          " ELSE 0 END) FROM tasks_clocks k JOIN tasks_tasks t ON t.id = k.task_id WHERE t.merged_into IS NULL AND"
+          " k.kind = 'evaluate' AND k.due_at >= $1 AND k.due_at < $2 GROUP BY t.monitoring_unit_id",
           ab);
     Count(c, facts, ev::Indicator::kResults,
-          "SELECT unit_id, COUNT(*), SUM(CASE WHEN wrong_report = 0 THEN 1 ELSE 0 END) FROM tasks_updates WHERE"
-          " evaluated_at >= $1 AND evaluated_at < $2 GROUP BY unit_id",
+          "SELECT u.unit_id, COUNT(*), SUM(CASE WHEN u.wrong_report = 0 THEN 1 ELSE 0 END) FROM tasks_updates u JOIN"
+          " tasks_tasks t ON t.id = u.task_id WHERE t.merged_into IS NULL AND u.evaluated_at >= $1 AND u.evaluated_at < $2"
+          " GROUP BY u.unit_id",
           ab);
     for (const auto& r : c.Query(std::string("SELECT tu.unit_id, COUNT(*)") + std::string(kLead) +
                                      " AND t.deadline_at < $1 AND t.start_at < $1 AND (t.completed_at IS NULL OR"

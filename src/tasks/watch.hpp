@@ -175,11 +175,42 @@ struct Reconciliation {
     std::vector<Difference> differences;
 };
 
+/// A finding of the periodic data cleaning (T-14), for the task office to decide.
+struct Finding {
+    std::int64_t id = 0;
+    std::string code;  ///< likely_duplicate | completion_before_start | progress_out_of_range | update_after_completion
+    std::int64_t task_id = 0, other_task_id = 0;
+    std::string task_content, other_content;
+    int similarity = 0;  ///< basis points (likely duplicates)
+    core::TimePoint found_at{};
+    std::string state;  ///< open | merged | dismissed | corrected
+    std::string note;
+};
+
+/// Progress, quality and delays (T-14), over the tasks the viewer may read.
+struct AnalysisRow {
+    std::string key, label;
+    std::int64_t tasks = 0, completed = 0, on_time = 0, overdue = 0;
+    int avg_progress = 0;          ///< of the open tasks, percent
+    int avg_delay_days = 0;        ///< of the tasks completed late
+};
+struct CauseRow {
+    std::string cause;  ///< as a unit wrote it (the first seen of those alike once folded)
+    std::int64_t tasks = 0;
+};
+struct Analysis {
+    std::string period;  ///< "" for all time
+    std::vector<AnalysisRow> by_unit, by_group, by_priority;
+    std::vector<CauseRow> causes;  ///< of delays: the causes reported on late or overdue tasks
+    std::int64_t evaluated = 0, wrong_reports = 0;
+};
+
 class Watch {
 public:
+    /// `tasks`: the tracking service, for the one write Watch asks of it (merging a duplicate).
     Watch(core::db::Database& db, audit::Log& audit, const core::Clock& clock, const core::access::Policy& policy,
           const units::Service& units, const calendar::Service& calendars, core::EventBus& events, NotifyFn notify,
-          HoldersFn holders);
+          HoldersFn holders, Service* tasks = nullptr);
 
     /// Whether `who` follows tasks at all (reads the published ranking, the sets, the map).
     bool MayFollow(const Principal& who) const;
@@ -246,6 +277,19 @@ public:
     core::Result<Difference> FlagDifference(const Principal& who, std::int64_t reconciliation_id,
                                             std::int64_t difference_id, std::string note);
 
+    // Data cleaning and analysis (T-14).
+    /// Runs the checks over the records now (`period`: the quarter it is for, or "on_demand");
+    /// new findings are kept (one already decided is not raised again). Returns how many are new.
+    core::Result<int> RunCleaning(const Principal& who, const std::string& period = "on_demand");
+    /// The job: once each quarter has ended (within its first 10 days), the cleaning for it.
+    int RunCleaningSchedule();
+    std::vector<Finding> Findings(const Principal& who, const std::string& state = "open") const;
+    /// merged (the duplicate `task_id` into `other_task_id`, through the tracking service),
+    /// dismissed, or corrected (the record was put right).
+    core::Result<Finding> DecideFinding(const Principal& who, std::int64_t id, const std::string& decision,
+                                        std::string note);
+    core::Result<Analysis> Analyse(const Principal& who, const std::string& period) const;
+
     // Dashboard and map (T-19).
     Dashboard DashboardFor(const Principal& who, const DashboardFilter& f) const;
     std::vector<ProvinceFigure> Provinces(const Principal& who) const;
@@ -272,6 +316,7 @@ private:
     core::EventBus& events_;
     NotifyFn notify_;
     HoldersFn holders_;
+    Service* tasks_ = nullptr;
 };
 
 }  // namespace vp::tasks

@@ -284,6 +284,61 @@ json::object WatchHandlers::ReconciliationJson(const Reconciliation& r, const st
                         {"differences", std::move(diffs)}};
 }
 
+json::object WatchHandlers::FindingJson(const Finding& f, const std::string& lang) const {
+    return json::object{{"id", f.id},
+                        {"code", f.code},
+                        {"code_label", web_.Templates().T(lang, "tasks_finding_" + f.code)},
+                        {"task_id", f.task_id},
+                        {"task_content", f.task_content},
+                        {"other_task_id", f.other_task_id ? json::value(f.other_task_id) : nullptr},
+                        {"other_content", f.other_content},
+                        {"similarity_bp", f.similarity},
+                        {"similarity_text", fmt::format("{}%", f.similarity / 100)},
+                        {"is_duplicate", f.code == "likely_duplicate"},
+                        {"found_at", Iso(f.found_at)},
+                        {"state", f.state},
+                        {"state_label", web_.Templates().T(lang, "tasks_finding_state_" + f.state)},
+                        {"open", f.state == "open"},
+                        {"note", f.note}};
+}
+
+json::object WatchHandlers::AnalysisJson(const Analysis& a, const std::string& lang) const {
+    std::map<std::string, std::string> groups, priorities;
+    for (const auto& e : tasks_.Catalogue("group")) groups[e.code] = lang == "en" ? e.name_en : e.name_vi;
+    for (const auto& e : tasks_.Catalogue("priority")) priorities[e.code] = lang == "en" ? e.name_en : e.name_vi;
+    auto rows = [&](const std::vector<AnalysisRow>& v, const std::map<std::string, std::string>* names,
+                    const char* param) {
+        json::array out;
+        for (const auto& r : v) {
+            std::string label = r.label;
+            if (label.empty() && names && names->contains(r.key)) label = names->at(r.key);
+            if (label.empty()) label = r.key.empty() ? web_.Templates().T(lang, "tasks_dashboard_no_group") : r.key;
+            out.push_back(json::object{{"key", r.key},
+                                       {"label", label},
+                                       {"tasks", r.tasks},
+                                       {"completed", r.completed},
+                                       {"on_time", r.on_time},
+                                       {"overdue", r.overdue},
+                                       {"on_time_share", r.completed ? json::value(r.on_time * 100 / r.completed) : nullptr},
+                                       {"avg_progress", r.avg_progress},
+                                       {"avg_delay_days", r.avg_delay_days},
+                                       {"link", param && !r.key.empty() ? std::string("/admin/tasks?") + param + "=" + r.key
+                                                                        : std::string("/admin/tasks")}});
+        }
+        return out;
+    };
+    json::array causes;
+    for (const auto& c : a.causes) causes.push_back(json::object{{"cause", c.cause}, {"tasks", c.tasks}});
+    return json::object{{"period", a.period},
+                        {"by_unit", rows(a.by_unit, nullptr, "unit")},
+                        {"by_group", rows(a.by_group, &groups, nullptr)},
+                        {"by_priority", rows(a.by_priority, &priorities, "priority")},
+                        {"causes", std::move(causes)},
+                        {"evaluated", a.evaluated},
+                        {"wrong_reports", a.wrong_reports},
+                        {"wrong_share", a.evaluated ? json::value(a.wrong_reports * 100 / a.evaluated) : nullptr}};
+}
+
 Response WatchHandlers::Xlsx(const Request& req, std::string bytes, const std::string& name) const {
     auto res = http::MakeResponse(req, http::beast_http::status::ok, std::move(bytes),
                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
@@ -564,6 +619,44 @@ Response WatchHandlers::ApiFlagDifference(Request& req) {
         auto r = watch_.FlagDifference(p, *id, *d, auth::JsonText(body, "note"));
         if (!r) return http::JsonError(req, r.error());
         return http::Json(req, json::object{{"id", r->id}, {"flagged_at", Iso(*r->flagged_at)}, {"note", r->note}});
+    });
+}
+
+Response WatchHandlers::ApiRunCleaning(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto n = watch_.RunCleaning(p);
+        if (!n) return http::JsonError(req, n.error());
+        return http::Json(req, json::object{{"new_findings", n.value()}});
+    });
+}
+
+Response WatchHandlers::ApiFindings(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        if (!watch_.MayReport(p)) return http::JsonError(req, core::Forbidden(Msg("tasks.not_allowed")));
+        json::array list;
+        for (const auto& f : watch_.Findings(p, req.QueryParam("state").value_or("open")))
+            list.push_back(FindingJson(f, req.Lang()));
+        return http::Json(req, json::object{{"findings", std::move(list)}});
+    });
+}
+
+Response WatchHandlers::ApiDecideFinding(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto id = auth::ParseId(req.path_params["id"]);
+        if (!id) return http::JsonError(req, core::NotFound(Msg("tasks.finding_not_found")));
+        auto body = auth::JsonBody(req);
+        if (!body) return http::JsonError(req, body.error());
+        auto r = watch_.DecideFinding(p, *id, auth::JsonText(*body, "decision"), auth::JsonText(*body, "note"));
+        if (!r) return http::JsonError(req, r.error());
+        return http::Json(req, FindingJson(r.value(), req.Lang()));
+    });
+}
+
+Response WatchHandlers::ApiAnalysis(Request& req) {
+    return Api(web_, req, [&](const Principal& p) {
+        auto a = watch_.Analyse(p, req.QueryParam("period").value_or(""));
+        if (!a) return http::JsonError(req, a.error());
+        return http::Json(req, AnalysisJson(a.value(), req.Lang()));
     });
 }
 

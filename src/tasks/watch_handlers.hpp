@@ -42,6 +42,10 @@ public:
     core::http::Response ApiReconciliation(core::http::Request& req);
     core::http::Response ApiReconciliationTemplate(core::http::Request& req);
     core::http::Response ApiFlagDifference(core::http::Request& req);
+    core::http::Response ApiRunCleaning(core::http::Request& req);
+    core::http::Response ApiFindings(core::http::Request& req);
+    core::http::Response ApiDecideFinding(core::http::Request& req);
+    core::http::Response ApiAnalysis(core::http::Request& req);
 
     // Pages under /admin/tasks/.
     core::http::Response EvaluationPage(core::http::Request& req);
@@ -59,6 +63,9 @@ public:
     core::http::Response ReconciliationPage(core::http::Request& req);
     core::http::Response FlagFromPage(core::http::Request& req);
     core::http::Response TemplateFromPage(core::http::Request& req);
+    core::http::Response CleaningPage(core::http::Request& req);
+    core::http::Response CleaningFromPage(core::http::Request& req);  ///< POST …/cleaning[/{id}]
+    core::http::Response AnalysisPage(core::http::Request& req);
 
 private:
     boost::json::object EvaluationJson(const PeriodEvaluation& e, const std::string& lang) const;
@@ -68,6 +75,8 @@ private:
     boost::json::object ReportJson(const Report& r, const std::string& lang) const;
     boost::json::array DeadlinesJson(const auth::Principal& p, const std::string& lang) const;
     boost::json::object ReconciliationJson(const Reconciliation& r, const std::string& lang) const;
+    boost::json::object FindingJson(const Finding& f, const std::string& lang) const;
+    boost::json::object AnalysisJson(const Analysis& a, const std::string& lang) const;
     core::http::Response Xlsx(const core::http::Request& req, std::string bytes, const std::string& name) const;
     std::string Iso(core::TimePoint t) const;
 

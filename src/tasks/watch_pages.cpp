@@ -409,4 +409,45 @@ Response WatchHandlers::TemplateFromPage(Request& req) {
     });
 }
 
+Response WatchHandlers::CleaningPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        if (!watch_.MayReport(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
+        const std::string state = req.QueryParam("state").value_or("open");
+        json::array list;
+        for (const auto& f : watch_.Findings(p, state)) list.push_back(FindingJson(f, req.Lang()));
+        json::array states;
+        for (const char* s : {"open", "merged", "dismissed", "corrected", ""})
+            states.push_back(json::object{{"code", s},
+                                          {"label", web_.Templates().T(req.Lang(), std::string("tasks_finding_state_") + (*s ? s : "all"))},
+                                          {"current", state == s}});
+        return web_.Page(req, &p, "tasks/cleaning",
+                         {{"findings", std::move(list)}, {"states", std::move(states)}, {"can_decide", tasks_.MayEnter(p)}},
+                         "tasks_cleaning_title");
+    });
+}
+
+Response WatchHandlers::CleaningFromPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        auto form = req.Form();
+        if (auto id = auth::ParseId(req.path_params["id"])) {
+            auto r = watch_.DecideFinding(p, *id, auth::FormField(form, "decision"), auth::FormField(form, "note"));
+            if (!r) return web_.Fail(req, &p, r.error());
+        } else {
+            auto n = watch_.RunCleaning(p);
+            if (!n) return web_.Fail(req, &p, n.error());
+        }
+        return http::Redirect(req, "/admin/tasks/cleaning");
+    });
+}
+
+Response WatchHandlers::AnalysisPage(Request& req) {
+    return Page(web_, req, [&](const Principal& p) {
+        const std::string period = req.QueryParam("period").value_or("");
+        auto a = watch_.Analyse(p, period);
+        if (!a) return web_.Fail(req, &p, a.error());
+        auto o = AnalysisJson(a.value(), req.Lang());
+        return web_.Page(req, &p, "tasks/analysis", {{"a", std::move(o)}, {"period", period}}, "tasks_analysis_title");
+    });
+}
+
 }  // namespace vp::tasks

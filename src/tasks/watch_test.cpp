@@ -41,7 +41,8 @@ protected:
                     if (policy_.Authorize(*who, p, scope)) out.push_back(who->user_id);
                 }
                 return out;
-            });
+            },
+            svc_.get());
         hue_approver_ = As("unit_approver", "TU-HUE", 10);
         hni_inspector_ = As("inspector", "TU-HNI", 9);
     }
@@ -536,6 +537,97 @@ TEST_P(TasksWatch, AUnitsOwnReportIsComparedFieldByFieldAndDifferencesAreFlagged
               core::ErrorCode::kConflict);
     EXPECT_EQ(watch_->Reconciliations(hue_focal_).size(), 0u);
     EXPECT_EQ(watch_->Reconciliations(office_).size(), 2u);
+}
+
+TEST_P(TasksWatch, CleaningListsLikelyDuplicatesAndTheTaskOfficeMergesOrDismisses_T14) {
+    // The same content typed twice for one document and unit, once with a final full stop.
+    auto doc = svc_->CreateDocument(office_, Doc());
+    ASSERT_TRUE(doc.ok());
+    NewTask t{.document_id = doc->id,
+              .content = "Tổ chức hội nghị quán triệt Kết luận 125-KL/TW tới cán bộ chủ chốt",
+              .lead_units = {"TU-HNI"},
+              .monitoring_unit = "VPTW-VTH",
+              .start = At("2026-03-09T08:00:00+07:00"),
+              .deadline = At("2026-04-09T17:00:00+07:00")};
+    auto first = svc_->CreateTask(office_, t);
+    t.content += ".";
+    auto second = svc_->CreateTask(office_, t);
+    t.content = "Tổ chức hội nghị quán triệt Kết luận 125-KL/TW";
+    t.lead_units = {"TU-HUE"};
+    auto other_unit = svc_->CreateTask(office_, t);
+    ASSERT_TRUE(first.ok() && second.ok() && other_unit.ok());
+    EXPECT_EQ(watch_->RunCleaning(focal_).error().code, core::ErrorCode::kForbidden);
+    auto n = watch_->RunCleaning(office_);
+    ASSERT_TRUE(n.ok()) << core::Text(n.error().message, "en");
+    EXPECT_EQ(n.value(), 1);
+    auto open = watch_->Findings(office_);
+    ASSERT_EQ(open.size(), 1u);
+    EXPECT_EQ(open[0].code, "likely_duplicate");
+    EXPECT_EQ(open[0].task_id, first->id);
+    EXPECT_EQ(open[0].other_task_id, second->id);
+    EXPECT_EQ(open[0].similarity, 10000);
+    EXPECT_EQ(watch_->RunCleaning(office_).value(), 0) << "a finding is raised once";
+    EXPECT_TRUE(watch_->Findings(focal_).empty());
+    EXPECT_EQ(watch_->DecideFinding(office_, open[0].id, "deleted", "").error().field, "decision");
+    EXPECT_EQ(watch_->DecideFinding(monitor_, open[0].id, "merged", "").error().code, core::ErrorCode::kForbidden);
+    auto merged = watch_->DecideFinding(office_, open[0].id, "merged", "Nhập trùng");
+    ASSERT_TRUE(merged.ok()) << core::Text(merged.error().message, "en");
+    EXPECT_EQ(merged->state, "merged");
+    EXPECT_EQ(watch_->DecideFinding(office_, open[0].id, "dismissed", "").error().code, core::ErrorCode::kConflict);
+    // The duplicate is kept (its page still opens) but leaves the lists and the figures.
+    EXPECT_TRUE(svc_->GetTask(office_, second->id).ok());
+    for (const auto& x : svc_->ListTasks(office_, {.unit = "TU-HNI"})) EXPECT_NE(x.id, second->id);
+    EXPECT_EQ(watch_->DashboardFor(office_, {.unit = "TU-HNI"}).total, 1);
+    EXPECT_EQ(svc_->MergeTask(office_, second->id, first->id, "").error().code, core::ErrorCode::kConflict);
+    EXPECT_EQ(svc_->MergeTask(office_, other_unit->id, other_unit->id, "").error().field, "into");
+
+    // The quarter's run happens once, in the first days after it ended.
+    clock_.Set(At("2026-03-30T09:00:00+07:00"));
+    EXPECT_EQ(watch_->RunCleaningSchedule(), 0);
+    EXPECT_EQ(Count("tasks_cleaning_runs"), 2);
+    clock_.Set(At("2026-04-02T09:00:00+07:00"));
+    watch_->RunCleaningSchedule();
+    EXPECT_EQ(Count("tasks_cleaning_runs"), 3);
+    watch_->RunCleaningSchedule();
+    EXPECT_EQ(Count("tasks_cleaning_runs"), 3);
+    EXPECT_EQ(watch_->RunCleaning(office_, "2026-Q1").error().code, core::ErrorCode::kConflict);
+}
+
+TEST_P(TasksWatch, InconsistentRecordsAreFoundAndTheAnalysisGroupsDelaysByCause_T14) {
+    auto late = Run("TU-HUE", "2026-03-13T17:00:00+07:00", hue_focal_, hue_approver_);
+    clock_.Set(At("2026-03-10T09:00:00+07:00"));
+    ASSERT_TRUE(svc_->Acknowledge(hue_focal_, late.id).ok());
+    auto up = svc_->SubmitUpdate(hue_focal_, late.id, {.progress = 30, .results = "Đang làm", .difficulties = "Thiếu người",
+                                                       .causes = "Thiếu kinh phí"}, false);
+    ASSERT_TRUE(up.ok());
+    ASSERT_TRUE(svc_->DecideUpdate(hue_approver_, up->id, true, "").ok());
+    Run("TU-HNI", "2026-03-20T17:00:00+07:00", focal_, approver_, "2026-03-18T10:00:00+07:00");
+    // A record damaged outside the application (an import): completed before it started.
+    Db().Transact([&](core::db::Connection& c) {
+        return c.Execute("UPDATE tasks_tasks SET completed_at = start_at - 86400000 WHERE id = $1", {late.id});
+    });
+    auto n = watch_->RunCleaning(office_);
+    ASSERT_TRUE(n.ok());
+    bool before_start = false;
+    for (const auto& f : watch_->Findings(office_)) before_start |= f.code == "completion_before_start" && f.task_id == late.id;
+    EXPECT_TRUE(before_start);
+    Db().Transact([&](core::db::Connection& c) {
+        return c.Execute("UPDATE tasks_tasks SET completed_at = NULL WHERE id = $1", {late.id});
+    });
+    clock_.Set(At("2026-04-02T09:00:00+07:00"));
+    svc_->RefreshStatuses();
+    auto a = watch_->Analyse(office_, "2026-Q1");
+    ASSERT_TRUE(a.ok());
+    ASSERT_FALSE(a->causes.empty());
+    EXPECT_EQ(a->causes[0].cause, "Thiếu kinh phí");
+    EXPECT_EQ(a->causes[0].tasks, 1);
+    ASSERT_GE(a->by_unit.size(), 2u);
+    EXPECT_EQ(a->by_unit[0].key, "TU-HUE") << "the most overdue first";
+    EXPECT_EQ(a->by_unit[0].overdue, 1);
+    EXPECT_EQ(a->by_unit[0].avg_progress, 30);
+    EXPECT_EQ(a->evaluated, 1);
+    EXPECT_EQ(watch_->Analyse(office_, "2026-Q9").error().field, "period");
+    EXPECT_EQ(watch_->Analyse(hue_focal_, "")->by_unit.size(), 1u) << "Huế's own";
 }
 
 VP_INSTANTIATE_DB_TEST(TasksWatch);

@@ -194,6 +194,25 @@ describe('the dashboard follows changes live; the map, the ranking and the warni
     await shot(focal, 'tasks-watch-09-reconciliation');
   });
 
+  step('the analysis groups delays by cause; the data cleaning finds a task typed twice and the office merges it', async () => {
+    const office = await as('vpnhiemvu');
+    await office.goto('/admin/tasks/analysis');
+    await noError(office, 'the analysis');
+    assert.match(await office.locator('[data-causes]').innerText(), /Chưa bố trí ngân sách/);
+    assert.ok(await office.locator('[data-analysis="unit"] tbody tr').count() >= 20);
+    await office.goto('/admin/tasks/cleaning');
+    await clickAndWait(office, office.locator('form[action="/admin/tasks/cleaning"] button'));
+    await noError(office, 'the cleaning');
+    const dup = office.locator('[data-findings] tr[data-code="likely_duplicate"]').first();
+    assert.match(await dup.innerText(), /Hoàn thành số hóa hồ sơ đảng viên/);
+    await shot(office, 'tasks-watch-10-cleaning');
+    await dup.locator('select[name="decision"]').selectOption('merged');
+    await clickAndWait(office, dup.locator('button[type=submit]'));
+    await noError(office, 'the merge');
+    await office.goto('/admin/tasks/cleaning?state=merged');
+    assert.equal(await office.locator('[data-findings] tr[data-code="likely_duplicate"]').count(), 1);
+  });
+
   step('help for each role is one click away from every screen, in Vietnamese and English', async () => {
     const focal = await as('daumoi');
     await focal.goto('/admin/tasks');
