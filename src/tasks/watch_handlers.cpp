@@ -415,7 +415,7 @@ Response WatchHandlers::ApiEvaluationView(Request& req) {
                     "attachment; filename=\"danh-gia-" + ev::PeriodCode(*ev::ParsePeriod(period)) + ".csv\"");
             return res;
         }
-        return http::JsonError(req, core::NotFound(Msg("core.not_found")));
+        return http::JsonError(req, core::NotFound(Msg("core.page_not_found")));
     });
 }
 

@@ -129,7 +129,7 @@ Response WatchHandlers::EvaluationFromPage(Request& req) {
             if (!r) return web_.Fail(req, &p, r.error());
             return http::Redirect(req, "/admin/tasks/evaluation?period=" + r->period);
         }
-        return web_.Fail(req, &p, core::NotFound(Msg("core.not_found")));
+        return web_.Fail(req, &p, core::NotFound(Msg("core.page_not_found")));
     });
 }
 
@@ -331,7 +331,7 @@ Response WatchHandlers::HelpPage(Request& req) {
         json::object data{{"roles", std::move(roles)}};
         if (!role.empty()) {
             if (std::find(kRoles.begin(), kRoles.end(), role) == kRoles.end())
-                return web_.Fail(req, &p, core::NotFound(Msg("core.not_found")));
+                return web_.Fail(req, &p, core::NotFound(Msg("core.page_not_found")));
             json::array steps;
             for (int i = 1; i <= 12; ++i) {
                 const auto key = "tasks_help_" + role + "_" + std::to_string(i);
