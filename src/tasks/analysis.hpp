@@ -3,8 +3,7 @@
 // likely duplicate tasks, inconsistent records, and the compilation deadlines of the periodic
 // reports. Pure; tests: analysis_test.cpp.
 //
-// Not wired yet: the service is to run these over the records quarterly, half-yearly and yearly
-// and list the results for the task office to merge, dismiss or correct.
+// Watch (watch.hpp, cleaning.cpp, reports.cpp) runs them over the records.
 
 #include <chrono>
 #include <cstdint>

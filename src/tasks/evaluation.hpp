@@ -5,8 +5,7 @@
 // (1/100 of a percentage point) so that recomputing a closed period with its indicator set gives
 // the same figures on any machine and engine. Tests: evaluation_test.cpp; docs/tasks.md.
 //
-// Not wired yet: the facts are to be read from the tracking records (tasks, clocks, updates and
-// evaluations) by the service, and the results kept per period (the next step of T-20).
+// Watch (watch.hpp) counts the facts from the tracking records and keeps each closed period.
 
 #include <array>
 #include <chrono>
