@@ -1922,6 +1922,71 @@ TEST_P(TasksHttp, ATaskOverTheApiWithItsScheduleStatusAndClocks_T1_T4_T5_T8_T17_
     Call(approver, "GET", "/api/v1/tasks?status=done", "", 400);
 }
 
+// covers T-20, T-21, T-12 over HTTP: a past quarter closed and exported for the emulation and rewards
+// system (JSON and CSV as attachments, the period checked before it reaches a header), and a form
+// with a file (multipart) refused without its CSRF token and accepted with it.
+TEST_P(TasksHttp, AClosedQuarterIsExportedAndAFormWithAFileNeedsItsToken_T12_T20_T21) {
+    auto office = Token("vpnhiemvu"), focal = Token("daumoi");
+    std::ifstream in(std::string(VP_SOURCE_DIR) + "/tests/data/pki/sample-signed.pdf", std::ios::binary);
+    const std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto up = Http(port_, "POST", "/api/v1/media?purpose=tasks.document", pdf,
+                   {{"Authorization", "Bearer " + office}, {"Content-Type", "application/pdf"}, {"X-File-Name", "kl-7.pdf"}});
+    ASSERT_EQ(up.status, 201) << up.body;
+    auto doc = Call(office, "POST", "/api/v1/tasks/documents", R"({"kind":"conclusion","title":"Kết luận","number":"7",
+        "symbol":"KL/TW","summary":"Tóm tắt","issued_on":"2026-06-20","signer":"Trần Cẩm Tú","submitting_unit":"VPTW",
+        "issuing_unit":"Bộ Chính trị","files":["/media/)" + std::string(json::parse(up.body).at("sha256").as_string()) + R"("]})",
+                    201);
+    Call(office, "POST", "/api/v1/tasks",
+         R"({"document":)" + std::to_string(doc.at("id").as_int64()) +
+             R"(,"content":"Báo cáo sơ kết","lead_units":["VP-HNI"],"monitoring_unit":"VPTW-VTH",
+                "start":"2026-07-01T08:00:00+07:00","deadline":"2026-08-14","priority":"key"})",
+         201);
+    Call(focal, "GET", "/api/v1/tasks/evaluations/2026-Q3", "", 403);  // not published yet
+    Call(office, "GET", "/api/v1/tasks/evaluations/2026-Q3%0D%0ASet-Cookie:x=1/export.csv", "", 400);
+    Call(office, "GET", "/api/v1/tasks/evaluations/2026-Q5/export.csv", "", 400);
+    Call(office, "GET", "/api/v1/tasks/evaluations/2026-Q3/export.csv", "", 409);  // not closed
+    auto closed = Call(office, "POST", "/api/v1/tasks/evaluations/2026-Q3/close");
+    EXPECT_TRUE(closed.at("closed").as_bool());
+    Call(office, "POST", "/api/v1/tasks/evaluations/2026-Q3/close", "", 409);
+    auto ranking = Call(focal, "GET", "/api/v1/tasks/evaluations/2026-Q3");
+    bool hni = false;
+    for (const auto& u : ranking.at("units").as_array()) hni |= u.at("unit_code").as_string() == "VP-HNI";
+    EXPECT_TRUE(hni);
+    auto csv = Http(port_, "GET", "/api/v1/tasks/evaluations/2026-Q3/export.csv", "", {{"Authorization", "Bearer " + focal}});
+    ASSERT_EQ(csv.status, 200) << csv.body;
+    EXPECT_EQ(csv.headers["content-type"], "text/csv; charset=utf-8");
+    EXPECT_EQ(csv.headers["content-disposition"], "attachment; filename=\"danh-gia-2026-Q3.csv\"");
+    EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBFperiod,indicator_set_version,unit_code,"));
+    EXPECT_NE(csv.body.find("\r\n2026-Q3,1,VP-HNI,"), std::string::npos) << csv.body;
+    auto js = Http(port_, "GET", "/api/v1/tasks/evaluations/2026-Q3/export.json", "", {{"Authorization", "Bearer " + focal}});
+    ASSERT_EQ(js.status, 200);
+    EXPECT_EQ(json::parse(js.body).at("format").as_string(), "vanphong.tasks.evaluation/1");
+    Call(focal, "GET", "/api/v1/tasks/evaluations/2026-Q3/export.xml", "", 404);
+    Call(focal, "GET", "/api/v1/tasks/evaluations/2026-Q3/recompute", "", 403);
+    EXPECT_TRUE(Call(office, "GET", "/api/v1/tasks/evaluations/2026-Q3/recompute").at("same_scores").as_bool());
+
+    // The reconciliation form carries a file: its CSRF token is a field of the multipart body.
+    auto b = SignIn("daumoi2");
+    const std::string boundary = "----vpboundary7MA4YWxk";
+    auto form = [&](const std::string& csrf) {
+        std::string body;
+        if (!csrf.empty()) body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf + "\r\n";
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"unit\"\r\n\r\nVP-HNI\r\n";
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bao-cao.csv\"\r\n"
+                "Content-Type: text/csv\r\n\r\nSố;Tiến độ (%)\r\n1;50\r\n\r\n--" + boundary + "--\r\n";
+        return body;
+    };
+    const std::map<std::string, std::string> type{{"Content-Type", "multipart/form-data; boundary=" + boundary}};
+    const auto before = AuditCount();
+    EXPECT_EQ(b.Post("/admin/tasks/reconcile", form(""), type).status, 403);
+    EXPECT_EQ(b.Post("/admin/tasks/reconcile", form("forged-token"), type).status, 403);
+    EXPECT_EQ(AuditCount(), before) << "nothing changed";
+    auto sent = b.Post("/admin/tasks/reconcile", form(Csrf(b)), type);
+    EXPECT_EQ(sent.status, 303) << sent.body.substr(0, 300);
+    EXPECT_TRUE(sent.headers["location"].starts_with("/admin/tasks/reconcile/")) << sent.headers["location"];
+    EXPECT_EQ(AuditCount(), before + 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, HttpMetricsAccess, ::testing::Values(core::db::Engine::kSqlite), testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, HttpApi, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);

@@ -107,7 +107,7 @@ HttpReply Browser::Get(const std::string& target, std::map<std::string, std::str
 
 HttpReply Browser::Post(const std::string& target, const std::string& body,
                         std::map<std::string, std::string> headers) {
-    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    headers.emplace("Content-Type", "application/x-www-form-urlencoded");  // unless the caller gives one
     return Send("POST", target, body, std::move(headers));
 }
 
