@@ -51,7 +51,7 @@ function(vp_esbuild_bundle name out_var)
   add_custom_command(
     OUTPUT ${outputs}
     COMMAND ${VP_NODE} ${src}/scripts/build.mjs --out ${out} --modules ${PROJECT_BINARY_DIR}/web-${name}/node_modules
-    DEPENDS ${stamp} ${sources} ${src}/scripts/build.mjs ${PROJECT_SOURCE_DIR}/web/licenses.mjs
+    DEPENDS ${stamp} ${sources} ${src}/scripts/build.mjs ${PROJECT_SOURCE_DIR}/web/bundle.mjs
     COMMENT "${name}: esbuild web/${name}/src → generated/static/"
     VERBATIM)
   set(${out_var} ${outputs} PARENT_SCOPE)

@@ -1,3 +1,5 @@
+#include "core/message.hpp"
+#include "core/text.hpp"
 #include "tasks/secret.hpp"
 #include "tasks/tasks.hpp"
 #include "tasks/watch.hpp"
@@ -28,6 +30,15 @@ void DeclareAccess(core::access::Policy& policy) {
     // subtree: Tối mật admits Mật as well.
     policy.Allow(kSecretMat, {"secret_clearance_mat", "secret_clearance_toi_mat"});
     policy.Allow(kSecretToiMat, {"secret_clearance_toi_mat"});
+}
+
+core::Result<std::string> RequiredText(std::string_view field, std::string_view s, std::size_t max_chars,
+                                       bool multiline) {
+    auto clean = core::CleanField(field, s, max_chars, multiline);
+    if (!clean) return clean.error();
+    const std::string name(field);
+    if (clean->empty()) return core::InvalidField(name, core::Msg("tasks.field_required", {{"field", name}}));
+    return clean;
 }
 
 const std::vector<std::string>& SecrecyLevels() {

@@ -183,13 +183,7 @@ core::Result<Analysis> Watch::Analyse(const Principal& who, const std::string& p
         range = b.value();
     }
     const bool all = who.is_operator || policy_.Authorize(who, kTaskReadAll, core::access::Scope::Global());
-    std::map<std::int64_t, bool> may;
-    auto may_unit = [&](std::int64_t u) {
-        auto it = may.find(u);
-        if (it == may.end())
-            it = may.emplace(u, policy_.Authorize(who, kTaskRead, core::access::Scope::Unit(u)).ok()).first;
-        return it->second;
-    };
+    internal::Readable may_unit(policy_, who);
     auto [tasks, progress, causes, quality] = db_.Read([&](Connection& c) {
         auto light = internal::LoadLight(c);
         std::map<std::int64_t, int> prog;
@@ -221,7 +215,7 @@ core::Result<Analysis> Watch::Analyse(const Principal& who, const std::string& p
     std::map<std::pair<int, std::size_t>, Sums> sums;
     std::set<std::int64_t> shown, delayed;
     for (const auto& t : tasks) {
-        if (!all && !may_unit(t.monitoring) && std::none_of(t.units.begin(), t.units.end(), may_unit)) continue;
+        if (!all && !may_unit.Task(t)) continue;
         // A period: the tasks due in it.
         if (range && (!t.deadline || *t.deadline < range->first || *t.deadline >= range->second)) continue;
         shown.insert(t.id);

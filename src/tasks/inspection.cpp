@@ -56,12 +56,10 @@ core::Result<Warning> Watch::RaiseWarning(const Principal& who, NewWarning in) {
     const auto& kinds = WarningKinds();
     if (std::find(kinds.begin(), kinds.end(), in.kind) == kinds.end())
         return core::InvalidField("kind", Msg("tasks.warning_kind_unknown", {{"kind", in.kind}}));
-    auto rule = core::CleanField("rule", in.rule, 300, false);
+    auto rule = RequiredText("rule", in.rule, 300, false);
     if (!rule) return rule.error();
-    if (rule->empty()) return core::InvalidField("rule", Msg("tasks.field_required", {{"field", "rule"}}));
-    auto text = core::CleanField("text", in.text, 8000, true);
+    auto text = RequiredText("text", in.text, 8000);
     if (!text) return text.error();
-    if (text->empty()) return core::InvalidField("text", Msg("tasks.field_required", {{"field", "text"}}));
     // The unit warned: one of the task's own units (its first lead unit by default), or any unit.
     std::int64_t unit = 0;
     if (in.task_id) {
@@ -120,9 +118,8 @@ core::Result<Warning> Watch::RaiseWarning(const Principal& who, NewWarning in) {
 }
 
 core::Result<Warning> Watch::AnswerWarning(const Principal& who, std::int64_t id, std::string text) {
-    auto body = core::CleanField("text", text, 8000, true);
+    auto body = RequiredText("text", text, 8000);
     if (!body) return body.error();
-    if (body->empty()) return core::InvalidField("text", Msg("tasks.field_required", {{"field", "text"}}));
     auto w = db_.Read([&](Connection& c) { return LoadWarning(c, id); });
     if (!w || !MayReadUnit(who, w->unit_id)) return core::NotFound(Msg("tasks.warning_not_found"));
     // The unit warned (its focal point or approver) or the task office answers.
@@ -237,20 +234,14 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
                          {since});
         return std::pair{std::move(light), std::move(h)};
     });
-    std::map<std::int64_t, bool> may;
-    auto may_unit = [&](std::int64_t u) {
-        auto it = may.find(u);
-        if (it == may.end())
-            it = may.emplace(u, policy_.Authorize(who, kTaskRead, core::access::Scope::Unit(u)).ok()).first;
-        return it->second;
-    };
+    internal::Readable may_unit(policy_, who);
     const auto filter_unit = f.unit.empty() ? std::optional<units::Unit>{} : units_.FindByCode(f.unit);
     std::set<std::int64_t> shown;
     std::map<std::string, std::size_t> si, ui, pi, gi, qi;
     for (auto s : kAllStatuses) BucketOf(d.by_status, si, std::string(StatusCode(s)));
     std::vector<const Light*> overdue;
     for (const auto& t : tasks) {
-        if (!all && !may_unit(t.monitoring) && std::none_of(t.units.begin(), t.units.end(), may_unit)) continue;
+        if (!all && !may_unit.Task(t)) continue;
         if (!f.unit.empty() &&
             (!filter_unit || std::find(t.units.begin(), t.units.end(), filter_unit->id) == t.units.end()))
             continue;

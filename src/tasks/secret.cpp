@@ -290,9 +290,8 @@ core::Result<SecretDocument> SecretRegister::RecordDone(const Principal& who, st
 }
 
 core::Result<SecretDocument> SecretRegister::Evaluate(const Principal& who, std::int64_t id, std::string text) {
-    auto clean = core::CleanField("evaluation", text, 4000, true);
+    auto clean = RequiredText("evaluation", text, 4000);
     if (!clean) return clean.error();
-    if (clean->empty()) return core::InvalidField("evaluation", Msg("tasks.field_required", {{"field", "evaluation"}}));
     auto d = Load(id);
     if (!d) return core::NotFound(Msg("tasks.document_not_found"));
     if (!AllowedOn(who, kTaskRead, *d, UnitsOf(*d))) return core::NotFound(Msg("tasks.document_not_found"));

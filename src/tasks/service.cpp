@@ -719,9 +719,8 @@ core::Result<Task> Service::Acknowledge(const Principal& who, std::int64_t id) {
 }
 
 core::Result<Dispute> Service::OpenDispute(const Principal& who, std::int64_t id, std::string reason) {
-    auto text = core::CleanField("reason", reason, 4000, true);
+    auto text = RequiredText("reason", reason, 4000);
     if (!text) return text.error();
-    if (text->empty()) return core::InvalidField("reason", Msg("tasks.field_required", {{"field", "reason"}}));
     auto t = GetTask(who, id);
     if (!t) return t.error();
     auto cal = Calendar();
@@ -779,9 +778,8 @@ core::Result<Dispute> Service::SettleDispute(const Principal& who, std::int64_t 
                                              const std::string& new_unit) {
     auto actor = policy_.Authorize(who, kTaskEnter, core::access::Scope::Global());
     if (!actor) return actor.error();
-    auto text = core::CleanField("settlement", settlement, 4000, true);
+    auto text = RequiredText("settlement", settlement, 4000);
     if (!text) return text.error();
-    if (text->empty()) return core::InvalidField("settlement", Msg("tasks.field_required", {{"field", "settlement"}}));
     std::optional<units::Unit> to;
     if (!new_unit.empty()) {
         to = units_.FindByCode(new_unit);
@@ -1103,9 +1101,8 @@ core::Result<Update> Service::DecideUpdate(const Principal& who, std::int64_t up
 
 core::Result<Update> Service::Evaluate(const Principal& who, std::int64_t update_id, std::string evaluation,
                                        bool wrong_report) {
-    auto text = core::CleanField("evaluation", evaluation, 4000, true);
+    auto text = RequiredText("evaluation", evaluation, 4000);
     if (!text) return text.error();
-    if (text->empty()) return core::InvalidField("evaluation", Msg("tasks.field_required", {{"field", "evaluation"}}));
     auto row = db_.Read([&](Connection& c) { return c.QueryOne(std::string(kSelectUpdate) + " WHERE id = $1", {update_id}); });
     if (!row) return core::NotFound(Msg("tasks.update_not_found"));
     const auto u = UpdateFromRow(*row);
@@ -1157,9 +1154,8 @@ std::vector<Explanation> Service::Explanations(const Principal& who, std::int64_
 }
 
 core::Result<Explanation> Service::Explain(const Principal& who, std::int64_t explanation_id, std::string text) {
-    auto body = core::CleanField("text", text, 8000, true);
+    auto body = RequiredText("text", text, 8000);
     if (!body) return body.error();
-    if (body->empty()) return core::InvalidField("text", Msg("tasks.field_required", {{"field", "text"}}));
     auto row = db_.Read([&](Connection& c) {
         return c.QueryOne(std::string(kSelectExplanation) + " WHERE id = $1", {explanation_id});
     });

@@ -45,6 +45,11 @@ inline constexpr Permission kTaskEvaluate{"tasks.evaluate"};    ///< the monitor
 
 void DeclareAccess(core::access::Policy& policy);
 
+/// A text field every Tasks form requires: CleanField's rules (P-12), then not empty (the error
+/// names the field: tasks.field_required).
+core::Result<std::string> RequiredText(std::string_view field, std::string_view s, std::size_t max_chars,
+                                       bool multiline = true);
+
 /// Secrecy levels of 08-QC/TW Art. 4.1.e and 5: `thuong`, `mat`, `toi_mat`, `tuyet_mat`.
 const std::vector<std::string>& SecrecyLevels();
 /// Kinds of assignment documents (Art. 2.1): resolution, directive, notice, conclusion,

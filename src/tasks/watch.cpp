@@ -508,9 +508,8 @@ std::vector<UnitExplanation> Watch::UnitExplanations(const Principal& who) const
 }
 
 core::Result<UnitExplanation> Watch::ExplainUnit(const Principal& who, std::int64_t id, std::string text) {
-    auto body = core::CleanField("text", text, 8000, true);
+    auto body = RequiredText("text", text, 8000);
     if (!body) return body.error();
-    if (body->empty()) return core::InvalidField("text", Msg("tasks.field_required", {{"field", "text"}}));
     auto row = db_.Read([&](Connection& c) {
         return c.QueryOne("SELECT unit_id, period FROM tasks_unit_explanations WHERE id = $1", {id});
     });

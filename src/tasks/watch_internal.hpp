@@ -1,12 +1,16 @@
 #pragma once
 // What the parts of Watch share (inspection.cpp, reports.cpp): every task, light, for the figures.
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/db/database.hpp"
 #include "tasks/status.hpp"
+#include "tasks/tasks.hpp"
 
 namespace vp::tasks::internal {
 
@@ -21,6 +25,27 @@ struct Light {
 
 /// Every task of the tracking tables with its active units (one query each).
 std::vector<Light> LoadLight(core::db::Connection& c);
+
+/// Whether a viewer reads a unit's tasks (kTaskRead on it), asked of the policy once per unit.
+class Readable {
+public:
+    Readable(const core::access::Policy& policy, const core::access::Principal& who) : policy_(policy), who_(who) {}
+    bool Unit(std::int64_t unit) {
+        auto it = may_.find(unit);
+        if (it == may_.end())
+            it = may_.emplace(unit, policy_.Authorize(who_, kTaskRead, core::access::Scope::Unit(unit)).ok()).first;
+        return it->second;
+    }
+    /// A task is read by whoever reads its monitoring unit or one of its units.
+    bool Task(const Light& t) {
+        return Unit(t.monitoring) || std::any_of(t.units.begin(), t.units.end(), [&](std::int64_t u) { return Unit(u); });
+    }
+
+private:
+    const core::access::Policy& policy_;
+    const core::access::Principal& who_;
+    std::map<std::int64_t, bool> may_;
+};
 
 inline bool IsOverdue(Status s) { return s == Status::kNotCompletedOverdue || s == Status::kNotStartedOverdue; }
 

@@ -4,26 +4,13 @@
 //   dashboard-licenses.txt   name, version, licence and licence text of every bundled package
 // Usage: node scripts/build.mjs --out DIR [--modules NODE_MODULES_DIR]
 // The CMake build (cmake/Npm.cmake) installs the packages in the build folder and passes --modules.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { licensesOf } from '../../licenses.mjs';
+import { bundleSetup, licensesOf } from '../../bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : fallback;
-};
-const out = arg('--out', join(root, 'dist'));
-const modules = arg('--modules', join(root, 'node_modules'));
-if (!existsSync(join(modules, 'esbuild'))) {
-  console.error(`dashboard: esbuild is not installed in ${modules} (run npm ci in web/dashboard)`);
-  process.exit(1);
-}
-const esbuild = createRequire(join(modules, 'noop.js'))('esbuild');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const { out, modules, esbuild, pkg } = bundleSetup('dashboard', root);
 mkdirSync(out, { recursive: true });
 const tmp = join(out, `.dashboard-build-${process.pid}`);
 mkdirSync(tmp, { recursive: true });

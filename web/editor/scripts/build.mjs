@@ -7,27 +7,13 @@
 // --modules is where `npm ci` installed the packages (default: web/editor/node_modules); the
 // CMake build (cmake/EditorBundle.cmake) installs them in the build folder instead.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { licensesOf } from '../../licenses.mjs';
+import { bundleSetup, licensesOf } from '../../bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : fallback;
-};
-const out = arg('--out', join(root, 'dist'));
-const modules = arg('--modules', join(root, 'node_modules'));
-
-if (!existsSync(join(modules, 'esbuild'))) {
-  console.error(`editor: esbuild is not installed in ${modules} (run npm ci in web/editor)`);
-  process.exit(1);
-}
-const esbuild = createRequire(join(modules, 'noop.js'))('esbuild');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const { out, modules, esbuild, pkg } = bundleSetup('editor', root);
 const tiptap = pkg.dependencies['@tiptap/core'];
 
 mkdirSync(out, { recursive: true });

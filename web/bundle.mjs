@@ -1,7 +1,28 @@
-// The licences of every npm package an esbuild bundle took files from, for the
-// <bundle>-licenses.txt served beside it. Shared by web/*/scripts/build.mjs.
-import { readFileSync, readdirSync } from 'node:fs';
+// What web/*/scripts/build.mjs share: their arguments, esbuild from the installed packages, and
+// the licences of every npm package a bundle took files from (for the <bundle>-licenses.txt
+// served beside it).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve, sep } from 'node:path';
+
+/// --out DIR and --modules NODE_MODULES_DIR (defaults: <root>/dist, <root>/node_modules), and
+/// esbuild loaded from the latter; exits with a message naming `name` when it is not installed.
+export function bundleSetup(name, root) {
+  const args = process.argv.slice(2);
+  const arg = (flag, fallback) => {
+    const i = args.indexOf(flag);
+    return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : fallback;
+  };
+  const out = arg('--out', join(root, 'dist'));
+  const modules = arg('--modules', join(root, 'node_modules'));
+  if (!existsSync(join(modules, 'esbuild'))) {
+    console.error(`${name}: esbuild is not installed in ${modules} (run npm ci in web/${name})`);
+    process.exit(1);
+  }
+  const esbuild = createRequire(join(modules, 'noop.js'))('esbuild');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return { out, modules, esbuild, pkg };
+}
 
 /// Text naming each package (name@version, licence, home page) with its licence text, or throws
 /// when a bundled package ships no licence file (check it before bundling it).
