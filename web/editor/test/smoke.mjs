@@ -223,6 +223,9 @@ step('keyboard: Alt+F10 reaches the toolbar, arrows move, Enter presses, Esc ret
   assert((await btn('bold').getAttribute('aria-pressed')) === 'true', 'Enter on Đậm did not turn bold on');
   await page.keyboard.press('Alt+F10');
   await page.keyboard.press(' ');
+  // A button activates on Space's keyup; the editor then updates the toolbar after its transaction.
+  await page.waitForFunction(() => document.querySelector('[data-cmd="bold"]').getAttribute('aria-pressed') === 'false',
+    null, { timeout: 2000 }).catch(() => {});
   assert((await btn('bold').getAttribute('aria-pressed')) === 'false', 'Space on Đậm did not turn bold off');
   await page.keyboard.press('Escape');
 });
