@@ -51,10 +51,11 @@ report=$(awk -F'\t' '
   NF == 5 && $1 ~ /^[a-z_]+$/ { v[$1, eng] = sprintf("%s / %s", $2, $3); if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
   END {
     goal["dashboard_all"] = "p95 < 50 ms"; goal["dashboard_province"] = "p95 < 50 ms"; goal["map"] = "";
-    goal["evaluation_quarter"] = "< 5 000 ms"; goal["refresh_statuses"] = "< 2 000 ms"
+    goal["evaluation_quarter"] = "< 5 000 ms"; goal["refresh_statuses"] = "< 2 000 ms"; goal["refresh_statuses_first"] = ""
     name["dashboard_all"] = "dashboard, the task office (every task)"; name["dashboard_province"] = "dashboard, a province focal point"
     name["map"] = "map of the 34 provinces"; name["evaluation_quarter"] = "evaluation of a quarter, every unit"
-    name["refresh_statuses"] = "status job: every open task recomputed (one run)"
+    name["refresh_statuses_first"] = "status job, first run (catches up with the generated statuses)"
+    name["refresh_statuses"] = "status job: every open task recomputed (the every-minute run)"
     print "| measure | goal | SQLite p50 / p95 ms | PostgreSQL p50 / p95 ms |"
     print "|---|---|---|---|"
     for (i = 1; i <= n; i++) printf "| %s | %s | %s | %s |\n", name[order[i]], goal[order[i]], v[order[i], 1], v[order[i], 2]

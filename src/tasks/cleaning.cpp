@@ -249,10 +249,12 @@ core::Result<Analysis> Watch::Analyse(const Principal& who, const std::string& p
         r.avg_progress = s.open ? static_cast<int>(s.progress / s.open) : 0;
         r.avg_delay_days = s.late ? static_cast<int>(s.delay / s.late / 24) : 0;
     }
+    std::map<std::string, std::pair<std::string, std::string>> registry;  // id → code, name
+    for (const auto& u : units_.List()) registry[std::to_string(u.id)] = {u.code, u.name_vi};
     for (auto& r : a.by_unit) {
-        if (auto u = units_.Find(std::stoll(r.key))) {
-            r.label = u->name_vi;
-            r.key = u->code;
+        if (auto it = registry.find(r.key); it != registry.end()) {
+            r.label = it->second.second;
+            r.key = it->second.first;
         }
     }
     auto by_overdue = [](const AnalysisRow& x, const AnalysisRow& y) {

@@ -236,6 +236,13 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
     });
     internal::Readable may_unit(policy_, who);
     const auto filter_unit = f.unit.empty() ? std::optional<units::Unit>{} : units_.FindByCode(f.unit);
+    // The registry once (not a look-up per task).
+    std::map<std::int64_t, units::Unit> registry;
+    for (auto& u : units_.List()) registry.emplace(u.id, std::move(u));
+    auto unit_of = [&](std::int64_t id) -> const units::Unit* {
+        auto it = registry.find(id);
+        return it == registry.end() ? nullptr : &it->second;
+    };
     std::set<std::int64_t> shown;
     std::map<std::string, std::size_t> si, ui, pi, gi, qi;
     for (auto s : kAllStatuses) BucketOf(d.by_status, si, std::string(StatusCode(s)));
@@ -261,7 +268,7 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
         };
         add(BucketOf(d.by_status, si, std::string(StatusCode(t.status))));
         for (auto u : t.leads) {
-            auto unit = units_.Find(u);
+            const auto* unit = unit_of(u);
             auto& b = BucketOf(d.by_unit, ui, unit ? unit->code : std::to_string(u));
             if (b.label.empty() && unit) b.label = unit->short_name.empty() ? unit->name_vi : unit->short_name;
             add(b);
@@ -307,7 +314,7 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
         if (d.most_overdue.size() >= 10) break;
         std::string leads;
         for (auto u : t->leads) {
-            if (auto unit = units_.Find(u)) leads += (leads.empty() ? "" : ", ") + unit->name_vi;
+            if (const auto* unit = unit_of(u)) leads += (leads.empty() ? "" : ", ") + unit->name_vi;
         }
         const auto deadline = t->deadline.value_or(d.at);
         d.most_overdue.push_back({t->id, t->content, leads, deadline,

@@ -1256,14 +1256,38 @@ int Service::ExtendOpenEnded() {
 
 int Service::RefreshStatuses() {
     ExtendOpenEnded();
-    auto ids = db_.Read([&](Connection& c) {
+    // Set-based: every open task's inputs in three queries, its status by the pure rule; only the
+    // tasks whose status changes go through Refresh (history, audit, live event, ancestors), so
+    // the job's every-minute walk costs a read, not a transaction per task.
+    const auto now = clock_.Now();
+    auto changed_ids = db_.Read([&](Connection& c) {
+        std::set<std::int64_t> missed, child_started;
+        for (const auto& r : c.Query("SELECT DISTINCT task_id FROM tasks_clocks WHERE kind = 'update' AND done_at IS NULL"
+                                     " AND due_at < $1",
+                                     {Ms(now)}))
+            missed.insert(r.Int(0));
+        for (const auto& r : c.Query("SELECT DISTINCT parent_id FROM tasks_tasks WHERE parent_id IS NOT NULL AND status NOT"
+                                     " IN ('not_started_within_deadline', 'not_started_overdue')"))
+            child_started.insert(r.Int(0));
         std::vector<std::int64_t> out;
-        for (const auto& r : c.Query("SELECT id FROM tasks_tasks WHERE completed_at IS NULL AND merged_into IS NULL ORDER BY id")) out.push_back(r.Int(0));
+        for (const auto& r : c.Query("SELECT id, start_at, deadline_at, started, progress, status FROM tasks_tasks WHERE"
+                                     " completed_at IS NULL AND merged_into IS NULL ORDER BY id")) {
+            const auto id = r.Int(0);
+            const auto status = ComputeStatus({.start = core::FromMillis(r.Int(1)),
+                                               .deadline = OptTime(r, 2),
+                                               .completed_at = std::nullopt,
+                                               .started = r.Bool(3) || child_started.contains(id),
+                                               .approved_progress = static_cast<int>(r.Int(4)),
+                                               .missed_checkpoint = missed.contains(id),
+                                               .now = now,
+                                               .lag_margin = settings_.lag_margin});
+            if (StatusCode(status) != r.Text(5)) out.push_back(id);
+        }
         return out;
     });
     int changed = 0;
     const audit::Actor system{.username = "system", .role = "tasks.status", .address = "job"};
-    for (auto id : ids) {
+    for (auto id : changed_ids) {
         db_.Transact([&](Connection& c) -> core::Status {
             auto before = c.QueryOne("SELECT status FROM tasks_tasks WHERE id = $1", {id});
             Refresh(c, id, system);

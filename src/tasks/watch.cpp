@@ -269,8 +269,10 @@ std::vector<ev::UnitFacts> Watch::Facts(Connection& c, std::pair<core::TimePoint
 }
 
 PeriodEvaluation Watch::Named(PeriodEvaluation e) const {
+    std::map<std::int64_t, std::string> names;
+    for (const auto& u : units_.List()) names[u.id] = u.name_vi;
     for (auto& u : e.units) {
-        if (auto unit = units_.Find(u.facts.unit_id)) u.unit_name = unit->name_vi;
+        if (auto it = names.find(u.facts.unit_id); it != names.end()) u.unit_name = it->second;
     }
     return e;
 }
