@@ -162,6 +162,11 @@ TEST_P(TasksBench, Run) {
     // The dashboard of the task office (every task) and of one province (its subtree).
     Print("dashboard_all", Measure(2, 20, [&] { EXPECT_EQ(watch.DashboardFor(office_, {}).total, n_tasks); }));
     Print("dashboard_province", Measure(2, 20, [&] { watch.DashboardFor(focal_, {}); }));
+    // Right after a change anywhere (an event empties the snapshot): every task read again.
+    Print("dashboard_after_change", Measure(1, 10, [&] {
+              events_.Publish(core::Event{.topic = "tasks.task", .data_json = R"({"id":1,"units":[]})"});
+              watch.DashboardFor(office_, {});
+          }));
     Print("map", Measure(1, 10, [&] { watch.Provinces(office_); }));
     // A quarter's evaluation of every unit, from the records.
     Print("evaluation_quarter", Measure(1, 5, [&] { EXPECT_TRUE(watch.Evaluation(office_, "2026-Q2").ok()); }));

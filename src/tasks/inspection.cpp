@@ -226,13 +226,12 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
     auto cal = calendars_.GetShared();
     if (!cal) return d;
     const auto& calendar = *cal.value();
-    auto [tasks, history] = db_.Read([&](Connection& c) {
-        auto light = LoadLight(c);
-        const auto since = Ms(d.at - std::chrono::hours(24 * 400));
-        auto h = c.Query("SELECT task_id, status, at FROM tasks_status_history WHERE at >= $1 AND status IN"
-                         " ('not_completed_overdue', 'not_started_overdue')",
-                         {since});
-        return std::pair{std::move(light), std::move(h)};
+    const auto snapshot = Tasks();
+    const auto& tasks = *snapshot;
+    const auto history = db_.Read([&](Connection& c) {
+        return c.Query("SELECT task_id, status, at FROM tasks_status_history WHERE at >= $1 AND status IN"
+                       " ('not_completed_overdue', 'not_started_overdue')",
+                       {Ms(d.at - std::chrono::hours(24 * 400))});
     });
     internal::Readable may_unit(policy_, who);
     const auto filter_unit = f.unit.empty() ? std::optional<units::Unit>{} : units_.FindByCode(f.unit);
@@ -328,15 +327,16 @@ std::vector<ProvinceFigure> Watch::Provinces(const Principal& who) const {
     std::vector<ProvinceFigure> out;
     if (!MayFollow(who)) return out;
     // Aggregates only (the ranking is published to everyone who follows tasks: Art. 17.1.b).
-    auto [tasks, latest] = db_.Read([&](Connection& c) {
-        auto light = LoadLight(c);
+    const auto snapshot = Tasks();
+    const auto& tasks = *snapshot;
+    auto latest = db_.Read([&](Connection& c) {
         std::map<std::int64_t, std::tuple<std::string, std::optional<int>, std::string>> scores;
         for (const auto& r : c.Query("SELECT r.unit_id, r.period, r.total, r.class FROM tasks_evaluation_results r JOIN"
                                      " tasks_evaluations e ON e.period = r.period ORDER BY e.closed_at, r.period")) {
             scores[r.Int(0)] = {r.Text(1), r.IsNull(2) ? std::nullopt : std::optional<int>(static_cast<int>(r.Int(2))),
                                 r.Text(3)};
         }
-        return std::pair{std::move(light), std::move(scores)};
+        return scores;
     });
     std::map<std::int64_t, std::size_t> index;
     for (const auto& u : units_.List()) {

@@ -13,6 +13,7 @@
 #include "core/message.hpp"
 #include "core/text.hpp"
 #include "tasks/watch.hpp"
+#include "tasks/watch_internal.hpp"
 
 namespace vp::tasks {
 namespace {
@@ -118,7 +119,38 @@ Watch::Watch(core::db::Database& db, audit::Log& audit, const core::Clock& clock
       events_(events),
       notify_(std::move(notify)),
       holders_(std::move(holders)),
-      tasks_(tasks) {}
+      tasks_(tasks),
+      snapshot_(std::make_shared<Snapshot>()) {
+    // Any change to a task empties the snapshot: this node's at its commit (before the change's
+    // answer goes out), every node's through the bus. Cheap, never blocking.
+    std::weak_ptr<Snapshot> weak = snapshot_;
+    auto empties = [weak](const core::Event& e) {
+        if (e.topic != "tasks.task") return;
+        if (auto s = weak.lock()) ++s->generation;
+    };
+    events_.OnLocalCommit(empties);
+    subscription_ = events_.Subscribe([empties](const core::Event& e) {
+        empties(e);
+        return false;
+    });
+}
+
+std::shared_ptr<const std::vector<internal::Light>> Watch::Tasks() const {
+    const auto generation = snapshot_->generation.load();
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(snapshot_->mu);
+        if (snapshot_->tasks && snapshot_->loaded_generation == generation && now - snapshot_->loaded_at < std::chrono::seconds(10))
+            return snapshot_->tasks;
+    }
+    // Read outside the lock; a change while reading leaves a newer generation: the next call reads again.
+    auto tasks = std::make_shared<const std::vector<internal::Light>>(db_.Read([](Connection& c) { return internal::LoadLight(c); }));
+    std::lock_guard lock(snapshot_->mu);
+    snapshot_->tasks = tasks;
+    snapshot_->loaded_generation = generation;
+    snapshot_->loaded_at = now;
+    return tasks;
+}
 
 bool Watch::MayFollow(const Principal& who) const {
     return who.is_operator || policy_.HoldsAnywhere(who, kTaskRead);

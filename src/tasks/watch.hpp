@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@
 #include "tasks/tasks.hpp"
 
 namespace vp::tasks {
+
+namespace internal {
+struct Light;  // watch_internal.hpp
+}
 
 inline constexpr Permission kEvaluationManage{"tasks.evaluation"};  ///< the task office: sets, closing periods
 inline constexpr Permission kInspect{"tasks.inspect"};  ///< inspection commissions: warnings and results
@@ -317,6 +322,12 @@ private:
     NotifyFn notify_;
     HoldersFn holders_;
     Service* tasks_ = nullptr;
+    /// Every task, light, as the dashboard and the map read them: kept until a tasks.task event
+    /// (this node's at its commit, other nodes' through the bus) or 10 s have passed.
+    struct Snapshot;
+    std::shared_ptr<Snapshot> snapshot_;
+    std::shared_ptr<const std::vector<internal::Light>> Tasks() const;
+    std::shared_ptr<core::Subscription> subscription_;
 };
 
 }  // namespace vp::tasks

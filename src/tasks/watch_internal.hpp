@@ -11,6 +11,7 @@
 #include "core/db/database.hpp"
 #include "tasks/status.hpp"
 #include "tasks/tasks.hpp"
+#include "tasks/watch.hpp"
 
 namespace vp::tasks::internal {
 
@@ -22,6 +23,24 @@ struct Light {
     core::TimePoint assigned{};
     std::vector<std::int64_t> leads, units;  ///< active lead units; every active unit
 };
+
+/// Watch's snapshot of every task (watch.cpp Tasks()).
+}  // namespace vp::tasks::internal
+
+#include <atomic>
+#include <mutex>
+
+namespace vp::tasks {
+struct Watch::Snapshot {
+    std::atomic<std::uint64_t> generation{0};
+    std::mutex mu;
+    std::shared_ptr<const std::vector<internal::Light>> tasks;
+    std::uint64_t loaded_generation = 0;
+    std::chrono::steady_clock::time_point loaded_at{};
+};
+}  // namespace vp::tasks
+
+namespace vp::tasks::internal {
 
 /// Every task of the tracking tables with its active units (one query each).
 std::vector<Light> LoadLight(core::db::Connection& c);
