@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -228,11 +229,11 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
     const auto& calendar = *cal.value();
     const auto snapshot = Tasks();
     const auto& tasks = *snapshot;
-    const auto history = db_.Read([&](Connection& c) {
-        return c.Query("SELECT task_id, status, at FROM tasks_status_history WHERE at >= $1 AND status IN"
-                       " ('not_completed_overdue', 'not_started_overdue')",
-                       {Ms(d.at - std::chrono::hours(24 * 400))});
-    });
+    std::shared_ptr<const std::vector<std::pair<std::int64_t, std::string>>> history;
+    {
+        std::lock_guard lock(snapshot_->mu);
+        history = snapshot_->overdue_months;
+    }
     internal::Readable may_unit(policy_, who);
     const auto filter_unit = f.unit.empty() ? std::optional<units::Unit>{} : units_.FindByCode(f.unit);
     // The registry once (not a look-up per task).
@@ -242,7 +243,7 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
         auto it = registry.find(id);
         return it == registry.end() ? nullptr : &it->second;
     };
-    std::set<std::int64_t> shown;
+    std::unordered_set<std::int64_t> shown;
     std::map<std::string, std::size_t> si, ui, pi, gi, qi;
     for (auto s : kAllStatuses) BucketOf(d.by_status, si, std::string(StatusCode(s)));
     std::vector<const Light*> overdue;
@@ -274,12 +275,7 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
         }
         add(BucketOf(d.by_priority, pi, t.priority));
         add(BucketOf(d.by_group, gi, t.group));
-        std::string quarter = "none";
-        if (t.deadline) {
-            const auto day = calendar.LocalDate(*t.deadline);
-            quarter = fmt::format("{}-Q{}", static_cast<int>(day.year()), (static_cast<unsigned>(day.month()) + 2) / 3);
-        }
-        add(BucketOf(d.by_period, qi, quarter));
+        add(BucketOf(d.by_period, qi, t.quarter));
     }
     auto by_count = [](const Bucket& a, const Bucket& b) { return a.count != b.count ? a.count > b.count : a.key < b.key; };
     std::sort(d.by_unit.begin(), d.by_unit.end(), by_count);
@@ -294,17 +290,15 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
         mi[fmt::format("{:04}-{:02}", static_cast<int>(m.year()), static_cast<unsigned>(m.month()))] = d.trend.size();
         d.trend.push_back({fmt::format("{:04}-{:02}", static_cast<int>(m.year()), static_cast<unsigned>(m.month()))});
     }
-    auto month_of = [&](core::TimePoint t) {
-        const auto day = calendar.LocalDate(t);
-        return fmt::format("{:04}-{:02}", static_cast<int>(day.year()), static_cast<unsigned>(day.month()));
-    };
     for (const auto& t : tasks) {
-        if (!shown.contains(t.id) || !t.completed) continue;
-        if (auto it = mi.find(month_of(*t.completed)); it != mi.end()) ++d.trend[it->second].completed;
+        if (t.completed_month.empty() || !shown.contains(t.id)) continue;
+        if (auto it = mi.find(t.completed_month); it != mi.end()) ++d.trend[it->second].completed;
     }
-    for (const auto& r : history) {
-        if (!shown.contains(r.Int(0))) continue;
-        if (auto it = mi.find(month_of(core::FromMillis(r.Int(2)))); it != mi.end()) ++d.trend[it->second].became_overdue;
+    if (history) {
+        for (const auto& [task, month] : *history) {
+            if (!shown.contains(task)) continue;
+            if (auto it = mi.find(month); it != mi.end()) ++d.trend[it->second].became_overdue;
+        }
     }
     std::sort(overdue.begin(), overdue.end(), [](const Light* a, const Light* b) {
         return a->deadline != b->deadline ? a->deadline < b->deadline : a->id < b->id;

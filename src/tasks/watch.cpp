@@ -144,8 +144,32 @@ std::shared_ptr<const std::vector<internal::Light>> Watch::Tasks() const {
             return snapshot_->tasks;
     }
     // Read outside the lock; a change while reading leaves a newer generation: the next call reads again.
-    auto tasks = std::make_shared<const std::vector<internal::Light>>(db_.Read([](Connection& c) { return internal::LoadLight(c); }));
+    auto cal = calendars_.GetShared();
+    const auto zone = cal ? cal.value()->TimeZone() : std::string("Asia/Ho_Chi_Minh");
+    auto month = [&](core::TimePoint t) {
+        const auto iso = cal ? cal.value()->FormatIso(t) : calendar::FormatIso(t, zone);
+        return iso.substr(0, 7);
+    };
+    auto [light, history] = db_.Read([&](Connection& c) {
+        auto h = c.Query("SELECT task_id, at FROM tasks_status_history WHERE at >= $1 AND status IN"
+                         " ('not_completed_overdue', 'not_started_overdue')",
+                         {Ms(clock_.Now() - std::chrono::hours(24 * 400))});
+        return std::pair{internal::LoadLight(c), std::move(h)};
+    });
+    for (auto& t : light) {
+        if (t.deadline) {
+            const auto m = month(*t.deadline);
+            t.quarter = m.substr(0, 4) + "-Q" + std::to_string((std::stoi(m.substr(5, 2)) + 2) / 3);
+        } else {
+            t.quarter = "none";
+        }
+        if (t.completed) t.completed_month = month(*t.completed);
+    }
+    auto overdue = std::make_shared<std::vector<std::pair<std::int64_t, std::string>>>();
+    for (const auto& r : history) overdue->emplace_back(r.Int(0), month(core::FromMillis(r.Int(1))));
+    auto tasks = std::make_shared<const std::vector<internal::Light>>(std::move(light));
     std::lock_guard lock(snapshot_->mu);
+    snapshot_->overdue_months = std::move(overdue);
     snapshot_->tasks = tasks;
     snapshot_->loaded_generation = generation;
     snapshot_->loaded_at = now;

@@ -22,6 +22,8 @@ struct Light {
     std::optional<core::TimePoint> deadline, completed;
     core::TimePoint assigned{};
     std::vector<std::int64_t> leads, units;  ///< active lead units; every active unit
+    std::string quarter;          ///< of the deadline, local ("2026-Q2"; "none"): the snapshot's
+    std::string completed_month;  ///< of the completion, local ("2026-04"): the snapshot's
 };
 
 /// Watch's snapshot of every task (watch.cpp Tasks()).
@@ -35,6 +37,8 @@ struct Watch::Snapshot {
     std::atomic<std::uint64_t> generation{0};
     std::mutex mu;
     std::shared_ptr<const std::vector<internal::Light>> tasks;
+    /// Tasks turning overdue in the last 400 days: (task, local month), for the dashboard's trend.
+    std::shared_ptr<const std::vector<std::pair<std::int64_t, std::string>>> overdue_months;
     std::uint64_t loaded_generation = 0;
     std::chrono::steady_clock::time_point loaded_at{};
 };
