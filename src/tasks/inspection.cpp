@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "calendar/iso_time.hpp"
+#include "calendar/service.hpp"
 #include "core/message.hpp"
 #include "core/text.hpp"
 #include "tasks/watch.hpp"
@@ -178,6 +180,10 @@ std::vector<Warning> Watch::Warnings(const Principal& who, std::int64_t task_id)
 
 namespace internal {
 
+core::Result<core::TimePoint> StartOfDay(std::chrono::year_month_day day, const calendar::Calendar& cal) {
+    return calendar::TryParseInstant(calendar::FormatIsoDate(day) + "T00:00", cal.TimeZone());
+}
+
 std::vector<Light> LoadLight(Connection& c) {
     std::map<std::int64_t, Light> by_id;
     for (const auto& r : c.Query("SELECT id, status, priority, group_code, deadline_at, completed_at, content,"
@@ -227,21 +233,13 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
     auto cal = calendars_.GetShared();
     if (!cal) return d;
     const auto& calendar = *cal.value();
-    const auto snapshot = Tasks();
-    const auto& tasks = *snapshot;
-    std::shared_ptr<const std::vector<std::pair<std::int64_t, std::string>>> history;
-    {
-        std::lock_guard lock(snapshot_->mu);
-        history = snapshot_->overdue_months;
-    }
+    const auto view = Current();
+    const auto& tasks = view->tasks;
     internal::Readable may_unit(policy_, who);
     const auto filter_unit = f.unit.empty() ? std::optional<units::Unit>{} : units_.FindByCode(f.unit);
-    // The registry once (not a look-up per task).
-    std::map<std::int64_t, units::Unit> registry;
-    for (auto& u : units_.List()) registry.emplace(u.id, std::move(u));
     auto unit_of = [&](std::int64_t id) -> const units::Unit* {
-        auto it = registry.find(id);
-        return it == registry.end() ? nullptr : &it->second;
+        auto it = view->units.find(id);
+        return it == view->units.end() ? nullptr : &it->second;
     };
     std::unordered_set<std::int64_t> shown;
     std::map<std::string, std::size_t> si, ui, pi, gi, qi;
@@ -294,11 +292,9 @@ Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) co
         if (t.completed_month.empty() || !shown.contains(t.id)) continue;
         if (auto it = mi.find(t.completed_month); it != mi.end()) ++d.trend[it->second].completed;
     }
-    if (history) {
-        for (const auto& [task, month] : *history) {
-            if (!shown.contains(task)) continue;
-            if (auto it = mi.find(month); it != mi.end()) ++d.trend[it->second].became_overdue;
-        }
+    for (const auto& [task, month] : view->overdue_months) {
+        if (!shown.contains(task)) continue;
+        if (auto it = mi.find(month); it != mi.end()) ++d.trend[it->second].became_overdue;
     }
     std::sort(overdue.begin(), overdue.end(), [](const Light* a, const Light* b) {
         return a->deadline != b->deadline ? a->deadline < b->deadline : a->id < b->id;
@@ -321,8 +317,8 @@ std::vector<ProvinceFigure> Watch::Provinces(const Principal& who) const {
     std::vector<ProvinceFigure> out;
     if (!MayFollow(who)) return out;
     // Aggregates only (the ranking is published to everyone who follows tasks: Art. 17.1.b).
-    const auto snapshot = Tasks();
-    const auto& tasks = *snapshot;
+    const auto view = Current();
+    const auto& tasks = view->tasks;
     auto latest = db_.Read([&](Connection& c) {
         std::map<std::int64_t, std::tuple<std::string, std::optional<int>, std::string>> scores;
         for (const auto& r : c.Query("SELECT r.unit_id, r.period, r.total, r.class FROM tasks_evaluation_results r JOIN"
@@ -333,7 +329,7 @@ std::vector<ProvinceFigure> Watch::Provinces(const Principal& who) const {
         return scores;
     });
     std::map<std::int64_t, std::size_t> index;
-    for (const auto& u : units_.List()) {
+    for (const auto& [id, u] : view->units) {
         if (u.kind != "provincial_committee" || u.status != "active") continue;
         index[u.id] = out.size();
         out.push_back({.unit_id = u.id, .code = u.code, .name = u.short_name.empty() ? u.name_vi : u.short_name});

@@ -146,10 +146,7 @@ core::Result<Report> Watch::GenerateReport(const Principal& who, ReportRequest i
     auto cal = calendars_.GetShared();
     if (!cal) return cal.error();
     const auto& calendar = *cal.value();
-    auto start = [&](year_month_day d) {
-        return calendar::TryParseInstant(calendar::FormatIsoDate(d) + "T00:00", calendar.TimeZone());
-    };
-    auto from = start(range->first), end = start(range->end);
+    auto from = internal::StartOfDay(range->first, calendar), end = internal::StartOfDay(range->end, calendar);
     if (!from || !end) return core::InvalidField("period", Msg("tasks.report_period_invalid", {{"period", in.period}}));
     const auto now = clock_.Now();
     if (from.value() >= now) return core::Conflict(Msg("tasks.report_not_started", {{"period", range->period}}));
@@ -467,7 +464,7 @@ static const std::map<analysis::ReportKind, std::string>& ReportKindCodes() {
 static void EnsureDeadlines(Connection& c, const calendar::Calendar& calendar,
                             const std::vector<analysis::ReportDeadline>& deadlines, core::TimePoint now) {
     for (const auto& d : deadlines) {
-        auto due_at = calendar::TryParseInstant(calendar::FormatIsoDate(d.due) + "T00:00", calendar.TimeZone());
+        auto due_at = internal::StartOfDay(d.due, calendar);
         if (!due_at) continue;
         c.Execute("INSERT INTO tasks_report_deadlines (kind, period, due_on, due_at, created_at) VALUES ($1, $2, $3,"
                   " $4, $5) ON CONFLICT DO NOTHING",
@@ -491,7 +488,7 @@ std::vector<ReportDeadlineState> Watch::ReportDeadlineStates(const Principal& wh
         stored.emplace(std::pair{r.Text(0), r.Text(1)}, std::move(r));
     }
     for (const auto& d : analysis::ReportDeadlines(year)) {
-        auto due_at = calendar::TryParseInstant(calendar::FormatIsoDate(d.due) + "T00:00", cal.value()->TimeZone());
+        auto due_at = internal::StartOfDay(d.due, *cal.value());
         if (!due_at) continue;
         ReportDeadlineState s{.kind = ReportKindCodes().at(d.kind), .period = d.period,
                               .due_on = calendar::FormatIsoDate(d.due), .due_at = due_at.value()};

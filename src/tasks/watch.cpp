@@ -135,28 +135,27 @@ Watch::Watch(core::db::Database& db, audit::Log& audit, const core::Clock& clock
     });
 }
 
-std::shared_ptr<const std::vector<internal::Light>> Watch::Tasks() const {
+std::shared_ptr<const Watch::View> Watch::Current() const {
     const auto generation = snapshot_->generation.load();
     const auto now = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(snapshot_->mu);
-        if (snapshot_->tasks && snapshot_->loaded_generation == generation && now - snapshot_->loaded_at < std::chrono::seconds(10))
-            return snapshot_->tasks;
+        if (snapshot_->view && snapshot_->loaded_generation == generation && now - snapshot_->loaded_at < std::chrono::seconds(10))
+            return snapshot_->view;
     }
     // Read outside the lock; a change while reading leaves a newer generation: the next call reads again.
     auto cal = calendars_.GetShared();
-    const auto zone = cal ? cal.value()->TimeZone() : std::string("Asia/Ho_Chi_Minh");
     auto month = [&](core::TimePoint t) {
-        const auto iso = cal ? cal.value()->FormatIso(t) : calendar::FormatIso(t, zone);
-        return iso.substr(0, 7);
+        return (cal ? cal.value()->FormatIso(t) : calendar::FormatIso(t, "Asia/Ho_Chi_Minh")).substr(0, 7);
     };
-    auto [light, history] = db_.Read([&](Connection& c) {
-        auto h = c.Query("SELECT task_id, at FROM tasks_status_history WHERE at >= $1 AND status IN"
-                         " ('not_completed_overdue', 'not_started_overdue')",
-                         {Ms(clock_.Now() - std::chrono::hours(24 * 400))});
-        return std::pair{internal::LoadLight(c), std::move(h)};
+    auto view = std::make_shared<View>();
+    auto history = db_.Read([&](Connection& c) {
+        view->tasks = internal::LoadLight(c);
+        return c.Query("SELECT task_id, at FROM tasks_status_history WHERE at >= $1 AND status IN"
+                       " ('not_completed_overdue', 'not_started_overdue')",
+                       {Ms(clock_.Now() - std::chrono::hours(24 * 400))});
     });
-    for (auto& t : light) {
+    for (auto& t : view->tasks) {
         if (t.deadline) {
             const auto m = month(*t.deadline);
             t.quarter = m.substr(0, 4) + "-Q" + std::to_string((std::stoi(m.substr(5, 2)) + 2) / 3);
@@ -165,15 +164,13 @@ std::shared_ptr<const std::vector<internal::Light>> Watch::Tasks() const {
         }
         if (t.completed) t.completed_month = month(*t.completed);
     }
-    auto overdue = std::make_shared<std::vector<std::pair<std::int64_t, std::string>>>();
-    for (const auto& r : history) overdue->emplace_back(r.Int(0), month(core::FromMillis(r.Int(1))));
-    auto tasks = std::make_shared<const std::vector<internal::Light>>(std::move(light));
+    for (const auto& r : history) view->overdue_months.emplace_back(r.Int(0), month(core::FromMillis(r.Int(1))));
+    for (auto& u : units_.List()) view->units.emplace(u.id, std::move(u));
     std::lock_guard lock(snapshot_->mu);
-    snapshot_->overdue_months = std::move(overdue);
-    snapshot_->tasks = tasks;
+    snapshot_->view = view;
     snapshot_->loaded_generation = generation;
     snapshot_->loaded_at = now;
-    return tasks;
+    return view;
 }
 
 bool Watch::MayFollow(const Principal& who) const {
@@ -205,6 +202,12 @@ std::vector<IssuedSet> Watch::Sets(Connection& c) const {
 
 std::vector<IssuedSet> Watch::IndicatorSets() const {
     return db_.Read([&](Connection& c) { return Sets(c); });
+}
+
+std::optional<ev::IndicatorSet> Watch::SetInForce(const ev::Period& p) const {
+    std::vector<ev::IndicatorSet> plain;
+    for (const auto& s : IndicatorSets()) plain.push_back(s.set);
+    return ev::InForce(plain, ev::DaysOf(p).first);
 }
 
 core::Result<IssuedSet> Watch::IssueIndicatorSet(const Principal& who, ev::IndicatorSet set, std::string note) {
@@ -252,8 +255,8 @@ core::Result<std::pair<core::TimePoint, core::TimePoint>> Watch::Bounds(const ev
     auto cal = calendars_.GetShared();
     if (!cal) return cal.error();
     const auto days = ev::DaysOf(p);
-    auto a = calendar::TryParseInstant(calendar::FormatIsoDate(days.first) + "T00:00", cal.value()->TimeZone());
-    auto b = calendar::TryParseInstant(calendar::FormatIsoDate(days.end) + "T00:00", cal.value()->TimeZone());
+    auto a = internal::StartOfDay(days.first, *cal.value());
+    auto b = internal::StartOfDay(days.end, *cal.value());
     if (!a) return a.error();
     if (!b) return b.error();
     return std::pair{a.value(), b.value()};
@@ -382,10 +385,7 @@ core::Result<PeriodEvaluation> Watch::Evaluation(const Principal& who, std::stri
         !policy_.Authorize(who, kTaskReadAll, core::access::Scope::Global())) {
         return core::Forbidden(Msg("tasks.evaluation_not_published", {{"period", period}}));
     }
-    auto sets = IndicatorSets();
-    std::vector<ev::IndicatorSet> plain;
-    for (const auto& s : sets) plain.push_back(s.set);
-    auto set = ev::InForce(plain, ev::DaysOf(p.value()).first);
+    auto set = SetInForce(p.value());
     if (!set) return core::Conflict(Msg("tasks.indicator_set_none", {{"period", period}}));
     const auto codes = Codes();
     auto bounds = Bounds(p.value());
@@ -413,10 +413,7 @@ core::Result<PeriodEvaluation> Watch::ClosePeriod(const Principal& who, std::str
     if (!cal) return cal.error();
     auto due = cal.value()->TryAddWorkingDays(now, 10);
     if (!due) return due.error();
-    auto sets = IndicatorSets();
-    std::vector<ev::IndicatorSet> plain;
-    for (const auto& s : sets) plain.push_back(s.set);
-    auto set = ev::InForce(plain, ev::DaysOf(p.value()).first);
+    auto set = SetInForce(p.value());
     if (!set) return core::Conflict(Msg("tasks.indicator_set_none", {{"period", period}}));
     const auto previous = ev::PeriodCode(ev::Previous(p.value()));
     std::vector<std::int64_t> to_explain;

@@ -308,6 +308,8 @@ private:
     core::Result<std::pair<core::TimePoint, core::TimePoint>> Bounds(const evaluation::Period& p) const;
     std::optional<PeriodEvaluation> Kept(core::db::Connection& c, const std::string& period) const;
     std::vector<IssuedSet> Sets(core::db::Connection& c) const;
+    /// The set a period is evaluated with: in force on its first day.
+    std::optional<evaluation::IndicatorSet> SetInForce(const evaluation::Period& p) const;
     PeriodEvaluation Named(PeriodEvaluation e) const;
     bool MayReadUnit(const Principal& who, std::int64_t unit) const;
     std::optional<Warning> LoadWarning(core::db::Connection& c, std::int64_t id) const;
@@ -324,9 +326,10 @@ private:
     Service* tasks_ = nullptr;
     /// Every task, light, as the dashboard and the map read them: kept until a tasks.task event
     /// (this node's at its commit, other nodes' through the bus) or 10 s have passed.
+    struct View;
     struct Snapshot;
     std::shared_ptr<Snapshot> snapshot_;
-    std::shared_ptr<const std::vector<internal::Light>> Tasks() const;
+    std::shared_ptr<const View> Current() const;
     std::shared_ptr<core::Subscription> subscription_;
 };
 

@@ -78,6 +78,12 @@ json::object SetJson(const IssuedSet& s) {
 
 }  // namespace
 
+std::chrono::year_month_day WatchHandlers::Today() const {
+    auto cal = calendars_.GetShared();
+    if (cal) return cal.value()->LocalDate(clock_.Now());
+    return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock_.Now() + std::chrono::hours(7))};
+}
+
 std::string WatchHandlers::Iso(core::TimePoint t) const {
     auto cal = calendars_.GetShared();
     return cal ? cal.value()->FormatIso(t) : calendar::FormatIso(t, "Asia/Ho_Chi_Minh");
@@ -240,9 +246,8 @@ json::object WatchHandlers::ReportJson(const Report& r, const std::string& lang)
 }
 
 json::array WatchHandlers::DeadlinesJson(const Principal& p, const std::string& lang) const {
-    const auto day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock_.Now() + std::chrono::hours(7))};
     json::array out;
-    for (const auto& d : watch_.ReportDeadlineStates(p, static_cast<int>(day.year()))) {
+    for (const auto& d : watch_.ReportDeadlineStates(p, static_cast<int>(Today().year()))) {
         out.push_back(json::object{{"kind", d.kind},
                                    {"kind_label", web_.Templates().T(lang, "tasks_report_kind_" + d.kind)},
                                    {"period", d.period},

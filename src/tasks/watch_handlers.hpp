@@ -79,6 +79,8 @@ private:
     boost::json::object AnalysisJson(const Analysis& a, const std::string& lang) const;
     core::http::Response Xlsx(const core::http::Request& req, std::string bytes, const std::string& name) const;
     std::string Iso(core::TimePoint t) const;
+    /// Today in the calendar's zone.
+    std::chrono::year_month_day Today() const;
 
     auth::Web& web_;
     Watch& watch_;

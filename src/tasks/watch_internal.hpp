@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "calendar/calendar.hpp"
 #include "core/access.hpp"
 #include "core/clock.hpp"
 #include "core/db/database.hpp"
@@ -26,25 +27,34 @@ struct Light {
     std::string completed_month;  ///< of the completion, local ("2026-04"): the snapshot's
 };
 
-/// Watch's snapshot of every task (watch.cpp Tasks()).
+/// Watch's snapshot of every task (watch.cpp Snapshot()).
 }  // namespace vp::tasks::internal
 
 #include <atomic>
 #include <mutex>
 
 namespace vp::tasks {
+/// What the dashboard and the map count over, read together and shared by every request until
+/// it is emptied.
+struct Watch::View {
+    std::vector<internal::Light> tasks;
+    /// Tasks turning overdue in the last 400 days: (task, local month), for the trend.
+    std::vector<std::pair<std::int64_t, std::string>> overdue_months;
+    std::map<std::int64_t, units::Unit> units;  ///< the registry
+};
 struct Watch::Snapshot {
     std::atomic<std::uint64_t> generation{0};
     std::mutex mu;
-    std::shared_ptr<const std::vector<internal::Light>> tasks;
-    /// Tasks turning overdue in the last 400 days: (task, local month), for the dashboard's trend.
-    std::shared_ptr<const std::vector<std::pair<std::int64_t, std::string>>> overdue_months;
+    std::shared_ptr<const View> view;
     std::uint64_t loaded_generation = 0;
     std::chrono::steady_clock::time_point loaded_at{};
 };
 }  // namespace vp::tasks
 
 namespace vp::tasks::internal {
+
+/// The instant a local day of the calendar begins.
+core::Result<core::TimePoint> StartOfDay(std::chrono::year_month_day day, const calendar::Calendar& cal);
 
 /// Every task of the tracking tables with its active units (one query each).
 std::vector<Light> LoadLight(core::db::Connection& c);

@@ -32,10 +32,9 @@ Response Page(auth::Web& web, Request& req, F f) {
 }
 
 // The period a page opens on: the latest closed one, else the current quarter (provisional).
-std::string LatestOrCurrent(const Watch& w, const core::Clock& clock) {
+std::string LatestOrCurrent(const Watch& w, std::chrono::year_month_day day) {
     auto closed = w.ClosedPeriods();
     if (!closed.empty()) return closed.front();
-    const auto day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock.Now() + std::chrono::hours(7))};
     return ev::PeriodCode({ev::PeriodKind::kQuarter, static_cast<int>(day.year()),
                            static_cast<int>((static_cast<unsigned>(day.month()) + 2) / 3)});
 }
@@ -62,7 +61,7 @@ Response WatchHandlers::EvaluationPage(Request& req) {
     return Page(web_, req, [&](const Principal& p) {
         if (!watch_.MayFollow(p)) return web_.Fail(req, &p, core::Forbidden(Msg("tasks.not_allowed")));
         std::string period = req.QueryParam("period").value_or("");
-        if (period.empty()) period = LatestOrCurrent(watch_, clock_);
+        if (period.empty()) period = LatestOrCurrent(watch_, Today());
         json::object data{{"period", period}};
         auto e = watch_.Evaluation(p, period);
         if (e) {
