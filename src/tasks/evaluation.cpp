@@ -1,5 +1,7 @@
 #include "tasks/evaluation.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -157,6 +159,11 @@ std::vector<Score> Rank(const std::vector<UnitFacts>& facts, const IndicatorSet&
 
 bool NeedsExplanation(std::optional<Class> previous, std::optional<Class> current) {
     return previous == Class::kNotComplete && current == Class::kNotComplete;
+}
+
+std::string PercentText(std::optional<std::int64_t> basis_points) {
+    if (!basis_points) return "—";
+    return fmt::format("{},{:02}", *basis_points / 100, *basis_points % 100);
 }
 
 }  // namespace vp::tasks::evaluation

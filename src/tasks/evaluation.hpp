@@ -129,6 +129,9 @@ Score ScoreOf(const UnitFacts& f, const IndicatorSet& set);
 /// last, unranked.
 std::vector<Score> Rank(const std::vector<UnitFacts>& facts, const IndicatorSet& set);
 
+/// A rate or score as people read it, Vietnamese style: 9543 → "95,43"; "—" when there is none.
+std::string PercentText(std::optional<std::int64_t> basis_points);
+
 /// Art. 17.3.b: rated not complete in this period and in the one before it (of the same kind):
 /// the unit must explain the causes and the remedies.
 bool NeedsExplanation(std::optional<Class> previous, std::optional<Class> current);

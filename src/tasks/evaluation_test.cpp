@@ -143,3 +143,14 @@ TEST(Evaluation, NotCompleteTwoPeriodsRunningAsksForAnExplanation_T20) {
 
 }  // namespace
 }  // namespace vp::tasks::evaluation
+
+namespace vp::tasks::evaluation {
+namespace {
+TEST(Evaluation, PercentTextReadsAsPeopleWriteIt_T20) {  // covers T-20
+    EXPECT_EQ(PercentText(9543), "95,43");
+    EXPECT_EQ(PercentText(10000), "100,00");
+    EXPECT_EQ(PercentText(5), "0,05");
+    EXPECT_EQ(PercentText(std::nullopt), "—");
+}
+}  // namespace
+}  // namespace vp::tasks::evaluation

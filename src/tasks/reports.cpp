@@ -441,7 +441,7 @@ core::Result<std::string> Watch::ReportPdf(const Principal& who, std::int64_t id
             const auto& o = v.as_object();
             const auto* score = o.if_contains("score_bp");
             rank.rows.push_back({Int(o, "rank") ? std::to_string(Int(o, "rank")) : "—", Str(o, "name"),
-                                 score && score->is_int64() ? fmt::format("{},{:02}", score->get_int64() / 100, score->get_int64() % 100) : "—",
+                                 ev::PercentText(score && score->is_int64() ? std::optional(score->get_int64()) : std::nullopt),
                                  ClassVi(Str(o, "class"))});
         }
         blocks.push_back(std::move(rank));

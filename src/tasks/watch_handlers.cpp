@@ -31,10 +31,8 @@ Response Page(auth::Web& web, Request& req, F f) {
 
 json::value Opt(const std::optional<int>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
-// 9543 basis points → "95,43".
 std::string Percent(const std::optional<int>& bp) {
-    if (!bp) return "—";
-    return fmt::format("{},{:02}", *bp / 100, *bp % 100);
+    return ev::PercentText(bp ? std::optional<std::int64_t>(*bp) : std::nullopt);
 }
 
 core::Result<ev::IndicatorSet> SetFrom(const json::object& in) {

@@ -286,9 +286,8 @@ Response WatchHandlers::ReportPage(Request& req) {
                 auto& u = v.as_object();
                 const std::string klass(u["class"].as_string());
                 u["class_label"] = web_.Templates().T(req.Lang(), klass.empty() ? "tasks_eval_not_evaluated" : "tasks_class_" + klass);
-                u["score_text"] = u["score_bp"].is_int64()
-                                      ? fmt::format("{},{:02}", u["score_bp"].as_int64() / 100, u["score_bp"].as_int64() % 100)
-                                      : std::string("—");
+                u["score_text"] = ev::PercentText(u["score_bp"].is_int64() ? std::optional(u["score_bp"].as_int64())
+                                                                            : std::nullopt);
             }
         }
         o["can_issue"] = !r->issued_at && tasks_.MayEnter(p);
