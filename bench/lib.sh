@@ -144,3 +144,23 @@ write_doc_section() {
   fi
   cat "$work/doc.new" > "$doc"
 }
+
+# The trap of a benchmark that uses $work (a temporary folder) and, when it started one,
+# $pg_dir (a throw-away PostgreSQL cluster): stops the cluster and removes both.
+# shellcheck disable=SC2317  # called by the trap
+bench_cleanup() {
+  local rc=$?
+  trap - EXIT
+  [ -n "${pg_dir:-}" ] && "$root/scripts/pg-cluster.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+  [ -n "${pg_dir:-}" ] && rm -rf "$pg_dir"
+  exit "$rc"
+}
+
+# VANPHONG_TEST_PG_DSN as given, else a throw-away cluster started now (its folder in $pg_dir).
+bench_pg() {
+  [ -n "${VANPHONG_TEST_PG_DSN:-}" ] && return 0
+  pg_dir=$(mktemp -d -t vp-bench-pg.XXXXXX)
+  VANPHONG_TEST_PG_DSN=$("$root/scripts/pg-cluster.sh" start "$pg_dir") || die "could not start PostgreSQL"
+  export VANPHONG_TEST_PG_DSN
+}

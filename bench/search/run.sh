@@ -33,23 +33,12 @@ pg_dir=""
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
 [ "${#from[@]}" -gt 0 ] || [ -x "$bench_bin" ] || die "$bench_bin not found: build it first (make build)"
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-  local rc=$?
-  trap - EXIT
-  [ -n "$pg_dir" ] && "$root/scripts/pg-cluster.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-  rm -rf "$work"
-  [ -n "$pg_dir" ] && rm -rf "$pg_dir"
-  exit "$rc"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 if [ "${#from[@]}" -gt 0 ]; then
   cat "${from[@]}" > "$work/out.txt"
   items=$(awk -F'\t' '$1 == "items" {print $2; exit}' "$work/out.txt")
-elif [ -z "${VANPHONG_TEST_PG_DSN:-}" ]; then
-  pg_dir=$(mktemp -d -t vp-bench-pg.XXXXXX)
-  VANPHONG_TEST_PG_DSN=$("$root/scripts/pg-cluster.sh" start "$pg_dir") || die "could not start PostgreSQL"
-  export VANPHONG_TEST_PG_DSN
+else
+  bench_pg
 fi
 
 if [ "${#from[@]}" -eq 0 ]; then

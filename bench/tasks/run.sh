@@ -25,21 +25,8 @@ pg_dir=""
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
 [ -x "$bench_bin" ] || die "$bench_bin not found: build it first (make build)"
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-  local rc=$?
-  trap - EXIT
-  [ -n "$pg_dir" ] && "$root/scripts/pg-cluster.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-  rm -rf "$work"
-  [ -n "$pg_dir" ] && rm -rf "$pg_dir"
-  exit "$rc"
-}
-trap cleanup EXIT
-if [ -z "${VANPHONG_TEST_PG_DSN:-}" ]; then
-  pg_dir=$(mktemp -d -t vp-bench-pg.XXXXXX)
-  VANPHONG_TEST_PG_DSN=$("$root/scripts/pg-cluster.sh" start "$pg_dir") || die "could not start PostgreSQL"
-  export VANPHONG_TEST_PG_DSN
-fi
+trap bench_cleanup EXIT
+bench_pg
 say "$tasks tasks and $units units on SQLite and PostgreSQL (this takes a while)"
 BENCH_TASKS=$tasks BENCH_UNITS=$units "$bench_bin" >"$work/out.txt" 2>"$work/err.txt" \
   || { tail -n 30 "$work/out.txt" "$work/err.txt" >&2; die "the tasks benchmark failed"; }
