@@ -279,7 +279,30 @@ core::Result<CatalogueEntry> Service::SetCatalogueEntry(const Principal& who, Ca
 // Documents
 
 core::Result<Document> Service::CreateDocument(const Principal& who, NewDocument in) {
-    auto actor = policy_.Authorize(who, kTaskEnter, core::access::Scope::Global());
+    return EnterDocument(who, std::move(in), nullptr);
+}
+
+core::Result<std::pair<Document, std::vector<Task>>> Service::EnterAssigned(const audit::Actor& by, NewDocument doc,
+                                                                           std::vector<NewTask> tasks) {
+    Principal who;
+    who.user_id = by.user_id;
+    who.username = by.username;
+    who.unit_id = by.unit_id;
+    auto d = EnterDocument(who, std::move(doc), &by);
+    if (!d) return d.error();
+    std::vector<Task> made;
+    for (auto& t : tasks) {
+        t.document_id = d->id;
+        t.parent_id = 0;
+        auto r = EnterTask(who, std::move(t), &by);
+        if (!r) return r.error();
+        made.push_back(std::move(r).value());
+    }
+    return std::pair{std::move(d).value(), std::move(made)};
+}
+
+core::Result<Document> Service::EnterDocument(const Principal& who, NewDocument in, const audit::Actor* by) {
+    auto actor = by ? core::Result<audit::Actor>(*by) : policy_.Authorize(who, kTaskEnter, core::access::Scope::Global());
     if (!actor) return actor.error();
     // Secrecy first (Art. 5.2, 5.3): a top-secret document never reaches the system.
     const auto& levels = SecrecyLevels();
@@ -508,7 +531,9 @@ std::vector<Task> Service::ListTasks(const Principal& who, const TaskFilter& f) 
     return out;
 }
 
-core::Result<Task> Service::CreateTask(const Principal& who, NewTask in) {
+core::Result<Task> Service::CreateTask(const Principal& who, NewTask in) { return EnterTask(who, std::move(in), nullptr); }
+
+core::Result<Task> Service::EnterTask(const Principal& who, NewTask in, const audit::Actor* by) {
     auto content = core::CleanField("content", in.content, 8000, true);
     if (!content) return content.error();
     if (content->empty()) return core::InvalidField("content", Msg("tasks.field_required", {{"field", "content"}}));
@@ -577,7 +602,7 @@ core::Result<Task> Service::CreateTask(const Principal& who, NewTask in) {
         }
         if (parent->completed_at) return core::Conflict(Msg("tasks.task_completed"));
     } else {
-        actor = policy_.Authorize(who, kTaskEnter, core::access::Scope::Global());
+        actor = by ? core::Result<audit::Actor>(*by) : policy_.Authorize(who, kTaskEnter, core::access::Scope::Global());
         if (!actor) return actor.error();
         auto m = resolve(in.monitoring_unit, "monitoring_unit");
         if (!m) return m.error();

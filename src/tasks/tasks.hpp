@@ -257,6 +257,12 @@ public:
     core::Result<Document> GetDocument(const Principal& who, std::int64_t id) const;
     std::vector<Document> Documents(const Principal& who) const;
 
+    /// For a module whose own rules assigned the tasks (a conference's conclusions, approved by the
+    /// office's leadership and issued: docs/conferences.md): the document and its tasks entered as
+    /// the task office enters them, every field checked and every clock started the same way,
+    /// audited under `by`, the person who issued them. That module checked his permission.
+    core::Result<std::pair<Document, std::vector<Task>>> EnterAssigned(const audit::Actor& by, NewDocument doc,
+                                                                       std::vector<NewTask> tasks);
     // Tasks.
     core::Result<Task> CreateTask(const Principal& who, NewTask in);
     core::Result<Task> GetTask(const Principal& who, std::int64_t id) const;
@@ -301,6 +307,8 @@ public:
     int SendDigests();
 
 private:
+    core::Result<Document> EnterDocument(const Principal& who, NewDocument in, const audit::Actor* by);
+    core::Result<Task> EnterTask(const Principal& who, NewTask in, const audit::Actor* by);
     core::Result<Task> Load(core::db::Connection& c, std::int64_t id) const;
     bool MayRead(const Principal& who, const Task& t) const;
     /// Fills the units' codes and names (outside transactions).
