@@ -191,6 +191,11 @@ int RunCli(int argc, char** argv) {
         ->check(CLI::Range(0, 100))
         ->capture_default_str();
     serve
+        ->add_option("--conference-schedule", cfg.conference_schedule,
+                     "Conferences: the months and day of the periodic (half-yearly) conferences, MONTHS@DAY")
+        ->envname("VANPHONG_CONFERENCE_SCHEDULE")
+        ->capture_default_str();
+    serve
         ->add_option("--media-limits", cfg.media_limits,
                      "Upload size limits per kind in MiB (default image=20,audio=100,video=256,document=50)")
         ->envname("VANPHONG_MEDIA_LIMITS")

@@ -62,6 +62,9 @@ struct Config {
     int tasks_remind_before_hours = 16;
     int tasks_escalate_after_hours = 8;
     int tasks_lag_margin = 20;
+    /// The half-yearly conferences (online-conference regulation, Art. 5): the months and the day
+    /// on which the next periodic one is proposed, "6,12@15".
+    std::string conference_schedule = "6,12@15";
 
     std::string MediaDir() const { return media_dir.empty() ? data_dir + "/media" : media_dir; }
     std::string DatabaseUrl() const { return database.empty() ? "sqlite:" + data_dir + "/vanphong.db" : database; }

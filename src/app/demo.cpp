@@ -39,8 +39,15 @@ constexpr DemoAccount kDemo[] = {
     {"duyetdonvi", "Lãnh đạo Văn phòng Thành ủy Hà Nội", "unit_approver", "VP-HNI", "", "secret_clearance_mat"},
     {"theodoi", "Cán bộ theo dõi", "monitoring_officer", "VPTW-VTH", "", "secret_clearance_toi_mat"},
     {"kiemtra", "Cán bộ Ủy ban Kiểm tra Trung ương", "inspector", "UBKTTW"},
-    {"hoinghi", "Tổ chức hội nghị", "conference_organiser", "VPTW-VDP1"},
+    {"hoinghi", "Chuyên viên Vụ Địa phương I", "conference_organiser", "VPTW-VDP1"},
+    {"vudp2", "Chuyên viên Vụ Địa phương II", "conference_organiser", "VPTW-VDP2"},
+    {"vudp3", "Chuyên viên Vụ Địa phương III", "conference_organiser", "VPTW-VDP3"},
+    {"tccb", "Chuyên viên Vụ Tổ chức - Cán bộ", "conference_organiser", "VPTW-VTCCB"},
+    {"hccy", "Chuyên viên Vụ Hành chính - Cơ yếu", "conference_organiser", "VPTW-VHCCY"},
+    {"cntt", "Kỹ thuật viên Trung tâm Công nghệ thông tin", "conference_organiser", "VPTW-TTCNTT"},
+    {"quantri", "Cục Quản trị - Tài vụ (điểm cầu Hà Nội)", "conference_organiser", "VPTW-CQTTV"},
     {"diemcau", "Vận hành điểm cầu Đà Nẵng", "site_operator", "VP-DNG"},
+    {"diemcauhue", "Vận hành điểm cầu Huế", "site_operator", "VP-HUE"},
 };
 constexpr const char* kDemoPassword = "SaoMai@Demo2026";
 }  // namespace

@@ -3,6 +3,7 @@
 #include "audit/module.hpp"
 #include "auth/module.hpp"
 #include "calendar/module.hpp"
+#include "conference/module.hpp"
 #include "signatures/module.hpp"
 #include "media/module.hpp"
 #include "portal/module.hpp"
@@ -26,10 +27,13 @@ std::vector<std::unique_ptr<platform::Module>> App::Impl::ListModules() {
     auto portal_module = portal::MakeModule(secret_box, signature_service, media_ref, config.demo_corpus);
     const auto& portal_ref = *portal_module;
     m.push_back(std::move(portal_module));
-    m.push_back(tasks::MakeModule(signature_service, media_ref,
-                                  {.remind_before_hours = config.tasks_remind_before_hours,
-                                   .escalate_after_hours = config.tasks_escalate_after_hours,
-                                   .lag_margin = config.tasks_lag_margin}));
+    auto tasks_module = tasks::MakeModule(signature_service, media_ref,
+                                          {.remind_before_hours = config.tasks_remind_before_hours,
+                                           .escalate_after_hours = config.tasks_escalate_after_hours,
+                                           .lag_margin = config.tasks_lag_margin});
+    const auto& tasks_ref = *tasks_module;
+    m.push_back(std::move(tasks_module));
+    m.push_back(conference::MakeModule(secret_box, tasks_ref, portal_ref, media_ref, config.conference_schedule));
     m.push_back(site::MakeModule(portal_ref, media_ref, signature_service,
                                  {.public_url = config.public_url,
                                   .cache_bytes = static_cast<std::size_t>(config.site_cache_mb) << 20,

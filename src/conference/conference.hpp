@@ -347,6 +347,7 @@ public:
     bool MayOrganise(const Principal& who) const;
     bool MayRun(const Principal& who) const;
     bool MayLead(const Principal& who) const;
+    bool MayIssue(const Principal& who) const;  ///< Vụ Hành chính - Cơ yếu
     bool MayOperate(const Principal& who, const Site& s) const;
     bool MayOwn(const Principal& who, const Document& d) const;
     const Settings& GetSettings() const { return settings_; }

@@ -176,6 +176,9 @@ core::Result<audit::Actor> Service::AuthorizeOffice(const Principal& who, Permis
 bool Service::MayOrganise(const Principal& who) const { return AuthorizeOffice(who, kOrganise).ok(); }
 bool Service::MayRun(const Principal& who) const { return AuthorizeUnit(who, kRun, settings_.units.it_centre).ok(); }
 bool Service::MayLead(const Principal& who) const { return AuthorizeOffice(who, kLead).ok(); }
+bool Service::MayIssue(const Principal& who) const {
+    return AuthorizeUnit(who, kOrganise, settings_.units.administration).ok();
+}
 bool Service::MayOperate(const Principal& who, const Site& s) const {
     return policy_.Authorize(who, s.kind == "hub" ? kOrganise : kSite, core::access::Scope::Unit(s.unit_id)).ok();
 }

@@ -274,6 +274,7 @@ private:
 
 public:
     const Service* Built() const { return service_.get(); }
+    Service* Writable() const { return service_.get(); }
 };
 
 }  // namespace
@@ -282,6 +283,12 @@ const Service& ServiceOf(const platform::Module& m) {
     const auto* portal = dynamic_cast<const PortalModule*>(&m);
     if (!portal || !portal->Built()) throw std::logic_error("portal::ServiceOf: not the built portal module");
     return *portal->Built();
+}
+
+Service& DraftingServiceOf(const platform::Module& m) {
+    const auto* portal = dynamic_cast<const PortalModule*>(&m);
+    if (!portal || !portal->Writable()) throw std::logic_error("portal::DraftingServiceOf: not the built portal module");
+    return *portal->Writable();
 }
 
 std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretBox>& secrets,

@@ -18,4 +18,7 @@ std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<core::SecretB
 /// public site). Throws std::logic_error for another module or before Build.
 class Service;
 const Service& ServiceOf(const platform::Module& m);
+/// The same service for modules that draft items on a portal (a conference's news), each draft
+/// under the portal's own permission check of the person who asks.
+Service& DraftingServiceOf(const platform::Module& m);
 }  // namespace vp::portal

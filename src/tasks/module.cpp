@@ -273,6 +273,8 @@ public:
         return platform::ParseOpenApiPart(embedded::TasksApi().front().content, Name());
     }
 
+    Service* Built() const { return service_.get(); }
+
 private:
     // A document's file or a report's attachment, for those who may read one that names it.
     core::http::Response ServeFile(core::http::Request& req) const {
@@ -324,6 +326,12 @@ private:
 };
 
 }  // namespace
+
+Service& ServiceOf(const platform::Module& m) {
+    const auto* tasks = dynamic_cast<const TasksModule*>(&m);
+    if (!tasks || !tasks->Built()) throw std::logic_error("tasks::ServiceOf: not the built tasks module");
+    return *tasks->Built();
+}
 
 std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<signatures::Service>& signatures,
                                              const platform::Module& media, Tuning tuning) {

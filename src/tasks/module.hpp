@@ -19,4 +19,8 @@ struct Tuning {
 };
 std::unique_ptr<platform::Module> MakeModule(const std::unique_ptr<signatures::Service>& signatures,
                                              const platform::Module& media, Tuning tuning = {});
+/// The tracking service of the built tasks module `m`, for modules whose decisions assign tasks
+/// (a conference's conclusions: Service::EnterAssigned). Throws std::logic_error before Build.
+class Service;
+Service& ServiceOf(const platform::Module& m);
 }  // namespace vp::tasks

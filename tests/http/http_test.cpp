@@ -292,7 +292,8 @@ TEST_P(HttpApi, EveryStateChangingRouteRefusesACookieRequestWithoutCsrf_X3) {
         const std::map<std::string, std::string> fill{
             {"{id}", "1"}, {"{code}", "default"},  {"{lang}", "1"},     {"{a}", "1"},
             {"{b}", "2"},  {"{action}", "submit"}, {"{step}", "decide"}, {"{u}", "1"},
-            {"{decision}", "approve"}, {"{period}", "2026-Q1"}, {"{d}", "1"}};
+            {"{decision}", "approve"}, {"{period}", "2026-Q1"}, {"{d}", "1"}, {"{doc}", "1"}, {"{site}", "1"},
+            {"{r}", "1"}, {"{item}", "1"}, {"{p}", "1"}, {"{line}", "1"}, {"{sha256}", "1"}};
         for (const auto& [param, value] : fill) {
             for (auto at = target.find(param); at != std::string::npos; at = target.find(param))
                 target.replace(at, param.size(), value);
