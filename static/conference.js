@@ -115,7 +115,7 @@
   // --- The IT centre's live board ---
   var board = document.querySelector('[data-live-board]');
   if (board) {
-    var bconf = board.getAttribute('data-conference'), mayRun = board.getAttribute('data-may-run') === 'true';
+    var bconf = board.getAttribute('data-conference'), mayRun = board.hasAttribute('data-may-run');
     var tiles = {};
     Array.prototype.forEach.call(board.querySelectorAll('[data-site-tile]'), function (t) {
       tiles[t.getAttribute('data-site-tile')] = t;

@@ -87,6 +87,15 @@ core::Error BadTime(const std::string& field) {
 
 }  // namespace
 
+// "has_<key>" beside every list of `o`, for the templates' sections shown only when there is something.
+static void Flags(json::object& o) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : o) {
+        if (v.is_array()) keys.emplace_back(k);
+    }
+    for (const auto& k : keys) o["has_" + k] = !o[k].as_array().empty();
+}
+
 std::string Handlers::T(const std::string& lang, const std::string& key) const { return web_.Templates().T(lang, key); }
 
 json::object Handlers::SiteJson(const Site& s, const std::string& lang) const {
@@ -712,12 +721,12 @@ Response Handlers::ListPage(Request& req) {
             for (const auto& [province, dept] : svc_.Regions())
                 regions.push_back(json::object{{"province", province.name_vi}, {"department", dept.short_name.empty() ? dept.name_vi : dept.short_name}});
         }
-        return web_.Page(req, &p, "conference/list",
-                         {{"conferences", std::move(list)},
+        json::object data{{"conferences", std::move(list)},
                           {"may_create", svc_.MayOrganise(p)},
                           {"may_convene", svc_.MayLead(p)},
-                          {"regions", std::move(regions)}},
-                         "conf_list_title");
+                          {"regions", std::move(regions)}};
+        Flags(data);
+        return web_.Page(req, &p, "conference/list", std::move(data), "conf_list_title");
     });
 }
 
@@ -733,8 +742,7 @@ Response Handlers::ConferencePage(Request& req) {
         if (auto docs = svc_.Documents(p, id)) {
             for (const auto& d : *docs) {
                 auto o = DocumentJson(d, req.Lang());
-                const bool own = svc_.MayOwn(p, d) && (d.state == "pending" || d.state == "submitted") &&
-                                 d.kind != "conclusions";
+                const bool own = svc_.MayOwn(p, d) && (d.state == "pending" || d.state == "submitted");
                 o["may_submit"] = own && (d.kind != "implementation_report" || c->state == "concluded");
                 o["may_approve"] = svc_.MayLead(p) && d.state == "submitted" &&
                                    (d.kind == "plan" || d.kind == "conclusions");
@@ -809,6 +817,7 @@ Response Handlers::ConferencePage(Request& req) {
         data["may_cancel"] = svc_.MayLead(p) && (c->state == "proposed" || c->state == "preparing");
         data["may_conclude"] = svc_.MayOrganise(p) && !c->tasks_document_id;
         data["may_news"] = c->news_item_id == 0;
+        Flags(data);
         return web_.Page(req, &p, "conference/conference", std::move(data), "conf_title");
     });
 }
