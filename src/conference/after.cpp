@@ -66,6 +66,8 @@ std::optional<Document> ConclusionsDoc(const std::vector<Document>& docs) {
 core::Result<std::vector<ConclusionItem>> Service::Conclusions(const Principal& who, std::int64_t conference) const {
     auto conf = Visible(who, conference);
     if (!conf) return conf.error();
+    // The draft is the office's until the conclusions are issued.
+    if (!AuthorizeOffice(who, kRead) && conf->state != "concluded") return std::vector<ConclusionItem>{};
     return db_.Read([&](Connection& c) { return LoadItems(c, conference); });
 }
 
@@ -80,16 +82,19 @@ core::Result<std::vector<ConclusionItem>> Service::SetConclusions(const Principa
     if (!docs) return docs.error();
     auto doc = ConclusionsDoc(*docs);
     if (!doc) return core::NotFound(Msg("conference.document_not_found"));
-    if (doc->state != "pending" && doc->state != "submitted")
-        return core::Conflict(Msg("conference.document_closed", {{"state", doc->state}}));
+    // Frozen once handed in: the leadership approves what it read (a return reopens it).
+    if (doc->state != "pending") return core::Conflict(Msg("conference.document_closed", {{"state", doc->state}}));
     if (items.empty() || items.size() > 100) return core::InvalidField("items", Msg("conference.conclusions_empty"));
     const auto now = clock_.Now();
     for (auto& i : items) {
         auto content = Required("content", i.content, 4000, true);
         if (!content) return content.error();
         i.content = *content;
+        if (auto ok = CheckNotSecret("thuong", {i.content}); !ok) return ok.error();
         if (i.lead_units.empty())
             return core::InvalidField("lead_units", Msg("conference.field_required", {{"field", "lead_units"}}));
+        std::sort(i.lead_units.begin(), i.lead_units.end());
+        i.lead_units.erase(std::unique(i.lead_units.begin(), i.lead_units.end()), i.lead_units.end());
         for (const auto& code : i.lead_units) {
             auto u = units_.FindByCode(code);
             if (!u || u->status != "active")
@@ -99,7 +104,8 @@ core::Result<std::vector<ConclusionItem>> Service::SetConclusions(const Principa
             return core::InvalidField("deadline", Msg("conference.conclusion_deadline_invalid"));
     }
     return db_.Transact([&](Connection& c) -> core::Result<std::vector<ConclusionItem>> {
-        if (!c.QueryOne("SELECT 1 FROM conference_documents WHERE id = $1 AND state IN ('pending', 'submitted')", {doc->id}))
+        if (c.Execute("UPDATE conference_documents SET updated_at = $1 WHERE id = $2 AND state = 'pending'",
+                      {Ms(clock_.Now()), doc->id}) != 1)
             return core::Conflict(Msg("conference.changed_meanwhile"));
         c.Execute("UPDATE conference_conclusions SET active = 0 WHERE conference_id = $1", {conference});
         int pos = 0;
@@ -129,8 +135,20 @@ core::Result<Document> Service::IssueConclusions(const Principal& who, std::int6
     auto doc = ConclusionsDoc(*docs);
     if (!doc) return core::NotFound(Msg("conference.document_not_found"));
     if (doc->state != "approved") return core::Conflict(Msg("conference.document_state_wrong", {{"state", doc->state}}));
+    if (conf->state != "ended") return core::Conflict(Msg("conference.state_wrong", {{"state", conf->state}}));
     auto items = db_.Read([&](Connection& c) { return LoadItems(c, conference); });
     if (items.empty()) return core::Conflict(Msg("conference.conclusions_empty"));
+    // Everything Tasks will check, checked before anything is written (units still active, the
+    // deadline still ahead), so that Tasks does not refuse half-way.
+    for (const auto& i : items) {
+        for (const auto& code : i.lead_units) {
+            auto u = units_.FindByCode(code);
+            if (!u || u->status != "active")
+                return core::InvalidField("lead_units", Msg("conference.unit_not_found", {{"code", code}}));
+        }
+        if (!i.deadline || *i.deadline <= clock_.Now())
+            return core::InvalidField("deadline", Msg("conference.conclusion_deadline_invalid"));
+    }
     auto number = Required("number", in.number, 30, false);
     if (!number) return number.error();
     auto symbol = Required("symbol", in.symbol, 30, false);
@@ -196,7 +214,7 @@ core::Result<Document> Service::IssueConclusions(const Principal& who, std::int6
         for (std::size_t k = 0; k < items.size() && k < made.size(); ++k)
             c.Execute("UPDATE conference_conclusions SET task_id = $1 WHERE id = $2", {made[k].id, items[k].id});
         c.Execute("UPDATE conference_conferences SET state = 'concluded', tasks_document_id = $1, updated_at = $2 WHERE"
-                  " id = $3",
+                  " id = $3 AND state = 'ended'",
                   {tdoc.id, Ms(now), conference});
         // The provinces carry the conclusions out and report how (Art. 14, C-12).
         for (const auto& s : conf->sites) {
@@ -250,10 +268,10 @@ core::Result<std::vector<Proposal>> Service::Proposals(const Principal& who, std
 
 core::Result<Proposal> Service::Propose(const Principal& who, std::int64_t conference, std::int64_t site_id,
                                         std::string text) {
-    auto conf = Visible(who, conference);
-    if (!conf) return conf.error();
-    auto site = SiteOf(*conf, site_id);
-    if (!site) return site.error();
+    auto at = Locate(who, conference, site_id);
+    if (!at) return at.error();
+    const auto* conf = &at->conf;
+    const auto* site = &at->site;
     auto actor = AuthorizeSite(who, *site);
     if (!actor) return actor.error();
     if (conf->state == "cancelled" || conf->state == "concluded")

@@ -359,6 +359,8 @@ private:
     std::string DefaultChecklist() const;
     std::map<std::int64_t, std::int64_t> RegionMap(core::db::Connection& c) const;
     core::Result<audit::Actor> AuthorizeSite(const Principal& who, const Site& s) const;
+    /// The office sees every site; a province its own (attendees, estimates).
+    bool MaySeeSite(const Principal& who, const Site& s) const;
     core::Result<audit::Actor> AuthorizeOwner(const Principal& who, const Document& d) const;
     core::Result<audit::Actor> AuthorizeOffice(const Principal& who, Permission p) const;
     core::Result<audit::Actor> AuthorizeUnit(const Principal& who, Permission p, const std::string& code) const;
@@ -367,6 +369,12 @@ private:
     /// The sites' names and health from the registry and the clock (after the transaction).
     core::Result<Conference> Filled(core::Result<Conference> c) const;
     core::Result<Site> SiteOf(const Conference& c, std::int64_t site) const;
+    /// The conference `who` may see and one of its sites (the first step of every site action).
+    struct AtSite {
+        Conference conf;
+        Site site;
+    };
+    core::Result<AtSite> Locate(const Principal& who, std::int64_t conference, std::int64_t site) const;
     void Publish(core::db::Connection& c, std::int64_t conference, std::string_view what, std::int64_t subject) const;
     std::int64_t UnitId(const std::string& code) const;
     void CreateDocuments(core::db::Connection& c, const Conference& conf) const;

@@ -261,6 +261,7 @@ core::Result<Document> Service::Decide(const Principal& who, std::int64_t confer
     if (!k) return core::NotFound(Msg("conference.document_not_found"));
     auto note = core::CleanField("comment", comment, 2000, true);
     if (!note) return note.error();
+    if (auto ok = CheckNotSecret("thuong", {*note}); !ok) return ok.error();
     core::Result<audit::Actor> actor = core::Forbidden(Msg("conference.not_allowed"));
     std::string from, to, stamp;
     if (action == "approve") {
@@ -327,8 +328,9 @@ core::Result<Document> Service::SetDue(const Principal& who, std::int64_t confer
         return core::Unprocessable("due_at", Msg("conference.due_after_consolidation"));
     if (d->state != "pending") return core::Conflict(Msg("conference.document_state_wrong", {{"state", d->state}}));
     return db_.Transact([&](Connection& c) -> core::Result<Document> {
-        c.Execute("UPDATE conference_documents SET due_at = $1, updated_at = $2 WHERE id = $3",
-                  {Ms(due), Ms(clock_.Now()), doc});
+        if (c.Execute("UPDATE conference_documents SET due_at = $1, updated_at = $2 WHERE id = $3 AND state = 'pending'",
+                      {Ms(due), Ms(clock_.Now()), doc}) != 1)
+            return core::Conflict(Msg("conference.changed_meanwhile"));
         c.Execute("DELETE FROM conference_reminders WHERE document_id = $1", {doc});  // the clock starts again
         auto after = LoadDocument(c, conference, doc);
         audit_.Write(c, actor.value(), {"conference.document.due", "conference_document", std::to_string(doc),
@@ -411,6 +413,7 @@ int Service::Remind() {
 }
 
 bool Service::MayReadFile(const Principal& who, std::string_view sha256) const {
+    if (!IsMediaUrl("/media/" + std::string(sha256))) return false;  // also keeps LIKE's wildcards out
     const auto pattern = "%" + std::string(sha256) + "%";
     auto rows = db_.Read([&](Connection& c) {
         std::vector<std::pair<std::int64_t, std::int64_t>> v;

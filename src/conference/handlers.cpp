@@ -1,5 +1,6 @@
 #include "conference/handlers.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <boost/json.hpp>
@@ -816,7 +817,7 @@ Response Handlers::ConferencePage(Request& req) {
         data["may_end"] = svc_.MayRun(p) && c->state == "live";
         data["may_cancel"] = svc_.MayLead(p) && (c->state == "proposed" || c->state == "preparing");
         data["may_conclude"] = svc_.MayOrganise(p) && !c->tasks_document_id;
-        data["may_news"] = c->news_item_id == 0;
+        data["may_news"] = c->news_item_id == 0 && svc_.MayRun(p);
         Flags(data);
         return web_.Page(req, &p, "conference/conference", std::move(data), "conf_title");
     });
@@ -1008,7 +1009,10 @@ Response Handlers::FormAction(Request& req) {
 Response Handlers::ServeFile(Request& req) {
     return Page(web_, req, [&](const Principal& p) {
         const auto sha = req.path_params["sha256"];
-        if (sha.size() != 64 || !svc_.MayReadFile(p, sha) || !serve_file)
+        const bool hex = sha.size() == 64 && std::all_of(sha.begin(), sha.end(), [](char ch) {
+            return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+        });
+        if (!hex || !svc_.MayReadFile(p, sha) || !serve_file)
             return web_.Fail(req, &p, core::NotFound(Msg("conference.document_not_found")));
         return serve_file(req, sha);
     });

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "conference/conference.hpp"
 #include "conference/internal.hpp"
@@ -26,10 +27,10 @@ bool Open(const Conference& c) { return c.state == "proposed" || c.state == "pre
 
 core::Result<Site> Service::Beat(const Principal& who, std::int64_t conference, std::int64_t site_id,
                                  rules::Link measured) {
-    auto conf = Visible(who, conference);
-    if (!conf) return conf.error();
-    auto site = SiteOf(*conf, site_id);
-    if (!site) return site.error();
+    auto at = Locate(who, conference, site_id);
+    if (!at) return at.error();
+    const auto* conf = &at->conf;
+    const auto* site = &at->site;
     // The site's own operator; the IT centre may test any site's line.
     auto actor = AuthorizeSite(who, *site);
     if (!actor) actor = AuthorizeUnit(who, kRun, settings_.units.it_centre);
@@ -92,15 +93,16 @@ core::Result<std::vector<Site>> Service::LiveBoard(const Principal& who, std::in
 
 core::Result<SpeakingRequest> Service::AskToSpeak(const Principal& who, std::int64_t conference, std::int64_t site_id,
                                                   std::string topic) {
-    auto conf = Visible(who, conference);
-    if (!conf) return conf.error();
-    auto site = SiteOf(*conf, site_id);
-    if (!site) return site.error();
+    auto at = Locate(who, conference, site_id);
+    if (!at) return at.error();
+    const auto* conf = &at->conf;
+    const auto* site = &at->site;
     auto actor = AuthorizeSite(who, *site);
     if (!actor) return actor.error();
     if (conf->state != "live") return core::Conflict(Msg("conference.not_live"));
     auto text = Required("topic", topic, 500, false);
     if (!text) return text.error();
+    if (auto ok = CheckNotSecret("thuong", {*text}); !ok) return ok.error();
     const auto now = clock_.Now();
     try {
         return db_.Transact([&](Connection& c) -> core::Result<SpeakingRequest> {
@@ -139,8 +141,9 @@ core::Result<SpeakingRequest> Service::Speaking(const Principal& who, std::int64
     auto to = rules::SpeakingStep(from, action);
     if (!to) return core::Conflict(Msg("conference.speaking_step_wrong", {{"state", from}}));
     const auto now = clock_.Now();
+    try {
     return db_.Transact([&](Connection& c) -> core::Result<SpeakingRequest> {
-        // One site speaks at a time.
+        // One site speaks at a time (and a unique index holds it under concurrent starts).
         if (*to == "speaking" &&
             c.QueryOne("SELECT 1 FROM conference_speaking WHERE conference_id = $1 AND state = 'speaking'", {conference}))
             return core::Conflict(Msg("conference.someone_speaking"));
@@ -162,6 +165,9 @@ core::Result<SpeakingRequest> Service::Speaking(const Principal& who, std::int64
                                .state = *to, .position = position, .requested_at = core::FromMillis(row->Int(3)),
                                .decided_at = now};
     });
+    } catch (const core::db::UniqueViolation&) {
+        return core::Conflict(Msg("conference.someone_speaking"));
+    }
 }
 
 core::Result<std::vector<SpeakingRequest>> Service::Queue(const Principal& who, std::int64_t conference) const {
@@ -250,14 +256,17 @@ core::Result<Join> Service::JoinVideo(const Principal& who, std::int64_t confere
 core::Result<std::int64_t> Service::DraftNews(const Principal& who, std::int64_t conference) {
     auto conf = Visible(who, conference);
     if (!conf) return conf.error();
+    // The IT centre reports the conference on the portal (Art. 12), as one of the portal's editors.
+    if (auto run = AuthorizeUnit(who, kRun, settings_.units.it_centre); !run) return run.error();
     if (!settings_.news) return core::Conflict(Msg("conference.news_unavailable"));
     if (conf->news_item_id) return core::Conflict(Msg("conference.news_exists"));
     // The portal's own service decides whether this person may write on it (its editors).
     auto item = settings_.news(who, *conf);
     if (!item) return item.error();
     db_.Transact([&](Connection& c) {
-        c.Execute("UPDATE conference_conferences SET news_item_id = $1 WHERE id = $2 AND news_item_id = 0",
-                  {*item, conference});
+        if (c.Execute("UPDATE conference_conferences SET news_item_id = $1 WHERE id = $2 AND news_item_id = 0",
+                      {*item, conference}) != 1)
+            spdlog::warn("conference {}: a second news draft {} was made concurrently", conference, *item);
         audit_.Write(c, who.ActorAs(), {"conference.news.draft", "conference", std::to_string(conference), nullptr,
                                         json::value(*item)});
     });

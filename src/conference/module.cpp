@@ -36,9 +36,13 @@ public:
         // What changes on a conference (health, queue, agenda, documents) for those who follow
         // conferences; the payload carries ids and states, never document text.
         auto* policy_at = &policy_;
-        events.RegisterTopic("conference.live", [policy_at](const core::Subscriber& s, const core::Event&) {
+        // A site's line (health, round trip, loss) is for the office's people only: the IT centre's
+        // board, the organisers and the leadership; the provinces get the queue and agenda changes.
+        events.RegisterTopic("conference.live", [policy_at](const core::Subscriber& s, const core::Event& e) {
             const auto* who = std::any_cast<core::access::Principal>(&s.context);
-            return who && *policy_at && (*policy_at)->HoldsAnywhere(*who, kRead);
+            if (!who || !*policy_at || !(*policy_at)->HoldsAnywhere(*who, kRead)) return false;
+            if (e.data_json.find("\"what\":\"health\"") == std::string::npos) return true;
+            return (*policy_at)->HoldsAnywhere(*who, kOrganise) || (*policy_at)->HoldsAnywhere(*who, kLead);
         });
     }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include "core/message.hpp"
@@ -63,20 +64,27 @@ std::optional<Schedule> ParseSchedule(std::string_view text) {
 }
 
 std::optional<std::string> SecrecyMarking(std::string_view text) {
-    // Lower-cased with its diacritics (ICU: "TỐI MẬT" -> "tối mật"), in NFC, then looked for as
-    // whole words; the longer markings first so that "tối mật" is named rather than "mật".
-    const auto nfc = core::ToNfc(text);
-    std::string lower;
-    icu::UnicodeString::fromUTF8(nfc).toLower().toUTF8String(lower);
+    // In NFC, without invisible format characters (a zero-width space or soft hyphen inside
+    // "M\u200BẬT"), lower-cased with its diacritics (ICU: "TỐI MẬT" -> "tối mật"), then looked for
+    // as whole words: the code points on either side are not letters or digits (so "“MẬT”" and
+    // "MẬT—" are found, "mật" inside a longer word is not). The longer markings come first, so
+    // that "tối mật" is named rather than "mật".
+    auto u = icu::UnicodeString::fromUTF8(core::ToNfc(text));
+    icu::UnicodeString clean;
+    for (int32_t i = 0; i < u.length();) {
+        const UChar32 c = u.char32At(i);
+        if (u_charType(c) != U_FORMAT_CHAR) clean.append(c);
+        i += U16_LENGTH(c);
+    }
+    clean.toLower();
     static const char* kMarks[] = {"tuyệt mật", "tối mật", "cơ mật", "nhạy cảm", "bí mật", "mật"};
-    auto is_letter = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
     for (const char* mark : kMarks) {
-        const std::string_view m(mark);
-        for (auto at = lower.find(m); at != std::string::npos; at = lower.find(m, at + 1)) {
-            const bool left = at == 0 || !is_letter(static_cast<unsigned char>(lower[at - 1]));
-            const auto end = at + m.size();
-            const bool right = end >= lower.size() || !is_letter(static_cast<unsigned char>(lower[end]));
-            if (left && right) return std::string(m);
+        const auto m = icu::UnicodeString::fromUTF8(mark);
+        for (int32_t at = clean.indexOf(m); at >= 0; at = clean.indexOf(m, at + 1)) {
+            const int32_t end = at + m.length();
+            const bool left = at == 0 || !u_isalnum(clean.char32At(clean.moveIndex32(at, -1)));
+            const bool right = end >= clean.length() || !u_isalnum(clean.char32At(end));
+            if (left && right) return std::string(mark);
         }
     }
     return std::nullopt;

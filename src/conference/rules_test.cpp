@@ -61,6 +61,11 @@ TEST(ConferenceRules, SecrecyMarkingsAreFoundWithTheirDiacritics_C10) {
     EXPECT_EQ(SecrecyMarking("TUYỆT MẬT"), "tuyệt mật");
     // Decomposed (NFD) text is found as composed text.
     EXPECT_EQ(SecrecyMarking("ta\xcc\x80i lie\xcc\xa3\xcc\x82u ma\xcc\xa3\xcc\x82t"), "mật");
+    // Punctuation around it and invisible characters inside it hide nothing.
+    EXPECT_EQ(SecrecyMarking("Tài liệu \u201cMẬT\u201d kèm theo"), "mật");
+    EXPECT_EQ(SecrecyMarking("Độ mật:\u00a0MẬT\u2014bản 2"), "mật");
+    EXPECT_EQ(SecrecyMarking("M\u200b\u1eacT"), "mật");
+    EXPECT_EQ(SecrecyMarking("T\u00adỐI MẬT"), "tối mật");
     EXPECT_FALSE(SecrecyMarking("Gặp mặt đầu năm"));
     EXPECT_FALSE(SecrecyMarking("Báo cáo 6 tháng đầu năm của Văn phòng Tỉnh ủy"));
     EXPECT_FALSE(SecrecyMarking("matmat.pdf"));

@@ -283,6 +283,14 @@ core::Result<Site> Service::SiteOf(const Conference& c, std::int64_t site) const
     return core::NotFound(Msg("conference.site_not_found"));
 }
 
+core::Result<Service::AtSite> Service::Locate(const Principal& who, std::int64_t conference, std::int64_t site) const {
+    auto conf = Visible(who, conference);
+    if (!conf) return conf.error();
+    auto s = SiteOf(*conf, site);
+    if (!s) return s.error();
+    return AtSite{std::move(conf).value(), std::move(s).value()};
+}
+
 void Service::Publish(Connection& c, std::int64_t conference, std::string_view what, std::int64_t subject) const {
     events_.Publish(c, core::Event{.topic = "conference.live",
                                    .data_json = json::serialize(json::object{
@@ -321,7 +329,8 @@ core::Result<Conference> Service::Create(const Principal& who, NewConference in)
         return core::InvalidField("kind", Msg("conference.kind_unknown", {{"kind", in.kind}}));
     // Art. 5: periodic and thematic ones are planned by the office (Art. 9); an extraordinary one
     // is convened by its leadership.
-    auto actor = in.kind == "extraordinary" ? AuthorizeOffice(who, kLead) : AuthorizeOffice(who, kOrganise);
+    auto actor = in.kind == "extraordinary" ? AuthorizeOffice(who, kLead)
+                                            : AuthorizeUnit(who, kOrganise, settings_.units.organisation);
     if (!actor) return actor.error();
     return CreateAs(actor.value(), who.user_id, std::move(in), "preparing");
 }
@@ -334,6 +343,7 @@ core::Result<Conference> Service::CreateAs(const audit::Actor& actor, std::int64
     if (!purpose) return purpose.error();
     auto chair = Required("chair", in.chair, 200, false);
     if (!chair) return chair.error();
+    if (auto ok = CheckNotSecret("thuong", {*title, *purpose}); !ok) return ok.error();
     if (!in.starts_at) return core::InvalidField("starts_at", Msg("conference.time_invalid", {{"field", "starts_at"}}));
     if (!in.ends_at) return core::InvalidField("ends_at", Msg("conference.time_invalid", {{"field", "ends_at"}}));
     auto cal = calendars_.GetShared();
@@ -561,7 +571,7 @@ core::Result<Conference> Service::Act(const Principal& who, std::int64_t id, std
     auto conf = Visible(who, id);
     if (!conf) return conf;
     core::Result<audit::Actor> actor = core::Forbidden(Msg("conference.not_allowed"));
-    if (action == "confirm") actor = AuthorizeOffice(who, kOrganise);
+    if (action == "confirm") actor = AuthorizeUnit(who, kOrganise, settings_.units.organisation);
     else if (action == "start" || action == "end") actor = AuthorizeUnit(who, kRun, settings_.units.it_centre);
     else if (action == "cancel") actor = AuthorizeOffice(who, kLead);
     else return core::NotFound(Msg("conference.action_unknown"));
@@ -602,6 +612,7 @@ core::Result<Conference> Service::SetAgenda(const Principal& who, std::int64_t i
         auto p = core::CleanField("agenda.presenter", i.presenter, 200, false);
         if (!p) return p.error();
         i.presenter = *p;
+        if (auto ok = CheckNotSecret("thuong", {i.title}); !ok) return ok.error();
         if (i.minutes < 0 || i.minutes > 600) return core::InvalidField("agenda.minutes", Msg("conference.agenda_invalid"));
     }
     return Filled(db_.Transact([&](Connection& c) -> core::Result<Conference> {
@@ -630,8 +641,14 @@ core::Result<Conference> Service::SetVideo(const Principal& who, std::int64_t id
         return core::InvalidField("provider", Msg("conference.video_provider_unknown"));
     std::string sealed;
     if (v.provider != "none") {
-        const bool https = v.url.starts_with("https://") || v.url.starts_with("http://127.0.0.1") ||
-                           v.url.starts_with("http://localhost");
+        // https, or plain http to this machine only (a test server): "http://localhost.evil" is not.
+        auto local = [&](std::string_view host) {
+            const std::string prefix = "http://" + std::string(host);
+            return v.url.starts_with(prefix) &&
+                   (v.url.size() == prefix.size() || v.url[prefix.size()] == ':' || v.url[prefix.size()] == '/');
+        };
+        const bool https = (v.url.starts_with("https://") || local("127.0.0.1") || local("localhost")) &&
+                           v.url.find('@') == std::string::npos;
         auto url = core::CleanField("url", v.url, 300, false);
         if (!url || !https || v.url.find_first_of(" \"'<>\\?#") != std::string::npos)
             return core::InvalidField("url", Msg("conference.video_url_invalid"));
@@ -673,22 +690,18 @@ core::Result<Conference> Service::SetVideo(const Principal& who, std::int64_t id
 // Attendees, checklist, budget
 
 core::Result<audit::Actor> Service::AuthorizeSite(const Principal& who, const Site& s) const {
-    // A bridge point is the provincial office's (Art. 14); a hub its Cục Quản trị's (Art. 10). The
-    // office's organisers keep the delegation's list at every site.
+    // A bridge point is the provincial office's (Art. 14); a hub its Cục Quản trị's (Art. 10).
     auto a = policy_.Authorize(who, s.kind == "hub" ? kOrganise : kSite, core::access::Scope::Unit(s.unit_id));
     if (a) return a;
-    if (s.kind == "hub") {
-        if (auto o = AuthorizeOffice(who, kOrganise)) return o;
-    }
     return core::Forbidden(Msg("conference.not_allowed"));
 }
 
 core::Result<Attendee> Service::AddAttendee(const Principal& who, std::int64_t conference, std::int64_t site_id,
                                             Attendee a) {
-    auto conf = Visible(who, conference);
-    if (!conf) return conf.error();
-    auto site = SiteOf(*conf, site_id);
-    if (!site) return site.error();
+    auto at = Locate(who, conference, site_id);
+    if (!at) return at.error();
+    const auto* conf = &at->conf;
+    const auto* site = &at->site;
     auto actor = AuthorizeSite(who, *site);
     if (!actor) actor = AuthorizeOffice(who, kOrganise);
     if (!actor) return actor.error();
@@ -740,10 +753,20 @@ core::Result<Attendee> Service::MarkPresent(const Principal& who, std::int64_t c
     });
 }
 
+bool Service::MaySeeSite(const Principal& who, const Site& s) const {
+    return AuthorizeOffice(who, kRead).ok() || policy_.Authorize(who, kRead, core::access::Scope::Unit(s.unit_id)).ok();
+}
+
 std::vector<Attendee> Service::Attendees(const Principal& who, std::int64_t conference, std::int64_t site) const {
     std::vector<Attendee> out;
-    if (!Visible(who, conference)) return out;
-    return db_.Read([&](Connection& c) {
+    auto conf = Visible(who, conference);
+    if (!conf) return out;
+    // A province sees its own site's people; the office every site's.
+    std::set<std::int64_t> visible;
+    for (const auto& s : conf->sites) {
+        if (MaySeeSite(who, s)) visible.insert(s.id);
+    }
+    out = db_.Read([&](Connection& c) {
         std::string sql = "SELECT id, site_id, name, position, category, present, recorded_at FROM conference_attendees"
                           " WHERE conference_id = $1";
         core::db::Params params{conference};
@@ -752,18 +775,20 @@ std::vector<Attendee> Service::Attendees(const Principal& who, std::int64_t conf
             params.push_back(site);
         }
         for (const auto& r : c.Query(sql + " ORDER BY site_id, id", params)) {
-            out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Bool(5), OptTime(r, 6)});
+            if (visible.count(r.Int(1)))
+                out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Bool(5), OptTime(r, 6)});
         }
         return out;
     });
+    return out;
 }
 
 core::Result<Site> Service::SetChecklist(const Principal& who, std::int64_t conference, std::int64_t site_id,
                                          std::vector<ChecklistItem> items) {
-    auto conf = Visible(who, conference);
-    if (!conf) return conf.error();
-    auto site = SiteOf(*conf, site_id);
-    if (!site) return site.error();
+    auto at = Locate(who, conference, site_id);
+    if (!at) return at.error();
+    const auto* conf = &at->conf;
+    const auto* site = &at->site;
     auto actor = AuthorizeSite(who, *site);
     if (!actor) return actor.error();
     const auto now = clock_.Now();
@@ -795,10 +820,10 @@ core::Result<Site> Service::SetChecklist(const Principal& who, std::int64_t conf
 }
 
 core::Result<BudgetLine> Service::AddBudgetLine(const Principal& who, std::int64_t conference, BudgetLine l) {
-    auto conf = Visible(who, conference);
-    if (!conf) return conf.error();
-    auto site = SiteOf(*conf, l.site_id);
-    if (!site) return site.error();
+    auto at = Locate(who, conference, l.site_id);
+    if (!at) return at.error();
+    const auto* conf = &at->conf;
+    const auto* site = &at->site;
     // Art. 10: the Cục Quản trị of each hub estimates with the IT centre; Art. 14: each
     // provincial office bears its own site's costs.
     auto actor = AuthorizeSite(who, *site);
@@ -810,6 +835,7 @@ core::Result<BudgetLine> Service::AddBudgetLine(const Principal& who, std::int64
     if (!item) return item.error();
     auto note = core::CleanField("note", l.note, 500, false);
     if (!note) return note.error();
+    if (auto ok = CheckNotSecret("thuong", {*item, *note}); !ok) return ok.error();
     if (!(l.quantity > 0 && l.quantity <= 1e6)) return core::InvalidField("quantity", Msg("conference.budget_quantity_invalid"));
     if (l.unit_price < 0 || l.unit_price > 1'000'000'000'000)
         return core::InvalidField("unit_price", Msg("conference.budget_price_invalid"));
@@ -854,6 +880,10 @@ core::Status Service::RetireBudgetLine(const Principal& who, std::int64_t confer
 core::Result<std::vector<BudgetLine>> Service::Budget(const Principal& who, std::int64_t conference) const {
     auto conf = Visible(who, conference);
     if (!conf) return conf.error();
+    std::set<std::int64_t> visible;
+    for (const auto& s : conf->sites) {
+        if (MaySeeSite(who, s)) visible.insert(s.id);
+    }
     return db_.Read([&](Connection& c) {
         std::vector<BudgetLine> out;
         for (const auto& r : c.Query("SELECT b.id, b.site_id, b.category, b.item, b.quantity_milli, b.unit_price,"
@@ -861,6 +891,7 @@ core::Result<std::vector<BudgetLine>> Service::Budget(const Principal& who, std:
                                      " WHERE b.conference_id = $1 AND b.active = 1 ORDER BY s.position, b.id",
                                      {conference})) {
             const auto milli = r.Int(4);
+            if (!visible.count(r.Int(1))) continue;
             out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), static_cast<double>(milli) / 1000, r.Int(5),
                            (milli * r.Int(5) + 500) / 1000, r.Text(6)});
         }
@@ -872,6 +903,7 @@ core::Result<std::string> Service::BudgetXlsx(const Principal& who, std::int64_t
                                               const std::string& lang) const {
     auto conf = Visible(who, conference);
     if (!conf) return conf.error();
+    if (!AuthorizeOffice(who, kRead)) return core::Forbidden(Msg("conference.not_allowed"));  // the whole estimate
     auto lines = Budget(who, conference);
     if (!lines) return lines.error();
     const bool vi = lang != "en";

@@ -95,6 +95,8 @@ protected:
         vth_ = As("conference_organiser", "VPTW-VTH", 9);
     }
 
+    Principal SiteOp(std::string_view unit, std::int64_t id) { return As("site_operator", unit, id); }
+
     Principal As(std::string role, std::string_view unit, std::int64_t id) {
         auto u = units_->FindByCode(unit);
         EXPECT_TRUE(u) << unit;
@@ -306,8 +308,18 @@ TEST_P(ConferenceTest, TheSpeakingQueueIsOrderedByTheItCentre_C8) {
     ASSERT_TRUE(svc_->Speaking(cntt_, c.id, h->id, "start").ok());
     EXPECT_EQ(svc_->Speaking(cntt_, c.id, d, "start").error().code, core::ErrorCode::kConflict) << "one at a time";
     EXPECT_EQ(svc_->Speaking(cntt_, c.id, h->id, "grant").error().code, core::ErrorCode::kConflict);
+    // Two concurrent starts of different granted requests: one speaks.
+    auto other = svc_->AskToSpeak(SiteOp("VP-HCM", 40), c.id, SiteFor(c, "VP-HCM").id, "Ý kiến");
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(svc_->Speaking(cntt_, c.id, other->id, "grant").ok());
     ASSERT_TRUE(svc_->Speaking(cntt_, c.id, h->id, "done").ok());
-    ASSERT_TRUE(svc_->Speaking(dng_, c.id, d, "withdraw").ok());
+    {
+        auto s1 = std::async(std::launch::async, [&] { return svc_->Speaking(cntt_, c.id, other->id, "start").ok(); });
+        auto s2 = std::async(std::launch::async, [&] { return svc_->Speaking(cntt_, c.id, d, "start").ok(); });
+        const int started = (s1.get() ? 1 : 0) + (s2.get() ? 1 : 0);
+        EXPECT_EQ(started, 1) << "one site speaks at a time";
+    }
+    (void)svc_->Speaking(dng_, c.id, d, "withdraw");
     // The running order: the IT centre moves the current item.
     ASSERT_TRUE(svc_->SetCurrentItem(cntt_, c.id, c.agenda[1].id).ok());
     auto now = svc_->SetCurrentItem(cntt_, c.id, c.agenda[2].id).value();
@@ -384,6 +396,9 @@ TEST_P(ConferenceTest, ConclusionsBecomeTrackedTasksWithTheirClocks_C6_C7_C11) {
     auto bad = items;
     bad[0].lead_units = {"NOPE"};
     EXPECT_EQ(svc_->SetConclusions(tccb_, c.id, bad).error().code, core::ErrorCode::kInvalidInput);
+    auto secret = items;
+    secret[0].content = "Triển khai nội dung \u201cTỐI MẬT\u201d của kết luận";
+    EXPECT_EQ(svc_->SetConclusions(tccb_, c.id, secret).error().code, core::ErrorCode::kUnprocessable);
     ASSERT_TRUE(svc_->SetConclusions(tccb_, c.id, items).ok());
     ASSERT_TRUE(svc_->Submit(tccb_, c.id, conclusions.id, {.body = "Dự thảo kết luận"}).ok());
     EXPECT_EQ(svc_->Decide(tccb_, c.id, conclusions.id, "approve", "").error().code, core::ErrorCode::kForbidden);
@@ -393,7 +408,17 @@ TEST_P(ConferenceTest, ConclusionsBecomeTrackedTasksWithTheirClocks_C6_C7_C11) {
                   .code,
               core::ErrorCode::kConflict)
         << "not approved yet";
+    EXPECT_TRUE(svc_->Conclusions(dng_, c.id)->empty()) << "the draft is the office's until issued";
+    EXPECT_EQ(svc_->SetConclusions(tccb_, c.id, items).error().code, core::ErrorCode::kConflict) << "frozen once handed in";
     ASSERT_TRUE(svc_->Decide(leader_, c.id, conclusions.id, "approve", "").ok());
+    EXPECT_EQ(svc_->IssueConclusions(hcccy_, c.id, {.number = "15", .symbol = "KL/VPTW", .signer = "Lê Minh Hưng",
+                                                     .issued_on = "2026-12-20", .files = {std::string(kFile)}})
+                  .error()
+                  .code,
+              core::ErrorCode::kConflict)
+        << "issued after the conference";
+    ASSERT_TRUE(svc_->Act(cntt_, c.id, "start").ok());
+    ASSERT_TRUE(svc_->Act(cntt_, c.id, "end").ok());
     EXPECT_EQ(svc_->SetConclusions(tccb_, c.id, items).error().code, core::ErrorCode::kConflict) << "approved: frozen";
     EXPECT_EQ(svc_->IssueConclusions(tccb_, c.id, {.number = "15", .symbol = "KL/VPTW", .signer = "x",
                                                     .issued_on = "2026-12-20", .files = {std::string(kFile)}})
@@ -489,6 +514,17 @@ TEST_P(ConferenceTest, BudgetEstimatesPerSiteAddUpInTheWorkbook_C9_C4) {
     EXPECT_EQ(svc_->MarkPresent(hue_, c.id, a->id, true).error().code, core::ErrorCode::kForbidden);
     ASSERT_TRUE(svc_->MarkPresent(dng_, c.id, a->id, true).ok());
     EXPECT_EQ(SiteFor(svc_->Get(vdp1_, c.id).value(), "VP-DNG").present, 1);
+    // A province sees its own site's people and estimates, not another's; the workbook is the office's.
+    EXPECT_TRUE(svc_->Attendees(hue_, c.id, dng.id).empty());
+    EXPECT_TRUE(svc_->Attendees(hue_, c.id, 0).empty());
+    EXPECT_EQ(svc_->Attendees(dng_, c.id, 0).size(), 1u);
+    EXPECT_TRUE(svc_->Budget(hue_, c.id)->empty());
+    EXPECT_EQ(svc_->Budget(dng_, c.id)->size(), 1u);
+    EXPECT_EQ(svc_->BudgetXlsx(dng_, c.id, "vi").error().code, core::ErrorCode::kForbidden);
+    // Hubs are their Cục Quản trị's: another department of the office cannot change one.
+    EXPECT_EQ(svc_->AddBudgetLine(vdp1_, c.id, {.site_id = hn.id, .category = "hall", .item = "x", .quantity = 1,
+                                                .unit_price = 1}).error().code,
+              core::ErrorCode::kForbidden);
 }
 
 // covers C-2: the next periodic conference is proposed from the schedule, once.

@@ -36,7 +36,7 @@ std::string JitsiToken(const JitsiClaims& c, std::string_view secret) {
     boost::json::object claims{{"iss", c.iss}, {"aud", c.aud}, {"sub", c.sub}, {"room", c.room},
                                {"iat", c.iat}, {"nbf", c.nbf}, {"exp", c.exp}};
     claims["context"] = boost::json::object{
-        {"user", boost::json::object{{"name", c.name}, {"moderator", c.moderator ? "true" : "false"}}}};
+        {"user", boost::json::object{{"name", c.name}, {"moderator", c.moderator}}}};
     const auto signing_input = Base64Url(header) + "." + Base64Url(boost::json::serialize(claims));
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;

@@ -20,6 +20,7 @@
 #include "app/app.hpp"
 #include "app/impl.hpp"
 #include "auth/crypto/totp.hpp"
+#include "calendar/iso_time.hpp"
 #include "core/testing/db_fixture.hpp"
 #include "media/test_images.hpp"
 #include "portal/royalties.hpp"
@@ -1997,7 +1998,108 @@ INSTANTIATE_TEST_SUITE_P(Engines, HttpBehindProxy,
 INSTANTIATE_TEST_SUITE_P(Engines, PortalHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, PortalHttpLargeSitemap, ::testing::Values(core::db::Engine::kSqlite), testing::EngineName);
+// covers C-1, C-2, C-8, C-9, C-10: the Conferences API contract: the one-day rule in the
+// reader's language, a secret file refused by its name, a file only its readers get, header
+// injection in the video settings, a Jitsi token, the budget workbook, news drafted in the
+// Portal's workflow by its editor only.
+class ConferenceHttp : public PortalHttp {
+protected:
+    void SetUp() override {
+        PortalHttp::SetUp();
+        if (IsSkipped() || HasFailure()) return;
+        auto& in = app_->Internals();
+        MakeUser("tccb", "conference_organiser", in.units->FindByCode("VPTW-VTCCB")->id);
+        MakeUser("cntt", "conference_organiser", in.units->FindByCode("VPTW-TTCNTT")->id);
+        MakeUser("diemcau", "site_operator", in.units->FindByCode("VP-DNG")->id);
+        MakeUser("diemcauhue", "site_operator", in.units->FindByCode("VP-HUE")->id);
+        // The same offices' people who sign in with the forms (their codes are not reused).
+        MakeUser("vpdanang", "site_operator", in.units->FindByCode("VP-DNG")->id);
+        MakeUser("vphue", "site_operator", in.units->FindByCode("VP-HUE")->id);
+        // An IT-centre organiser who is also an editor of the main portal (both on the root unit).
+        MakeUser("cnttbt", "editor", in.units->FindByCode("DCSVN")->id, "main", "conference_organiser");
+    }
+    static std::string In(int days, const char* hm) {
+        const auto t = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(7)) +
+                       std::chrono::days(days);
+        return calendar::FormatIsoDate(std::chrono::year_month_day{t}) + "T" + hm + ":00+07:00";
+    }
+};
+
+TEST_P(ConferenceHttp, TheConferenceApiKeepsItsRulesAtTheBoundary_C1_C2_C8_C9_C10) {
+    auto tccb = Token("tccb"), cntt = Token("cntt"), dng = Token("diemcau"), hue = Token("diemcauhue"), bt = Token("bientap");
+    const std::string base = R"({"kind":"periodic","title":"Hội nghị trực tuyến 6 tháng cuối năm","chair":"Chánh Văn phòng",)";
+    auto longer = Call(tccb, "POST", "/api/v1/conferences",
+                       base + R"("starts_at":")" + In(20, "08:00") + R"(","ends_at":")" + In(21, "11:00") + R"("})", 422, "vi");
+    EXPECT_EQ(longer.at("error").at("field").as_string(), "ends_at");
+    EXPECT_NE(std::string(longer.at("error").at("message").as_string()).find("Điều 5"), std::string::npos);
+    Call(dng, "POST", "/api/v1/conferences", base + R"("starts_at":")" + In(20, "08:00") + R"(","ends_at":")" + In(20, "17:00") + R"("})", 403);
+    auto conf = Call(tccb, "POST", "/api/v1/conferences",
+                     base + R"("starts_at":")" + In(20, "08:00") + R"(","ends_at":")" + In(20, "17:00") + R"("})", 201);
+    const auto id = std::to_string(conf.at("id").as_int64());
+    EXPECT_EQ(conf.at("sites").as_array().size(), 37u);
+    std::int64_t dng_site = 0;
+    for (const auto& s : conf.at("sites").as_array())
+        if (s.at("unit").as_string() == "VP-DNG") dng_site = s.at("id").as_int64();
+    // A file whose name carries a secrecy marking: refused at submission, nothing stored.
+    auto up = Http(port_, "POST", "/api/v1/media?purpose=conference.document", std::string("%PDF-1.4\n%%EOF\n"),
+                   {{"Authorization", "Bearer " + dng}, {"Content-Type", "application/pdf"},
+                    {"X-File-Name", "T%E1%BB%90I%20M%E1%BA%ACT%20-%20bao-cao.pdf"}});
+    ASSERT_EQ(up.status, 201) << up.body;
+    const std::string file = "/media/" + std::string(json::parse(up.body).at("sha256").as_string());
+    std::int64_t report = 0;
+    const auto docs = Call(dng, "GET", "/api/v1/conferences/" + id + "/documents");
+    for (const auto& d : docs.at("documents").as_array())
+        if (d.at("kind").as_string() == "province_report") report = d.at("id").as_int64();
+    ASSERT_GT(report, 0);
+    const auto submit = "/api/v1/conferences/" + id + "/documents/" + std::to_string(report) + "/submit";
+    auto refused = Call(dng, "POST", submit, R"({"body":"Báo cáo","files":[")" + file + R"("]})", 422, "vi");
+    EXPECT_EQ(refused.at("error").at("field").as_string(), "classification");
+    EXPECT_NE(std::string(refused.at("error").at("message").as_string()).find("tối mật"), std::string::npos);
+    Call(hue, "POST", submit, R"({"body":"Báo cáo của Huế"})", 403);
+    // An ordinary file: its page address serves only the document's readers.
+    auto ok = Http(port_, "POST", "/api/v1/media?purpose=conference.document", std::string("%PDF-1.4\n%%EOF\n "),
+                   {{"Authorization", "Bearer " + dng}, {"Content-Type", "application/pdf"}, {"X-File-Name", "bao-cao.pdf"}});
+    ASSERT_EQ(ok.status, 201) << ok.body;
+    const std::string sha(json::parse(ok.body).at("sha256").as_string());
+    Call(dng, "POST", submit, R"({"body":"Báo cáo 6 tháng","files":["/media/)" + sha + R"("]})");
+    EXPECT_EQ(Http(port_, "GET", "/media/" + sha).status, 404) << "private, never under /media/";
+    auto d = SignIn("vpdanang");
+    EXPECT_EQ(d.Get("/admin/conferences/files/" + sha).status, 200);
+    auto h = SignIn("vphue");
+    EXPECT_EQ(h.Get("/admin/conferences/files/" + sha).status, 404) << "another province's report";
+    // Video: CR/LF in the server address is refused; the token names the site's room.
+    Call(cntt, "POST", "/api/v1/conferences/" + id + "/video",
+         R"({"provider":"jitsi","url":"https://meet.example.vn\r\nSet-Cookie: x=1","room":"hntt","app_id":"vp","secret":"0123456789abcdefgh"})", 400);
+    Call(tccb, "POST", "/api/v1/conferences/" + id + "/video",
+         R"({"provider":"jitsi","url":"https://meet.example.vn","room":"hntt","app_id":"vp","secret":"0123456789abcdefgh"})", 403);
+    auto video = Call(cntt, "POST", "/api/v1/conferences/" + id + "/video",
+                      R"({"provider":"jitsi","url":"https://meet.example.vn","room":"hntt","app_id":"vp","secret":"0123456789abcdefgh"})");
+    EXPECT_TRUE(video.at("secret_set").as_bool());
+    EXPECT_EQ(video.find("secret"), video.end()) << "never returned";
+    auto join = Call(dng, "GET", "/api/v1/conferences/" + id + "/sites/" + std::to_string(dng_site) + "/join");
+    EXPECT_EQ(std::string(join.at("url").as_string()).rfind("https://meet.example.vn/hntt?jwt=", 0), 0u);
+    Call(hue, "GET", "/api/v1/conferences/" + id + "/sites/" + std::to_string(dng_site) + "/join", "", 403);
+    // The budget workbook.
+    Call(dng, "POST", "/api/v1/conferences/" + id + "/budget",
+         R"({"site_id":)" + std::to_string(dng_site) + R"(,"category":"hall","item":"Phòng họp","quantity":1,"unit_price":3000000})", 201);
+    auto xlsx = Http(port_, "GET", "/api/v1/conferences/" + id + "/budget.xlsx", "", {{"Authorization", "Bearer " + tccb}});
+    EXPECT_EQ(xlsx.status, 200);
+    EXPECT_EQ(xlsx.Header("content-type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+    // News: a draft in the Portal's workflow, by one of its editors only.
+    Call(dng, "POST", "/api/v1/conferences/" + id + "/news", "{}", 403);
+    Call(bt, "POST", "/api/v1/conferences/" + id + "/news", "{}", 404);  // an editor alone does not see the conference
+    Call(cntt, "POST", "/api/v1/conferences/" + id + "/news", "{}", 403);  // the IT centre without a portal role
+    auto both = Token("cnttbt");
+    auto news = Call(both, "POST", "/api/v1/conferences/" + id + "/news", "{}", 201);
+    auto item = Call(both, "GET", "/api/v1/portal/items/" + std::to_string(news.at("item_id").as_int64()));
+    EXPECT_EQ(item.at("state").as_string(), "draft");
+    Call(both, "POST", "/api/v1/conferences/" + id + "/news", "{}", 409);  // once
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, TasksHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
+                         testing::EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, ConferenceHttp, ::testing::Values(core::db::Engine::kSqlite, core::db::Engine::kPostgres),
                          testing::EngineName);
 
 }  // namespace
