@@ -158,9 +158,14 @@ core::Result<Document> Service::IssueConclusions(const Principal& who, std::int6
     if (!calendar::ParseIsoDate(in.issued_on))
         return core::InvalidField("issued_on", Msg("conference.time_invalid", {{"field", "issued_on"}}));
     if (in.files.empty()) return core::InvalidField("files", Msg("conference.field_required", {{"field", "files"}}));
+    std::string names;
     for (const auto& f : in.files) {
         if (!IsMediaUrl(f)) return core::InvalidField("files", Msg("conference.file_invalid"));
+        auto name = settings_.file_name ? settings_.file_name(f, who.user_id) : std::optional<std::string>{};
+        if (settings_.file_name && !name) return core::InvalidField("files", Msg("conference.file_invalid"));
+        names += name.value_or("") + "\n";
     }
+    if (auto ok = CheckNotSecret("thuong", {*number, *symbol, *signer, names}); !ok) return ok.error();
     const auto now = clock_.Now();
     // Claimed first, so that two concurrent issues cannot both assign the tasks.
     auto claimed = db_.Transact([&](Connection& c) -> core::Status {

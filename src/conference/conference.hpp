@@ -260,8 +260,9 @@ struct Settings {
     /// The provinces' default regional departments (province office code → Vụ Địa phương code).
     std::vector<std::pair<std::string, std::string>> default_regions;
     NewsFn news;
-    /// The name an uploaded file was given (its /media/<sha256> address), nullopt when unknown.
-    std::function<std::optional<std::string>(const std::string& url)> file_name;
+    /// The name `user` gave the file at `url` (/media/<sha256>) when he uploaded it for a
+    /// conference; nullopt when he did not (another module's file, or someone else's).
+    std::function<std::optional<std::string>(const std::string& url, std::int64_t user)> file_name;
 };
 
 class Service {

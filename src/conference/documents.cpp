@@ -199,7 +199,7 @@ core::Result<Document> Service::Submit(const Principal& who, std::int64_t confer
     std::vector<std::string> names;
     for (const auto& f : s.files) {
         if (!IsMediaUrl(f)) return core::InvalidField("files", Msg("conference.file_invalid"));
-        auto name = settings_.file_name ? settings_.file_name(f) : std::optional<std::string>{};
+        auto name = settings_.file_name ? settings_.file_name(f, who.user_id) : std::optional<std::string>{};
         if (settings_.file_name && !name) return core::InvalidField("files", Msg("conference.file_invalid"));
         names.push_back(name.value_or(""));
     }

@@ -66,8 +66,8 @@ public:
         settings.holders = [accounts](core::db::Connection& c, core::access::Permission perm,
                                       const core::access::Scope& scope) { return accounts->HoldersOf(c, perm, scope); };
         const auto* media = &media::ServiceOf(media_);
-        settings.file_name = [media](const std::string& url) -> std::optional<std::string> {
-            auto f = media->FindStored(url.substr(std::string_view("/media/").size()));
+        settings.file_name = [media](const std::string& url, std::int64_t user) -> std::optional<std::string> {
+            auto f = media->FindUploadOf(url.substr(std::string_view("/media/").size()), "conference.", user);
             if (!f) return std::nullopt;
             return f->filename;
         };

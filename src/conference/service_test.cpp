@@ -67,7 +67,7 @@ protected:
                                                   tasks::ServiceSettings{});
         Settings settings;
         settings.default_regions = {{"VP-DNG", "VPTW-VDP2"}, {"VP-HUE", "VPTW-VDP2"}, {"VP-HCM", "VPTW-VDP3"}};
-        settings.file_name = [](const std::string& url) -> std::optional<std::string> {
+        settings.file_name = [](const std::string& url, std::int64_t) -> std::optional<std::string> {
             if (url == kSecretFile) return "TỐI MẬT - danh sách.pdf";
             if (url == kFile) return "bao-cao.pdf";
             return std::nullopt;

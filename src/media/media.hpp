@@ -213,6 +213,11 @@ public:
     core::Result<MediaFile> Get(const core::access::Principal& who, std::int64_t id) const;
     /// The record without a permission check (owner modules that checked their own).
     std::optional<MediaFile> Find(std::int64_t id) const;
+    /// The latest upload of `sha256` by `user` for a purpose starting with `purpose_prefix`
+    /// ("conference."): an owner module accepts only files its own user uploaded for it, under
+    /// the name he gave them.
+    std::optional<MediaFile> FindUploadOf(std::string_view sha256, std::string_view purpose_prefix,
+                                          std::int64_t user) const;
 
     /// The file to serve for `sha256`, or for its variant (`width`, "webp"/"jpg"); nullopt when
     /// unknown or not public. Files are public unless every upload of them was marked otherwise.

@@ -283,6 +283,19 @@ std::optional<MediaFile> Service::FindPublicByDigest(std::string_view sha256) co
     });
 }
 
+std::optional<MediaFile> Service::FindUploadOf(std::string_view sha256, std::string_view purpose_prefix,
+                                               std::int64_t user) const {
+    if (!Store::IsDigest(sha256)) return std::nullopt;
+    return db_.Read([&](Connection& c) -> std::optional<MediaFile> {
+        auto r = c.QueryOne("SELECT id FROM media_uploads WHERE sha256 = $1 AND uploaded_by = $2 AND"
+                            " SUBSTR(purpose, 1, $3) = $4 ORDER BY id DESC LIMIT 1",
+                            {std::string(sha256), user, static_cast<std::int64_t>(purpose_prefix.size()),
+                             std::string(purpose_prefix)});
+        if (!r) return std::nullopt;
+        return LoadRecord(c, r->Int(0));
+    });
+}
+
 std::optional<ServedFile> Service::FindServed(std::string_view sha256) const {
     if (!Store::IsDigest(sha256)) return std::nullopt;
     return db_.Read([&](Connection& c) -> std::optional<ServedFile> {

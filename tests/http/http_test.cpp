@@ -2062,6 +2062,14 @@ TEST_P(ConferenceHttp, TheConferenceApiKeepsItsRulesAtTheBoundary_C1_C2_C8_C9_C1
     ASSERT_EQ(ok.status, 201) << ok.body;
     const std::string sha(json::parse(ok.body).at("sha256").as_string());
     Call(dng, "POST", submit, R"({"body":"Báo cáo 6 tháng","files":["/media/)" + sha + R"("]})");
+    // Another province cannot attach that file (by its address) to its own report to read it.
+    std::int64_t hue_report = 0;
+    const auto hue_docs = Call(hue, "GET", "/api/v1/conferences/" + id + "/documents");
+    for (const auto& x : hue_docs.at("documents").as_array())
+        if (x.at("kind").as_string() == "province_report" && x.at("owner").as_string() == "VP-HUE") hue_report = x.at("id").as_int64();
+    auto stolen = Call(hue, "POST", "/api/v1/conferences/" + id + "/documents/" + std::to_string(hue_report) + "/submit",
+                       R"({"body":"x","files":["/media/)" + sha + R"("]})", 400);
+    EXPECT_EQ(stolen.at("error").at("field").as_string(), "files");
     EXPECT_EQ(Http(port_, "GET", "/media/" + sha).status, 404) << "private, never under /media/";
     auto d = SignIn("vpdanang");
     EXPECT_EQ(d.Get("/admin/conferences/files/" + sha).status, 200);
