@@ -20,12 +20,12 @@
     list.filter(function (q) { return ['waiting', 'granted', 'speaking'].indexOf(q.state) >= 0; }).forEach(function (q) {
       var li = document.createElement('li');
       li.setAttribute('data-speaking', q.state);
-      li.textContent = q.site_name + ' — ' + q.topic + ' (' + q.state + ') ';
+      li.textContent = q.site_name + ' — ' + q.topic + ' (' + label(root, q.state) + ') ';
       if (mayRun) {
         var steps = { waiting: ['grant', 'decline'], granted: ['start', 'decline'], speaking: ['done'] }[q.state] || [];
         steps.forEach(function (a) {
           var b = document.createElement('button');
-          b.type = 'button'; b.className = 'small'; b.textContent = a; b.setAttribute('data-speak-action', a);
+          b.type = 'button'; b.className = 'small'; b.textContent = label(root, a); b.setAttribute('data-speak-action', a);
           b.addEventListener('click', function () {
             api(root, 'POST', '/api/v1/conferences/' + conf + '/speaking/' + q.id + '/' + a, {}).then(function () { loadQueue(root, conf, mayRun); });
           });

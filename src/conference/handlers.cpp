@@ -781,12 +781,25 @@ Response Handlers::ConferencePage(Request& req) {
         data["my_sites"] = std::move(my_sites);
         if (auto q = svc_.Queue(p, id)) {
             json::array queue;
-            for (const auto& s : *q) queue.push_back(SpeakingJson(s));
+            for (const auto& s : *q) {
+                auto o = SpeakingJson(s);
+                o["state_label"] = T(req.Lang(), "conf_speak_" + s.state);
+                queue.push_back(std::move(o));
+            }
             data["queue"] = std::move(queue);
         }
         if (auto props = svc_.Proposals(p, id)) {
             json::array list;
-            for (const auto& x : *props) list.push_back(ProposalJson(x));
+            for (const auto& x : *props) {
+                auto o = ProposalJson(x);
+                o["state_label"] = T(req.Lang(), "conf_prop_" + x.state);
+                // What the page offers; the service decides again (Vụ Địa phương I assigns, the
+                // responsible unit answers, the province closes).
+                o["may_assign"] = svc_.MayOrganise(p) && (x.state == "open" || x.state == "assigned");
+                o["may_answer"] = svc_.MayOrganise(p) && x.state == "assigned";
+                o["may_close"] = x.state == "answered";
+                list.push_back(std::move(o));
+            }
             data["proposals"] = std::move(list);
         }
         if (auto items = svc_.Conclusions(p, id)) {
@@ -818,6 +831,11 @@ Response Handlers::ConferencePage(Request& req) {
         data["may_cancel"] = svc_.MayLead(p) && (c->state == "proposed" || c->state == "preparing");
         data["may_conclude"] = svc_.MayOrganise(p) && !c->tasks_document_id;
         data["may_news"] = c->news_item_id == 0 && svc_.MayRun(p);
+        std::string agenda_text;
+        for (const auto& a : c->agenda) agenda_text += fmt::format("{} | {} | {}\n", a.kind, a.title, a.minutes);
+        data["agenda_text"] = agenda_text;
+        data["may_agenda"] = (svc_.MayOrganise(p) || svc_.MayRun(p)) && c->state != "ended" && c->state != "concluded" &&
+                             c->state != "cancelled";
         Flags(data);
         return web_.Page(req, &p, "conference/conference", std::move(data), "conf_title");
     });
@@ -965,6 +983,23 @@ Response Handlers::FormAction(Request& req) {
                 items.push_back(std::move(i));
             }
             keep(svc_.SetConclusions(p, id, std::move(items)));
+        } else if (action == "agenda") {
+            // One item per line: "kind | title | minutes".
+            std::vector<AgendaItem> items;
+            std::string text = f("items");
+            std::size_t from = 0;
+            while (from < text.size()) {
+                auto nl = text.find('\n', from);
+                auto line = text.substr(from, nl == std::string::npos ? std::string::npos : nl - from);
+                from = nl == std::string::npos ? text.size() : nl + 1;
+                if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
+                auto a = line.find('|'), b = line.rfind('|');
+                AgendaItem i{.kind = core::Trim(line.substr(0, a))};
+                if (a != std::string::npos) i.title = core::Trim(line.substr(a + 1, b == a ? std::string::npos : b - a - 1));
+                if (b != a && b != std::string::npos) i.minutes = static_cast<int>(auth::ParseId(core::Trim(line.substr(b + 1))).value_or(-1));
+                items.push_back(std::move(i));
+            }
+            keep(svc_.SetAgenda(p, id, std::move(items)));
         } else if (action == "checklist") {
             std::vector<ChecklistItem> items;
             for (const auto& code : {"room", "equipment", "connection_test", "staff"})

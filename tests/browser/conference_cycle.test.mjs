@@ -160,6 +160,32 @@ describe('a conference from preparation to tracked conclusions', { skip: missing
     await assert.rejects(jwtVerify(join.token, new TextEncoder().encode('another-secret-entirely')));
   });
 
+  step("a province's proposal is assigned, answered and closed (C-11)", async () => {
+    const hue = await as('diemcauhue');
+    await hue.goto(`/admin/conferences/${conf}`);
+    await clickAndWait(hue, hue.locator('[data-site-link="VP-HUE"]'));
+    await hue.locator('form[action$="/form/propose"] textarea[name="text"]').fill('Đề nghị hướng dẫn lập danh mục hồ sơ điện tử');
+    await clickAndWait(hue, hue.locator('form[action$="/form/propose"] button'));
+    await noError(hue, 'the proposal');
+    const vdp1 = await as('hoinghi');
+    await vdp1.goto(`/admin/conferences/${conf}`);
+    const item = vdp1.locator('#proposals [data-proposal]').first();
+    await item.locator('input[name="unit"]').fill('VPTW-VDP1');
+    await item.locator('input[name="due_at"]').fill(localInput(new Date(Date.now() + 10 * 24 * 3600 * 1000)));
+    await clickAndWait(vdp1, item.locator('form[action$="/form/assign"] button'));
+    await noError(vdp1, 'the assignment');
+    await vdp1.locator('#proposals [data-proposal] textarea[name="answer"]').fill('Vụ Địa phương I sẽ gửi hướng dẫn trong tháng tới.');
+    await clickAndWait(vdp1, vdp1.locator('#proposals form[action$="/form/answer"] button'));
+    await noError(vdp1, 'the answer');
+    await hue.goto(`/admin/conferences/${conf}`);
+    assert.match(await hue.locator('#proposals').innerText(), /sẽ gửi hướng dẫn/);
+    await clickAndWait(hue, hue.locator('#proposals form[action$="/form/close"] button'));
+    await noError(hue, 'the closing');
+    assert.match(await hue.locator('#proposals').innerText(), /Đã đóng/);
+    await hue.locator('#proposals').scrollIntoViewIfNeeded();
+    await shot(hue, 'conference-09-proposal');
+  });
+
   step('minutes and conclusions: drafted, approved by the leadership, issued with a signed PDF', async () => {
     const cntt = await as('cntt');
     await cntt.goto(`/admin/conferences/${conf}`);
