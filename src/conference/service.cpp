@@ -787,7 +787,6 @@ core::Result<Site> Service::SetChecklist(const Principal& who, std::int64_t conf
                                          std::vector<ChecklistItem> items) {
     auto at = Locate(who, conference, site_id);
     if (!at) return at.error();
-    const auto* conf = &at->conf;
     const auto* site = &at->site;
     auto actor = AuthorizeSite(who, *site);
     if (!actor) return actor.error();
@@ -822,7 +821,6 @@ core::Result<Site> Service::SetChecklist(const Principal& who, std::int64_t conf
 core::Result<BudgetLine> Service::AddBudgetLine(const Principal& who, std::int64_t conference, BudgetLine l) {
     auto at = Locate(who, conference, l.site_id);
     if (!at) return at.error();
-    const auto* conf = &at->conf;
     const auto* site = &at->site;
     // Art. 10: the Cục Quản trị of each hub estimates with the IT centre; Art. 14: each
     // provincial office bears its own site's costs.

@@ -128,21 +128,36 @@ std::vector<NameRecord> Service::NameHistory(std::int64_t id) const {
     });
 }
 
-namespace {
-// The unit $1 and its ancestors (as `up`: id, parent_id, kind, depth), bounded against cycles.
-constexpr std::string_view kAncestors =
-    "WITH RECURSIVE up(id, parent_id, kind, depth) AS ("
-    " SELECT id, parent_id, kind, 0 FROM units WHERE id = $1"
-    " UNION ALL SELECT u.id, u.parent_id, u.kind, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id"
-    " WHERE up.depth < 64)";
-}  // namespace
+bool Service::FindNode(std::int64_t id, Node& out) const {
+    if (id <= 0) return false;
+    {
+        std::shared_lock lock(tree_mu_);
+        if (auto it = tree_.find(id); it != tree_.end()) {
+            out = it->second;
+            return true;
+        }
+    }
+    // Every permission check asks this: one read of the whole (small) tree instead of a recursive
+    // query per check.
+    auto rows = db_.Read([](Connection& c) { return c.Query("SELECT id, COALESCE(parent_id, 0), kind FROM units"); });
+    std::unique_lock lock(tree_mu_);
+    for (const auto& r : rows) tree_[r.Int(0)] = Node{r.Int(1), r.Text(2)};
+    if (auto it = tree_.find(id); it != tree_.end()) {
+        out = it->second;
+        return true;
+    }
+    return false;
+}
 
 bool Service::IsWithin(std::int64_t ancestor, std::int64_t unit) const {
     if (ancestor == unit) return true;
-    return db_.Read([&](Connection& c) {
-        auto row = c.QueryOne(std::string(kAncestors) + " SELECT COUNT(*) FROM up WHERE id = $2", {unit, ancestor});
-        return row && row->Int(0) > 0;
-    });
+    Node n;
+    for (int depth = 0; depth < 64 && FindNode(unit, n); ++depth) {
+        if (n.parent == 0) return false;
+        if (n.parent == ancestor) return true;
+        unit = n.parent;
+    }
+    return false;
 }
 
 void DeclareAccess(core::access::Policy& policy) {
@@ -153,20 +168,17 @@ void DeclareAccess(core::access::Policy& policy) {
 bool Service::IsNational(std::int64_t unit) const {
     // National: the root; the Central Party Office and its departments; a central inspection
     // commission (one not under a provincial committee).
-    return db_.Read([&](Connection& c) {
-        auto rows =
-            c.Query(std::string(kAncestors) +
-                        " SELECT kind, CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END, depth FROM up ORDER BY depth",
-                    {unit});
-        if (rows.empty()) return false;
-        if (rows.front().Int(1) != 0) return true;  // the root
-        bool under_province = false, central_office = false;
-        for (const auto& r : rows) {
-            if (r.Text(0) == "central_office") central_office = true;
-            if (r.Text(0) == "provincial_committee") under_province = true;
-        }
-        return central_office || (rows.front().Text(0) == "inspection_commission" && !under_province);
-    });
+    Node self;
+    if (!FindNode(unit, self)) return false;
+    if (self.parent == 0) return true;  // the root
+    bool under_province = false, central_office = false;
+    Node n = self;
+    for (int depth = 0; depth < 64; ++depth) {
+        if (n.kind == "central_office") central_office = true;
+        if (n.kind == "provincial_committee") under_province = true;
+        if (n.parent == 0 || !FindNode(n.parent, n)) break;
+    }
+    return central_office || (self.kind == "inspection_commission" && !under_province);
 }
 
 core::Result<Unit> Service::Create(const core::access::Principal& who, NewUnit n) {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <shared_mutex>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -99,10 +101,21 @@ public:
     std::string Today() const;
 
 private:
+    /// A unit's place in the tree. Parents and kinds never change once a unit exists (merges and
+    /// dissolutions end units, renames change names, nothing is deleted), so the tree is kept in
+    /// memory and only grows: an unknown id reloads it (a unit another node created).
+    struct Node {
+        std::int64_t parent = 0;
+        std::string kind;
+    };
+    bool FindNode(std::int64_t id, Node& out) const;
+
     core::db::Database& db_;
     audit::Log& audit_;
     const core::Clock& clock_;
     const core::access::Policy& policy_;
+    mutable std::shared_mutex tree_mu_;
+    mutable std::unordered_map<std::int64_t, Node> tree_;
 };
 
 /// True for a valid calendar date written YYYY-MM-DD.
