@@ -32,6 +32,15 @@ Response Page(auth::Web& web, Request& req, F f) {
     return auth::WithPrincipal(web, req, false, f);
 }
 
+// A list the service returned, as {key: [...]}, or its error.
+template <class T, class F>
+Response ListJson(const Request& req, const core::Result<std::vector<T>>& r, const char* key, F to_json) {
+    if (!r) return http::JsonError(req, r.error());
+    json::array out;
+    for (const auto& x : r.value()) out.push_back(to_json(x));
+    return http::Json(req, json::object{{key, std::move(out)}});
+}
+
 std::int64_t Id(Request& req, const char* name) { return auth::ParseId(req.path_params[name]).value_or(0); }
 
 json::value Ms(const std::optional<core::TimePoint>& t) {
@@ -373,11 +382,8 @@ Response Handlers::ApiJoin(Request& req) {
 
 Response Handlers::ApiDocuments(Request& req) {
     return Api(web_, req, [&](const Principal& p) {
-        auto r = svc_.Documents(p, Id(req, "id"));
-        if (!r) return http::JsonError(req, r.error());
-        json::array out;
-        for (const auto& d : *r) out.push_back(DocumentJson(d, req.Lang()));
-        return http::Json(req, json::object{{"documents", std::move(out)}});
+        return ListJson(req, svc_.Documents(p, Id(req, "id")), "documents",
+                        [&](const Document& d) { return DocumentJson(d, req.Lang()); });
     });
 }
 
@@ -437,11 +443,8 @@ Response Handlers::ApiBoard(Request& req) {
 
 Response Handlers::ApiLive(Request& req) {
     return Api(web_, req, [&](const Principal& p) {
-        auto r = svc_.LiveBoard(p, Id(req, "id"));
-        if (!r) return http::JsonError(req, r.error());
-        json::array out;
-        for (const auto& s : *r) out.push_back(SiteJson(s, req.Lang()));
-        return http::Json(req, json::object{{"sites", std::move(out)}});
+        return ListJson(req, svc_.LiveBoard(p, Id(req, "id")), "sites",
+                        [&](const Site& s) { return SiteJson(s, req.Lang()); });
     });
 }
 
@@ -537,11 +540,7 @@ json::object ProposalJson(const Proposal& p) {
 
 Response Handlers::ApiQueue(Request& req) {
     return Api(web_, req, [&](const Principal& p) {
-        auto r = svc_.Queue(p, Id(req, "id"));
-        if (!r) return http::JsonError(req, r.error());
-        json::array out;
-        for (const auto& s : *r) out.push_back(SpeakingJson(s));
-        return http::Json(req, json::object{{"queue", std::move(out)}});
+        return ListJson(req, svc_.Queue(p, Id(req, "id")), "queue", SpeakingJson);
     });
 }
 
@@ -657,11 +656,7 @@ Response Handlers::ApiSetConclusions(Request& req) {
 
 Response Handlers::ApiProposals(Request& req) {
     return Api(web_, req, [&](const Principal& p) {
-        auto r = svc_.Proposals(p, Id(req, "id"));
-        if (!r) return http::JsonError(req, r.error());
-        json::array out;
-        for (const auto& x : *r) out.push_back(ProposalJson(x));
-        return http::Json(req, json::object{{"proposals", std::move(out)}});
+        return ListJson(req, svc_.Proposals(p, Id(req, "id")), "proposals", ProposalJson);
     });
 }
 
