@@ -20,6 +20,7 @@ struct DemoAccount {
     const char* unit;
     const char* portal = "";  ///< a portal's editorial board: the grant is on that portal (at the root unit)
     const char* clearance = "";  ///< a clearance for secret documents held beside the role, at the same unit
+    const char* main_portal_role = "";  ///< a role on the main portal's editorial board beside it (at the root)
 };
 // One account per role, placed in a plausible unit.
 constexpr DemoAccount kDemo[] = {
@@ -44,7 +45,8 @@ constexpr DemoAccount kDemo[] = {
     {"vudp3", "Chuyên viên Vụ Địa phương III", "conference_organiser", "VPTW-VDP3"},
     {"tccb", "Chuyên viên Vụ Tổ chức - Cán bộ", "conference_organiser", "VPTW-VTCCB"},
     {"hccy", "Chuyên viên Vụ Hành chính - Cơ yếu", "conference_organiser", "VPTW-VHCCY"},
-    {"cntt", "Kỹ thuật viên Trung tâm Công nghệ thông tin", "conference_organiser", "VPTW-TTCNTT"},
+    // The IT centre reports the conference on the portal (Art. 12): also an editor of the main portal.
+    {"cntt", "Kỹ thuật viên Trung tâm Công nghệ thông tin", "conference_organiser", "VPTW-TTCNTT", "", "", "editor"},
     {"quantri", "Cục Quản trị - Tài vụ (điểm cầu Hà Nội)", "conference_organiser", "VPTW-CQTTV"},
     {"diemcau", "Vận hành điểm cầu Đà Nẵng", "site_operator", "VP-DNG"},
     {"diemcauhue", "Vận hành điểm cầu Huế", "site_operator", "VP-HUE"},
@@ -68,6 +70,9 @@ std::string EnsureDemoAccounts(auth::Service& auth, units::Service& units, const
             auto secret = auth::Base32Encode(auth::GenerateTotpSecret());
             decltype(auth::NewAccount::roles) roles = {{d.role, grant_unit->id, d.portal}};
             if (*d.clearance) roles.push_back({d.clearance, unit->id, ""});
+            if (*d.main_portal_role) {
+                if (auto root = units.FindByCode("DCSVN")) roles.push_back({d.main_portal_role, root->id, "main"});
+            }
             auto r = auth.CreateActive(core::access::Principal::Operator(),
                                        {.username = d.username,
                                         .full_name = d.full_name,

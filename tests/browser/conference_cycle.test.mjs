@@ -131,6 +131,16 @@ describe('a conference from preparation to tracked conclusions', { skip: missing
     await shot(cntt, 'conference-06-site-lost');
   });
 
+  step('the IT centre drafts the news of the conference on the portal (a draft in its workflow)', async () => {
+    const cntt = await as('cntt');
+    await cntt.goto(`/admin/conferences/${conf}`);
+    await clickAndWait(cntt, cntt.locator(`form[action="/admin/conferences/${conf}/form/news"] button`));
+    await noError(cntt, 'the news draft');
+    assert.match(new URL(cntt.url()).pathname, /^\/admin\/portal\/items\/\d+$/);
+    assert.match(await cntt.locator('main').innerText(), /Hội nghị trực tuyến sơ kết công tác văn phòng/);
+    await shot(cntt, 'conference-10-news-draft');
+  });
+
   step('the video: a Jitsi token per site, checked with an independent JWT library', async () => {
     const cntt = await as('cntt');
     await cntt.goto(`/admin/conferences/${conf}`);
