@@ -403,7 +403,8 @@ Response Handlers::ApiDocument(Request& req) {
             auto t = ParseTime(svc_, auth::JsonText(b, "due_at"));
             if (!t) return http::JsonError(req, BadTime("due_at"));
             r = svc_.SetDue(p, conf, doc, *t);
-        } else if (action == "issue" && svc_.GetDocument(p, conf, doc) && svc_.GetDocument(p, conf, doc)->kind == "conclusions") {
+        } else if (auto d = action == "issue" ? svc_.GetDocument(p, conf, doc) : core::Result<Document>(core::NotFound(Msg("conference.document_not_found")));
+                   d && d->kind == "conclusions") {
             Issue in{.number = auth::JsonText(b, "number"), .symbol = auth::JsonText(b, "symbol"),
                      .signer = auth::JsonText(b, "signer"), .issued_on = auth::JsonText(b, "issued_on"),
                      .files = Strings(b, "files")};

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "media/media.hpp"
 #include "calendar/iso_time.hpp"
 #include "conference/conference.hpp"
 #include "conference/internal.hpp"
@@ -51,12 +52,7 @@ core::Result<std::string> Required(std::string_view field, std::string_view s, s
     return clean;
 }
 
-bool IsMediaUrl(std::string_view url) {
-    constexpr std::string_view kPrefix = "/media/";
-    if (!url.starts_with(kPrefix) || url.size() != kPrefix.size() + 64) return false;
-    return std::all_of(url.begin() + kPrefix.size(), url.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
+bool IsMediaUrl(std::string_view url) { return media::IsFileUrl(url); }
 
 core::Status CheckNotSecret(std::string_view classification, std::initializer_list<std::string_view> texts) {
     if (classification != "thuong") {

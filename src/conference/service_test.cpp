@@ -19,6 +19,7 @@
 #include "core/message.hpp"
 #include "core/testing/db_fixture.hpp"
 #include "tasks/tasks.hpp"
+#include "tasks/tasks_fixture.hpp"
 
 namespace vp::embedded {
 std::span<const vp::core::EmbeddedFile> Migrations();
@@ -29,14 +30,8 @@ namespace {
 
 using core::access::Principal;
 
-core::TimePoint At(std::string_view iso) { return calendar::TryParseIso(iso).value(); }
-
-std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using tasks::fixture::At;
+using tasks::fixture::Slurp;
 
 constexpr std::string_view kFile = "/media/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 constexpr std::string_view kSecretFile = "/media/fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";

@@ -83,6 +83,9 @@ struct MediaFile {
 
 /// Public URLs of a file and of its variants ("/media/<sha256>", "/media/<sha256>/640.webp").
 std::string FileUrl(std::string_view sha256);
+/// Whether `url` is a stored file's address as FileUrl writes it ("/media/" and 64 hex digits):
+/// what owner modules accept for the files their records name.
+bool IsFileUrl(std::string_view url);
 std::string VariantUrl(std::string_view sha256, int width, std::string_view format);
 /// The record as the API shows it (id, sha256, mime, size, kind, filename, width, height,
 /// variants [{width, height, format, url, size}], url, purpose, unit_id, uploaded_at).

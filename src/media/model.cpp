@@ -124,6 +124,11 @@ core::Result<Limits> ParseLimits(std::string_view text) {
 
 std::string FileUrl(std::string_view sha256) { return "/media/" + std::string(sha256); }
 
+bool IsFileUrl(std::string_view url) {
+    constexpr std::string_view kPrefix = "/media/";
+    return url.starts_with(kPrefix) && Store::IsDigest(url.substr(kPrefix.size()));
+}
+
 std::string VariantUrl(std::string_view sha256, int width, std::string_view format) {
     return "/media/" + std::string(sha256) + "/" + std::to_string(width) + "." + std::string(format);
 }

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "media/media.hpp"
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
 #include "core/text.hpp"
@@ -30,12 +31,7 @@ std::optional<core::TimePoint> OptTime(const Row& r, std::size_t i) {
 }
 Value OptMs(const std::optional<core::TimePoint>& t) { return t ? Value{Ms(*t)} : Value{}; }
 
-bool IsMediaUrl(std::string_view url) {
-    constexpr std::string_view kPrefix = "/media/";
-    if (!url.starts_with(kPrefix) || url.size() != kPrefix.size() + 64) return false;
-    return std::all_of(url.begin() + kPrefix.size(), url.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
+bool IsMediaUrl(std::string_view url) { return media::IsFileUrl(url); }
 
 // The stored kind of a clock row: checkpoints are "update" or "final".
 std::string ClockRowKind(ClockKind k, bool final) { return final ? "final" : std::string(ClockCode(k)); }

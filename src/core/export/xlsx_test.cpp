@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <filesystem>
 
 #include "core/text.hpp"
@@ -24,9 +28,15 @@ TEST(Xlsx, SheetNamesAreValidAndUnique) {
 
 TEST(Xlsx, WritesAZipAndRemovesItsTemporaryFile) {
     namespace fs = std::filesystem;
-    auto count = [] {
+    // A temporary folder of its own: other test programs running at once write workbooks too.
+    const char* old_tmp = std::getenv("TMPDIR");
+    const std::string saved = old_tmp ? old_tmp : "";
+    const fs::path own = fs::temp_directory_path() / ("vp-xlsx-test-" + std::to_string(::getpid()));
+    fs::create_directories(own);
+    ::setenv("TMPDIR", own.c_str(), 1);
+    auto count = [&] {
         int n = 0;
-        for (const auto& e : fs::directory_iterator(fs::temp_directory_path())) {
+        for (const auto& e : fs::directory_iterator(own)) {
             n += e.path().filename().string().starts_with("vp-xlsx-") ? 1 : 0;
         }
         return n;
@@ -34,9 +44,13 @@ TEST(Xlsx, WritesAZipAndRemovesItsTemporaryFile) {
     const int before = count();
     const std::string bytes =
         WriteXlsx({Sheet{.name = "A", .columns = {Column{"x", ColumnType::kInteger}}, .rows = {{1}, {2}}}});
+    const int after = count();
+    if (old_tmp) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+    fs::remove_all(own);
     EXPECT_TRUE(bytes.starts_with("PK\x03\x04"));
     EXPECT_GT(bytes.size(), 1000u);
-    EXPECT_EQ(count(), before);
+    EXPECT_EQ(after, before);
 }
 
 TEST(Xlsx, SameInputAndCreationTimeGiveTheSameBytes) {
