@@ -121,56 +121,7 @@ Watch::Watch(core::db::Database& db, audit::Log& audit, const core::Clock& clock
       holders_(std::move(holders)),
       tasks_(tasks),
       snapshot_(std::make_shared<Snapshot>()) {
-    // Any change to a task empties the snapshot: this node's at its commit (before the change's
-    // answer goes out), every node's through the bus. Cheap, never blocking.
-    std::weak_ptr<Snapshot> weak = snapshot_;
-    auto empties = [weak](const core::Event& e) {
-        if (e.topic != "tasks.task") return;
-        if (auto s = weak.lock()) ++s->generation;
-    };
-    events_.OnLocalCommit(empties);
-    subscription_ = events_.Subscribe([empties](const core::Event& e) {
-        empties(e);
-        return false;
-    });
-}
-
-std::shared_ptr<const Watch::View> Watch::Current() const {
-    const auto generation = snapshot_->generation.load();
-    const auto now = std::chrono::steady_clock::now();
-    {
-        std::lock_guard lock(snapshot_->mu);
-        if (snapshot_->view && snapshot_->loaded_generation == generation && now - snapshot_->loaded_at < std::chrono::seconds(10))
-            return snapshot_->view;
-    }
-    // Read outside the lock; a change while reading leaves a newer generation: the next call reads again.
-    auto cal = calendars_.GetShared();
-    auto month = [&](core::TimePoint t) {
-        return (cal ? cal.value()->FormatIso(t) : calendar::FormatIso(t, "Asia/Ho_Chi_Minh")).substr(0, 7);
-    };
-    auto view = std::make_shared<View>();
-    auto history = db_.Read([&](Connection& c) {
-        view->tasks = internal::LoadLight(c);
-        return c.Query("SELECT task_id, at FROM tasks_status_history WHERE at >= $1 AND status IN"
-                       " ('not_completed_overdue', 'not_started_overdue')",
-                       {Ms(clock_.Now() - std::chrono::hours(24 * 400))});
-    });
-    for (auto& t : view->tasks) {
-        if (t.deadline) {
-            const auto m = month(*t.deadline);
-            t.quarter = m.substr(0, 4) + "-Q" + std::to_string((std::stoi(m.substr(5, 2)) + 2) / 3);
-        } else {
-            t.quarter = "none";
-        }
-        if (t.completed) t.completed_month = month(*t.completed);
-    }
-    for (const auto& r : history) view->overdue_months.emplace_back(r.Int(0), month(core::FromMillis(r.Int(1))));
-    for (auto& u : units_.List()) view->units.emplace(u.id, std::move(u));
-    std::lock_guard lock(snapshot_->mu);
-    snapshot_->view = view;
-    snapshot_->loaded_generation = generation;
-    snapshot_->loaded_at = now;
-    return view;
+    Follow();
 }
 
 bool Watch::MayFollow(const Principal& who) const {

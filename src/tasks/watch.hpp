@@ -324,11 +324,13 @@ private:
     NotifyFn notify_;
     HoldersFn holders_;
     Service* tasks_ = nullptr;
-    /// Every task, light, as the dashboard and the map read them: kept until a tasks.task event
-    /// (this node's at its commit, other nodes' through the bus) or 10 s have passed.
+    /// Every task, light, as the dashboard and the map read them (watch_view.cpp): kept up to
+    /// date by the tasks.task events (this node's at their commit, other nodes' through the
+    /// bus), each of which reads its task again.
     struct View;
     struct Snapshot;
     std::shared_ptr<Snapshot> snapshot_;
+    void Follow();
     std::shared_ptr<const View> Current() const;
     std::shared_ptr<core::Subscription> subscription_;
 };

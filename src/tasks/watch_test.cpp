@@ -333,6 +333,72 @@ TEST_P(TasksWatch, TheDashboardCountsWhatTheViewerMayReadAndTheMapEachProvince_T
     }
 }
 
+// A dashboard as one comparable line.
+std::string Summary(const Dashboard& d) {
+    std::string out = fmt::format("total {} overdue {} completed {} |", d.total, d.overdue, d.completed);
+    for (const auto* list : {&d.by_status, &d.by_unit, &d.by_priority, &d.by_group, &d.by_period}) {
+        for (const auto& b : *list) out += fmt::format(" {}:{}:{}", b.key, b.count, b.overdue);
+        out += " |";
+    }
+    for (const auto& p : d.trend) out += fmt::format(" {}:{}:{}", p.month, p.completed, p.became_overdue);
+    for (const auto& t : d.most_overdue) out += fmt::format(" #{}:{}", t.id, t.days_overdue);
+    return out;
+}
+
+TEST_P(TasksWatch, TheDashboardFollowsEachChangeByReadingOnlyTheChangedTask_T19) {
+    auto fresh = [&](const Principal& who, const DashboardFilter& f = {}) {
+        core::EventBus quiet;  // a watch that has seen nothing: reads every task
+        Watch again(Db(), log_, clock_, policy_, *units_, *calendars_, quiet, nullptr, nullptr, svc_.get());
+        return Summary(again.DashboardFor(who, f));
+    };
+    auto same = [&](std::string_view step) {
+        EXPECT_EQ(Summary(watch_->DashboardFor(office_, {})), fresh(office_)) << step;
+        EXPECT_EQ(Summary(watch_->DashboardFor(hue_focal_, {})), fresh(hue_focal_)) << step;
+        EXPECT_EQ(Summary(watch_->DashboardFor(office_, {.unit = "TU-HNI"})), fresh(office_, {.unit = "TU-HNI"})) << step;
+    };
+    const auto a = Run("TU-HNI", "2026-03-20T17:00:00+07:00", focal_, approver_);
+    same("one task");
+    const auto b = Run("TU-HUE", "2026-03-13T17:00:00+07:00", hue_focal_, hue_approver_);
+    same("a second task");
+    Run("TU-HNI", "2026-03-16T17:00:00+07:00", focal_, approver_, "2026-03-12T10:00:00+07:00");
+    same("a task completed");
+    clock_.Set(At("2026-04-02T09:00:00+07:00"));
+    EXPECT_GT(svc_->RefreshStatuses(), 0);
+    same("statuses turned overdue");
+    const auto c = NewTaskFor("2026-05-20T17:00:00+07:00", {"TU-HNI"});
+    auto twin = svc_->CreateTask(office_, {.document_id = c.document_id,
+                                           .content = c.content,
+                                           .lead_units = {"TU-HNI"},
+                                           .monitoring_unit = "VPTW-VTH",
+                                           .start = At("2026-04-02T08:00:00+07:00"),
+                                           .deadline = At("2026-05-20T17:00:00+07:00"),
+                                           .priority = "key"});
+    ASSERT_TRUE(twin.ok()) << core::Text(twin.error().message, "en");
+    const auto d = twin.value();
+    same("two more");
+    ASSERT_TRUE(svc_->MergeTask(office_, d.id, c.id, "Nhập trùng").ok());
+    same("a duplicate merged away");
+
+    // Only the task an event names is read again: a row changed behind the service's back stays
+    // as it was until its task changes.
+    Db().Transact([&](core::db::Connection& cx) {
+        cx.Execute("UPDATE tasks_tasks SET priority = 'urgent' WHERE id = $1", {b.id});
+    });
+    EXPECT_EQ(watch_->DashboardFor(office_, {.priority = "urgent"}).total, 0);
+    events_.Publish(core::Event{.topic = "tasks.task", .data_json = fmt::format(R"({{"id":{},"units":[]}})", a.id)});
+    EXPECT_EQ(watch_->DashboardFor(office_, {.priority = "urgent"}).total, 0) << "another task's change";
+    // Another node's change reaches this one through the bus with the task it names.
+    events_.Publish(core::Event{.topic = "tasks.task", .data_json = fmt::format(R"({{"id":{},"units":[]}})", b.id)});
+    EXPECT_EQ(watch_->DashboardFor(office_, {.priority = "urgent"}).total, 1);
+    same("after the change is announced");
+    // An event that names no task (or cannot be read) reads every task again.
+    Db().Transact([&](core::db::Connection& cx) {
+        cx.Execute("UPDATE tasks_tasks SET priority = 'urgent' WHERE id = $1", {c.id});
+    });
+    events_.Publish(core::Event{.topic = "tasks.task", .data_json = R"({"action":"import"})"});
+    EXPECT_EQ(watch_->DashboardFor(office_, {.priority = "urgent"}).total, 2);
+}
+
 // What an independent reader finds in the workbook: every sheet as "sheet|cell|cell…" lines.
 std::string ReadXlsx(const std::string& bytes) {
     const auto path = std::filesystem::temp_directory_path() / ("vp-report-" + std::to_string(::getpid()) + ".xlsx");
