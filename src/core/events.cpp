@@ -55,6 +55,13 @@ bool Subscription::Closed() const {
 void Subscription::Close() {
     std::lock_guard lock(mu_);
     closed_ = true;
+    if (wake_) wake_();
+}
+
+void Subscription::OnReady(std::function<void()> wake) {
+    std::lock_guard lock(mu_);
+    wake_ = std::move(wake);
+    if (wake_ && (!queue_.empty() || closed_)) wake_();
 }
 
 void Subscription::CloseOn(std::function<bool(const Event&)> ends) {
@@ -84,10 +91,11 @@ void Subscription::PushLocked(Frame frame, bool ends) {
         // stream instead; the browser reconnects with the last id it got and replays the rest.
         spdlog::info("events: a stream fell {} events behind and is closed (resumes from the log)", queue_.size());
         closed_ = true;
-        return;
+    } else {
+        queue_.push_back(std::move(frame));
+        if (ends) closed_ = true;
     }
-    queue_.push_back(std::move(frame));
-    if (ends) closed_ = true;
+    if (wake_) wake_();  // cheap (a flag and a post to the stream's thread): fine under the lock
 }
 
 bool Subscription::Offer(const Event& e, const Frame& frame) {

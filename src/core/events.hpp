@@ -72,6 +72,7 @@ public:
     /// Ends the stream when an event accepted by `ends` arrives (e.g. the session was revoked);
     /// that event is delivered first.
     void CloseOn(std::function<bool(const Event&)> ends);
+    void OnReady(std::function<void()> wake) override;
 
 private:
     friend class EventBus;
@@ -93,6 +94,7 @@ private:
     std::int64_t replayed_through_ = 0;
     std::function<bool(const Event&)> filter_;
     std::function<bool(const Event&)> ends_;
+    std::function<void()> wake_;  // the stream writing this subscription, told of each frame
     std::size_t max_queued_;
 };
 

@@ -258,16 +258,52 @@ struct Tally {
 
 }  // namespace
 
+namespace {
+
+// Viewers whose permissions read the same tasks get the same dashboard: what Policy::Authorize
+// looks at (operator, stage, token scopes, grants), in one key with the filter.
+std::string MemoKey(const Principal& who, bool all, const DashboardFilter& f) {
+    std::string key = f.unit + '\n' + f.priority + '\n' + f.group + '\n';
+    if (all) return key + '*';
+    key += std::to_string(static_cast<int>(who.stage)) + '\n';
+    auto scopes = who.scopes;
+    std::sort(scopes.begin(), scopes.end());
+    for (const auto& s : scopes) key += s + ' ';
+    std::vector<std::string> grants;
+    for (const auto& g : who.grants) grants.push_back(g.role + '@' + std::to_string(g.unit_id) + '/' + g.portal);
+    std::sort(grants.begin(), grants.end());
+    for (const auto& g : grants) key += '\n' + g;
+    return key;
+}
+
+}  // namespace
+
+// A view's dashboards are remembered with it: after a change every open dashboard asks again
+// (2 000 browsers, docs/performance.md), and those with the same reach get the figures counted
+// once. A new view (the next change, or 10 s) starts with none.
+Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) const {
+    const bool all = who.is_operator || policy_.Authorize(who, kTaskReadAll, core::access::Scope::Global());
+    if (!all && !policy_.HoldsAnywhere(who, kTaskRead)) return Dashboard{.at = clock_.Now()};
+    auto cal = calendars_.GetShared();
+    if (!cal) return Dashboard{.at = clock_.Now()};
+    const auto view = Current();
+    const auto key = MemoKey(who, all, f);
+    {
+        std::lock_guard lock(view->memo_mu);
+        if (auto it = view->memo.find(key); it != view->memo.end()) return *it->second;
+    }
+    auto d = std::make_shared<const Dashboard>(CountDashboard(who, all, f, *view, *cal.value()));
+    std::lock_guard lock(view->memo_mu);
+    if (view->memo.size() < 512) view->memo.emplace(key, d);
+    return *d;
+}
+
 // One pass over the view's tasks with counters indexed by the view's codes: at 200 000 tasks a
 // few milliseconds (docs/performance.md), where looking each key up by name took 0.15 s.
-Dashboard Watch::DashboardFor(const Principal& who, const DashboardFilter& f) const {
+Dashboard Watch::CountDashboard(const Principal& who, bool all, const DashboardFilter& f, const View& view_ref,
+                                const calendar::Calendar& calendar) const {
     Dashboard d{.at = clock_.Now()};
-    const bool all = who.is_operator || policy_.Authorize(who, kTaskReadAll, core::access::Scope::Global());
-    if (!all && !policy_.HoldsAnywhere(who, kTaskRead)) return d;
-    auto cal = calendars_.GetShared();
-    if (!cal) return d;
-    const auto& calendar = *cal.value();
-    const auto view = Current();
+    const auto* view = &view_ref;
     const auto& codes = view->codes;
     // Whether the viewer reads a unit's tasks: asked of the policy once per unit.
     std::vector<signed char> may(codes.units.size(), -1);

@@ -332,6 +332,8 @@ private:
     std::shared_ptr<Snapshot> snapshot_;
     void Follow();
     std::shared_ptr<const View> Current() const;
+    Dashboard CountDashboard(const Principal& who, bool all, const DashboardFilter& f, const View& view,
+                    const calendar::Calendar& calendar) const;
     std::shared_ptr<core::Subscription> subscription_;
 };
 

@@ -80,6 +80,9 @@ struct Watch::View {
     internal::Codes codes;
     std::map<std::int64_t, units::Unit> units;  ///< the registry
     std::chrono::steady_clock::time_point units_at{};
+    /// Dashboards counted over this view, by the viewer's reach and the filter (inspection.cpp).
+    mutable std::mutex memo_mu;
+    mutable std::unordered_map<std::string, std::shared_ptr<const Dashboard>> memo;
 };
 struct Watch::Snapshot {
     std::mutex mu;  ///< guards what follows

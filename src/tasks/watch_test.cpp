@@ -379,6 +379,14 @@ TEST_P(TasksWatch, TheDashboardFollowsEachChangeByReadingOnlyTheChangedTask_T19)
     ASSERT_TRUE(svc_->MergeTask(office_, d.id, c.id, "Nhập trùng").ok());
     same("a duplicate merged away");
 
+    // Dashboards are remembered per view by what the viewer may read, never by who he is: the
+    // same person with another grant gets the figures of that grant at once.
+    auto moved = hue_focal_;
+    ASSERT_FALSE(moved.grants.empty());
+    moved.grants[0].unit_id = units_->FindByCode("TU-HNI")->id;
+    EXPECT_EQ(Summary(watch_->DashboardFor(moved, {})), fresh(moved));
+    EXPECT_NE(Summary(watch_->DashboardFor(moved, {})), Summary(watch_->DashboardFor(hue_focal_, {})));
+
     // Only the task an event names is read again: a row changed behind the service's back stays
     // as it was until its task changes.
     Db().Transact([&](core::db::Connection& cx) {

@@ -618,9 +618,29 @@ asio::awaitable<void> StreamEvents(Server::Impl& impl, Stream& stream, Request& 
     beast::get_lowest_layer(stream).expires_never();
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), kTuple);
     if (ec) co_return;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+    // Woken by the source when a frame waits (no polling: a change reaches 2 000 open streams in
+    // milliseconds, docs/performance.md), and once a second anyway to see the server stopping.
+    // The wake may come from any thread: it sets the flag and posts the timer's cancellation to
+    // this connection's own (single-threaded) loop, where it runs only while this coroutine is
+    // suspended, so no wake is lost between looking at the flag and waiting.
+    struct Waiter {
+        asio::steady_timer timer;
+        std::atomic<bool> ready{false};
+        explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
+    };
+    auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
+    struct Detach {
+        EventSource& source;
+        ~Detach() { source.OnReady(nullptr); }
+    } detach{*req.event_source};
+    req.event_source->OnReady([weak = std::weak_ptr<Waiter>(waiter)] {
+        auto w = weak.lock();
+        if (!w || w->ready.exchange(true)) return;
+        asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+    });
     auto last_write = std::chrono::steady_clock::now();
     while (!impl.stopping && !req.event_source->Closed()) {
+        waiter->ready = false;  // before draining: a frame queued after this wakes the wait below
         std::string chunk;
         while (auto next = req.event_source->Next()) chunk += *next;
         if (chunk.empty() && std::chrono::steady_clock::now() - last_write > std::chrono::seconds(15)) {
@@ -633,8 +653,9 @@ asio::awaitable<void> StreamEvents(Server::Impl& impl, Stream& stream, Request& 
             last_write = std::chrono::steady_clock::now();
             beast::get_lowest_layer(stream).expires_never();
         }
-        timer.expires_after(std::chrono::milliseconds(200));
-        co_await timer.async_wait(kTuple);
+        if (waiter->ready) continue;
+        waiter->timer.expires_after(std::chrono::seconds(1));
+        co_await waiter->timer.async_wait(kTuple);
     }
 }
 

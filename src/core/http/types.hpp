@@ -183,14 +183,19 @@ std::optional<Error> DecodeFields(Request& req);
 
 namespace vp::core::http {
 
-/// @brief A server-sent event stream attached to a response by its handler. The server polls
-/// it (non-blocking) and writes each chunk until it is closed or the client goes away.
+/// @brief A server-sent event stream attached to a response by its handler. The server writes
+/// each chunk as soon as the source says one is waiting, until it is closed or the client goes
+/// away.
 class EventSource {
 public:
     virtual ~EventSource() = default;
     /// Next formatted SSE chunk ("event: x\ndata: {...}\n\n"), or nullopt when none is waiting.
     virtual std::optional<std::string> Next() = 0;
     virtual bool Closed() const = 0;
+    /// `wake` is called (from any thread, quickly, never under the server's locks) whenever a
+    /// chunk starts waiting or the source closes; empty: no longer. A source without it is
+    /// looked at once a second.
+    virtual void OnReady(std::function<void()> wake) { (void)wake; }
 };
 
 }  // namespace vp::core::http

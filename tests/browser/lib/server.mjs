@@ -33,10 +33,11 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts the server on a fresh data folder; resolves once GET /healthz answers 200.
+ * Starts the server on a fresh data folder (`extraArgs`: more `serve` options); resolves once
+ * GET /healthz answers 200.
  * Returns { url, dataDir, logPath, accounts, stop(), logTail() }.
  */
-export async function startServer({ timeoutMs = 180_000, corpus = false } = {}) {
+export async function startServer({ timeoutMs = 180_000, corpus = false, extraArgs = [] } = {}) {
   const binary = serverBinary();
   if (!existsSync(binary)) throw new Error(`server binary not found: ${binary} (build it, or set VANPHONG_BINARY)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'vp-browser-'));
@@ -47,6 +48,7 @@ export async function startServer({ timeoutMs = 180_000, corpus = false } = {}) 
   // The public site's demo stories only for the suites that read them (they take ~30 s to load).
   const args = ['serve', '--demo', '--data-dir', dataDir, '--port', String(port), '--address', '127.0.0.1', '--access-log', 'off'];
   if (!corpus) args.push('--no-demo-corpus');
+  args.push(...extraArgs);
   const child = spawn(binary, args, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
