@@ -34,12 +34,14 @@ run: ## build and serve the demo on http://127.0.0.1:8080 with SQLite in ./data/
 test: ## build and run all tests (ctest unit/db/http/e2e + browser) with throw-away PostgreSQL and SMTP
 	scripts/test-all.sh
 
-bench: ## benchmarks: static file and article page vs nginx, search at 100k items (writes docs/performance.md)
-	scripts/install-deps.sh --bench
-	scripts/build.sh vanphong vp_portal_search_bench
+bench: ## benchmarks: static file and article page vs nginx, search at 100k items, tasks at 200k, live-event fan-out (writes docs/performance.md)
+	scripts/install-deps.sh --test --bench
+	scripts/build.sh vanphong vp_portal_search_bench vp_tasks_bench
 	bench/http/run.sh
 	bench/site/run.sh
 	bench/search/run.sh
+	bench/tasks/run.sh
+	bench/events/run.sh
 
 clean: ## remove the build folder
 	rm -rf -- "$(BUILD_DIR)"

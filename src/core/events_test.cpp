@@ -73,6 +73,33 @@ protected:
     EventBus bus_;
 };
 
+// The stream writing a subscription is told of each frame and of its end (no polling).
+TEST(Subscriptions, TellTheirStreamOfEachFrameAndOfTheirEnd_X5) {
+    Subscription sub(nullptr);
+    int woken = 0;
+    sub.OnReady([&] { ++woken; });
+    EXPECT_EQ(woken, 0) << "nothing waits yet";
+    EXPECT_TRUE(sub.Offer(Event{.topic = "notification", .data_json = "{}", .id = 1}));
+    EXPECT_EQ(woken, 1);
+    EXPECT_TRUE(sub.Next().has_value());
+    Subscription refused([](const Event&) { return false; });
+    int refused_woken = 0;
+    refused.OnReady([&] { ++refused_woken; });
+    EXPECT_FALSE(refused.Offer(Event{.topic = "notification", .data_json = "{}", .id = 2}));
+    EXPECT_EQ(refused_woken, 0) << "a frame the filter refuses wakes nobody";
+    sub.Close();
+    EXPECT_EQ(woken, 2) << "closing wakes the stream so that it ends";
+    sub.OnReady(nullptr);
+    sub.Close();
+    EXPECT_EQ(woken, 2) << "a stream that left is not called";
+    // A stream that attaches after a frame arrived is woken at once.
+    Subscription late(nullptr);
+    EXPECT_TRUE(late.Offer(Event{.topic = "notification", .data_json = "{}", .id = 3}));
+    int late_woken = 0;
+    late.OnReady([&] { ++late_woken; });
+    EXPECT_EQ(late_woken, 1);
+}
+
 TEST_P(Events, ReplaysTheEventsAfterLastEventIdThenLiveOnes_X5) {
     for (int i = 1; i <= 5; ++i) bus_.Publish({"tasks.status", "{\"n\":" + std::to_string(i) + "}"});
     const auto last = LastId();
