@@ -22,6 +22,19 @@ wrk_settings() {
   done
 }
 
+# For the scripts that start their own engines (tasks, events): --no-write ($1), the build
+# folder, the report file, a temporary folder named after $2, and the cleanup on exit.
+bench_start() {
+  write_doc=1
+  [ "${1:-}" = "--no-write" ] && write_doc=0
+  build_dir=${BUILD_DIR:-build}
+  case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
+  doc=${BENCH_DOC:-$root/docs/performance.md}
+  work=$(mktemp -d -t "vp-bench-$2.XXXXXX")
+  pg_dir=""
+  trap bench_cleanup EXIT
+}
+
 say() { echo "bench: $*"; }
 die() { echo "bench: error: $*" >&2; exit 1; }
 free_port() { "$pyexe" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

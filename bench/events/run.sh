@@ -11,21 +11,14 @@ set -euo pipefail
 exec </dev/null
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-write_doc=1
-[ "${1:-}" = "--no-write" ] && write_doc=0
-build_dir=${BUILD_DIR:-build}
-case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_start "${1:-}" events
 bin=${VANPHONG_BIN:-$build_dir/src/app/vanphong}
 subscribers=${BENCH_SUBSCRIBERS:-2000}
 changes=${BENCH_CHANGES:-20}
-doc=${BENCH_DOC:-$root/docs/performance.md}
-work=$(mktemp -d -t vp-bench-events.XXXXXX)
-pg_dir=""
-# shellcheck source=bench/lib.sh
-. "$root/bench/lib.sh"
 [ -x "$bin" ] || die "$bin not found: build it first (make build)"
 command -v node >/dev/null || die "node is missing (scripts/install-deps.sh --test)"
-trap bench_cleanup EXIT
 # Every stream is a socket on both sides.
 ulimit -n "$(( subscribers * 2 + 1024 ))" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" -gt "$(( subscribers * 2 + 200 ))" ] || die "open-file limit $(ulimit -n) too low for $subscribers streams"

@@ -12,20 +12,13 @@ set -euo pipefail
 exec </dev/null
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-write_doc=1
-[ "${1:-}" = "--no-write" ] && write_doc=0
-build_dir=${BUILD_DIR:-build}
-case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_start "${1:-}" tasks
 bench_bin=${BENCH_BIN:-$build_dir/src/tasks/vp_tasks_bench}
 tasks=${BENCH_TASKS:-200000}
 units=${BENCH_UNITS:-1000}
-doc=${BENCH_DOC:-$root/docs/performance.md}
-work=$(mktemp -d -t vp-bench-tasks.XXXXXX)
-pg_dir=""
-# shellcheck source=bench/lib.sh
-. "$root/bench/lib.sh"
 [ -x "$bench_bin" ] || die "$bench_bin not found: build it first (make build)"
-trap bench_cleanup EXIT
 bench_pg
 say "$tasks tasks and $units units on SQLite and PostgreSQL (this takes a while)"
 BENCH_TASKS=$tasks BENCH_UNITS=$units "$bench_bin" >"$work/out.txt" 2>"$work/err.txt" \
