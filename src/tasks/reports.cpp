@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "calendar/iso_time.hpp"
 #include "core/export/pdf.hpp"
@@ -78,10 +79,6 @@ core::Result<Range> RangeOf(const ReportRequest& in) {
     return Range{d.first, d.end, ev::PeriodCode(*p), "Báo cáo tình hình thực hiện nhiệm vụ " + title};
 }
 
-std::optional<std::string> EvaluationPeriod(const Report& r) {
-    if (r.kind == "quarter" || r.kind == "half_year" || r.kind == "year") return r.period;
-    return std::nullopt;
-}
 
 constexpr std::string_view kSelectReport =
     "SELECT id, kind, period, from_at, to_at, title, stats_json, generated_by, generated_at, issued_by, issued_at"
@@ -519,10 +516,12 @@ int Watch::RunReportSchedule() {
         auto next = analysis::ReportDeadlines(static_cast<int>(today.year()) + 1);
         deadlines.insert(deadlines.end(), next.begin(), next.end());
     }
-    db_.Transact([&](Connection& c) {
+    if (auto done = db_.Transact([&](Connection& c) {
         EnsureDeadlines(c, calendar, deadlines, now);
         return core::Status(core::Ok{});
-    });
+    }); !done) {
+        spdlog::warn("tasks: the report schedule failed: {}", core::Text(done.error().message, "en"));
+    }
     auto open = db_.Read([&](Connection& c) {
         return c.Query("SELECT kind, period, due_at, COALESCE(draft_id, 0) FROM tasks_report_deadlines WHERE done_at IS NULL"
                        " AND due_at <= $1 AND due_at > $2 AND due_at > created_at ORDER BY due_at",

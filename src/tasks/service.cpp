@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "media/media.hpp"
 #include "calendar/iso_time.hpp"
@@ -167,7 +168,7 @@ Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& c
       events_(events),
       settings_(std::move(settings)) {
     // The catalogue of Art. 4 as shipped; the task office edits it from then on.
-    db_.Transact([&](Connection& c) -> core::Status {
+    if (auto done = db_.Transact([&](Connection& c) -> core::Status {
         if (c.QueryOne("SELECT 1 FROM tasks_catalogue LIMIT 1")) return core::Ok{};
         struct Seed {
             const char *category, *code, *vi, *en;
@@ -202,7 +203,9 @@ Service::Service(core::db::Database& db, audit::Log& audit, const core::Clock& c
                 {s.category, s.code, s.vi, s.en, order += 10, Ms(clock_.Now())});
         }
         return core::Ok{};
-    });
+    }); !done) {
+        spdlog::warn("tasks: the catalogue seed failed: {}", core::Text(done.error().message, "en"));
+    }
 }
 
 core::Result<std::shared_ptr<const calendar::Calendar>> Service::Calendar() const { return calendars_.GetShared(); }
@@ -944,7 +947,6 @@ core::Result<Update> Service::SubmitUpdate(const Principal& who, std::int64_t ta
     }
     if (!unit) return actor.error();
     if (t->completed_at) return core::Conflict(Msg("tasks.task_completed"));
-    const auto now = clock_.Now();
     json::array attachments;
     for (const auto& a : in.attachments) attachments.emplace_back(a);
     try {
@@ -1254,7 +1256,7 @@ int Service::ExtendOpenEnded() {
     if (!cal) return 0;
     const auto now = clock_.Now();
     int added = 0;
-    db_.Transact([&](Connection& c) -> core::Status {
+    if (auto done = db_.Transact([&](Connection& c) -> core::Status {
         for (const auto& r : c.Query("SELECT id, start_at, cadence FROM tasks_tasks WHERE deadline_at IS NULL AND"
                                      " completed_at IS NULL AND merged_into IS NULL AND cadence <> ''")) {
             // A year of checkpoints ahead, always: the periodic updates of Art. 6.2.b(4) never end.
@@ -1271,7 +1273,9 @@ int Service::ExtendOpenEnded() {
             }
         }
         return core::Ok{};
-    });
+    }); !done) {
+        spdlog::warn("tasks: extending open-ended tasks failed: {}", core::Text(done.error().message, "en"));
+    }
     return added;
 }
 
@@ -1309,13 +1313,15 @@ int Service::RefreshStatuses() {
     int changed = 0;
     const audit::Actor system{.username = "system", .role = "tasks.status", .address = "job"};
     for (auto id : changed_ids) {
-        db_.Transact([&](Connection& c) -> core::Status {
+        if (auto done = db_.Transact([&](Connection& c) -> core::Status {
             auto before = c.QueryOne("SELECT status FROM tasks_tasks WHERE id = $1", {id});
             Refresh(c, id, system);
             auto after = c.QueryOne("SELECT status FROM tasks_tasks WHERE id = $1", {id});
             if (before && after && before->Text(0) != after->Text(0)) ++changed;
             return core::Ok{};
-        });
+        }); !done) {
+            spdlog::warn("tasks: a status refresh failed: {}", core::Text(done.error().message, "en"));
+        }
     }
     return changed;
 }
@@ -1363,7 +1369,7 @@ int Service::RecomputeClocks() {
     });
     int moved = 0;
     for (const auto& m : moves) {
-        db_.Transact([&](Connection& c) -> core::Status {
+        if (auto done = db_.Transact([&](Connection& c) -> core::Status {
             const auto note = fmt::format("Tính lại theo lịch làm việc lúc {} (trước: {})", cal.value()->FormatIso(now),
                                           cal.value()->FormatIso(m.from));
             if (c.Execute("UPDATE tasks_clocks SET due_at = $1, note = $2 WHERE id = $3 AND done_at IS NULL AND due_at = $4",
@@ -1376,7 +1382,9 @@ int Service::RecomputeClocks() {
                           json::object{{"due_at", cal.value()->FormatIso(m.to)}}});
             ++moved;
             return core::Ok{};
-        });
+        }); !done) {
+            spdlog::warn("tasks: recomputing clocks failed: {}", core::Text(done.error().message, "en"));
+        }
     }
     return moved;
 }
@@ -1499,7 +1507,7 @@ int Service::Remind() {
         auto behind = cal.value()->TryWorkingTimeBetween(k.due, now);
         if (now >= k.due && behind && behind.value() >= settings_.escalate_after) level = 3;
         if (level < 0) continue;
-        db_.Transact([&](Connection& c) -> core::Status {
+        if (auto done = db_.Transact([&](Connection& c) -> core::Status {
             if (c.QueryOne("SELECT 1 FROM tasks_reminders WHERE clock_id = $1 AND level = $2",
                            {k.id, std::string(kLevels[level])})) {
                 return core::Ok{};
@@ -1521,7 +1529,9 @@ int Service::Remind() {
                       {static_cast<std::int64_t>(to.size()), k.id, std::string(kLevels[level])});
             ++sent;
             return core::Ok{};
-        });
+        }); !done) {
+            spdlog::warn("tasks: a reminder failed: {}", core::Text(done.error().message, "en"));
+        }
     }
     return sent;
 }
@@ -1533,7 +1543,7 @@ int Service::SendDigests() {
     const auto now = clock_.Now();
     const auto today = calendar::FormatIsoDate(cal.value()->LocalDate(now));
     int people = 0;
-    db_.Transact([&](Connection& c) -> core::Status {
+    if (auto done = db_.Transact([&](Connection& c) -> core::Status {
         // Every open clock already reminded, by the person it was for.
         std::map<std::int64_t, std::vector<std::string>> lines;
         for (const auto& k : OpenClocks(c, "JOIN tasks_reminders m ON m.clock_id = k.id", {})) {
@@ -1554,7 +1564,9 @@ int Service::SendDigests() {
             ++people;
         }
         return core::Ok{};
-    });
+    }); !done) {
+        spdlog::warn("tasks: the digests failed: {}", core::Text(done.error().message, "en"));
+    }
     return people;
 }
 
