@@ -340,7 +340,11 @@ SearchPage Service::Search(const SearchQuery& in) const {
         }
         if (static_cast<int>(v.size()) < limit && exact < probe) {
             plan(c, total <= kSearchCountCap);
-            page(c, Set::kFoldedOnly, limit - static_cast<int>(v.size()), std::max<std::int64_t>(0, offset - exact), v);
+            // No exact match: the folded-only tier is every match, read without the NOT that
+            // would walk each match of the folded words (the common case of text typed without
+            // diacritics).
+            page(c, exact == 0 ? Set::kAll : Set::kFoldedOnly, limit - static_cast<int>(v.size()),
+                 std::max<std::int64_t>(0, offset - exact), v);
         }
         return v;
     });
