@@ -305,7 +305,8 @@ Dashboard Watch::CountDashboard(const Principal& who, bool all, const DashboardF
     Dashboard d{.at = clock_.Now()};
     const auto* view = &view_ref;
     const auto& codes = view->codes;
-    // Whether the viewer reads a unit's tasks: asked of the policy once per unit.
+    // Whether the viewer reads a unit's tasks: asked of the policy once per unit, kept by the
+    // view's unit index (internal::Readable's map would cost a look-up per unit of every task).
     std::vector<signed char> may(codes.units.size(), -1);
     auto readable = [&](std::uint32_t u) {
         if (may[u] < 0) may[u] = policy_.Authorize(who, kTaskRead, core::access::Scope::Unit(codes.units[u])).ok();
@@ -336,8 +337,8 @@ Dashboard Watch::CountDashboard(const Principal& who, bool all, const DashboardF
     std::array<std::int64_t, 12> completed{}, became_overdue{};
     auto in_trend = [&](std::int32_t m) { return m > this_month - 12 && m <= this_month; };
     std::vector<const Entry*> overdue;
-    for (const auto& p : view->tasks) {
-        if (nothing) break;
+    static const decltype(view->tasks) kNone;
+    for (const auto& p : nothing ? kNone : view->tasks) {  // both lvalues: nothing is copied
         const auto& t = *p;
         if (!all && !readable(t.monitoring) && std::none_of(t.units.begin(), t.units.end(), readable)) continue;
         if (filter_unit && std::find(t.units.begin(), t.units.end(), *filter_unit) == t.units.end()) continue;

@@ -3,29 +3,11 @@
 the service test writes it (VP_CONFERENCE_XLSX_OUT), this checks the sheets, the per-site summary
 with its cached total, the lines, and that text starting with "=" stayed text.
 Usage: check_conference_budget.py PATH/TO/vp_conference_test"""
-import os
-import subprocess
 import sys
-import tempfile
 
-import openpyxl  # Debian: python3-openpyxl (scripts/install-deps.sh --test)
+from readback import check, finish, written_by
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-with tempfile.TemporaryDirectory() as d:
-    path = os.path.join(d, "budget.xlsx")
-    env = dict(os.environ, VP_CONFERENCE_XLSX_OUT=path)
-    subprocess.run([sys.argv[1], "--gtest_filter=*BudgetEstimatesPerSiteAddUpInTheWorkbook_C9_C4/Sqlite"], check=True,
-                   env=env, stdout=subprocess.DEVNULL)
-    wb = openpyxl.load_workbook(path)
-    values = openpyxl.load_workbook(path, data_only=True)
+wb, values = written_by(sys.argv[1], "VP_CONFERENCE_XLSX_OUT", "*BudgetEstimatesPerSiteAddUpInTheWorkbook_C9_C4/Sqlite", "budget.xlsx")
 
 check(wb.sheetnames == ["Tổng hợp", "Chi tiết"], f"sheets {wb.sheetnames}")
 summary = [list(r) for r in values["Tổng hợp"].iter_rows(values_only=True)]
@@ -40,6 +22,4 @@ lines = [list(r) for r in values["Chi tiết"].iter_rows(values_only=True)]
 items = [r[2] for r in lines[1:-1]]
 check("=SUM(A1)" in items, f"a text starting with = stays text {items}")
 check(wb["Chi tiết"].cell(row=1 + items.index("=SUM(A1)") + 1, column=3).data_type == "s", "stored as a string")
-if failures:
-    sys.exit(1)
-print("ok: the budget workbook reads back with openpyxl")
+finish("ok: the budget workbook reads back with openpyxl")

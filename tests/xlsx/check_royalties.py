@@ -3,29 +3,11 @@
 reader: the service test writes it (VP_ROYALTY_XLSX_OUT), this checks the sheets, the payee with
 his bank details and amount, the items and the cached totals.
 Usage: check_royalties.py PATH/TO/vp_portal_test"""
-import os
-import subprocess
 import sys
-import tempfile
 
-import openpyxl  # Debian: python3-openpyxl (scripts/install-deps.sh --test)
+from readback import check, finish, written_by
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-with tempfile.TemporaryDirectory() as d:
-    path = os.path.join(d, "royalties.xlsx")
-    env = dict(os.environ, VP_ROYALTY_XLSX_OUT=path)
-    subprocess.run([sys.argv[1], "--gtest_filter=*RoyaltiesArisOnFirstPublicationOnly_P17/Sqlite"], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
-    wb = openpyxl.load_workbook(path)
-    values = openpyxl.load_workbook(path, data_only=True)
+wb, values = written_by(sys.argv[1], "VP_ROYALTY_XLSX_OUT", "*RoyaltiesArisOnFirstPublicationOnly_P17/Sqlite", "royalties.xlsx")
 
 check(wb.sheetnames == ["Người hưởng", "Tin bài 2026-Q1"], f"sheets {wb.sheetnames}")
 payees = values["Người hưởng"]
@@ -44,5 +26,4 @@ item_rows = [[c.value for c in r] for r in items.iter_rows(min_row=2)]
 check(len(item_rows) == 3, f"two items and the totals row: {item_rows}")
 check(any(r[3] == "(chưa xếp mức)" for r in item_rows), "an item without a grade is flagged")
 
-print(f"{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish("ok: the royalty workbook reads back with openpyxl")
