@@ -2,42 +2,14 @@
 
 #include <stdexcept>
 
-#include <kainjow/mustache.hpp>
+#include "core/web/mustache.hpp"
 
 namespace vp::core::web {
 
-namespace mustache = kainjow::mustache;
-
 struct TemplateStore::Compiled {
-    mustache::mustache tmpl;
-    explicit Compiled(const std::string& text) : tmpl(text) {}
+    mustache::Template tmpl;
+    Compiled(std::string_view text, std::string_view path) : tmpl(text, path) {}
 };
-
-namespace {
-
-mustache::data ToData(const boost::json::value& v) {
-    switch (v.kind()) {
-        case boost::json::kind::null: return mustache::data(false);
-        case boost::json::kind::bool_: return mustache::data(v.get_bool());
-        case boost::json::kind::int64: return mustache::data(std::to_string(v.get_int64()));
-        case boost::json::kind::uint64: return mustache::data(std::to_string(v.get_uint64()));
-        case boost::json::kind::double_: return mustache::data(std::to_string(v.get_double()));
-        case boost::json::kind::string: return mustache::data(std::string(v.get_string()));
-        case boost::json::kind::array: {
-            mustache::data list{mustache::data::type::list};
-            for (const auto& e : v.get_array()) list.push_back(ToData(e));
-            return list;
-        }
-        case boost::json::kind::object: {
-            mustache::data obj{mustache::data::type::object};
-            for (const auto& [k, e] : v.get_object()) obj.set(std::string(k), ToData(e));
-            return obj;
-        }
-    }
-    return mustache::data(false);
-}
-
-}  // namespace
 
 TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, std::span<const EmbeddedFile> strings)
     : TemplateStore(templates, MessageCatalog::FromFiles(strings)) {}
@@ -73,7 +45,7 @@ std::string WithStrings(std::string_view text, const boost::json::object& string
             if (value.find("{{") != std::string::npos || value.find("}}") != std::string::npos)
                 throw std::runtime_error("template " + std::string(name) + ": string " + std::string(key) +
                                          " contains {{ or }}");
-            out += mustache::html_escape(value);
+            mustache::EscapeHtml(value, out);
         }
         at = close + 2;
     }
@@ -82,9 +54,16 @@ std::string WithStrings(std::string_view text, const boost::json::object& string
 }
 
 std::shared_ptr<TemplateStore::Compiled> Compile(const std::string& text, std::string_view path) {
-    auto c = std::make_shared<TemplateStore::Compiled>(text);
-    if (!c->tmpl.is_valid()) throw std::runtime_error("template " + std::string(path) + ": " + c->tmpl.error_message());
-    return c;
+    return std::make_shared<TemplateStore::Compiled>(text, path);
+}
+
+}  // namespace
+
+namespace {
+
+bool IsPartial(std::string_view name) {
+    const auto slash = name.rfind('/');
+    return name.substr(slash == std::string_view::npos ? 0 : slash + 1).starts_with('_');
 }
 
 }  // namespace
@@ -103,44 +82,38 @@ TemplateStore::TemplateStore(std::span<const EmbeddedFile> templates, const Mess
     for (const auto& f : templates) {
         std::string name(f.path);
         if (name.ends_with(".html")) name.resize(name.size() - 5);
-        const auto slash = name.rfind('/');
-        const bool partial = name.compare(slash == std::string::npos ? 0 : slash + 1, 1, "_") == 0;
         const std::string text(f.content);
         templates_[name] = Compile(text, f.path);
-        if (partial) partials_[name] = text;
-        for (const auto& [lang, object] : strings_) {
-            auto& variant = languages_[lang];
-            const auto localized = WithStrings(text, object, f.path);
-            variant.templates[name] = Compile(localized, f.path);
-            if (partial) variant.partials[name] = localized;
+        for (const auto& [lang, object] : strings_) languages_[lang][name] = Compile(WithStrings(text, object, f.path), f.path);
+    }
+    // Every {{> partial}} names a partial ("_x.html") that exists.
+    for (const auto& [name, compiled] : templates_) {
+        for (const auto& partial : compiled->tmpl.PartialNames()) {
+            if (!IsPartial(partial) || !templates_.count(partial))
+                throw std::runtime_error("template " + name + ": no partial " + partial);
         }
     }
 }
 
 std::string TemplateStore::Render(std::string_view name, const boost::json::value& data) const {
-    return RenderWith(templates_, partials_, name, data);
+    return RenderWith(templates_, name, data);
 }
 
 std::string TemplateStore::Render(std::string_view name, const boost::json::value& data, std::string_view lang) const {
     auto it = languages_.find(lang);
     if (it == languages_.end()) it = languages_.find("vi");
     if (it == languages_.end()) return Render(name, data);
-    return RenderWith(it->second.templates, it->second.partials, name, data);
+    return RenderWith(it->second, name, data);
 }
 
-std::string TemplateStore::RenderWith(const Templates& templates, const Partials& partials, std::string_view name,
-                                      const boost::json::value& data) {
+std::string TemplateStore::RenderWith(const Templates& templates, std::string_view name, const boost::json::value& data) {
     auto it = templates.find(name);
     if (it == templates.end()) throw std::runtime_error("unknown template " + std::string(name));
-    // kainjow's render is not const: render on a copy so concurrent requests never share state.
-    mustache::mustache copy = it->second->tmpl;
-    auto view = ToData(data);
-    if (view.is_object()) {
-        for (const auto& [partial, text] : partials) {
-            view.set(partial, mustache::partial([&text] { return text; }));
-        }
-    }
-    return copy.render(view);
+    const mustache::PartialLookup partials = [&templates](std::string_view partial) -> const mustache::Template* {
+        const auto p = templates.find(partial);
+        return p == templates.end() ? nullptr : &p->second->tmpl;
+    };
+    return it->second->tmpl.Render(data, partials);
 }
 
 const boost::json::object& TemplateStore::Strings(std::string_view lang) const {

@@ -13,7 +13,7 @@
 
 namespace vp::core::web {
 
-/// @brief Logic-less Mustache templates (kainjow), compiled once at start-up, escaping by
+/// @brief Logic-less Mustache templates (mustache.hpp), compiled once at start-up, escaping by
 /// default; plus the interface strings in Vietnamese and English. Thread-safe after
 /// construction.
 class TemplateStore {
@@ -41,18 +41,12 @@ public:
 
 private:
     using Templates = std::map<std::string, std::shared_ptr<Compiled>, std::less<>>;
-    /// Files named "_x.html" are also partials, included as {{> module/_x}} in any template.
-    using Partials = std::map<std::string, std::string, std::less<>>;
-    static std::string RenderWith(const Templates& templates, const Partials& partials, std::string_view name,
-                                  const boost::json::value& data);
+    /// Files named "_x.html" are also partials, included as {{> module/_x}} in any template
+    /// (checked when the store is built).
+    static std::string RenderWith(const Templates& templates, std::string_view name, const boost::json::value& data);
     Templates templates_;
-    Partials partials_;
-    /// Per language, the templates and partials with the language's strings put in.
-    struct Localized {
-        Templates templates;
-        Partials partials;
-    };
-    std::map<std::string, Localized, std::less<>> languages_;
+    /// Per language, the templates with the language's strings put in.
+    std::map<std::string, Templates, std::less<>> languages_;
     std::map<std::string, boost::json::object, std::less<>> strings_;
 };
 

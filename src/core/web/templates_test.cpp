@@ -44,5 +44,14 @@ TEST(Templates, AStringThatWouldBeReadAsATagIsRefusedWhenTheStoreIsBuilt) {
     EXPECT_THROW(TemplateStore(files, c), std::runtime_error);
 }
 
+TEST(Templates, APartialThatDoesNotExistIsRefusedWhenTheStoreIsBuilt) {
+    const EmbeddedFile missing[] = {{"m/page.html", "{{> m/_none}}"}};
+    EXPECT_THROW(TemplateStore(missing, Strings()), std::runtime_error);
+    const EmbeddedFile not_partial[] = {{"m/page.html", "{{> m/other}}"}, {"m/other.html", "x"}};
+    EXPECT_THROW(TemplateStore(not_partial, Strings()), std::runtime_error) << "only _x.html files are partials";
+    const EmbeddedFile fine[] = {{"m/page.html", "[{{> m/_x}}]"}, {"m/_x.html", "{{t.hello}}"}};
+    EXPECT_EQ(TemplateStore(fine, Strings()).Render("m/page", boost::json::object{}, "en"), "[Hello]");
+}
+
 }  // namespace
 }  // namespace vp::core::web
