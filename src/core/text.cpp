@@ -71,6 +71,15 @@ std::string ToNfc(std::string_view s) {
 }
 
 std::string FoldDiacritics(std::string_view s) {
+    // ASCII folds to itself lower-cased (no marks to take off, nothing to compose): most words
+    // of an index or a slug, without a trip through ICU.
+    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        std::string out(s);
+        for (auto& c : out) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return out;
+    }
     if (!IsValidUtf8(s)) return std::string(s);
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -23,6 +24,8 @@ core::Result<std::string> CleanText(std::string_view field, std::string_view s, 
                                     bool multiline = false);
 /// One stored revision of an item, or nullopt.
 std::optional<Revision> LoadRevision(core::db::Connection& c, std::int64_t item_id, std::int64_t no);
+/// Media references from their stored JSON list ({"url", "caption", "credit"}; anything else skipped).
+std::vector<MediaRef> MediaFromJson(const boost::json::value* list);
 /// What the audit log keeps of an item before and after a change.
 boost::json::value SnapshotOf(const Item& it);
 

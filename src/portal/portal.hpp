@@ -445,7 +445,10 @@ struct PublicQuery {
 };
 struct PublicPage {
     std::int64_t total = 0;
-    std::vector<Item> items;  ///< with their live revision
+    /// From the public read model alone: id, portal, portal_id, language, kind, state, the live
+    /// revision's title, lead, sections and media, first_published_at and published_at (nothing
+    /// else is filled: PublishedItem reads a whole item).
+    std::vector<Item> items;
 };
 /// A light row of the read model (feeds, sitemaps).
 struct PublicEntry {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include "calendar/iso_time.hpp"
 #include "core/message.hpp"
@@ -30,6 +31,7 @@ void Service::SyncPublic(Connection& c, const Item& item) const {
                                                           : LoadRevision(c, item.id, item.live_revision);
     }
     if (!pg) c.Execute("DELETE FROM portal_search WHERE rowid = $1", {item.id});
+    c.Execute("DELETE FROM portal_public_sections WHERE item_id = $1", {item.id});
     if (!rev) {
         c.Execute("DELETE FROM portal_public WHERE item_id = $1", {item.id});
     } else {
@@ -43,22 +45,31 @@ void Service::SyncPublic(Connection& c, const Item& item) const {
         const auto body_exact = search::IndexText(body, false), body_folded = search::IndexText(body, true);
         const std::string upsert =
             "INSERT INTO portal_public (item_id, portal_id, language, kind, sections, title, lead, body_text,"
-            " published_at, updated_at" +
+            " published_at, updated_at, media" +
             std::string(pg ? ", exact, folded" : "") +
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10" +
-            std::string(pg ? ", setweight(to_tsvector('simple', $11), 'A') || to_tsvector('simple', $12),"
-                             " setweight(to_tsvector('simple', $13), 'A') || to_tsvector('simple', $14)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11" +
+            std::string(pg ? ", setweight(to_tsvector('simple', $12), 'A') || to_tsvector('simple', $13),"
+                             " setweight(to_tsvector('simple', $14), 'A') || to_tsvector('simple', $15)"
                            : "") +
             ") ON CONFLICT (item_id) DO UPDATE SET portal_id = excluded.portal_id, language = excluded.language,"
             " kind = excluded.kind, sections = excluded.sections, title = excluded.title, lead = excluded.lead,"
-            " body_text = excluded.body_text, published_at = excluded.published_at, updated_at = excluded.updated_at" +
+            " body_text = excluded.body_text, published_at = excluded.published_at, updated_at = excluded.updated_at,"
+            " media = excluded.media" +
             std::string(pg ? ", exact = excluded.exact, folded = excluded.folded" : "");
-        core::db::Params params{item.id,  item.portal_id, item.language,  item.kind,   sections,
-                                f.title,  f.lead,         rev->body_text, Ms(published), Ms(updated)};
+        json::array media;
+        for (const auto& m : f.media)
+            media.push_back(json::object{{"url", m.url}, {"caption", m.caption}, {"credit", m.credit}});
+        core::db::Params params{item.id,  item.portal_id, item.language,  item.kind,    sections,   f.title,
+                                f.lead,   rev->body_text, Ms(published),  Ms(updated), json::serialize(media)};
         if (pg) {
             for (const auto* v : {&title_exact, &body_exact, &title_folded, &body_folded}) params.emplace_back(*v);
         }
         c.Execute(upsert, params);
+        for (const auto& section : std::set<std::string>(f.sections.begin(), f.sections.end())) {
+            c.Execute("INSERT INTO portal_public_sections (item_id, section, portal_id, language, published_at)"
+                      " VALUES ($1, $2, $3, $4, $5)",
+                      {item.id, section, item.portal_id, item.language, Ms(published)});
+        }
         if (!pg) {
             c.Execute("INSERT INTO portal_search (rowid, title, body, ftitle, fbody) VALUES ($1, $2, $3, $4, $5)",
                       {item.id, title_exact, body_exact, title_folded, body_folded});
@@ -71,12 +82,12 @@ void Service::SyncPublic(Connection& c, const Item& item) const {
 }
 
 int Service::RebuildPublic() {
-    // Published items missing from the read model (published before it existed), and rows of
-    // items no longer published.
+    // Published items missing from the read model (published before it existed) or whose row
+    // lacks a column added since (media: V009), and rows of items no longer published.
     auto ids = db_.Read([&](Connection& c) {
         std::vector<std::int64_t> out;
         for (const auto& r : c.Query("SELECT i.id FROM portal_items i LEFT JOIN portal_public p ON p.item_id = i.id"
-                                     " WHERE (i.state = 'published' AND p.item_id IS NULL)"
+                                     " WHERE (i.state = 'published' AND (p.item_id IS NULL OR p.media IS NULL))"
                                      " OR (i.state <> 'published' AND p.item_id IS NOT NULL)")) {
             out.push_back(r.Int(0));
         }
@@ -96,6 +107,18 @@ int Service::RebuildPublic() {
 }
 
 namespace {
+
+// The read model's ",a,b," as {"a", "b"}.
+std::vector<std::string> SectionList(std::string_view list) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0; at < list.size();) {
+        const auto end = list.find(',', at);
+        if (end == std::string_view::npos) break;
+        if (end > at) out.emplace_back(list.substr(at, end - at));
+        at = end + 1;
+    }
+    return out;
+}
 
 std::optional<std::int64_t> ParsePositive(std::string_view s) {
     if (s.empty() || s.size() > 9) return std::nullopt;
@@ -117,13 +140,12 @@ struct Where {
     }
 };
 
-void Filter(Where& w, Engine engine, std::int64_t portal_id, const std::string& section, const std::string& language,
+void Filter(Where& w, std::int64_t portal_id, const std::string& section, const std::string& language,
             const std::string& kind, const std::optional<core::TimePoint>& from, const std::optional<core::TimePoint>& to) {
     if (portal_id) w.sql += " AND p.portal_id = " + w.Bind(portal_id);
     if (!section.empty()) {
-        const auto needle = w.Bind("," + section + ",");
-        w.sql += engine == Engine::kPostgres ? " AND strpos(p.sections, " + needle + ") > 0"
-                                             : " AND instr(p.sections, " + needle + ") > 0";
+        w.sql += " AND EXISTS (SELECT 1 FROM portal_public_sections ps WHERE ps.item_id = p.item_id AND ps.section = " +
+                 w.Bind(section) + ")";
     }
     if (!language.empty()) w.sql += " AND p.language = " + w.Bind(language);
     if (!kind.empty()) w.sql += " AND p.kind = " + w.Bind(kind);
@@ -141,19 +163,45 @@ PublicPage Service::ListPublic(const PublicQuery& q) const {
         if (!p) return out;
         portal_id = p->id;
     }
+    // A section's list walks the section's index newest first (portal_public_sections s), any
+    // other list the portal's (portal_public_latest).
     Where w;
-    Filter(w, db_.GetEngine(), portal_id, q.section, q.language, q.kind, q.from, q.to);
+    std::string from = " FROM portal_public p", order = " ORDER BY p.published_at DESC, p.item_id DESC";
+    if (!q.section.empty()) {
+        from = " FROM portal_public_sections s JOIN portal_public p ON p.item_id = s.item_id";
+        w.sql = " AND s.section = " + w.Bind(q.section);
+        if (portal_id) w.sql += " AND s.portal_id = " + w.Bind(portal_id);
+        if (!q.language.empty()) w.sql += " AND s.language = " + w.Bind(q.language);
+        order = " ORDER BY s.published_at DESC, s.item_id DESC";
+    }
+    Filter(w, portal_id, "", q.language, q.kind, q.from, q.to);
     const int limit = std::clamp(q.limit, 1, 1000);
     const int offset = std::clamp(q.offset, 0, 1000000);
-    // One snapshot for the count, the page and its items.
+    // One snapshot for the count and the page, whose items are read from the read model alone.
     db_.Read([&](Connection& c) {
-        if (q.with_total)
-            out.total = c.QueryOne("SELECT COUNT(*) FROM portal_public p WHERE 1 = 1" + w.sql, w.params)->Int(0);
-        for (const auto& r : c.Query("SELECT p.item_id FROM portal_public p WHERE 1 = 1" + w.sql +
-                                         " ORDER BY p.published_at DESC, p.item_id DESC LIMIT " + std::to_string(limit) +
-                                         " OFFSET " + std::to_string(offset),
+        if (q.with_total) out.total = c.QueryOne("SELECT COUNT(*)" + from + " WHERE 1 = 1" + w.sql, w.params)->Int(0);
+        for (const auto& r : c.Query("SELECT p.item_id, p.title, p.lead, p.language, p.kind, p.published_at,"
+                                     " p.updated_at, p.sections, p.media, pp.code, p.portal_id" +
+                                         from + " JOIN portal_portals pp ON pp.id = p.portal_id WHERE 1 = 1" + w.sql +
+                                         order + " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset),
                                      w.params)) {
-            if (auto it = LoadPublished(c, r.Int(0))) out.items.push_back(std::move(*it));
+            Item it;
+            it.id = r.Int(0);
+            it.current.fields.title = r.Text(1);
+            it.current.fields.lead = r.Text(2);
+            it.language = r.Text(3);
+            it.kind = r.Text(4);
+            it.first_published_at = core::FromMillis(r.Int(5));
+            it.published_at = core::FromMillis(r.Int(6));
+            it.current.fields.sections = SectionList(r.Text(7));
+            if (!r.IsNull(8)) {
+                const auto media = json::parse(r.Text(8));
+                it.current.fields.media = MediaFromJson(&media);
+            }
+            it.portal = r.Text(9);
+            it.portal_id = r.Int(10);
+            it.state = State::kPublished;
+            out.items.push_back(std::move(it));
         }
     });
     return out;
@@ -169,7 +217,7 @@ std::vector<PublicEntry> Service::PublicEntries(const std::string& portal, std::
         portal_id = p->id;
     }
     Where w;
-    Filter(w, db_.GetEngine(), portal_id, "", "", "", since, std::nullopt);
+    Filter(w, portal_id, "", "", "", since, std::nullopt);
     return db_.Read([&](Connection& c) {
         for (const auto& r : c.Query("SELECT p.item_id, p.language, p.kind, p.title, p.published_at, p.updated_at,"
                                      " p.sections FROM portal_public p WHERE 1 = 1" +
@@ -191,13 +239,7 @@ std::set<std::string> Service::SectionsInUse(const std::string& portal, const st
     db_.Read([&](Connection& c) {
         for (const auto& r : c.Query("SELECT DISTINCT sections FROM portal_public WHERE portal_id = $1 AND language = $2",
                                      {p->id, language})) {
-            const auto list = r.Text(0);  // ",a,b,"
-            for (std::size_t at = 0; at < list.size();) {
-                const auto end = list.find(',', at);
-                if (end == std::string::npos) break;
-                if (end > at) out.insert(list.substr(at, end - at));
-                at = end + 1;
-            }
+            for (auto& code : SectionList(r.Text(0))) out.insert(std::move(code));
         }
     });
     return out;
@@ -264,7 +306,7 @@ SearchPage Service::Search(const SearchQuery& in) const {
                   " WHERE portal_search MATCH " +
                   w.Bind(expr);
         }
-        Filter(w, engine, portal_id, in.section, in.language, in.kind, in.from, in.to);
+        Filter(w, portal_id, in.section, in.language, in.kind, in.from, in.to);
         return sql + w.sql;
     };
     // How many match, counting no further than `cap`.

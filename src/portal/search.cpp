@@ -6,8 +6,11 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/text.hpp"
 
@@ -28,6 +31,13 @@ icu::UnicodeString Nfc(std::string_view s) {
     if (U_FAILURE(status)) return u;
     auto out = nfc->normalize(u, status);
     return U_FAILURE(status) ? u : out;
+}
+
+void AppendUtf8(std::string& out, UChar32 cp) {
+    char buf[U8_MAX_LENGTH];
+    int32_t n = 0;
+    U8_APPEND_UNSAFE(buf, n, cp);
+    out.append(buf, static_cast<std::size_t>(n));
 }
 
 // A word of the text: its bytes in the NFC text, and its lower-cased form.
@@ -54,7 +64,7 @@ std::vector<Span> Cut(std::string_view text, std::string* nfc_out) {
                 cur = Span{byte, byte, {}};
                 in = true;
             }
-            icu::UnicodeString(u_tolower(cp)).toUTF8String(cur.lower);
+            AppendUtf8(cur.lower, u_tolower(cp));
             cur.end = byte + len;
         } else if (in) {
             out.push_back(std::move(cur));
@@ -181,7 +191,9 @@ std::string Snippet(std::string_view text, const Query& q, std::size_t words) {
     return out;
 }
 
-std::string Slug(std::string_view title) {
+namespace {
+
+std::string ComputeSlug(std::string_view title) {
     std::string out;
     for (const auto& w : FoldedWords(title)) {
         std::string ascii;
@@ -194,6 +206,26 @@ std::string Slug(std::string_view title) {
         out += ascii;
     }
     return out;
+}
+
+}  // namespace
+
+std::string Slug(std::string_view title) {
+    // Every link of every page rendered asks for its slug, and cutting and folding a title costs
+    // more than the rest of the link: the slugs of the last few thousand titles are kept (a pure
+    // function of the title, so nothing ever needs to be forgotten for being stale).
+    static std::mutex mutex;
+    static std::unordered_map<std::string, std::string> memo;
+    constexpr std::size_t kKept = 8192;
+    {
+        const std::lock_guard lock(mutex);
+        if (const auto it = memo.find(std::string(title)); it != memo.end()) return it->second;
+    }
+    auto slug = ComputeSlug(title);
+    const std::lock_guard lock(mutex);
+    if (memo.size() >= kKept) memo.clear();
+    memo.emplace(std::string(title), slug);
+    return slug;
 }
 
 }  // namespace vp::portal::search

@@ -84,17 +84,7 @@ ItemFields FieldsFromStored(const Row& r, std::size_t title) {
     if (auto* s = j.if_contains("royalty_grade"); s && s->is_string()) f.royalty_grade = s->get_string();
     f.sections = StringList(j.if_contains("sections"));
     f.tags = StringList(j.if_contains("tags"));
-    if (auto* m = j.if_contains("media"); m && m->is_array()) {
-        for (const auto& e : m->get_array()) {
-            if (!e.is_object()) continue;
-            const auto& o = e.get_object();
-            MediaRef ref;
-            if (auto* u = o.if_contains("url"); u && u->is_string()) ref.url = u->get_string();
-            if (auto* c = o.if_contains("caption"); c && c->is_string()) ref.caption = c->get_string();
-            if (auto* c = o.if_contains("credit"); c && c->is_string()) ref.credit = c->get_string();
-            f.media.push_back(std::move(ref));
-        }
-    }
+    f.media = detail::MediaFromJson(j.if_contains("media"));
     f.event_at = TimeField(j, "event_at");
     f.issued_at = TimeField(j, "issued_at");
     if (auto* d = j.if_contains("document"); d && d->is_object()) {
@@ -118,6 +108,21 @@ ItemFields FieldsFromStored(const Row& r, std::size_t title) {
 }  // namespace
 
 namespace detail {
+std::vector<MediaRef> MediaFromJson(const json::value* list) {
+    std::vector<MediaRef> out;
+    if (!list || !list->is_array()) return out;
+    for (const auto& e : list->get_array()) {
+        if (!e.is_object()) continue;
+        const auto& o = e.get_object();
+        MediaRef ref;
+        if (auto* u = o.if_contains("url"); u && u->is_string()) ref.url = u->get_string();
+        if (auto* c = o.if_contains("caption"); c && c->is_string()) ref.caption = c->get_string();
+        if (auto* c = o.if_contains("credit"); c && c->is_string()) ref.credit = c->get_string();
+        out.push_back(std::move(ref));
+    }
+    return out;
+}
+
 std::optional<Revision> LoadRevision(Connection& c, std::int64_t item_id, std::int64_t no) {
     auto r = c.QueryOne(
         "SELECT no, created_at, created_by, created_by_name, role, comment, title, lead, body_html, body_text,"

@@ -10,8 +10,11 @@
 namespace vp::site {
 
 std::string EtagOf(std::string_view body) {
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(body.data()), body.size(), nullptr, 0);
+    // SipHash-2-4 with a 128-bit output and a fixed key: a validator, not a secret (every node
+    // gives a page the same tag), at about half the cost of BLAKE2b on a rendered page.
+    static const unsigned char kKey[crypto_shorthash_siphashx24_KEYBYTES] = {};
+    unsigned char h[crypto_shorthash_siphashx24_BYTES];
+    crypto_shorthash_siphashx24(h, reinterpret_cast<const unsigned char*>(body.data()), body.size(), kKey);
     char hex[sizeof h * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     return "\"" + std::string(hex) + "\"";
