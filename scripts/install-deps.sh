@@ -26,6 +26,7 @@ build_pkgs=(
   libmagic-dev libvips-dev libwebp-dev
   libgumbo-dev  # core/html: the HTML5 parser under the sanitiser
   libmimalloc-dev  # the server's allocator
+  libxxhash-dev  # site: the validators (ETags) of public pages
   libxlsxwriter-dev  # core/export: spreadsheets
   libpango1.0-dev libcairo2-dev fonts-dejavu-core  # core/export: PDF reports (Vietnamese text)
   libzip-dev libexpat1-dev libcsv-dev  # core/export: reading uploaded XLSX and CSV tables

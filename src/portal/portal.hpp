@@ -436,6 +436,7 @@ struct ServiceSettings {
 /// The public site's lists (P-21): published items, newest first.
 struct PublicQuery {
     std::string portal;  ///< code; "" = every portal
+    std::int64_t portal_id = 0;  ///< the portal by id instead of by code (no look-up)
     std::string section, language, kind;
     std::optional<core::TimePoint> from, to;  ///< first publication in [from, to)
     int limit = 20, offset = 0;
@@ -456,6 +457,12 @@ struct PublicEntry {
     std::string language, kind, title;
     core::TimePoint published_at{}, updated_at{};
     std::string sections;  ///< ",code,code,"
+};
+/// What an article page reads, in one snapshot (Service::PublishedArticle).
+struct PublicArticle {
+    Item item;  ///< the live revision; no post-check, no search text
+    std::vector<PublicEntry> translations;  ///< as PublishedTranslations
+    std::vector<Item> related;  ///< the newest of its first section in its language, itself left out (as ListPublic)
 };
 /// The public search (P-21, X-2; portal/search.hpp for the rules).
 struct SearchQuery {
@@ -615,6 +622,9 @@ public:
     /// The other published language versions of an item (its original and the original's other
     /// translations), for the language switch and hreflang (P-5).
     std::vector<PublicEntry> PublishedTranslations(const Item& item) const;
+    /// The published item, its translations and up to `related` related items, read in one
+    /// snapshot (the article page).
+    std::optional<PublicArticle> PublishedArticle(std::int64_t id, int related = 5) const;
     /// Results with every query word exactly first, then those matching folded only; each tier by
     /// relevance. An empty query finds nothing.
     SearchPage Search(const SearchQuery& q) const;

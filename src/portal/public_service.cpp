@@ -155,14 +155,10 @@ void Filter(Where& w, std::int64_t portal_id, const std::string& section, const 
 
 }  // namespace
 
-PublicPage Service::ListPublic(const PublicQuery& q) const {
-    PublicPage out;
-    std::int64_t portal_id = 0;
-    if (!q.portal.empty()) {
-        auto p = FindPortal(q.portal);
-        if (!p) return out;
-        portal_id = p->id;
-    }
+namespace {
+
+// A list of the read model on `c` (ListPublic, PublishedArticle); `portal_id` 0: every portal.
+void ListPublicOn(Connection& c, const PublicQuery& q, std::int64_t portal_id, PublicPage& out) {
     // A section's list walks the section's index newest first (portal_public_sections s), any
     // other list the portal's (portal_public_latest).
     Where w;
@@ -177,34 +173,81 @@ PublicPage Service::ListPublic(const PublicQuery& q) const {
     Filter(w, portal_id, "", q.language, q.kind, q.from, q.to);
     const int limit = std::clamp(q.limit, 1, 1000);
     const int offset = std::clamp(q.offset, 0, 1000000);
-    // One snapshot for the count and the page, whose items are read from the read model alone.
-    db_.Read([&](Connection& c) {
-        if (q.with_total) out.total = c.QueryOne("SELECT COUNT(*)" + from + " WHERE 1 = 1" + w.sql, w.params)->Int(0);
-        for (const auto& r : c.Query("SELECT p.item_id, p.title, p.lead, p.language, p.kind, p.published_at,"
-                                     " p.updated_at, p.sections, p.media, pp.code, p.portal_id" +
-                                         from + " JOIN portal_portals pp ON pp.id = p.portal_id WHERE 1 = 1" + w.sql +
-                                         order + " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset),
-                                     w.params)) {
-            Item it;
-            it.id = r.Int(0);
-            it.current.fields.title = r.Text(1);
-            it.current.fields.lead = r.Text(2);
-            it.language = r.Text(3);
-            it.kind = r.Text(4);
-            it.first_published_at = core::FromMillis(r.Int(5));
-            it.published_at = core::FromMillis(r.Int(6));
-            it.current.fields.sections = SectionList(r.Text(7));
-            if (!r.IsNull(8)) {
-                const auto media = json::parse(r.Text(8));
-                it.current.fields.media = MediaFromJson(&media);
-            }
-            it.portal = r.Text(9);
-            it.portal_id = r.Int(10);
-            it.state = State::kPublished;
-            out.items.push_back(std::move(it));
+    if (q.with_total) out.total = c.QueryOne("SELECT COUNT(*)" + from + " WHERE 1 = 1" + w.sql, w.params)->Int(0);
+    for (const auto& r : c.Query("SELECT p.item_id, p.title, p.lead, p.language, p.kind, p.published_at,"
+                                 " p.updated_at, p.sections, p.media, pp.code, p.portal_id" +
+                                     from + " JOIN portal_portals pp ON pp.id = p.portal_id WHERE 1 = 1" + w.sql +
+                                     order + " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset),
+                                 w.params)) {
+        Item it;
+        it.id = r.Int(0);
+        it.current.fields.title = r.Text(1);
+        it.current.fields.lead = r.Text(2);
+        it.language = r.Text(3);
+        it.kind = r.Text(4);
+        it.first_published_at = core::FromMillis(r.Int(5));
+        it.published_at = core::FromMillis(r.Int(6));
+        it.current.fields.sections = SectionList(r.Text(7));
+        if (!r.IsNull(8)) {
+            const auto media = json::parse(r.Text(8));
+            it.current.fields.media = MediaFromJson(&media);
         }
-    });
+        it.portal = r.Text(9);
+        it.portal_id = r.Int(10);
+        it.state = State::kPublished;
+        out.items.push_back(std::move(it));
+    }
+}
+
+std::vector<PublicEntry> TranslationsOn(Connection& c, const Item& item) {
+    const std::int64_t root = item.translation_of ? item.translation_of : item.id;
+    std::vector<PublicEntry> out;
+    for (const auto& r : c.Query("SELECT p.item_id, p.language, p.kind, p.title, p.published_at, p.updated_at,"
+                                 " p.sections FROM portal_public p JOIN portal_items i ON i.id = p.item_id"
+                                 " WHERE (i.id = $1 OR i.translation_of = $1) AND i.id <> $2 ORDER BY p.language",
+                                 {root, item.id})) {
+        out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), core::FromMillis(r.Int(4)),
+                       core::FromMillis(r.Int(5)), r.Text(6)});
+    }
     return out;
+}
+
+}  // namespace
+
+PublicPage Service::ListPublic(const PublicQuery& q) const {
+    PublicPage out;
+    std::int64_t portal_id = q.portal_id;
+    if (!portal_id && !q.portal.empty()) {
+        auto p = FindPortal(q.portal);
+        if (!p) return out;
+        portal_id = p->id;
+    }
+    // One snapshot for the count and the page (a list without a count is one statement).
+    if (q.with_total) db_.Snapshot([&](Connection& c) { ListPublicOn(c, q, portal_id, out); });
+    else db_.Read([&](Connection& c) { ListPublicOn(c, q, portal_id, out); });
+    return out;
+}
+
+std::optional<PublicArticle> Service::PublishedArticle(std::int64_t id, int related) const {
+    return db_.Snapshot([&](Connection& c) -> std::optional<PublicArticle> {
+        auto item = LoadPublished(c, id);
+        if (!item) return std::nullopt;
+        PublicArticle out{.item = std::move(*item)};
+        out.translations = TranslationsOn(c, out.item);
+        const auto& sections = out.item.current.fields.sections;
+        if (related > 0 && !sections.empty()) {
+            PublicPage page;
+            ListPublicOn(c,
+                         {.section = sections.front(), .language = out.item.language, .limit = related + 1,
+                          .with_total = false},
+                         out.item.portal_id, page);
+            for (auto& r : page.items) {
+                if (r.id != out.item.id && static_cast<int>(out.related.size()) < related)
+                    out.related.push_back(std::move(r));
+            }
+        }
+        return out;
+    });
 }
 
 std::vector<PublicEntry> Service::PublicEntries(const std::string& portal, std::optional<core::TimePoint> since,
@@ -255,18 +298,7 @@ std::int64_t Service::CountPublic(const std::string& portal) const {
 }
 
 std::vector<PublicEntry> Service::PublishedTranslations(const Item& item) const {
-    const std::int64_t root = item.translation_of ? item.translation_of : item.id;
-    return db_.Read([&](Connection& c) {
-        std::vector<PublicEntry> out;
-        for (const auto& r : c.Query("SELECT p.item_id, p.language, p.kind, p.title, p.published_at, p.updated_at,"
-                                     " p.sections FROM portal_public p JOIN portal_items i ON i.id = p.item_id"
-                                     " WHERE (i.id = $1 OR i.translation_of = $1) AND i.id <> $2 ORDER BY p.language",
-                                     {root, item.id})) {
-            out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), core::FromMillis(r.Int(4)),
-                           core::FromMillis(r.Int(5)), r.Text(6)});
-        }
-        return out;
-    });
+    return db_.Read([&](Connection& c) { return TranslationsOn(c, item); });
 }
 
 SearchPage Service::Search(const SearchQuery& in) const {

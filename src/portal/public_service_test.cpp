@@ -210,6 +210,59 @@ TEST_P(PortalSearch, ListsAreReadFromTheReadModelBySectionWithTheirPictures_P21)
     EXPECT_EQ(ids("dia-phuong"), std::vector<std::int64_t>{b.id});
 }
 
+// covers P-21, P-5: an article page's reads in one snapshot: the live revision, its published
+// translations, and its section's newest items in its language without itself; the portal by id.
+TEST_P(PortalSearch, AnArticleIsReadWithItsTranslationsAndRelatedItemsAtOnce_P21) {
+    auto older = Pub("Tin cũ cùng chuyên mục", "Nội dung cũ.");
+    auto other = Pub("Tin chuyên mục khác", "Nội dung khác.", "dia-phuong");
+    auto a = Pub("Bài chính", "Nội dung chính.");
+    auto newer = Pub("Tin mới cùng chuyên mục", "Nội dung mới.");
+    auto translator = On("main", "translator", 301);
+    NewItem t = News("The main story");
+    t.language = "en";
+    t.translation_of = a.id;
+    t.fields.sections = {"thoi-su"};
+    auto tr = svc_->CreateItem(translator, t);
+    ASSERT_TRUE(tr.ok()) << core::Text(tr.error().message, "en");
+    ASSERT_TRUE(svc_->Act(translator, tr->id, Action::kSubmit, Submission()).ok());
+    ASSERT_TRUE(svc_->Act(editor_, tr->id, Action::kTake, {}).ok());
+    ASSERT_TRUE(svc_->Act(editor_, tr->id, Action::kSendToReview, {}).ok());
+    ASSERT_TRUE(svc_->Act(reviewer_, tr->id, Action::kApprove, {}).ok());
+    ASSERT_TRUE(svc_->Act(publisher_, tr->id, Action::kPublish, {}).ok());
+
+    auto page = svc_->PublishedArticle(a.id, 5);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->item.id, a.id);
+    EXPECT_EQ(page->item.current.fields.title, "Bài chính");
+    EXPECT_EQ(page->item.current.fields.body_html, "<p>Nội dung chính.</p>");
+    EXPECT_FALSE(page->item.post_check) << "a reader's page reads no post-check";
+    ASSERT_EQ(page->translations.size(), 1u);
+    EXPECT_EQ(page->translations[0].id, tr->id);
+    EXPECT_EQ(page->translations[0].language, "en");
+    std::vector<std::int64_t> related;
+    for (const auto& r : page->related) related.push_back(r.id);
+    EXPECT_EQ(related, (std::vector<std::int64_t>{newer.id, older.id}))
+        << "its section, its language, newest first, itself and the English version left out";
+    (void)other;
+    ASSERT_EQ(svc_->PublishedArticle(a.id, 1)->related.size(), 1u);
+    EXPECT_TRUE(svc_->PublishedArticle(a.id, 0)->related.empty());
+
+    // The translation sees its original; the list of a portal by id equals the list by code.
+    auto en = svc_->PublishedArticle(tr->id);
+    ASSERT_TRUE(en);
+    ASSERT_EQ(en->translations.size(), 1u);
+    EXPECT_EQ(en->translations[0].id, a.id);
+    EXPECT_TRUE(en->related.empty()) << "no other English item in the section";
+    const auto main_id = svc_->FindPortal("main")->id;
+    EXPECT_EQ(svc_->ListPublic({.portal_id = main_id, .section = "thoi-su"}).total,
+              svc_->ListPublic({.portal = "main", .section = "thoi-su"}).total);
+
+    // Withdrawn or never published: nothing.
+    ASSERT_TRUE(svc_->Act(director_, a.id, Action::kWithdraw, {.reason = "Thông tin sai lệch"}).ok());
+    EXPECT_FALSE(svc_->PublishedArticle(a.id));
+    EXPECT_FALSE(svc_->PublishedArticle(987654));
+}
+
 VP_INSTANTIATE_DB_TEST(PortalSearch);
 
 }  // namespace

@@ -144,20 +144,27 @@ std::optional<Revision> LoadRevision(Connection& c, std::int64_t item_id, std::i
 
 namespace {
 
-// The item, its current revision and its latest post-check entry, in one query.
-constexpr std::string_view kSelectItem =
+// The item, its current revision and its latest post-check entry, in one query; the public
+// site's variant (kSelectPublicItem) leaves out the post-check and the revision's search text,
+// which a reader's page never shows (ItemFromRow reads the same column numbers from both).
+constexpr std::string_view kItemColumns =
     "SELECT i.id, p.code, i.portal_id, i.kind, i.language, COALESCE(i.translation_of, 0), i.state, i.version,"
     " i.current_revision, COALESCE(i.live_revision, 0), COALESCE(i.pending_revision, 0), COALESCE(i.pending_state, ''),"
     " i.created_by, i.providing_unit_id, i.created_at, i.updated_at, i.deadline_due_at, i.scheduled_at,"
     " i.first_published_at, i.published_at, i.lock_at, COALESCE(i.integrated_from, 0),"
-    " r.no, r.created_at, r.created_by, r.created_by_name, r.role, r.comment, r.title, r.lead, r.body_html,"
-    " r.body_text, r.fields_json,"
-    " pc.id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state, pc.checked_by, pc.checked_at, pc.finding,"
+    " r.no, r.created_at, r.created_by, r.created_by_name, r.role, r.comment, r.title, r.lead, r.body_html,";
+constexpr std::string_view kItemTail =
     " COALESCE(i.correction_note, ''), i.corrected_at, p.unit_id, p.time_zone, COALESCE(i.integrated_revision, 0),"
     " i.follows_original"
     " FROM portal_items i JOIN portal_portals p ON p.id = i.portal_id"
-    " JOIN portal_revisions r ON r.item_id = i.id AND r.no = i.current_revision"
+    " JOIN portal_revisions r ON r.item_id = i.id AND r.no = i.current_revision";
+const std::string kSelectItem =
+    std::string(kItemColumns) + " r.body_text, r.fields_json," +
+    " pc.id, pc.revision, pc.reason, pc.entered_at, pc.due_at, pc.state, pc.checked_by, pc.checked_at, pc.finding," +
+    std::string(kItemTail) +
     " LEFT JOIN portal_post_checks pc ON pc.id = (SELECT MAX(x.id) FROM portal_post_checks x WHERE x.item_id = i.id)";
+const std::string kSelectPublicItem = std::string(kItemColumns) + " '', r.fields_json," +
+                                      " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," + std::string(kItemTail);
 
 Item ItemFromRow(const Row& r, core::TimePoint now) {
     Item it;
@@ -1211,8 +1218,9 @@ std::optional<Item> Service::PublishedItem(std::int64_t id) const {
 }
 
 std::optional<Item> Service::LoadPublished(Connection& c, std::int64_t id) const {
-    // The live revision, not the newest one: a pending edit stays in the back office.
-    auto r = c.QueryOne(std::string(kSelectItem) + " WHERE i.id = $1", {id});
+    // The live revision, not the newest one: a pending edit stays in the back office. What a
+    // reader's page shows: no post-check, no search text.
+    auto r = c.QueryOne(kSelectPublicItem + " WHERE i.id = $1", {id});
     if (!r) return std::nullopt;
     auto it = ItemFromRow(*r, clock_.Now());
     if (it.state != State::kPublished || it.live_revision == 0) return std::nullopt;

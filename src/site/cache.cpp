@@ -1,7 +1,8 @@
 #include "site/cache.hpp"
 
-#include <sodium.h>
+#include <xxhash.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "core/http/response.hpp"
@@ -10,17 +11,17 @@
 namespace vp::site {
 
 std::string EtagOf(std::string_view body) {
-    // SipHash-2-4 with a 128-bit output and a fixed key: a validator, not a secret (every node
-    // gives a page the same tag), at about half the cost of BLAKE2b on a rendered page.
-    static const unsigned char kKey[crypto_shorthash_siphashx24_KEYBYTES] = {};
-    unsigned char h[crypto_shorthash_siphashx24_BYTES];
-    crypto_shorthash_siphashx24(h, reinterpret_cast<const unsigned char*>(body.data()), body.size(), kKey);
-    char hex[sizeof h * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    return "\"" + std::string(hex) + "\"";
+    // XXH3 with a 128-bit output: a validator, not a secret (every node gives a page the same
+    // tag, and a tag only ever names the bytes of one address), at a tenth of the cost of
+    // SipHash on a rendered page (which had cost 4 % of a page rendered from the database).
+    const XXH128_hash_t h = XXH3_128bits(body.data(), body.size());
+    char out[35];
+    std::snprintf(out, sizeof out, "\"%016llx%016llx\"", static_cast<unsigned long long>(h.high64),
+                  static_cast<unsigned long long>(h.low64));
+    return out;
 }
 
-void Prepare(CachedPage& page, std::string_view cache_control) {
+void Prepare(CachedPage& page, std::string_view cache_control, bool with_wire) {
     std::string& h = page.head_fields;
     h.clear();
     // Each value checked as SerializeHead checks a handler's fields on every response: these
@@ -39,9 +40,10 @@ void Prepare(CachedPage& page, std::string_view cache_control) {
     core::http::Response canonical{core::http::beast_http::status::ok, 11};
     canonical.body().head_fields = std::shared_ptr<const std::string>(std::shared_ptr<void>(), &h);
     page.wire.clear();
-    if (!core::http::SerializeHead(canonical, false, {}, page.wire))
+    std::string head;
+    if (!core::http::SerializeHead(canonical, false, {}, with_wire ? page.wire : head))
         throw std::invalid_argument("page header refused");
-    page.wire += page.body;
+    if (with_wire) page.wire += page.body;
 }
 
 PageCache::PageCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}

@@ -19,7 +19,7 @@ namespace vp::site {
 struct CachedPage {
     std::string body;
     std::string content_type;
-    std::string etag;  ///< a strong validator: "\"<hex of the body's BLAKE2b>\""
+    std::string etag;  ///< a strong validator: "\"<hex of the body's XXH3-128>\""
     core::TimePoint last_modified{};
     int status = 200;
     /// Prepared once, when the page is stored (Prepare): the header lines of a 200 answer
@@ -32,9 +32,10 @@ struct CachedPage {
     std::size_t file_head = 0;
 };
 
-/// Fills `page.head_fields` and `page.wire` from its body, type, ETag and date; throws
-/// std::invalid_argument if a field could not be sent as it is (never for the site's pages).
-void Prepare(CachedPage& page, std::string_view cache_control);
+/// Fills `page.head_fields` and (`with_wire`) `page.wire` from its body, type, ETag and date;
+/// throws std::invalid_argument if a field could not be sent as it is (never for the site's
+/// pages). A page answered once and not kept needs no `wire`.
+void Prepare(CachedPage& page, std::string_view cache_control, bool with_wire = true);
 
 /// A strong ETag of `body`.
 std::string EtagOf(std::string_view body);

@@ -2,8 +2,6 @@
 // page rendered before a change.
 #include <gtest/gtest.h>
 
-#include <sodium.h>
-
 #include "site/cache.hpp"
 #include "site/memo.hpp"
 
@@ -18,7 +16,6 @@ std::shared_ptr<const CachedPage> Page(std::string body) {
 }
 
 TEST(SiteCache, BoundedLeastRecentlyUsedFirst_X7) {
-    ASSERT_GE(sodium_init(), 0);
     PageCache cache(8 * 1000);
     const auto g = cache.Generation();
     cache.Put("a", Page(std::string(400, 'a')), g);
@@ -32,6 +29,8 @@ TEST(SiteCache, BoundedLeastRecentlyUsedFirst_X7) {
     EXPECT_EQ(EtagOf("x"), EtagOf("x"));
     EXPECT_NE(EtagOf("x"), EtagOf("y"));
     EXPECT_EQ(EtagOf("x").front(), '"');
+    EXPECT_EQ(EtagOf("x").size(), 34u) << "128 bits in hex, quoted";
+    EXPECT_EQ(EtagOf("x").back(), '"');
 }
 
 TEST(SiteCache, AClearDropsEverythingAndRefusesPagesRenderedBeforeIt_X7) {

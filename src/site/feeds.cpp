@@ -4,6 +4,8 @@
 
 #include <date/date.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 namespace vp::site {
@@ -32,17 +34,55 @@ std::string Rfc822(core::TimePoint t) {
 
 std::string Rfc3339(core::TimePoint t) { return date::format("%FT%TZ", date::floor<std::chrono::seconds>(t)); }
 
+namespace {
+constexpr std::string_view kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+}  // namespace
+
+// RFC 9110's IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", by hand: every page writes one and
+// the cache reads it back, and date::format / date::parse went through a locale-aware stream
+// each time (2 % of a page rendered from the database).
 std::string HttpDate(core::TimePoint t) {
-    return date::format("%a, %d %b %Y %H:%M:%S GMT", date::floor<std::chrono::seconds>(t));
+    using namespace std::chrono;
+    const auto secs = floor<seconds>(t);
+    const auto day = floor<days>(secs);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{secs - day};
+    char buf[32];
+    const auto wd = kDays[weekday{day}.c_encoding()];
+    const auto mon = kMonths[static_cast<unsigned>(ymd.month()) - 1];
+    std::snprintf(buf, sizeof buf, "%.3s, %02u %.3s %04d %02d:%02d:%02d GMT", wd.data(),
+                  static_cast<unsigned>(ymd.day()), mon.data(), static_cast<int>(ymd.year()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+    return buf;
 }
 
 std::optional<core::TimePoint> ParseHttpDate(std::string_view s) {
-    if (s.size() != 29 || !s.ends_with(" GMT")) return std::nullopt;
-    std::istringstream in{std::string(s)};
-    date::sys_seconds t;
-    in >> date::parse("%a, %d %b %Y %H:%M:%S GMT", t);
-    if (in.fail()) return std::nullopt;
-    return core::TimePoint(t);
+    using namespace std::chrono;
+    // "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions.
+    if (s.size() != 29 || s.substr(3, 2) != ", " || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
+        s[22] != ':' || !s.ends_with(" GMT"))
+        return std::nullopt;
+    auto number = [&](std::size_t at, std::size_t len) -> int {
+        int n = 0;
+        for (std::size_t i = at; i < at + len; ++i) {
+            if (s[i] < '0' || s[i] > '9') return -1;
+            n = n * 10 + (s[i] - '0');
+        }
+        return n;
+    };
+    const auto month_it = std::find(std::begin(kMonths), std::end(kMonths), s.substr(8, 3));
+    const int d = number(5, 2), y = number(12, 4), h = number(17, 2), mi = number(20, 2), se = number(23, 2);
+    if (month_it == std::end(kMonths) || d < 0 || y < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60)
+        return std::nullopt;
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(month_it - std::begin(kMonths)) + 1},
+                             day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    const auto dayp = sys_days{ymd};
+    if (kDays[weekday{dayp}.c_encoding()] != s.substr(0, 3)) return std::nullopt;
+    return core::TimePoint(dayp + hours{h} + minutes{mi} + seconds{se});
 }
 
 std::string Rss(const Feed& f) {

@@ -54,5 +54,22 @@ TEST(SiteFeeds, SitemapsNewsSitemapAndRobots_P21) {
     EXPECT_NE(robots.find("Sitemap: https://x.vn/sitemap.xml"), std::string::npos);
 }
 
+// covers P-21 (validators: Last-Modified and If-Modified-Since)
+TEST(SiteFeeds, HttpDatesAreWrittenAndReadAsImfFixdate_P21) {
+    EXPECT_EQ(HttpDate(At("1994-11-06T08:49:37Z")), "Sun, 06 Nov 1994 08:49:37 GMT");  // RFC 9110's example
+    EXPECT_EQ(HttpDate(At("2026-12-02T08:30:05+07:00")), "Wed, 02 Dec 2026 01:30:05 GMT");
+    EXPECT_EQ(HttpDate(At("2028-02-29T23:59:59Z")), "Tue, 29 Feb 2028 23:59:59 GMT");
+    for (const auto* iso : {"1994-11-06T08:49:37Z", "2026-01-01T00:00:00Z", "2026-12-31T23:59:59Z", "2028-02-29T12:00:00Z"}) {
+        const auto t = At(iso);
+        EXPECT_EQ(ParseHttpDate(HttpDate(t)), std::optional<core::TimePoint>(t)) << iso;
+    }
+    for (const auto* bad : {"Sun, 06 Nov 1994 08:49:37 UTC", "Mon, 06 Nov 1994 08:49:37 GMT" /* wrong weekday */,
+                            "Sun, 31 Nov 1994 08:49:37 GMT", "Sun, 06 Nox 1994 08:49:37 GMT",
+                            "Sun, 06 Nov 1994 24:49:37 GMT", "Sun, 06 Nov 1994 08:4a:37 GMT",
+                            "Sunday, 06-Nov-94 08:49:37 GMT", "", "Sun, 06 Nov 1994 08:49:37 GMT "}) {
+        EXPECT_FALSE(ParseHttpDate(bad)) << bad;
+    }
+}
+
 }  // namespace
 }  // namespace vp::site

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,8 +24,15 @@ struct Site::Context {
     std::uint64_t generation = 0;
     std::string lang = "vi";
     std::string base;  ///< "" | "/en" | "/cong/<code>" | "/cong/<code>/en"
-    std::vector<portal::Section> sections;
-    std::set<std::string> sections_in_use;  ///< with a published item in `lang` (the menu shows these)
+    /// The portal's sections, and those with a published item in `lang` (the menu shows these);
+    /// shared with the memo, not copied per page (Site::AddSections).
+    std::shared_ptr<const std::vector<portal::Section>> sections = Empty<std::vector<portal::Section>>();
+    std::shared_ptr<const std::set<std::string>> sections_in_use = Empty<std::set<std::string>>();
+    template <class T>
+    static std::shared_ptr<const T> Empty() {
+        static const auto empty = std::make_shared<const T>();
+        return empty;
+    }
     const boost::json::object* t = nullptr;
     /// A portal by its code, from `portals` (no look-up).
     const portal::Portal* FindPortal(std::string_view code) const {
@@ -38,7 +46,7 @@ struct Site::Context {
     std::string DocumentsHref() const { return base + "/van-ban"; }
     std::string CollectionsHref() const { return base + "/tu-lieu"; }
     const portal::Section* FindSection(std::string_view code) const {
-        for (const auto& s : sections) {
+        for (const auto& s : *sections) {
             if (s.code == code && s.status == "active") return &s;
         }
         return nullptr;

@@ -83,9 +83,9 @@ std::shared_ptr<const std::vector<portal::Portal>> Site::Portals(std::uint64_t g
 
 void Site::AddSections(Context& ctx) const {
     const auto& code = ctx.portal.code;
-    ctx.sections = *memo_.Get<std::vector<portal::Section>>("sections|" + code, ctx.generation,
+    ctx.sections = memo_.Get<std::vector<portal::Section>>("sections|" + code, ctx.generation,
                                                             [&] { return portal_.Sections(ctx.portal.id); });
-    ctx.sections_in_use = *memo_.Get<std::set<std::string>>("in-use|" + code + "|" + ctx.lang, ctx.generation,
+    ctx.sections_in_use = memo_.Get<std::set<std::string>>("in-use|" + code + "|" + ctx.lang, ctx.generation,
                                                             [&] { return portal_.SectionsInUse(code, ctx.lang); });
 }
 
@@ -153,7 +153,7 @@ Response Answer(const Request& req, const std::shared_ptr<const CachedPage>& pag
     if (page->file) {
         body.file = page->file;
         body.file_head = page->file_head;
-    } else {
+    } else if (!page->wire.empty()) {
         body.wire = std::shared_ptr<const std::string>(page, &page->wire);
     }
     return res;
@@ -205,14 +205,14 @@ Response Site::Cached(Request& req, const std::function<Response(Context&)>& ren
     auto res = render(ctx);
     if (res.result_int() != 200) return res;
     auto fresh = std::make_shared<CachedPage>();
-    fresh->body = res.body();
+    fresh->body = std::move(static_cast<std::string&>(res.body()));
     fresh->content_type = std::string(res[http::beast_http::field::content_type]);
     fresh->etag = EtagOf(fresh->body);
     fresh->last_modified = std::chrono::floor<std::chrono::seconds>(clock_.Now());
     if (auto lm = res[http::beast_http::field::last_modified]; !lm.empty()) {
         if (auto t = ParseHttpDate(lm)) fresh->last_modified = *t;
     }
-    Prepare(*fresh, kPageCacheControl);
+    Prepare(*fresh, kPageCacheControl, settings_.cache);
     if (settings_.cache) {
         ToFile(*fresh);
         cache_.Put(CacheKey(req), fresh, generation);
@@ -230,10 +230,12 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
     data["documents_href"] = ctx.DocumentsHref();
     data["search_action"] = ctx.base + "/tim-kiem";
     data["portal_home"] = ctx.Home();
-    const auto content = templates.Render("site/" + std::string(name), data, ctx.lang);
+    // Rendered from json::value (moved, not copied: a json::object passed where a value is
+    // expected would be copied whole, body included).
+    const auto content = templates.Render("site/" + std::string(name), json::value(std::move(data)), ctx.lang);
     json::array nav;
-    for (const auto& s : ctx.sections) {
-        if (s.status != "active" || s.parent_id != 0 || !ctx.sections_in_use.count(s.code)) continue;
+    for (const auto& s : *ctx.sections) {
+        if (s.status != "active" || s.parent_id != 0 || !ctx.sections_in_use->count(s.code)) continue;
         const auto href = ctx.SectionHref(s.code);
         nav.push_back(json::object{{"name", ctx.SectionName(s)}, {"href", href},
                                    {"current", req.path == href || req.path.starts_with(href + "/")}});
@@ -251,7 +253,7 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
                                            {"type", "application/atom+xml"}});
     }
     const std::string canonical = frame.canonical.empty() ? public_url + req.path : frame.canonical;
-    json::object page{
+    json::value page = json::object{
         {"lang", ctx.lang},
         {"title", frame.title.empty() ? ctx.PortalName() : frame.title + " — " + ctx.PortalName()},
         {"description", OrNull(frame.description)},
@@ -291,32 +293,44 @@ Response Layout(const Request& req, const core::web::TemplateStore& templates, c
 
 namespace internal {
 
+// An image's addresses as a page writes them: the largest JPEG variant up to 1024 px as src
+// and the WebP variants as srcset. A pure function of the media record, remembered with it.
+struct PictureSource {
+    int width = 0, height = 0;
+    std::string src, srcset;
+};
+
 // A picture with its srcset (the media module's variants), or null.
 json::value Picture(const media::Service& media, const Site::Context& ctx, const portal::MediaRef& m,
                     const std::string& alt, std::string_view sizes) {
     if (!m.url.starts_with(kMediaPrefix)) return nullptr;
     const auto digest = std::string_view(m.url).substr(kMediaPrefix.size());
-    const auto& file = *ctx.memo->Get<std::optional<media::MediaFile>>(
-        "media|" + std::string(digest), ctx.generation, [&] { return media.FindPublicByDigest(digest); });
-    if (!file || file->kind != media::Kind::kImage || file->width <= 0) return nullptr;
-    std::string srcset, src = media::FileUrl(file->sha256);
-    int best = 0;
-    for (const auto& v : file->variants) {
-        const auto url = media::VariantUrl(file->sha256, v.width, v.format);
-        if (v.format == "webp") srcset += (srcset.empty() ? "" : ", ") + url + " " + std::to_string(v.width) + "w";
-        if (v.format == "jpg" && v.width <= 1024 && v.width > best) {
-            best = v.width;
-            src = url;
-        }
-    }
-    return json::object{{"src", src},
-                        {"srcset", OrNull(srcset)},
-                        {"sizes", std::string(sizes)},
+    const auto& source = *ctx.memo->Get<std::optional<PictureSource>>(
+        "picture|" + std::string(digest), ctx.generation, [&]() -> std::optional<PictureSource> {
+            const auto file = media.FindPublicByDigest(digest);
+            if (!file || file->kind != media::Kind::kImage || file->width <= 0) return std::nullopt;
+            PictureSource out{.width = file->width, .height = file->height, .src = media::FileUrl(file->sha256)};
+            int best = 0;
+            for (const auto& v : file->variants) {
+                const auto url = media::VariantUrl(file->sha256, v.width, v.format);
+                if (v.format == "webp")
+                    out.srcset += (out.srcset.empty() ? "" : ", ") + url + " " + std::to_string(v.width) + "w";
+                if (v.format == "jpg" && v.width <= 1024 && v.width > best) {
+                    best = v.width;
+                    out.src = url;
+                }
+            }
+            return out;
+        });
+    if (!source) return nullptr;
+    return json::object{{"src", source->src},
+                        {"srcset", OrNull(source->srcset)},
+                        {"sizes", sizes},
                         {"alt", m.caption.empty() ? alt : m.caption},
                         {"caption", OrNull(m.caption)},
                         {"credit", OrNull(m.credit)},
-                        {"width", file->width},
-                        {"height", file->height}};
+                        {"width", source->width},
+                        {"height", source->height}};
 }
 
 std::string LocalIso(core::TimePoint t, const portal::Portal& p) { return calendar::FormatIso(t, p.time_zone); }
@@ -349,8 +363,8 @@ json::object Card(const media::Service& media, const Site::Context& ctx, const p
             {"lead", OrNull(f.lead)},
             {"published", Display(iso)},
             {"published_iso", iso},
-            {"image", image},
-            {"section", section},
+            {"image", std::move(image)},
+            {"section", std::move(section)},
             {"kind_label", it.kind == "news" ? json::value(nullptr) : json::value(ctx.T("site_kind_" + it.kind))}};
 }
 
@@ -388,7 +402,7 @@ Response NotFoundPage(const Request& req, const core::web::TemplateStore& templa
 // The newest item of the portal's banners and slogans section (P-27), or null.
 json::value Site::Banner(const Context& ctx) const {
     if (!ctx.FindSection(kBannerSection)) return nullptr;
-    auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = std::string(kBannerSection), .language = ctx.lang, .limit = 1, .with_total = false});
+    auto page = portal_.ListPublic({.portal_id = ctx.portal.id, .section = std::string(kBannerSection), .language = ctx.lang, .limit = 1, .with_total = false});
     if (page.items.empty()) return nullptr;
     const auto& f = page.items.front().current.fields;
     return json::object{{"href", portal::PublicPath(ctx.portal, page.items.front().id, f.title)},
@@ -399,7 +413,7 @@ json::value Site::Banner(const Context& ctx) const {
 Response Site::Home(Request& req) {
     return Cached(req, [&](Context& ctx) {
         const auto& portals = *ctx.portals;
-        auto latest = portal_.ListPublic({.portal = ctx.portal.code, .language = ctx.lang, .limit = 12, .with_total = false});
+        auto latest = portal_.ListPublic({.portal_id = ctx.portal.id, .language = ctx.lang, .limit = 12, .with_total = false});
         // The lead story: the newest with a picture (else the newest); the others follow.
         json::value lead = nullptr;
         std::size_t lead_at = 0;
@@ -417,10 +431,10 @@ Response Site::Home(Request& req) {
             if (i != lead_at) list.push_back(Card(media_, ctx, latest.items[i], false));
         }
         json::array blocks;
-        for (const auto& s : ctx.sections) {
-            if (s.status != "active" || s.parent_id != 0 || s.code == kBannerSection || !ctx.sections_in_use.count(s.code))
+        for (const auto& s : *ctx.sections) {
+            if (s.status != "active" || s.parent_id != 0 || s.code == kBannerSection || !ctx.sections_in_use->count(s.code))
                 continue;
-            auto page = portal_.ListPublic({.portal = ctx.portal.code, .section = s.code, .language = ctx.lang, .limit = 3, .with_total = false});
+            auto page = portal_.ListPublic({.portal_id = ctx.portal.id, .section = s.code, .language = ctx.lang, .limit = 3, .with_total = false});
             if (page.items.empty()) continue;
             json::array items;
             for (const auto& it : page.items) items.push_back(Card(media_, ctx, it, true));
@@ -466,7 +480,7 @@ Response Site::Section(Request& req) {
         const int page = PageParam(req);
         if (!s || page == 0) return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
         constexpr int kPerPage = 15;
-        auto list = portal_.ListPublic({.portal = ctx.portal.code,
+        auto list = portal_.ListPublic({.portal_id = ctx.portal.id,
                                         .section = s->code,
                                         .language = ctx.lang,
                                         .limit = kPerPage,
@@ -493,8 +507,11 @@ Response Site::Article(Request& req) {
     return Cached(req, [&](Context& ctx) {
         const auto& portals = *ctx.portals;
         const auto id = LeadingId(req.path_params["id"]);
-        auto item = id ? portal_.PublishedItem(*id) : std::nullopt;
-        if (!item || item->portal != ctx.portal.code) return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
+        // The item, its translations and its related items in one snapshot.
+        auto article = id ? portal_.PublishedArticle(*id, 5) : std::nullopt;
+        if (!article || article->item.portal_id != ctx.portal.id)
+            return NotFoundPage(req, templates_, ctx, portals, settings_.public_url);
+        const auto* item = &article->item;
         const auto& f = item->current.fields;
         const auto canonical_path = portal::PublicPath(ctx.portal, item->id, f.title);
         if (req.path != canonical_path) return http::Redirect(req, canonical_path);
@@ -507,7 +524,7 @@ Response Site::Article(Request& req) {
         }
         json::array translations, alternates;
         alternates.push_back(json::object{{"hreflang", item->language}, {"href", settings_.public_url + canonical_path}});
-        for (const auto& tr : portal_.PublishedTranslations(*item)) {
+        for (const auto& tr : article->translations) {
             const auto href = portal::PublicPath(ctx.portal, tr.id, tr.title);
             translations.push_back(json::object{{"lang", tr.language},
                                                 {"label", tr.language == "en" ? "English" : "Tiếng Việt"},
@@ -515,13 +532,7 @@ Response Site::Article(Request& req) {
             alternates.push_back(json::object{{"hreflang", tr.language}, {"href", settings_.public_url + href}});
         }
         json::array related;
-        if (!f.sections.empty()) {
-            for (const auto& r : portal_.ListPublic({.portal = ctx.portal.code, .section = f.sections.front(),
-                                                     .language = item->language, .limit = 6, .with_total = false})
-                                     .items) {
-                if (r.id != item->id && related.size() < 5) related.push_back(Card(media_, ctx, r, true));
-            }
-        }
+        for (const auto& r : article->related) related.push_back(Card(media_, ctx, r, true));
         std::string authors;
         for (const auto& a : f.authors) authors += (authors.empty() ? "" : ", ") + a;
         const auto published = item->first_published_at.value_or(item->published_at.value_or(item->created_at));
@@ -564,11 +575,11 @@ Response Site::Article(Request& req) {
             {"credit_text", fmt::format(fmt::runtime(ctx.T("site_credit_format")), ctx.PortalName(),
                                         settings_.public_url + canonical_path)},
             {"related", std::move(related)},
-            {"correction", correction},
+            {"correction", std::move(correction)},
             {"translations", std::move(translations)},
-            {"section", section},
+            {"section", std::move(section)},
             {"kind_label", item->kind == "news" ? json::value(nullptr) : json::value(ctx.T("site_kind_" + item->kind))},
-            {"document", document}};
+            {"document", std::move(document)}};
         Frame frame{.title = f.title, .description = f.lead, .canonical = settings_.public_url + canonical_path,
                     .og_type = "article"};
         frame.alternates = std::move(alternates);
@@ -615,7 +626,7 @@ Response Site::Search(Request& req) {
                                            {"section_name", nullptr}});
         }
         json::array sections, kinds, languages, portal_list;
-        for (const auto& s : ctx.sections) {
+        for (const auto& s : *ctx.sections) {
             if (s.status == "active")
                 sections.push_back(json::object{{"code", s.code}, {"name", ctx.SectionName(s)}, {"selected", s.code == q->section}});
         }
@@ -650,7 +661,7 @@ Response Site::Feed(Request& req) {
         const auto* s = code.empty() ? nullptr : ctx.FindSection(code);
         if (!code.empty() && !s) return http::ErrorFor(req, core::NotFound(core::Msg("core.page_not_found")));
         const bool atom = req.path.ends_with("/atom.xml");
-        auto list = portal_.ListPublic({.portal = ctx.portal.code, .section = code, .language = ctx.lang, .limit = 30, .with_total = false});
+        auto list = portal_.ListPublic({.portal_id = ctx.portal.id, .section = code, .language = ctx.lang, .limit = 30, .with_total = false});
         site::Feed feed{.title = ctx.PortalName() + (s ? " — " + ctx.SectionName(*s) : ""),
                         .subtitle = ctx.T("site_home_description"),
                         .link = settings_.public_url + (s ? ctx.SectionHref(code) : ctx.Home()),

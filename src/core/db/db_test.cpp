@@ -195,6 +195,12 @@ TEST_P(DbBasics, SnapshotIsReadOnlyAndLeavesTheConnectionWritable) {
         c.Execute("INSERT INTO units (code, kind, created_at) VALUES ('ro', 'k', 1)");
     }),
                  core::db::DbError);
+    EXPECT_THROW(Db().Snapshot([](Connection& c) {
+        c.ExecuteScript("SELECT 1; INSERT INTO units (code, kind, created_at) VALUES ('ro', 'k', 1)");
+    }),
+                 core::db::DbError)
+        << "a script is checked statement by statement";
+    EXPECT_NO_THROW(Db().Snapshot([](Connection& c) { c.ExecuteScript("SELECT 1; SELECT 2"); }));
     // The pool hands the same connections out again: writes work after a snapshot ended.
     for (int i = 0; i < 8; ++i) {
         Db().Snapshot([](Connection& c) { c.Query("SELECT COUNT(*) FROM units"); });

@@ -1,5 +1,6 @@
 #include <sqlite3.h>
 
+#include <charconv>
 #include <string>
 #include <unordered_map>
 
@@ -56,6 +57,28 @@ public:
         return sqlite3_changes64(db_);
     }
     void ExecuteScript(std::string_view sql) override {
+        if (snapshot_) {
+            // Statement by statement, so that each is checked as Run checks it.
+            const char* tail = sql.data();
+            const char* end = sql.data() + sql.size();
+            while (tail < end) {
+                sqlite3_stmt* stmt = nullptr;
+                const char* next = nullptr;
+                int rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &stmt, &next);
+                if (rc != SQLITE_OK) Throw(db_, rc, "sqlite script");
+                tail = next;
+                if (!stmt) continue;  // white space or a comment
+                const bool read_only = sqlite3_stmt_readonly(stmt);
+                if (read_only) {
+                    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                    }
+                }
+                sqlite3_finalize(stmt);
+                if (!read_only) throw DbError("sqlite script: a write inside a read-only snapshot");
+                if (rc != SQLITE_DONE) Throw(db_, rc, "sqlite script");
+            }
+            return;
+        }
         char* err = nullptr;
         std::string s(sql);
         int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
@@ -65,30 +88,29 @@ public:
             Throw(db_, rc, "sqlite script: " + msg);
         }
     }
-    void Begin() override { ExecuteScript("BEGIN IMMEDIATE"); }
+    // Transaction control runs as prepared statements kept with the others (sqlite3_exec would
+    // compile each one again).
+    void Begin() override { Run("BEGIN IMMEDIATE", {}, nullptr); }
     void BeginSnapshot() override {
         // A deferred transaction takes its WAL read snapshot at the first SELECT and keeps it
-        // until COMMIT; query_only makes an accidental write fail instead of upgrading it.
+        // until COMMIT; while it lasts Run refuses any statement that would write (a write
+        // would otherwise upgrade it). Not PRAGMA query_only: changing it expires every prepared
+        // statement of the connection, which made each snapshot compile them all again.
+        Run("BEGIN DEFERRED", {}, nullptr);
         snapshot_ = true;
-        ExecuteScript("PRAGMA query_only=ON; BEGIN DEFERRED");
     }
     void Commit() override {
-        ExecuteScript("COMMIT");
-        EndSnapshot();
+        snapshot_ = false;
+        Run("COMMIT", {}, nullptr);
     }
     void Rollback() noexcept override {
+        snapshot_ = false;
         if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        EndSnapshot();
     }
     bool Broken() const override { return false; }
     sqlite3* Handle() { return db_; }
 
 private:
-    void EndSnapshot() noexcept {
-        if (snapshot_) sqlite3_exec(db_, "PRAGMA query_only=OFF", nullptr, nullptr, nullptr);
-        snapshot_ = false;
-    }
-
     // The connection's prepared statements, by their text: preparing was the largest single
     // cost of a page rendered from the database (about a third of its time). Bounded; when full
     // the whole set is dropped and refilled by what is used.
@@ -108,6 +130,7 @@ private:
 
     void Run(std::string_view sql, const Params& params, Rows* out) {
         sqlite3_stmt* stmt = Prepared(sql);
+        if (snapshot_ && !sqlite3_stmt_readonly(stmt)) throw DbError("sqlite: a write inside a read-only snapshot");
         int rc = SQLITE_OK;
         // Reset at once after use (also when a step throws): a statement left open would keep
         // its read snapshot.
@@ -142,8 +165,15 @@ private:
             std::vector<std::optional<std::string>> cells;
             cells.reserve(ncol);
             for (int c = 0; c < ncol; ++c) {
-                if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+                const int type = sqlite3_column_type(stmt, c);
+                if (type == SQLITE_NULL) {
                     cells.emplace_back(std::nullopt);
+                } else if (type == SQLITE_INTEGER) {
+                    // The same decimal text as sqlite3_column_text, without SQLite converting
+                    // the value in a buffer it allocates (most cells are integers).
+                    char digits[24];
+                    const auto end = std::to_chars(digits, digits + sizeof digits, sqlite3_column_int64(stmt, c)).ptr;
+                    cells.emplace_back(std::string(digits, end));
                 } else {
                     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
                     cells.emplace_back(std::string(p, sqlite3_column_bytes(stmt, c)));
