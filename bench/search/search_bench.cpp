@@ -137,8 +137,8 @@ TEST_P(SearchBench, Run) {
         for (const std::string sql :
              {"SELECT COUNT(*) FROM (SELECT p.item_id FROM portal_public p WHERE p.folded @@ to_tsquery('simple', $1) AND p.portal_id = $2 LIMIT 1001) t",
               "SELECT COUNT(*) FROM (SELECT p.item_id FROM portal_public p WHERE p.exact @@ to_tsquery('simple', $1) AND p.portal_id = $2 LIMIT 10) t",
-              "SELECT p.item_id, p.lead, p.body_text FROM portal_public p WHERE p.exact @@ to_tsquery('simple', $1) AND p.portal_id = $2 ORDER BY p.item_id DESC LIMIT 10",
-              "SELECT p.item_id, p.lead, p.body_text FROM portal_public p WHERE p.folded @@ to_tsquery('simple', $1) AND NOT (p.exact @@ to_tsquery('simple', $3)) AND p.portal_id = $2 ORDER BY p.item_id DESC LIMIT 10"}) {
+              "SELECT p.item_id, p.lead FROM portal_public p WHERE p.exact @@ to_tsquery('simple', $1) AND p.portal_id = $2 ORDER BY p.item_id DESC LIMIT 10",
+              "SELECT p.item_id, p.lead FROM portal_public p WHERE p.folded @@ to_tsquery('simple', $1) AND NOT (p.exact @@ to_tsquery('simple', $3)) AND p.portal_id = $2 ORDER BY p.item_id DESC LIMIT 10"}) {
             Db().Read([&](core::db::Connection& c) {
                 std::printf("-- %s\n", sql.c_str());
                 core::db::Params params{folded, portal_id};

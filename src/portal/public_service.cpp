@@ -33,6 +33,7 @@ void Service::SyncPublic(Connection& c, const Item& item) const {
     if (!pg) c.Execute("DELETE FROM portal_search WHERE rowid = $1", {item.id});
     c.Execute("DELETE FROM portal_public_sections WHERE item_id = $1", {item.id});
     if (!rev) {
+        c.Execute("DELETE FROM portal_public_text WHERE item_id = $1", {item.id});
         c.Execute("DELETE FROM portal_public WHERE item_id = $1", {item.id});
     } else {
         const auto& f = rev->fields;
@@ -44,27 +45,30 @@ void Service::SyncPublic(Connection& c, const Item& item) const {
         const auto title_exact = search::IndexText(f.title, false), title_folded = search::IndexText(f.title, true);
         const auto body_exact = search::IndexText(body, false), body_folded = search::IndexText(body, true);
         const std::string upsert =
-            "INSERT INTO portal_public (item_id, portal_id, language, kind, sections, title, lead, body_text,"
+            "INSERT INTO portal_public (item_id, portal_id, language, kind, sections, title, lead,"
             " published_at, updated_at, media" +
             std::string(pg ? ", exact, folded" : "") +
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11" +
-            std::string(pg ? ", setweight(to_tsvector('simple', $12), 'A') || to_tsvector('simple', $13),"
-                             " setweight(to_tsvector('simple', $14), 'A') || to_tsvector('simple', $15)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10" +
+            std::string(pg ? ", setweight(to_tsvector('simple', $11), 'A') || to_tsvector('simple', $12),"
+                             " setweight(to_tsvector('simple', $13), 'A') || to_tsvector('simple', $14)"
                            : "") +
             ") ON CONFLICT (item_id) DO UPDATE SET portal_id = excluded.portal_id, language = excluded.language,"
             " kind = excluded.kind, sections = excluded.sections, title = excluded.title, lead = excluded.lead,"
-            " body_text = excluded.body_text, published_at = excluded.published_at, updated_at = excluded.updated_at,"
+            " published_at = excluded.published_at, updated_at = excluded.updated_at,"
             " media = excluded.media" +
             std::string(pg ? ", exact = excluded.exact, folded = excluded.folded" : "");
         json::array media;
         for (const auto& m : f.media)
             media.push_back(json::object{{"url", m.url}, {"caption", m.caption}, {"credit", m.credit}});
-        core::db::Params params{item.id,  item.portal_id, item.language,  item.kind,    sections,   f.title,
-                                f.lead,   rev->body_text, Ms(published),  Ms(updated), json::serialize(media)};
+        core::db::Params params{item.id, item.portal_id, item.language, item.kind,  sections,
+                                f.title, f.lead,         Ms(published), Ms(updated), json::serialize(media)};
         if (pg) {
             for (const auto* v : {&title_exact, &body_exact, &title_folded, &body_folded}) params.emplace_back(*v);
         }
         c.Execute(upsert, params);
+        c.Execute("INSERT INTO portal_public_text (item_id, body_text) VALUES ($1, $2)"
+                  " ON CONFLICT (item_id) DO UPDATE SET body_text = excluded.body_text",
+                  {item.id, rev->body_text});
         for (const auto& section : std::set<std::string>(f.sections.begin(), f.sections.end())) {
             c.Execute("INSERT INTO portal_public_sections (item_id, section, portal_id, language, published_at)"
                       " VALUES ($1, $2, $3, $4, $5)",
@@ -361,7 +365,9 @@ SearchPage Service::Search(const SearchQuery& in) const {
         // On SQLite the order is the FTS5 table's rowid (the same id), which FTS5 reads in order;
         // ordering by the joined column would sort every match first.
         const std::string order = pg ? " ORDER BY p.item_id DESC" : " ORDER BY portal_search.rowid DESC";
-        for (const auto& r : c.Query("SELECT p.item_id, p.lead, p.body_text, p.title, p.language, p.kind, p.published_at,"
+        for (const auto& r : c.Query("SELECT p.item_id, p.lead,"
+                                     " (SELECT t.body_text FROM portal_public_text t WHERE t.item_id = p.item_id),"
+                                     " p.title, p.language, p.kind, p.published_at,"
                                          " p.updated_at, (SELECT code FROM portal_portals WHERE id = p.portal_id)" +
                                          sql + order + " LIMIT " + std::to_string(n) + " OFFSET " + std::to_string(skip),
                                      w.params)) {
