@@ -324,7 +324,8 @@ SearchPage Service::Search(const SearchQuery& in) const {
     // favour), so a word in most items costs no more than a rare one. No per-match score is
     // computed for every match: that is what made common words slow on large portals.
     enum class Set { kAll, kExact, kFoldedOnly };
-    auto from = [&](Set set, Where& w) {
+    // `newest`: only the kNewestWindow newest items of the read model (PostgreSQL; see below).
+    auto from = [&](Set set, Where& w, bool newest = false) {
         std::string sql;
         if (pg) {
             auto f = [&] { return "p.folded @@ to_tsquery('simple', " + w.Bind(search::TsFolded(q)) + ")"; };
@@ -333,7 +334,10 @@ SearchPage Service::Search(const SearchQuery& in) const {
             if (set == Set::kAll) cond = f();
             else if (set == Set::kExact) cond = e();
             else cond = f(), cond += " AND NOT (" + e() + ")";
-            sql = " FROM portal_public p WHERE " + cond;
+            sql = (newest ? " FROM (SELECT * FROM portal_public ORDER BY item_id DESC LIMIT " +
+                                std::to_string(search::kNewestWindow) + ") p WHERE "
+                          : std::string(" FROM portal_public p WHERE ")) +
+                  cond;
         } else {
             const auto expr = set == Set::kAll     ? search::Fts5Folded(q)
                               : set == Set::kExact ? search::Fts5Exact(q)
@@ -358,10 +362,10 @@ SearchPage Service::Search(const SearchQuery& in) const {
         Item item;
         std::string text;
     };
-    auto page = [&](Connection& c, Set set, int n, std::int64_t skip, std::vector<Row>& rows) {
+    auto page = [&](Connection& c, Set set, int n, std::int64_t skip, std::vector<Row>& rows, bool newest = false) {
         if (n <= 0) return;
         Where w;
-        const auto sql = from(set, w);
+        const auto sql = from(set, w, newest);
         // On SQLite the order is the FTS5 table's rowid (the same id), which FTS5 reads in order;
         // ordering by the joined column would sort every match first.
         const std::string order = pg ? " ORDER BY p.item_id DESC" : " ORDER BY portal_search.rowid DESC";
@@ -413,6 +417,21 @@ SearchPage Service::Search(const SearchQuery& in) const {
         out.total = std::min(total, kSearchCountCap);
         out.total_capped = total > kSearchCountCap;
         std::vector<Row> v;
+        // A common word on PostgreSQL: when the exact tier fills the page among the newest items,
+        // that is the page (they are the newest exact matches of all: any other is older), and
+        // neither the exact tier's size nor the folded tier is needed. Counting the exact tier
+        // through the GIN index builds a bitmap of every match (6-7 ms for a word in a third of
+        // 100 000 items), where reading the newest items stops at the page (about 0.5 ms).
+        if (search::ReadNewestFirst(pg, total, kSearchCountCap, offset, limit)) {
+            plan(c, false);
+            page(c, Set::kExact, static_cast<int>(offset) + limit, 0, v, true);
+            if (static_cast<std::int64_t>(v.size()) == offset + limit) {
+                v.erase(v.begin(), v.begin() + offset);
+                return v;
+            }
+            v.clear();
+            plan(c, true);
+        }
         const auto exact = total == 0 ? 0 : count(c, Set::kExact, probe);  // tier 0, up to `probe`
         if (offset < exact) {
             plan(c, exact <= kExactRare);

@@ -3,6 +3,9 @@
 // matches above folded ones, filters, paging and snippets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "portal/service_fixture.hpp"
 
 namespace vp::portal {
@@ -208,6 +211,71 @@ TEST_P(PortalSearch, ListsAreReadFromTheReadModelBySectionWithTheirPictures_P21)
     ASSERT_TRUE(svc_->Act(director_, a.id, Action::kWithdraw, {.reason = "Thông tin sai lệch"}).ok());
     EXPECT_TRUE(ids("thoi-su").empty()) << "withdrawn: gone from every section's list";
     EXPECT_EQ(ids("dia-phuong"), std::vector<std::int64_t>{b.id});
+}
+
+// covers X-2: a word in more items than the count's cap: the tiers and their order are the same
+// whatever way the engine reads them (PostgreSQL reads the newest items first for the first
+// pages of a common word, then falls back), page after page.
+TEST_P(PortalSearch, ACommonWordPagesThroughBothTiersInOrder_X2) {
+    // 1100 items straight into the tables (the workflow is tested elsewhere), then the read model.
+    auto first = Pub("Mẫu", "Mẫu.");
+    const auto tmpl = Db().Read([&](core::db::Connection& c) {
+        return *c.QueryOne("SELECT i.portal_id, i.providing_unit_id, r.fields_json FROM portal_items i"
+                           " JOIN portal_revisions r ON r.item_id = i.id AND r.no = i.live_revision WHERE i.id = $1",
+                           {first.id});
+    });
+    std::vector<std::int64_t> dense, sparse, folded_only;  // "Đảng" every third; "dạng" the 5 oldest
+    const std::int64_t n = 1100, base_ms = core::ToMillis(clock_.Now()) - n * 60000;
+    Db().Transact([&](core::db::Connection& c) {
+        for (std::int64_t i = 0; i < n; ++i) {
+            const auto id = first.id + 1 + i, ms = base_ms + i * 60000;
+            const std::string body = i < 5 ? "Các dạng bài" : i % 3 == 0 ? "Đảng bộ tỉnh" : "đang triển khai";
+            (i < 5 ? sparse : i % 3 == 0 ? dense : folded_only).push_back(id);
+            c.Execute("INSERT INTO portal_items (id, portal_id, kind, language, state, version, current_revision,"
+                      " live_revision, created_by, providing_unit_id, created_at, updated_at, first_published_at,"
+                      " published_at) VALUES ($1, $2, 'news', 'vi', 'published', 1, 1, 1, 0, $3, $4, $4, $4, $4)",
+                      {id, tmpl.Int(0), tmpl.Int(1), ms});
+            c.Execute("INSERT INTO portal_revisions (item_id, no, created_at, created_by, created_by_name, role, title,"
+                      " lead, body_html, body_text, fields_json) VALUES ($1, 1, $2, 0, 't', 'editor', $3, '', $4, $5, $6)",
+                      {id, ms, "Tin " + std::to_string(i), "<p>" + body + "</p>", body, tmpl.Text(2)});
+        }
+        return 0;
+    });
+    ASSERT_EQ(svc_->RebuildPublic(), n);
+    auto newest_first = [](std::vector<std::int64_t> v) {
+        std::reverse(v.begin(), v.end());
+        return v;
+    };
+    auto concat = [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
+        a.insert(a.end(), b.begin(), b.end());
+        return a;
+    };
+    // Exact first, then folded only, each newest first.
+    const auto dang_sorted = [&] {
+        // The folded-only tier of "Đảng": every other item holding "dang" folded, newest first.
+        std::vector<std::int64_t> rest = concat(sparse, folded_only);
+        std::sort(rest.begin(), rest.end(), std::greater<>());
+        return concat(newest_first(dense), rest);
+    }();
+    std::vector<std::int64_t> rest = concat(dense, folded_only);
+    std::sort(rest.begin(), rest.end(), std::greater<>());
+    const auto dangs = concat(newest_first(sparse), rest);  // "dạng": 5 oldest first, then the rest
+    for (const auto& [q, expected] : {std::pair{std::string("Đảng"), dang_sorted}, {std::string("dạng"), dangs}}) {
+        for (const auto& [page, limit] : {std::pair{1, 10}, {2, 10}, {1, 20}, {3, 10}, {40, 10}}) {
+            const auto page_q = SearchQuery{.q = q, .limit = limit, .offset = (page - 1) * limit};
+            const auto got = svc_->Search(page_q);
+            EXPECT_EQ(got.total, 1000) << q;
+            EXPECT_TRUE(got.total_capped) << q;
+            std::vector<std::int64_t> ids;
+            for (const auto& r : got.results) ids.push_back(r.item.id);
+            const std::vector<std::int64_t> want(expected.begin() + (page - 1) * limit,
+                                                 expected.begin() + std::min<std::size_t>(expected.size(), page * limit));
+            EXPECT_EQ(ids, want) << q << " page " << page << " of " << limit;
+        }
+    }
+    EXPECT_TRUE(IdsOf({.q = "Đảng", .language = "en"}).empty()) << "a filter holds in every way of reading";
+    EXPECT_EQ(IdsOf({.q = "Đảng", .kind = "news", .limit = 3}),
+              (std::vector<std::int64_t>{dense.rbegin()[0], dense.rbegin()[1], dense.rbegin()[2]}));
 }
 
 // covers P-21, P-5: an article page's reads in one snapshot: the live revision, its published

@@ -145,6 +145,10 @@ std::string Fts5Exact(const Query& q) { return Fts5(q.exact, q.phrase, "title bo
 std::string TsFolded(const Query& q) { return Join(q.folded, q.phrase ? " <-> " : " & "); }
 std::string TsExact(const Query& q) { return Join(q.exact, q.phrase ? " <-> " : " & "); }
 
+bool ReadNewestFirst(bool postgres, std::int64_t matches, std::int64_t cap, std::int64_t offset, int limit) {
+    return postgres && matches > cap && limit > 0 && offset >= 0 && offset + limit <= 20;
+}
+
 std::string Snippet(std::string_view text, const Query& q, std::size_t words) {
     std::string nfc;
     const auto spans = Cut(text, &nfc);

@@ -39,6 +39,15 @@ std::string Fts5Exact(const Query& q);
 std::string TsFolded(const Query& q);
 std::string TsExact(const Query& q);
 
+/// The newest items a search reads by its key first (PostgreSQL): see ReadNewestFirst.
+inline constexpr int kNewestWindow = 200;
+/// Whether a search reads its exact tier among the kNewestWindow newest items first: on
+/// PostgreSQL only, when more than `cap` items match once folded (a common word, whose exact tier
+/// is likely dense among the newest), and for a page that ends within the first 20 results
+/// (beyond, the window would rarely hold it). When the window holds the page it is the answer;
+/// otherwise the search goes on as if it had not looked.
+bool ReadNewestFirst(bool postgres, std::int64_t matches, std::int64_t cap, std::int64_t offset, int limit);
+
 /// An HTML snippet of `text` (at most about `words` words) around the densest run of query
 /// words, HTML-escaped, each matching word (compared folded) wrapped in <mark>…</mark>; "…" marks
 /// cut ends. Without a match: the start of the text.

@@ -55,6 +55,17 @@ TEST(PortalSearchRules, SnippetsMarkTheMatchedWordsAndEscapeTheRest_P21) {
     EXPECT_NE(s.find(" …"), std::string::npos);
 }
 
+// covers X-2: when a search reads the newest items first (PostgreSQL, common words, first pages).
+TEST(PortalSearchRules, OnlyCommonWordsFirstPagesReadTheNewestItemsFirst_X2) {
+    EXPECT_TRUE(ReadNewestFirst(true, 1001, 1000, 0, 10));
+    EXPECT_TRUE(ReadNewestFirst(true, 1001, 1000, 10, 10)) << "the second page of ten";
+    EXPECT_FALSE(ReadNewestFirst(true, 1001, 1000, 20, 10)) << "beyond the first 20 results";
+    EXPECT_FALSE(ReadNewestFirst(true, 1000, 1000, 0, 10)) << "a word within the cap: its index is cheap";
+    EXPECT_FALSE(ReadNewestFirst(false, 5000, 1000, 0, 10)) << "SQLite reads its index newest first anyway";
+    EXPECT_FALSE(ReadNewestFirst(true, 5000, 1000, 0, 0));
+    EXPECT_FALSE(ReadNewestFirst(true, 5000, 1000, -1, 10));
+}
+
 TEST(PortalSearchRules, SlugsAreFoldedAscii_P21) {
     EXPECT_EQ(Slug("Nghị quyết số 18-NQ/TW về Đảng"), "nghi-quyet-so-18-nq-tw-ve-dang");
     EXPECT_EQ(Slug("<script>"), "script");
