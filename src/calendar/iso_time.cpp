@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
+#include <string>
 
 namespace vp::calendar {
 namespace {
@@ -85,8 +86,23 @@ bool IsKnownTimeZone(std::string_view time_zone) {
     }
 }
 
+namespace {
+// The zone of the last name this thread asked for: pages format many instants in one zone, and
+// date::locate_zone searched the database of every zone by name each time. Zones live as long as
+// the tz database, which is never reloaded here.
+const date::time_zone* ZoneOf(std::string_view name) {
+    thread_local std::string last_name;
+    thread_local const date::time_zone* last_zone = nullptr;
+    if (!last_zone || name != last_name) {
+        last_zone = date::locate_zone(name);
+        last_name.assign(name);
+    }
+    return last_zone;
+}
+}  // namespace
+
 std::string FormatIso(core::TimePoint t, std::string_view time_zone) {
-    const date::time_zone* zone = date::locate_zone(time_zone);
+    const date::time_zone* zone = ZoneOf(time_zone);
     const seconds offset = zone->get_info(std::chrono::floor<seconds>(t)).offset;
     const auto local = t + offset;
     const sys_days local_day = std::chrono::floor<days>(local);
