@@ -461,7 +461,7 @@ struct PublicEntry {
 /// What an article page reads, in one snapshot (Service::PublishedArticle).
 struct PublicArticle {
     Item item;  ///< the live revision; no post-check, no search text
-    std::vector<PublicEntry> translations;  ///< as PublishedTranslations
+    std::vector<PublicEntry> translations;  ///< its other published language versions
     std::vector<Item> related;  ///< the newest of its first section in its language, itself left out (as ListPublic)
 };
 /// The public search (P-21, X-2; portal/search.hpp for the rules).
@@ -619,11 +619,9 @@ public:
     std::int64_t CountPublic(const std::string& portal) const;
     /// The codes of a portal's sections that hold a published item in `language`.
     std::set<std::string> SectionsInUse(const std::string& portal, const std::string& language) const;
-    /// The other published language versions of an item (its original and the original's other
-    /// translations), for the language switch and hreflang (P-5).
-    std::vector<PublicEntry> PublishedTranslations(const Item& item) const;
-    /// The published item, its translations and up to `related` related items, read in one
-    /// snapshot (the article page).
+    /// The published item, its other published language versions (its original and the
+    /// original's other translations, for the language switch and hreflang, P-5) and up to
+    /// `related` related items, read in one snapshot (the article page).
     std::optional<PublicArticle> PublishedArticle(std::int64_t id, int related = 5) const;
     /// Results with every query word exactly first, then those matching folded only; each tier by
     /// relevance. An empty query finds nothing.

@@ -301,10 +301,6 @@ std::int64_t Service::CountPublic(const std::string& portal) const {
     });
 }
 
-std::vector<PublicEntry> Service::PublishedTranslations(const Item& item) const {
-    return db_.Read([&](Connection& c) { return TranslationsOn(c, item); });
-}
-
 SearchPage Service::Search(const SearchQuery& in) const {
     SearchPage out;
     const auto q = search::Parse(in.q);

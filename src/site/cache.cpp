@@ -37,13 +37,12 @@ void Prepare(CachedPage& page, std::string_view cache_control, bool with_wire) {
     line("Last-Modified", HttpDate(page.last_modified));
     line("Cache-Control", cache_control);
     line("Vary", "Accept-Encoding");
+    page.wire.clear();
+    if (!with_wire) return;  // the lines were checked above; the server writes the head itself
     core::http::Response canonical{core::http::beast_http::status::ok, 11};
     canonical.body().head_fields = std::shared_ptr<const std::string>(std::shared_ptr<void>(), &h);
-    page.wire.clear();
-    std::string head;
-    if (!core::http::SerializeHead(canonical, false, {}, with_wire ? page.wire : head))
-        throw std::invalid_argument("page header refused");
-    if (with_wire) page.wire += page.body;
+    if (!core::http::SerializeHead(canonical, false, {}, page.wire)) throw std::invalid_argument("page header refused");
+    page.wire += page.body;
 }
 
 PageCache::PageCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}

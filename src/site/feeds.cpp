@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
 
 namespace vp::site {
 
@@ -29,7 +28,10 @@ std::string XmlEscape(std::string_view s) {
 }
 
 std::string Rfc822(core::TimePoint t) {
-    return date::format("%a, %d %b %Y %H:%M:%S +0000", date::floor<std::chrono::seconds>(t));
+    // The same fields as an HTTP date, with the offset written as RSS readers expect it.
+    auto s = HttpDate(t);
+    s.replace(s.size() - 3, 3, "+0000");
+    return s;
 }
 
 std::string Rfc3339(core::TimePoint t) { return date::format("%FT%TZ", date::floor<std::chrono::seconds>(t)); }

@@ -1,6 +1,7 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -57,35 +58,20 @@ public:
         return sqlite3_changes64(db_);
     }
     void ExecuteScript(std::string_view sql) override {
-        if (snapshot_) {
-            // Statement by statement, so that each is checked as Run checks it.
-            const char* tail = sql.data();
-            const char* end = sql.data() + sql.size();
-            while (tail < end) {
-                sqlite3_stmt* stmt = nullptr;
-                const char* next = nullptr;
-                int rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &stmt, &next);
-                if (rc != SQLITE_OK) Throw(db_, rc, "sqlite script");
-                tail = next;
-                if (!stmt) continue;  // white space or a comment
-                const bool read_only = sqlite3_stmt_readonly(stmt);
-                if (read_only) {
-                    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-                    }
-                }
-                sqlite3_finalize(stmt);
-                if (!read_only) throw DbError("sqlite script: a write inside a read-only snapshot");
-                if (rc != SQLITE_DONE) Throw(db_, rc, "sqlite script");
+        // Statement by statement, as sqlite3_exec would run them, so that inside a snapshot each
+        // is checked as Run checks it.
+        const char* tail = sql.data();
+        const char* const end = sql.data() + sql.size();
+        while (tail < end) {
+            sqlite3_stmt* raw = nullptr;
+            int rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &raw, &tail);
+            if (rc != SQLITE_OK) Throw(db_, rc, "sqlite script");
+            if (!raw) continue;  // white space or a comment
+            const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+            if (snapshot_ && !sqlite3_stmt_readonly(raw)) throw DbError("sqlite script: a write inside a read-only snapshot");
+            while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
             }
-            return;
-        }
-        char* err = nullptr;
-        std::string s(sql);
-        int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
-        if (rc != SQLITE_OK) {
-            std::string msg = err ? err : "";
-            sqlite3_free(err);
-            Throw(db_, rc, "sqlite script: " + msg);
+            if (rc != SQLITE_DONE) Throw(db_, rc, "sqlite script");
         }
     }
     // Transaction control runs as prepared statements kept with the others (sqlite3_exec would
